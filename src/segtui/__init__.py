@@ -1,0 +1,3 @@
+"""segtui — account planning in the terminal."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,150 @@
+"""The command line (DESIGN §5). Heavy modules are imported inside each command,
+so `segtui segments` never loads Textual."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import click
+
+
+class BookOrCommand(click.Group):
+    """`segtui [BOOK]` opens the app; `segtui COMMAND …` runs a command."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args or (args[0] not in self.commands and not args[0].startswith("-")):
+            args = ["open", *args]
+        return super().parse_args(ctx, args)
+
+
+def _fail(message: str) -> None:
+    click.echo(f"segtui: {message}", err=True)
+    sys.exit(1)
+
+
+def _open(book_path: str | Path, create: bool = False):
+    from segtui.store.book import BookError, open_book
+
+    try:
+        return open_book(book_path, create=create)
+    except BookError as error:
+        _fail(str(error))
+
+
+def _as_of(value: str | None) -> dt.date:
+    if value is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+@click.group(cls=BookOrCommand, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="segtui")
+def main() -> None:
+    """Account planning in the terminal: see which customers deserve your time.
+
+    Run `segtui BOOK` to open a book, or `segtui` for your own book.
+    """
+
+
+@main.command("open")
+@click.argument("book", required=False, type=click.Path(dir_okay=True))
+@click.option("--as-of", "as_of", help="See the book as it was on this day (YYYY-MM-DD).")
+def open_app(book: str | None, as_of: str | None) -> None:
+    """Open the app on BOOK (default: your own book)."""
+    if book is None:
+        from segtui.paths import default_book
+
+        path = default_book()
+        click.echo(f"Your book: {path}")
+        book = str(path)
+    opened = _open(book, create=not Path(book).exists() or Path(book).stat().st_size == 0)
+    from segtui.ui.app import SegtuiApp
+
+    SegtuiApp(opened, as_of=_as_of(as_of)).run()
+
+
+@main.command()
+@click.argument("out", type=click.Path(dir_okay=False))
+@click.option("--customers", default=300, show_default=True, type=click.IntRange(1, 1_000_000))
+@click.option("--orders", type=click.IntRange(0, 50_000_000), help="About this many orders in all.")
+@click.option("--seed", default=1, show_default=True, type=int)
+@click.option("--today", help="Generate relative to this day instead of today (YYYY-MM-DD).")
+def demo(out: str, customers: int, orders: int | None, seed: int, today: str | None) -> None:
+    """Write a believable demo book to OUT."""
+    from segtui.store.book import BookError
+    from segtui.store.demo import generate
+
+    try:
+        book = generate(out, customers=customers, orders=orders, seed=seed, today=_as_of(today))
+    except (FileExistsError, BookError) as error:
+        _fail(str(error))
+    counts = book.counts()
+    click.echo(
+        f"Wrote {out}: {counts['customer']} customers, {counts['order']} orders, "
+        f"{counts['assessment']} assessments, {counts['activity']} activities."
+    )
+
+
+@main.command()
+@click.argument("book", type=click.Path(dir_okay=True))
+@click.option("--as-of", "as_of", help="Classify as on this day (YYYY-MM-DD, default today).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "xlsx"]), default="table", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to this file (required for xlsx).")
+def segments(book: str, as_of: str | None, fmt: str, output: str | None) -> None:
+    """Every customer's revenue class, potential, loyalty, quadrant, XYZ and group."""
+    from segtui.io import export
+    from segtui.store.segments import segment_book
+
+    opened = _open(book)
+    day = _as_of(as_of)
+    rows = segment_book(opened, day)
+    if fmt == "xlsx":
+        if not output:
+            raise click.UsageError("--format xlsx needs --output FILE.xlsx")
+        export.write_xlsx((export.segment_record(r) for r in rows), export.SEGMENT_COLUMNS, output)
+        click.echo(f"Wrote {len(rows)} customers to {output}", err=True)
+        return
+    out = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
+    try:
+        if fmt == "csv":
+            export.write_csv((export.segment_record(r) for r in rows), export.SEGMENT_COLUMNS, out)
+        elif fmt == "json":
+            export.write_json([export.segment_record(r) for r in rows], out)
+        else:
+            export.write_segments_table(rows, out, day.isoformat(), opened.settings()["currency"])
+    finally:
+        if output:
+            out.close()
+
+
+@main.command("settings")
+@click.argument("book", type=click.Path(dir_okay=True))
+@click.argument("key", required=False)
+@click.argument("value", required=False)
+def settings_command(book: str, key: str | None, value: str | None) -> None:
+    """Show all settings, read one KEY, or set KEY to VALUE."""
+    from segtui.domain.settings import REGISTRY, SettingError
+
+    opened = _open(book)
+    values = opened.settings()
+    if key is None:
+        width = max(len(k) for k in values)
+        for k in sorted(values):
+            help_text = REGISTRY[k].help if k in REGISTRY else ""
+            click.echo(f"{k:<{width}}  {values[k]:<22}  {help_text}")
+        return
+    if key not in REGISTRY:
+        _fail(f"unknown setting {key!r}; valid keys: {', '.join(sorted(REGISTRY))}")
+    if value is None:
+        click.echo(values[key])
+        return
+    try:
+        stored = opened.set_setting(key, value)
+    except SettingError as error:
+        _fail(str(error))
+    click.echo(f"{key} = {stored}")

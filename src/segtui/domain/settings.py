@@ -1,0 +1,165 @@
+"""Every threshold and policy of the book, with its default and how to validate it.
+
+Settings live in the book itself (so the file is self-contained); this module
+only knows their names, defaults and valid values. Values are stored as text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+QUADRANTS = ("cash_cows", "big_game", "small_fry", "uninteresting")
+SEGMENTS = QUADRANTS + ("needs_assessment",)
+CLASSES = ("A", "B", "C", "D")
+
+
+class SettingError(ValueError):
+    """A setting that does not exist or a value it cannot take."""
+
+
+def _money(text: str) -> str:
+    try:
+        value = int(text.replace(" ", "").replace("_", ""))
+    except ValueError:
+        raise SettingError(f"{text!r} is not a whole amount (major units, e.g. 2000000)") from None
+    if value < 0:
+        raise SettingError("an amount cannot be negative")
+    return str(value)
+
+
+def _count(low: int, high: int) -> Callable[[str], str]:
+    def check(text: str) -> str:
+        try:
+            value = int(text)
+        except ValueError:
+            raise SettingError(f"{text!r} is not a whole number") from None
+        if not low <= value <= high:
+            raise SettingError(f"must be between {low} and {high}")
+        return str(value)
+
+    return check
+
+
+def _share(text: str) -> str:
+    raw = text.strip().rstrip("%")
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingError(f"{text!r} is not a share (0–1 or a percentage like 50%)") from None
+    if text.strip().endswith("%") or value > 1:
+        value = value / 100
+    if not 0 <= value <= 1:
+        raise SettingError("a share must be between 0 and 1 (or 0% and 100%)")
+    return f"{value:g}"
+
+
+def _choice(*choices: str) -> Callable[[str], str]:
+    def check(text: str) -> str:
+        value = text.strip().lower()
+        if value not in choices:
+            raise SettingError(f"{text!r} is not one of: {', '.join(choices)}")
+        return value
+
+    return check
+
+
+def _classes(text: str) -> str:
+    parts = [p.strip().upper() for p in text.split(",") if p.strip()]
+    if not parts or any(p not in CLASSES for p in parts):
+        raise SettingError(f"{text!r} is not a comma-separated list of classes from A, B, C, D")
+    return ",".join(sorted(set(parts)))
+
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _weekdays(text: str) -> str:
+    parts = [p.strip().lower()[:3] for p in text.split(",") if p.strip()]
+    if not parts or any(p not in WEEKDAYS for p in parts):
+        raise SettingError(f"{text!r} is not a comma-separated list of days from {', '.join(WEEKDAYS)}")
+    return ",".join(d for d in WEEKDAYS if d in parts)
+
+
+def _policy(text: str) -> str:
+    """A contact policy: 'visit:14', 'call:91', 'call:once' or 'none'."""
+    value = text.strip().lower().replace(" ", "")
+    if value == "none":
+        return value
+    kind, _, every = value.partition(":")
+    if kind not in ("visit", "call"):
+        raise SettingError(f"{text!r} is not a policy: use visit:DAYS, call:DAYS, call:once or none")
+    if every == "once":
+        return value
+    try:
+        days = int(every)
+    except ValueError:
+        raise SettingError(f"{text!r} is not a policy: use visit:DAYS, call:DAYS, call:once or none") from None
+    if not 1 <= days <= 730:
+        raise SettingError("the interval must be between 1 and 730 days")
+    return f"{kind}:{days}"
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    default: str
+    check: Callable[[str], str]
+    help: str
+
+
+_ALL = [
+    Setting("abc.mode", "fixed", _choice("fixed", "pareto"),
+            "revenue classes by fixed thresholds or by Pareto share (80/95 %)"),
+    Setting("abc.a_above", "2000000", _money, "class A: revenue in the window above this (major units)"),
+    Setting("abc.b_from", "1000000", _money, "class B: revenue in the window from this (major units)"),
+    Setting("abc.pareto_a", "0.8", _share, "Pareto mode: class A until this share of cumulative revenue"),
+    Setting("abc.pareto_b", "0.95", _share, "Pareto mode: class B until this share of cumulative revenue"),
+    Setting("window.months", "24", _count(1, 120), "the rolling revenue window in months"),
+    Setting("loyalty.high_from", "0.5", _share, "high loyalty from this share of wallet"),
+    Setting("loyalty.exclusive_from", "0.75", _share, "exclusive customers need at least this loyalty when known"),
+    Setting("potential.high_classes", "A,B", _classes, "potential classes that count as high potential"),
+    Setting("xyz.x_from", "24", _count(1, 100000), "X: at least this many orders in the window"),
+    Setting("xyz.y_from", "8", _count(1, 100000), "Y: at least this many orders in the window (below X)"),
+    Setting("group.exclusive_months", "9", _count(1, 12), "exclusive: an order in at least this many of the last 12 months"),
+    Setting("estimate.stale_months", "12", _count(1, 120), "an estimate older than this is stale"),
+    Setting("policy.big_game", "visit:14", _policy, "contact policy for Big game"),
+    Setting("policy.cash_cows", "visit:28", _policy, "contact policy for Cash cows"),
+    Setting("policy.small_fry", "call:91", _policy, "contact policy for Small fry"),
+    Setting("policy.uninteresting", "none", _policy, "contact policy for Uninteresting"),
+    Setting("policy.needs_assessment", "call:once", _policy, "contact policy for customers that need assessment"),
+    Setting("weight.big_game", "4", _count(0, 100), "planning weight of Big game"),
+    Setting("weight.cash_cows", "3", _count(0, 100), "planning weight of Cash cows"),
+    Setting("weight.needs_assessment", "2", _count(0, 100), "planning weight of customers that need assessment"),
+    Setting("weight.small_fry", "1", _count(0, 100), "planning weight of Small fry"),
+    Setting("weight.uninteresting", "0", _count(0, 100), "planning weight of Uninteresting"),
+    Setting("contract.warn_days", "90", _count(0, 730), "a competitor contract ending within this many days is urgent"),
+    Setting("capacity.visits_per_day", "4", _count(0, 50), "visits per working day"),
+    Setting("capacity.calls_per_day", "10", _count(0, 200), "calls per working day"),
+    Setting("capacity.working_days", "mon,tue,wed,thu,fri", _weekdays, "working days of the week"),
+    Setting("currency", "SEK", lambda t: t.strip().upper()[:3] or "SEK", "the book's currency"),
+]
+
+REGISTRY: dict[str, Setting] = {s.key: s for s in _ALL}
+DEFAULTS: dict[str, str] = {s.key: s.default for s in _ALL}
+
+
+def validate(key: str, value: str) -> str:
+    """The normalised value for ``key``, or SettingError naming the valid choices."""
+    setting = REGISTRY.get(key)
+    if setting is None:
+        raise SettingError(f"unknown setting {key!r}; valid keys: {', '.join(sorted(REGISTRY))}")
+    try:
+        return setting.check(str(value))
+    except SettingError as error:
+        raise SettingError(f"{key}: {error} ({setting.help})") from None
+
+
+def validate_all(values: dict[str, str]) -> None:
+    """Cross-checks between settings (called after a change)."""
+    if int(values["abc.b_from"]) > int(values["abc.a_above"]):
+        raise SettingError("abc.b_from must not be above abc.a_above")
+    if int(values["xyz.y_from"]) > int(values["xyz.x_from"]):
+        raise SettingError("xyz.y_from must not be above xyz.x_from")
+    if float(values["abc.pareto_a"]) > float(values["abc.pareto_b"]):
+        raise SettingError("abc.pareto_a must not be above abc.pareto_b")

@@ -1,0 +1,34 @@
+"""Builders of tiny books for tests: write exactly the rows a test needs."""
+
+from __future__ import annotations
+
+import itertools
+
+_ids = itertools.count(1)
+
+
+def add_customer(book, source_id: str | None = None, name: str | None = None, **fields) -> int:
+    n = next(_ids)
+    with book.transaction() as conn:
+        cur = conn.execute(
+            "INSERT INTO customer (source_id, name, city, owner, created) VALUES (?, ?, ?, ?, ?)",
+            (source_id or f"C{n}", name or f"Customer {n}", fields.get("city"), fields.get("owner"), "2020-01-01"),
+        )
+        return cur.lastrowid
+
+
+def add_order(book, customer_id: int, date: str, amount_major: float, ref: str | None = None) -> None:
+    """One order; without ``ref`` it is keyed by its day like an id-less ERP row."""
+    with book.transaction() as conn:
+        conn.execute(
+            'INSERT INTO "order" (customer_id, order_ref, order_key, date, amount) VALUES (?, ?, ?, ?, ?)',
+            (customer_id, ref, ref if ref is not None else f"d:{date}", date, round(amount_major * 100)),
+        )
+
+
+def add_assessment(book, customer_id: int, date: str, budget_major: float | None, loyalty: float | None = None) -> None:
+    with book.transaction() as conn:
+        conn.execute(
+            "INSERT INTO assessment (customer_id, date, budget_per_year, loyalty_override) VALUES (?, ?, ?, ?)",
+            (customer_id, date, None if budget_major is None else round(budget_major * 100), loyalty),
+        )
