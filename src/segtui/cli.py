@@ -84,6 +84,7 @@ def demo(out: str, customers: int, orders: int | None, seed: int, today: str | N
     except (FileExistsError, BookError) as error:
         _fail(str(error))
     counts = book.counts()
+    book.close()
     click.echo(
         f"Wrote {out}: {counts['customer']} customers, {counts['order']} orders, "
         f"{counts['assessment']} assessments, {counts['activity']} activities."

@@ -95,7 +95,13 @@ class Book:
         return self.conn.execute("PRAGMA user_version").fetchone()[0]
 
     def close(self) -> None:
+        """Close the book, folding the write-ahead log back into the file."""
         with self.lock:
+            if not self.readonly and self.path != ":memory:":
+                try:
+                    self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                except Exception:
+                    pass
             self.conn.close()
 
     # --- access ---------------------------------------------------------------
