@@ -52,8 +52,12 @@ class CustomerSegment:
     segment: Segment
 
 
-def _aggregate_sql(window: Window) -> tuple[str, dict[str, str]]:
+def _aggregate_sql(window: Window, customer_id: int | None = None) -> tuple[str, dict[str, str]]:
     params = {"as_of": window.as_of, "w0": window.start, "y0": window.year_start}
+    only = ""
+    if customer_id is not None:
+        params["cid"] = customer_id
+        only = "AND customer_id = :cid"
     period_cases = []
     for i, start in enumerate(window.month_starts):
         params[f"m{i}"] = start
@@ -63,7 +67,7 @@ def _aggregate_sql(window: Window) -> tuple[str, dict[str, str]]:
         WITH o AS (
             SELECT customer_id, min(date) AS date, sum(amount) AS net
             FROM "order" INDEXED BY order_aggregate
-            WHERE date <= :as_of
+            WHERE date <= :as_of {only}
             GROUP BY customer_id, order_key
         )
         SELECT customer_id,
@@ -80,23 +84,27 @@ def _aggregate_sql(window: Window) -> tuple[str, dict[str, str]]:
     return sql, params
 
 
-def order_facts(book: Book, as_of: dt.date, months: int = 24) -> dict[int, Facts]:
-    """Aggregates per customer with orders on or before ``as_of``."""
-    sql, params = _aggregate_sql(Window.ending(as_of, months))
+def order_facts(
+    book: Book, as_of: dt.date, months: int = 24, customer_id: int | None = None
+) -> dict[int, Facts]:
+    """Aggregates per customer with orders on or before ``as_of`` (one customer when given)."""
+    sql, params = _aggregate_sql(Window.ending(as_of, months), customer_id)
     return {row[0]: Facts(*row) for row in book.query(sql, params)}
 
 
-def latest_estimates(book: Book, as_of: dt.date) -> dict[int, Estimate]:
-    """Each customer's latest assessment made on or before ``as_of``."""
+def latest_estimates(book: Book, as_of: dt.date, customer_id: int | None = None) -> dict[int, Estimate]:
+    """Each customer's latest assessment made on or before ``as_of`` (one customer when given)."""
+    only = "" if customer_id is None else "AND customer_id = ?"
+    params = (as_of.isoformat(),) if customer_id is None else (as_of.isoformat(), customer_id)
     rows = book.query(
-        """
+        f"""
         SELECT customer_id, budget_per_year, loyalty_override FROM (
             SELECT customer_id, budget_per_year, loyalty_override,
                    row_number() OVER (PARTITION BY customer_id ORDER BY date DESC, id DESC) AS n
-            FROM assessment WHERE date <= ?
+            FROM assessment WHERE date <= ? {only}
         ) WHERE n = 1
         """,
-        (as_of.isoformat(),),
+        params,
     )
     return {cid: Estimate(budget, override) for cid, budget, override in rows}
 
@@ -125,3 +133,26 @@ def segment_book(book: Book, as_of: dt.date | None = None) -> list[CustomerSegme
         )
         for c in customers
     ]
+
+
+def segment_customer(book: Book, customer_id: int, as_of: dt.date | None = None) -> CustomerSegment | None:
+    """One customer's segment, by the same aggregate and rules as :func:`segment_book`.
+
+    Pareto classes depend on the whole book, so in that mode the whole book is classified."""
+    as_of = as_of or dt.date.today()
+    config = Config.from_settings(book.settings())
+    if config.mode == "pareto":
+        return next((c for c in segment_book(book, as_of) if c.id == customer_id), None)
+    rows = book.query(
+        "SELECT id, source_id, name, city, owner FROM customer WHERE id = ? AND archived = 0", (customer_id,)
+    )
+    if not rows:
+        return None
+    c = rows[0]
+    facts = order_facts(book, as_of, config.window_months, customer_id)
+    estimates = latest_estimates(book, as_of, customer_id)
+    fact = facts.get(customer_id) or Facts(customer_id=customer_id)
+    segment = classify_all([fact], estimates, config)[customer_id]
+    return CustomerSegment(
+        id=c[0], source_id=c[1], name=c[2], city=c[3], owner=c[4], last_order=fact.last_order, segment=segment
+    )
