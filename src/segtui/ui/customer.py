@@ -139,9 +139,9 @@ class ContractList(RowList):
         Binding("m", "screen.toggle_qualification('money')", "Money", id="customer.money"),
         Binding("t", "screen.toggle_qualification('timing')", "Timing", id="customer.timing"),
         Binding("f", "screen.cycle_focus", "Focus", id="customer.focus"),
-        Binding("s", "screen.cycle_custom", "Std/custom", id="customer.custom"),
-        Binding("o", "screen.cycle_collaborate", "Collaborate", id="customer.collaborate"),
-        Binding("n", "screen.add_contract", "New contract", id="customer.add_contract"),
+        Binding("s", "screen.cycle_custom", "Custom", id="customer.custom"),
+        Binding("o", "screen.cycle_collaborate", "Collab", id="customer.collaborate"),
+        Binding("n", "screen.add_contract", "Add", id="customer.add_contract"),
         Binding("d,delete", "screen.remove_contract", "Remove", id="customer.remove_contract"),
     ]
 
@@ -196,7 +196,7 @@ class RevenueChart(Static):
             out.append("\n")
         out.append(
             f"A above {rules.money(config.a_above)} · B from {rules.money(config.b_from)} · "
-            f"(┄ lines: that pace per quarter)\n",
+            f"┄ = that pace per quarter\n",
             style="dim",
         )
         out.append(f"Last 12 months: {rules.money(record.revenue_12m, cur)}")
@@ -211,13 +211,13 @@ class CustomerScreen(Screen[bool]):
     CustomerScreen #status { height: 1; padding: 0 1; color: $text-muted; }
     CustomerScreen TabbedContent { height: 1fr; }
     CustomerScreen TabPane { padding: 0 1; }
-    CustomerScreen #chart { width: 72; height: 1fr; }
+    CustomerScreen #chart { width: 66; height: 1fr; }
     CustomerScreen .list-title { height: 1; text-style: bold; }
     CustomerScreen #checklist { height: 9; }
     CustomerScreen #checklist-summary { height: 1; margin-bottom: 1; }
     CustomerScreen #checklist-detail { height: auto; margin-top: 1; }
     CustomerScreen #estimate-summary { height: auto; margin-bottom: 1; }
-    CustomerScreen #deal { width: 64; height: 1fr; }
+    CustomerScreen #deal { height: auto; margin-bottom: 1; }
     CustomerScreen #contacts { height: 7; margin-bottom: 1; }
     """
 
@@ -231,7 +231,7 @@ class CustomerScreen(Screen[bool]):
         Binding("3", "show_tab('estimates')", "Estimates", show=False, id="customer.tab_estimates"),
         Binding("4", "show_tab('deal')", "Deal", show=False, id="customer.tab_deal"),
         Binding("5", "show_tab('people')", "People", show=False, id="customer.tab_people"),
-        Binding("right_square_bracket,l", "next_tab(1)", "Next tab", id="customer.next_tab"),
+        Binding("right_square_bracket,l", "next_tab(1)", "Next tab", show=False, id="customer.next_tab"),
         Binding("left_square_bracket,h", "next_tab(-1)", "Prev tab", show=False, id="customer.prev_tab"),
     ]
 
@@ -265,18 +265,16 @@ class CustomerScreen(Screen[bool]):
                 yield Label("History (newest first) — b new estimate", classes="list-title")
                 yield RowList("Never assessed — press b to enter a yearly budget or a loyalty.", id="assessments")
             with TabPane("4 Deal", id="deal-tab"):
-                with Horizontal():
-                    yield Static("", id="deal")
-                    with Vertical():
-                        yield Label("Competitor contracts — n add · d remove", classes="list-title")
-                        yield ContractList("No competitor contracts known — press n to add one.", id="contracts")
+                yield Static("", id="deal")
+                yield Label("Competitor contracts — n add · d remove", classes="list-title")
+                yield ContractList("No competitor contracts known — press n to add one.", id="contracts")
             with TabPane("5 Contacts & activities", id="people"):
                 yield Label("Contacts — c copy phone · e copy email", classes="list-title")
                 yield ContactList("No contacts.", id="contacts")
                 yield Label("Activities — a log a visit, call or mail", classes="list-title")
                 yield RowList("No activities yet — press a to log one.", id="activities")
         yield Static("", id="status")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.run_worker(self._db_loop, thread=True, name="customer-db", group="customer-db")
@@ -395,13 +393,38 @@ class CustomerScreen(Screen[bool]):
         if track:
             text.append("   ")
             text.append(SALES_TRACK_TEXT[track], style="dim")
+        text.append("\n")
+        text.append_text(self._at_a_glance(r))
         self.query_one("#badges", Static).update(text)
+
+    def _at_a_glance(self, r: store.CustomerRecord) -> Text:
+        """The primary contact, the last activity and a contract about to end."""
+        text = Text(style="dim")
+        parts: list[Text] = []
+        if r.contacts:
+            c = r.contacts[0]
+            parts.append(Text(f"☎ {c.name}" + (f" {c.phone}" if c.phone else "")))
+        if r.activities:
+            a = r.activities[0]
+            parts.append(Text(f"last {a.kind} {a.date}"))
+        else:
+            parts.append(Text("never contacted"))
+        today = dt.date.fromisoformat(r.as_of)
+        for c in r.contracts:
+            if rules.contract_ends_soon(c.ends_on, today, r.warn_days):
+                parts.append(Text(f"⚑ {c.competitor} contract ends {c.ends_on}", style="bold yellow"))
+                break
+        for i, part in enumerate(parts):
+            if i:
+                text.append(" · ")
+            text.append_text(part)
+        return text
 
     def _show_orders(self, r: store.CustomerRecord) -> None:
         window_start = rules.add_months(dt.date.fromisoformat(r.as_of), -r.config.window_months).isoformat()
         credit = sum(1 for o in r.orders if o.is_credit_note)
         self.query_one("#orders-title", Label).update(
-            f"Orders: {len(r.orders)}, {credit} credit notes · dim = before window"
+            f"Orders {len(r.orders)} · credit notes {credit} · dim: before window"
         )
         rows = []
         for o in r.orders:
