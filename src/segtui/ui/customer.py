@@ -22,6 +22,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Label, Static, TabbedContent, TabPane
+from textual.worker import get_current_worker
 
 from segtui.domain import customer as rules
 from segtui.domain.checklist import QUESTIONS, QUESTION_KEYS, summarise
@@ -231,8 +232,8 @@ class CustomerScreen(Screen[bool]):
         Binding("3", "show_tab('estimates')", "Estimates", show=False, id="customer.tab_estimates"),
         Binding("4", "show_tab('deal')", "Deal", show=False, id="customer.tab_deal"),
         Binding("5", "show_tab('people')", "People", show=False, id="customer.tab_people"),
-        Binding("right_square_bracket,l", "next_tab(1)", "Next tab", show=False, id="customer.next_tab"),
-        Binding("left_square_bracket,h", "next_tab(-1)", "Prev tab", show=False, id="customer.prev_tab"),
+        Binding("right_square_bracket,l,right", "next_tab(1)", "Next tab", show=False, id="customer.next_tab"),
+        Binding("left_square_bracket,h,left", "next_tab(-1)", "Prev tab", show=False, id="customer.prev_tab"),
     ]
 
     def __init__(self, book: Book, customer_id: int, as_of: dt.date):
@@ -295,8 +296,14 @@ class CustomerScreen(Screen[bool]):
         self._jobs.put(job)
 
     def _db_loop(self) -> None:
+        worker = get_current_worker()
         while True:
-            job = self._jobs.get()
+            try:
+                job = self._jobs.get(timeout=0.5)
+            except queue.Empty:
+                if worker.is_cancelled:
+                    return
+                continue
             if job is None:
                 return
             kind, payload = job
@@ -313,7 +320,10 @@ class CustomerScreen(Screen[bool]):
             except (rules.InputError, BookError, sqlite3.Error) as error:
                 failed = f"Not saved: {error}"
                 record = None
-            self.app.call_from_thread(self._job_done, record, message, failed)
+            try:
+                self.app.call_from_thread(self._job_done, record, message, failed)
+            except RuntimeError:  # the app is closing: the edit is saved, nothing left to show
+                return
 
     def _job_done(self, record: store.CustomerRecord | None, message: str, failed: str | None) -> None:
         self._pending -= 1
@@ -410,6 +420,9 @@ class CustomerScreen(Screen[bool]):
         else:
             parts.append(Text("never contacted"))
         today = dt.date.fromisoformat(r.as_of)
+        latest = r.latest_assessment
+        if latest is not None and rules.is_stale(latest.date, today, r.stale_months):
+            parts.append(Text(f"⚠ estimate of {latest.date} is stale", style="yellow"))
         for c in r.contracts:
             if rules.contract_ends_soon(c.ends_on, today, r.warn_days):
                 parts.append(Text(f"⚑ {c.competitor} contract ends {c.ends_on}", style="bold yellow"))
