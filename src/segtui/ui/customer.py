@@ -99,7 +99,7 @@ def bar_chart(
         row = Text()
         label = {height - 1: compact(round(high)), height // 2: compact(round(low)), 0: "0"}.get(r)
         row.append(f"{label:>{axis - 1}} " if label else " " * axis, style="dim")
-        line_here = next((name for name, v in lines if low <= v < high), None)
+        line_here = next((name for name, v in lines if low <= v < high or (r == height - 1 and v == top)), None)
         filler = "┄" if line_here else " "
         for _, value in series:
             if value < 0 and r == 0:
@@ -515,7 +515,8 @@ class CustomerScreen(Screen[bool]):
             else:
                 text.append("unknown", style="yellow")
             text.append("\nLoyalty: ")
-            text.append(rules.share(seg.loyalty), style="bold")
+            if seg.loyalty is not None:
+                text.append(rules.share(seg.loyalty), style="bold")
             if seg.loyalty_source == "entered":
                 text.append(" entered (override in the latest estimate)")
             elif seg.loyalty_source == "computed" and latest and latest.budget_per_year:
@@ -524,7 +525,7 @@ class CustomerScreen(Screen[bool]):
                     f" ÷ budget {rules.money(latest.budget_per_year, cur)}"
                 )
             else:
-                text.append(" unknown — enter a budget or a loyalty", style="yellow")
+                text.append("unknown — enter a budget or a loyalty", style="yellow")
             if seg.budget_looks_stale:
                 text.append("\n⚠ budget looks stale: they bought more than the budget in 12 months", style="yellow")
         self.query_one("#estimate-summary", Static).update(text)
