@@ -249,3 +249,29 @@ async def test_long_order_lists_render_only_visible_rows(book):
         assert orders.virtual_size.height == 5000 and orders.size.height < 40
         await pilot.press("G")
         assert orders.cursor == 4999 and orders.scroll_offset.y > 4900
+
+
+async def test_opens_inside_the_segtui_app_and_reports_the_edit(book):
+    from segtui.ui.app import SegtuiApp
+    from segtui.ui.customer import CustomerScreen
+
+    cid = tray_customer(book)
+    app = SegtuiApp(book, AS_OF)
+    results = []
+    async with app.run_test(size=SIZE) as pilot:
+        screen = CustomerScreen(book, cid, AS_OF)
+        app.push_screen(screen, results.append)
+        for _ in range(200):
+            await pilot.pause()
+            if not screen.busy:
+                break
+        await pilot.press("5", "a")
+        await pilot.press("ctrl+s")  # a visit today, nothing else typed
+        for _ in range(200):
+            await pilot.pause()
+            if not screen.busy and app.screen is screen:
+                break
+        await pilot.press("escape")
+        await pilot.pause()
+    assert results == [True]
+    assert rows(book, "SELECT kind, date FROM activity") == [("visit", "2026-11-23")]
