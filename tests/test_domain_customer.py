@@ -20,6 +20,9 @@ from segtui.domain.customer import InputError
         ("1\u00a0200\u00a0000 kr", 120_000_000),
         ("1_200_000", 120_000_000),
         ("350000,50", 35_000_050),
+        ("1,200,000", 120_000_000),
+        ("1.200.000,50", 120_000_050),
+        ("1,200,000.50", 120_000_050),
         ("0", 0),
         ("", None),
         ("   ", None),
@@ -93,8 +96,10 @@ def test_a_competitor_needs_a_name():
 
 def test_activity_kinds():
     assert rules.parse_kind(" Visit ") == "visit"
-    with pytest.raises(InputError):
-        rules.parse_kind("lunch")
+    assert rules.parse_kind("c") == "call" and rules.parse_kind("ma") == "mail"
+    for bad in ("lunch", "", "visits"):
+        with pytest.raises(InputError):
+            rules.parse_kind(bad)
 
 
 AS_OF = dt.date(2026, 11, 23)

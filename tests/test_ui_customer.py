@@ -275,3 +275,16 @@ async def test_opens_inside_the_segtui_app_and_reports_the_edit(book):
         await pilot.pause()
     assert results == [True]
     assert rows(book, "SELECT kind, date FROM activity") == [("visit", "2026-11-23")]
+
+
+async def test_a_customer_that_is_not_in_the_book_is_explained(book):
+    app = CustomerHost(book, 4242)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "no customer with id 4242" in str(app.customer_screen.query_one("#badges").render())
+        await pilot.press("b", "a", "2", "y")  # nothing to edit: nothing happens, nothing breaks
+        await settle(pilot)
+        await pilot.press("escape")
+        await pilot.pause()
+    assert app.result is False
+    assert rows(book, "SELECT * FROM checklist_answer") == []

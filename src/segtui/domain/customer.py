@@ -39,6 +39,10 @@ def parse_budget(text: str) -> int | None:
         return None
     if raw.startswith("-"):
         raise InputError("a budget cannot be negative")
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?", raw):  # 1,200,000 or 1,200,000.50
+        raw = raw.replace(",", "")
+    elif re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?", raw):  # 1.200.000 or 1.200.000,50
+        raw = raw.replace(".", "")
     match = re.fullmatch(r"(\d+)(?:[.,](\d{1,2}))?", raw)
     if not match:
         raise InputError(f"{text.strip()!r} is not an amount — type whole units, e.g. 1 200 000")
@@ -105,10 +109,12 @@ def clean_name(text: str | None, field: str = "name") -> str:
 
 
 def parse_kind(text: str) -> str:
+    """visit, call or mail — or the start of one ('v', 'ca')."""
     value = (text or "").strip().lower()
-    if value not in ACTIVITY_KINDS:
-        raise InputError(f"{text!r} is not one of: {', '.join(ACTIVITY_KINDS)}")
-    return value
+    matches = [k for k in ACTIVITY_KINDS if value and k.startswith(value)]
+    if len(matches) != 1:
+        raise InputError(f"{text.strip()!r} is not one of: {', '.join(ACTIVITY_KINDS)}")
+    return matches[0]
 
 
 # --- judgements shown on the screen -------------------------------------------------

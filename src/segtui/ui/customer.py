@@ -246,6 +246,7 @@ class CustomerScreen(Screen[bool]):
         self._jobs: queue.Queue = queue.Queue()
         self._pending = 0
         self._leaving = False
+        self._unreadable = False
 
     # --- layout -------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -289,7 +290,7 @@ class CustomerScreen(Screen[bool]):
     @property
     def busy(self) -> bool:
         """True while a read or an edit is still on its way (tests wait on this)."""
-        return self._pending > 0 or self.record is None
+        return self._pending > 0 or (self.record is None and not self._unreadable)
 
     def _enqueue(self, job: tuple[str, Any]) -> None:
         self._pending += 1
@@ -329,7 +330,11 @@ class CustomerScreen(Screen[bool]):
         self._pending -= 1
         if record is not None:
             self.show(record)
-        if failed:
+        if failed and self.record is None:
+            self._unreadable = True
+            reason = failed.removeprefix("Not saved: ")
+            self.query_one("#badges", Static).update(Text(f"This customer cannot be shown: {reason}", style="red"))
+        elif failed:
             self.notify(failed, severity="error", timeout=6)
             self.query_one("#status", Static).update(Text(failed, style="red"))
         elif message:
@@ -339,6 +344,8 @@ class CustomerScreen(Screen[bool]):
             self.dismiss(self.edits.edited)
 
     def _edit(self, message: str, fn: Callable[..., store.Undo], *args: Any, **kwargs: Any) -> None:
+        if self.record is None:
+            return
         if self.book.readonly:
             self.notify("This book is read-only: changes cannot be saved", severity="error")
             return
@@ -383,7 +390,7 @@ class CustomerScreen(Screen[bool]):
         _badge(text, {"complex": "Complex sale", "traditional": "Traditional sale"}.get(track or "", "Sales track ?"),
                "#00695c" if track else "#757575")
         text.append("Loyalty ")
-        text.append(rules.share(seg.loyalty), style="bold")
+        text.append(rules.share(seg.loyalty) if seg.loyalty is not None else "unknown", style="bold")
         if seg.loyalty_source:
             text.append(" (computed)" if seg.loyalty_source == "computed" else " (entered)", style="dim")
         for flag in seg.flags:
