@@ -79,6 +79,12 @@ def test_a_real_date_is_kept():
     assert rules.parse_date(" 2028-02-29 ") == "2028-02-29"
 
 
+def test_what_has_happened_cannot_be_dated_after_today():
+    assert rules.parse_date("2026-11-23", latest=dt.date(2026, 11, 23)) == "2026-11-23"
+    with pytest.raises(InputError, match="after today"):
+        rules.parse_date("2026-11-24", latest=dt.date(2026, 11, 23))
+
+
 def test_notes_have_a_length_limit():
     assert rules.clean_note("  a note  ") == "a note"
     assert rules.clean_note("   ") is None

@@ -154,6 +154,7 @@ BAD_ESTIMATES = [
     ({"budget": "lots"}, "budget", "not an amount"),
     ({"budget": "1 000 000", "loyalty": "130 %"}, "loyalty", "above 100"),
     ({"budget": "1 000 000", "date": "2026-02-30"}, "date", "not a date"),
+    ({"budget": "1 000 000", "date": "2027-01-01"}, "date", "after today"),
     ({"budget": "1 000 000", "note": "x" * 10_000}, "note", "10,000 characters"),
     ({"budget": "", "loyalty": ""}, "budget", "a budget, a loyalty, or both"),
 ]

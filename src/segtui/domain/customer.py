@@ -76,8 +76,8 @@ def parse_loyalty(text: str) -> float | None:
     return round(value, 4)
 
 
-def parse_date(text: str, field: str = "date") -> str:
-    """An ISO date YYYY-MM-DD (a real calendar day) as text."""
+def parse_date(text: str, field: str = "date", latest: dt.date | None = None) -> str:
+    """An ISO date YYYY-MM-DD (a real calendar day) as text; not after ``latest`` when given."""
     raw = (text or "").strip()
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
         raise InputError(f"{field}: type a date as YYYY-MM-DD")
@@ -87,6 +87,8 @@ def parse_date(text: str, field: str = "date") -> str:
         raise InputError(f"{raw} is not a date in the calendar") from None
     if not 1900 <= day.year <= 2200:
         raise InputError(f"{raw} is too far from today to be right")
+    if latest is not None and day > latest:
+        raise InputError(f"{raw} is after today ({latest.isoformat()}): record what has happened")
     return day.isoformat()
 
 

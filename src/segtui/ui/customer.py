@@ -697,13 +697,16 @@ class CustomerScreen(Screen[bool]):
                           f"{self.record.currency}, what they buy per year of what we sell"),
                     Field("loyalty", "Loyalty override", loyalty, rules.parse_loyalty, "e.g. 60%",
                           "empty = computed from the budget (share of wallet)"),
-                    Field("date", "Date", self.as_of.isoformat(), lambda t: rules.parse_date(t), "YYYY-MM-DD"),
+                    Field("date", "Date", self.as_of.isoformat(), self._past_date, "YYYY-MM-DD"),
                     Field("note", "Note", "", rules.clean_note, "where the figure comes from"),
                 ],
                 check,
             ),
             saved,
         )
+
+    def _past_date(self, text: str) -> str:
+        return rules.parse_date(text, latest=self.as_of)
 
     # --- activities -----------------------------------------------------------------
     def action_add_activity(self) -> None:
@@ -720,7 +723,7 @@ class CustomerScreen(Screen[bool]):
                 f"Log an activity with {self.record.name}",
                 [
                     Field("kind", "Kind", "visit", rules.parse_kind, "visit / call / mail", "visit, call or mail"),
-                    Field("date", "Date", self.as_of.isoformat(), lambda t: rules.parse_date(t), "YYYY-MM-DD"),
+                    Field("date", "Date", self.as_of.isoformat(), self._past_date, "YYYY-MM-DD"),
                     Field("outcome", "Outcome", "", lambda t: rules.clean_note(t, rules.NAME_MAX, "outcome"),
                           "e.g. Offer requested"),
                     Field("note", "Note", "", rules.clean_note),
