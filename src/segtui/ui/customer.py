@@ -328,6 +328,8 @@ class CustomerScreen(Screen[bool]):
 
     def _job_done(self, record: store.CustomerRecord | None, message: str, failed: str | None) -> None:
         self._pending -= 1
+        if not self.is_attached:  # closed meanwhile (the app is quitting): the edit is saved already
+            return
         if record is not None:
             self.show(record)
         if failed and self.record is None:
