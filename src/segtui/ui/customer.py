@@ -208,7 +208,8 @@ class CustomerScreen(Screen[bool]):
     """One customer: badges, revenue, checklist, estimates, deal, contacts and activities."""
 
     DEFAULT_CSS = """
-    CustomerScreen #badges { height: 5; padding: 0 1; background: $panel; }
+    CustomerScreen #badges { height: auto; max-height: 6; padding: 0 1; background: $panel;
+                             text-wrap: nowrap; text-overflow: ellipsis; }
     CustomerScreen #status { height: 1; padding: 0 1; color: $text-muted; }
     CustomerScreen TabbedContent { height: 1fr; }
     CustomerScreen TabPane { padding: 0 1; }
@@ -365,7 +366,7 @@ class CustomerScreen(Screen[bool]):
         self._show_people(record)
 
     def _show_badges(self, r: store.CustomerRecord) -> None:
-        text = Text()
+        text = Text(no_wrap=True, overflow="ellipsis")
         text.append(r.name or "(no name)", style="bold")
         details = [r.source_id, r.city, r.industry, f"owner {r.owner}" if r.owner else None]
         text.append("  " + " · ".join(d for d in details if d), style="dim")
@@ -386,7 +387,7 @@ class CustomerScreen(Screen[bool]):
         _badge(text, f"XYZ {seg.xyz or '–'}", "#455a64")
         _badge(text, seg.group.label if seg.group else "No group", "#5d4037")
         if seg.upgrade_candidate:
-            _badge(text, "↑ Upgrade candidate", "#6a1b9a")
+            _badge(text, "↑ Upgrade", "#6a1b9a")
         bb = r.buying_behaviour
         track = sales_track(bb.focus, bb.custom, bb.collaborate) if bb else None
         _badge(text, {"complex": "Complex sale", "traditional": "Traditional sale"}.get(track or "", "Sales track ?"),
@@ -395,23 +396,19 @@ class CustomerScreen(Screen[bool]):
         text.append(rules.share(seg.loyalty) if seg.loyalty is not None else "unknown", style="bold")
         if seg.loyalty_source:
             text.append(" (computed)" if seg.loyalty_source == "computed" else " (entered)", style="dim")
-        for flag in seg.flags:
-            text.append(f"  ⚠ {flag}", style="bold yellow")
         text.append("\n")
         text.append(f"{seg.quadrant.label}: ", style="bold")
         text.append(QUADRANT_STRATEGY[seg.quadrant])
-        if seg.upgrade_candidate:
-            text.append(f"  Upgrade: a {seg.revenue_class}-customer with {seg.potential_class}-potential — "
-                        "meet more often, show more of the range.", style="magenta")
         text.append("\n")
         if seg.group:
             text.append(f"{seg.group.label}: ", style="bold")
             text.append(GROUP_STRATEGY[seg.group])
         else:
             text.append("No orders yet: no customer group.", style="dim")
-        if track:
-            text.append("   ")
-            text.append(SALES_TRACK_TEXT[track], style="dim")
+        if seg.upgrade_candidate:
+            text.append("\n")
+            text.append(f"↑ Upgrade: a {seg.revenue_class}-customer with {seg.potential_class}-potential — "
+                        "meet more often, show more of the range.", style="magenta")
         text.append("\n")
         text.append_text(self._at_a_glance(r))
         self.query_one("#badges", Static).update(text)
@@ -420,6 +417,9 @@ class CustomerScreen(Screen[bool]):
         """The primary contact, the last activity and a contract about to end."""
         text = Text(style="dim")
         parts: list[Text] = []
+        seg = r.segment.segment if r.segment else None
+        for flag in seg.flags if seg else ():
+            parts.append(Text(f"⚠ {flag}", style="bold yellow"))
         if r.contacts:
             c = r.contacts[0]
             parts.append(Text(f"☎ {c.name}" + (f" {c.phone}" if c.phone else "")))
