@@ -315,9 +315,12 @@ class CustomerScreen(Screen[bool]):
                 if kind == "edit":
                     fn, args, kwargs, message = payload
                     self.edits.record(fn(self.book, *args, **kwargs))
+                    message += " · ctrl+z undoes"
                 elif kind == "undo":
                     undone = self.edits.undo()
                     message = f"Undone: {undone.label}" if undone else "Nothing to undo on this screen"
+                    if undone and len(self.edits):
+                        message += f" · {len(self.edits)} more edit(s) can be undone"
                 record = store.load_customer(self.book, self.customer_id, self.as_of)
             except (rules.InputError, BookError, sqlite3.Error) as error:
                 failed = f"Not saved: {error}"
@@ -341,8 +344,8 @@ class CustomerScreen(Screen[bool]):
             self.notify(failed, severity="error", timeout=6)
             self.query_one("#status", Static).update(Text(failed, style="red"))
         elif message:
-            self.notify(message, timeout=3)
-            self.query_one("#status", Static).update(message + " · ctrl+z undoes")
+            self.notify(message.split(" · ")[0], timeout=3)
+            self.query_one("#status", Static).update(message)
         if self._leaving and self._pending == 0:
             self.dismiss(self.edits.edited)
 
