@@ -146,6 +146,7 @@ def _run_import(kind: str, book: str, file: str, maps: tuple[str, ...], sheet: s
     except importer.ReadError as error:
         raise click.UsageError(str(error)) from None
     missing = not Path(book).exists() or Path(book).stat().st_size == 0
+    created = not Path(book).exists() and not dry_run
     if Path(file).resolve() == Path(book).resolve():
         _fail(f"{file} is the book itself, not a file to import")
     try:
@@ -168,20 +169,22 @@ def _run_import(kind: str, book: str, file: str, maps: tuple[str, ...], sheet: s
                 bar.update(max(0, min(done, total) - state["done"]))
                 state["done"] = min(done, total)
 
+    failure = None
     try:
         summary = run(opened, file, mapping, sheet=sheet, dry_run=dry_run, as_of=day, progress=progress)
     except importer.ReadError as error:
-        if bar is not None:
-            bar.__exit__(None, None, None)
-        _fail(f"{file}: {error} — nothing was imported")
+        failure = f"{file}: {error} — nothing was imported"
     except BookError as error:
-        if bar is not None:
-            bar.__exit__(None, None, None)
-        _fail(f"{error} — nothing was imported")
+        failure = f"{error} — nothing was imported"
     finally:
         opened.close()
-    if bar is not None:
-        bar.__exit__(None, None, None)
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    if failure is not None:
+        if created:  # leave no empty book behind from a failed first import
+            for leftover in (book, f"{book}-wal", f"{book}-shm"):
+                Path(leftover).unlink(missing_ok=True)
+        _fail(failure)
     if missing and not dry_run:
         click.echo(f"Created the book {book}")
     click.echo(summary.text())

@@ -226,6 +226,15 @@ def map_columns(kind: str, header: Sequence[str], overrides: dict[str, str] | No
     return mapping
 
 
+def _map_table(kind: str, table: Table, overrides: dict[str, str] | None) -> Mapping:
+    """:func:`map_columns` for an open table; problems name the header line."""
+    try:
+        return map_columns(kind, table.header, overrides)
+    except ReadError as e:
+        where = f"{table.unit} {table.header_line} (the header)"
+        raise ReadError(e.reason, table.header_line, unit=table.unit, message=f"{where}: {e.reason}") from None
+
+
 def _check_required(mapping: Mapping, listed: str) -> None:
     fields = mapping.fields
     hint = f" (the file's columns are {listed}; use --map FIELD=COLUMN)"
@@ -327,11 +336,12 @@ class _Parser:
     def currency_of(self, line: int, values: list[Any]) -> str:
         if self.i_currency is None:
             return self.currency
-        code = _text(values[self.i_currency]).upper()
+        shown = _text(values[self.i_currency])
+        code = shown.upper()
         if not code:
             return self.currency
         if not _CURRENCY(code):
-            raise self.error(line, "currency", f'"{code}" is not a currency code (three letters, like SEK)')
+            raise self.error(line, "currency", f'"{shown[:40]}" is not a currency code (three letters, like SEK)')
         return code
 
     def __call__(self, line: int, values: list[Any]) -> tuple[str, str | None, str, Decimal, str, str] | None:
@@ -441,7 +451,8 @@ class Summary:
             skipped = "; skipped " + ", ".join(f"{n(c)} ({reason})" for reason, c in self.skipped.items())
         out.append(f"Rows: {n(self.rows_read)} read, {n(self.rows_used)} used{skipped}")
         if self.kind == "orders":
-            credit = f" ({n(self.credit_notes_new)} credit notes)" if self.credit_notes_new else ""
+            notes = "credit note" if self.credit_notes_new == 1 else "credit notes"
+            credit = f" ({n(self.credit_notes_new)} {notes})" if self.credit_notes_new else ""
             out.append(f"Orders: {n(self.orders_new)} new{credit}, {n(self.orders_existing)} already in the book")
             out.append(f"Customers: {n(self.customers_new)} new")
         else:
@@ -523,7 +534,7 @@ def import_orders(
     as_of = as_of or dt.date.today()
     table = open_table(path, sheet=sheet)
     with table:
-        columns = map_columns("orders", table.header, mapping)
+        columns = _map_table("orders", table, mapping)
         head, rows = _sample(table)
         date_order, decimal = _detect(columns, head)
         currency = book.settings().get("currency", "SEK")
@@ -666,7 +677,7 @@ def import_customers(
     as_of = as_of or dt.date.today()
     table = open_table(path, sheet=sheet)
     with table:
-        columns = map_columns("customers", table.header, mapping)
+        columns = _map_table("customers", table, mapping)
         summary = Summary("customers", os.fspath(path), table.format, dict(columns.fields), as_of, dry_run)
         index = {f: columns.index(f) for f in columns.fields}
         records: dict[str, dict[str, str]] = {}
