@@ -231,12 +231,12 @@ def open_table(path: str | os.PathLike[str], sheet: str | None = None) -> Table:
             if not head.startswith(_ZIP):
                 raise ReadError("the file is named like an XLSX workbook but is not one")
             if compressed:
-                source: Any = io.BytesIO(head + _read_rest(stream))
+                source: IO[bytes] = io.BytesIO(head + _read_rest(stream))
                 stream.close()
                 raw.close()
             else:
-                raw.close()
-                source = name
+                raw.seek(0)
+                source = raw  # a file object: openpyxl then does not insist on an .xlsx name
             return _open_xlsx(name, source, sheet, compressed)
 
         if sheet is not None:
@@ -311,12 +311,29 @@ def _cp1252_fallback(err: UnicodeError) -> tuple[str, int]:
 codecs.register_error(_FALLBACK_ERRORS, _cp1252_fallback)
 
 
+def _utf16_without_bom(head: bytes) -> str | None:
+    """'utf-16-le'/'utf-16-be' when mostly-ASCII text has a zero byte in every other place."""
+    start = head[:256]
+    if len(start) < 4 or len(start) % 2:
+        start = start[: len(start) - len(start) % 2]
+    if len(start) < 4:
+        return None
+    even, odd = start[0::2], start[1::2]
+    if not odd.strip(b"\x00") and b"\x00" not in even:
+        return "utf-16-le"
+    if not even.strip(b"\x00") and b"\x00" not in odd:
+        return "utf-16-be"
+    return None
+
+
 def _detect_encoding(head: bytes, complete: bool) -> tuple[str, str, str]:
     """Choose the codec for a file from its first bytes: (codec, label, decoded sample)."""
     if head.startswith(codecs.BOM_UTF8):
         codec, label = "utf-8-sig", "UTF-8 with BOM"
     elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         codec, label = "utf-16", "UTF-16"
+    elif utf16 := _utf16_without_bom(head):
+        codec, label = utf16, "UTF-16"
     else:
         codec, label = "utf-8", "UTF-8"
         try:
@@ -493,7 +510,8 @@ def _csv_rows(
             prev = reader.line_num
             n = len(fields)
             if n == width:
-                if fields[0] or not _is_blank(fields):
+                first = fields[0]
+                if (first and not first.isspace()) or not _is_blank(fields):
                     yield start, fields
                 continue
             if not fields or _is_blank(fields):
@@ -550,6 +568,13 @@ def _quote_error(
             f"has a quote that is never closed (the value runs on to line {stray})",
             opened,
             message=f"line {opened} has a quote that is never closed (the value runs on to line {stray})",
+        )
+    if stray is None and "field limit" in str(error):
+        limit = csv.field_size_limit()
+        return ReadError(
+            f"has a value longer than {limit:,} characters",
+            start,
+            message=f"line {start} has a value longer than {limit:,} characters",
         )
     line = stray if stray is not None else start
     return ReadError(
@@ -679,7 +704,8 @@ def _cell_text(v: Any) -> str:
     return str(v)
 
 
-def _open_xlsx(name: str, source: Any, sheet: str | None, compressed: bool) -> Table:
+def _open_xlsx(name: str, source: IO[bytes], sheet: str | None, compressed: bool) -> Table:
+    """Open a workbook; ``source`` is closed with the table."""
     from openpyxl import load_workbook
     from openpyxl.utils import get_column_letter
 
@@ -689,8 +715,7 @@ def _open_xlsx(name: str, source: Any, sheet: str | None, compressed: bool) -> T
         if isinstance(e, zipfile.BadZipFile):
             raise ReadError(f"the file looks like an XLSX workbook but is damaged ({e})") from e
         try:
-            if hasattr(source, "seek"):
-                source.seek(0)
+            source.seek(0)
             with zipfile.ZipFile(source) as z:
                 is_xlsx = any(n.startswith("xl/") for n in z.namelist())
         except Exception:
@@ -720,6 +745,10 @@ def _open_xlsx(name: str, source: Any, sheet: str | None, compressed: bool) -> T
     except Exception as e:
         wb.close()
         raise ReadError(f"the XLSX workbook is damaged ({type(e).__name__}: {e})") from e
+
+    def close() -> None:
+        wb.close()
+        source.close()
 
     width = len(header)
 
@@ -757,7 +786,7 @@ def _open_xlsx(name: str, source: Any, sheet: str | None, compressed: bool) -> T
                 f"the workbook is damaged ({type(e).__name__}: {e})", rownum + 1, unit="row"
             ) from e
         finally:
-            wb.close()
+            close()
 
     title = ws.title
     return Table(
@@ -768,7 +797,7 @@ def _open_xlsx(name: str, source: Any, sheet: str | None, compressed: bool) -> T
         unit="row",
         header_line=header_row,
         sheet=title,
-        _closer=wb.close,
+        _closer=close,
     )
 
 
@@ -897,8 +926,6 @@ def _canonical(body: str, shown: str, decimal: str | None) -> str:
     """Rewrite a number with separators as plain digits with '.' for decimals."""
     not_number = ValueError(f"{_show(shown)} is not a number")
     groups = _SPACE_GROUPS(body)
-    if len(groups) > 1 and not all(_DIGITS(g) for g in groups[:-1]):
-        raise not_number  # words, not digit groups: "about 300"
     if len(groups) > 1:  # 1 234 567,50 / 1'234.50
         last = _LAST_SPACE_GROUP(groups[-1])
         if not last or not _valid_groups(groups[:-1] + [last.group(1)]):
