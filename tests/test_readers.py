@@ -963,3 +963,10 @@ def test_real_online_retail_file() -> None:
     assert (first_day, last_day) == (date(2010, 12, 1), date(2011, 12, 9))
     assert total == 974_774_793  # £9,747,747.93 net
     print(f"\nstreamed and parsed {count} rows in {elapsed:.2f} s")
+
+
+def test_words_around_a_number_are_not_called_digit_groups() -> None:
+    for text in ("about 300", "12 abc 300", "ca 1 234,50"):
+        with pytest.raises(ValueError) as caught:
+            parse_amount(text)
+        assert str(caught.value) == f'"{text}" is not a number'

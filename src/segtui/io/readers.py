@@ -926,6 +926,8 @@ def _canonical(body: str, shown: str, decimal: str | None) -> str:
     """Rewrite a number with separators as plain digits with '.' for decimals."""
     not_number = ValueError(f"{_show(shown)} is not a number")
     groups = _SPACE_GROUPS(body)
+    if len(groups) > 1 and not all(_DIGITS(g) for g in groups[:-1]):
+        raise not_number  # words, not digit groups: "about 300"
     if len(groups) > 1:  # 1 234 567,50 / 1'234.50
         last = _LAST_SPACE_GROUP(groups[-1])
         if not last or not _valid_groups(groups[:-1] + [last.group(1)]):
