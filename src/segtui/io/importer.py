@@ -52,6 +52,8 @@ __all__ = [
     "Preview",
     "parse_map_options",
     "map_columns",
+    "choose_columns",
+    "check_mapping",
     "import_orders",
     "import_customers",
     "preview",
@@ -191,12 +193,22 @@ def map_columns(kind: str, header: Sequence[str], overrides: dict[str, str] | No
 
     Raises ReadError when a mapped column is not in the file or a required
     field has no column."""
+    mapping = choose_columns(kind, header, overrides)
+    check_mapping(mapping)
+    return mapping
+
+
+def choose_columns(kind: str, header: Sequence[str], overrides: dict[str, str] | None = None) -> Mapping:
+    """:func:`map_columns` without the check that the required fields have a column."""
     names = _ORDER_NAMES if kind == "orders" else _CUSTOMER_NAMES
     header = list(header)
     chosen: dict[str, str] = {}
     how: dict[str, str] = {}
     listed = ", ".join(f'"{h}"' for h in header if h)
     for name, column in (overrides or {}).items():
+        if not column:  # explicitly left out (the Import screen)
+            how[name] = "off"
+            continue
         found = _find_column(header, column)
         if found is None:
             raise ReadError(f'--map {name}={column}: the file has no column "{column}" (its columns are {listed})')
@@ -207,7 +219,7 @@ def map_columns(kind: str, header: Sequence[str], overrides: dict[str, str] | No
         if h:
             by_normal.setdefault(_normal(h), h)
     for name, aliases in names.items():
-        if name in chosen:
+        if name in chosen or how.get(name) == "off":
             continue
         for alias in aliases:
             column = by_normal.get(_normal(alias))
@@ -223,9 +235,12 @@ def map_columns(kind: str, header: Sequence[str], overrides: dict[str, str] | No
             for extra in ("quantity", "unit_price"):
                 if how.get(extra) == "name":
                     del chosen[extra]
-    mapping = Mapping(kind, header, {f: chosen[f] for f in names if f in chosen}, how)
-    _check_required(mapping, listed)
-    return mapping
+    return Mapping(kind, header, {f: chosen[f] for f in names if f in chosen}, how)
+
+
+def check_mapping(mapping: Mapping) -> None:
+    """Raise ReadError when a required field has no column."""
+    _check_required(mapping, ", ".join(f'"{h}"' for h in mapping.header if h))
 
 
 def _map_table(kind: str, table: Table, overrides: dict[str, str] | None) -> Mapping:
@@ -841,7 +856,8 @@ def preview(
             result.error = str(e)
             head = []
         try:
-            result.mapping = map_columns(kind, table.header, mapping)
+            result.mapping = choose_columns(kind, table.header, mapping)
+            check_mapping(result.mapping)
         except ReadError as e:
             result.error = result.error or str(e)
             result.rows = [(line, [_text(v) for v in values], None) for line, values in head[:rows]]
