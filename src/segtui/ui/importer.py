@@ -216,9 +216,11 @@ class ImportScreen(Screen):
     def on_mount(self) -> None:
         self.query_one(ProgressBar).display = False
         self.query_one(MappingList).show(self._fields(), [], {})
-        self.query_one("#import-path", Input).focus()
         if self.start_path:
+            self.query_one(MappingList).focus()
             self.load_preview(self.start_path, self.kind, dict(self.overrides))
+        else:
+            self.query_one("#import-path", Input).focus()
 
     def _fields(self) -> dict[str, str]:
         return ORDER_FIELDS if self.kind == "orders" else CUSTOMER_FIELDS
