@@ -249,6 +249,8 @@ BROKEN = [
     ("late_error.csv", 'line 2501, column "date": "2024-13-01" is not a date (there is no month 13)'),
     ("empty.csv", "the file is empty"),
     ("binary_garbage.csv", "does not look like a CSV or XLSX file (it contains binary data)"),
+    ("bad_row.xlsx", 'row 3, column "Date": "next week" is not a date'),
+    ("not_really.xlsx", "the file looks like an XLSX workbook but is damaged"),
 ]
 
 
@@ -443,3 +445,20 @@ def test_any_valid_file_imports_and_overlapping_parts_give_the_same_book(tmp_pat
     import_orders(parts, second, as_of=AS_OF)
     assert orders(parts) == orders(whole)
     assert sum(r[4] for r in orders(whole)) == sum(r[2] for r in unique)
+
+
+def test_progress_is_reported_up_to_the_end(book) -> None:
+    calls = []
+    import_orders(book, DATA / "orders" / "lines_tab.tsv",
+                  as_of=AS_OF, progress=lambda done, total: calls.append((done, total)))
+    assert calls and calls[-1][0] == calls[-1][1]
+
+
+def test_progress_on_a_long_file_rises(book, tmp_path) -> None:
+    lines = ["customer,date,amount"] + [f"{i % 7},2026-01-{1 + i % 28:02d},{i}" for i in range(20_000)]
+    path = write(tmp_path, "\n".join(lines) + "\n")
+    calls = []
+    import_orders(book, path, as_of=AS_OF, progress=lambda done, total: calls.append((done, total)))
+    assert len(calls) >= 3
+    assert [d for d, _ in calls] == sorted(d for d, _ in calls)
+    assert {t for _, t in calls} == {20_001}  # lines in the file

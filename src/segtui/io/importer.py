@@ -406,10 +406,12 @@ def count_lines(path: str | os.PathLike[str]) -> int | None:
             return None
         opener = gzip.open if magic.startswith(b"\x1f\x8b") else open
         count = 0
+        last = b"\n"
         with opener(name, "rb") as handle:
             while chunk := handle.read(1 << 22):
                 count += chunk.count(b"\n")
-        return count + 1
+                last = chunk[-1:]
+        return count + (last != b"\n")
     except (OSError, EOFError):
         return None
 
