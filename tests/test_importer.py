@@ -462,3 +462,32 @@ def test_progress_on_a_long_file_rises(book, tmp_path) -> None:
     assert len(calls) >= 3
     assert [d for d, _ in calls] == sorted(d for d, _ in calls)
     assert {t for _, t in calls} == {20_001}  # lines in the file
+
+
+
+_line = st.tuples(
+    st.integers(1, 6),  # order number; the customer and the day are fixed by the order
+    st.integers(-5, 60),  # quantity
+    st.decimals(min_value=0, max_value=50_000, places=2, allow_nan=False, allow_infinity=False),
+    st.booleans(),  # thousands separated by a space, Swedish style
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lines=st.lists(_line, min_size=1, max_size=30))
+def test_order_lines_sum_to_their_orders(tmp_path, lines) -> None:
+    from decimal import ROUND_HALF_UP, Decimal
+
+    book = open_book(":memory:")
+    text = ["order;customer;date;quantity;unit_price"]
+    totals: dict[str, Decimal] = {}
+    for number, quantity, price, spaced in lines:
+        shown = (f"{price:,.2f}".replace(",", " ") if spaced else f"{price:.2f}").replace(".", ",")
+        ref = f"INV{number}"
+        text.append(f"{ref};C{number % 3};2026-0{1 + number % 5}-1{number};{quantity};{shown}")
+        totals[ref] = totals.get(ref, Decimal(0)) + quantity * price
+    summary = import_orders(book, write(tmp_path, "\n".join(text) + "\n", "lines.csv"), as_of=AS_OF)
+    got = {ref: amount for _, ref, _, _, amount, _ in orders(book)}
+    want = {ref: int((t * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP)) for ref, t in totals.items()}
+    assert got == want
+    assert summary.credit_notes_new == sum(v < 0 for v in want.values())
