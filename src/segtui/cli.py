@@ -157,10 +157,13 @@ def _run_import(kind: str, book: str, file: str, maps: tuple[str, ...], sheet: s
     bar = None
     progress = None
     if sys.stderr.isatty():
-        state: dict = {}
 
         def progress(done: int, total: int | None) -> None:
             nonlocal bar
+            if not total:  # an XLSX sheet does not say how long it is
+                click.echo(f"\rReading… {done:,} rows", nl=False, err=True)
+                state["counting"] = True
+                return
             if bar is None:
                 bar = click.progressbar(length=total or 0, label="Reading", file=sys.stderr, show_pos=True)
                 bar.__enter__()
@@ -170,6 +173,7 @@ def _run_import(kind: str, book: str, file: str, maps: tuple[str, ...], sheet: s
                 state["done"] = min(done, total)
 
     failure = None
+    state = {}
     try:
         summary = run(opened, file, mapping, sheet=sheet, dry_run=dry_run, as_of=day, progress=progress)
     except importer.ReadError as error:
@@ -180,6 +184,8 @@ def _run_import(kind: str, book: str, file: str, maps: tuple[str, ...], sheet: s
         opened.close()
         if bar is not None:
             bar.__exit__(None, None, None)
+        if state.get("counting"):
+            click.echo("", err=True)
     if failure is not None:
         if created:  # leave no empty book behind from a failed first import
             for leftover in (book, f"{book}-wal", f"{book}-shm"):
