@@ -395,18 +395,16 @@ class Feasibility:
 
     @property
     def text(self) -> str:
-        parts = []
-        for kind in KINDS:
-            need = math.ceil(self.needed[kind] - 1e-9)
-            mark = "" if self.fits(kind) else " ✗"
-            parts.append(f"{need} {kind}s a week needed, capacity {self.capacity[kind]}{mark}")
-        line = "Policy: " + "; ".join(parts)
+        """'Policy needs 23 visits a week (capacity 20) and 40 calls (capacity 50) …'."""
+        visit, call = (math.ceil(self.needed[k] - 1e-9) for k in KINDS)
+        line = (f"Policy needs {visit} visits a week (capacity {self.capacity['visit']}) "
+                f"and {call} calls (capacity {self.capacity['call']})")
         backlog = [f"{n} {k}s to assess" for k, n in self.once_backlog.items() if n]
         if backlog:
-            line += " · plus " + ", ".join(backlog)
+            line += ", plus " + " and ".join(backlog)
         if self.advice:
-            line += " — " + "; ".join(self.advice)
-        return line
+            return line + ". " + " ".join(self.advice)
+        return line + ": it fits."
 
 
 def feasibility(customers: Iterable[Customer], config: PlanConfig, on: dt.date | None = None) -> Feasibility:
@@ -435,14 +433,16 @@ def feasibility(customers: Iterable[Customer], config: PlanConfig, on: dt.date |
             continue
         days = len(config.working_days) or 1
         key = "capacity.visits_per_day" if kind == "visit" else "capacity.calls_per_day"
-        advice.append(f"raise {key} to {math.ceil(need / days)}")
-        factor = needed[kind] / capacity[kind] if capacity[kind] else None
+        text = f"Too many {kind}s: raise {key} to {math.ceil(need / days)}"
         biggest = max((q for (k, q) in by_segment if k == kind), key=lambda q: by_segment[kind, q])
+        rate = by_segment[kind, biggest]
+        room = capacity[kind] - (needed[kind] - rate)
         policy = config.policies[biggest]
-        if factor:
-            advice.append(
-                f"or {kind} less often (e.g. policy.{biggest.value} {kind}:{math.ceil(policy.every * factor)})"
-            )
+        if room > 0:
+            text += f", or set policy.{biggest.value} to {kind}:{math.ceil(policy.every * rate / room)}"
+        elif capacity[kind]:
+            text += f", or make every {kind} interval {needed[kind] / capacity[kind]:.1f}× longer"
+        advice.append(text + ".")
     return Feasibility(needed, capacity, backlog, tuple(advice))
 
 
