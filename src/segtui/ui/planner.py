@@ -14,7 +14,7 @@ from rich.text import Text
 from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, VerticalScroll
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widget import Widget
@@ -74,7 +74,11 @@ class DayColumn(Widget):
         visits = sum(i.kind == "visit" and i.status != "skipped" for i in items)
         calls = sum(i.kind == "call" and i.status != "skipped" for i in items)
         self.border_title = f"{day:%a} {day.day} {day:%b}"
-        self.border_subtitle = f"{visits}/{config.visits_per_day}v {calls}/{config.calls_per_day}c"
+        over_v = "red" if visits > config.visits_per_day else "default"
+        over_c = "red" if calls > config.calls_per_day else "default"
+        self.border_subtitle = (
+            f"[{over_v}]{visits}/{config.visits_per_day}v[/] [{over_c}]{calls}/{config.calls_per_day}c[/]"
+        )
         self.set_class(day == today, "today")
         self.set_class(day < today, "past")
         self.refresh()
@@ -185,8 +189,9 @@ class PlannerScreen(Screen):
     #main { height: 1fr; }
     #week { width: 1fr; height: 1fr; }
     #detail { height: 2; padding: 0 1; background: $boost; }
-    #bottom { height: 8; }
-    #calls { width: 1fr; height: 1fr; border: round $panel; padding: 0 1; }
+    #bottom { height: 9; }
+    #calls-box { width: 1fr; height: 1fr; border: round $panel; padding: 0 1; }
+    #calls { width: 1fr; height: auto; text-wrap: nowrap; text-overflow: ellipsis; }
     #followup { width: 52; height: 1fr; border: round $panel; padding: 0 1; }
     """
 
@@ -240,7 +245,8 @@ class PlannerScreen(Screen):
             yield DueList()
         yield Static("", id="detail")
         with Horizontal(id="bottom"):
-            yield Static("", id="calls")
+            with VerticalScroll(id="calls-box"):
+                yield Static("", id="calls")
             yield Static("", id="followup")
         yield Footer()
 
@@ -379,8 +385,11 @@ class PlannerScreen(Screen):
         if day is None:
             return
         title = "Today's calls" if day == self.as_of else f"Calls {day:%a} {day.day} {day:%b}"
-        panel.border_title = f"{title} ({len(lines)}) · c: copy"
-        panel.update("\n".join(lines) if lines else Text("no calls planned", style="dim italic"))
+        self.query_one("#calls-box").border_title = f"{title} ({len(lines)}) · c: copy"
+        panel.update(
+            Text("\n".join(lines), no_wrap=True, overflow="ellipsis") if lines
+            else Text("no calls planned", style="dim italic")
+        )
 
     def _follow_up(self) -> None:
         view = self.view
