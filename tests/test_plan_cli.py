@@ -119,3 +119,17 @@ def test_plan_on_a_read_only_book_shows_a_plan_without_saving(fresh_book, monkey
     assert rows and all(r["reason"] for r in rows)
     monkeypatch.setattr(book_module, "open_book", real_open)
     assert plan_store.week_items(real_open(fresh_book), TODAY) == []
+
+
+def test_plan_command_does_not_load_textual(fresh_book) -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from segtui.cli import main\n"
+        "try:\n    main(['plan', sys.argv[1], '--as-of', '2026-11-23', '--format', 'csv'])\nexcept SystemExit:\n    pass\n"
+        "assert not [m for m in sys.modules if m.startswith('textual')], 'textual was imported'\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code, str(fresh_book)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("day,weekday,kind")

@@ -441,7 +441,7 @@ def feasibility(customers: Iterable[Customer], config: PlanConfig, on: dt.date |
         if room > 0:
             text += f", or set policy.{biggest.value} to {kind}:{math.ceil(policy.every * rate / room)}"
         elif capacity[kind]:
-            text += f", or make every {kind} interval {needed[kind] / capacity[kind]:.1f}× longer"
+            text += f", or make every {kind} interval {needed[kind] / capacity[kind]:.1f} times longer"
         advice.append(text + ".")
     return Feasibility(needed, capacity, backlog, tuple(advice))
 

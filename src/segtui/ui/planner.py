@@ -84,10 +84,11 @@ class DayColumn(Widget):
         self.refresh()
 
     def line_of(self, row: int) -> int | None:
-        """The item on screen row ``row`` (visits take two rows)."""
+        """The item on screen row ``row`` (visits take two rows when there is room)."""
         y = 0
+        show_city = len(self.items) + sum(i.kind == "visit" for i in self.items) <= self.size.height
         for n, item in enumerate(self.items):
-            height = 2 if item.kind == "visit" else 1
+            height = 2 if item.kind == "visit" and show_city else 1
             if y <= row < y + height:
                 return n
             y += height
@@ -99,6 +100,8 @@ class DayColumn(Widget):
         if not self.items:
             text.append("nothing planned", style="dim italic")
             return text
+        visits = sum(i.kind == "visit" for i in self.items)
+        show_city = len(self.items) + visits <= self.size.height
         for n, item in enumerate(self.items):
             mark = {"done": "✓", "skipped": "–"}.get(item.status, "•" if item.manual else " ")
             style = {"done": "green", "skipped": "dim strike"}.get(item.status, "")
@@ -108,7 +111,7 @@ class DayColumn(Widget):
                 line.stylize("reverse")
             text.append_text(line)
             text.append("\n")
-            if item.kind == "visit":
+            if item.kind == "visit" and show_city:
                 text.append(f"   {item.city or '—'}"[:width] + "\n", style="dim")
         text.rstrip()
         return text
@@ -184,12 +187,12 @@ class PlannerScreen(Screen):
     DEFAULT_CSS = """
     PlannerScreen { layout: vertical; }
     #planner-title { height: 1; padding: 0 1; background: $boost; text-style: bold; }
-    #feasibility { height: auto; max-height: 2; padding: 0 1; }
+    #feasibility { height: auto; max-height: 3; padding: 0 1; }
     #feasibility.short { color: $warning; }
     #main { height: 1fr; }
     #week { width: 1fr; height: 1fr; }
     #detail { height: 2; padding: 0 1; background: $boost; }
-    #bottom { height: 9; }
+    #bottom { height: 8; }
     #calls-box { width: 1fr; height: 1fr; border: round $panel; padding: 0 1; }
     #calls { width: 1fr; height: auto; text-wrap: nowrap; text-overflow: ellipsis; }
     #followup { width: 52; height: 1fr; border: round $panel; padding: 0 1; }
