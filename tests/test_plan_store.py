@@ -115,3 +115,12 @@ def test_items_carry_the_primary_contact_and_address(book) -> None:
     plan_store.add_item(book, cid, TODAY, "call")
     (item,) = plan_store.week_items(book, TODAY)
     assert (item.contact, item.phone, item.location) == ("Kari", "+47 1", "Kaien 1, 5003 Bergen")
+
+
+def test_customers_planned_in_another_week_are_not_planned_again(book) -> None:
+    first, second = big_game(book), big_game(book)
+    next_monday = TODAY + dt.timedelta(weeks=1)
+    plan_store.add_item(book, first, next_monday, "visit")
+    proposals = plan_store.plan_week(book, TODAY, TODAY)
+    assert [p.customer_id for p in proposals] == [second]
+    assert plan_store.planned_elsewhere(book, TODAY, TODAY) == {first}

@@ -138,6 +138,18 @@ def get_item(book: Book, item_id: int) -> PlanItem:
     return _item(rows[0])
 
 
+def planned_elsewhere(book: Book, monday: dt.date, today: dt.date) -> set[int]:
+    """Customers with a visit or call still planned from ``today`` on in another
+    week: planning this week leaves them alone."""
+    sunday = monday + dt.timedelta(days=6)
+    rows = book.query(
+        "SELECT DISTINCT customer_id FROM plan_item WHERE status = 'planned' AND day >= ? "
+        "AND (day < ? OR day > ?)",
+        (today.isoformat(), monday.isoformat(), sunday.isoformat()),
+    )
+    return {r[0] for r in rows}
+
+
 # --- writes ------------------------------------------------------------------------------
 
 
@@ -247,7 +259,8 @@ def plan_week(
     """Fill the week from priorities, keeping manual, done and skipped items.
 
     Automatic items not yet done are re-proposed (so a re-plan reflects today's
-    priorities). With ``save=False`` nothing is written (read-only books)."""
+    priorities); customers already planned in another week are left out. With
+    ``save=False`` nothing is written (read-only books)."""
     config = config or planning.PlanConfig.from_settings(book.settings())
     if customers is None:
         customers = planning_customers(book, today)
@@ -256,6 +269,9 @@ def plan_week(
         i.booked() for i in week_items(book, monday)
         if i.manual or i.status != "planned" or i.day < start
     ]
+    elsewhere = planned_elsewhere(book, monday, today)
+    if elsewhere:
+        customers = [c for c in customers if c.id not in elsewhere]
     proposals = planning.plan_week(customers, config, monday, today, kept)
     if save:
         replace_proposals(book, monday, today, proposals)

@@ -302,7 +302,7 @@ class PlannerScreen(Screen):
         items = plan_store.week_items(self.book, monday)
         days = planning.week_days(monday, config)
         on = max(self.as_of, monday)
-        taken = {i.customer_id for i in items}
+        taken = {i.customer_id for i in items} | plan_store.planned_elsewhere(self.book, monday, self.as_of)
         dues = [d for d in planning.due_list(customers, config, on, until=days[-1]) if d.customer.id not in taken]
         return WeekView(
             monday=monday,
