@@ -45,7 +45,21 @@ def main() -> None:
         customers = plan_store.planning_customers(book, as_of, segments)
         proposals = plan_store.plan_week(book, monday, as_of, customers)
         timings.append((time.perf_counter() - start) * 1000)
+    config = planning.PlanConfig.from_settings(book.settings())
+    phases = {"read contacts, assessments, contracts": [], "due list": [], "fill the week": []}
+    for _ in range(args.runs):
+        t0 = time.perf_counter()
+        customers = plan_store.planning_customers(book, as_of, segments)
+        t1 = time.perf_counter()
+        dues = planning.due_list(customers, config, as_of, until=monday + dt.timedelta(days=4))
+        t2 = time.perf_counter()
+        planning.fill_week(dues, planning.week_days(monday, config), config)
+        t3 = time.perf_counter()
+        for name, took in zip(phases, (t1 - t0, t2 - t1, t3 - t2)):
+            phases[name].append(took * 1000)
     print(f"{len(segments)} customers; segments (given input) {seg_ms:.0f} ms")
+    for name, values in phases.items():
+        print(f"  {name}: median {statistics.median(values):.1f} ms")
     print(f"planning a week ({len(proposals)} items): median {statistics.median(timings):.1f} ms, "
           f"min {min(timings):.1f} ms, max {max(timings):.1f} ms over {args.runs} runs")
 

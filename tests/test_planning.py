@@ -325,3 +325,14 @@ def test_property_due_big_game_is_planned_before_any_small_fry(members, per_day)
         assert all(d.customer.id in planned for d in due if d.customer.quadrant is BG)
     ranks = [d.customer.quadrant for d in due]
     assert ranks == sorted(ranks, key=lambda q: q is SF)  # every big game before every small fry
+
+
+@settings(max_examples=100, deadline=None)
+@given(books(), st.integers(0, 6))
+def test_property_the_due_list_agrees_with_due(case, ahead) -> None:
+    customers, config, _ = case
+    until = TODAY + dt.timedelta(days=ahead)
+    fast = planning.due_list(customers, config, TODAY, until)
+    slow = sorted((d for c in customers if (d := planning.due(c, config, TODAY, until))), key=planning.by_priority)
+    assert fast == slow
+    assert [d.reason for d in fast] == [d.reason for d in slow]
