@@ -81,6 +81,15 @@ async def test_plan_move_done_and_follow_up(book) -> None:
         assert screen.column == 1
         assert screen.selected_item().id == first.id
 
+        # two quick presses move the same item two days
+        await pilot.press("greater_than_sign", "greater_than_sign")
+        await settle(pilot)
+        assert plan_store.get_item(book, first.id).day == TODAY + dt.timedelta(days=3)
+        await pilot.press("less_than_sign", "less_than_sign")
+        await settle(pilot)
+        assert plan_store.get_item(book, first.id).day == TODAY + dt.timedelta(days=1)
+        assert screen.selected_item().id == first.id
+
         # mark it done: an activity is recorded and follow-up changes at once
         before = followup_text(app)
         await pilot.press("d")
@@ -167,3 +176,9 @@ async def test_due_list_renders_only_visible_rows(book) -> None:
         rendered = due.render()
         assert len(rendered.plain.splitlines()) <= due.size.height
         assert due.top > 0
+
+
+def test_every_planner_key_has_an_id_and_a_description() -> None:
+    for binding in PlannerScreen.BINDINGS:
+        assert binding.id and binding.id.startswith("planner.")
+        assert binding.description

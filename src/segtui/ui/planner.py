@@ -7,6 +7,7 @@ and every database call runs in a thread worker that posts its result back.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
@@ -526,8 +527,15 @@ class PlannerScreen(Screen):
         if not 0 <= target < len(self.view.days):
             return
         day = self.view.days[target]
+        # show the move at once, so a second key press acts on the same item
+        moved = dataclasses.replace(item, day=day, manual=True)
+        self.view.items = sorted(
+            (moved if i.id == item.id else i for i in self.view.items),
+            key=lambda i: (i.day, i.kind != "visit", i.name.casefold(), i.id),
+        )
         self.column = target
-        self.rows[target] = len([i for i in self.view.day_items(day) if (i.day, i.kind != "visit", i.name.casefold()) <= (day, item.kind != "visit", item.name.casefold())])
+        self.rows[target] = [i.id for i in self.view.day_items(day)].index(item.id)
+        self.render_view()
         self.write(lambda: plan_store.move_item(self.book, item.id, day))
 
     def action_done(self) -> None:
