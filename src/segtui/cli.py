@@ -123,6 +123,119 @@ def segments(book: str, as_of: str | None, fmt: str, output: str | None) -> None
             out.close()
 
 
+@main.group("import")
+def import_group() -> None:
+    """Import orders (ERP invoices) or customers (CRM exports) from CSV or XLSX.
+
+    The whole file is checked first and written in one go: a bad row stops the
+    import with its line, column and reason, and the book is left as it was.
+    """
+
+
+_MAP_HELP = "FIELD=COLUMN: take FIELD from COLUMN (repeatable). Without it, columns are found by their usual names."
+
+
+def _run_import(kind: str, book: str, file: str, maps: tuple[str, ...], sheet: str | None, dry_run: bool,
+                as_of: str | None) -> None:
+    from segtui.io import importer
+    from segtui.store.book import BookError, open_book
+
+    day = _as_of(as_of)
+    try:
+        mapping = importer.parse_map_options(maps, kind)
+    except importer.ReadError as error:
+        raise click.UsageError(str(error)) from None
+    missing = not Path(book).exists() or Path(book).stat().st_size == 0
+    created = not Path(book).exists() and not dry_run
+    if Path(file).resolve() == Path(book).resolve():
+        _fail(f"{file} is the book itself, not a file to import")
+    try:
+        opened = open_book(":memory:") if dry_run and missing else open_book(book, create=True)
+    except BookError as error:
+        _fail(str(error))
+    run = importer.import_orders if kind == "orders" else importer.import_customers
+    bar = None
+    progress = None
+    if sys.stderr.isatty():
+
+        def progress(done: int, total: int | None) -> None:
+            nonlocal bar
+            if not total:  # an XLSX sheet does not say how long it is
+                click.echo(f"\rReading… {done:,} rows", nl=False, err=True)
+                state["counting"] = True
+                return
+            if bar is None:
+                bar = click.progressbar(length=total or 0, label="Reading", file=sys.stderr, show_pos=True)
+                bar.__enter__()
+                state["done"] = 0
+            if total:
+                bar.update(max(0, min(done, total) - state["done"]))
+                state["done"] = min(done, total)
+
+    failure = None
+    state = {}
+    try:
+        summary = run(opened, file, mapping, sheet=sheet, dry_run=dry_run, as_of=day, progress=progress)
+    except importer.ReadError as error:
+        failure = f"{file}: {error} — nothing was imported"
+    except BookError as error:
+        failure = f"{error} — nothing was imported"
+    finally:
+        opened.close()
+        if bar is not None:
+            bar.__exit__(None, None, None)
+        if state.get("counting"):
+            click.echo("", err=True)
+    if failure is not None:
+        if created:  # leave no empty book behind from a failed first import
+            for leftover in (book, f"{book}-wal", f"{book}-shm"):
+                Path(leftover).unlink(missing_ok=True)
+        _fail(failure)
+    if missing and not dry_run:
+        click.echo(f"Created the book {book}")
+    click.echo(summary.text())
+
+
+def _import_options(function):
+    function = click.option("--as-of", "as_of", help="Compare classes as on this day (YYYY-MM-DD, default today).")(function)
+    function = click.option("--dry-run", is_flag=True, help="Check the file and report what would happen; write nothing.")(function)
+    function = click.option("--sheet", help="The XLSX sheet to read (default: the first).")(function)
+    function = click.option("--map", "maps", multiple=True, metavar="FIELD=COLUMN", help=_MAP_HELP)(function)
+    function = click.argument("file", type=click.Path(dir_okay=False))(function)
+    function = click.argument("book", type=click.Path(dir_okay=True))(function)
+    return function
+
+
+@import_group.command("orders")
+@_import_options
+def import_orders_command(book: str, file: str, maps: tuple[str, ...], sheet: str | None, dry_run: bool,
+                          as_of: str | None) -> None:
+    """Import orders or invoice lines from FILE into BOOK (created if needed).
+
+    \b
+    Fields: customer (required), date (required), amount — or quantity and
+    unit_price (lines of one order are summed) —, order, customer_name, currency.
+    Negative amounts are credit notes. Rows without a customer id are skipped
+    and counted. Importing the same rows again adds nothing.
+    """
+    _run_import("orders", book, file, maps, sheet, dry_run, as_of)
+
+
+@import_group.command("customers")
+@_import_options
+def import_customers_command(book: str, file: str, maps: tuple[str, ...], sheet: str | None, dry_run: bool,
+                             as_of: str | None) -> None:
+    """Import customers from FILE (a CRM export) into BOOK (created if needed).
+
+    \b
+    Fields: customer (the id, required), name, org_number, industry, city,
+    postcode, address, owner, contact, phone, email. HubSpot, Salesforce and
+    Pipedrive column names ("Record ID", "Company name", "Organization - Name",
+    "Billing City", "Company owner", ...) are understood without a map.
+    """
+    _run_import("customers", book, file, maps, sheet, dry_run, as_of)
+
+
 @main.command("settings")
 @click.argument("book", type=click.Path(dir_okay=True))
 @click.argument("key", required=False)
@@ -149,3 +262,76 @@ def settings_command(book: str, key: str | None, value: str | None) -> None:
     except SettingError as error:
         _fail(str(error))
     click.echo(f"{key} = {stored}")
+
+
+@main.command("plan")
+@click.argument("book", type=click.Path(dir_okay=True))
+@click.option("--week", help="ISO week like 2026-W48 (default: this week).")
+@click.option("--as-of", "as_of", help="Plan as on this day (YYYY-MM-DD, default today).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "ics"]), default="table", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to this file.")
+def plan_command(book: str, week: str | None, as_of: str | None, fmt: str, output: str | None) -> None:
+    """The week's visits and calls (planned first when the week is empty)."""
+    from segtui.domain import planning
+    from segtui.io import export
+    from segtui.store import plan as plan_store
+
+    opened = _open(book)
+    today = _as_of(as_of)
+    try:
+        monday = planning.parse_week(week) if week else planning.week_monday(today)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--week") from None
+    items = plan_store.week_items(opened, monday)
+    config = planning.PlanConfig.from_settings(opened.settings())
+    customers = None
+    if not items:
+        customers = plan_store.planning_customers(opened, today)
+        if opened.readonly:
+            click.echo(f"{opened.path} is read-only: showing a plan without saving it", err=True)
+            items = _unsaved_items(opened, plan_store.plan_week(opened, monday, today, customers, config, save=False))
+        else:
+            plan_store.plan_week(opened, monday, today, customers, config)
+            items = plan_store.week_items(opened, monday)
+    label = planning.week_label(monday)
+    if fmt == "ics":
+        data = export.plan_calendar(items, opened.name)
+        if output:
+            Path(output).write_bytes(data)
+            click.echo(f"Wrote {len(items)} events for {label} to {output}", err=True)
+        else:
+            sys.stdout.buffer.write(data)
+        return
+    out = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
+    try:
+        if fmt == "csv":
+            export.write_plan_csv(items, out)
+        else:
+            if customers is None:
+                customers = plan_store.planning_customers(opened, today)
+            line = planning.feasibility(customers, config, today).text
+            export.write_plan_table(items, out, f"{label} ({monday:%d %b} – {monday + dt.timedelta(days=6):%d %b %Y})", line)
+    finally:
+        if output:
+            out.close()
+
+
+def _unsaved_items(book, proposals):
+    """Proposals shaped like plan items (for a read-only book)."""
+    from segtui.store.plan import PlanItem
+
+    ids = {p.customer_id for p in proposals}
+    if not ids:
+        return []
+    rows = {r[0]: r for r in book.query(
+        "SELECT c.id, c.source_id, c.name, c.city, c.address, c.postcode, "
+        "(SELECT name FROM contact WHERE customer_id = c.id ORDER BY is_primary DESC, id LIMIT 1), "
+        "(SELECT phone FROM contact WHERE customer_id = c.id ORDER BY is_primary DESC, id LIMIT 1) "
+        f"FROM customer c WHERE c.id IN ({','.join('?' * len(ids))})",
+        sorted(ids),
+    )}
+    items = [
+        PlanItem(-n, p.customer_id, p.day, p.kind, "planned", p.reason, False, None, *rows[p.customer_id][1:])
+        for n, p in enumerate(proposals, 1)
+    ]
+    return sorted(items, key=lambda i: (i.day, i.kind != "visit", i.name.casefold()))
