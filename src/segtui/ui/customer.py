@@ -451,16 +451,16 @@ class CustomerScreen(Screen[bool]):
         self.query_one("#orders-title", Label).update(
             f"Orders {len(r.orders)} · credit notes {credit} · dim: before window"
         )
-        rows = []
-        for o in r.orders:
-            style = "dim" if o.date <= window_start or o.date > r.as_of else ""
-            row = Text(style=style)
+
+        def order_row(o: store.Order) -> Text:
+            row = Text(style="dim" if o.date <= window_start or o.date > r.as_of else "")
             row.append(f"{o.date}  {(o.ref or '—')[:14]:<14} ")
             row.append(f"{rules.money(o.amount):>11}", style="red" if o.is_credit_note else "")
             if o.is_credit_note:
                 row.append(" credit", style="bold red")
-            rows.append(row)
-        self.query_one("#orders", RowList).set_rows(rows)
+            return row
+
+        self.query_one("#orders", RowList).set_items(r.orders, order_row)
 
     def _show_checklist(self, r: store.CustomerRecord) -> None:
         answers = {k: a.answer for k, a in r.answers.items()}
@@ -609,15 +609,16 @@ class CustomerScreen(Screen[bool]):
             contacts.append(row)
         self.query_one("#contacts", ContactList).set_rows(contacts)
         kinds = {"visit": "cyan", "call": "green", "mail": "magenta"}
-        activities = []
-        for a in r.activities:
+
+        def activity_row(a: store.Activity) -> Text:
             row = Text(f"{a.date}  ")
             row.append(f"{a.kind:<5}", style=kinds.get(a.kind, ""))
             row.append(f"  {(a.outcome or '')[:30]:<30}")
             if a.note:
                 row.append(f"  {a.note[:60]}", style="italic dim")
-            activities.append(row)
-        self.query_one("#activities", RowList).set_rows(activities)
+            return row
+
+        self.query_one("#activities", RowList).set_items(r.activities, activity_row)
 
     # --- navigation ---------------------------------------------------------------
     def _pane_id(self, name: str) -> str:

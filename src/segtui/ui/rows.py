@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, Callable, Sequence
+
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -44,17 +46,39 @@ class RowList(ScrollView, can_focus=True):
     def __init__(self, empty: str = "Nothing here yet.", *, id: str | None = None, classes: str | None = None):
         super().__init__(id=id, classes=classes)
         self.empty = empty
-        self._rows: list[Text] = []
+        self._items: Sequence[Any] = ()
+        self._format: Callable[[Any], Text] = lambda row: row
+        self._cache: dict[int, Text] = {}
 
     @property
     def row_count(self) -> int:
-        return len(self._rows)
+        return len(self._items)
 
-    def set_rows(self, rows: list[Text | str]) -> None:
-        self._rows = [r if isinstance(r, Text) else Text(r) for r in rows]
-        width = max((r.cell_len for r in self._rows), default=0)
-        self.virtual_size = Size(width, len(self._rows))
-        self.cursor = min(self.cursor, max(len(self._rows) - 1, 0))
+    def row(self, index: int) -> Text:
+        """The row at ``index``, formatted on first use (only rows that are shown get formatted)."""
+        text = self._cache.get(index)
+        if text is None:
+            text = self._format(self._items[index])
+            if not isinstance(text, Text):
+                text = Text(str(text))
+            if len(self._cache) > 2000:
+                self._cache.clear()
+            self._cache[index] = text
+        return text
+
+    def set_rows(self, rows: Sequence[Text | str]) -> None:
+        """Rows already formatted (short lists)."""
+        self.set_items(rows, lambda row: row)
+
+    def set_items(self, items: Sequence[Any], format: Callable[[Any], Text], width: int | None = None) -> None:
+        """Any rows plus how to show one; long lists cost only the rows on screen."""
+        self._items = items
+        self._format = format
+        self._cache = {}
+        if width is None:
+            width = max((self.row(i).cell_len for i in range(min(len(items), 200))), default=0)
+        self.virtual_size = Size(width, len(items))
+        self.cursor = min(self.cursor, max(len(items) - 1, 0))
         self.refresh()
 
     def render_line(self, y: int) -> Strip:
@@ -62,14 +86,14 @@ class RowList(ScrollView, can_focus=True):
         index = scroll_y + y
         width = self.size.width
         base = self.rich_style
-        if not self._rows:
+        if not self._items:
             if y == 0:
                 text = Text(self.empty, style=Style(dim=True, italic=True))
                 return Strip(list(text.render(self.app.console)), text.cell_len).crop_extend(0, width, base)
             return Strip.blank(width, base)
-        if index >= len(self._rows):
+        if index >= len(self._items):
             return Strip.blank(width, base)
-        text = self._rows[index].copy()
+        text = self.row(index).copy()
         text.no_wrap = True
         if index == self.cursor:
             text.pad_right(max(width + scroll_x - text.cell_len, 0))
@@ -99,8 +123,8 @@ class RowList(ScrollView, can_focus=True):
             self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
 
     def _move(self, delta: int) -> None:
-        if self._rows:
-            self.cursor = max(0, min(len(self._rows) - 1, self.cursor + delta))
+        if self._items:
+            self.cursor = max(0, min(len(self._items) - 1, self.cursor + delta))
 
     def action_cursor_up(self) -> None:
         self._move(-1)
@@ -115,10 +139,10 @@ class RowList(ScrollView, can_focus=True):
         self._move(max(self.scrollable_content_region.height - 1, 1))
 
     def action_first(self) -> None:
-        self._move(-len(self._rows))
+        self._move(-len(self._items))
 
     def action_last(self) -> None:
-        self._move(len(self._rows))
+        self._move(len(self._items))
 
     def on_focus(self) -> None:
         self.refresh()
