@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import json
-from decimal import Decimal
 from typing import IO, Iterable, Sequence
 
 SEGMENT_COLUMNS = [
@@ -18,31 +17,72 @@ SEGMENT_COLUMNS = [
 
 
 def major(minor: int) -> str:
-    """Minor units as a plain decimal in major units: 123456 → '1234.56'."""
-    return str(Decimal(minor).scaleb(-2).quantize(Decimal("0.01")))
+    """Minor units as a plain decimal in major units: 123456 → '1234.56', -5 → '-0.05'."""
+    sign = "-" if minor < 0 else ""
+    whole, cents = divmod(abs(minor), 100)
+    return f"{sign}{whole}.{cents:02d}"
+
+
+def _codes() -> dict:
+    from segtui.domain.segments import Group, Quadrant
+
+    codes: dict = {None: ""}
+    codes.update({q: q.value for q in Quadrant})
+    codes.update({g: g.value for g in Group})
+    return codes
+
+
+_CODES: dict = {}
+
+
+def segment_values(row) -> tuple:
+    """One customer's segments in SEGMENT_COLUMNS order (``row`` is a store
+    CustomerSegment). Empty strings for unknowns; see :func:`segment_record`."""
+    codes = _CODES or _CODES.update(_codes()) or _CODES
+    s = row.segment
+    return (
+        row.source_id,
+        row.name,
+        row.city or "",
+        row.owner or "",
+        major(s.revenue),
+        s.orders,
+        s.revenue_class,
+        s.potential_class or "",
+        "true" if s.upgrade_candidate else "false",
+        "" if s.loyalty is None else round(s.loyalty, 4),
+        s.loyalty_source or "",
+        codes[s.quadrant],
+        s.xyz or "",
+        codes[s.group],
+        row.last_order or "",
+        "; ".join(s.flags),
+    )
 
 
 def segment_record(row) -> dict:
-    """One customer's segments as a flat record (``row`` is a store CustomerSegment)."""
-    s = row.segment
-    return {
-        "customer": row.source_id,
-        "name": row.name,
-        "city": row.city or "",
-        "owner": row.owner or "",
-        "revenue": major(s.revenue),
-        "orders": s.orders,
-        "abc": s.revenue_class,
-        "potential_class": s.potential_class or "",
-        "upgrade_candidate": s.upgrade_candidate,
-        "loyalty": "" if s.loyalty is None else round(s.loyalty, 4),
-        "loyalty_source": s.loyalty_source or "",
-        "quadrant": s.quadrant.value,
-        "xyz": s.xyz or "",
-        "group": s.group.value if s.group else "",
-        "last_order": row.last_order or "",
-        "flags": "; ".join(s.flags),
-    }
+    """One customer's segments as a flat record for people and spreadsheets."""
+    record = dict(zip(SEGMENT_COLUMNS, segment_values(row)))
+    record["upgrade_candidate"] = row.segment.upgrade_candidate
+    return record
+
+
+def segment_json_record(row) -> dict:
+    """A record for scripts: numbers as numbers, unknowns as null."""
+    record = segment_record(row)
+    record["revenue"] = float(record["revenue"]) if row.segment.revenue % 100 else row.segment.revenue // 100
+    for key in ("city", "owner", "loyalty", "potential_class", "xyz", "group", "last_order", "loyalty_source"):
+        if record[key] == "":
+            record[key] = None
+    record["flags"] = list(row.segment.flags)
+    return record
+
+
+def write_segments_csv(rows: Iterable, out: IO[str]) -> None:
+    """``segtui segments --format csv``: a header and one line per customer."""
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(SEGMENT_COLUMNS)
+    writer.writerows(segment_values(r) for r in rows)
 
 
 def write_csv(records: Iterable[dict], columns: Sequence[str], out: IO[str]) -> None:

@@ -1,46 +1,72 @@
-"""The segmentation engine's data side: one aggregate pass over the orders in SQL,
-then the rules of ``domain.segments`` over those aggregates.
+"""The segmentation engine's data side: aggregates of the orders in SQL, then the
+rules of ``domain.segments`` over those aggregates.
 
 Every screen and command asks :func:`segment_book`; nothing else re-implements a rule.
+
+How the orders are read (DESIGN §2): an *order* is an order id; rows without
+one are grouped by customer and day (their ``order_key`` is ``'d:' + date``),
+and an order counts only when its net amount is positive. A book whose orders
+all carry an id has exactly one row per order (the unique index
+``order_by_ref``), so the engine reads the rows directly in one pass over the
+covering index ``order_aggregate`` (customer, key, date, amount) in customer
+order — no temporary b-tree. When the book holds rows without an id, the same
+aggregate runs over the rows grouped into orders first (exact, a bit slower).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import sqlite3
+import threading
 from dataclasses import dataclass
+from pathlib import Path
+from typing import NamedTuple
 
-import pendulum
-
-from segtui.domain.segments import Config, Estimate, Facts, Segment, classify_all
+from segtui.domain.segments import (
+    Config,
+    Estimate,
+    Facts,
+    Segment,
+    classify_all,
+    month_periods,
+    source_id_order,
+    subtract_months,
+)
 from segtui.store.book import Book
 
 
 @dataclass(frozen=True)
 class Window:
-    """The day boundaries the engine needs for one ``as_of``.
+    """The day boundaries the engine needs for one ``as_of`` (ISO dates).
 
-    ``start`` is exclusive (orders strictly after it count), ``as_of`` inclusive.
-    ``month_starts[i]`` is the exclusive start of the i-th month-long period
-    ending on ``as_of`` (i = 0 is the latest)."""
+    ``start`` and ``year_start`` are exclusive (orders strictly after them
+    count), ``as_of`` inclusive: ``as_of − 24 months < d ≤ as_of``."""
 
     as_of: str
     start: str
     year_start: str
-    month_starts: tuple[str, ...]
+    period_starts: tuple[str, ...]  # exclusive starts of the 12 month-long periods, latest first
 
     @classmethod
     def ending(cls, as_of: dt.date, months: int = 24) -> "Window":
-        day = pendulum.date(as_of.year, as_of.month, as_of.day)
         return cls(
-            as_of=day.isoformat(),
-            start=day.subtract(months=months).isoformat(),
-            year_start=day.subtract(months=12).isoformat(),
-            month_starts=tuple(day.subtract(months=i).isoformat() for i in range(1, 13)),
+            as_of=as_of.isoformat(),
+            start=subtract_months(as_of, months).isoformat(),
+            year_start=subtract_months(as_of, 12).isoformat(),
+            period_starts=tuple(start.isoformat() for start, _ in month_periods(as_of, 12)),
         )
 
+    def params(self) -> dict[str, object]:
+        return {
+            "as_of": self.as_of,
+            "w0": self.start,
+            "y0": self.year_start,
+            **{f"m{i}": start for i, start in enumerate(self.period_starts)},
+        }
 
-@dataclass(frozen=True)
-class CustomerSegment:
+
+class CustomerSegment(NamedTuple):
     """A customer as the board and the commands list it."""
 
     id: int
@@ -52,67 +78,156 @@ class CustomerSegment:
     segment: Segment
 
 
-def _aggregate_sql(window: Window) -> tuple[str, dict[str, str]]:
-    params = {"as_of": window.as_of, "w0": window.start, "y0": window.year_start}
-    period_cases = []
-    for i, start in enumerate(window.month_starts):
-        params[f"m{i}"] = start
-        period_cases.append(f"WHEN date > :m{i} THEN {i}")
-    period = "CASE " + " ".join(period_cases) + " END"
-    sql = f"""
-        WITH o AS (
-            SELECT customer_id, min(date) AS date, sum(amount) AS net
-            FROM "order" INDEXED BY order_aggregate
-            WHERE date <= :as_of
-            GROUP BY customer_id, order_key
+# The orders as (customer_id, date, net). Rows with an id are orders already.
+_ROWS = 'SELECT customer_id, date, amount AS net FROM "order" INDEXED BY order_aggregate'
+_GROUPED = (
+    'SELECT customer_id, min(date) AS date, sum(amount) AS net FROM "order" INDEXED BY order_aggregate '
+    "WHERE date <= :as_of GROUP BY customer_id, order_key"
+)
+
+# One pass over the window: revenue (24 months and 12 months), positive orders
+# (both), every order id / day including credit notes, the last positive order,
+# and how many of the twelve month-long periods ending on as_of hold an order
+# (:m0 … :m10 are the periods' exclusive starts, latest first; see
+# domain.segments.month_periods).
+_PERIOD = "CASE " + " ".join(f"WHEN date > :m{i} THEN {i}" for i in range(11)) + " ELSE 11 END"
+_WINDOW = f"""
+    SELECT customer_id,
+           sum(net),
+           sum(CASE WHEN date > :y0 THEN net ELSE 0 END),
+           sum(net > 0),
+           sum(net > 0 AND date > :y0),
+           count(*),
+           max(CASE WHEN net > 0 THEN date END),
+           count(DISTINCT CASE WHEN net > 0 AND date > :y0 THEN {_PERIOD} END)
+    FROM ({{source}})
+    WHERE date > :w0 AND date <= :as_of AND customer_id >= :lo AND customer_id < :hi
+    GROUP BY customer_id
+"""
+
+# Books with more order rows than this are aggregated in two halves at once (two
+# connections, two cores); SQLite does the work outside Python's GIL.
+PARALLEL_FROM_ROWS = 200_000
+_ALL_IDS = (-(2**63), 2**63 - 1)
+
+# The last positive order on or before the window's start, for the customers
+# that need it (lapsed, and the last order of a customer with none in the window).
+_BEFORE_WINDOW = """
+    SELECT customer_id, max(date)
+    FROM ({source})
+    WHERE date <= :w0 AND net > 0
+      AND customer_id IN (SELECT value FROM json_each(:ids))
+    GROUP BY customer_id
+"""
+
+
+def has_rows_without_id(book: Book) -> bool:
+    """True when some order rows have no order id (answered by a partial index)."""
+    return bool(book.scalar('SELECT EXISTS (SELECT 1 FROM "order" WHERE order_ref IS NULL)'))
+
+
+def order_facts(
+    book: Book, as_of: dt.date, months: int = 24, customer_ids: list[int] | None = None
+) -> dict[int, Facts]:
+    """Aggregates per customer of the orders on or before ``as_of`` (a window of
+    ``months`` ending on it). Every customer in ``customer_ids`` (default: every
+    customer with orders) gets Facts, also without orders."""
+    params = Window.ending(as_of, months).params()
+    source = _GROUPED if has_rows_without_id(book) else _ROWS
+    sums = {row[0]: row for row in _window_rows(book, _WINDOW.format(source=source), params)}
+    if customer_ids is None:
+        customer_ids = [r[0] for r in book.rows('SELECT DISTINCT customer_id FROM "order"')]
+
+    # Orders before the window: needed unless an order between the window's start
+    # and the last 12 months already proves one before the last 12 months.
+    need_before = [cid for cid in customer_ids if cid not in sums or sums[cid][3] == sums[cid][4]]
+    before = (
+        dict(book.rows(_BEFORE_WINDOW.format(source=source), {**params, "ids": json.dumps(need_before)}))
+        if need_before
+        else {}
+    )
+
+    facts = {}
+    for cid in customer_ids:
+        s = sums.get(cid)
+        earlier = before.get(cid)
+        if s is None:
+            facts[cid] = Facts(cid, ordered_before_12m=earlier is not None, last_order=earlier)
+            continue
+        _, revenue, revenue_12m, orders, orders_12m, entries, last, active = s
+        facts[cid] = Facts(
+            cid, revenue, revenue_12m, orders, orders_12m,
+            orders > orders_12m or earlier is not None, active, last or earlier, entries,
         )
-        SELECT customer_id,
-               sum(CASE WHEN date > :w0 THEN net ELSE 0 END) AS window_revenue,
-               sum(CASE WHEN date > :y0 THEN net ELSE 0 END) AS revenue_12m,
-               sum(net > 0 AND date > :w0) AS orders_in_window,
-               sum(net > 0 AND date > :y0) AS orders_12m,
-               sum(net > 0 AND date <= :y0) AS orders_before_12m,
-               count(DISTINCT CASE WHEN net > 0 AND date > :y0 THEN {period} END) AS active_months_12,
-               max(CASE WHEN net > 0 THEN date END) AS last_order
-        FROM o
-        GROUP BY customer_id
-    """
-    return sql, params
+    return facts
 
 
-def order_facts(book: Book, as_of: dt.date, months: int = 24) -> dict[int, Facts]:
-    """Aggregates per customer with orders on or before ``as_of``."""
-    sql, params = _aggregate_sql(Window.ending(as_of, months))
-    return {row[0]: Facts(*row) for row in book.query(sql, params)}
+def _window_rows(book: Book, sql: str, params: dict) -> list[tuple]:
+    """The window aggregate; on a large book on disk, the lower half of the
+    customers is aggregated on a second (read-only) connection at the same time."""
+    low, high = _ALL_IDS
+    whole = {**params, "lo": low, "hi": high}
+    if book.path == ":memory:" or (book.scalar('SELECT max(rowid) FROM "order"') or 0) < PARALLEL_FROM_ROWS:
+        return book.rows(sql, whole)
+    first, last = book.rows("SELECT min(id), max(id) FROM customer")[0]
+    split = (first + last) // 2 + 1
+    try:
+        other = sqlite3.connect(f"{Path(book.path).resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
+    except sqlite3.Error:
+        return book.rows(sql, whole)
+    result: list = []
+
+    def lower_half() -> None:
+        try:
+            result.extend(other.execute(sql, {**params, "lo": low, "hi": split}).fetchall())
+        except sqlite3.Error as error:  # fall back to one connection below
+            result.append(error)
+
+    worker = threading.Thread(target=lower_half, name="segments-lower-half")
+    worker.start()
+    try:
+        upper = book.rows(sql, {**params, "lo": split, "hi": high})
+    finally:
+        worker.join()
+        other.close()
+    if result and isinstance(result[-1], sqlite3.Error):
+        return book.rows(sql, whole)
+    return result + upper
 
 
 def latest_estimates(book: Book, as_of: dt.date) -> dict[int, Estimate]:
-    """Each customer's latest assessment made on or before ``as_of``."""
-    rows = book.query(
-        """
-        SELECT customer_id, budget_per_year, loyalty_override FROM (
-            SELECT customer_id, budget_per_year, loyalty_override,
-                   row_number() OVER (PARTITION BY customer_id ORDER BY date DESC, id DESC) AS n
-            FROM assessment WHERE date <= ?
-        ) WHERE n = 1
-        """,
+    """Each customer's estimate on ``as_of``: the budget of the latest assessment
+    that states one, and the loyalty override of the latest assessment (an
+    override only counts while it is in the latest assessment). Latest = by
+    date, then by the order they were entered."""
+    budgets: dict[int, int | None] = {}
+    overrides: dict[int, float | None] = {}
+    for cid, budget, override in book.rows(
+        "SELECT customer_id, budget_per_year, loyalty_override FROM assessment "
+        "WHERE date <= ? ORDER BY customer_id, date, id",
         (as_of.isoformat(),),
-    )
-    return {cid: Estimate(budget, override) for cid, budget, override in rows}
+    ):
+        if budget is not None:
+            budgets[cid] = budget
+        elif cid not in budgets:
+            budgets[cid] = None
+        overrides[cid] = override
+    return {cid: Estimate(budgets[cid], overrides[cid]) for cid in overrides}
 
 
 def segment_book(book: Book, as_of: dt.date | None = None) -> list[CustomerSegment]:
-    """Every active customer with every class of DESIGN §2, in name order."""
+    """Every active (not archived) customer with every class of DESIGN §2, in name order."""
     as_of = as_of or dt.date.today()
     config = Config.from_settings(book.settings())
-    facts = order_facts(book, as_of, config.window_months)
-    estimates = latest_estimates(book, as_of)
-    customers = book.query(
+    customers = book.rows(
         "SELECT id, source_id, name, city, owner FROM customer "
         "WHERE archived = 0 ORDER BY name COLLATE NOCASE, id"
     )
-    all_facts = [facts.get(c[0]) or Facts(customer_id=c[0]) for c in customers]
-    segments = classify_all(all_facts, estimates, config)
+    ids = [c[0] for c in customers]
+    facts = order_facts(book, as_of, config.window_months, ids)
+    estimates = latest_estimates(book, as_of)
+    ties = {c[0]: source_id_order(c[1]) for c in customers} if config.mode == "pareto" else None
+    segments = classify_all((facts[i] for i in ids), estimates, config, ties)
     return [
         CustomerSegment(
             id=c[0],
@@ -120,7 +235,7 @@ def segment_book(book: Book, as_of: dt.date | None = None) -> list[CustomerSegme
             name=c[2],
             city=c[3],
             owner=c[4],
-            last_order=facts[c[0]].last_order if c[0] in facts else None,
+            last_order=facts[c[0]].last_order,
             segment=segments[c[0]],
         )
         for c in customers
