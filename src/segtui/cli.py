@@ -127,7 +127,10 @@ def segments(book: str, as_of: str | None, fmt: str, output: str | None) -> None
         elif fmt == "json":
             export.write_json([export.segment_json_record(r) for r in rows], out)
         else:
-            export.write_segments_table(rows, out, day.isoformat(), opened.settings()["currency"])
+            values = opened.settings()
+            export.write_segments_table(
+                rows, out, day.isoformat(), values["currency"], int(values["window.months"]), opened.name, values
+            )
     finally:
         if output:
             out.close()

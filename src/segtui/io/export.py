@@ -124,35 +124,78 @@ def money_text(minor: int) -> str:
     return f"{round(minor / 100):,}".replace(",", " ")
 
 
-def write_segments_table(rows: Sequence, out: IO[str], as_of: str, currency: str = "SEK") -> None:
-    """A readable summary: counts and revenue per quadrant, class and group, then the customers."""
-    from segtui.domain.segments import GROUP_LABELS, QUADRANT_LABELS, QUADRANT_STRATEGY, Quadrant
+def write_segments_table(
+    rows: Sequence,
+    out: IO[str],
+    as_of: str,
+    currency: str = "SEK",
+    window_months: int = 24,
+    title: str | None = None,
+    settings: dict | None = None,
+) -> None:
+    """A readable summary for people: counts and revenue per quadrant, class,
+    order frequency and group, then the customers of each quadrant by revenue."""
+    from segtui.domain.segments import (
+        GROUP_LABELS, GROUP_STRATEGY, QUADRANT_LABELS, QUADRANT_STRATEGY, Group, Quadrant,
+    )
+
+    total = len(rows)
+    revenue_all = sum(r.segment.revenue for r in rows)
+    upgrades = sum(r.segment.upgrade_candidate for r in rows)
+    flagged = sum(bool(r.segment.flags) for r in rows)
+    heading = f"{title} · " if title else ""
+    out.write(f"{heading}segments as of {as_of} · revenue over the last {window_months} months, {currency}\n")
+    out.write(
+        f"{total} customers · revenue {money_text(revenue_all)} {currency} · "
+        f"{upgrades} upgrade candidates · {flagged} flagged\n"
+    )
 
     def section(title: str, keys: Sequence, label, pick) -> None:
-        out.write(f"\n{title}\n")
-        total = len(rows) or 1
+        out.write(f"\n{title:<28}{'customers':>9}{'share':>9}{'revenue':>17}\n")
         for key in keys:
             members = [r for r in rows if pick(r) == key]
             revenue = sum(r.segment.revenue for r in members)
-            out.write(f"  {label(key):<18}{len(members):>7}  {len(members) * 100 / total:5.1f} %  {money_text(revenue):>16} {currency}\n")
+            share = len(members) * 100 / total if total else 0.0
+            out.write(f"  {label(key):<26}{len(members):>9}{share:>7.1f} %{money_text(revenue):>17}\n")
 
-    out.write(f"{len(rows)} customers, revenue over the window ending {as_of}\n")
     section("Quadrant", list(Quadrant), lambda q: QUADRANT_LABELS[q], lambda r: r.segment.quadrant)
-    section("Revenue class", ["A", "B", "C", "D"], lambda c: c, lambda r: r.segment.revenue_class)
-    section("Order frequency", ["X", "Y", "Z", None], lambda c: c or "no orders", lambda r: r.segment.xyz)
-    section("Customer group", [*GROUP_LABELS, None], lambda g: GROUP_LABELS[g] if g else "no orders", lambda r: r.segment.group)
-    upgrades = sum(r.segment.upgrade_candidate for r in rows)
-    out.write(f"\nUpgrade candidates: {upgrades}\n")
+    class_labels = {"A": "A", "B": "B", "C": "C", "D": "D  none or a net loss"}
+    if settings and settings.get("abc.mode") == "pareto":
+        a, b = float(settings["abc.pareto_a"]) * 100, float(settings["abc.pareto_b"]) * 100
+        class_labels.update(A=f"A  first {a:g} % of revenue", B=f"B  up to {b:g} %", C="C  the rest")
+    elif settings:
+        a_above, b_from = int(settings["abc.a_above"]) * 100, int(settings["abc.b_from"]) * 100
+        class_labels.update(
+            A=f"A  above {money_text(a_above)}", B=f"B  from {money_text(b_from)}", C=f"C  below {money_text(b_from)}"
+        )
+    section("Revenue class", list("ABCD"), class_labels.get, lambda r: r.segment.revenue_class)
+    xyz_labels = {"X": "X  about monthly", "Y": "Y  regular", "Z": "Z  rare", None: "–  no order in the window"}
+    section("Order frequency", ["X", "Y", "Z", None], xyz_labels.get, lambda r: r.segment.xyz)
+    section(
+        "Customer group", [*Group, None], lambda g: GROUP_LABELS[g] if g else "–  never ordered",
+        lambda r: r.segment.group,
+    )
+
     for quadrant in Quadrant:
-        members = sorted((r for r in rows if r.segment.quadrant == quadrant), key=lambda r: -r.segment.revenue)
-        out.write(f"\n{QUADRANT_LABELS[quadrant]} — {QUADRANT_STRATEGY[quadrant]}\n")
+        members = sorted(
+            (r for r in rows if r.segment.quadrant == quadrant), key=lambda r: (-r.segment.revenue, r.source_id)
+        )
+        out.write(f"\n{QUADRANT_LABELS[quadrant]} ({len(members)}) — {QUADRANT_STRATEGY[quadrant]}\n")
         if not members:
             out.write("  (none)\n")
+            continue
+        out.write(
+            f"  {'customer':<10} {'name':<32} {'abc':<3} {'pot':<3} {'xyz':<3} {'revenue':>13} {'loyalty':>7}  group\n"
+        )
         for r in members:
             s = r.segment
-            loyalty = "   –" if s.loyalty is None else f"{s.loyalty * 100:3.0f}%"
-            marks = (" ↑" if s.upgrade_candidate else "") + (" !" if s.flags else "")
+            loyalty = "–" if s.loyalty is None else f"{s.loyalty * 100:.0f} %"
+            marks = (" ↑" if s.upgrade_candidate else "") + (f" ! {', '.join(s.flags)}" if s.flags else "")
             out.write(
-                f"  {r.source_id:<10} {r.name[:34]:<34} {s.revenue_class} {s.potential_class or '-'} "
-                f"{s.xyz or '-'} {money_text(s.revenue):>14} {loyalty} {GROUP_LABELS[s.group] if s.group else '':<9}{marks}\n"
+                f"  {r.source_id[:10]:<10} {r.name[:32]:<32} {s.revenue_class:<3} {s.potential_class or '–':<3} "
+                f"{s.xyz or '–':<3} {money_text(s.revenue):>13} {loyalty:>7}  "
+                f"{GROUP_LABELS[s.group] if s.group else '–'}{marks}\n"
             )
+    out.write("\n↑ upgrade candidate (potential class above revenue class)   ! flagged\n")
+    for g in Group:
+        out.write(f"  {GROUP_LABELS[g]}: {GROUP_STRATEGY[g]}\n")
