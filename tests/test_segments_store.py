@@ -452,3 +452,29 @@ def test_the_parallel_aggregate_gives_the_same_facts(tmp_path, monkeypatch) -> N
         assert order_facts(book, AS_OF) != sequential
     finally:
         book.close()
+
+
+def test_a_customer_with_hundreds_of_orders_in_one_month(book) -> None:
+    c = add_customer(book)
+    with book.transaction() as conn:
+        conn.executemany(
+            'INSERT INTO "order" (customer_id, order_ref, order_key, date, amount) VALUES (?, ?, ?, ?, 100)',
+            [(c, f"n{i}", f"n{i}", "2026-11-20") for i in range(300)]
+            + [(c, f"m{i}", f"m{i}", "2026-09-01") for i in range(256)],
+        )
+    facts = order_facts(book, AS_OF)[c]
+    assert (facts.orders_12m, facts.active_months_12) == (556, 2)
+
+
+def test_the_packed_month_count_equals_the_exact_count(tmp_path, monkeypatch) -> None:
+    from segtui.store.demo import generate
+
+    book = generate(tmp_path / "demo.db", customers=150, orders=8_000, seed=5, today=AS_OF)
+    try:
+        packed = order_facts(book, AS_OF)
+        monkeypatch.setattr(engine, "FIELD_LIMIT", 1)  # every customer counted with DISTINCT
+        exact = order_facts(book, AS_OF)
+        assert packed == exact
+        assert sum(f.active_months_12 >= 9 for f in exact.values()) > 5
+    finally:
+        book.close()
