@@ -340,20 +340,20 @@ def classify(facts: Facts, estimate: Estimate, config: Config, revenue_cls: str 
     if stale:
         flags.append("budget looks stale")
     return Segment(
-        customer_id=facts.customer_id,
-        revenue=facts.window_revenue,
-        orders=facts.orders_in_window,
-        revenue_class=rev_cls,
-        negative_revenue=negative,
-        potential_class=pot_cls,
-        upgrade_candidate=is_upgrade_candidate(rev_cls, pot_cls),
-        loyalty=share,
-        loyalty_source=source,
-        budget_looks_stale=stale,
-        quadrant=quadrant(share, pot_cls, config),
-        xyz=xyz(facts.orders_in_window, config),
-        group=group(facts, share, config),
-        flags=tuple(flags),
+        facts.customer_id,
+        facts.window_revenue,
+        facts.orders_in_window,
+        rev_cls,
+        negative,
+        pot_cls,
+        is_upgrade_candidate(rev_cls, pot_cls),
+        share,
+        source,
+        stale,
+        quadrant(share, pot_cls, config),
+        xyz(facts.orders_in_window, config),
+        group(facts, share, config),
+        tuple(flags),
     )
 
 

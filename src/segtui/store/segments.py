@@ -154,74 +154,99 @@ def order_facts(
     """Aggregates per customer of the orders on or before ``as_of`` (a window of
     ``months`` ending on it). Every customer in ``customer_ids`` (default: every
     customer with orders) gets Facts, also without orders."""
-    params = Window.ending(as_of, months).params()
-    source = _GROUPED if has_rows_without_id(book) else _ROWS
-    sums = {row[0]: row for row in _window_rows(book, _WINDOW.format(source=source), params)}
-    busy = [cid for cid, row in sums.items() if row[4] >= FIELD_LIMIT]
-    exact_months = (
-        dict(book.rows(_ACTIVE_MONTHS_EXACT.format(source=source), {**params, "ids": json.dumps(busy)}))
-        if busy
-        else {}
-    )
-    if customer_ids is None:
-        customer_ids = [r[0] for r in book.rows('SELECT DISTINCT customer_id FROM "order"')]
+    return _FactsJob(book, as_of, months).facts(customer_ids)
 
-    # Orders before the window: needed unless an order between the window's start
-    # and the last 12 months already proves one before the last 12 months.
-    need_before = [cid for cid in customer_ids if cid not in sums or sums[cid][3] == sums[cid][4]]
-    before = (
-        dict(book.rows(_BEFORE_WINDOW.format(source=source), {**params, "ids": json.dumps(need_before)}))
-        if need_before
-        else {}
-    )
 
-    facts = {}
-    for cid in customer_ids:
-        s = sums.get(cid)
-        earlier = before.get(cid)
-        if s is None:
-            facts[cid] = Facts(cid, ordered_before_12m=earlier is not None, last_order=earlier)
-            continue
-        _, revenue, revenue_12m, orders, orders_12m, entries, last, latest_six, earlier_six = s
-        active = exact_months.get(cid, 0) if orders_12m >= FIELD_LIMIT else _months_in(latest_six, earlier_six)
-        facts[cid] = Facts(
-            cid, revenue, revenue_12m, orders, orders_12m,
-            orders > orders_12m or earlier is not None, active, last or earlier, entries,
+class _FactsJob:
+    """The order facts of a book, started at once so the caller can read the
+    customers and assessments while SQLite aggregates (see :class:`_WindowJob`)."""
+
+    def __init__(self, book: Book, as_of: dt.date, months: int) -> None:
+        self.book = book
+        self.params = Window.ending(as_of, months).params()
+        self.source = _GROUPED if has_rows_without_id(book) else _ROWS
+        self.window = _WindowJob(book, _WINDOW.format(source=self.source), self.params)
+
+    def facts(self, customer_ids: list[int] | None = None) -> dict[int, Facts]:
+        book, params, source = self.book, self.params, self.source
+        sums = {row[0]: row for row in self.window.result()}
+        busy = [cid for cid, row in sums.items() if row[4] >= FIELD_LIMIT]
+        exact_months = (
+            dict(book.rows(_ACTIVE_MONTHS_EXACT.format(source=source), {**params, "ids": json.dumps(busy)}))
+            if busy
+            else {}
         )
-    return facts
+        if customer_ids is None:
+            customer_ids = [r[0] for r in book.rows('SELECT DISTINCT customer_id FROM "order"')]
+
+        # Orders before the window: needed unless an order between the window's start
+        # and the last 12 months already proves one before the last 12 months.
+        need_before = [cid for cid in customer_ids if cid not in sums or sums[cid][3] == sums[cid][4]]
+        before = (
+            dict(book.rows(_BEFORE_WINDOW.format(source=source), {**params, "ids": json.dumps(need_before)}))
+            if need_before
+            else {}
+        )
+
+        facts = {}
+        for cid in customer_ids:
+            s = sums.get(cid)
+            earlier = before.get(cid)
+            if s is None:
+                facts[cid] = Facts(cid, 0, 0, 0, 0, earlier is not None, 0, earlier, 0)
+                continue
+            _, revenue, revenue_12m, orders, orders_12m, entries, last, latest_six, earlier_six = s
+            active = exact_months.get(cid, 0) if orders_12m >= FIELD_LIMIT else _months_in(latest_six, earlier_six)
+            facts[cid] = Facts(
+                cid, revenue, revenue_12m, orders, orders_12m,
+                orders > orders_12m or earlier is not None, active, last or earlier, entries,
+            )
+        return facts
 
 
-def _window_rows(book: Book, sql: str, params: dict) -> list[tuple]:
-    """The window aggregate; on a large book on disk, the lower half of the
-    customers is aggregated on a second (read-only) connection at the same time."""
-    low, high = _ALL_IDS
-    whole = {**params, "lo": low, "hi": high}
-    if book.path == ":memory:" or (book.scalar('SELECT max(rowid) FROM "order"') or 0) < PARALLEL_FROM_ROWS:
-        return book.rows(sql, whole)
-    first, last = book.rows("SELECT min(id), max(id) FROM customer")[0]
-    split = (first + last) // 2 + 1
-    try:
-        other = sqlite3.connect(f"{Path(book.path).resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
-    except sqlite3.Error:
-        return book.rows(sql, whole)
-    result: list = []
+class _WindowJob:
+    """The window aggregate. On a large book on disk it runs at once in two
+    threads, each on its own read-only connection over half of the customers
+    (SQLite works outside Python's GIL, so two cores share it); :meth:`result`
+    waits for both. Otherwise (small or in-memory books) it runs on the spot."""
 
-    def lower_half() -> None:
+    def __init__(self, book: Book, sql: str, params: dict) -> None:
+        self.book, self.sql = book, sql
+        low, high = _ALL_IDS
+        self.whole = {**params, "lo": low, "hi": high}
+        self.rows: list[tuple] | None = None
+        self.parts: list[list[tuple]] = [[], []]
+        self.failed = False
+        self.threads: list[threading.Thread] = []
+        if book.path == ":memory:" or (book.scalar('SELECT max(rowid) FROM "order"') or 0) < PARALLEL_FROM_ROWS:
+            self.rows = book.rows(sql, self.whole)
+            return
+        first, last = book.rows("SELECT min(id), max(id) FROM customer")[0]
+        split = (first + last) // 2 + 1
+        self.uri = f"{Path(book.path).resolve().as_uri()}?mode=ro"
+        for part, (lo, hi) in enumerate(((low, split), (split, high))):
+            thread = threading.Thread(
+                target=self._run, args=(part, {**params, "lo": lo, "hi": hi}), name=f"segments-{part}", daemon=True
+            )
+            thread.start()
+            self.threads.append(thread)
+
+    def _run(self, part: int, params: dict) -> None:
         try:
-            result.extend(other.execute(sql, {**params, "lo": low, "hi": split}).fetchall())
-        except sqlite3.Error as error:  # fall back to one connection below
-            result.append(error)
+            conn = sqlite3.connect(self.uri, uri=True, check_same_thread=False)
+            try:
+                self.parts[part] = conn.execute(self.sql, params).fetchall()
+            finally:
+                conn.close()
+        except sqlite3.Error:  # e.g. a file that cannot be opened twice: one connection below
+            self.failed = True
 
-    worker = threading.Thread(target=lower_half, name="segments-lower-half")
-    worker.start()
-    try:
-        upper = book.rows(sql, {**params, "lo": split, "hi": high})
-    finally:
-        worker.join()
-        other.close()
-    if result and isinstance(result[-1], sqlite3.Error):
-        return book.rows(sql, whole)
-    return result + upper
+    def result(self) -> list[tuple]:
+        if self.rows is None:
+            for thread in self.threads:
+                thread.join()
+            self.rows = self.book.rows(self.sql, self.whole) if self.failed else self.parts[0] + self.parts[1]
+        return self.rows
 
 
 def latest_estimates(book: Book, as_of: dt.date) -> dict[int, Estimate]:
@@ -248,13 +273,14 @@ def segment_book(book: Book, as_of: dt.date | None = None) -> list[CustomerSegme
     """Every active (not archived) customer with every class of DESIGN §2, in name order."""
     as_of = as_of or dt.date.today()
     config = Config.from_settings(book.settings())
+    job = _FactsJob(book, as_of, config.window_months)  # aggregates while we read the customers
     customers = book.rows(
         "SELECT id, source_id, name, city, owner FROM customer "
         "WHERE archived = 0 ORDER BY name COLLATE NOCASE, id"
     )
     ids = [c[0] for c in customers]
-    facts = order_facts(book, as_of, config.window_months, ids)
     estimates = latest_estimates(book, as_of)
+    facts = job.facts(ids)
     ties = {c[0]: source_id_order(c[1]) for c in customers} if config.mode == "pareto" else None
     segments = classify_all((facts[i] for i in ids), estimates, config, ties)
     return [
