@@ -203,3 +203,26 @@ def test_segments_and_settings_as_a_real_process(book_file: Path) -> None:
     )
     assert bad.returncode == 1 and bad.stderr.startswith("segtui: xyz.x_from: 'many' is not a whole number")
     assert bad.stdout == ""
+
+
+def test_segments_csv_quotes_like_the_csv_module(tmp_path: Path) -> None:
+    from segtui.io.export import segment_values
+
+    path = tmp_path / "quotes.db"
+    book = open_book(path)
+    for source_id, name in [("1", 'Bolt, Nut & Co'), ("2", 'The "Best" AB'), ("3", "Line\nbreak"), ("4", "Plain AB"), ("5", " spaced ")]:
+        customer = add_customer(book, source_id, name, city="Umeå")
+        add_order(book, customer, "2026-01-01", 10.5, ref="a")
+    book.close()
+    result = run("segments", str(path), "--as-of", "2026-11-23", "--format", "csv")
+    from segtui.store.segments import segment_book
+
+    opened = open_book(path)
+    expected = io.StringIO()
+    writer = csv.writer(expected, lineterminator="\n")
+    writer.writerow(next(csv.reader(io.StringIO(result.output))))
+    writer.writerows(segment_values(r) for r in segment_book(opened, __import__("datetime").date(2026, 11, 23)))
+    opened.close()
+    assert result.output == expected.getvalue()
+    names = [r["name"] for r in csv.DictReader(io.StringIO(result.output))]
+    assert names == [" spaced ", 'Bolt, Nut & Co', "Line\nbreak", "Plain AB", 'The "Best" AB']

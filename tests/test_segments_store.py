@@ -448,8 +448,16 @@ def test_the_parallel_aggregate_gives_the_same_facts(tmp_path, monkeypatch) -> N
         monkeypatch.setattr(engine, "PARALLEL_FROM_ROWS", 0)
         parallel = order_facts(book, AS_OF)
         assert parallel == sequential and len(parallel) > 100
-        add_order(book, book.scalar("SELECT min(id) FROM customer"), "2026-11-01", 77)  # a row without an id
-        assert order_facts(book, AS_OF) != sequential
+        first, last = book.rows("SELECT min(id), max(id) FROM customer")[0]
+        for customer in (first, last):  # rows without an id in both halves: one order per day
+            add_order(book, customer, "2026-11-01", 77)
+            add_order(book, customer, "2026-11-01", 23)
+        mixed = order_facts(book, AS_OF)
+        assert mixed != parallel
+        assert mixed[first].orders_in_window == parallel[first].orders_in_window + 1
+        assert mixed[first].window_revenue == parallel[first].window_revenue + 100_00
+        monkeypatch.setattr(engine, "PARALLEL_FROM_ROWS", 10**12)
+        assert order_facts(book, AS_OF) == mixed
     finally:
         book.close()
 

@@ -78,12 +78,31 @@ class CustomerSegment(NamedTuple):
     segment: Segment
 
 
-# The orders as (customer_id, date, net). Rows with an id are orders already.
-_ROWS = 'SELECT customer_id, date, amount AS net FROM "order" INDEXED BY order_aggregate'
-_GROUPED = (
+# The orders as (customer_id, date, net), for the rows matching {where}. Rows
+# with an order id are orders already (one row per customer and id); rows
+# without one (key 'd:' + date) are summed per customer and day first.
+_ROWS = 'SELECT customer_id, date, amount AS net FROM "order" INDEXED BY order_aggregate WHERE {where}'
+_DAYS = (
     'SELECT customer_id, min(date) AS date, sum(amount) AS net FROM "order" INDEXED BY order_aggregate '
-    "WHERE date <= :as_of GROUP BY customer_id, order_key"
+    "WHERE {where} GROUP BY customer_id, order_key"
 )
+_WITH_ID = "order_key NOT GLOB 'd:*'"
+_WITHOUT_ID = "order_key GLOB 'd:*'"
+_IN_WINDOW = "date > :w0 AND date <= :as_of AND customer_id >= :lo AND customer_id < :hi"
+_LISTED = "date <= :as_of AND customer_id IN (SELECT value FROM json_each(:ids))"
+
+
+def _sources(without_id: bool, where: str) -> list[str]:
+    """The order sources to aggregate (their results add up per customer)."""
+    if not without_id:
+        return [_ROWS.format(where=where)]
+    return [_ROWS.format(where=f"{_WITH_ID} AND {where}"), _DAYS.format(where=f"{_WITHOUT_ID} AND {where}")]
+
+
+def _listed_source(without_id: bool) -> str:
+    """One source for queries over a list of customers (:ids)."""
+    return " UNION ALL ".join(_sources(without_id, _LISTED))
+
 
 # One pass over the window: revenue (24 months and 12 months), positive orders
 # (both), every order id / day including credit notes, the last positive order,
@@ -164,12 +183,16 @@ class _FactsJob:
     def __init__(self, book: Book, as_of: dt.date, months: int) -> None:
         self.book = book
         self.params = Window.ending(as_of, months).params()
-        self.source = _GROUPED if has_rows_without_id(book) else _ROWS
-        self.window = _WindowJob(book, _WINDOW.format(source=self.source), self.params)
+        self.without_id = has_rows_without_id(book)
+        self.windows = [
+            _WindowJob(book, _WINDOW.format(source=source), self.params)
+            for source in _sources(self.without_id, _IN_WINDOW)
+        ]
 
     def facts(self, customer_ids: list[int] | None = None) -> dict[int, Facts]:
-        book, params, source = self.book, self.params, self.source
-        sums = {row[0]: row for row in self.window.result()}
+        book, params = self.book, self.params
+        source = _listed_source(self.without_id)
+        sums = _add_up(job.result() for job in self.windows)
         busy = [cid for cid, row in sums.items() if row[4] >= FIELD_LIMIT]
         exact_months = (
             dict(book.rows(_ACTIVE_MONTHS_EXACT.format(source=source), {**params, "ids": json.dumps(busy)}))
@@ -202,6 +225,22 @@ class _FactsJob:
                 orders > orders_12m or earlier is not None, active, last or earlier, entries,
             )
         return facts
+
+
+def _add_up(results) -> dict[int, tuple]:
+    """Window rows per customer; rows of the same customer from several sources add
+    up (sums and counts, the packed month fields too) and keep the latest order."""
+    sums: dict[int, tuple] = {}
+    for rows in results:
+        for row in rows:
+            seen = sums.get(row[0])
+            if seen is None:
+                sums[row[0]] = row
+                continue
+            last = max((d for d in (seen[6], row[6]) if d is not None), default=None)
+            add = [(seen[i] or 0) + (row[i] or 0) for i in (1, 2, 3, 4, 5, 7, 8)]
+            sums[row[0]] = (row[0], *add[:5], last, *add[5:])
+    return sums
 
 
 class _WindowJob:
