@@ -107,7 +107,7 @@ def segments(book: str, as_of: str | None, fmt: str, output: str | None) -> None
     --as-of."""
     day = _as_of(as_of)
     if fmt == "xlsx" and not output:
-        _fail("--format xlsx needs --output FILE.xlsx")
+        raise click.UsageError("--format xlsx needs --output FILE.xlsx")
     from segtui.io import export
     from segtui.store.segments import segment_book
 

@@ -15,7 +15,7 @@ On a large book on disk the pass runs in two halves at once (two read-only
 connections, two cores). Customers with no order in the window, and the rare
 customer with 256+ orders in the last 12 months, get a small follow-up query by
 customer id (index seeks).
-""""""
+"""
 
 from __future__ import annotations
 
