@@ -31,12 +31,34 @@ class SegtuiApp(App):
         Binding("ctrl+p", "command_palette", "Commands", show=False, priority=True, id="app.palette"),
     ]
 
-    def __init__(self, book: Book, as_of: dt.date | None = None, keymap_path: Path | None = None):
+    def __init__(
+        self,
+        book: Book,
+        as_of: dt.date | None = None,
+        config_dir: Path | None = None,
+        theme: str | None = None,
+    ):
+        """``config_dir`` holds keymap.toml and the remembered theme (default: the
+        platform config folder); ``theme`` is the theme to start with when the user
+        has not picked one (the command line picks ``ansi-dark`` for 16-colour terminals)."""
         super().__init__()
         self.book = book
         self.as_of = as_of or dt.date.today()
         self.board = BoardScreen(book, self.as_of)
-        self.keymap_path = keymap_path
+        self._config_dir = config_dir
+        self._start_theme = theme
+
+    @property
+    def config_dir(self) -> Path:
+        if self._config_dir is None:
+            from segtui.paths import config_dir
+
+            self._config_dir = config_dir()
+        return self._config_dir
+
+    @property
+    def keymap_path(self) -> Path:
+        return self.config_dir / "keymap.toml"
 
     # --- start ----------------------------------------------------------------------
     def get_default_screen(self) -> Screen:
@@ -44,16 +66,26 @@ class SegtuiApp(App):
 
     def on_mount(self) -> None:
         self._show_title()
-        if self.console.color_system in ("standard", "windows"):
-            self.theme = "textual-ansi"
+        from segtui.ui.keymap import load_theme
+
+        theme = load_theme(self.config_dir / "theme.toml") or self._start_theme
+        if theme in self.available_themes:
+            self.theme = theme
+        self._theme_loaded = True
         self._apply_keymap()
 
-    def _apply_keymap(self) -> None:
-        from segtui.ui.keymap import KeymapError, default_keymap_path, load_keymap
+    def watch_theme(self, theme: str) -> None:
+        """Remember the theme picked in the command palette for next time."""
+        if getattr(self, "_theme_loaded", False):
+            from segtui.ui.keymap import save_theme
 
-        path = self.keymap_path or default_keymap_path()
+            save_theme(self.config_dir / "theme.toml", theme)
+
+    def _apply_keymap(self) -> None:
+        from segtui.ui.keymap import KeymapError, load_keymap
+
         try:
-            keymap = load_keymap(path)
+            keymap = load_keymap(self.keymap_path)
         except KeymapError as error:
             self.notify(f"Key map not used: {error}", severity="warning", timeout=8)
             return
@@ -131,12 +163,10 @@ class SegtuiApp(App):
 
     def action_help(self) -> None:
         from segtui.ui.help import HelpScreen, keys_of
-        from segtui.ui.keymap import default_keymap_path
 
-        if self.screen.is_modal and type(self.screen).__name__ == "HelpScreen":
+        if type(self.screen).__name__ == "HelpScreen":
             return
-        path = self.keymap_path or default_keymap_path()
-        hint = f"Remap any key in {path} — e.g. \"board.search\" = \"ctrl+f\" (ids below in the README)."
+        hint = f"Remap any key in {self.keymap_path} — e.g. \"board.search\" = \"ctrl+f\" (ids in the README)."
         self.push_screen(HelpScreen(keys_of(self.screen), hint))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:

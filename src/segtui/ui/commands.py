@@ -1,4 +1,4 @@
-"""The command palette: jump to any customer by name."""
+"""The command palette: jump to any customer by name (selects it on the board)."""
 
 from __future__ import annotations
 
@@ -29,14 +29,8 @@ class CustomerCommands(Provider):
             yield Hit(
                 score,
                 matcher.highlight(c.name),
-                partial(app.open_customer, c.id),
-                help=f"{row.quadrant.label} · {c.city or 'no city'} · id {c.source_id} — open the customer",
-            )
-            yield Hit(
-                score * 0.9,
-                matcher.highlight(f"Show {c.name} on the board"),
                 partial(app.show_on_board, c.id),
-                help=f"Select {c.name} in {row.quadrant.label}",
+                help=f"{row.quadrant.label} · {c.city or 'no city'} · id {c.source_id}",
             )
 
     async def discover(self) -> Hits:
@@ -44,6 +38,6 @@ class CustomerCommands(Provider):
         for row in sorted(self._rows(), key=lambda r: -(r.priority or -1e9))[:10]:
             yield DiscoveryHit(
                 row.customer.name,
-                partial(app.open_customer, row.id),
-                help=f"{row.quadrant.label} · open the customer",
+                partial(app.show_on_board, row.id),
+                help=f"{row.quadrant.label} · most overdue",
             )

@@ -54,14 +54,14 @@ def loyalty_text(share: float | None) -> str:
     return "—" if share is None else f"{share * 100:.0f}%"
 
 
-class CustomerList(ScrollView, can_focus=True):
+class CustomerList(ScrollView, can_focus=True, inherit_bindings=False):
     """The customers of one quadrant (or the tray), one per line, with a cursor."""
 
     BINDINGS = [
         Binding("up,k", "cursor_up", "Up", show=False, id="list.up"),
         Binding("down,j", "cursor_down", "Down", show=False, id="list.down"),
-        Binding("pageup,ctrl+b", "page_up", "Page up", show=False, id="list.page_up"),
-        Binding("pagedown,ctrl+f", "page_down", "Page down", show=False, id="list.page_down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="list.page_up"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="list.page_down"),
         Binding("home,g", "first", "First customer", show=False, id="list.first"),
         Binding("end,G", "last", "Last customer", show=False, id="list.last"),
         Binding("enter", "open", "Open customer", id="list.open"),

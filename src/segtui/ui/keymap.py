@@ -44,7 +44,29 @@ def load_keymap(path: Path) -> dict[str, str]:
     return _flatten(data)
 
 
-def default_keymap_path() -> Path:
-    from segtui.paths import config_dir
+def load_theme(path: Path) -> str | None:
+    """The theme the user picked last time, if any (a broken file is ignored)."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    theme = data.get("theme")
+    return theme if isinstance(theme, str) else None
 
-    return config_dir() / "keymap.toml"
+
+def save_theme(path: Path, theme: str) -> None:
+    """Remember the theme; a config folder that cannot be written is not an error."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"theme = {theme!r}\n".replace("'", '"'), encoding="utf-8")
+    except OSError:
+        pass
+
+
+def terminal_theme(environ: dict[str, str]) -> str | None:
+    """'ansi-dark' for terminals that only show 16 colours, else None (Textual's default)."""
+    colorterm = environ.get("COLORTERM", "").lower()
+    term = environ.get("TERM", "").lower()
+    if colorterm in ("truecolor", "24bit") or "256" in term or "direct" in term:
+        return None
+    return "ansi-dark"
