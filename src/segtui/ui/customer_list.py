@@ -204,12 +204,10 @@ class CustomerList(ScrollView, can_focus=True, inherit_bindings=False):
                 self.action_open()
 
     def on_focus(self) -> None:
-        self._cache.clear()
         self.refresh()
         self.post_message(self.Highlighted(self, self.current))
 
     def on_blur(self) -> None:
-        self._cache.clear()
         self.refresh()
 
     def notify_style_update(self) -> None:
