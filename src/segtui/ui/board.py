@@ -36,6 +36,16 @@ NEIGHBOURS = {
     (Quadrant.BIG_GAME, "left"): Quadrant.UNINTERESTING,
 }
 
+LEGEND = """\
+  ABC      revenue class over the last 24 months: A above 2 M, B 1–2 M, C below 1 M, D none
+  XYZ      how often they order: X about monthly (24+ orders in 24 months), Y 8–23, Z 1–7, · none
+  revenue  net revenue in the window (major units: k thousand, M million)
+  loyal    share of wallet: our revenue last 12 months ÷ their yearly budget (— not assessed)
+  next     next contact by the segment's policy: 12d late, due now, in 5d (blank: no contact planned)
+  ↑A       upgrade candidate: potential class (here A) better than revenue class — meet more often
+  Quadrant titles count the customers shown, how many are overdue, their revenue and potential.
+  The figures follow the book's settings (segtui settings BOOK); the labels above use the defaults."""
+
 SORTS = ("priority", "revenue", "loyalty", "name")
 SORT_LABELS = {
     "priority": "priority (most overdue first)",
@@ -157,7 +167,8 @@ class QuadrantPanel(Vertical):
         revenue = sum(r.customer.segment.revenue for r in shown)
         potential = sum(r.potential or 0 for r in shown)
         count = f"{len(shown)}" if len(shown) == total else f"{len(shown)} of {total}"
-        self.border_title = f"{self.number} {self.quadrant.label} · {count}"
+        late = sum(1 for r in shown if r.overdue_days is not None and r.overdue_days > 0)
+        self.border_title = f"{self.number} {self.quadrant.label} · {count}" + (f" · {late} overdue" if late else "")
         known = any(r.potential is not None for r in shown)
         potential_text = f"{short_money(potential)} {currency}" if known else "unknown"
         self.border_subtitle = f"revenue {short_money(revenue)} {currency} · potential {potential_text}"
@@ -171,10 +182,10 @@ class BoardScreen(Screen):
     #bar { height: 1; padding: 0 1; background: $boost; color: $text-muted; }
     #search { display: none; height: 3; border: tall $accent; }
     #search.visible { display: block; }
-    #potential-axis { height: 1; padding-left: 10; }
+    #potential-axis { height: 1; padding-left: 8; }
     #potential-axis > Static { width: 1fr; content-align: center middle; color: $text-accent; text-style: bold; }
     #matrix { height: 1fr; }
-    #loyalty-axis { width: 10; }
+    #loyalty-axis { width: 8; }
     #loyalty-axis > Static {
         height: 1fr; content-align: center middle; text-align: center; color: $text-accent; text-style: bold;
     }

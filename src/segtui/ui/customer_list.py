@@ -24,7 +24,7 @@ from segtui.store.board import BoardRow
 
 
 # margin, ABC, XYZ, revenue, loyalty, next contact, upgrade mark
-FIXED_WIDTH = 1 + 4 + 4 + 8 + 5 + 10 + 3
+FIXED_WIDTH = 1 + 4 + 4 + 8 + 6 + 10 + 3
 
 
 def short_money(minor: int) -> str:
@@ -265,7 +265,7 @@ class CustomerList(ScrollView, can_focus=True, inherit_bindings=False):
         cells.append((f" {seg.revenue_class:^3}", class_style))
         cells.append((f" {seg.xyz or '·':^3}", Style()))
         cells.append((f" {short_money(seg.revenue):>7}", Style()))
-        cells.append((f" {loyalty_text(seg.loyalty):>4}", Style() if seg.loyalty is not None else muted))
+        cells.append((f" {loyalty_text(seg.loyalty):>5}", Style() if seg.loyalty is not None else muted))
         cells.append((f" {due_text(row):>9}", due_style))
         cells.append((f" {upgrade:<2}", style_of("customer-list--upgrade")))
         segments = [Segment(text, base + style + cursor) for text, style in cells if text]
@@ -280,4 +280,4 @@ def header_text(width: int, wide: bool = False) -> str:
         fixed += 16 + 14 + 2
         extra = f" {'city':<16} {'owner':<14}"
     name_w = max(8, width - fixed)
-    return f" {'customer':<{name_w}}{extra} ABC XYZ {'revenue':>7} {'loy':>4} {'next':>9}   "
+    return f" {'customer':<{name_w}}{extra} ABC XYZ {'revenue':>7} {'loyal':>5} {'next':>9}   "

@@ -67,10 +67,11 @@ class HelpScreen(ModalScreen[None]):
 
     BINDINGS = [Binding("escape,q,question_mark,f1", "close", "Close help", id="help.close")]
 
-    def __init__(self, entries: list[KeyHelp], config_hint: str = "") -> None:
+    def __init__(self, entries: list[KeyHelp], config_hint: str = "", legend: str = "") -> None:
         super().__init__()
         self.entries = entries
         self.config_hint = config_hint
+        self.legend = legend
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-box"):
@@ -83,6 +84,9 @@ class HelpScreen(ModalScreen[None]):
                     section = entry.section
                     yield Static(section, classes="section")
                 yield Static(f"  [b]{escape(entry.keys):<22}[/b] {escape(entry.description)}", classes="key")
+            if self.legend:
+                yield Static("What the columns mean", classes="section")
+                yield Static(self.legend, classes="legend")
 
     def action_close(self) -> None:
         self.dismiss(None)
