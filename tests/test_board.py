@@ -186,6 +186,7 @@ async def test_help_lists_every_key_of_board_and_app(small):
             assert wanted in described
         keys = {e.description: e.keys for e in help_screen.entries}
         assert keys["Down"] == "↓ j"
+        assert keys["Quit"] in ("q ^q", "^q q")  # one line per action, every key on it
         await pilot.press("escape")
         await pilot.press("f1")
         await pilot.pause()
@@ -202,6 +203,10 @@ async def test_keys_are_remapped_from_the_key_map_file(book, tmp_path):
         assert app.board.view.sort == "revenue"
         await pilot.press("ctrl+f")
         assert app.focused.id == "search"
+        await pilot.press("escape", "f1")
+        await pilot.pause()
+        keys = {e.description: e.keys for e in app.screen.entries}
+        assert keys["Search"] == "^f" and keys["Sort"] == "o"
 
 
 async def test_a_broken_key_map_is_reported_not_fatal(book, tmp_path):

@@ -42,7 +42,7 @@ def keys_of(screen: Screen) -> list[KeyHelp]:
             for binding in bindings:
                 if binding.system or not binding.description:
                     continue
-                name = (section, binding.id or f"{binding.action}|{binding.description}")
+                name = (section, f"{binding.action}|{binding.description}")
                 display = app.get_key_display(Binding(key, binding.action))
                 if name in entries:
                     old = entries[name]
@@ -60,7 +60,7 @@ class HelpScreen(ModalScreen[None]):
 
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
-    #help-box { width: 90; height: 90%; border: round $accent; background: $surface; padding: 0 1; }
+    #help-box { width: 112; height: 90%; border: round $accent; background: $surface; padding: 0 1; }
     #help-box > .section { text-style: bold; color: $text-accent; margin-top: 1; }
     #help-box > .hint { color: $text-muted; }
     """
