@@ -14,8 +14,6 @@ import threading
 from pathlib import Path
 from typing import Any, Iterator
 
-import sqlite_utils
-
 from segtui.domain import settings as settings_rules
 from segtui.store.schema import MIGRATIONS, SCHEMA_VERSION
 
@@ -83,7 +81,16 @@ class Book:
         self.path = path
         self.readonly = readonly
         self.lock = threading.RLock()
-        self.db = sqlite_utils.Database(conn)
+        self._db = None
+
+    @property
+    def db(self):
+        """The book as a ``sqlite_utils.Database`` (imported on first use: it costs start-up time)."""
+        if self._db is None:
+            import sqlite_utils
+
+            self._db = sqlite_utils.Database(self.conn)
+        return self._db
 
     # --- identity -------------------------------------------------------------
     @property

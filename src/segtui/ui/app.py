@@ -12,14 +12,19 @@ from textual.screen import Screen
 
 from segtui.store.book import Book
 from segtui.ui.board import PANELS, BoardScreen
-from segtui.ui.commands import CustomerCommands
+
+
+def _customer_commands():
+    from segtui.ui.commands import CustomerCommands
+
+    return CustomerCommands
 
 
 class SegtuiApp(App):
     """segtui: the board of loyalty × potential and the week's plan."""
 
     TITLE = "segtui"
-    COMMANDS = App.COMMANDS | {CustomerCommands}
+    COMMANDS = App.COMMANDS | {lambda: _customer_commands()}
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit_ctrl"),

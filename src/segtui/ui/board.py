@@ -6,6 +6,8 @@ for every customer and the board filters and sorts those rows in memory.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import datetime as dt
 from dataclasses import dataclass, field
 
@@ -17,7 +19,6 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
 from segtui.domain.segments import CLASS_ORDER, GROUP_LABELS, QUADRANT_STRATEGY, Group, Quadrant
-from segtui.store.board import BoardRow
 from segtui.ui.customer_list import CustomerList, due_text, header_text, loyalty_text, short_money
 
 # Reading order of the matrix, and the numbers that jump there.
@@ -55,6 +56,9 @@ SORT_LABELS = {
 }
 FILTER_FIELDS = ("class", "xyz", "group", "city", "owner")
 FILTER_LABELS = {"class": "class", "xyz": "XYZ", "group": "group", "city": "city", "owner": "owner"}
+
+if TYPE_CHECKING:
+    from segtui.store.board import BoardRow
 
 
 def sort_key(mode: str):
@@ -250,7 +254,8 @@ class BoardScreen(Screen):
 
     def on_mount(self) -> None:
         self.lists[0].focus()
-        self.load()
+        # Paint the frame first; the worker reading the book would compete with it.
+        self.call_after_refresh(self.load)
 
     @property
     def lists(self) -> list[CustomerList]:

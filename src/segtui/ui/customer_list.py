@@ -6,6 +6,8 @@ of strips, so a quadrant with 20,000 customers costs no more than one with 20.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import datetime as dt
 from typing import Callable, Sequence
 
@@ -20,7 +22,9 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from segtui.store.board import BoardRow
+if TYPE_CHECKING:
+    from segtui.store.board import BoardRow
+
 
 
 # margin, ABC, XYZ, revenue, loyalty, next contact, upgrade mark
