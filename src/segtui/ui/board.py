@@ -19,7 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
 from segtui.domain.segments import CLASS_ORDER, GROUP_LABELS, QUADRANT_STRATEGY, Group, Quadrant
-from segtui.ui.customer_list import CustomerList, due_text, header_text, loyalty_text, short_money
+from segtui.ui.customer_list import CustomerList, due_text, loyalty_text, short_money
 
 # Reading order of the matrix, and the numbers that jump there.
 PANELS: tuple[Quadrant, ...] = (
@@ -157,15 +157,15 @@ class QuadrantPanel(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(QUADRANT_STRATEGY[self.quadrant], classes="strategy")
-        yield Static("", classes="columns")
+        header = Static("", classes="columns")
+        yield header
         customer_list = CustomerList(wide=self.wide, id=f"list-{self.quadrant.value}")
         customer_list.quadrant = self.quadrant
+        customer_list.header = header
         yield customer_list
 
     def on_resize(self) -> None:
-        self.query_one(".columns", Static).update(
-            header_text(self.query_one(CustomerList).scrollable_content_region.width or self.size.width - 1, self.wide)
-        )
+        self.query_one(".strategy", Static).set_class(self.size.height < 12, "-short")
 
     def show_totals(self, shown: list[BoardRow], total: int, currency: str) -> None:
         revenue = sum(r.customer.segment.revenue for r in shown)
@@ -198,8 +198,9 @@ class BoardScreen(Screen):
              border-subtitle-color: $text-muted; height: 1fr; }
     .panel:focus-within { border: round $accent; }
     .panel > .strategy { color: $text-muted; text-style: italic; padding: 0 1; height: auto; max-height: 2; }
+    .panel > .strategy.-short { height: 1; text-wrap: nowrap; text-overflow: ellipsis; }
     .panel > .columns { color: $text-muted; text-style: bold; height: 1; }
-    #panel-needs_assessment { height: 9; }
+    #panel-needs_assessment { height: 9; max-height: 30%; min-height: 5; }
     #detail { height: 2; padding: 0 1; background: $boost; }
     """
 

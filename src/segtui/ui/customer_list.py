@@ -21,14 +21,16 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widgets import Static
 
 if TYPE_CHECKING:
     from segtui.store.board import BoardRow
 
 
 
-# margin, ABC, XYZ, revenue, loyalty, next contact, upgrade mark
-FIXED_WIDTH = 1 + 4 + 4 + 8 + 6 + 10 + 3
+# Cells of each column after the name, including the space before it.
+COLUMN_WIDTHS = {"city": 17, "owner": 15, "abc": 4, "xyz": 4, "revenue": 8, "loyal": 6, "next": 10, "up": 3}
+DROP_ORDER = ("xyz", "loyal", "abc", "revenue")
 
 
 def short_money(minor: int) -> str:
@@ -128,6 +130,8 @@ class CustomerList(ScrollView, can_focus=True, inherit_bindings=False):
         self.empty_text = empty_text
         self._cache: LRUCache[tuple, Strip] = LRUCache(1024)
         self._generation = 0
+        self.header: Static | None = None  # column titles kept in step with the row width
+        self._header_width = -1
 
     # --- data ---------------------------------------------------------------------
     def set_rows(self, rows: Sequence[BoardRow], keep_id: int | None = None, empty_text: str = "") -> None:
@@ -223,9 +227,16 @@ class CustomerList(ScrollView, can_focus=True, inherit_bindings=False):
         self.virtual_size = Size(self.size.width, max(1, len(self.rows)))
 
     # --- rendering ----------------------------------------------------------------
+    def _sync_header(self) -> None:
+        if self.header is not None:
+            self.header.update(header_text(self._header_width, self.wide))
+
     def render_line(self, y: int) -> Strip:
         index = self.scroll_offset.y + y
         width = self.scrollable_content_region.width
+        if width != self._header_width:
+            self._header_width = width
+            self.call_later(self._sync_header)
         base = self.rich_style
         if not self.rows:
             if y == 0 and self.empty_text:
@@ -252,36 +263,49 @@ class CustomerList(ScrollView, can_focus=True, inherit_bindings=False):
             style_of("customer-list--due") if row.overdue_days == 0 else muted
         )
         upgrade = f"↑{seg.potential_class}" if seg.upgrade_candidate else ""
-        cells: list[tuple[str, Style]] = []
-        fixed = FIXED_WIDTH
-        extra = ""
-        if self.wide and width >= 100:
-            city_w, owner_w = 16, 14
-            fixed += city_w + owner_w + 2
-            extra = f" {(row.customer.city or '')[:city_w]:<{city_w}} {(row.customer.owner or '')[:owner_w]:<{owner_w}}"
-        name_w = max(8, width - fixed)
+        class_style = style_of("customer-list--class-a") if seg.revenue_class == "A" else Style()
+        name_w, columns = column_layout(width, self.wide)
         name = row.customer.name
         if len(name) > name_w:
             name = name[: name_w - 1] + "…"
-        class_style = style_of("customer-list--class-a") if seg.revenue_class == "A" else Style()
-        cells.append((" " + f"{name:<{name_w}}", class_style))
-        cells.append((extra, muted))
-        cells.append((f" {seg.revenue_class:^3}", class_style))
-        cells.append((f" {seg.xyz or '·':^3}", Style()))
-        cells.append((f" {short_money(seg.revenue):>7}", Style()))
-        cells.append((f" {loyalty_text(seg.loyalty):>5}", Style() if seg.loyalty is not None else muted))
-        cells.append((f" {due_text(row):>9}", due_style))
-        cells.append((f" {upgrade:<2}", style_of("customer-list--upgrade")))
+        values = {
+            "city": ((row.customer.city or "")[:16].ljust(16), muted),
+            "owner": ((row.customer.owner or "")[:14].ljust(14), muted),
+            "abc": (f"{seg.revenue_class:^3}", class_style),
+            "xyz": (f"{seg.xyz or '·':^3}", Style()),
+            "revenue": (f"{short_money(seg.revenue):>7}", Style()),
+            "loyal": (f"{loyalty_text(seg.loyalty):>5}", Style() if seg.loyalty is not None else muted),
+            "next": (f"{due_text(row):>9}", due_style),
+            "up": (f"{upgrade:<2}", style_of("customer-list--upgrade")),
+        }
+        cells: list[tuple[str, Style]] = [(" " + f"{name:<{name_w}}", class_style)]
+        for column in columns:
+            text, style = values[column]
+            cells.append((" " + text, style))
         segments = [Segment(text, base + style + cursor) for text, style in cells if text]
         return Strip(segments).adjust_cell_length(width, base + cursor)
 
 
+def column_layout(width: int, wide: bool = False) -> tuple[int, list[str]]:
+    """(name width, columns) that fit ``width``: columns are dropped from the least
+    needed (XYZ, loyalty, class, revenue) until a name gets at least 14 cells."""
+    columns = [c for c in COLUMN_WIDTHS if c not in ("city", "owner")]
+    if wide and width >= 100:
+        columns = ["city", "owner", *columns]
+    for drop in (None, *DROP_ORDER):
+        if drop is not None:
+            columns.remove(drop)
+        used = 1 + sum(COLUMN_WIDTHS[c] for c in columns)
+        if width - used >= 14:
+            break
+    return max(6, width - used), columns
+
+
 def header_text(width: int, wide: bool = False) -> str:
     """The column titles that match :meth:`CustomerList._render_row` at ``width``."""
-    fixed = FIXED_WIDTH
-    extra = ""
-    if wide and width >= 100:
-        fixed += 16 + 14 + 2
-        extra = f" {'city':<16} {'owner':<14}"
-    name_w = max(8, width - fixed)
-    return f" {'customer':<{name_w}}{extra} ABC XYZ {'revenue':>7} {'loyal':>5} {'next':>9}   "
+    name_w, columns = column_layout(width, wide)
+    titles = {
+        "city": f"{'city':<16}", "owner": f"{'owner':<14}", "abc": "ABC", "xyz": "XYZ",
+        "revenue": f"{'revenue':>7}", "loyal": f"{'loyal':>5}", "next": f"{'next':>9}", "up": "  ",
+    }
+    return f" {'customer':<{name_w}}" + "".join(" " + titles[c] for c in columns)
