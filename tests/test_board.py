@@ -281,3 +281,25 @@ async def test_missing_screens_say_so(small):
             assert any("not part of this build" in n.message for n in app._notifications)
         else:
             assert type(app.screen).__name__ == "CustomerScreen"
+
+
+async def test_palette_runs_actions(small, monkeypatch):
+    app, _ = small
+    calls: list[str] = []
+    monkeypatch.setattr(app, "open_planner", lambda: calls.append("planner"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"planner")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert calls == ["planner"]
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"go to big game")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.board.current_list.quadrant is Quadrant.BIG_GAME
