@@ -7,7 +7,7 @@ import datetime as dt
 from board_books import add_contract, fill_small_book
 
 from segtui.domain.segments import Quadrant
-from segtui.store.board import board_rows, last_activities
+from segtui.store.board import board_rows
 
 
 def test_every_customer_lands_in_its_quadrant(book, as_of):
@@ -30,9 +30,10 @@ def test_due_dates_follow_the_contact_policy(book, as_of):
     assert beta.last_activity == dt.date(2026, 10, 30)
     assert beta.due == dt.date(2026, 11, 6)
     assert beta.overdue_days == 17
-    assert beta.priority == 4 * 17 / 7
+    assert beta.priority == 4 * 3.0  # the planner's urgency, capped at 3
+    assert "17 days overdue" in beta.reason
     zeta = rows["Zeta AB"]
-    assert zeta.last_activity is None and zeta.due == as_of and zeta.priority == 0
+    assert zeta.last_activity is None and zeta.due == as_of and zeta.priority == 4 * 2.0  # never contacted
     assert rows["Alfa AB"].due == dt.date(2026, 12, 4)  # visit:28 halved (C with potential B) from 11-20
     assert rows["Delta AB"].due is None and rows["Delta AB"].priority is None  # policy none
     assert rows["Epsilon AB"].due == as_of  # one call to assess
@@ -57,4 +58,7 @@ def test_potential_is_the_budget_scaled_to_the_window(book, as_of):
 
 def test_activities_after_as_of_do_not_count(book, as_of):
     ids = fill_small_book(book)
-    assert last_activities(book, dt.date(2026, 11, 1)) == {ids["Beta AB"]: dt.date(2026, 10, 30)}
+    rows = {r.customer.name: r for r in board_rows(book, dt.date(2026, 11, 1))}
+    assert rows["Beta AB"].last_activity == dt.date(2026, 10, 30)
+    assert rows["Alfa AB"].last_activity is None
+    assert len(rows) == len(ids)

@@ -1,8 +1,9 @@
 """What the board shows for each customer: the engine's segment plus when the
 customer was last contacted and when they are due again (DESIGN §3).
 
-The classes come from :func:`segtui.store.segments.segment_book`; due dates and
-priority from :mod:`segtui.domain.planning`. Nothing here re-implements a rule.
+The classes come from :func:`segtui.store.segments.segment_book`; last contact,
+due dates and priority from the planner's rules (:mod:`segtui.domain.planning`
+via :func:`segtui.store.plan.planning_customers`). Nothing here re-implements a rule.
 """
 
 from __future__ import annotations
@@ -13,7 +14,11 @@ from dataclasses import dataclass
 from segtui.domain import planning
 from segtui.domain.segments import Quadrant
 from segtui.store.book import Book
+from segtui.store.plan import planning_customers
 from segtui.store.segments import CustomerSegment, latest_estimates, segment_book
+
+# Far enough ahead that every customer with a contact policy gets a due date.
+_HORIZON = dt.timedelta(days=3660)
 
 
 @dataclass(frozen=True)
@@ -21,12 +26,13 @@ class BoardRow:
     """One customer on the board."""
 
     customer: CustomerSegment
-    last_activity: dt.date | None
+    last_activity: dt.date | None  # latest visit or call (mailings do not count)
     due: dt.date | None
     overdue_days: int | None  # > 0 overdue, 0 due today, < 0 not yet due, None never due
     priority: float | None
     contract_ends: dt.date | None
     potential: int | None = None  # assessed yearly budget scaled to the revenue window, minor units
+    reason: str = ""  # the planner's reason in words: 'Big game · 18 days overdue · …'
 
     @property
     def id(self) -> int:
@@ -37,59 +43,29 @@ class BoardRow:
         return self.customer.segment.quadrant
 
 
-def last_activities(book: Book, as_of: dt.date) -> dict[int, dt.date]:
-    """Each customer's latest activity (visit, call, mail) on or before ``as_of``."""
-    rows = book.query(
-        "SELECT customer_id, max(date) FROM activity WHERE date <= ? GROUP BY customer_id",
-        (as_of.isoformat(),),
-    )
-    return {cid: dt.date.fromisoformat(day) for cid, day in rows if day}
-
-
-def next_contract_ends(book: Book, as_of: dt.date) -> dict[int, dt.date]:
-    """Each customer's next competitor contract end on or after ``as_of``."""
-    rows = book.query(
-        "SELECT customer_id, min(ends_on) FROM competitor_contract WHERE ends_on >= ? GROUP BY customer_id",
-        (as_of.isoformat(),),
-    )
-    return {cid: dt.date.fromisoformat(day) for cid, day in rows if day}
-
-
 def board_rows(book: Book, as_of: dt.date) -> list[BoardRow]:
     """Every active customer with its segment, last contact, due date and priority."""
     settings = book.settings()
-    customers = segment_book(book, as_of)
-    last = last_activities(book, as_of)
-    contracts = next_contract_ends(book, as_of)
-    policies = {q: planning.Policy.parse(settings[f"policy.{q.value}"]) for q in Quadrant}
-    weights = {q: int(settings[f"weight.{q.value}"]) for q in Quadrant}
-    warn_days = int(settings["contract.warn_days"])
+    segments = segment_book(book, as_of)
+    customers = planning_customers(book, as_of, segments)
+    config = planning.PlanConfig.from_settings(settings)
     window_months = int(settings["window.months"])
     budgets = {cid: e.budget_per_year for cid, e in latest_estimates(book, as_of).items()}
+    until = as_of + _HORIZON
     rows = []
-    for c in customers:
-        q = c.segment.quadrant
-        policy = policies[q]
-        upgrade = c.segment.upgrade_candidate
-        ends = contracts.get(c.id)
-        due = planning.due_on(
-            policy,
-            last.get(c.id),
-            as_of,
-            upgrade_candidate=upgrade,
-            contract_ends=ends,
-            contract_warn_days=warn_days if q is Quadrant.BIG_GAME else None,
-        )
-        interval = policy.interval(upgrade)
+    for segment, customer in zip(segments, customers):
+        entry = planning.due(customer, config, as_of, until)
+        budget = budgets.get(segment.id)
         rows.append(
             BoardRow(
-                customer=c,
-                last_activity=last.get(c.id),
-                due=due,
-                overdue_days=None if due is None else (as_of - due).days,
-                priority=planning.priority(weights[q], due, as_of, interval),
-                contract_ends=ends,
-                potential=None if budgets.get(c.id) is None else budgets[c.id] * window_months // 12,
+                customer=segment,
+                last_activity=customer.last_contact,
+                due=entry.due_on if entry else None,
+                overdue_days=(as_of - entry.due_on).days if entry else None,
+                priority=entry.priority if entry else None,
+                contract_ends=customer.contract[1] if customer.contract else None,
+                potential=None if budget is None else budget * window_months // 12,
+                reason=entry.reason if entry else "",
             )
         )
     return rows

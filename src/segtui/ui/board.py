@@ -72,9 +72,11 @@ def sort_key(mode: str):
         )
     if mode == "name":
         return lambda r: (r.customer.name.casefold(), r.id)
+    # The planner's order: highest priority, then the longest overdue, then by name.
     return lambda r: (
         r.priority is None,
         -(r.priority or 0.0),
+        r.due or dt.date.max,
         -r.customer.segment.revenue,
         r.customer.name.casefold(),
     )
@@ -496,14 +498,16 @@ def describe(row: BoardRow, currency: str) -> str:
     parts.append(f"loyalty {loyalty_text(seg.loyalty)}")
     if seg.group:
         parts.append(seg.group.label.lower())
-    if row.overdue_days is not None and row.overdue_days > 0:
-        parts.append(f"[b]{row.overdue_days} days overdue[/b]")
-    elif row.overdue_days == 0:
-        parts.append("due now")
-    elif row.due is not None:
+    # The planner's reason in words, less what this line already says.
+    for part in row.reason.split(" · ")[1:]:
+        if part.startswith(("upgrade candidate", "never contacted", "due ")):
+            continue
+        late = row.overdue_days is not None and row.overdue_days > 0
+        parts.append(f"[b]{escape(part)}[/b]" if late and "overdue" in part else escape(part))
+    if row.due is not None and row.overdue_days is not None and row.overdue_days < 0:
         parts.append(f"next contact {row.due.isoformat()}")
-    parts.append(f"last contact {row.last_activity.isoformat()}" if row.last_activity else "never contacted")
-    if row.contract_ends:
+    parts.append(f"last visit or call {row.last_activity.isoformat()}" if row.last_activity else "never visited or called")
+    if row.contract_ends and "contract" not in row.reason:
         parts.append(f"competitor contract ends {row.contract_ends.isoformat()}")
     parts.extend(seg.flags)
     return " · ".join(parts)
