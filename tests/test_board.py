@@ -47,7 +47,7 @@ async def test_quadrants_hold_their_customers_sorted_by_priority(small):
         assert names(board.list_for(Quadrant.UNINTERESTING)) == ["Delta AB"]
         assert names(board.list_for(Quadrant.NEEDS_ASSESSMENT)) == ["Epsilon AB", "Eta AB"]
         panel = board.query_one("#panel-big_game")
-        assert panel.border_title == "4 Big game · 2 · 1 overdue"
+        assert panel.border_title == "4 Big game · 2 · 2 due"
         assert "revenue 150 k SEK" in panel.border_subtitle
 
 
@@ -123,7 +123,7 @@ async def test_filter_chips_narrow_the_board(small):
         assert board.view.filters["owner"] == frozenset({"Erik Berg"})
         assert {n for cl in board.lists for n in names(cl)} == {"Beta AB", "Delta AB", "Epsilon AB"}
         assert "owner: Erik Berg" in str(board.query_one("#bar").render())
-        assert board.query_one("#panel-big_game").border_title == "4 Big game · 1 of 2 · 1 overdue"
+        assert board.query_one("#panel-big_game").border_title == "4 Big game · 1 of 2 · 1 due"
         await pilot.press("escape")
         assert sum(len(cl.rows) for cl in board.lists) == 7
 

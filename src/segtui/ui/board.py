@@ -42,14 +42,15 @@ LEGEND = """\
   XYZ      how often they order: X about monthly (24+ orders in 24 months), Y 8–23, Z 1–7, · none
   revenue  net revenue in the window (major units: k thousand, M million)
   loyal    share of wallet: our revenue last 12 months ÷ their yearly budget (— not assessed)
-  next     next contact by the segment's policy: 12d late, due now, in 5d (blank: no contact planned)
+  contact  when to contact them by the segment's policy: 12d late, due now, in 5d, or never
+           (never visited or called: due now); blank when the policy plans no contact
   ↑A       upgrade candidate: potential class (here A) better than revenue class — meet more often
-  Quadrant titles count the customers shown, how many are overdue, their revenue and potential.
+  Quadrant titles count the customers shown, how many are due now (or late), their revenue and potential.
   The figures follow the book's settings (segtui settings BOOK); the labels above use the defaults."""
 
 SORTS = ("priority", "revenue", "loyalty", "name")
 SORT_LABELS = {
-    "priority": "priority (most overdue first)",
+    "priority": "priority (most urgent first)",
     "revenue": "revenue",
     "loyalty": "loyalty",
     "name": "name",
@@ -173,8 +174,8 @@ class QuadrantPanel(Vertical):
         revenue = sum(r.customer.segment.revenue for r in shown)
         potential = sum(r.potential or 0 for r in shown)
         count = f"{len(shown)}" if len(shown) == total else f"{len(shown)} of {total}"
-        late = sum(1 for r in shown if r.overdue_days is not None and r.overdue_days > 0)
-        self.border_title = f"{self.number} {self.quadrant.label} · {count}" + (f" · {late} overdue" if late else "")
+        due = sum(1 for r in shown if r.overdue_days is not None and r.overdue_days >= 0)
+        self.border_title = f"{self.number} {self.quadrant.label} · {count}" + (f" · {due} due" if due else "")
         known = any(r.potential is not None for r in shown)
         potential_text = f"{short_money(potential)} {currency}" if known else "unknown"
         self.border_subtitle = f"revenue {short_money(revenue)} {currency} · potential {potential_text}"

@@ -39,5 +39,5 @@ class CustomerCommands(Provider):
             yield DiscoveryHit(
                 row.customer.name,
                 partial(app.show_on_board, row.id),
-                help=f"{row.quadrant.label} · most overdue",
+                help=f"{row.quadrant.label} · most urgent",
             )

@@ -45,10 +45,13 @@ def short_money(minor: int) -> str:
 
 
 def due_text(row: BoardRow) -> str:
-    """'12d late', 'due now', 'in 5d' or '' when the policy asks for nothing."""
+    """'12d late', 'due now', 'in 5d', 'never' (due: never visited or called) or ''
+    when the policy asks for nothing."""
     days = row.overdue_days
     if days is None:
         return ""
+    if row.last_activity is None and days >= 0:
+        return "never"
     if days > 0:
         return f"{days}d late"
     if days == 0:
@@ -260,7 +263,7 @@ class CustomerList(ScrollView, can_focus=True, inherit_bindings=False):
         seg = row.customer.segment
         late = row.overdue_days is not None and row.overdue_days > 0
         due_style = style_of("customer-list--late") if late else (
-            style_of("customer-list--due") if row.overdue_days == 0 else muted
+            style_of("customer-list--due") if row.overdue_days is not None and row.overdue_days >= 0 else muted
         )
         upgrade = f"↑{seg.potential_class}" if seg.upgrade_candidate else ""
         class_style = style_of("customer-list--class-a") if seg.revenue_class == "A" else Style()
@@ -306,6 +309,6 @@ def header_text(width: int, wide: bool = False) -> str:
     name_w, columns = column_layout(width, wide)
     titles = {
         "city": f"{'city':<16}", "owner": f"{'owner':<14}", "abc": "ABC", "xyz": "XYZ",
-        "revenue": f"{'revenue':>7}", "loyal": f"{'loyal':>5}", "next": f"{'next':>9}", "up": "  ",
+        "revenue": f"{'revenue':>7}", "loyal": f"{'loyal':>5}", "next": f"{'contact':>9}", "up": "  ",
     }
     return f" {'customer':<{name_w}}" + "".join(" " + titles[c] for c in columns)
