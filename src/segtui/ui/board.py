@@ -148,6 +148,25 @@ def filter_options(rows: list[BoardRow]) -> dict[str, list[str]]:
     }
 
 
+class BoardFooter(Footer):
+    """A footer that rebuilds only when the keys it shows change: moving between
+    quadrants changes focus but not the keys, and rebuilding costs a frame."""
+
+    _shown: tuple | None = None
+
+    def bindings_changed(self, screen: Screen) -> None:
+        shown = tuple(
+            (binding.key, binding.description, enabled)
+            for (_, binding, enabled, _) in screen.active_bindings.values()
+            if binding.show
+        )
+        if shown == self._shown and self.children:
+            self._bindings_ready = True
+            return
+        self._shown = shown
+        super().bindings_changed(screen)
+
+
 class QuadrantPanel(Vertical):
     """One cell of the matrix: title, strategy, column titles and the list."""
 
@@ -254,7 +273,7 @@ class BoardScreen(Screen):
                     yield QuadrantPanel(quadrant, number)
         yield QuadrantPanel(Quadrant.NEEDS_ASSESSMENT, 5, wide=True)
         yield Static("", id="detail")
-        yield Footer()
+        yield BoardFooter()
 
     def on_mount(self) -> None:
         self.lists[0].focus()
