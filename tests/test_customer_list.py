@@ -27,3 +27,4 @@ def test_money_is_compact_in_major_units():
     assert short_money(84_500_000) == "845 k"
     assert short_money(1_234_000_000) == "12.3 M"
     assert short_money(-50_000_000) == "-500 k"
+    assert short_money(231_490_000_000) == "2.3 bn"

@@ -40,7 +40,7 @@ NEIGHBOURS = {
 LEGEND = """\
   ABC      revenue class over the last 24 months: A above 2 M, B 1–2 M, C below 1 M, D none
   XYZ      how often they order: X about monthly (24+ orders in 24 months), Y 8–23, Z 1–7, · none
-  revenue  net revenue in the window (major units: k thousand, M million)
+  revenue  net revenue in the window (major units: k thousand, M million, bn billion)
   loyal    share of wallet: our revenue last 12 months ÷ their yearly budget (— not assessed)
   contact  when to contact them by the segment's policy: 12d late, due now, in 5d, or never
            (never visited or called: due now); blank when the policy plans no contact

@@ -34,9 +34,11 @@ DROP_ORDER = ("xyz", "loyal", "abc", "revenue")
 
 
 def short_money(minor: int) -> str:
-    """Major units, compact: 950, 845 k, 12.3 M."""
+    """Major units, compact: 950, 845 k, 12.3 M, 2.3 bn."""
     major = minor / 100
     size = abs(major)
+    if size >= 1_000_000_000:
+        return f"{major / 1_000_000_000:.1f} bn"
     if size >= 1_000_000:
         return f"{major / 1_000_000:.1f} M"
     if size >= 1_000:
