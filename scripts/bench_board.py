@@ -28,6 +28,8 @@ async def run(path: str, as_of: dt.date) -> None:
     app = SegtuiApp(open_book(path), as_of=as_of, config_dir=Path(tempfile.mkdtemp()))
     async with app.run_test(size=(120, 36)) as pilot:
         start = time.perf_counter()
+        while not app.board.loaded:
+            await pilot.pause(0.01)
         await app.workers.wait_for_complete()
         await pilot.pause(0.5)
         print(f"read the book: {time.perf_counter() - start:.2f} s for {len(app.board.rows)} customers")

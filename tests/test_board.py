@@ -23,8 +23,13 @@ def small(book, tmp_path):
 
 
 async def loaded(app, pilot):
-    await app.workers.wait_for_complete()
-    await pilot.pause()
+    """Wait until the board has read the book (the worker starts after the first frame)."""
+    for _ in range(200):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if app.board.loaded and not app.workers:
+            return
+    raise AssertionError("the board never finished reading the book")
 
 
 def names(customer_list: CustomerList) -> list[str]:

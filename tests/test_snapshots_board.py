@@ -29,8 +29,12 @@ def make_app(demo_path, tmp_path, theme=None):
 
 
 async def wait_for_board(pilot):
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    """The worker reading the book starts after the first frame: wait for it to finish."""
+    for _ in range(200):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        if pilot.app.board.loaded and not pilot.app.workers:
+            return
 
 
 def test_board(snap_compare, demo_path, tmp_path):
