@@ -85,8 +85,7 @@ class Book:
 
     @property
     def db(self):
-        """A sqlite-utils Database on the book's connection (imported on first use,
-        so commands that only read stay quick to start)."""
+        """The book as a ``sqlite_utils.Database`` (imported on first use: it costs start-up time)."""
         if self._db is None:
             import sqlite_utils
 
