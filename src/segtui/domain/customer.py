@@ -7,11 +7,12 @@ Every parser takes the text as typed and returns the value to store, or raises
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import Iterable
+
+from segtui.domain.segments import subtract_months
 
 NOTE_MAX = 2000  # characters in a note, outcome or reason
 NAME_MAX = 200  # characters in a short name (a competitor)
@@ -123,10 +124,9 @@ def parse_kind(text: str) -> str:
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
-    """``day`` plus ``months`` calendar months, clamped to the month's last day (Jan 31 + 1 → Feb 28)."""
-    total = day.month - 1 + months
-    year, month = day.year + total // 12, total % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    """``day`` plus ``months`` calendar months (negative: back), clamped to the month's
+    last day (Jan 31 + 1 → Feb 28) — the engine's month arithmetic."""
+    return subtract_months(day, -months)
 
 
 def is_stale(assessed_on: str, as_of: dt.date, stale_months: int = 12) -> bool:

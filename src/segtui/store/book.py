@@ -14,8 +14,6 @@ import threading
 from pathlib import Path
 from typing import Any, Iterator
 
-import sqlite_utils
-
 from segtui.domain import settings as settings_rules
 from segtui.store.schema import MIGRATIONS, SCHEMA_VERSION
 
@@ -83,7 +81,16 @@ class Book:
         self.path = path
         self.readonly = readonly
         self.lock = threading.RLock()
-        self.db = sqlite_utils.Database(conn)
+        self._db = None
+
+    @property
+    def db(self):
+        """The book as a ``sqlite_utils.Database`` (imported on first use: it costs start-up time)."""
+        if self._db is None:
+            import sqlite_utils
+
+            self._db = sqlite_utils.Database(self.conn)
+        return self._db
 
     # --- identity -------------------------------------------------------------
     @property
@@ -123,6 +130,16 @@ class Book:
     def query(self, sql: str, params: Any = ()) -> list[sqlite3.Row]:
         with self.lock:
             return self.conn.execute(sql, params).fetchall()
+
+    def rows(self, sql: str, params: Any = ()) -> list[tuple]:
+        """Like :meth:`query` but plain tuples (faster for large results)."""
+        with self.lock:
+            cursor = self.conn.cursor()
+            cursor.row_factory = None
+            try:
+                return cursor.execute(sql, params).fetchall()
+            finally:
+                cursor.close()
 
     def scalar(self, sql: str, params: Any = ()) -> Any:
         with self.lock:
