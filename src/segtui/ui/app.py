@@ -108,42 +108,27 @@ class SegtuiApp(App):
         self.board.set_as_of(day)
 
     # --- doors to the other screens -------------------------------------------------
-    def _missing(self, what: str) -> None:
-        self.notify(f"The {what} is not part of this build yet.", severity="warning")
-
     def open_customer(self, customer_id: int) -> None:
-        try:
-            from segtui.ui.customer import CustomerScreen
-        except ImportError:
-            self._missing("customer screen")
-            return
+        from segtui.ui.customer import CustomerScreen
+
         self.push_screen(
             CustomerScreen(self.book, customer_id, self.as_of),
             lambda _edited: self.board.reload(follow=customer_id),
         )
 
     def open_planner(self) -> None:
-        try:
-            from segtui.ui.planner import PlannerScreen
-        except ImportError:
-            self._missing("planner")
-            return
+        from segtui.ui.planner import PlannerScreen
+
         self.push_screen(PlannerScreen(self.book, self.as_of), lambda _result: self._after())
 
     def open_import(self) -> None:
-        try:
-            from segtui.ui.importer import ImportScreen
-        except ImportError:
-            self._missing("import screen")
-            return
+        from segtui.ui.importer import ImportScreen
+
         self.push_screen(ImportScreen(self.book, self.as_of), lambda _summary: self._after())
 
     def open_settings(self) -> None:
-        try:
-            from segtui.ui.settings import SettingsScreen
-        except ImportError:
-            self._missing("settings screen")
-            return
+        from segtui.ui.settings import SettingsScreen
+
         self.push_screen(SettingsScreen(self.book), lambda _changed: self._after())
 
     def _after(self) -> None:
