@@ -306,3 +306,26 @@ async def test_palette_runs_actions(small, monkeypatch):
         await pilot.press("enter")
         await pilot.pause()
         assert app.board.current_list.quadrant is Quadrant.BIG_GAME
+
+
+async def test_screen_keys_never_stack_a_second_copy(small):
+    app, _ = small
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("w")
+        await pilot.pause()
+        await pilot.press("w")
+        await pilot.pause()
+        assert [type(s).__name__ for s in app.screen_stack] == ["BoardScreen", "PlannerScreen"]
+        await pilot.press("i")
+        await pilot.pause()
+        assert [type(s).__name__ for s in app.screen_stack] == ["BoardScreen", "PlannerScreen", "ImportScreen"]
+        app.action_planner()  # from the import screen: back down to the open planner
+        await pilot.pause()
+        assert [type(s).__name__ for s in app.screen_stack] == ["BoardScreen", "PlannerScreen"]
+        app.action_settings()
+        await pilot.pause()
+        app.action_settings()
+        await pilot.pause()
+        assert [type(s).__name__ for s in app.screen_stack] == ["BoardScreen", "PlannerScreen", "SettingsScreen"]
+        await app.workers.wait_for_complete()

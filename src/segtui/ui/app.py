@@ -116,19 +116,34 @@ class SegtuiApp(App):
             lambda _edited: self.board.reload(follow=customer_id),
         )
 
+    def _back_to(self, screen_type: type[Screen]) -> bool:
+        """If a ``screen_type`` is open already, pop down to it (no second copy) and say so."""
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, screen_type):
+                while self.screen is not screen:
+                    self.pop_screen()
+                return True
+        return False
+
     def open_planner(self) -> None:
         from segtui.ui.planner import PlannerScreen
 
+        if self._back_to(PlannerScreen):
+            return
         self.push_screen(PlannerScreen(self.book, self.as_of), lambda _result: self._after())
 
     def open_import(self) -> None:
         from segtui.ui.importer import ImportScreen
 
+        if self._back_to(ImportScreen):
+            return
         self.push_screen(ImportScreen(self.book, self.as_of), lambda _summary: self._after())
 
     def open_settings(self) -> None:
         from segtui.ui.settings import SettingsScreen
 
+        if self._back_to(SettingsScreen):
+            return
         self.push_screen(SettingsScreen(self.book), lambda _changed: self._after())
 
     def _after(self) -> None:
