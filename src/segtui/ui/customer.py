@@ -126,6 +126,7 @@ def bar_chart(
 
 
 class ChecklistList(RowList):
+    HELP_SECTION = "On the checklist (tab 2)"
     BINDINGS = [
         Binding("y", "screen.answer('yes')", "Yes", id="customer.answer_yes"),
         Binding("n", "screen.answer('no')", "No", id="customer.answer_no"),
@@ -135,6 +136,7 @@ class ChecklistList(RowList):
 
 
 class ContractList(RowList):
+    HELP_SECTION = "On the deal tab (4)"
     BINDINGS = [
         Binding("p", "screen.toggle_qualification('pain')", "Pain", id="customer.pain"),
         Binding("m", "screen.toggle_qualification('money')", "Money", id="customer.money"),
@@ -148,6 +150,7 @@ class ContractList(RowList):
 
 
 class ContactList(RowList):
+    HELP_SECTION = "In the contacts (tab 5)"
     BINDINGS = [
         Binding("c", "screen.copy('phone')", "Copy phone", id="customer.copy_phone"),
         Binding("e", "screen.copy('email')", "Copy email", id="customer.copy_email"),

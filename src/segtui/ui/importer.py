@@ -60,6 +60,7 @@ class PathSuggester(Suggester):
 
 class MappingList(Widget, can_focus=True):
     """The fields and the column each comes from; ←/→ choose another column."""
+    HELP_SECTION = "In the column list"
 
     DEFAULT_CSS = """
     MappingList { height: auto; min-height: 3; padding: 0 1; }
