@@ -182,3 +182,28 @@ def test_every_planner_key_has_an_id_and_a_description() -> None:
     for binding in PlannerScreen.BINDINGS:
         assert binding.id and binding.id.startswith("planner.")
         assert binding.description
+
+
+async def test_the_book_is_read_off_the_event_loop(book, monkeypatch) -> None:
+    import threading
+
+    from segtui.store.book import Book
+
+    threads: list[str] = []
+    for name in ("settings", "query", "scalar", "transaction"):
+        original = getattr(Book, name)
+
+        def spy(self, *args, _original=original, **kwargs):
+            threads.append(threading.current_thread().name)
+            return _original(self, *args, **kwargs)
+
+        monkeypatch.setattr(Book, name, spy)
+    app = PlannerApp(book)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert len(app.screen.query(DayColumn)) == 5
+        assert app.screen.query_one("#day-0", DayColumn).border_title == "Mon 23 Nov"
+        await pilot.press("p")
+        await settle(pilot)
+        assert app.screen.view.items
+    assert threads and threading.main_thread().name not in threads

@@ -227,13 +227,14 @@ class PlannerScreen(Screen):
         super().__init__()
         self.book = book
         self.as_of = as_of
-        self.config = planning.PlanConfig.from_settings(book.settings())
+        # read from the book's settings in the loading worker, never on the event loop
+        self.config: planning.PlanConfig | None = None
         self.monday = planning.week_monday(as_of)
         self.segments = None
         self.customers: list[planning.Customer] | None = None
         self.view: WeekView | None = None
         self.pane = "week"
-        self.column = self._today_column()
+        self.column = 0
         self.rows: dict[int, int] = {}
         self.due_cursor = 0
 
@@ -243,9 +244,7 @@ class PlannerScreen(Screen):
         yield Static("", id="planner-title")
         yield Static("Reading the book…", id="feasibility")
         with Horizontal(id="main"):
-            with Horizontal(id="week"):
-                for n in range(len(self.config.working_days)):
-                    yield DayColumn(n)
+            yield Horizontal(id="week")  # the day columns, once the settings are read
             yield DueList()
         yield Static("", id="detail")
         with Horizontal(id="bottom"):
@@ -282,6 +281,8 @@ class PlannerScreen(Screen):
     def load(self, plan: bool = False) -> None:
         """Read (and with ``plan`` fill) the week in a worker, then show it."""
         try:
+            if self.config is None:
+                self.config = planning.PlanConfig.from_settings(self.book.settings())
             if self.segments is None:
                 from segtui.store.segments import segment_book
 
@@ -316,7 +317,11 @@ class PlannerScreen(Screen):
             config=config,
         )
 
-    def _show(self, view: WeekView, customers, message: str | None = None) -> None:
+    async def _show(self, view: WeekView, customers, message: str | None = None) -> None:
+        if not self.query(DayColumn):
+            await self.query_one("#week", Horizontal).mount_all(DayColumn(n) for n in range(len(view.days)))
+            if view.monday == planning.week_monday(self.as_of):
+                self.column = self._today_column()
         if view.monday != self.monday:
             return  # the user moved on to another week meanwhile
         self.customers = customers
@@ -441,6 +446,8 @@ class PlannerScreen(Screen):
         self.render_view()
 
     def action_day(self, step: int) -> None:
+        if self.config is None:
+            return
         self.pane = "week"
         self.column = max(0, min(len(self.config.working_days) - 1, self.column + step))
         self.render_view()
@@ -472,10 +479,13 @@ class PlannerScreen(Screen):
     def action_today(self) -> None:
         self.column = 0
         self._go_to(planning.week_monday(self.as_of))
-        self.column = self._today_column()
+        if self.config is not None:
+            self.column = self._today_column()
 
     # --- actions: changing the plan --------------------------------------------------------
     def action_plan(self) -> None:
+        if self.config is None:
+            return
         days = planning.week_days(self.monday, self.config)
         if days and days[-1] < self.as_of:
             self.notify(f"{planning.week_label(self.monday)} is over: nothing to plan", severity="warning")
