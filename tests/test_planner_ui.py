@@ -44,6 +44,8 @@ class PlannerApp(App):
 async def settle(pilot) -> None:
     for _ in range(200):
         await pilot.pause(0.02)
+        if getattr(pilot.app.screen, "busy", False):
+            continue
         if not any(w.is_running or w.state.name == "PENDING" for w in pilot.app.workers):
             break
     await pilot.pause(0.05)
@@ -207,3 +209,31 @@ async def test_the_book_is_read_off_the_event_loop(book, monkeypatch) -> None:
         await settle(pilot)
         assert app.screen.view.items
     assert threads and threading.main_thread().name not in threads
+
+
+async def test_quick_moves_then_done_land_in_order(book, monkeypatch) -> None:
+    import time
+
+    slow_first = {"left": 1}
+    original = plan_store.move_item
+
+    def slow_move(book_, item_id, day):
+        if slow_first["left"]:  # the first move takes longer than the ones after it
+            slow_first["left"] -= 1
+            time.sleep(0.3)
+        return original(book_, item_id, day)
+
+    monkeypatch.setattr(plan_store, "move_item", slow_move)
+    app = PlannerApp(book)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        screen = app.screen
+        first = screen.selected_item()
+        assert first.day == TODAY
+        await pilot.press("greater_than_sign", "greater_than_sign", "greater_than_sign", "d")
+        await settle(pilot)
+        saved = plan_store.get_item(book, first.id)
+        assert saved.day == TODAY + dt.timedelta(days=3)
+        assert saved.status == "done"

@@ -1,8 +1,9 @@
 """The weekly planner: the ISO week as day columns, the due list beside it, the
 day's call list and how the week is going.
 
-Thin by design: rows come from ``store.plan``, decisions from ``domain.planning``,
-and every database call runs in a thread worker that posts its result back.
+Thin by design: rows come from ``store.plan``, decisions from ``domain.planning``;
+reads run in a thread worker that posts its result back, changes go through the
+screen's one writer (:mod:`segtui.ui.writer`) so they land in the order they were made.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from segtui.domain import planning
 from segtui.domain.segments import QUADRANT_LABELS
 from segtui.store import plan as plan_store
 from segtui.store.book import Book, BookError
+from segtui.ui.writer import SerialWriter
 
 SHORT_SEGMENT = {
     "big_game": "BG",
@@ -237,6 +239,7 @@ class PlannerScreen(Screen):
         self.column = 0
         self.rows: dict[int, int] = {}
         self.due_cursor = 0
+        self.writer = SerialWriter("planner-writer")
 
     # --- layout ------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -492,17 +495,29 @@ class PlannerScreen(Screen):
             return
         self.load(plan=True)
 
-    @work(thread=True, group="planner-write")
     def write(self, change, message: str | None = None) -> None:
-        """Run one change to the book in a worker, then reload the week."""
-        try:
-            change()
-        except (BookError, ValueError) as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error")
-            return
-        self.app.call_from_thread(self.load)
-        if message:
-            self.app.call_from_thread(self.notify, message)
+        """Queue one change to the book on the screen's writer (changes land in the order
+        they were made), then reload the week."""
+
+        def done(_result, error: BaseException | None) -> None:
+            if error is not None:
+                self.notify(str(error), severity="error")
+                if not isinstance(error, (BookError, ValueError)):
+                    raise error
+            elif self.is_attached:
+                self.load()
+                if message:
+                    self.notify(message)
+
+        self.writer.submit(change, done)
+
+    @property
+    def busy(self) -> bool:
+        """True while a change is still on its way to the book."""
+        return self.writer.busy
+
+    def on_unmount(self) -> None:
+        self.writer.close()  # changes still queued are written all the same
 
     def action_add(self) -> None:
         entry = self.selected_due() if self.pane == "due" else None
