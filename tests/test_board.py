@@ -329,3 +329,23 @@ async def test_screen_keys_never_stack_a_second_copy(small):
         await pilot.pause()
         assert [type(s).__name__ for s in app.screen_stack] == ["BoardScreen", "PlannerScreen", "SettingsScreen"]
         await app.workers.wait_for_complete()
+
+
+async def test_axis_labels_and_legend_follow_the_settings(small):
+    app, _ = small
+    book = app.book
+    for key, value in {"abc.a_above": "3000000", "abc.b_from": "500000", "loyalty.high_from": "0.6",
+                       "potential.high_classes": "A", "xyz.x_from": "30", "xyz.y_from": "10"}.items():
+        book.set_setting(key, value)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(app, pilot)
+        board = app.board
+        assert str(board.query_one("#high-loyalty").render()).endswith("≥ 60 %")
+        assert str(board.query_one("#high-potential").render()) == "HIGH POTENTIAL  (A)"
+        assert str(board.query_one("#low-potential").render()) == "LOW POTENTIAL  (B, C, D)"
+        await pilot.press("question_mark")
+        await pilot.pause()
+        legend = app.screen.legend
+        assert "A above 3.0 M, B 500 k–3.0 M, C below 500 k" in legend
+        assert "X about monthly (30+ orders in 24 months), Y 10–29, Z 1–9" in legend
+        assert "high from 60%" in legend and all(len(line) <= 108 for line in legend.splitlines())

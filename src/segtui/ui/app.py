@@ -172,9 +172,7 @@ class SegtuiApp(App):
         if type(self.screen).__name__ == "HelpScreen":
             return
         hint = f"Remap any key in {self.keymap_path} — e.g. \"board.search\" = \"ctrl+f\" (ids in the README)."
-        from segtui.ui.board import LEGEND
-
-        legend = LEGEND if self.screen is self.board else ""
+        legend = self.board.legend if self.screen is self.board else ""
         self.push_screen(HelpScreen(keys_of(self.screen), hint, legend))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
