@@ -349,3 +349,19 @@ async def test_axis_labels_and_legend_follow_the_settings(small):
         assert "A above 3.0 M, B 500 k–3.0 M, C below 500 k" in legend
         assert "X about monthly (30+ orders in 24 months), Y 10–29, Z 1–9" in legend
         assert "high from 60%" in legend and all(len(line) <= 108 for line in legend.splitlines())
+
+
+async def test_priority_sort_is_the_planners_order_and_the_detail_uses_its_fields(small):
+    from segtui.domain import planning
+    from segtui.ui.board import describe
+
+    app, _ = small
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(app, pilot)
+        big_game = app.board.list_for(Quadrant.BIG_GAME).rows
+        due = [r for r in big_game if r.entry is not None]
+        assert due and [r.entry for r in due] == sorted((r.entry for r in due), key=planning.by_priority)
+        assert big_game[: len(due)] == due  # the never-due come last
+        beta = next(r for r in big_game if r.customer.name == "Beta AB")
+        assert beta.entry.days_overdue == beta.overdue_days > 0
+        assert f"[b]{beta.entry.days_overdue} days overdue[/b]" in describe(beta, "SEK")

@@ -18,6 +18,7 @@ from textual.containers import Grid, Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
+from segtui.domain import planning
 from segtui.domain.segments import CLASS_ORDER, GROUP_LABELS, QUADRANT_STRATEGY, Config, Group, Quadrant
 from segtui.ui.customer_list import CustomerList, due_text, loyalty_text, short_money
 
@@ -85,13 +86,10 @@ def sort_key(mode: str):
         )
     if mode == "name":
         return lambda r: (r.customer.name.casefold(), r.id)
-    # The planner's order: highest priority, then the longest overdue, then by name.
+    # The planner's order (domain.planning.by_priority); customers never due last, by revenue.
     return lambda r: (
-        r.priority is None,
-        -(r.priority or 0.0),
-        r.due or dt.date.max,
-        -r.customer.segment.revenue,
-        r.customer.name.casefold(),
+        (False, planning.by_priority(r.entry)) if r.entry is not None
+        else (True, (-r.customer.segment.revenue, r.customer.name.casefold(), r.id))
     )
 
 
@@ -536,16 +534,21 @@ def describe(row: BoardRow, currency: str) -> str:
     parts.append(f"loyalty {loyalty_text(seg.loyalty)}")
     if seg.group:
         parts.append(seg.group.label.lower())
-    # The planner's reason in words, less what this line already says.
-    for part in row.reason.split(" · ")[1:]:
-        if part.startswith(("upgrade candidate", "never contacted", "due ")):
-            continue
-        late = row.overdue_days is not None and row.overdue_days > 0
-        parts.append(f"[b]{escape(part)}[/b]" if late and "overdue" in part else escape(part))
+    # What the planner weighs, less what this line already says (quadrant, upgrade, due date).
+    entry = row.entry
+    if entry is not None:
+        if entry.once:
+            parts.append(f"{entry.kind} to assess")
+        elif entry.overdue:
+            late = entry.days_overdue
+            parts.append(f"[b]{late} day{'s' * (late != 1)} overdue[/b]")
+        if entry.contract_urgent and row.contract_ends:
+            competitor = escape(entry.customer.contract[0])
+            parts.append(f"contract with {competitor} ends {row.contract_ends.isoformat()}")
     if row.due is not None and row.overdue_days is not None and row.overdue_days < 0:
         parts.append(f"next contact {row.due.isoformat()}")
     parts.append(f"last visit or call {row.last_activity.isoformat()}" if row.last_activity else "never visited or called")
-    if row.contract_ends and "contract" not in row.reason:
+    if row.contract_ends and not (entry is not None and entry.contract_urgent):
         parts.append(f"competitor contract ends {row.contract_ends.isoformat()}")
     parts.extend(seg.flags)
     return " · ".join(parts)
