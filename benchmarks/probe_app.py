@@ -1,0 +1,168 @@
+"""Child process: start the board (or the hello-world app) headless with ``run_test``
+and report, as JSON on stdout, when its first complete paint happened and how long
+keystrokes take to reach the screen.
+
+Times are ``time.monotonic()`` (one clock for every process on Linux), so the parent
+subtracts its own launch time. A paint is a call of ``App._display`` with an update;
+headless apps render every update exactly as a terminal app does, then drop the bytes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+import time
+
+LAUNCHED = time.monotonic()
+
+
+def screen_text(app) -> str:
+    update = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
+    lines = []
+    for line in update.strips:
+        lines.append("".join(segment.text for strip in line for segment in strip))
+    return "\n".join(lines)
+
+
+class Watch:
+    """Records paints; finds the first one that satisfies ``ready``."""
+
+    def __init__(self, app, ready):
+        self.app = app
+        self.ready = ready
+        self.first_ready: float | None = None
+        self.last_paint: float | None = None
+        self.paints = 0
+        self.event = asyncio.Event()
+        original = app._display
+
+        def display(screen, renderable):
+            original(screen, renderable)
+            if renderable is None:
+                return
+            now = time.monotonic()
+            self.paints += 1
+            self.last_paint = now
+            if self.first_ready is None and self.ready(screen_text(app)):
+                self.first_ready = now
+                self.event.set()
+
+        app._display = display
+
+
+async def settle(pilot) -> None:
+    """Wait until the app has handled everything and its workers are done."""
+    app = pilot.app
+    for _ in range(50):
+        await pilot.pause()
+        if not any(w.is_running for w in app.workers):
+            break
+        await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def wait_ready(pilot, watch: Watch, timeout: float) -> bool:
+    """Wait for the ready paint; give up early once the app has settled without it."""
+    deadline = time.monotonic() + timeout
+    settled_at = None
+    while time.monotonic() < deadline:
+        try:
+            await asyncio.wait_for(watch.event.wait(), timeout=0.25)
+            return True
+        except asyncio.TimeoutError:
+            pass
+        busy = any(w.is_running for w in pilot.app.workers)
+        if busy:
+            settled_at = None
+        elif settled_at is None:
+            settled_at = time.monotonic()
+        elif time.monotonic() - settled_at > 1.5:
+            return False
+    return watch.event.is_set()
+
+
+async def key_to_paint(pilot, watch: Watch, key: str, wait_workers: bool) -> float | None:
+    await settle(pilot)
+    watch.last_paint = None
+    started = time.monotonic()
+    await pilot.press(key)
+    if wait_workers:
+        await settle(pilot)
+    else:
+        await pilot.pause()
+    deadline = time.monotonic() + 2
+    while watch.last_paint is None and time.monotonic() < deadline:
+        await asyncio.sleep(0.001)
+    if watch.last_paint is None:
+        return None  # the key changed nothing on screen
+    return watch.last_paint - started
+
+
+async def drive(app, ready, args) -> dict:
+    result: dict = {"launched": LAUNCHED}
+    watch = Watch(app, ready)
+    async with app.run_test(size=(args.width, args.height)) as pilot:
+        if not await wait_ready(pilot, watch, args.timeout):
+            result["first_paint"] = None
+            result["screen"] = screen_text(app)
+            return result
+        result["first_paint"] = watch.first_ready
+        if args.keys:
+            board = app.screen
+            before = screen_text(app)
+            moves = []
+            for i in range(args.keys):
+                moves.append(await key_to_paint(pilot, watch, "down" if i % 4 < 2 else "up", False))
+            result["cursor"] = [m for m in moves if m is not None]
+            await pilot.press("down")
+            await settle(pilot)
+            result["cursor_moved"] = screen_text(app) != before
+            opens = []
+            for _ in range(args.opens):
+                took = await key_to_paint(pilot, watch, "enter", True)
+                result["opened_screen"] = type(app.screen).__name__
+                if took is None or app.screen is board:
+                    break
+                opens.append(took)
+                await pilot.press("escape")
+                await settle(pilot)
+            result["open_customer"] = opens or None
+        result["paints"] = watch.paints
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("mode", choices=["app", "hello"])
+    parser.add_argument("--book")
+    parser.add_argument("--as-of", default="2026-11-23")
+    parser.add_argument("--width", type=int, default=120)
+    parser.add_argument("--height", type=int, default=36)
+    parser.add_argument("--timeout", type=float, default=60)
+    parser.add_argument("--keys", type=int, default=0, help="cursor keystrokes to time")
+    parser.add_argument("--opens", type=int, default=0, help="customer openings to time")
+    args = parser.parse_args()
+    if args.mode == "app":
+        import datetime as dt
+
+        import segtui.cli  # noqa: F401  (what `segtui BOOK` loads before the app)
+        from segtui.store.book import open_book
+        from segtui.ui.app import SegtuiApp
+
+        from benchmarks.screens import board_ready
+
+        app = SegtuiApp(open_book(args.book, create=False), as_of=dt.date.fromisoformat(args.as_of))
+        ready = board_ready
+    else:
+        from benchmarks.hello import HelloApp
+        from benchmarks.screens import hello_ready
+
+        app, ready = HelloApp(), hello_ready
+    result = asyncio.run(drive(app, ready, args))
+    json.dump(result, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()
