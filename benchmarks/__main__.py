@@ -48,6 +48,7 @@ def machine() -> dict[str, str]:
     except Exception:  # pragma: no cover
         textual_version = "?"
     return {
+        "load": " ".join(f"{x:.2f}" for x in os.getloadavg()),
         "nproc": str(os.cpu_count()),
         "cpu": cpu,
         "python": platform.python_version(),
@@ -82,6 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     say(f"book: {inputs.customers:,} customers, {inputs.orders:,} orders; CSV: {inputs.csv_rows:,} rows "
         f"({inputs.dir.name})")
     started = time.perf_counter()
+    load_before = " ".join(f"{x:.2f}" for x in os.getloadavg())
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="segtui-bench-") as work:
         ctx = Context(inputs, Path(work), runs=1, warmup=not args.quick, tmux=not args.no_tmux,
@@ -93,9 +95,11 @@ def main(argv: list[str] | None = None) -> int:
     elapsed = time.perf_counter() - started
     command = "python -m benchmarks" + (" " + " ".join(argv if argv is not None else sys.argv[1:])).rstrip()
     info = machine()
+    info["load_before"] = load_before
     when = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     header = (f"{when} · {info['nproc']} × {info['cpu']} · Python {info['python']} · SQLite {info['sqlite']} · "
-              f"Textual {info['textual']}\nbook: {inputs.customers:,} customers, {inputs.orders:,} orders; "
+              f"Textual {info['textual']} · load average {load_before} before, {info['load']} after"
+              f"\nbook: {inputs.customers:,} customers, {inputs.orders:,} orders; "
               f"import CSV: {inputs.csv_rows:,} rows · {elapsed:.0f} s")
     print(header)
     print()
@@ -115,7 +119,8 @@ def main(argv: list[str] | None = None) -> int:
             "`PYTHONPATH=src` or an installed segtui) in {:.0f} s.".format(elapsed),
             "",
             f"Machine: {info['nproc']} CPUs ({info['cpu']}), {info['system']}, Python {info['python']}, "
-            f"SQLite {info['sqlite']}, Textual {info['textual']}.",
+            f"SQLite {info['sqlite']}, Textual {info['textual']}; load average (1, 5, 15 min) "
+            f"{load_before} before the run, {info['load']} after.",
             f"Book: {inputs.customers:,} customers, {inputs.orders:,} orders (`segtui demo --customers "
             f"{scale.customers} --orders {scale.orders} --seed {scale.seed} --today {scale.today}`); "
             f"import CSV: {inputs.csv_rows:,} order rows.",

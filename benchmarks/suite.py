@@ -117,13 +117,19 @@ def bench_import(ctx: Context) -> list[Row]:
     target_cmd = [PY, "-m", "segtui", "import", "orders", target_book, ctx.inputs.csv]
     bare_cmd = [PY, "-c", BARE_IMPORT, ctx.inputs.csv, bare_book]
 
+    cpu: dict[str, list[float]] = {"t": [], "b": []}
+
     def target() -> float:
         _remove_book(target_book)
-        return run_process(target_cmd).seconds
+        run = run_process(target_cmd)
+        cpu["t"].append(run.cpu)
+        return run.seconds
 
     def baseline() -> float:
         _remove_book(bare_book)
-        return run_process(bare_cmd).seconds
+        run = run_process(bare_cmd)
+        cpu["b"].append(run.cpu)
+        return run.seconds
 
     if ctx.warmup:
         target(), baseline()
@@ -134,7 +140,7 @@ def bench_import(ctx: Context) -> list[Row]:
     got = conn.execute('SELECT count(*) FROM "order"').fetchone()[0]
     customers = conn.execute("SELECT count(*) FROM customer").fetchone()[0]
     conn.close()
-    row.note = f"book after import: {got:,} orders, {customers:,} customers"
+    row.note = f"book after import: {got:,} orders, {customers:,} customers; {_cpu_note(cpu, ctx.warmup)}"
     _remove_book(target_book), _remove_book(bare_book)
     return [row]
 
@@ -152,6 +158,17 @@ out.writerows(conn.execute(
 """
 
 
+def _cpu_note(cpu: dict[str, list[float]], warmup: bool) -> str:
+    """The same comparison in CPU seconds (user + system), which other load on the
+    machine disturbs less than wall time."""
+    import statistics
+
+    t = cpu["t"][1:] if warmup else cpu["t"]
+    b = cpu["b"][1:] if warmup else cpu["b"]
+    tm, bm = statistics.median(t), statistics.median(b)
+    return f"CPU time {tm:.2f} s vs {bm:.2f} s = {tm / bm:.2f}×"
+
+
 def _window_start(as_of: str) -> str:
     import pendulum
 
@@ -166,18 +183,25 @@ def bench_segments(ctx: Context) -> list[Row]:
     target_cmd = [PY, "-m", "segtui", "segments", ctx.book, "--format", "csv", "--as-of", AS_OF]
     bare_cmd = [PY, "-c", BARE_AGGREGATE, ctx.inputs.bare, _window_start(AS_OF), AS_OF]
     rss: list[float] = []
+    cpu: dict[str, list[float]] = {"t": [], "b": []}
 
     def target() -> float:
         run = run_process(target_cmd)
         rss.append(run.maxrss_mb)
+        cpu["t"].append(run.cpu)
+        return run.seconds
+
+    def baseline() -> float:
+        run = run_process(bare_cmd)
+        cpu["b"].append(run.cpu)
         return run.seconds
 
     if ctx.warmup:
-        target(), run_process(bare_cmd)
-    row.t, row.b = alternate(ctx.runs, target, lambda: run_process(bare_cmd).seconds)
-    mem.t = Series(rss)
+        target(), baseline()
+    row.t, row.b = alternate(ctx.runs, target, baseline)
+    mem.t = Series(rss[1:] if ctx.warmup else rss)
     lines = run_process(target_cmd, capture=True).stdout.count("\n") - 1
-    row.note = f"{lines:,} customers written"
+    row.note = f"{lines:,} customers written; {_cpu_note(cpu, ctx.warmup)}"
     return [row, mem]
 
 

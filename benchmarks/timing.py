@@ -22,12 +22,14 @@ class Run:
     seconds: float
     maxrss_mb: float
     stdout: str
+    cpu: float = 0.0  # user + system seconds of the child
 
 
 class _RusagePopen(subprocess.Popen):
     """Popen that reaps its child with wait4, keeping the peak RSS (ru_maxrss, KiB on Linux)."""
 
     rss_kb = 0
+    cpu = 0.0
 
     def _try_wait(self, wait_flags):  # type: ignore[override]
         try:
@@ -36,6 +38,7 @@ class _RusagePopen(subprocess.Popen):
             return (self.pid, 0)
         if pid == self.pid:
             self.rss_kb = usage.ru_maxrss
+            self.cpu = usage.ru_utime + usage.ru_stime
         return (pid, status)
 
 
@@ -56,7 +59,7 @@ def run_process(cmd: Sequence[str], *, capture: bool = False, cwd: Path = ROOT, 
     if proc.returncode != 0:
         tail = (err or b"").decode(errors="replace").strip().splitlines()[-5:]
         raise BenchError(f"{' '.join(map(str, cmd))} exited with {proc.returncode}: " + " | ".join(tail))
-    return Run(seconds, proc.rss_kb / 1024, (out or b"").decode(errors="replace") if capture else "")
+    return Run(seconds, proc.rss_kb / 1024, (out or b"").decode(errors="replace") if capture else "", proc.cpu)
 
 
 @dataclass
