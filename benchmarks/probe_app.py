@@ -52,49 +52,42 @@ class Watch:
         app._display = display
 
 
-async def settle(pilot) -> None:
-    """Wait until the app has handled everything and its workers are done."""
-    app = pilot.app
-    for _ in range(50):
-        await pilot.pause()
-        if not any(w.is_running for w in app.workers):
-            break
-        await app.workers.wait_for_complete()
+async def settle(pilot, watch: "Watch", quiet: float = 0.15, limit: float = 5.0) -> None:
+    """Wait until the app has handled everything and nothing has painted for ``quiet``
+    seconds (results from thread workers included). Long-lived workers (a screen's
+    database loop, say) never finish, so they are not waited for."""
+    started = time.monotonic()
     await pilot.pause()
+    while time.monotonic() - started < limit:
+        seen = watch.paints
+        await asyncio.sleep(quiet)
+        await pilot.pause()
+        if watch.paints == seen:
+            return
 
 
-async def wait_ready(pilot, watch: Watch, timeout: float) -> bool:
-    """Wait for the ready paint; give up early once the app has settled without it."""
-    deadline = time.monotonic() + timeout
-    settled_at = None
-    while time.monotonic() < deadline:
+async def wait_ready(pilot, watch: "Watch", timeout: float) -> bool:
+    """Wait for the ready paint; give up early once the app has stopped painting without it."""
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
         try:
             await asyncio.wait_for(watch.event.wait(), timeout=0.25)
             return True
         except asyncio.TimeoutError:
             pass
-        busy = any(w.is_running for w in pilot.app.workers)
-        if busy:
-            settled_at = None
-        elif settled_at is None:
-            settled_at = time.monotonic()
-        elif time.monotonic() - settled_at > 1.5:
+        last = watch.last_paint or started
+        if time.monotonic() - started > 2 and time.monotonic() - last > 3:
             return False
     return watch.event.is_set()
 
 
-async def key_to_paint(pilot, watch: Watch, key: str, wait_workers: bool) -> float | None:
-    await settle(pilot)
+async def key_to_paint(pilot, watch: "Watch", key: str) -> float | None:
+    """Seconds from the key press to the last paint it caused (None: nothing repainted)."""
+    await settle(pilot, watch)
     watch.last_paint = None
     started = time.monotonic()
     await pilot.press(key)
-    if wait_workers:
-        await settle(pilot)
-    else:
-        await pilot.pause()
-    deadline = time.monotonic() + 2
-    while watch.last_paint is None and time.monotonic() < deadline:
-        await asyncio.sleep(0.001)
+    await settle(pilot, watch)
     if watch.last_paint is None:
         return None  # the key changed nothing on screen
     return watch.last_paint - started
@@ -114,20 +107,20 @@ async def drive(app, ready, args) -> dict:
             before = screen_text(app)
             moves = []
             for i in range(args.keys):
-                moves.append(await key_to_paint(pilot, watch, "down" if i % 4 < 2 else "up", False))
+                moves.append(await key_to_paint(pilot, watch, "down" if i % 4 < 2 else "up"))
             result["cursor"] = [m for m in moves if m is not None]
             await pilot.press("down")
-            await settle(pilot)
+            await settle(pilot, watch)
             result["cursor_moved"] = screen_text(app) != before
             opens = []
             for _ in range(args.opens):
-                took = await key_to_paint(pilot, watch, "enter", True)
+                took = await key_to_paint(pilot, watch, "enter")
                 result["opened_screen"] = type(app.screen).__name__
                 if took is None or app.screen is board:
                     break
                 opens.append(took)
                 await pilot.press("escape")
-                await settle(pilot)
+                await settle(pilot, watch)
             result["open_customer"] = opens or None
         result["paints"] = watch.paints
     return result
@@ -144,6 +137,10 @@ def main() -> None:
     parser.add_argument("--keys", type=int, default=0, help="cursor keystrokes to time")
     parser.add_argument("--opens", type=int, default=0, help="customer openings to time")
     args = parser.parse_args()
+    import faulthandler
+
+    # never hang a benchmark run: dump where it is stuck and give up
+    faulthandler.dump_traceback_later(args.timeout + 60, exit=True)
     if args.mode == "app":
         import datetime as dt
 
