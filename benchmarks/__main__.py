@@ -21,6 +21,7 @@ from pathlib import Path
 
 from benchmarks import books
 from benchmarks.suite import BENCHMARKS, Context, Row
+from benchmarks.timing import BenchError
 from benchmarks.report import markdown_table, text_table
 
 DEFAULT_RUNS = {"import": 3, "segments": 5, "paint": 5, "tmux": 5, "plan": 1}
@@ -85,13 +86,19 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     load_before = " ".join(f"{x:.2f}" for x in os.getloadavg())
     rows: list[Row] = []
+    failures: list[str] = []
     with tempfile.TemporaryDirectory(prefix="segtui-bench-") as work:
         ctx = Context(inputs, Path(work), runs=1, warmup=not args.quick, tmux=not args.no_tmux,
                       quick=args.quick, say=say)
         for name in chosen:
             ctx.runs = args.runs or (1 if args.quick else DEFAULT_RUNS[name])
             say(f"{name}: {ctx.runs} run(s) …")
-            rows.extend(BENCHMARKS[name](ctx))
+            try:
+                rows.extend(BENCHMARKS[name](ctx))
+            except BenchError as error:
+                say(f"{name} failed: {error}")
+                rows.append(Row(name, "", skipped=f"failed: {error}"))
+                failures.append(name)
     elapsed = time.perf_counter() - started
     command = "python -m benchmarks" + (" " + " ".join(argv if argv is not None else sys.argv[1:])).rstrip()
     info = machine()
@@ -129,6 +136,8 @@ def main(argv: list[str] | None = None) -> int:
         ])
         write_section(args.markdown, section)
     failed = [r for r in rows if r.passed is False]
+    if failures:
+        return 2
     return 0 if args.quick or not failed else 1
 
 

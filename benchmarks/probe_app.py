@@ -66,8 +66,9 @@ async def settle(pilot, watch: "Watch", quiet: float = 0.15, limit: float = 5.0)
             return
 
 
-async def wait_ready(pilot, watch: "Watch", timeout: float) -> bool:
-    """Wait for the ready paint; give up early once the app has stopped painting without it."""
+async def wait_ready(pilot, watch: "Watch", timeout: float, give_up: float | None) -> bool:
+    """Wait for the ready paint; with ``give_up``, stop early once the app has not
+    painted for that many seconds without showing it (is there a board at all?)."""
     started = time.monotonic()
     while time.monotonic() - started < timeout:
         try:
@@ -76,7 +77,7 @@ async def wait_ready(pilot, watch: "Watch", timeout: float) -> bool:
         except asyncio.TimeoutError:
             pass
         last = watch.last_paint or started
-        if time.monotonic() - started > 2 and time.monotonic() - last > 3:
+        if give_up is not None and time.monotonic() - last > give_up:
             return False
     return watch.event.is_set()
 
@@ -97,7 +98,7 @@ async def drive(app, ready, args) -> dict:
     result: dict = {"launched": LAUNCHED}
     watch = Watch(app, ready)
     async with app.run_test(size=(args.width, args.height)) as pilot:
-        if not await wait_ready(pilot, watch, args.timeout):
+        if not await wait_ready(pilot, watch, args.timeout, args.give_up):
             result["first_paint"] = None
             result["screen"] = screen_text(app)
             return result
@@ -134,6 +135,7 @@ def main() -> None:
     parser.add_argument("--width", type=int, default=120)
     parser.add_argument("--height", type=int, default=36)
     parser.add_argument("--timeout", type=float, default=60)
+    parser.add_argument("--give-up", type=float, help="stop waiting after this long without a paint")
     parser.add_argument("--keys", type=int, default=0, help="cursor keystrokes to time")
     parser.add_argument("--opens", type=int, default=0, help="customer openings to time")
     args = parser.parse_args()

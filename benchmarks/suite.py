@@ -325,7 +325,7 @@ class Tmux:
 def board_available(ctx: Context) -> str:
     """Empty when the app paints a board; otherwise why not (asked once per run)."""
     if ctx.board is None:
-        first, result, _ = _probe(["app", "--book", ctx.sample, "--timeout", "30"])
+        first, result, _ = _probe(["app", "--book", ctx.sample, "--timeout", "60", "--give-up", "5"])
         ctx.board = "" if first is not None else _not_a_board(result)
     return ctx.board
 
