@@ -3,7 +3,8 @@ and report, as JSON on stdout, when its first complete paint happened and how lo
 keystrokes take to reach the screen.
 
 Times are ``time.monotonic()`` (one clock for every process on Linux), so the parent
-subtracts its own launch time. A paint is a call of ``App._display`` with an update;
+subtracts its own launch time. Reading the screen text of paints that are not yet
+the board costs the probe a few milliseconds each; that time is taken off. A paint is a call of ``App._display`` with an update;
 headless apps render every update exactly as a terminal app does, then drop the bytes.
 """
 
@@ -34,7 +35,9 @@ class Watch:
         self.ready = ready
         self.first_ready: float | None = None
         self.last_paint: float | None = None
+        self.first_paint: float | None = None  # first paint since last_paint was reset
         self.paints = 0
+        self.overhead = 0.0  # seconds spent reading the screen before it was ready
         self.event = asyncio.Event()
         original = app._display
 
@@ -44,10 +47,18 @@ class Watch:
                 return
             now = time.monotonic()
             self.paints += 1
+            if self.last_paint is None:
+                self.first_paint = now
             self.last_paint = now
-            if self.first_ready is None and self.ready(screen_text(app)):
-                self.first_ready = now
-                self.event.set()
+            if self.first_ready is None:
+                text = screen_text(app)
+                checked = time.monotonic()
+                if self.ready(text):
+                    # the check itself is the probe's cost, not the app's
+                    self.first_ready = now - self.overhead
+                    self.event.set()
+                else:
+                    self.overhead += checked - now
 
         app._display = display
 
@@ -82,16 +93,30 @@ async def wait_ready(pilot, watch: "Watch", timeout: float, give_up: float | Non
     return watch.event.is_set()
 
 
-async def key_to_paint(pilot, watch: "Watch", key: str) -> float | None:
-    """Seconds from the key press to the last paint it caused (None: nothing repainted)."""
+async def key_to_paint(
+    pilot, watch: "Watch", key: str, quiet: float = 0.15, limit: float = 10.0
+) -> tuple[float, float] | None:
+    """Seconds from sending the key to the first and to the last paint it caused
+    (None: nothing repainted).
+
+    The key goes to the driver's queue as a terminal's would, and the app repaints on
+    its own refresh timer: nothing here forces a paint or floods the widgets with
+    messages (as ``pilot.pause`` does), so the figure is the app's, not the harness's.
+    Waiting ends once nothing has painted for ``quiet`` seconds."""
     await settle(pilot, watch)
+    app = pilot.app
     watch.last_paint = None
     started = time.monotonic()
-    await pilot.press(key)
-    await settle(pilot, watch)
+    sending = asyncio.create_task(app._press_keys([key]))
+    while time.monotonic() - started < limit:
+        seen = watch.paints
+        await asyncio.sleep(quiet)
+        if watch.paints == seen and (watch.last_paint is not None or time.monotonic() - started > 1):
+            break
+    await sending
     if watch.last_paint is None:
         return None  # the key changed nothing on screen
-    return watch.last_paint - started
+    return watch.first_paint - started, watch.last_paint - started
 
 
 async def drive(app, ready, args) -> dict:
@@ -103,13 +128,14 @@ async def drive(app, ready, args) -> dict:
             result["screen"] = screen_text(app)
             return result
         result["first_paint"] = watch.first_ready
+        result["probe_overhead"] = watch.overhead
         if args.keys:
             board = app.screen
             before = screen_text(app)
             moves = []
             for i in range(args.keys):
                 moves.append(await key_to_paint(pilot, watch, "down" if i % 4 < 2 else "up"))
-            result["cursor"] = [m for m in moves if m is not None]
+            result["cursor"] = [m[1] for m in moves if m is not None]
             await pilot.press("down")
             await settle(pilot, watch)
             result["cursor_moved"] = screen_text(app) != before
@@ -122,7 +148,8 @@ async def drive(app, ready, args) -> dict:
                 opens.append(took)
                 await pilot.press("escape")
                 await settle(pilot, watch)
-            result["open_customer"] = opens or None
+            result["open_customer"] = [o[0] for o in opens] or None
+            result["open_customer_settled"] = [o[1] for o in opens] or None
         result["paints"] = watch.paints
     return result
 
