@@ -118,11 +118,13 @@ def bench_import(ctx: Context) -> list[Row]:
     bare_cmd = [PY, "-c", BARE_IMPORT, ctx.inputs.csv, bare_book]
 
     cpu: dict[str, list[float]] = {"t": [], "b": []}
+    rss: list[float] = []
 
     def target() -> float:
         _remove_book(target_book)
         run = run_process(target_cmd)
         cpu["t"].append(run.cpu)
+        rss.append(run.maxrss_mb)
         return run.seconds
 
     def baseline() -> float:
@@ -142,7 +144,10 @@ def bench_import(ctx: Context) -> list[Row]:
     conn.close()
     row.note = f"book after import: {got:,} orders, {customers:,} customers; {_cpu_note(cpu, ctx.warmup)}"
     _remove_book(target_book), _remove_book(bare_book)
-    return [row]
+    mem = Row("peak memory of segtui import orders", "ru_maxrss of the process", unit="MB", kind="max",
+              budget=250, t=Series(rss[1:] if ctx.warmup else rss),
+              note="DESIGN §7's 250 MB, applied to the import as well")
+    return [row, mem]
 
 
 # --- segments ------------------------------------------------------------------------

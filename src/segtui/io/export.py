@@ -19,6 +19,9 @@ SEGMENT_COLUMNS = [
 
 def major(minor: int) -> str:
     """Minor units as a plain decimal in major units: 123456 → '1234.56'."""
+    if type(minor) is int:  # integer arithmetic: the same text, without Decimal's cost per row
+        whole, cents = divmod(abs(minor), 100)
+        return f"{'-' if minor < 0 else ''}{whole}.{cents:02d}"
     return str(Decimal(minor).scaleb(-2).quantize(Decimal("0.01")))
 
 
@@ -45,11 +48,15 @@ def segment_record(row) -> dict:
     }
 
 
+def _cell(value):
+    return "true" if value is True else "false" if value is False else value
+
+
 def write_csv(records: Iterable[dict], columns: Sequence[str], out: IO[str]) -> None:
-    writer = csv.DictWriter(out, fieldnames=list(columns), lineterminator="\n")
-    writer.writeheader()
-    for record in records:
-        writer.writerow({k: ("true" if v is True else "false" if v is False else v) for k, v in record.items()})
+    columns = list(columns)
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows([_cell(record.get(c, "")) for c in columns] for record in records)
 
 
 def write_json(records: Iterable[dict], out: IO[str]) -> None:
