@@ -63,9 +63,12 @@ def open_app(book: str | None, as_of: str | None) -> None:
         click.echo(f"Your book: {path}")
         book = str(path)
     opened = _open(book, create=not Path(book).exists() or Path(book).stat().st_size == 0)
-    from segtui.ui.app import SegtuiApp
+    import os
 
-    SegtuiApp(opened, as_of=_as_of(as_of)).run()
+    from segtui.ui.app import SegtuiApp
+    from segtui.ui.keymap import terminal_theme
+
+    SegtuiApp(opened, as_of=_as_of(as_of), theme=terminal_theme(dict(os.environ))).run()
 
 
 @main.command()

@@ -8,18 +8,14 @@ the pending migrations, each in its own transaction.
 from __future__ import annotations
 
 import contextlib
-import functools
 import os
 import sqlite3
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import Any, Iterator
 
 from segtui.domain import settings as settings_rules
 from segtui.store.schema import MIGRATIONS, SCHEMA_VERSION
-
-if TYPE_CHECKING:
-    import sqlite_utils
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 APPLICATION_ID = 0x5E67701  # "segtui" marker in the SQLite header
@@ -85,14 +81,16 @@ class Book:
         self.path = path
         self.readonly = readonly
         self.lock = threading.RLock()
+        self._db = None
 
-    @functools.cached_property
-    def db(self) -> "sqlite_utils.Database":
-        """sqlite-utils on the book's connection. Imported on first use: sqlite_utils
-        takes ~150 ms to import, which every command and the app's start would pay."""
-        import sqlite_utils
+    @property
+    def db(self):
+        """The book as a ``sqlite_utils.Database`` (imported on first use: it costs start-up time)."""
+        if self._db is None:
+            import sqlite_utils
 
-        return sqlite_utils.Database(self.conn)
+            self._db = sqlite_utils.Database(self.conn)
+        return self._db
 
     # --- identity -------------------------------------------------------------
     @property
