@@ -15,6 +15,7 @@ import asyncio
 import json
 import sys
 import time
+from pathlib import Path
 
 LAUNCHED = time.monotonic()
 
@@ -179,7 +180,13 @@ def main() -> None:
 
         from benchmarks.screens import board_ready
 
-        app = SegtuiApp(open_book(args.book, create=False), as_of=dt.date.fromisoformat(args.as_of))
+        import inspect
+        import tempfile
+
+        options = {}
+        if "config_dir" in inspect.signature(SegtuiApp).parameters:
+            options["config_dir"] = Path(tempfile.mkdtemp(prefix="segtui-bench-config-"))  # not the user's
+        app = SegtuiApp(open_book(args.book, create=False), as_of=dt.date.fromisoformat(args.as_of), **options)
         ready = board_ready
     else:
         from benchmarks.hello import HelloApp

@@ -352,7 +352,10 @@ def bench_paint_tmux(ctx: Context) -> list[Row]:
         for row in rows:
             row.skipped = "skipped: tmux is not installed here"
         return rows
-    env = f"cd {shlex.quote(str(ROOT))} && exec env PYTHONPATH={shlex.quote(str(SRC))} "
+    config = ctx.work / "config"  # the app's theme and key map: not the user's
+    config.mkdir(exist_ok=True)
+    env = (f"cd {shlex.quote(str(ROOT))} && exec env PYTHONPATH={shlex.quote(str(SRC))} "
+           f"XDG_CONFIG_HOME={shlex.quote(str(config))} ")
     hello = env + f"{shlex.quote(PY)} {shlex.quote(str(HERE / 'hello.py'))}"
     if board_available(ctx):
         for row in rows:
