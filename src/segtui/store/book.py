@@ -131,6 +131,16 @@ class Book:
         with self.lock:
             return self.conn.execute(sql, params).fetchall()
 
+    def rows(self, sql: str, params: Any = ()) -> list[tuple]:
+        """Like :meth:`query` but plain tuples (faster for large results)."""
+        with self.lock:
+            cursor = self.conn.cursor()
+            cursor.row_factory = None
+            try:
+                return cursor.execute(sql, params).fetchall()
+            finally:
+                cursor.close()
+
     def scalar(self, sql: str, params: Any = ()) -> Any:
         with self.lock:
             row = self.conn.execute(sql, params).fetchone()
