@@ -745,7 +745,8 @@ class CustomerScreen(Screen[bool]):
         q = self.record.qualification
         state = {"pain": q.pain if q else None, "money": q.money if q else None, "timing": q.timing if q else None}
         state[which] = rules.cycle(state[which], (None, True, False))
-        if qualification(**state) == "C":
+        was_parked = q is not None and qualification(q.pain, q.money, q.timing) == "C" and bool(q.parked_reason)
+        if qualification(**state) == "C" and not was_parked:
             current = q.parked_reason if q else ""
 
             def saved(values: dict[str, Any] | None) -> None:
@@ -766,7 +767,7 @@ class CustomerScreen(Screen[bool]):
             )
             return
         self._edit(f"Qualification: {which} {rules.yes_no(state[which])}", store.set_qualification,
-                   self.customer_id, self.as_of, **state)
+                   self.customer_id, self.as_of, parked_reason=q.parked_reason if q else None, **state)
 
     def _behaviour(self) -> dict[str, Any]:
         bb = self.record.buying_behaviour if self.record else None
