@@ -10,9 +10,10 @@ from textual.binding import Binding
 from textual.widgets import Footer, Header, Static
 
 from segtui.store.book import Book
+from segtui.ui.errors import GuardedApp
 
 
-class SegtuiApp(App):
+class SegtuiApp(GuardedApp):
     """segtui: the board of loyalty × potential and the week's plan."""
 
     TITLE = "segtui"
