@@ -139,18 +139,16 @@ def _read_only_uri(path: Path, immutable: bool = False) -> str:
 
 
 def _connect_read_only(path: Path, **kwargs: Any) -> sqlite3.Connection:
-    """A read-only connection. A book in a read-only folder whose write-ahead
-    index cannot be created is read as immutable (nobody can be writing it)."""
-    conn = sqlite3.connect(_read_only_uri(path), uri=True, **kwargs)
-    try:
-        conn.execute("PRAGMA schema_version").fetchone()
-        return conn
-    except sqlite3.Error as error:
-        conn.close()
-        code = (getattr(error, "sqlite_errorcode", 0) or 0) & 0xFF
-        if code in (_CANTOPEN, _READONLY) and not _has_log(path):
-            return sqlite3.connect(_read_only_uri(path, immutable=True), uri=True, **kwargs)
-        raise
+    """A read-only connection that leaves nothing behind.
+
+    When no write-ahead log or hot journal is beside the file, nobody has the book
+    open for writing and the file is the whole book: it is read as immutable, so
+    SQLite creates no -wal/-shm files next to a file it may be refusing, or in a
+    folder it may not write to. Otherwise the usual locking applies."""
+    wal = path.with_name(path.name + "-wal")
+    if wal.exists() or _has_log(path):
+        return sqlite3.connect(_read_only_uri(path), uri=True, **kwargs)
+    return sqlite3.connect(_read_only_uri(path, immutable=True), uri=True, **kwargs)
 
 
 def _existing_version(path: Path, create: bool) -> int:
