@@ -156,6 +156,7 @@ class GuardedApp(App):
         where = log_error(inner, "event handler")
         message = str(known) if known is not None else short_message(inner, where)
         self._return_code = 1
+        self._exception_event.set()  # nothing is left to wait for (Pilot waits on this)
         self.panic(f"segtui: {message}")
 
     async def _dispatch_action(self, namespace: DOMNode, action_name: str, params: Any) -> bool:
