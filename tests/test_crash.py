@@ -1,0 +1,170 @@
+"""A kill (SIGKILL: no clean-up, like a flat battery for the program) in the middle
+of writing leaves a sound book holding all or nothing of the interrupted work."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from segtui.store.book import open_book
+
+ROOT = Path(__file__).resolve().parent.parent
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL"),
+]
+
+
+def start(script: str, *args: str) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    return subprocess.Popen(
+        [sys.executable, "-u", "-c", textwrap.dedent(script), *args],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )
+
+
+def read_until(proc: subprocess.Popen, wanted) -> str:
+    """Lines from the writer until one satisfies ``wanted``; that line."""
+    while True:
+        line = proc.stdout.readline()
+        if not line:
+            raise AssertionError(f"the writer stopped early: {proc.stderr.read()}")
+        if wanted(line.strip()):
+            return line.strip()
+
+
+def kill(proc: subprocess.Popen, after: float = 0.0) -> None:
+    if after:
+        time.sleep(after)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=10)
+    proc.stdout.close()
+    proc.stderr.close()
+
+
+def sound(path: Path):
+    """The book opens with the current code and every page checks out."""
+    book = open_book(path, create=False)
+    assert book.scalar("PRAGMA integrity_check") == "ok"
+    assert book.scalar("PRAGMA foreign_key_check") is None
+    assert book.check() is None
+    return book
+
+
+# --- an app session: many small edits, each saved at once ------------------------
+
+SESSION = """
+    import sys
+    from segtui.store.book import open_book
+    book = open_book(sys.argv[1], create=False)
+    i = 0
+    while True:
+        # one edit on the customer screen: a note, a contact, a renamed customer, a plan item done
+        with book.transaction() as conn:
+            cur = conn.execute(
+                "INSERT INTO activity (customer_id, date, kind, note) VALUES (1, '2026-11-23', 'visit', ?)",
+                (f"edit {i}",),
+            )
+            conn.execute("INSERT INTO contact (customer_id, name) VALUES (1, ?)", (f"edit {i}",))
+            conn.execute("UPDATE customer SET name = ? WHERE id = 1", (f"edit {i}",))
+            conn.execute(
+                "INSERT INTO plan_item (customer_id, day, kind, status, activity_id) VALUES (1, '2026-11-23', 'visit', 'done', ?)",
+                (cur.lastrowid,),
+            )
+        print(i, flush=True)
+        i += 1
+"""
+
+
+def session_book(tmp_path: Path) -> Path:
+    path = tmp_path / "book.db"
+    book = open_book(path)
+    with book.transaction() as conn:
+        conn.execute("INSERT INTO customer (source_id, name, created) VALUES ('K1', 'Ekbyggen AB', '2026-01-01')")
+    book.close()
+    return path
+
+
+@pytest.mark.parametrize("edits, extra", [(1, 0.0), (20, 0.001), (150, 0.0), (400, 0.003)])
+def test_killing_an_app_session_keeps_every_saved_edit_whole(tmp_path: Path, edits: int, extra: float) -> None:
+    path = session_book(tmp_path)
+    proc = start(SESSION, str(path))
+    saved = int(read_until(proc, lambda line: int(line) >= edits - 1))
+    kill(proc, extra)  # the writer is somewhere in its next edits by now
+    book = sound(path)
+    notes = [r[0] for r in book.query("SELECT note FROM activity ORDER BY id")]
+    last = len(notes) - 1
+    assert last >= saved  # every edit reported saved is there
+    assert notes == [f"edit {i}" for i in range(last + 1)]  # and nothing half
+    assert [r[0] for r in book.query("SELECT name FROM contact ORDER BY id")] == notes
+    assert book.scalar("SELECT name FROM customer WHERE id = 1") == f"edit {last}"
+    assert book.scalar("SELECT count(*) FROM plan_item WHERE activity_id IS NOT NULL") == last + 1
+    # and the book takes new edits
+    with book.transaction() as conn:
+        conn.execute("UPDATE customer SET name = 'after' WHERE id = 1")
+    book.close()
+
+
+# --- one large write: all of it or none of it ---------------------------------------
+
+LARGE = """
+    import sys
+    from segtui.store.book import open_book
+    book = open_book(sys.argv[1], create=False)
+    chunks, size = int(sys.argv[2]), 20_000
+    with book.transaction() as conn:
+        for chunk in range(chunks):
+            rows = [
+                (1, f"R{chunk}-{n}", f"R{chunk}-{n}", f"2026-{1 + n % 12:02d}-{1 + n % 28:02d}", 100 + n)
+                for n in range(size)
+            ]
+            conn.executemany(
+                'INSERT INTO "order" (customer_id, order_ref, order_key, date, amount) VALUES (?, ?, ?, ?, ?)', rows
+            )
+            print(f"chunk {chunk}", flush=True)
+        print("committing", flush=True)
+    print("committed", flush=True)
+    book.close()
+    print("closed", flush=True)
+"""
+
+CHUNKS = 12
+
+
+def large_book(tmp_path: Path) -> Path:
+    path = session_book(tmp_path)
+    book = open_book(path)
+    with book.transaction() as conn:  # some earlier work that must survive
+        conn.executemany(
+            'INSERT INTO "order" (customer_id, order_ref, order_key, date, amount) VALUES (1, ?, ?, ?, 5)',
+            [(f"old{n}", f"old{n}", "2025-01-01") for n in range(1000)],
+        )
+    book.close()
+    return path
+
+
+@pytest.mark.parametrize(
+    "moment, extra",
+    [("chunk 0", 0.0), ("chunk 5", 0.002), (f"chunk {CHUNKS - 1}", 0.0), ("committing", 0.0), ("committing", 0.02),
+     ("committed", 0.0)],
+)
+def test_killing_a_large_write_leaves_all_or_nothing(tmp_path: Path, moment: str, extra: float) -> None:
+    path = large_book(tmp_path)
+    proc = start(LARGE, str(path), str(CHUNKS))
+    read_until(proc, lambda line: line == moment)
+    kill(proc, extra)
+    book = sound(path)
+    total = book.scalar('SELECT count(*) FROM "order"')
+    assert total in (1000, 1000 + CHUNKS * 20_000)
+    if moment == "committed":
+        assert total == 1000 + CHUNKS * 20_000
+    assert book.scalar("SELECT count(*) FROM \"order\" WHERE order_ref LIKE 'old%'") == 1000
+    book.close()
