@@ -269,18 +269,19 @@ class Book:
                 self._depth = 0
 
     def _savepoint(self) -> Iterator[sqlite3.Connection]:
+        # sql-safe: savepoint names below are "nested_" + a number of our own
         name = f"nested_{self._depth}"
-        self.conn.execute(f"SAVEPOINT {name}")
+        self.conn.execute(f"SAVEPOINT {name}")  # sql-safe: our own name
         self._depth += 1
         try:
             yield self.conn
         except BaseException:
             if self.conn.in_transaction:
-                self.conn.execute(f"ROLLBACK TO {name}")
-                self.conn.execute(f"RELEASE {name}")
+                self.conn.execute(f"ROLLBACK TO {name}")  # sql-safe: our own name
+                self.conn.execute(f"RELEASE {name}")  # sql-safe: our own name
             raise
         else:
-            self.conn.execute(f"RELEASE {name}")
+            self.conn.execute(f"RELEASE {name}")  # sql-safe: our own name
         finally:
             self._depth -= 1
 
@@ -351,6 +352,7 @@ class Book:
     # --- figures --------------------------------------------------------------
     def counts(self) -> dict[str, int]:
         tables = ["customer", "contact", "order", "assessment", "activity", "plan_item"]
+        # sql-safe: table names from the list above
         return {t: self.scalar(f'SELECT count(*) FROM "{t}"') for t in tables}
 
 
@@ -358,7 +360,7 @@ def _migrate(conn: sqlite3.Connection, current: int) -> None:
     for number in range(current + 1, SCHEMA_VERSION + 1):
         script = MIGRATIONS[number - 1]
         try:
-            conn.executescript(
+            conn.executescript(  # sql-safe: migration scripts and numbers from the code
                 f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {number};\n"
                 f"PRAGMA application_id = {APPLICATION_ID};\nCOMMIT;"
             )

@@ -59,6 +59,7 @@ def _aggregate_sql(window: Window) -> tuple[str, dict[str, str]]:
         params[f"m{i}"] = start
         period_cases.append(f"WHEN date > :m{i} THEN {i}")
     period = "CASE " + " ".join(period_cases) + " END"
+    # sql-safe: only parameter names and numbers from the code are formatted in
     sql = f"""
         WITH o AS (
             SELECT customer_id, min(date) AS date, sum(amount) AS net
