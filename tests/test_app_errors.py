@@ -172,6 +172,8 @@ async def test_a_read_only_book_says_so_and_a_write_becomes_a_warning(tmp_path, 
         async with app.run_test(size=(120, 36)) as pilot:
             await pilot.pause()
             assert app.sub_title == "book · as of 2026-11-23 · read-only"
+            app.sub_title = "book · as of 2025-01-01"  # another day chosen: still marked
+            assert app.sub_title == "book · as of 2025-01-01 · read-only"
             assert messages(app) == [
                 ("warning", "The file is read-only: you can look, but changes cannot be saved.")
             ]

@@ -169,14 +169,21 @@ class GuardedApp(App):
             return True
 
     # --- the book's state -----------------------------------------------------
+    def validate_sub_title(self, sub_title: Any) -> str:
+        """Whatever a screen puts in the header, a read-only book stays marked so."""
+        text = super().validate_sub_title(sub_title)
+        book = getattr(self, "book", None)
+        if isinstance(book, Book) and book.readonly and "read-only" not in text:
+            text = f"{text} · read-only" if text else "read-only"
+        return text
+
     @on(events.Mount)
     def _announce_book_state(self) -> None:
         book = getattr(self, "book", None)
         if not isinstance(book, Book):
             return
         if book.readonly:
-            if "read-only" not in (self.sub_title or ""):
-                self.sub_title = f"{self.sub_title} · read-only" if self.sub_title else "read-only"
+            self.sub_title = self.sub_title  # marks it read-only
             self.notify(
                 f"{book.readonly_reason.capitalize() if book.readonly_reason else 'The book is read-only'}: "
                 "you can look, but changes cannot be saved.",
