@@ -212,3 +212,76 @@ def settings_command(book: str, key: str | None, value: str | None) -> None:
     except SettingError as error:
         _fail(str(error))
     click.echo(f"{key} = {stored}")
+
+
+@main.command("plan")
+@click.argument("book", type=click.Path(dir_okay=True))
+@click.option("--week", help="ISO week like 2026-W48 (default: this week).")
+@click.option("--as-of", "as_of", help="Plan as on this day (YYYY-MM-DD, default today).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "ics"]), default="table", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to this file.")
+def plan_command(book: str, week: str | None, as_of: str | None, fmt: str, output: str | None) -> None:
+    """The week's visits and calls (planned first when the week is empty)."""
+    from segtui.domain import planning
+    from segtui.io import export
+    from segtui.store import plan as plan_store
+
+    opened = _open(book)
+    today = _as_of(as_of)
+    try:
+        monday = planning.parse_week(week) if week else planning.week_monday(today)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--week") from None
+    items = plan_store.week_items(opened, monday)
+    config = planning.PlanConfig.from_settings(opened.settings())
+    customers = None
+    if not items:
+        customers = plan_store.planning_customers(opened, today)
+        if opened.readonly:
+            click.echo(f"{opened.path} is read-only: showing a plan without saving it", err=True)
+            items = _unsaved_items(opened, plan_store.plan_week(opened, monday, today, customers, config, save=False))
+        else:
+            plan_store.plan_week(opened, monday, today, customers, config)
+            items = plan_store.week_items(opened, monday)
+    label = planning.week_label(monday)
+    if fmt == "ics":
+        data = export.plan_calendar(items, opened.name)
+        if output:
+            Path(output).write_bytes(data)
+            click.echo(f"Wrote {len(items)} events for {label} to {output}", err=True)
+        else:
+            sys.stdout.buffer.write(data)
+        return
+    out = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
+    try:
+        if fmt == "csv":
+            export.write_plan_csv(items, out)
+        else:
+            if customers is None:
+                customers = plan_store.planning_customers(opened, today)
+            line = planning.feasibility(customers, config, today).text
+            export.write_plan_table(items, out, f"{label} ({monday:%d %b} – {monday + dt.timedelta(days=6):%d %b %Y})", line)
+    finally:
+        if output:
+            out.close()
+
+
+def _unsaved_items(book, proposals):
+    """Proposals shaped like plan items (for a read-only book)."""
+    from segtui.store.plan import PlanItem
+
+    ids = {p.customer_id for p in proposals}
+    if not ids:
+        return []
+    rows = {r[0]: r for r in book.query(
+        "SELECT c.id, c.source_id, c.name, c.city, c.address, c.postcode, "
+        "(SELECT name FROM contact WHERE customer_id = c.id ORDER BY is_primary DESC, id LIMIT 1), "
+        "(SELECT phone FROM contact WHERE customer_id = c.id ORDER BY is_primary DESC, id LIMIT 1) "
+        f"FROM customer c WHERE c.id IN ({','.join('?' * len(ids))})",
+        sorted(ids),
+    )}
+    items = [
+        PlanItem(-n, p.customer_id, p.day, p.kind, "planned", p.reason, False, None, *rows[p.customer_id][1:])
+        for n, p in enumerate(proposals, 1)
+    ]
+    return sorted(items, key=lambda i: (i.day, i.kind != "visit", i.name.casefold()))

@@ -116,3 +116,95 @@ def write_segments_table(rows: Sequence, out: IO[str], as_of: str, currency: str
                 f"  {r.source_id:<10} {r.name[:34]:<34} {s.revenue_class} {s.potential_class or '-'} "
                 f"{s.xyz or '-'} {money_text(s.revenue):>14} {loyalty} {GROUP_LABELS[s.group] if s.group else '':<9}{marks}\n"
             )
+
+
+# --- the week's plan -------------------------------------------------------------------
+
+PLAN_COLUMNS = [
+    "day", "weekday", "kind", "status", "customer", "name", "city", "address", "contact", "phone", "reason", "manual",
+]
+
+
+def plan_record(item) -> dict:
+    """One plan item (a store PlanItem) as a flat record."""
+    return {
+        "day": item.day.isoformat(),
+        "weekday": f"{item.day:%a}",
+        "kind": item.kind,
+        "status": item.status,
+        "customer": item.source_id,
+        "name": item.name,
+        "city": item.city or "",
+        "address": item.location,
+        "contact": item.contact or "",
+        "phone": item.phone or "",
+        "reason": item.reason,
+        "manual": item.manual,
+    }
+
+
+def write_plan_csv(items: Iterable, out: IO[str]) -> None:
+    write_csv((plan_record(i) for i in items), PLAN_COLUMNS, out)
+
+
+def write_plan_table(items: Sequence, out: IO[str], week: str, feasibility: str | None = None) -> None:
+    """The week for people: per day its visits and calls with their reasons."""
+    out.write(f"Plan for {week}: {sum(i.kind == 'visit' for i in items)} visits, "
+              f"{sum(i.kind == 'call' for i in items)} calls\n")
+    if feasibility:
+        out.write(f"{feasibility}\n")
+    day = None
+    for item in items:
+        if item.day != day:
+            day = item.day
+            out.write(f"\n{day:%A} {day.isoformat()}\n")
+        status = "" if item.status == "planned" else f" [{item.status}]"
+        who = f" · {item.contact}" if item.contact else ""
+        phone = f" {item.phone}" if item.phone and item.kind == "call" else ""
+        out.write(f"  {item.kind:<5} {item.name[:32]:<32} {(item.city or '')[:14]:<14}{who}{phone}{status}\n")
+        if item.reason:
+            out.write(f"        {item.reason}\n")
+    if not items:
+        out.write("\n(nothing planned)\n")
+
+
+def plan_calendar(items: Iterable, book_name: str = "segtui", stamp=None) -> bytes:
+    """An iCalendar file with one all-day event per visit and call (Outlook and
+    Google Calendar import it): UID, DTSTAMP, DTSTART/DTEND (DATE), SUMMARY,
+    LOCATION from the customer's address and city, DESCRIPTION with the reason,
+    contact and phone."""
+    import datetime as dt
+
+    from icalendar import Calendar, Event
+
+    stamp = stamp or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    calendar = Calendar()
+    calendar.add("prodid", "-//segtui//account planning//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", f"segtui plan · {book_name}")
+    safe_book = "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in book_name) or "book"
+    for item in items:
+        event = Event()
+        event.add("uid", f"{item.day:%Y%m%d}-{item.kind}-{item.source_id}-{item.id}@{safe_book}.segtui")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", item.day)
+        event.add("dtend", item.day + dt.timedelta(days=1))
+        verb = "Visit" if item.kind == "visit" else "Call"
+        event.add("summary", f"{verb}: {item.name}")
+        if item.location:
+            event.add("location", item.location)
+        lines = [item.reason] if item.reason else []
+        if item.contact or item.phone:
+            lines.append(" ".join(p for p in ("Contact:", item.contact, item.phone) if p))
+        lines.append(f"Customer {item.source_id}")
+        event.add("description", "\n".join(lines))
+        event.add("categories", [verb])
+        event.add("transp", "TRANSPARENT")
+        if item.status == "done":
+            event.add("status", "CONFIRMED")
+        elif item.status == "skipped":
+            event.add("status", "CANCELLED")
+        calendar.add_component(event)
+    return calendar.to_ical()

@@ -1,0 +1,527 @@
+"""The planning rules of the book (DESIGN §3), as pure functions.
+
+From each customer's segment and last real contact the planner knows who is
+due, how urgent they are (and why, in words), fills a week within capacity and
+tells whether the contact policies fit at all.
+
+Decisions made where DESIGN §3 is silent:
+
+* **Real contact** is a visit or a call. Mailings do not count: a mass mailing
+  to small fry does not replace the call.
+* **Urgency.** Priority = segment weight × urgency, urgency = 1 + days overdue ÷
+  interval, capped at 3 (``MAX_URGENCY``). The 1 makes a customer due today
+  count (otherwise every "due now" customer would have priority 0); the cap
+  says that three intervals without contact is as late as it gets — past that,
+  the segment decides. With the default weights (big game 4, small fry 1) the
+  cap guarantees every due big-game customer comes before any small-fry one.
+* **Never contacted** counts as one full interval overdue (urgency 2).
+* **Competitor contract** ending within ``contract.warn_days`` makes a big-game
+  customer due now, urgency 2 rising to 3 as the end date comes closer.
+* **'once' policies** (needs assessment: one call to assess) are due now while
+  the customer has had no visit or call since its latest assessment (or ever,
+  without one), at urgency 2; once called they drop off until a new
+  assessment is entered.
+* **Upgrade candidates** get the interval halved (rounded down, at least 1 day).
+* **Planning a week** considers customers due on or before the week's last
+  working day, counts days overdue from ``max(today, Monday)``, only fills days
+  from today on, and keeps every item already in the week (manual, done,
+  skipped). Skipped items free their slot.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping, NamedTuple, Sequence
+
+from segtui.domain.segments import QUADRANT_LABELS, Quadrant
+from segtui.domain.settings import DEFAULTS, WEEKDAYS
+
+MAX_URGENCY = 3.0
+NEVER_URGENCY = 2.0
+KINDS = ("visit", "call")
+
+
+# --- policies and capacity ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Policy:
+    """How often a segment is to be contacted: ``kind`` visit/call (None: never),
+    ``every`` days, or ``once``."""
+
+    kind: str | None = None
+    every: int | None = None
+    once: bool = False
+
+    @property
+    def text(self) -> str:
+        if self.kind is None:
+            return "none"
+        return f"{self.kind} once" if self.once else f"{self.kind} every {self.every} days"
+
+
+def parse_policy(text: str) -> Policy:
+    """'visit:14' → visit every 14 days, 'call:once', 'none'."""
+    value = text.strip().lower().replace(" ", "")
+    if value in ("", "none"):
+        return Policy()
+    kind, _, every = value.partition(":")
+    if kind not in KINDS:
+        raise ValueError(f"{text!r} is not a contact policy")
+    if every == "once":
+        return Policy(kind, None, True)
+    return Policy(kind, max(1, int(every)))
+
+
+@dataclass(frozen=True)
+class PlanConfig:
+    """Policies, weights, capacity and the contract warning, from the book's settings."""
+
+    policies: Mapping[Quadrant, Policy]
+    weights: Mapping[Quadrant, int]
+    visits_per_day: int = 4
+    calls_per_day: int = 10
+    working_days: tuple[int, ...] = (0, 1, 2, 3, 4)  # Monday = 0
+    warn_days: int = 90
+
+    @classmethod
+    def from_settings(cls, values: Mapping[str, str] | None = None) -> "PlanConfig":
+        v = {**DEFAULTS, **(values or {})}
+        return cls(
+            policies={q: parse_policy(v[f"policy.{q.value}"]) for q in Quadrant},
+            weights={q: int(v[f"weight.{q.value}"]) for q in Quadrant},
+            visits_per_day=int(v["capacity.visits_per_day"]),
+            calls_per_day=int(v["capacity.calls_per_day"]),
+            working_days=tuple(WEEKDAYS.index(d) for d in v["capacity.working_days"].split(",")),
+            warn_days=int(v["contract.warn_days"]),
+        )
+
+    def per_day(self, kind: str) -> int:
+        return self.visits_per_day if kind == "visit" else self.calls_per_day
+
+    def per_week(self, kind: str) -> int:
+        return self.per_day(kind) * len(self.working_days)
+
+
+# --- ISO weeks -----------------------------------------------------------------------
+
+
+def week_monday(day: dt.date) -> dt.date:
+    """The Monday of the ISO week containing ``day``."""
+    return day - dt.timedelta(days=day.weekday())
+
+
+def week_label(monday: dt.date) -> str:
+    """'2026-W53'."""
+    year, week, _ = monday.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def parse_week(text: str) -> dt.date:
+    """The Monday of ISO week 'YYYY-Www' (also 'YYYYWww', 'YYYY-ww'); ValueError otherwise."""
+    raw = text.strip().upper().replace("W", "-").replace("--", "-")
+    year_text, _, week_text = raw.partition("-")
+    try:
+        year, week = int(year_text), int(week_text)
+        return dt.date.fromisocalendar(year, week, 1)
+    except ValueError:
+        if year_text.isdigit() and week_text.isdigit() and int(week_text) == 53:
+            raise ValueError(f"{text!r}: {year_text} has only 52 ISO weeks") from None
+        raise ValueError(f"{text!r} is not an ISO week (write it like 2026-W48)") from None
+
+
+def weeks_in_year(year: int) -> int:
+    """52 or 53: the ISO week of 28 December is the year's last."""
+    return dt.date(year, 12, 28).isocalendar()[1]
+
+
+def week_days(monday: dt.date, config: PlanConfig) -> list[dt.date]:
+    """The working days of the week starting ``monday``."""
+    return [monday + dt.timedelta(days=d) for d in config.working_days]
+
+
+# --- who is due ----------------------------------------------------------------------
+
+
+class Customer(NamedTuple):
+    """What planning needs to know about one customer (a tuple: 20,000 of them are cheap)."""
+
+    id: int
+    name: str
+    city: str | None
+    quadrant: Quadrant
+    upgrade_candidate: bool = False
+    last_contact: dt.date | None = None  # latest visit or call
+    last_assessment: dt.date | None = None
+    contract: tuple[str, dt.date] | None = None  # (competitor, ends on): the next contract to end
+
+
+class Due(NamedTuple):
+    """A customer the policy says to contact, with how urgently; ``reason`` says why in words."""
+
+    customer: Customer
+    kind: str
+    interval: int | None
+    due_on: dt.date
+    days_overdue: int
+    priority: float
+    on: dt.date  # the day it was judged on
+    contract_urgent: bool = False
+    once: bool = False
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_overdue > 0
+
+    @property
+    def reason(self) -> str:
+        """'Big game · 18 days overdue · contract with X ends 2027-01-15'."""
+        c = self.customer
+        parts = [QUADRANT_LABELS[c.quadrant]]
+        if self.once:
+            parts.append(f"{self.kind} to assess" + ("" if c.last_contact else " · never contacted"))
+        elif c.last_contact is None:
+            parts.append("never contacted")
+        else:
+            regular = c.last_contact + dt.timedelta(days=self.interval)
+            late = (self.on - regular).days
+            if late > 0:
+                parts.append(f"{late} day{'s' * (late != 1)} overdue")
+            elif late == 0:
+                parts.append("due today")
+            else:
+                parts.append(f"due {_day(regular)}")
+        if self.contract_urgent:
+            competitor, ends_on = c.contract
+            parts.append(f"contract with {competitor} ends {ends_on.isoformat()}")
+        if c.upgrade_candidate and self.interval is not None:
+            parts.append(f"upgrade candidate: every {self.interval} days")
+        return " · ".join(parts)
+
+
+def interval(customer: Customer, config: PlanConfig) -> int | None:
+    """Days between contacts for this customer (halved for upgrade candidates)."""
+    policy = config.policies[customer.quadrant]
+    if policy.every is None:
+        return None
+    return max(1, policy.every // 2) if customer.upgrade_candidate else policy.every
+
+
+def _day(day: dt.date) -> str:
+    return f"{day:%a} {day.day} {day:%b}"
+
+
+def due(customer: Customer, config: PlanConfig, on: dt.date, until: dt.date | None = None) -> Due | None:
+    """The customer as due on ``on`` (or by ``until``), or None when not due."""
+    policy = config.policies[customer.quadrant]
+    if policy.kind is None:
+        return None
+    every = None
+    if policy.once:
+        since = customer.last_assessment
+        if customer.last_contact is not None and (since is None or customer.last_contact >= since):
+            return None
+        due_on, urgency = on, NEVER_URGENCY
+    else:
+        every = max(1, policy.every // 2) if customer.upgrade_candidate else policy.every
+        if customer.last_contact is None:
+            due_on, urgency = on, NEVER_URGENCY
+        else:
+            due_on = customer.last_contact + dt.timedelta(days=every)
+            late = (on - due_on).days
+            urgency = 1.0 if late <= 0 else min(MAX_URGENCY, 1 + late / every)
+    urgent = False
+    if customer.contract is not None and customer.quadrant is Quadrant.BIG_GAME:
+        ends_on = customer.contract[1]
+        left = (ends_on - on).days
+        if 0 <= left <= config.warn_days:
+            urgent = True
+            if due_on > on:
+                due_on = on
+            closeness = 1 - left / config.warn_days if config.warn_days else 1.0
+            urgency = max(urgency, min(MAX_URGENCY, NEVER_URGENCY + closeness))
+    if due_on > (until or on):
+        return None
+    late = (on - due_on).days
+    return Due(
+        customer, policy.kind, every, due_on, late if late > 0 else 0,
+        round(config.weights[customer.quadrant] * urgency, 6), on, urgent, policy.once,
+    )
+
+
+def by_priority(entry: Due) -> tuple:
+    """Highest priority first; then the longer overdue, then by name."""
+    return (-entry.priority, entry.due_on, entry.customer.name.casefold(), entry.customer.id)
+
+
+def due_list(
+    customers: Iterable[Customer], config: PlanConfig, on: dt.date, until: dt.date | None = None
+) -> list[Due]:
+    """Every due customer, highest priority first.
+
+    The same rule as :func:`due`, with a fast path for the common case (a
+    regular interval, no urgent contract) because a book has 20,000 customers."""
+    until = until or on
+    on_ordinal, until_ordinal = on.toordinal(), until.toordinal()
+    regular = {}
+    for q, policy in config.policies.items():
+        if policy.kind is not None and not policy.once:
+            regular[q] = (policy.kind, policy.every, max(1, policy.every // 2), config.weights[q])
+    big_game = Quadrant.BIG_GAME
+    found = []
+    append = found.append
+    for c in customers:
+        rule = regular.get(c.quadrant)
+        if rule is None or c.last_contact is None or (c.contract is not None and c.quadrant is big_game):
+            entry = due(c, config, on, until)
+            if entry is not None:
+                append(entry)
+            continue
+        kind, every, half, weight = rule
+        if c.upgrade_candidate:
+            every = half
+        due_ordinal = c.last_contact.toordinal() + every
+        if due_ordinal > until_ordinal:
+            continue
+        late = on_ordinal - due_ordinal
+        if late > 0:
+            urgency = 1 + late / every
+            urgency = MAX_URGENCY if urgency > MAX_URGENCY else urgency
+        else:
+            late, urgency = 0, 1.0
+        append(Due(c, kind, every, dt.date.fromordinal(due_ordinal), late, round(weight * urgency, 6), on))
+    found.sort(key=by_priority)
+    return found
+
+
+# --- filling a week ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Booked:
+    """An item already in the week (from the book): it keeps its place."""
+
+    customer_id: int
+    day: dt.date
+    kind: str
+    status: str = "planned"  # planned | done | skipped
+    city: str | None = None
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """An item the planner proposes."""
+
+    customer_id: int
+    day: dt.date
+    kind: str
+    reason: str
+    priority: float
+    city: str | None = None
+
+
+def fill_week(
+    dues: Sequence[Due],
+    days: Sequence[dt.date],
+    config: PlanConfig,
+    booked: Iterable[Booked] = (),
+) -> list[Proposal]:
+    """Fill ``days`` with the highest-priority due customers, never over capacity.
+
+    ``dues`` must be in priority order. Customers already in the week are not
+    planned twice; booked items (except skipped ones) use capacity. A day's
+    visits go to one city where possible."""
+    booked = list(booked)
+    days = sorted(days)
+    taken = {b.customer_id for b in booked}
+    load: dict[tuple[dt.date, str], int] = defaultdict(int)
+    cities: dict[dt.date, set] = defaultdict(set)
+    for b in booked:
+        if b.status != "skipped":
+            load[b.day, b.kind] += 1
+            if b.kind == "visit" and b.city:
+                cities[b.day].add(b.city.casefold())
+    proposals: list[Proposal] = []
+    for kind in KINDS:
+        cap = config.per_day(kind)
+        room = {d: max(0, cap - load[d, kind]) for d in days}
+        free = sum(room.values())
+        chosen: list[Due] = []
+        for entry in dues:
+            if len(chosen) >= free:
+                break
+            if entry.kind == kind and entry.customer.id not in taken:
+                chosen.append(entry)
+                taken.add(entry.customer.id)
+        if kind == "call":
+            for entry in chosen:
+                day = next(d for d in days if room[d] > 0)
+                room[day] -= 1
+                proposals.append(_proposal(entry, day))
+            continue
+        groups: dict[object, list[Due]] = {}
+        for entry in chosen:
+            city = entry.customer.city
+            key = city.strip().casefold() if city and city.strip() else ("no city", entry.customer.id)
+            groups.setdefault(key, []).append(entry)
+        for key, members in groups.items():
+            for entry in members:
+                day = _visit_day(key, days, room, cities)
+                room[day] -= 1
+                if isinstance(key, str):
+                    cities[day].add(key)
+                proposals.append(_proposal(entry, day))
+    return proposals
+
+
+def _visit_day(city, days, room, cities) -> dt.date:
+    open_days = [d for d in days if room[d] > 0]
+    if isinstance(city, str):
+        for d in open_days:
+            if city in cities[d]:
+                return d
+    for d in open_days:
+        if not cities[d]:
+            return d
+    return max(open_days, key=lambda d: (room[d], -d.toordinal()))
+
+
+def _proposal(entry: Due, day: dt.date) -> Proposal:
+    return Proposal(entry.customer.id, day, entry.kind, entry.reason, entry.priority, entry.customer.city)
+
+
+def plan_week(
+    customers: Iterable[Customer],
+    config: PlanConfig,
+    monday: dt.date,
+    today: dt.date,
+    booked: Iterable[Booked] = (),
+) -> list[Proposal]:
+    """The proposals for the week of ``monday`` as seen on ``today``: only days
+    from today on are filled; customers due by the week's last working day count."""
+    days = [d for d in week_days(monday, config) if d >= today]
+    if not days:
+        return []
+    on = max(today, monday)
+    return fill_week(due_list(customers, config, on, until=days[-1]), days, config, booked)
+
+
+# --- does the policy fit? -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Feasibility:
+    """Contacts per week the policies need against the capacity."""
+
+    needed: Mapping[str, float]
+    capacity: Mapping[str, int]
+    once_backlog: Mapping[str, int]
+    advice: tuple[str, ...] = field(default=())
+
+    def fits(self, kind: str) -> bool:
+        return math.ceil(self.needed[kind] - 1e-9) <= self.capacity[kind]
+
+    @property
+    def text(self) -> str:
+        """'Policy needs 23 visits a week (capacity 20) and 40 calls (capacity 50) …'."""
+        visit, call = (math.ceil(self.needed[k] - 1e-9) for k in KINDS)
+        line = (f"Policy needs {visit} visits a week (capacity {self.capacity['visit']}) "
+                f"and {call} calls (capacity {self.capacity['call']})")
+        backlog = [f"{n} {k}s to assess" for k, n in self.once_backlog.items() if n]
+        if backlog:
+            line += ", plus " + " and ".join(backlog)
+        if self.advice:
+            return line + ". " + " ".join(self.advice)
+        return line + ": it fits."
+
+
+def feasibility(customers: Iterable[Customer], config: PlanConfig, on: dt.date | None = None) -> Feasibility:
+    """Visits and calls a week the policies need (7 ÷ interval per customer),
+    the one-off backlog ('once' policies still due), and what to change when
+    the need is above capacity."""
+    needed = {k: 0.0 for k in KINDS}
+    backlog = {k: 0 for k in KINDS}
+    by_segment: dict[tuple[str, Quadrant], float] = defaultdict(float)
+    for c in customers:
+        policy = config.policies[c.quadrant]
+        if policy.kind is None:
+            continue
+        if policy.once:
+            if on is None or due(c, config, on) is not None:
+                backlog[policy.kind] += 1
+            continue
+        rate = 7 / interval(c, config)
+        needed[policy.kind] += rate
+        by_segment[policy.kind, c.quadrant] += rate
+    capacity = {k: config.per_week(k) for k in KINDS}
+    advice = []
+    for kind in KINDS:
+        need = math.ceil(needed[kind] - 1e-9)
+        if need <= capacity[kind]:
+            continue
+        days = len(config.working_days) or 1
+        key = "capacity.visits_per_day" if kind == "visit" else "capacity.calls_per_day"
+        text = f"Too many {kind}s: raise {key} to {math.ceil(need / days)}"
+        biggest = max((q for (k, q) in by_segment if k == kind), key=lambda q: by_segment[kind, q])
+        rate = by_segment[kind, biggest]
+        room = capacity[kind] - (needed[kind] - rate)
+        policy = config.policies[biggest]
+        if room > 0:
+            text += f", or set policy.{biggest.value} to {kind}:{math.ceil(policy.every * rate / room)}"
+        elif capacity[kind]:
+            text += f", or make every {kind} interval {needed[kind] / capacity[kind]:.1f} times longer"
+        advice.append(text + ".")
+    return Feasibility(needed, capacity, backlog, tuple(advice))
+
+
+# --- follow-up ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SegmentFollowUp:
+    quadrant: Quadrant
+    within: int  # contacted within their interval
+    total: int
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    planned: int  # items in the week, whatever their status
+    done: int
+    skipped: int
+    segments: tuple[SegmentFollowUp, ...]
+
+    @property
+    def text(self) -> str:
+        return f"Done {self.done} of {self.planned} planned" + (f" · {self.skipped} skipped" if self.skipped else "")
+
+
+def within_interval(customer: Customer, config: PlanConfig, on: dt.date) -> bool | None:
+    """True when the customer was contacted within its interval (None: no policy)."""
+    policy = config.policies[customer.quadrant]
+    if policy.kind is None:
+        return None
+    if policy.once:
+        return due(customer, config, on) is None
+    if customer.last_contact is None:
+        return False
+    return 0 <= (on - customer.last_contact).days <= interval(customer, config)
+
+
+def follow_up(customers: Iterable[Customer], config: PlanConfig, on: dt.date, statuses: Iterable[str]) -> FollowUp:
+    """Planned vs done for the week's items, and per segment with a policy how
+    many customers were contacted within their interval."""
+    statuses = list(statuses)
+    counts: dict[Quadrant, list[int]] = {}
+    for c in customers:
+        seen = within_interval(c, config, on)
+        if seen is None:
+            continue
+        tally = counts.setdefault(c.quadrant, [0, 0])
+        tally[0] += seen
+        tally[1] += 1
+    segments = tuple(SegmentFollowUp(q, *counts[q]) for q in Quadrant if q in counts)
+    return FollowUp(len(statuses), statuses.count("done"), statuses.count("skipped"), segments)

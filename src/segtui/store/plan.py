@@ -1,0 +1,279 @@
+"""The plan in the book: what planning needs to read, and every change to plan items.
+
+Segments come from :func:`segtui.store.segments.segment_book` (the one engine);
+this module adds each customer's last real contact, latest assessment and next
+competitor contract in three small queries, and reads and writes ``plan_item``.
+Every write is one transaction; marking an item done records the activity in
+the same transaction and links it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+from segtui.domain import planning
+from segtui.store.book import Book, BookError
+from segtui.store.segments import CustomerSegment, segment_book
+
+
+def _date(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+def _tuples(book: Book, sql: str, params) -> list[tuple]:
+    """Plain tuples (no Row objects): this is the planner's hot path."""
+    with book.lock:
+        cursor = book.conn.cursor()
+        cursor.row_factory = None
+        return cursor.execute(sql, params).fetchall()
+
+
+def planning_customers(
+    book: Book, as_of: dt.date, segments: Sequence[CustomerSegment] | None = None
+) -> list[planning.Customer]:
+    """Every active customer as planning sees it on ``as_of``: segment, last
+    visit or call, latest assessment, and the next competitor contract to end."""
+    if segments is None:
+        segments = segment_book(book, as_of)
+    day = as_of.isoformat()
+    dates = functools.lru_cache(maxsize=None)(dt.date.fromisoformat)
+    contacts = dict(_tuples(
+        book,
+        # every row is read anyway: a plain scan beats walking the index and the table
+        "SELECT customer_id, max(date) FROM activity NOT INDEXED WHERE kind IN ('visit', 'call') AND date <= ? "
+        "GROUP BY customer_id",
+        (day,),
+    ))
+    assessed = dict(_tuples(book, "SELECT customer_id, max(date) FROM assessment WHERE date <= ? GROUP BY customer_id", (day,)))
+    contracts = {
+        cid: (competitor, dates(ends_on))
+        for cid, competitor, ends_on in _tuples(
+            book,
+            # SQLite: with min(), the bare column comes from the row holding the minimum
+            "SELECT customer_id, competitor, min(ends_on) FROM competitor_contract WHERE ends_on >= ? "
+            "GROUP BY customer_id",
+            (day,),
+        )
+    }
+    Customer = planning.Customer
+    result = []
+    append = result.append
+    for s in segments:
+        cid = s.id
+        contact = contacts.get(cid)
+        assessment = assessed.get(cid)
+        append(Customer(
+            cid, s.name, s.city, s.segment.quadrant, s.segment.upgrade_candidate,
+            dates(contact) if contact else None,
+            dates(assessment) if assessment else None,
+            contracts.get(cid),
+        ))
+    return result
+
+
+@dataclass(frozen=True)
+class PlanItem:
+    """One visit or call in the plan, with what a rep needs to do it."""
+
+    id: int
+    customer_id: int
+    day: dt.date
+    kind: str
+    status: str
+    reason: str
+    manual: bool
+    activity_id: int | None
+    source_id: str
+    name: str
+    city: str | None
+    address: str | None
+    postcode: str | None
+    contact: str | None
+    phone: str | None
+
+    @property
+    def location(self) -> str:
+        place = " ".join(p for p in (self.postcode, self.city) if p)
+        return ", ".join(p for p in (self.address, place) if p)
+
+    def booked(self) -> planning.Booked:
+        return planning.Booked(self.customer_id, self.day, self.kind, self.status, self.city)
+
+
+_ITEM_SQL = """
+    SELECT p.id, p.customer_id, p.day, p.kind, p.status, coalesce(p.reason, ''), p.manual, p.activity_id,
+           c.source_id, c.name, c.city, c.address, c.postcode, k.name, k.phone
+    FROM plan_item p
+    JOIN customer c ON c.id = p.customer_id
+    LEFT JOIN contact k ON k.id = (
+        SELECT id FROM contact WHERE customer_id = p.customer_id
+        ORDER BY is_primary DESC, (phone IS NULL OR phone = ''), id LIMIT 1
+    )
+"""
+
+
+def _item(row) -> PlanItem:
+    return PlanItem(
+        row[0], row[1], dt.date.fromisoformat(row[2]), row[3], row[4], row[5], bool(row[6]), row[7],
+        row[8], row[9], row[10], row[11], row[12], row[13], row[14],
+    )
+
+
+def week_items(book: Book, monday: dt.date) -> list[PlanItem]:
+    """The plan items of the ISO week starting ``monday``, by day, kind and name."""
+    sunday = monday + dt.timedelta(days=6)
+    rows = book.query(
+        _ITEM_SQL + " WHERE p.day BETWEEN ? AND ? ORDER BY p.day, p.kind DESC, c.name COLLATE NOCASE, p.id",
+        (monday.isoformat(), sunday.isoformat()),
+    )
+    return [_item(r) for r in rows]
+
+
+def get_item(book: Book, item_id: int) -> PlanItem:
+    rows = book.query(_ITEM_SQL + " WHERE p.id = ?", (item_id,))
+    if not rows:
+        raise BookError(f"plan item {item_id} no longer exists")
+    return _item(rows[0])
+
+
+def planned_elsewhere(book: Book, monday: dt.date, today: dt.date) -> set[int]:
+    """Customers with a visit or call still planned from ``today`` on in another
+    week: planning this week leaves them alone."""
+    sunday = monday + dt.timedelta(days=6)
+    rows = book.query(
+        "SELECT DISTINCT customer_id FROM plan_item WHERE status = 'planned' AND day >= ? "
+        "AND (day < ? OR day > ?)",
+        (today.isoformat(), monday.isoformat(), sunday.isoformat()),
+    )
+    return {r[0] for r in rows}
+
+
+# --- writes ------------------------------------------------------------------------------
+
+
+def add_item(book: Book, customer_id: int, day: dt.date, kind: str, reason: str = "", manual: bool = True) -> int:
+    """Put a visit or call in the plan (manual: kept when the week is re-planned)."""
+    if kind not in planning.KINDS:
+        raise ValueError(f"{kind!r} is not a visit or a call")
+    with book.transaction() as conn:
+        cur = conn.execute(
+            "INSERT INTO plan_item (customer_id, day, kind, status, reason, manual) VALUES (?, ?, ?, 'planned', ?, ?)",
+            (customer_id, day.isoformat(), kind, reason, int(manual)),
+        )
+        return cur.lastrowid
+
+
+def move_item(book: Book, item_id: int, day: dt.date) -> None:
+    """Move an item to another day; it becomes manual so a re-plan keeps it."""
+    with book.transaction() as conn:
+        conn.execute("UPDATE plan_item SET day = ?, manual = 1 WHERE id = ?", (day.isoformat(), item_id))
+
+
+def reschedule_item(book: Book, item_id: int, day: dt.date) -> None:
+    """Move an item to ``day`` (often another week) and plan it again (manual)."""
+    with book.transaction() as conn:
+        conn.execute(
+            "UPDATE plan_item SET day = ?, status = 'planned', manual = 1 WHERE id = ? AND status != 'done'",
+            (day.isoformat(), item_id),
+        )
+
+
+def remove_item(book: Book, item_id: int) -> None:
+    """Take an item out of the plan (a done item keeps its recorded activity)."""
+    with book.transaction() as conn:
+        conn.execute("DELETE FROM plan_item WHERE id = ?", (item_id,))
+
+
+def skip_item(book: Book, item_id: int) -> None:
+    """Mark an item skipped (again: planned). Kept by re-plans; frees its slot."""
+    with book.transaction() as conn:
+        conn.execute(
+            "UPDATE plan_item SET status = CASE status WHEN 'skipped' THEN 'planned' ELSE 'skipped' END, manual = 1 "
+            "WHERE id = ? AND status != 'done'",
+            (item_id,),
+        )
+
+
+def mark_done(book: Book, item_id: int, today: dt.date, outcome: str | None = None, note: str | None = None) -> int:
+    """Record the visit or call as an activity (on the item's day, or today when
+    that is still ahead) and link it: the customer's next due date moves."""
+    with book.transaction() as conn:
+        row = conn.execute(
+            "SELECT customer_id, day, kind, status, activity_id FROM plan_item WHERE id = ?", (item_id,)
+        ).fetchone()
+        if row is None:
+            raise BookError(f"plan item {item_id} no longer exists")
+        customer_id, day, kind, status, activity_id = row
+        if status == "done" and activity_id is not None:
+            return activity_id
+        when = min(dt.date.fromisoformat(day), today).isoformat()
+        cur = conn.execute(
+            "INSERT INTO activity (customer_id, date, kind, outcome, note) VALUES (?, ?, ?, ?, ?)",
+            (customer_id, when, kind, outcome, note),
+        )
+        conn.execute(
+            "UPDATE plan_item SET status = 'done', activity_id = ? WHERE id = ?", (cur.lastrowid, item_id)
+        )
+        return cur.lastrowid
+
+
+def undo_done(book: Book, item_id: int) -> None:
+    """Back to planned; the activity the item recorded is removed with it."""
+    with book.transaction() as conn:
+        row = conn.execute("SELECT activity_id FROM plan_item WHERE id = ? AND status = 'done'", (item_id,)).fetchone()
+        if row is None:
+            return
+        conn.execute("UPDATE plan_item SET status = 'planned', activity_id = NULL WHERE id = ?", (item_id,))
+        if row[0] is not None:
+            conn.execute("DELETE FROM activity WHERE id = ?", (row[0],))
+
+
+def replace_proposals(book: Book, monday: dt.date, today: dt.date, proposals: Iterable[planning.Proposal]) -> int:
+    """Re-plan: drop the week's automatic, still-planned items from ``today`` on
+    and insert ``proposals`` — one transaction. Returns how many were inserted."""
+    sunday = monday + dt.timedelta(days=6)
+    start = max(monday, today)
+    rows = [(p.customer_id, p.day.isoformat(), p.kind, p.reason) for p in proposals]
+    with book.transaction() as conn:
+        conn.execute(
+            "DELETE FROM plan_item WHERE day BETWEEN ? AND ? AND manual = 0 AND status = 'planned'",
+            (start.isoformat(), sunday.isoformat()),
+        )
+        conn.executemany(
+            "INSERT INTO plan_item (customer_id, day, kind, status, reason, manual) VALUES (?, ?, ?, 'planned', ?, 0)",
+            rows,
+        )
+    return len(rows)
+
+
+def plan_week(
+    book: Book,
+    monday: dt.date,
+    today: dt.date,
+    customers: Sequence[planning.Customer] | None = None,
+    config: planning.PlanConfig | None = None,
+    save: bool = True,
+) -> list[planning.Proposal]:
+    """Fill the week from priorities, keeping manual, done and skipped items.
+
+    Automatic items not yet done are re-proposed (so a re-plan reflects today's
+    priorities); customers already planned in another week are left out. With
+    ``save=False`` nothing is written (read-only books)."""
+    config = config or planning.PlanConfig.from_settings(book.settings())
+    if customers is None:
+        customers = planning_customers(book, today)
+    start = max(monday, today)
+    kept = [
+        i.booked() for i in week_items(book, monday)
+        if i.manual or i.status != "planned" or i.day < start
+    ]
+    elsewhere = planned_elsewhere(book, monday, today)
+    if elsewhere:
+        customers = [c for c in customers if c.id not in elsewhere]
+    proposals = planning.plan_week(customers, config, monday, today, kept)
+    if save:
+        replace_proposals(book, monday, today, proposals)
+    return proposals

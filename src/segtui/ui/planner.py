@@ -1,0 +1,579 @@
+"""The weekly planner: the ISO week as day columns, the due list beside it, the
+day's call list and how the week is going.
+
+Thin by design: rows come from ``store.plan``, decisions from ``domain.planning``,
+and every database call runs in a thread worker that posts its result back.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import events, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer, Header, Static
+
+from segtui.domain import planning
+from segtui.domain.segments import QUADRANT_LABELS
+from segtui.store import plan as plan_store
+from segtui.store.book import Book, BookError
+
+SHORT_SEGMENT = {
+    "big_game": "BG",
+    "cash_cows": "CC",
+    "small_fry": "SF",
+    "uninteresting": "UI",
+    "needs_assessment": "NA",
+}
+
+
+@dataclass
+class WeekView:
+    """Everything the screen shows for one week, computed in a worker."""
+
+    monday: dt.date
+    days: list[dt.date]
+    items: list[plan_store.PlanItem]
+    dues: list[planning.Due]
+    overdue: int
+    feasibility: planning.Feasibility
+    follow_up: planning.FollowUp
+    config: planning.PlanConfig
+
+    def day_items(self, day: dt.date) -> list[plan_store.PlanItem]:
+        return [i for i in self.items if i.day == day]
+
+
+class DayColumn(Widget):
+    """One working day: its visits and calls, the selected one highlighted."""
+
+    DEFAULT_CSS = """
+    DayColumn { width: 1fr; height: 1fr; border: round $panel; padding: 0 0; }
+    DayColumn.selected { border: round $accent; }
+    DayColumn.today { border-title-color: $success; border-title-style: bold reverse; }
+    DayColumn.past { opacity: 85%; }
+    """
+
+    def __init__(self, index: int) -> None:
+        super().__init__(id=f"day-{index}")
+        self.index = index
+        self.day: dt.date | None = None
+        self.items: list[plan_store.PlanItem] = []
+        self.cursor: int | None = None
+        self.config: planning.PlanConfig | None = None
+
+    def show(self, day, items, cursor, config, today) -> None:
+        self.day, self.items, self.cursor, self.config = day, items, cursor, config
+        visits = sum(i.kind == "visit" and i.status != "skipped" for i in items)
+        calls = sum(i.kind == "call" and i.status != "skipped" for i in items)
+        self.border_title = f"{day:%a} {day.day} {day:%b}"
+        over_v = "red" if visits > config.visits_per_day else "default"
+        over_c = "red" if calls > config.calls_per_day else "default"
+        self.border_subtitle = (
+            f"[{over_v}]{visits}/{config.visits_per_day}v[/] [{over_c}]{calls}/{config.calls_per_day}c[/]"
+        )
+        self.set_class(day == today, "today")
+        self.set_class(day < today, "past")
+        self.refresh()
+
+    def line_of(self, row: int) -> int | None:
+        """The item on screen row ``row`` (visits take two rows when there is room)."""
+        y = 0
+        show_city = len(self.items) + sum(i.kind == "visit" for i in self.items) <= self.size.height
+        for n, item in enumerate(self.items):
+            height = 2 if item.kind == "visit" and show_city else 1
+            if y <= row < y + height:
+                return n
+            y += height
+        return None
+
+    def render(self) -> Text:
+        width = max(4, self.size.width)
+        text = Text(no_wrap=True, overflow="ellipsis")
+        if not self.items:
+            text.append("nothing planned", style="dim italic")
+            return text
+        visits = sum(i.kind == "visit" for i in self.items)
+        show_city = len(self.items) + visits <= self.size.height
+        for n, item in enumerate(self.items):
+            mark = {"done": "✓", "skipped": "–"}.get(item.status, "•" if item.manual else " ")
+            style = {"done": "green", "skipped": "dim strike"}.get(item.status, "")
+            kind = "V" if item.kind == "visit" else "C"
+            line = Text(f"{mark}{kind} {item.name}"[:width].ljust(width), style=style)
+            if n == self.cursor:
+                line.stylize("reverse")
+            text.append_text(line)
+            text.append("\n")
+            if item.kind == "visit" and show_city:
+                text.append(f"   {item.city or '—'}"[:width] + "\n", style="dim")
+        text.rstrip()
+        return text
+
+    def on_click(self, event: events.Click) -> None:
+        self.screen.select_item(self.index, self.line_of(event.y))
+
+
+class DueList(Widget):
+    """Due and overdue customers not yet in the week — renders only the visible rows."""
+
+    DEFAULT_CSS = """
+    DueList { width: 32; height: 1fr; border: round $panel; }
+    DueList.selected { border: round $accent; }
+    """
+
+    cursor: reactive[int] = reactive(0)
+
+    def __init__(self) -> None:
+        super().__init__(id="due")
+        self.dues: list[planning.Due] = []
+        self.top = 0
+        self.active = False
+
+    def show(self, dues: list[planning.Due], overdue: int, cursor: int, active: bool) -> None:
+        self.dues, self.active = dues, active
+        self.border_title = f"Due {len(dues)} · overdue {overdue}"
+        self.border_subtitle = "a: add to the day"
+        self.set_cursor(cursor)
+        self.refresh()
+
+    def set_cursor(self, cursor: int) -> None:
+        height = max(1, self.size.height - 2 if self.size.height > 2 else 20)
+        self.cursor = cursor
+        if cursor < self.top:
+            self.top = cursor
+        elif cursor >= self.top + height:
+            self.top = cursor - height + 1
+        self.refresh()
+
+    def render(self) -> Text:
+        width = max(10, self.size.width)
+        height = max(1, self.size.height)
+        text = Text(no_wrap=True, overflow="ellipsis")
+        if not self.dues:
+            text.append("nobody is due", style="dim italic")
+            return text
+        self.top = max(0, min(self.top, len(self.dues) - 1))
+        for n in range(self.top, min(len(self.dues), self.top + height)):
+            entry = self.dues[n]
+            when = f"+{entry.days_overdue}d" if entry.overdue else f"{entry.due_on:%a}" if entry.due_on > entry.on else "now"
+            seg = SHORT_SEGMENT[entry.customer.quadrant.value]
+            kind = "V" if entry.kind == "visit" else "C"
+            right = f" {seg} {when:>5}"
+            name = entry.customer.name[: width - len(right) - 2]
+            line = Text(f"{kind} {name}".ljust(width - len(right)) + right)
+            line.stylize("red" if entry.days_overdue >= (entry.interval or 1) else "yellow" if entry.overdue else "", width - len(right))
+            if n == self.cursor and self.active:
+                line.stylize("reverse")
+            text.append_text(line)
+            if n < self.top + height - 1:
+                text.append("\n")
+        return text
+
+    def on_click(self, event: events.Click) -> None:
+        self.screen.select_due(self.top + event.y)
+
+
+class PlannerScreen(Screen):
+    """The week's plan: Mon–Fri columns, due list, call list, follow-up."""
+
+    TITLE = "Planner"
+    DEFAULT_CSS = """
+    PlannerScreen { layout: vertical; }
+    #planner-title { height: 1; padding: 0 1; background: $boost; text-style: bold; }
+    #feasibility { height: auto; max-height: 3; padding: 0 1; }
+    #feasibility.short { color: $warning; }
+    #main { height: 1fr; }
+    #week { width: 1fr; height: 1fr; }
+    #detail { height: 2; padding: 0 1; background: $boost; }
+    #bottom { height: 8; }
+    #calls-box { width: 1fr; height: 1fr; border: round $panel; padding: 0 1; }
+    #calls { width: 1fr; height: auto; text-wrap: nowrap; text-overflow: ellipsis; }
+    #followup { width: 52; height: 1fr; border: round $panel; padding: 0 1; }
+    """
+
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="planner.back"),
+        Binding("q", "app.quit", "Quit", show=False, id="planner.quit"),
+        Binding("left,h", "day(-1)", "Day ←", show=False, id="planner.day_left"),
+        Binding("right,l", "day(1)", "Day →", show=False, id="planner.day_right"),
+        Binding("up,k", "row(-1)", "Up", show=False, id="planner.up"),
+        Binding("down,j", "row(1)", "Down", show=False, id="planner.down"),
+        Binding("pageup", "row(-10)", "Page up", show=False, id="planner.page_up"),
+        Binding("pagedown", "row(10)", "Page down", show=False, id="planner.page_down"),
+        Binding("tab", "switch", "Week/Due", id="planner.switch"),
+        Binding("left_square_bracket", "week(-1)", "◀ Week", id="planner.prev_week"),
+        Binding("right_square_bracket", "week(1)", "Week ▶", id="planner.next_week"),
+        Binding("t", "today", "Today", id="planner.today"),
+        Binding("p", "plan", "Plan week", id="planner.plan"),
+        Binding("a", "add", "Add", id="planner.add"),
+        Binding("less_than_sign,shift+left", "move(-1)", "< Move", id="planner.move_left"),
+        Binding("greater_than_sign,shift+right", "move(1)", "Move >", id="planner.move_right"),
+        Binding("d", "done", "Done", id="planner.done"),
+        Binding("s", "skip", "Skip", id="planner.skip"),
+        Binding("r", "reschedule", "Next week", id="planner.reschedule"),
+        Binding("x,delete", "remove", "Remove", id="planner.remove"),
+        Binding("c", "copy_calls", "Copy calls", id="planner.copy_calls"),
+    ]
+
+    def __init__(self, book: Book, as_of: dt.date) -> None:
+        super().__init__()
+        self.book = book
+        self.as_of = as_of
+        self.config = planning.PlanConfig.from_settings(book.settings())
+        self.monday = planning.week_monday(as_of)
+        self.segments = None
+        self.customers: list[planning.Customer] | None = None
+        self.view: WeekView | None = None
+        self.pane = "week"
+        self.column = self._today_column()
+        self.rows: dict[int, int] = {}
+        self.due_cursor = 0
+
+    # --- layout ------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="planner-title")
+        yield Static("Reading the book…", id="feasibility")
+        with Horizontal(id="main"):
+            with Horizontal(id="week"):
+                for n in range(len(self.config.working_days)):
+                    yield DayColumn(n)
+            yield DueList()
+        yield Static("", id="detail")
+        with Horizontal(id="bottom"):
+            with VerticalScroll(id="calls-box"):
+                yield Static("", id="calls")
+            yield Static("", id="followup")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = f"{self.book.name} · as of {self.as_of.isoformat()}"
+        self._title()
+        self.load()
+
+    def _today_column(self) -> int:
+        days = planning.week_days(self.monday, self.config)
+        for n, day in enumerate(days):
+            if day >= self.as_of:
+                return n
+        return 0
+
+    def _title(self) -> None:
+        monday = self.monday
+        year, week, _ = monday.isocalendar()
+        last = planning.weeks_in_year(year)
+        end = monday + dt.timedelta(days=6)
+        span = f"{monday.day} {monday:%b} – {end.day} {end:%b %Y}"
+        note = " · this week" if monday == planning.week_monday(self.as_of) else ""
+        self.query_one("#planner-title", Static).update(
+            f"Week {week} of {last} · {year} · {span}{note}"
+        )
+
+    # --- loading -------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="planner-load")
+    def load(self, plan: bool = False) -> None:
+        """Read (and with ``plan`` fill) the week in a worker, then show it."""
+        try:
+            if self.segments is None:
+                from segtui.store.segments import segment_book
+
+                self.segments = segment_book(self.book, self.as_of)
+            customers = plan_store.planning_customers(self.book, self.as_of, self.segments)
+            monday = self.monday
+            message = None
+            if plan:
+                proposals = plan_store.plan_week(self.book, monday, self.as_of, customers, self.config)
+                message = f"Planned {len(proposals)} items for {planning.week_label(monday)}"
+            view = self._week_view(monday, customers)
+        except BookError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error")
+            return
+        self.app.call_from_thread(self._show, view, customers, message)
+
+    def _week_view(self, monday: dt.date, customers) -> WeekView:
+        config = self.config
+        items = plan_store.week_items(self.book, monday)
+        days = planning.week_days(monday, config)
+        on = max(self.as_of, monday)
+        taken = {i.customer_id for i in items} | plan_store.planned_elsewhere(self.book, monday, self.as_of)
+        dues = [d for d in planning.due_list(customers, config, on, until=days[-1]) if d.customer.id not in taken]
+        return WeekView(
+            monday=monday,
+            days=days,
+            items=items,
+            dues=dues,
+            overdue=sum(d.overdue for d in dues),
+            feasibility=planning.feasibility(customers, config, self.as_of),
+            follow_up=planning.follow_up(customers, config, self.as_of, [i.status for i in items]),
+            config=config,
+        )
+
+    def _show(self, view: WeekView, customers, message: str | None = None) -> None:
+        if view.monday != self.monday:
+            return  # the user moved on to another week meanwhile
+        self.customers = customers
+        self.view = view
+        self.due_cursor = min(self.due_cursor, max(0, len(view.dues) - 1))
+        self.render_view()
+        if message:
+            self.notify(message)
+
+    def render_view(self) -> None:
+        view = self.view
+        if view is None:
+            return
+        for n, column in enumerate(self.query(DayColumn)):
+            day = view.days[n]
+            items = view.day_items(day)
+            row = min(self.rows.get(n, 0), max(0, len(items) - 1))
+            self.rows[n] = row
+            active = self.pane == "week" and n == self.column
+            column.show(day, items, row if active and items else None, view.config, self.as_of)
+            column.set_class(active, "selected")
+        due_list = self.query_one(DueList)
+        due_list.show(view.dues, view.overdue, self.due_cursor, self.pane == "due")
+        due_list.set_class(self.pane == "due", "selected")
+        feas = self.query_one("#feasibility", Static)
+        feas.update(view.feasibility.text)
+        feas.set_class(not all(view.feasibility.fits(k) for k in planning.KINDS), "short")
+        self._detail()
+        self._calls()
+        self._follow_up()
+
+    def _detail(self) -> None:
+        detail = self.query_one("#detail", Static)
+        if self.pane == "due":
+            entry = self.selected_due()
+            if entry is None:
+                detail.update("")
+                return
+            c = entry.customer
+            detail.update(
+                f"[b]{c.name}[/b] · {c.city or 'no city'} · {entry.kind} · priority {entry.priority:.1f}\n{entry.reason}"
+            )
+            return
+        item = self.selected_item()
+        if item is None:
+            detail.update("Nothing selected — p plans the week, Tab goes to the due list")
+            return
+        who = " · ".join(p for p in (item.contact, item.phone) if p) or "no contact"
+        status = "" if item.status == "planned" else f" · {item.status}"
+        manual = " · kept on re-plan" if item.manual else ""
+        detail.update(Text.assemble(
+            (item.name, "bold"), f" · {item.kind} · {item.location or 'no address'} · {who}{status}{manual}\n",
+            (item.reason or "added by hand", "italic"),
+        ))
+
+    def _call_lines(self) -> tuple[dt.date | None, list[str]]:
+        view = self.view
+        if view is None:
+            return None, []
+        day = view.days[self.column]
+        calls = [i for i in view.day_items(day) if i.kind == "call" and i.status != "skipped"]
+        return day, [
+            f"{i.name} — {i.contact or 'no contact'} — {i.phone or 'no phone'}" + (" ✓" if i.status == "done" else "")
+            for i in calls
+        ]
+
+    def _calls(self) -> None:
+        day, lines = self._call_lines()
+        panel = self.query_one("#calls", Static)
+        if day is None:
+            return
+        title = "Today's calls" if day == self.as_of else f"Calls {day:%a} {day.day} {day:%b}"
+        self.query_one("#calls-box").border_title = f"{title} ({len(lines)}) · c: copy"
+        panel.update(
+            Text("\n".join(lines), no_wrap=True, overflow="ellipsis") if lines
+            else Text("no calls planned", style="dim italic")
+        )
+
+    def _follow_up(self) -> None:
+        view = self.view
+        panel = self.query_one("#followup", Static)
+        panel.border_title = "Follow-up"
+        rows = [view.follow_up.text + " this week"]
+        for seg in view.follow_up.segments:
+            pct = f"{seg.within * 100 // seg.total:3d} %" if seg.total else "    –"
+            rows.append(f"{QUADRANT_LABELS[seg.quadrant]:<17}{seg.within:>5}/{seg.total:<5} {pct} in interval")
+        panel.update("\n".join(rows))
+
+    # --- selection -------------------------------------------------------------------
+    def selected_item(self) -> plan_store.PlanItem | None:
+        if self.view is None:
+            return None
+        items = self.view.day_items(self.view.days[self.column])
+        row = self.rows.get(self.column, 0)
+        return items[row] if 0 <= row < len(items) else None
+
+    def selected_due(self) -> planning.Due | None:
+        if self.view is None or not self.view.dues:
+            return None
+        return self.view.dues[min(self.due_cursor, len(self.view.dues) - 1)]
+
+    def select_item(self, column: int, row: int | None) -> None:
+        self.pane = "week"
+        self.column = column
+        if row is not None:
+            self.rows[column] = row
+        self.render_view()
+
+    def select_due(self, row: int) -> None:
+        if self.view is None or not self.view.dues:
+            return
+        self.pane = "due"
+        self.due_cursor = max(0, min(row, len(self.view.dues) - 1))
+        self.render_view()
+
+    # --- actions: moving around ----------------------------------------------------------
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    def action_switch(self) -> None:
+        self.pane = "due" if self.pane == "week" else "week"
+        self.render_view()
+
+    def action_day(self, step: int) -> None:
+        self.pane = "week"
+        self.column = max(0, min(len(self.config.working_days) - 1, self.column + step))
+        self.render_view()
+
+    def action_row(self, step: int) -> None:
+        if self.view is None:
+            return
+        if self.pane == "due":
+            self.due_cursor = max(0, min(len(self.view.dues) - 1, self.due_cursor + step))
+            self.query_one(DueList).set_cursor(self.due_cursor)
+            self._detail()
+            return
+        count = len(self.view.day_items(self.view.days[self.column]))
+        self.rows[self.column] = max(0, min(count - 1, self.rows.get(self.column, 0) + step))
+        self.render_view()
+
+    def _go_to(self, monday: dt.date) -> None:
+        self.monday = monday
+        self.view = None
+        self.rows.clear()
+        self.due_cursor = 0
+        self._title()
+        self.query_one("#feasibility", Static).update("Reading the week…")
+        self.load()
+
+    def action_week(self, step: int) -> None:
+        self._go_to(self.monday + dt.timedelta(weeks=step))
+
+    def action_today(self) -> None:
+        self.column = 0
+        self._go_to(planning.week_monday(self.as_of))
+        self.column = self._today_column()
+
+    # --- actions: changing the plan --------------------------------------------------------
+    def action_plan(self) -> None:
+        days = planning.week_days(self.monday, self.config)
+        if days and days[-1] < self.as_of:
+            self.notify(f"{planning.week_label(self.monday)} is over: nothing to plan", severity="warning")
+            return
+        self.load(plan=True)
+
+    @work(thread=True, group="planner-write")
+    def write(self, change, message: str | None = None) -> None:
+        """Run one change to the book in a worker, then reload the week."""
+        try:
+            change()
+        except (BookError, ValueError) as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error")
+            return
+        self.app.call_from_thread(self.load)
+        if message:
+            self.app.call_from_thread(self.notify, message)
+
+    def action_add(self) -> None:
+        entry = self.selected_due() if self.pane == "due" else None
+        if entry is None:
+            self.notify("Tab to the due list, pick a customer, then press a to add them", severity="warning")
+            return
+        day = self.view.days[self.column]
+        load = sum(i.kind == entry.kind and i.status != "skipped" for i in self.view.day_items(day))
+        if load >= self.config.per_day(entry.kind):
+            self.notify(f"{day:%a} already has {load} {entry.kind}s (capacity {self.config.per_day(entry.kind)})",
+                        severity="warning")
+        self.view.dues.remove(entry)
+        self.write(
+            lambda: plan_store.add_item(self.book, entry.customer.id, day, entry.kind, entry.reason, manual=True),
+            f"Added {entry.kind} to {entry.customer.name} on {day:%a %d %b}",
+        )
+
+    def _with_item(self) -> plan_store.PlanItem | None:
+        if self.pane != "week":
+            self.notify("Select a plan item in the week first (Tab)", severity="warning")
+            return None
+        item = self.selected_item()
+        if item is None:
+            self.notify("No item selected", severity="warning")
+        return item
+
+    def action_move(self, step: int) -> None:
+        item = self._with_item()
+        if item is None:
+            return
+        target = self.column + step
+        if not 0 <= target < len(self.view.days):
+            return
+        day = self.view.days[target]
+        # show the move at once, so a second key press acts on the same item
+        moved = dataclasses.replace(item, day=day, manual=True)
+        self.view.items = sorted(
+            (moved if i.id == item.id else i for i in self.view.items),
+            key=lambda i: (i.day, i.kind != "visit", i.name.casefold(), i.id),
+        )
+        self.column = target
+        self.rows[target] = [i.id for i in self.view.day_items(day)].index(item.id)
+        self.render_view()
+        self.write(lambda: plan_store.move_item(self.book, item.id, day))
+
+    def action_done(self) -> None:
+        item = self._with_item()
+        if item is None:
+            return
+        if item.status == "done":
+            self.write(lambda: plan_store.undo_done(self.book, item.id), f"{item.name}: back to planned")
+        else:
+            self.write(
+                lambda: plan_store.mark_done(self.book, item.id, self.as_of),
+                f"{item.name}: {item.kind} done",
+            )
+
+    def action_skip(self) -> None:
+        item = self._with_item()
+        if item is not None and item.status != "done":
+            self.write(lambda: plan_store.skip_item(self.book, item.id))
+
+    def action_reschedule(self) -> None:
+        item = self._with_item()
+        if item is None or item.status == "done":
+            return
+        day = item.day + dt.timedelta(weeks=1)
+        self.write(
+            lambda: plan_store.reschedule_item(self.book, item.id, day),
+            f"{item.name} moved to {day:%a %d %b} ({planning.week_label(planning.week_monday(day))})",
+        )
+
+    def action_remove(self) -> None:
+        item = self._with_item()
+        if item is not None:
+            self.write(lambda: plan_store.remove_item(self.book, item.id), f"Removed {item.name} from the plan")
+
+    def action_copy_calls(self) -> None:
+        day, lines = self._call_lines()
+        if not lines:
+            self.notify("No calls to copy on this day", severity="warning")
+            return
+        self.app.copy_to_clipboard("\n".join(lines))
+        self.notify(f"Copied {len(lines)} calls for {day:%a %d %b}")

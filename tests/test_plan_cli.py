@@ -1,0 +1,135 @@
+"""`segtui plan BOOK [--week] [--format table|csv|ics]` and the plan exporters."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+from click.testing import CliRunner
+from icalendar import Calendar
+
+from segtui.cli import main
+from segtui.store import plan as plan_store
+from segtui.store.book import open_book
+from segtui.store.demo import generate
+
+TODAY = dt.date(2026, 11, 23)
+
+
+@pytest.fixture(scope="module")
+def demo_book(tmp_path_factory):
+    path = tmp_path_factory.mktemp("plan") / "demo.db"
+    generate(path, customers=120, today=TODAY).close()
+    return path
+
+
+@pytest.fixture
+def fresh_book(demo_book, tmp_path):
+    path = tmp_path / "book.db"
+    path.write_bytes(demo_book.read_bytes())
+    return path
+
+
+def run(*args: str):
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result
+
+
+def test_plan_table_plans_an_empty_week_first(fresh_book) -> None:
+    result = run("plan", str(fresh_book), "--as-of", "2026-11-23")
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert out.startswith("Plan for 2026-W48 (23 Nov – 29 Nov 2026):")
+    assert "Policy needs" in out and "Monday 2026-11-23" in out
+    book = open_book(fresh_book)
+    items = plan_store.week_items(book, TODAY)
+    assert items and all(TODAY <= i.day <= TODAY + dt.timedelta(days=4) for i in items)
+    assert f"{items[0].kind:<5} {items[0].name[:32]}" in out
+    # a second run shows the same plan, it does not plan again
+    assert run("plan", str(fresh_book), "--as-of", "2026-11-23").output == out
+
+
+def test_plan_csv(fresh_book) -> None:
+    result = run("plan", str(fresh_book), "--as-of", "2026-11-23", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(result.output)))
+    assert rows and set(rows[0]) >= {"day", "kind", "status", "customer", "name", "city", "contact", "phone", "reason"}
+    per_day: dict = {}
+    for r in rows:
+        per_day.setdefault((r["day"], r["kind"]), 0)
+        per_day[r["day"], r["kind"]] += 1
+        assert r["reason"]
+    assert max(n for (d, k), n in per_day.items() if k == "visit") <= 4
+    assert max(n for (d, k), n in per_day.items() if k == "call") <= 10
+
+
+def test_plan_ics_parses_and_has_one_event_per_item(fresh_book, tmp_path) -> None:
+    out = tmp_path / "week.ics"
+    result = run("plan", str(fresh_book), "--as-of", "2026-11-23", "--week", "2026-W49", "--format", "ics", "-o", str(out))
+    assert result.exit_code == 0
+    calendar = Calendar.from_ical(out.read_bytes())
+    events = list(calendar.walk("VEVENT"))
+    items = plan_store.week_items(open_book(fresh_book), dt.date(2026, 11, 30))
+    assert len(events) == len(items) > 0
+    assert len({str(e["UID"]) for e in events}) == len(events)
+    by_summary = {str(e["SUMMARY"]): e for e in events}
+    for item in items:
+        event = by_summary[f"{'Visit' if item.kind == 'visit' else 'Call'}: {item.name}"]
+        assert event.decoded("DTSTART") == item.day
+        assert event.decoded("DTEND") == item.day + dt.timedelta(days=1)
+        assert "DTSTAMP" in event
+        assert item.reason in str(event["DESCRIPTION"])
+        if item.phone:
+            assert item.phone in str(event["DESCRIPTION"])
+        if item.city:
+            assert item.city in str(event["LOCATION"])
+    assert calendar["VERSION"] == "2.0" and "PRODID" in calendar
+
+
+def test_plan_ics_to_stdout_and_week_53(fresh_book) -> None:
+    result = run("plan", str(fresh_book), "--as-of", "2026-11-23", "--week", "2026-W53", "--format", "ics")
+    events = list(Calendar.from_ical(result.stdout_bytes).walk("VEVENT"))
+    assert events
+    days = {e.decoded("DTSTART") for e in events}
+    assert days <= {dt.date(2026, 12, 28) + dt.timedelta(days=n) for n in range(5)}
+
+
+def test_plan_refuses_a_week_that_does_not_exist(fresh_book) -> None:
+    result = CliRunner().invoke(main, ["plan", str(fresh_book), "--week", "2025-W53"])
+    assert result.exit_code == 2
+    assert "2025 has only 52 ISO weeks" in result.output
+
+
+def test_plan_on_a_read_only_book_shows_a_plan_without_saving(fresh_book, monkeypatch) -> None:
+    import segtui.store.book as book_module
+
+    real_open = book_module.open_book
+
+    def read_only(path, create=False):
+        opened = real_open(path, create=create)
+        opened.readonly = True
+        return opened
+
+    monkeypatch.setattr(book_module, "open_book", read_only)
+    result = CliRunner().invoke(main, ["plan", str(fresh_book), "--as-of", "2026-11-23", "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert "read-only" in result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert rows and all(r["reason"] for r in rows)
+    monkeypatch.setattr(book_module, "open_book", real_open)
+    assert plan_store.week_items(real_open(fresh_book), TODAY) == []
+
+
+def test_plan_command_does_not_load_textual(fresh_book) -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from segtui.cli import main\n"
+        "try:\n    main(['plan', sys.argv[1], '--as-of', '2026-11-23', '--format', 'csv'])\nexcept SystemExit:\n    pass\n"
+        "assert not [m for m in sys.modules if m.startswith('textual')], 'textual was imported'\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code, str(fresh_book)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("day,weekday,kind")

@@ -1,0 +1,184 @@
+"""The planner screen, driven by keys (Pilot)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+import pytest
+from textual.app import App
+
+from segtui.store import plan as plan_store
+from segtui.store.book import open_book
+from segtui.store.demo import generate
+from segtui.ui.planner import DayColumn, DueList, PlannerScreen
+
+TODAY = dt.date(2026, 11, 23)
+
+
+@pytest.fixture(scope="module")
+def demo_book(tmp_path_factory):
+    path = tmp_path_factory.mktemp("planner") / "demo.db"
+    generate(path, customers=120, today=TODAY).close()
+    return path
+
+
+@pytest.fixture
+def book(demo_book, tmp_path):
+    path = tmp_path / "book.db"
+    path.write_bytes(demo_book.read_bytes())
+    opened = open_book(path)
+    yield opened
+    opened.close()
+
+
+class PlannerApp(App):
+    def __init__(self, book):
+        super().__init__()
+        self.book = book
+
+    def on_mount(self) -> None:
+        self.push_screen(PlannerScreen(self.book, TODAY))
+
+
+async def settle(pilot) -> None:
+    for _ in range(200):
+        await pilot.pause(0.02)
+        if not any(w.is_running or w.state.name == "PENDING" for w in pilot.app.workers):
+            break
+    await pilot.pause(0.05)
+
+
+def followup_text(app) -> str:
+    return str(app.screen.query_one("#followup").render())
+
+
+async def test_plan_move_done_and_follow_up(book) -> None:
+    app = PlannerApp(book)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PlannerScreen)
+        assert screen.view.items == [] and screen.view.dues
+        assert "Done 0 of 0 planned" in followup_text(app)
+
+        await pilot.press("p")
+        await settle(pilot)
+        items = plan_store.week_items(book, TODAY)
+        assert items and len(screen.view.items) == len(items)
+        load = Counter((i.day, i.kind) for i in items)
+        assert max(n for (d, k), n in load.items() if k == "visit") <= 4
+        assert max(n for (d, k), n in load.items() if k == "call") <= 10
+        monday_column = screen.query_one("#day-0", DayColumn)
+        assert monday_column.items and monday_column.cursor == 0
+
+        # move Monday's first item to Tuesday
+        first = screen.selected_item()
+        await pilot.press("greater_than_sign")
+        await settle(pilot)
+        moved = plan_store.get_item(book, first.id)
+        assert moved.day == TODAY + dt.timedelta(days=1) and moved.manual
+        assert screen.column == 1
+        assert screen.selected_item().id == first.id
+
+        # two quick presses move the same item two days
+        await pilot.press("greater_than_sign", "greater_than_sign")
+        await settle(pilot)
+        assert plan_store.get_item(book, first.id).day == TODAY + dt.timedelta(days=3)
+        await pilot.press("less_than_sign", "less_than_sign")
+        await settle(pilot)
+        assert plan_store.get_item(book, first.id).day == TODAY + dt.timedelta(days=1)
+        assert screen.selected_item().id == first.id
+
+        # mark it done: an activity is recorded and follow-up changes at once
+        before = followup_text(app)
+        await pilot.press("d")
+        await settle(pilot)
+        done = plan_store.get_item(book, first.id)
+        assert done.status == "done" and done.activity_id is not None
+        assert book.scalar("SELECT date FROM activity WHERE id = ?", (done.activity_id,)) == "2026-11-23"
+        after = followup_text(app)
+        assert f"Done 1 of {len(items)} planned" in after and after != before
+
+        # re-plan keeps the moved, done item
+        await pilot.press("p")
+        await settle(pilot)
+        assert plan_store.get_item(book, first.id).status == "done"
+
+
+async def test_add_from_the_due_list_skip_and_remove(book) -> None:
+    app = PlannerApp(book)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        due_before = len(screen.view.dues)
+        await pilot.press("tab", "j")
+        entry = screen.selected_due()
+        await pilot.press("a")
+        await settle(pilot)
+        items = plan_store.week_items(book, TODAY)
+        assert [(i.customer_id, i.day, i.kind, i.manual) for i in items] == [(entry.customer.id, TODAY, entry.kind, True)]
+        assert len(screen.view.dues) == due_before - 1
+        await pilot.press("tab", "s")
+        await settle(pilot)
+        assert plan_store.week_items(book, TODAY)[0].status == "skipped"
+        await pilot.press("x")
+        await settle(pilot)
+        assert plan_store.week_items(book, TODAY) == []
+
+
+async def test_weeks_today_reschedule_and_copy_calls(book) -> None:
+    app = PlannerApp(book)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("p")
+        await settle(pilot)
+        calls = [i for i in screen.view.items if i.kind == "call" and i.day == TODAY]
+        await pilot.press("c")
+        assert app.clipboard.splitlines()[0].startswith(f"{calls[0].name} — ")
+        assert len(app.clipboard.splitlines()) == len(calls)
+
+        item = screen.selected_item()
+        await pilot.press("r")
+        await settle(pilot)
+        assert plan_store.get_item(book, item.id).day == TODAY + dt.timedelta(weeks=1)
+
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert "Week 49 of 53" in str(screen.query_one("#planner-title").render())
+        assert [i.id for i in screen.view.items] == [item.id]
+        for _ in range(4):
+            await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert "Week 53 of 53" in str(screen.query_one("#planner-title").render())
+        assert [d.isoformat() for d in screen.view.days][-1] == "2027-01-01"
+        await pilot.press("t")
+        await settle(pilot)
+        assert "Week 48 of 53" in str(screen.query_one("#planner-title").render())
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        assert screen.view.items == []  # a week that is over is not planned
+        await pilot.press("escape")
+        assert not isinstance(app.screen, PlannerScreen)
+
+
+async def test_due_list_renders_only_visible_rows(book) -> None:
+    app = PlannerApp(book)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        due = app.screen.query_one(DueList)
+        await pilot.press("tab")
+        for _ in range(3):
+            await pilot.press("pagedown")
+        rendered = due.render()
+        assert len(rendered.plain.splitlines()) <= due.size.height
+        assert due.top > 0
+
+
+def test_every_planner_key_has_an_id_and_a_description() -> None:
+    for binding in PlannerScreen.BINDINGS:
+        assert binding.id and binding.id.startswith("planner.")
+        assert binding.description

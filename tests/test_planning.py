@@ -1,0 +1,338 @@
+"""The planning rules of DESIGN §3 (domain.planning): due dates, priorities,
+filling a week, ISO weeks, feasibility and follow-up."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from segtui.domain import planning
+from segtui.domain.planning import Booked, Customer, PlanConfig, Policy, parse_policy
+from segtui.domain.segments import Quadrant
+
+TODAY = dt.date(2026, 11, 23)  # a Monday, ISO week 48
+CONFIG = PlanConfig.from_settings()
+BG, CC, SF, UI, NA = (Quadrant.BIG_GAME, Quadrant.CASH_COWS, Quadrant.SMALL_FRY, Quadrant.UNINTERESTING,
+                      Quadrant.NEEDS_ASSESSMENT)
+
+
+def days_ago(n: int) -> dt.date:
+    return TODAY - dt.timedelta(days=n)
+
+
+def customer(cid: int, quadrant=BG, last: int | None = None, city: str | None = "Umeå", **kw) -> Customer:
+    return Customer(cid, kw.pop("name", f"Customer {cid:03d}"), city, quadrant,
+                    last_contact=None if last is None else days_ago(last), **kw)
+
+
+# --- policies ----------------------------------------------------------------------
+
+
+def test_policies_parse_from_settings() -> None:
+    assert parse_policy("visit:14") == Policy("visit", 14)
+    assert parse_policy("call:once") == Policy("call", None, True)
+    assert parse_policy("none") == Policy()
+    assert CONFIG.policies[BG] == Policy("visit", 14)
+    assert CONFIG.policies[SF] == Policy("call", 91)
+    assert CONFIG.policies[NA].once
+    assert CONFIG.weights[BG] == 4 and CONFIG.weights[SF] == 1
+    assert (CONFIG.visits_per_day, CONFIG.calls_per_day, CONFIG.working_days) == (4, 10, (0, 1, 2, 3, 4))
+    custom = PlanConfig.from_settings({"capacity.working_days": "mon,wed", "policy.small_fry": "visit:30"})
+    assert custom.working_days == (0, 2)
+    assert custom.policies[SF] == Policy("visit", 30)
+
+
+# --- due dates ------------------------------------------------------------------------
+
+
+def test_due_date_is_last_contact_plus_interval() -> None:
+    entry = planning.due(customer(1, BG, last=32), CONFIG, TODAY)
+    assert entry.due_on == days_ago(18)
+    assert entry.days_overdue == 18
+    assert entry.kind == "visit"
+    assert entry.reason == "Big game · 18 days overdue"
+
+
+def test_not_due_before_the_interval_ends_but_due_within_the_week() -> None:
+    c = customer(1, CC, last=25)  # due in 3 days
+    assert planning.due(c, CONFIG, TODAY) is None
+    entry = planning.due(c, CONFIG, TODAY, until=TODAY + dt.timedelta(days=4))
+    assert entry.due_on == TODAY + dt.timedelta(days=3)
+    assert entry.days_overdue == 0
+    assert entry.reason == "Cash cows · due Thu 26 Nov"
+
+
+def test_never_contacted_is_due_now() -> None:
+    entry = planning.due(customer(1, SF, last=None), CONFIG, TODAY)
+    assert entry.due_on == TODAY
+    assert entry.kind == "call"
+    assert entry.reason == "Small fry · never contacted"
+    assert entry.priority == 1 * planning.NEVER_URGENCY
+
+
+def test_uninteresting_is_never_due() -> None:
+    assert planning.due(customer(1, UI, last=None), CONFIG, TODAY) is None
+    assert planning.due(customer(2, UI, last=900), CONFIG, TODAY) is None
+
+
+def test_upgrade_candidates_get_the_interval_halved() -> None:
+    plain = planning.due(customer(1, CC, last=20), CONFIG, TODAY)
+    upgrade = planning.due(customer(2, CC, last=20, upgrade_candidate=True), CONFIG, TODAY)
+    assert plain is None
+    assert upgrade.interval == 14
+    assert upgrade.days_overdue == 6
+    assert upgrade.reason == "Cash cows · 6 days overdue · upgrade candidate: every 14 days"
+
+
+def test_competitor_contract_ending_soon_makes_big_game_due_now() -> None:
+    contract = ("Rivalen AB", dt.date(2027, 1, 15))  # 53 days ahead
+    entry = planning.due(customer(1, BG, last=3, contract=contract), CONFIG, TODAY)
+    assert entry.due_on == TODAY
+    assert entry.reason == "Big game · due Fri 4 Dec · contract with Rivalen AB ends 2027-01-15"
+    overdue = planning.due(customer(2, BG, last=32, contract=contract), CONFIG, TODAY)
+    assert overdue.reason == "Big game · 18 days overdue · contract with Rivalen AB ends 2027-01-15"
+
+
+def test_contract_far_away_or_other_segment_does_not_make_due() -> None:
+    far = ("Rivalen AB", TODAY + dt.timedelta(days=91))
+    assert planning.due(customer(1, BG, last=3, contract=far), CONFIG, TODAY) is None
+    near = ("Rivalen AB", TODAY + dt.timedelta(days=10))
+    assert planning.due(customer(2, CC, last=3, contract=near), CONFIG, TODAY) is None
+
+
+def test_assessment_call_is_due_once_until_the_customer_is_called() -> None:
+    never = planning.due(customer(1, NA, last=None), CONFIG, TODAY)
+    assert never.kind == "call" and never.due_on == TODAY
+    assert never.reason == "Needs assessment · call to assess · never contacted"
+    assert planning.due(customer(2, NA, last=40), CONFIG, TODAY) is None  # called, no assessment since
+    reassessed = customer(3, NA, last=40, last_assessment=days_ago(10))
+    assert planning.due(reassessed, CONFIG, TODAY).reason == "Needs assessment · call to assess"
+
+
+# --- priority -------------------------------------------------------------------------
+
+
+def test_priority_is_weight_times_urgency_and_orders_the_list() -> None:
+    customers = [
+        customer(1, SF, last=91 + 91),  # small fry, one interval late: 1 × 2
+        customer(2, BG, last=14 + 7),  # big game, half an interval late: 4 × 1.5
+        customer(3, CC, last=28 + 28),  # cash cow, one interval late: 3 × 2
+        customer(4, BG, last=14),  # big game due today: 4 × 1
+    ]
+    ordered = planning.due_list(customers, CONFIG, TODAY)
+    # equal priority: the one overdue longer first
+    assert [(d.customer.id, d.priority) for d in ordered] == [(3, 6.0), (2, 6.0), (4, 4.0), (1, 2.0)]
+    assert ordered[2].reason == "Big game · due today"
+
+
+def test_urgency_is_capped_so_the_segment_decides_past_three_intervals() -> None:
+    ancient_small_fry = planning.due(customer(1, SF, last=3000), CONFIG, TODAY)
+    fresh_big_game = planning.due(customer(2, BG, last=14), CONFIG, TODAY)
+    assert ancient_small_fry.priority == 1 * planning.MAX_URGENCY
+    assert fresh_big_game.priority > ancient_small_fry.priority
+
+
+# --- filling a week ---------------------------------------------------------------------
+
+
+def week(config: PlanConfig = CONFIG, monday: dt.date = TODAY) -> list[dt.date]:
+    return planning.week_days(monday, config)
+
+
+def test_capacity_is_never_exceeded_and_highest_priority_goes_first() -> None:
+    customers = [customer(i, BG, last=14 + i, city=f"City {i}") for i in range(1, 31)]
+    dues = planning.due_list(customers, CONFIG, TODAY)
+    proposals = planning.fill_week(dues, week(), CONFIG)
+    assert len(proposals) == 20
+    per_day = Counter(p.day for p in proposals)
+    assert max(per_day.values()) == 4
+    assert {p.customer_id for p in proposals} == set(range(11, 31))  # the 20 most overdue
+
+
+def test_visits_in_the_same_city_go_on_the_same_day() -> None:
+    cities = ["Umeå", "Oslo", "Umeå", "Bergen", "Oslo", "Umeå", "Oslo", "Bergen"]
+    customers = [customer(i, BG, last=40 - i, city=c) for i, c in enumerate(cities, 1)]
+    proposals = planning.fill_week(planning.due_list(customers, CONFIG, TODAY), week(), CONFIG)
+    day_of_city: dict[str, set] = {}
+    for p in proposals:
+        day_of_city.setdefault(p.city, set()).add(p.day)
+    assert all(len(days) == 1 for days in day_of_city.values()), day_of_city
+    assert len({p.day for p in proposals}) == 3
+
+
+def test_a_city_with_more_visits_than_a_day_holds_spills_to_one_more_day() -> None:
+    customers = [customer(i, BG, last=40, city="Oslo") for i in range(1, 7)]
+    proposals = planning.fill_week(planning.due_list(customers, CONFIG, TODAY), week(), CONFIG)
+    assert sorted(Counter(p.day for p in proposals).values()) == [2, 4]
+
+
+def test_booked_items_keep_their_place_and_use_capacity() -> None:
+    customers = [customer(i, BG, last=30, city="Oslo") for i in range(1, 10)]
+    booked = [Booked(1, TODAY, "visit", "planned", "Oslo"), Booked(2, TODAY, "visit", "done", "Oslo"),
+              Booked(3, TODAY, "visit", "skipped", "Oslo")]
+    proposals = planning.fill_week(planning.due_list(customers, CONFIG, TODAY), week(), CONFIG, booked)
+    assert {p.customer_id for p in proposals}.isdisjoint({1, 2, 3})
+    assert Counter(p.day for p in proposals)[TODAY] == 2  # 4 minus the planned and the done one
+    assert len(proposals) == 6
+
+
+def test_calls_and_visits_use_their_own_capacity() -> None:
+    customers = [customer(i, SF, last=None) for i in range(1, 60)] + [customer(100, BG, last=None)]
+    proposals = planning.fill_week(planning.due_list(customers, CONFIG, TODAY), week(), CONFIG)
+    kinds = Counter(p.kind for p in proposals)
+    assert kinds == {"call": 50, "visit": 1}
+    assert max(Counter(p.day for p in proposals if p.kind == "call").values()) == 10
+
+
+def test_plan_week_only_fills_days_from_today_on() -> None:
+    wednesday = TODAY + dt.timedelta(days=2)
+    customers = [customer(i, BG, last=60, city=f"C{i}") for i in range(1, 40)]
+    proposals = planning.plan_week(customers, CONFIG, TODAY, wednesday)
+    assert min(p.day for p in proposals) == wednesday
+    assert len(proposals) == 12
+    assert planning.plan_week(customers, CONFIG, TODAY - dt.timedelta(weeks=1), TODAY) == []
+
+
+# --- ISO weeks -------------------------------------------------------------------------------
+
+
+def test_iso_weeks_including_week_53() -> None:
+    assert planning.weeks_in_year(2026) == 53
+    assert planning.weeks_in_year(2025) == 52
+    monday = planning.parse_week("2026-W53")
+    assert monday == dt.date(2026, 12, 28)
+    assert planning.week_label(monday) == "2026-W53"
+    assert planning.week_label(monday + dt.timedelta(weeks=1)) == "2027-W01"
+    assert planning.week_days(monday, CONFIG)[-1] == dt.date(2027, 1, 1)
+    assert planning.parse_week("2026W48") == TODAY
+    assert planning.week_monday(dt.date(2027, 1, 3)) == monday
+    with pytest.raises(ValueError, match="only 52"):
+        planning.parse_week("2025-W53")
+    with pytest.raises(ValueError, match="ISO week"):
+        planning.parse_week("next week")
+
+
+# --- feasibility -----------------------------------------------------------------------------
+
+
+def test_feasibility_counts_visits_and_calls_a_week_against_capacity() -> None:
+    customers = (
+        [customer(i, BG) for i in range(40)]  # 40 × 7/14 = 20 visits a week
+        + [customer(100 + i, CC) for i in range(12)]  # 12 × 7/28 = 3
+        + [customer(200 + i, SF) for i in range(130)]  # 130 × 7/91 = 10 calls
+        + [customer(400 + i, NA) for i in range(5)]  # 5 assessment calls, once
+        + [customer(500 + i, UI) for i in range(50)]
+    )
+    result = planning.feasibility(customers, CONFIG, TODAY)
+    assert result.needed["visit"] == pytest.approx(23)
+    assert result.needed["call"] == pytest.approx(10)
+    assert result.capacity == {"visit": 20, "call": 50}
+    assert result.once_backlog == {"visit": 0, "call": 5}
+    assert not result.fits("visit") and result.fits("call")
+    assert result.text.startswith(
+        "Policy needs 23 visits a week (capacity 20) and 10 calls (capacity 50), plus 5 calls to assess."
+    )
+    # big game alone must go from 20 to 17 visits a week: every 14 × 20/17 → 17 days
+    assert "raise capacity.visits_per_day to 5, or set policy.big_game to visit:17" in result.text
+
+
+def test_feasibility_fits() -> None:
+    result = planning.feasibility([customer(1, BG)], CONFIG, TODAY)
+    assert result.fits("visit") and result.advice == ()
+    assert result.text.endswith("it fits.")
+
+
+# --- follow-up ---------------------------------------------------------------------------------
+
+
+def test_follow_up_counts_done_and_customers_seen_within_their_interval() -> None:
+    customers = [customer(1, BG, last=3), customer(2, BG, last=20), customer(3, BG, last=None),
+                 customer(4, SF, last=80), customer(5, UI, last=1), customer(6, NA, last=5)]
+    result = planning.follow_up(customers, CONFIG, TODAY, ["done", "planned", "skipped", "done"])
+    assert (result.planned, result.done, result.skipped) == (4, 2, 1)
+    assert result.text == "Done 2 of 4 planned · 1 skipped"
+    assert [(s.quadrant, s.within, s.total) for s in result.segments] == [
+        (BG, 1, 3), (SF, 1, 1), (NA, 1, 1),
+    ]
+
+
+# --- properties ---------------------------------------------------------------------------------
+
+quadrants = st.sampled_from([BG, CC, SF, UI, NA])
+
+
+@st.composite
+def books(draw):
+    n = draw(st.integers(0, 80))
+    customers = [
+        Customer(
+            i, f"C{i}", draw(st.sampled_from(["Umeå", "Oslo", "Bergen", None, "Turku"])), draw(quadrants),
+            draw(st.booleans()),
+            draw(st.none() | st.integers(0, 400).map(days_ago)),
+            None,
+            draw(st.none() | st.tuples(st.just("X"), st.integers(-10, 200).map(lambda d: TODAY + dt.timedelta(days=d)))),
+        )
+        for i in range(n)
+    ]
+    config = PlanConfig.from_settings({
+        "capacity.visits_per_day": str(draw(st.integers(0, 5))),
+        "capacity.calls_per_day": str(draw(st.integers(0, 6))),
+        "capacity.working_days": draw(st.sampled_from(["mon,tue,wed,thu,fri", "mon,wed", "tue,wed,thu,fri,sat"])),
+    })
+    booked = [
+        Booked(i, TODAY + dt.timedelta(days=draw(st.integers(0, 6))), draw(st.sampled_from(["visit", "call"])),
+               draw(st.sampled_from(["planned", "done", "skipped"])), draw(st.sampled_from(["Oslo", None])))
+        for i in draw(st.sets(st.integers(0, max(0, n - 1)), max_size=min(n, 6)))
+    ] if n else []
+    return customers, config, booked
+
+
+@settings(max_examples=150, deadline=None)
+@given(books())
+def test_property_no_day_is_ever_over_capacity(case) -> None:
+    customers, config, booked = case
+    proposals = planning.plan_week(customers, config, TODAY, TODAY, booked)
+    load = Counter((b.day, b.kind) for b in booked if b.status != "skipped")
+    added = Counter((p.day, p.kind) for p in proposals)
+    for (day, kind), count in added.items():
+        assert day.weekday() in config.working_days
+        assert load[day, kind] + count <= max(config.per_day(kind), load[day, kind])
+        assert load[day, kind] + count <= config.per_day(kind)
+    assert len({p.customer_id for p in proposals}) == len(proposals)
+    assert not {p.customer_id for p in proposals} & {b.customer_id for b in booked}
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.tuples(st.sampled_from([BG, SF]), st.none() | st.integers(0, 3000), st.booleans()), max_size=60),
+    st.integers(1, 4),
+)
+def test_property_due_big_game_is_planned_before_any_small_fry(members, per_day) -> None:
+    """Both segments visited (so they compete for the same capacity), capacity short."""
+    config = PlanConfig.from_settings({"policy.small_fry": "visit:91", "capacity.visits_per_day": str(per_day)})
+    customers = [
+        Customer(i, f"C{i}", "Oslo", q, upgrade, None if last is None else days_ago(last))
+        for i, (q, last, upgrade) in enumerate(members)
+    ]
+    proposals = planning.plan_week(customers, config, TODAY, TODAY)
+    planned = {p.customer_id for p in proposals}
+    due = planning.due_list(customers, config, TODAY, until=TODAY + dt.timedelta(days=4))
+    if any(customers[p].quadrant is SF for p in planned):
+        assert all(d.customer.id in planned for d in due if d.customer.quadrant is BG)
+    ranks = [d.customer.quadrant for d in due]
+    assert ranks == sorted(ranks, key=lambda q: q is SF)  # every big game before every small fry
+
+
+@settings(max_examples=100, deadline=None)
+@given(books(), st.integers(0, 6))
+def test_property_the_due_list_agrees_with_due(case, ahead) -> None:
+    customers, config, _ = case
+    until = TODAY + dt.timedelta(days=ahead)
+    fast = planning.due_list(customers, config, TODAY, until)
+    slow = sorted((d for c in customers if (d := planning.due(c, config, TODAY, until))), key=planning.by_priority)
+    assert fast == slow
+    assert [d.reason for d in fast] == [d.reason for d in slow]
