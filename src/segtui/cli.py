@@ -277,7 +277,7 @@ def _unsaved_items(book, proposals):
         "SELECT c.id, c.source_id, c.name, c.city, c.address, c.postcode, "
         "(SELECT name FROM contact WHERE customer_id = c.id ORDER BY is_primary DESC, id LIMIT 1), "
         "(SELECT phone FROM contact WHERE customer_id = c.id ORDER BY is_primary DESC, id LIMIT 1) "
-        f"FROM customer c WHERE c.id IN ({','.join('?' * len(ids))})",
+        f"FROM customer c WHERE c.id IN ({','.join('?' * len(ids))})",  # sql-safe: only ? placeholders
         sorted(ids),
     )}
     items = [
