@@ -145,8 +145,10 @@ def test_open_book_refuses_and_leaves_the_file_alone(spoiled) -> None:
         ["segments", "{book}", "--format", "csv"],
         ["settings", "{book}"],
         ["settings", "{book}", "abc.mode", "pareto"],
+        ["plan", "{book}", "--week", "2026-W48"],
+        ["plan", "{book}", "--week", "2026-W48", "--format", "ics"],
     ],
-    ids=["segments", "segments-csv", "settings", "settings-set"],
+    ids=["segments", "segments-csv", "settings", "settings-set", "plan", "plan-ics"],
 )
 def test_every_command_says_one_line_and_fails(spoiled, command) -> None:
     path, message = spoiled
@@ -185,7 +187,8 @@ def test_the_app_creates_a_new_book_in_an_empty_file(tmp_path: Path, monkeypatch
 )
 def test_folders_missing_paths_and_devices(tmp_path: Path, kind: str, message: str) -> None:
     path = {"folder": tmp_path, "missing": tmp_path / "nothing.db", "device": Path(os.devnull)}[kind]
-    for command in (["segments", str(path)], ["settings", str(path)], ["settings", str(path), "abc.mode", "pareto"]):
+    for command in (["segments", str(path)], ["settings", str(path)], ["settings", str(path), "abc.mode", "pareto"],
+                    ["plan", str(path), "--week", "2026-W48"]):
         result = CliRunner().invoke(cli.main, command)
         assert result.exit_code == 1, result.output
         assert_one_line(result.stderr, message)

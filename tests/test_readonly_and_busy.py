@@ -79,6 +79,8 @@ def test_cli_reads_a_read_only_book_and_refuses_to_change_it(read_only_file: Pat
         f"segtui: {read_only_file} is read-only (the file is read-only): changes cannot be saved"
     ]
     assert runner.invoke(cli.main, ["segments", str(read_only_file), "--format", "csv"]).exit_code == 0
+    planned = runner.invoke(cli.main, ["plan", str(read_only_file), "--week", "2026-W48", "--format", "csv"])
+    assert planned.exit_code == 0 and "read-only" in planned.stderr
 
 
 def test_a_read_only_book_that_needs_an_upgrade_is_refused(read_only_file: Path, monkeypatch) -> None:
