@@ -186,6 +186,121 @@ def segments(book: str, as_of: str | None, fmt: str, output: str | None) -> None
             out.close()
 
 
+@main.group("import")
+def import_group() -> None:
+    """Import orders (ERP invoices) or customers (CRM exports) from CSV or XLSX.
+
+    The whole file is checked first and written in one go: a bad row stops the
+    import with its line, column and reason, and the book is left as it was.
+    """
+
+
+_MAP_HELP = "FIELD=COLUMN: take FIELD from COLUMN (repeatable). Without it, columns are found by their usual names."
+
+
+def _run_import(kind: str, book: str, file: str, maps: tuple[str, ...], sheet: str | None, dry_run: bool,
+                as_of: str | None) -> None:
+    from segtui.io import importer
+    from segtui.store.book import BookError, open_book
+
+    day = _as_of(as_of)
+    try:
+        mapping = importer.parse_map_options(maps, kind)
+    except importer.ReadError as error:
+        raise click.UsageError(str(error)) from None
+    missing = not Path(book).exists() or Path(book).stat().st_size == 0
+    created = not Path(book).exists() and not dry_run
+    if Path(file).resolve() == Path(book).resolve():
+        _fail(f"{file} is the book itself, not a file to import")
+    try:
+        opened = open_book(":memory:") if dry_run and missing else open_book(book, create=True)
+    except BookError as error:
+        _fail(str(error))
+    run = importer.import_orders if kind == "orders" else importer.import_customers
+    bar = None
+    progress = None
+    if sys.stderr.isatty():
+
+        def progress(done: int, total: int | None) -> None:
+            nonlocal bar
+            if not total:  # an XLSX sheet does not say how long it is
+                click.echo(f"\rReading… {done:,} rows", nl=False, err=True)
+                state["counting"] = True
+                return
+            if bar is None:
+                bar = click.progressbar(length=total or 0, label="Reading", file=sys.stderr, show_pos=True)
+                bar.__enter__()
+                state["done"] = 0
+            if total:
+                bar.update(max(0, min(done, total) - state["done"]))
+                state["done"] = min(done, total)
+
+    failure = None
+    state = {}
+    try:
+        summary = run(opened, file, mapping, sheet=sheet, dry_run=dry_run, as_of=day, progress=progress)
+    except importer.ReadError as error:
+        failure = f"{file}: {error} — nothing was imported"
+    except BookError as error:
+        failure = f"{error} — nothing was imported"
+    finally:
+        opened.close()
+        if bar is not None:
+            bar.__exit__(None, None, None)
+        if state.get("counting"):
+            click.echo("", err=True)
+    if failure is not None:
+        if created:  # leave no empty book behind from a failed first import
+            for leftover in (book, f"{book}-wal", f"{book}-shm"):
+                Path(leftover).unlink(missing_ok=True)
+        _fail(failure)
+    if missing and not dry_run:
+        click.echo(f"Created the book {book}")
+    if summary.safety_copy:
+        click.echo(f"segtui: the book as it was before this import is kept at {summary.safety_copy}", err=True)
+    click.echo(summary.text())
+
+
+def _import_options(function):
+    function = click.option("--as-of", "as_of", help="Compare classes as on this day (YYYY-MM-DD, default today).")(function)
+    function = click.option("--dry-run", is_flag=True, help="Check the file and report what would happen; write nothing.")(function)
+    function = click.option("--sheet", help="The XLSX sheet to read (default: the first).")(function)
+    function = click.option("--map", "maps", multiple=True, metavar="FIELD=COLUMN", help=_MAP_HELP)(function)
+    function = click.argument("file", type=click.Path(dir_okay=False))(function)
+    function = click.argument("book", type=click.Path(dir_okay=True))(function)
+    return function
+
+
+@import_group.command("orders")
+@_import_options
+def import_orders_command(book: str, file: str, maps: tuple[str, ...], sheet: str | None, dry_run: bool,
+                          as_of: str | None) -> None:
+    """Import orders or invoice lines from FILE into BOOK (created if needed).
+
+    \b
+    Fields: customer (required), date (required), amount — or quantity and
+    unit_price (lines of one order are summed) —, order, customer_name, currency.
+    Negative amounts are credit notes. Rows without a customer id are skipped
+    and counted. Importing the same rows again adds nothing.
+    """
+    _run_import("orders", book, file, maps, sheet, dry_run, as_of)
+
+
+@import_group.command("customers")
+@_import_options
+def import_customers_command(book: str, file: str, maps: tuple[str, ...], sheet: str | None, dry_run: bool,
+                             as_of: str | None) -> None:
+    """Import customers from FILE (a CRM export) into BOOK (created if needed).
+
+    \b
+    Fields: customer (the id, required), name, org_number, industry, city,
+    postcode, address, owner, contact, phone, email. HubSpot, Salesforce and
+    Pipedrive column names ("Record ID", "Company name", "Organization - Name",
+    "Billing City", "Company owner", ...) are understood without a map.
+    """
+    _run_import("customers", book, file, maps, sheet, dry_run, as_of)
+
+
 @main.command("settings")
 @click.argument("book", type=click.Path(dir_okay=True))
 @click.argument("key", required=False)

@@ -64,18 +64,46 @@ def write_json(records: Iterable[dict], out: IO[str]) -> None:
     out.write("\n")
 
 
-def write_xlsx(records: Iterable[dict], columns: Sequence[str], path: str, sheet: str = "Segments") -> None:
-    """An XLSX workbook with one sheet, numbers as numbers."""
+def write_xlsx(
+    records: Iterable[dict],
+    columns: Sequence[str],
+    path: str,
+    sheet: str = "Segments",
+    money: Sequence[str] = ("revenue",),
+) -> None:
+    """An XLSX workbook with one sheet: numbers as numbers, money columns (major
+    units as decimal text in the records) as numbers with two decimals, empty
+    values as empty cells, the header row frozen."""
+    from decimal import Decimal
+
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
 
     workbook = Workbook(write_only=True)
     worksheet = workbook.create_sheet(sheet)
-    worksheet.append(list(columns))
-    numeric = {"revenue"}
+    worksheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header = []
+    for name in columns:
+        cell = WriteOnlyCell(worksheet, value=name)
+        cell.font = bold
+        header.append(cell)
+    worksheet.append(header)
+    money_columns = set(money)
     for record in records:
-        worksheet.append([
-            float(record[c]) if c in numeric and record[c] != "" else record[c] for c in columns
-        ])
+        row = []
+        for c in columns:
+            value = record.get(c, "")
+            if value == "" or value is None:
+                row.append(None)
+            elif c in money_columns:
+                cell = WriteOnlyCell(worksheet, value=float(Decimal(str(value))))
+                cell.number_format = "#,##0.00"
+                row.append(cell)
+            else:
+                row.append(value)
+        worksheet.append(row)
     workbook.save(path)
 
 

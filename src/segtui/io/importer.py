@@ -1,0 +1,900 @@
+"""Importing orders and customers from ERP and CRM exports (DESIGN §5).
+
+All or nothing: the whole file is read and checked first; only then is
+everything written, in one transaction.  A bad row stops the import with the
+file's line, the column and the reason (:class:`~segtui.io.readers.ReadError`)
+and the book is left exactly as it was.  Rows that are unusable by design (no
+customer id, as in walk-in sales) are skipped and counted, never silently.
+
+Re-importing adds nothing twice: orders are keyed on the source's order id, or
+on customer + date + amount when the file has none (the book's unique indexes
+``order_by_ref`` / ``order_by_day``).  Rows without an order id are grouped
+into one order per customer and day (``order_key`` ``'d:' + date``); their
+negative lines form that day's credit note.
+
+:func:`import_orders` and :func:`import_customers` return a :class:`Summary`
+that says what was used, what is new, what was skipped and which customers
+changed revenue class or quadrant because of the import.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import gzip
+import os
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from itertools import chain, islice
+from typing import Any, Callable, Iterable, Iterator, Sequence
+
+from segtui.io.readers import (
+    AMOUNT_LIMIT,
+    ReadError,
+    Table,
+    detect_date_order,
+    detect_decimal_separator,
+    open_table,
+    parse_amount,
+    parse_date,
+    parse_quantity,
+    to_minor,
+)
+
+__all__ = [
+    "ORDER_FIELDS",
+    "CUSTOMER_FIELDS",
+    "ReadError",
+    "Mapping",
+    "Move",
+    "Summary",
+    "Preview",
+    "parse_map_options",
+    "map_columns",
+    "choose_columns",
+    "check_mapping",
+    "import_orders",
+    "import_customers",
+    "preview",
+    "count_lines",
+]
+
+#: Order fields and what they mean (DESIGN §5).
+ORDER_FIELDS: dict[str, str] = {
+    "customer": "the customer's id in the source system (required)",
+    "date": "the order or invoice date (required)",
+    "amount": "the order's net amount (or quantity + unit_price)",
+    "quantity": "the quantity of a line (with unit_price)",
+    "unit_price": "the unit price of a line (with quantity)",
+    "order": "the order or invoice id (lines of one order are summed)",
+    "customer_name": "the customer's name (for new customers)",
+    "currency": "the currency code (default: the book's)",
+}
+
+#: Customer fields and what they mean.
+CUSTOMER_FIELDS: dict[str, str] = {
+    "customer": "the customer's id in the source system (required)",
+    "name": "the company name",
+    "org_number": "the organisation number",
+    "industry": "the industry",
+    "city": "the city",
+    "postcode": "the postcode",
+    "address": "the street address",
+    "owner": "who owns the account",
+    "contact": "the primary contact's name",
+    "phone": "the primary contact's phone",
+    "email": "the primary contact's e-mail",
+}
+
+# Column names each field is found under without a map, best first.  Compared
+# case-insensitively with spaces, '_', '-', '.', '/' and '#' ignored, so
+# "Organization - Name" is "organizationname".  The field's own name comes first.
+_ORDER_NAMES: dict[str, tuple[str, ...]] = {
+    "customer": ("customer", "customerid", "customerno", "customernumber", "custid", "kundnr", "kundnummer", "kundid"),
+    "date": ("date", "invoicedate", "orderdate", "documentdate", "datum", "fakturadatum", "orderdatum"),
+    "amount": ("amount", "netamount", "net", "amountnet", "total", "totalamount", "belopp", "nettobelopp", "summa"),
+    "quantity": ("quantity", "qty", "antal", "kvantitet"),
+    "unit_price": ("unitprice", "price", "priceperunit", "apris", "pris", "styckpris"),
+    "order": ("order", "orderid", "orderno", "ordernumber", "invoice", "invoiceno", "invoiceid", "invoicenumber",
+              "ordernr", "fakturanr", "fakturanummer"),
+    "customer_name": ("customername", "kundnamn", "name", "company", "companyname"),
+    "currency": ("currency", "currencycode", "valuta"),
+}
+
+# HubSpot companies, Salesforce accounts and Pipedrive organizations use these.
+_CUSTOMER_NAMES: dict[str, tuple[str, ...]] = {
+    "customer": ("customer", "customerid", "recordid", "id", "accountid", "organizationid", "organisationid",
+                 "companyid", "sourceid", "kundnr", "kundnummer"),
+    "name": ("name", "companyname", "accountname", "organizationname", "organisationname", "company",
+             "customername", "kundnamn", "foretag", "företag"),
+    "org_number": ("orgnumber", "organisationnumber", "organizationnumber", "orgnr", "organisationsnummer",
+                   "registrationnumber", "companyregistrationnumber", "vatnumber"),
+    "industry": ("industry", "organizationindustry", "bransch"),
+    "city": ("city", "billingcity", "organizationaddresscitytownvillagelocality", "organizationcity",
+             "shippingcity", "ort", "postort", "stad"),
+    "postcode": ("postcode", "postalcode", "zip", "zipcode", "billingzippostalcode", "billingpostalcode",
+                 "organizationaddresszippostalcode", "postnummer", "postnr"),
+    "address": ("address", "streetaddress", "billingstreet", "organizationaddress", "street", "adress",
+                "gatuadress"),
+    "owner": ("owner", "companyowner", "accountowner", "accountownername", "ownername", "organizationowner",
+              "recordowner", "saljare", "säljare"),
+    "contact": ("contact", "contactname", "primarycontact", "personname", "kontaktperson"),
+    "phone": ("phone", "phonenumber", "telephone", "organizationphone", "personphone", "telefon", "tel"),
+    "email": ("email", "emailaddress", "personemail", "epost"),
+}
+
+_NAME_NOISE = re.compile(r"[\s_\-./#:()]+")
+_CURRENCY = re.compile(r"[A-Z]{3}").fullmatch
+_LIMIT = Decimal(AMOUNT_LIMIT)
+_PLAIN_AMOUNT = re.compile(r"-?[0-9]{1,13}(?:\.[0-9]{1,4})?").fullmatch  # below 10^13, needs no checks
+_SAMPLE_ROWS = 2000
+_PROGRESS_EVERY = 8192
+_BATCH = 50_000
+
+
+def _normal(name: str) -> str:
+    return _NAME_NOISE.sub("", name.casefold())
+
+
+# --------------------------------------------------------------------------
+# Column mapping
+# --------------------------------------------------------------------------
+
+
+def parse_map_options(items: Iterable[str], kind: str = "orders") -> dict[str, str]:
+    """``["customer=CustomerID", ...]`` → ``{"customer": "CustomerID"}``; raises ReadError."""
+    fields = ORDER_FIELDS if kind == "orders" else CUSTOMER_FIELDS
+    result: dict[str, str] = {}
+    for item in items:
+        name, sep, column = item.partition("=")
+        name, column = name.strip().lower().replace("-", "_"), column.strip()
+        if not sep or not name or not column:
+            raise ReadError(f'--map "{item}" is not FIELD=COLUMN (e.g. customer=CustomerID)')
+        if name not in fields:
+            raise ReadError(f'--map "{item}": there is no {kind[:-1]} field "{name}" (fields: {", ".join(fields)})')
+        result[name] = column
+    return result
+
+
+@dataclass
+class Mapping:
+    """Which column each field comes from, and how it was chosen."""
+
+    kind: str  # "orders" | "customers"
+    header: list[str]
+    fields: dict[str, str]  # field → column name, in field order
+    chosen: dict[str, str] = field(default_factory=dict)  # field → "map" | "name"
+
+    def index(self, name: str) -> int | None:
+        column = self.fields.get(name)
+        return None if column is None else self.header.index(column)
+
+    @property
+    def line_level(self) -> bool:
+        return self.kind == "orders" and "amount" not in self.fields
+
+    def describe(self) -> str:
+        return ", ".join(f'{f} ← "{c}"' for f, c in self.fields.items())
+
+
+def _find_column(header: Sequence[str], column: str) -> str | None:
+    if column in header:
+        return column
+    matches = [h for h in header if h.casefold() == column.casefold()]
+    if len(matches) == 1:
+        return matches[0]
+    matches = [h for h in header if _normal(h) == _normal(column)]
+    return matches[0] if len(matches) == 1 else None
+
+
+def map_columns(kind: str, header: Sequence[str], overrides: dict[str, str] | None = None) -> Mapping:
+    """Choose the column of every field: ``overrides`` first, then the usual names.
+
+    Raises ReadError when a mapped column is not in the file or a required
+    field has no column."""
+    mapping = choose_columns(kind, header, overrides)
+    check_mapping(mapping)
+    return mapping
+
+
+def choose_columns(kind: str, header: Sequence[str], overrides: dict[str, str] | None = None) -> Mapping:
+    """:func:`map_columns` without the check that the required fields have a column."""
+    names = _ORDER_NAMES if kind == "orders" else _CUSTOMER_NAMES
+    header = list(header)
+    chosen: dict[str, str] = {}
+    how: dict[str, str] = {}
+    listed = ", ".join(f'"{h}"' for h in header if h)
+    for name, column in (overrides or {}).items():
+        if not column:  # explicitly left out (the Import screen)
+            how[name] = "off"
+            continue
+        found = _find_column(header, column)
+        if found is None:
+            raise ReadError(f'--map {name}={column}: the file has no column "{column}" (its columns are {listed})')
+        chosen[name], how[name] = found, "map"
+    taken = set(chosen.values())
+    by_normal: dict[str, str] = {}
+    for h in header:
+        if h:
+            by_normal.setdefault(_normal(h), h)
+    for name, aliases in names.items():
+        if name in chosen or how.get(name) == "off":
+            continue
+        for alias in aliases:
+            column = by_normal.get(_normal(alias))
+            if column is not None and column not in taken:
+                chosen[name], how[name] = column, "name"
+                taken.add(column)
+                break
+    if kind == "orders":
+        if "amount" in chosen and how["amount"] == "name" and {"quantity", "unit_price"} <= chosen.keys():
+            if how.get("quantity") == "map" or how.get("unit_price") == "map":
+                del chosen["amount"]
+        if "amount" in chosen:
+            for extra in ("quantity", "unit_price"):
+                if how.get(extra) == "name":
+                    del chosen[extra]
+    return Mapping(kind, header, {f: chosen[f] for f in names if f in chosen}, how)
+
+
+def check_mapping(mapping: Mapping) -> None:
+    """Raise ReadError when a required field has no column."""
+    _check_required(mapping, ", ".join(f'"{h}"' for h in mapping.header if h))
+
+
+def _map_table(kind: str, table: Table, overrides: dict[str, str] | None) -> Mapping:
+    """:func:`map_columns` for an open table; problems name the header line."""
+    try:
+        return map_columns(kind, table.header, overrides)
+    except ReadError as e:
+        where = f"{table.unit} {table.header_line} (the header)"
+        raise ReadError(e.reason, table.header_line, unit=table.unit, message=f"{where}: {e.reason}") from None
+
+
+def _check_required(mapping: Mapping, listed: str) -> None:
+    fields = mapping.fields
+    hint = f" (the file's columns are {listed}; use --map FIELD=COLUMN)"
+    if "customer" not in fields:
+        raise ReadError(f"no column for the customer id was found{hint}")
+    if mapping.kind != "orders":
+        return
+    if "date" not in fields:
+        raise ReadError(f"no column for the date was found{hint}")
+    if "amount" not in fields:
+        missing = [f for f in ("quantity", "unit_price") if f not in fields]
+        if len(missing) == 2:
+            raise ReadError(f"no column for the amount (or quantity and unit_price) was found{hint}")
+        if missing:
+            raise ReadError(f"there is a column for {'unit_price' if missing[0] == 'quantity' else 'quantity'} "
+                            f"but none for {missing[0]}{hint}")
+
+
+# --------------------------------------------------------------------------
+# Reading rows
+# --------------------------------------------------------------------------
+
+
+def _text(value: Any) -> str:
+    """A cell as an id or name: stripped text; whole floats from XLSX without '.0'."""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()
+    return "" if value is None else str(value).strip()
+
+
+@dataclass
+class _Parser:
+    """Turns one row of an order file into (customer, ref, date, amount, name, currency).
+
+    Raises ReadError naming the line and column; returns None for a row
+    without a customer id (skipped by design)."""
+
+    table: Table
+    mapping: Mapping
+    date_order: str
+    decimal: str | None
+    currency: str
+
+    def __post_init__(self) -> None:
+        m = self.mapping
+        self.i_customer = m.index("customer")
+        self.i_date = m.index("date")
+        self.i_amount = m.index("amount")
+        self.i_quantity = m.index("quantity")
+        self.i_price = m.index("unit_price")
+        self.i_order = m.index("order")
+        self.i_name = m.index("customer_name")
+        self.i_currency = m.index("currency")
+        self._dates: dict[Any, str] = {}
+
+    def error(self, line: int, field_name: str, reason: str) -> ReadError:
+        return self.table.error(line, self.mapping.fields[field_name], reason)
+
+    def date(self, line: int, value: Any) -> str:
+        try:
+            return self._dates[value]
+        except (KeyError, TypeError):
+            pass
+        try:
+            iso = parse_date(value, self.date_order).isoformat()
+        except ValueError as e:
+            raise self.error(line, "date", str(e)) from None
+        try:
+            self._dates[value] = iso
+        except TypeError:
+            pass
+        return iso
+
+    def amount(self, line: int, values: list[Any]) -> Decimal:
+        if self.i_amount is not None:
+            value = values[self.i_amount]
+            if self.decimal != "," and value.__class__ is str and _PLAIN_AMOUNT(value):
+                return Decimal(value)  # the common case, without the general rules
+            try:
+                return parse_amount(values[self.i_amount], self.decimal)
+            except ValueError as e:
+                raise self.error(line, "amount", str(e)) from None
+        try:
+            quantity = parse_quantity(values[self.i_quantity], self.decimal)
+        except ValueError as e:
+            raise self.error(line, "quantity", str(e)) from None
+        try:
+            price = parse_amount(values[self.i_price], self.decimal)
+        except ValueError as e:
+            raise self.error(line, "unit_price", str(e)) from None
+        total = quantity * price
+        if abs(total) >= _LIMIT:
+            raise self.table.error(
+                line, None, f"the line amount {quantity} × {price} is too large (amounts must be below 10^13)"
+            )
+        return total
+
+    def currency_of(self, line: int, values: list[Any]) -> str:
+        if self.i_currency is None:
+            return self.currency
+        shown = _text(values[self.i_currency])
+        code = shown.upper()
+        if not code:
+            return self.currency
+        if not _CURRENCY(code):
+            raise self.error(line, "currency", f'"{shown[:40]}" is not a currency code (three letters, like SEK)')
+        return code
+
+    def __call__(self, line: int, values: list[Any]) -> tuple[str, str | None, str, Decimal, str, str] | None:
+        customer = _text(values[self.i_customer])
+        if not customer:
+            return None
+        ref = _text(values[self.i_order]) if self.i_order is not None else ""
+        name = _text(values[self.i_name]) if self.i_name is not None else ""
+        return (
+            customer,
+            ref or None,
+            self.date(line, values[self.i_date]),
+            self.amount(line, values),
+            name,
+            self.currency_of(line, values),
+        )
+
+
+def _sample(table: Table, n: int = _SAMPLE_ROWS) -> tuple[list[tuple[int, list[Any]]], Iterator[tuple[int, list[Any]]]]:
+    head = list(islice(table.rows, n))
+    return head, chain(head, table.rows)
+
+
+def _detect(mapping: Mapping, head: list[tuple[int, list[Any]]]) -> tuple[str, str | None]:
+    """The date order ('dmy'/'mdy') and decimal separator of the file, from its first rows."""
+    order = "dmy"
+    i_date = mapping.index("date")
+    if i_date is not None:
+        order = detect_date_order(v[i_date] for _, v in head)
+    numeric = [mapping.index(f) for f in ("amount", "quantity", "unit_price")]
+    samples = [v[i] for _, v in head for i in numeric if i is not None]
+    return order, detect_decimal_separator(samples)
+
+
+def count_lines(path: str | os.PathLike[str]) -> int | None:
+    """How many lines a CSV file has (for a progress bar); None for XLSX or unreadable files."""
+    name = os.fspath(path)
+    try:
+        with open(name, "rb") as raw:
+            magic = raw.read(4)
+        if magic.startswith(b"PK"):
+            return None
+        opener = gzip.open if magic.startswith(b"\x1f\x8b") else open
+        count = 0
+        last = b"\n"
+        with opener(name, "rb") as handle:
+            while chunk := handle.read(1 << 22):
+                count += chunk.count(b"\n")
+                last = chunk[-1:]
+        return count + (last != b"\n")
+    except (OSError, EOFError):
+        return None
+
+
+# --------------------------------------------------------------------------
+# Summary
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Move:
+    """A customer whose revenue class or quadrant changed because of an import."""
+
+    customer_id: int
+    source_id: str
+    name: str
+    revenue_class: tuple[str, str]
+    quadrant: tuple[str, str]
+
+
+@dataclass
+class Summary:
+    kind: str
+    path: str
+    format: str
+    columns: dict[str, str]
+    as_of: dt.date
+    dry_run: bool = False
+    rows_read: int = 0
+    rows_used: int = 0
+    orders_new: int = 0
+    orders_existing: int = 0
+    credit_notes_new: int = 0
+    customers_new: int = 0
+    customers_updated: int = 0
+    customers_existing: int = 0
+    contacts_new: int = 0
+    skipped: dict[str, int] = field(default_factory=dict)
+    moves: list[Move] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    safety_copy: str | None = None  # the book as it was before the import, kept next to it
+
+    @property
+    def skipped_total(self) -> int:
+        return sum(self.skipped.values())
+
+    def lines(self, moves_shown: int = 20) -> list[str]:
+        """The summary for people, one statement a line."""
+        from segtui.domain.segments import QUADRANT_LABELS, Quadrant
+
+        def n(x: int) -> str:
+            return f"{x:,}"
+
+        verb = "Would import" if self.dry_run else "Imported"
+        out = [f"{verb} {self.kind} from {os.path.basename(self.path)} — {self.format}"]
+        out.append("Columns used: " + ", ".join(f'{f} ← "{c}"' for f, c in self.columns.items()))
+        out.extend(self.notes)
+        skipped = ""
+        if self.skipped:
+            skipped = "; skipped " + ", ".join(f"{n(c)} ({reason})" for reason, c in self.skipped.items())
+        out.append(f"Rows: {n(self.rows_read)} read, {n(self.rows_used)} used{skipped}")
+        if self.kind == "orders":
+            notes = "credit note" if self.credit_notes_new == 1 else "credit notes"
+            credit = f" ({n(self.credit_notes_new)} {notes})" if self.credit_notes_new else ""
+            out.append(f"Orders: {n(self.orders_new)} new{credit}, {n(self.orders_existing)} already in the book")
+            out.append(f"Customers: {n(self.customers_new)} new")
+        else:
+            out.append(
+                f"Customers: {n(self.customers_new)} new, {n(self.customers_updated)} updated, "
+                f"{n(self.customers_existing)} unchanged; contacts: {n(self.contacts_new)} new"
+            )
+
+        def label(q: str) -> str:
+            return QUADRANT_LABELS[Quadrant(q)]
+
+        if self.moves:
+            out.append(f"Revenue class or quadrant changed (as of {self.as_of.isoformat()}) for {n(len(self.moves))} customers:")
+            for m in self.moves[:moves_shown]:
+                parts = []
+                if m.revenue_class[0] != m.revenue_class[1]:
+                    parts.append(f"class {m.revenue_class[0]} → {m.revenue_class[1]}")
+                if m.quadrant[0] != m.quadrant[1]:
+                    parts.append(f"{label(m.quadrant[0])} → {label(m.quadrant[1])}")
+                out.append(f"  {m.source_id:<10} {m.name[:36]:<36} {', '.join(parts)}")
+            if len(self.moves) > moves_shown:
+                out.append(f"  … and {n(len(self.moves) - moves_shown)} more")
+        else:
+            out.append(f"No existing customer changed revenue class or quadrant (as of {self.as_of.isoformat()}).")
+        if self.dry_run:
+            out.append("Dry run: nothing was written.")
+        return out
+
+    def text(self) -> str:
+        return "\n".join(self.lines())
+
+
+@contextlib.contextmanager
+def _big_cache(conn) -> Iterator[None]:
+    """A larger page cache while a big import writes its indexes (128 MB at most, as needed)."""
+    old = conn.execute("PRAGMA cache_size").fetchone()[0]
+    conn.execute("PRAGMA cache_size = -131072")
+    try:
+        yield
+    finally:
+        conn.execute(f"PRAGMA cache_size = {int(old)}")  # sql-safe: a number
+
+
+class _DryRun(Exception):
+    """Raised inside the transaction of a dry run to roll everything back."""
+
+
+def _standing(book, as_of: dt.date) -> dict[int, tuple[str, str, str, str]]:
+    """Each customer's (source id, name, revenue class, quadrant)."""
+    from segtui.store.segments import segment_book
+
+    return {
+        r.id: (r.source_id, r.name, r.segment.revenue_class, r.segment.quadrant.value)
+        for r in segment_book(book, as_of)
+    }
+
+
+def _moves(before: dict, after: dict) -> list[Move]:
+    moves = []
+    for cid, (source_id, name, abc, quadrant) in after.items():
+        old = before.get(cid)
+        if old is None or (old[2], old[3]) == (abc, quadrant):
+            continue
+        moves.append(Move(cid, source_id, name, (old[2], abc), (old[3], quadrant)))
+    moves.sort(key=lambda m: (m.name.casefold(), m.customer_id))
+    return moves
+
+
+Progress = Callable[[int, "int | None"], None]
+
+
+# --------------------------------------------------------------------------
+# Orders
+# --------------------------------------------------------------------------
+
+
+def import_orders(
+    book,
+    path: str | os.PathLike[str],
+    mapping: dict[str, str] | None = None,
+    *,
+    sheet: str | None = None,
+    dry_run: bool = False,
+    as_of: dt.date | None = None,
+    progress: Progress | None = None,
+) -> Summary:
+    """Import an order file into ``book`` (all or nothing); see the module docstring.
+
+    Raises ReadError (bad file or row; nothing written) or BookError."""
+    as_of = as_of or dt.date.today()
+    table = open_table(path, sheet=sheet)
+    with table:
+        columns = _map_table("orders", table, mapping)
+        head, rows = _sample(table)
+        date_order, decimal = _detect(columns, head)
+        currency = book.settings().get("currency", "SEK")
+        parse = _Parser(table, columns, date_order, decimal, currency)
+        summary = Summary("orders", os.fspath(path), table.format, dict(columns.fields), as_of, dry_run)
+        if any("/" in str(v[columns.index("date")]) for _, v in head[:200]):
+            summary.notes.append(
+                "Dates read as " + ("month/day/year" if date_order == "mdy" else "day/month/year")
+            )
+        total = count_lines(path) if progress else None
+        orders, names = _read_orders(parse, rows, summary, progress, total)
+    _keep_safety_copy(book, summary)
+    _write_orders(book, orders, names, summary, as_of)
+    return summary
+
+
+def _read_orders(parse: _Parser, rows, summary: Summary, progress, total):
+    """Validate every row and sum the lines of each order: {(customer, key): [ref, date, amount, currency, line]}."""
+    orders: dict[tuple[str, str], list[Any]] = {}
+    names: dict[str, str] = {}
+    skipped_no_customer = 0
+    read = 0
+    get = orders.get
+    for line, values in rows:
+        read += 1
+        if progress is not None and read % _PROGRESS_EVERY == 0:
+            progress(line, total)
+        row = parse(line, values)
+        if row is None:
+            skipped_no_customer += 1
+            continue
+        customer, ref, date, amount, name, currency = row
+        if name:
+            names[customer] = name
+        if ref is not None:
+            key = (customer, ref)
+        else:
+            key = (customer, ("d:" if amount >= 0 else "c:") + date)
+        entry = get(key)
+        if entry is None:
+            orders[key] = [ref, date, amount, currency, line]
+            continue
+        if date < entry[1]:
+            entry[1] = date
+        entry[2] += amount
+        if currency != entry[3]:
+            raise parse.error(
+                line, "currency", f"order {ref or 'of ' + date} has lines in {entry[3]} (line {entry[4]}) and {currency}"
+            )
+        if abs(entry[2]) >= _LIMIT:
+            raise parse.table.error(line, None, "the order's total is too large (amounts must be below 10^13)")
+    if progress is not None:
+        progress(total or read, total)
+    summary.rows_read = read
+    summary.rows_used = read - skipped_no_customer
+    if skipped_no_customer:
+        summary.skipped["no customer id"] = skipped_no_customer
+    return orders, names
+
+
+def _write_orders(book, orders: dict, names: dict[str, str], summary: Summary, as_of: dt.date) -> None:
+    today = dt.date.today().isoformat()
+    try:
+        with book.transaction() as conn, _big_cache(conn):
+            before = _standing(book, as_of)
+            known = dict(conn.execute("SELECT source_id, id FROM customer"))
+            new_customers = sorted({c for c, _ in orders} - known.keys())
+            conn.executemany(
+                "INSERT INTO customer (source_id, name, created) VALUES (?, ?, ?)",
+                ((c, names.get(c) or c, today) for c in new_customers),
+            )
+            summary.customers_new = len(new_customers)
+            if new_customers:
+                known = dict(conn.execute("SELECT source_id, id FROM customer"))
+            named = [(name, c) for c, name in names.items() if c not in new_customers]
+            if named:
+                conn.executemany(
+                    "UPDATE customer SET name = ? WHERE source_id = ? AND (name = '' OR name = source_id)", named
+                )
+            inserted = 0
+            credit_notes = 0
+            insert = (
+                'INSERT OR IGNORE INTO "order" (customer_id, order_ref, order_key, date, amount, currency) '
+                "VALUES (?, ?, ?, ?, ?, ?)"
+            )
+            rows = [
+                (known[customer], ref, ref if ref is not None else "d:" + date, date, to_minor(amount), currency)
+                for (customer, _key), (ref, date, amount, currency, _line) in orders.items()
+            ]
+            rows.sort(key=_index_order)  # index pages are then filled in order, not at random
+            for start in range(0, len(rows), _BATCH):
+                batch = rows[start : start + _BATCH]
+                inserted, credit_notes = _flush(conn, insert, batch, inserted, credit_notes)
+            summary.orders_new = inserted
+            summary.orders_existing = len(orders) - inserted
+            summary.credit_notes_new = credit_notes
+            summary.moves = _moves(before, _standing(book, as_of))
+            if summary.dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
+
+
+def _index_order(row: tuple) -> tuple:
+    return (row[0], row[2], row[3])
+
+
+def _flush(conn, sql: str, batch: list[tuple], inserted: int, credit_notes: int) -> tuple[int, int]:
+    if not batch:
+        return inserted, credit_notes
+    before = conn.total_changes
+    if any(row[4] < 0 for row in batch):
+        # count new credit notes exactly: insert them on their own
+        negative = [row for row in batch if row[4] < 0]
+        conn.executemany(sql, negative)
+        credit_notes += conn.total_changes - before
+        conn.executemany(sql, (row for row in batch if row[4] >= 0))
+    else:
+        conn.executemany(sql, batch)
+    inserted += conn.total_changes - before
+    batch.clear()
+    return inserted, credit_notes
+
+
+# --------------------------------------------------------------------------
+# Customers
+# --------------------------------------------------------------------------
+
+_CUSTOMER_COLUMNS = ("name", "org_number", "industry", "city", "postcode", "address", "owner")
+
+
+def import_customers(
+    book,
+    path: str | os.PathLike[str],
+    mapping: dict[str, str] | None = None,
+    *,
+    sheet: str | None = None,
+    dry_run: bool = False,
+    as_of: dt.date | None = None,
+    progress: Progress | None = None,
+) -> Summary:
+    """Import a customer file (a CRM export) into ``book``, all or nothing.
+
+    New customer ids become customers; known ones get the file's non-empty
+    values.  A phone, e-mail or contact name becomes the primary contact."""
+    as_of = as_of or dt.date.today()
+    table = open_table(path, sheet=sheet)
+    with table:
+        columns = _map_table("customers", table, mapping)
+        summary = Summary("customers", os.fspath(path), table.format, dict(columns.fields), as_of, dry_run)
+        index = {f: columns.index(f) for f in columns.fields}
+        records: dict[str, dict[str, str]] = {}
+        total = count_lines(path) if progress else None
+        read = skipped = 0
+        for line, values in table.rows:
+            read += 1
+            if progress is not None and read % _PROGRESS_EVERY == 0:
+                progress(line, total)
+            source_id = _text(values[index["customer"]])
+            if not source_id:
+                skipped += 1
+                continue
+            record = records.setdefault(source_id, {})
+            for f, i in index.items():
+                if f == "customer":
+                    continue
+                value = _text(values[i])
+                if len(value) > 500:
+                    raise table.error(line, columns.fields[f], f"the value is too long ({len(value)} characters)")
+                if value:
+                    record[f] = value
+        summary.rows_read = read
+        summary.rows_used = read - skipped
+        if skipped:
+            summary.skipped["no customer id"] = skipped
+    _keep_safety_copy(book, summary)
+    _write_customers(book, records, summary, as_of)
+    return summary
+
+
+def _keep_safety_copy(book, summary: Summary) -> None:
+    """Before the book is written, keep it as it is next to it (the file was read
+    and checked already, so a bad file leaves no copy behind). A book with no
+    customers yet has nothing worth keeping. A copy that cannot be made stops
+    the import (BookError): nothing is written without one."""
+    if summary.dry_run or book.readonly or book.path == ":memory:":
+        return
+    if not book.scalar("SELECT EXISTS (SELECT 1 FROM customer)"):
+        return
+    from segtui.store.backup import backup_before
+
+    copy = backup_before(book.path, f"importing {os.path.basename(summary.path)}")
+    summary.safety_copy = os.fspath(copy) if copy else None
+
+
+def _write_customers(book, records: dict[str, dict[str, str]], summary: Summary, as_of: dt.date) -> None:
+    today = dt.date.today().isoformat()
+    fields = [f for f in _CUSTOMER_COLUMNS if f in summary.columns]
+    try:
+        with book.transaction() as conn:
+            before = _standing(book, as_of)
+            existing = {
+                row[0]: row
+                for row in conn.execute(
+                    "SELECT source_id, id, name, org_number, industry, city, postcode, address, owner FROM customer"
+                )
+            }
+            new_rows, updates = [], []
+            for source_id, record in records.items():
+                old = existing.get(source_id)
+                if old is None:
+                    new_rows.append((
+                        source_id, record.get("name") or source_id, *(record.get(f) for f in _CUSTOMER_COLUMNS[1:]), today,
+                    ))
+                    continue
+                current = dict(zip(_CUSTOMER_COLUMNS, old[2:]))
+                changed = {f: record[f] for f in fields if f in record and record[f] != current[f]}
+                if changed:
+                    updates.append((changed, old[1]))
+                else:
+                    summary.customers_existing += 1
+            conn.executemany(
+                "INSERT INTO customer (source_id, name, org_number, industry, city, postcode, address, owner, created) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                new_rows,
+            )
+            for changed, cid in updates:
+                assignments = ", ".join(f"{f} = ?" for f in changed)  # sql-safe: field names are ours, never user text
+                conn.execute(f"UPDATE customer SET {assignments} WHERE id = ?", (*changed.values(), cid))
+            summary.customers_new = len(new_rows)
+            summary.customers_updated = len(updates)
+            ids = dict(conn.execute("SELECT source_id, id FROM customer"))
+            primary = {
+                row[0]: row
+                for row in conn.execute("SELECT customer_id, id, name, phone, email FROM contact WHERE is_primary = 1")
+            }
+            contact_rows, contact_updates = [], []
+            for source_id, record in records.items():
+                if not any(f in record for f in ("contact", "phone", "email")):
+                    continue
+                cid = ids[source_id]
+                old = primary.get(cid)
+                if old is None:
+                    name = record.get("contact") or ("Main number" if "phone" in record else record["email"])
+                    contact_rows.append((cid, name, record.get("phone"), record.get("email")))
+                    continue
+                name = record.get("contact") or old[2]
+                phone = record.get("phone") or old[3]
+                email = record.get("email") or old[4]
+                if (name, phone, email) != (old[2], old[3], old[4]):
+                    contact_updates.append((name, phone, email, old[1]))
+            conn.executemany(
+                "INSERT INTO contact (customer_id, name, phone, email, is_primary) VALUES (?, ?, ?, ?, 1)", contact_rows
+            )
+            conn.executemany("UPDATE contact SET name = ?, phone = ?, email = ? WHERE id = ?", contact_updates)
+            summary.contacts_new = len(contact_rows)
+            if contact_updates and not summary.customers_updated:
+                summary.notes.append(f"{len(contact_updates)} primary contacts updated")
+            summary.moves = _moves(before, _standing(book, as_of))
+            if summary.dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
+
+
+# --------------------------------------------------------------------------
+# Preview (the Import screen)
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class Preview:
+    """The first rows of a file as the importer would read them."""
+
+    path: str
+    kind: str
+    format: str = ""
+    header: list[str] = field(default_factory=list)
+    mapping: Mapping | None = None
+    rows: list[tuple[int, list[str], str | None]] = field(default_factory=list)  # line, values, error
+    error: str | None = None  # the file (or mapping) cannot be imported at all
+    date_order: str = "dmy"
+
+
+def preview(
+    path: str | os.PathLike[str],
+    kind: str = "orders",
+    mapping: dict[str, str] | None = None,
+    *,
+    sheet: str | None = None,
+    rows: int = 20,
+) -> Preview:
+    """Open ``path``, map its columns and check its first ``rows`` rows; never raises ReadError."""
+    result = Preview(os.fspath(path), kind)
+    try:
+        table = open_table(path, sheet=sheet)
+    except ReadError as e:
+        result.error = str(e)
+        return result
+    with table:
+        result.format, result.header = table.format, table.header
+        try:
+            head = list(islice(table.rows, max(rows, _SAMPLE_ROWS if kind == "orders" else rows)))
+        except ReadError as e:
+            result.error = str(e)
+            head = []
+        try:
+            result.mapping = choose_columns(kind, table.header, mapping)
+            check_mapping(result.mapping)
+        except ReadError as e:
+            result.error = result.error or str(e)
+            result.rows = [(line, [_text(v) for v in values], None) for line, values in head[:rows]]
+            return result
+        parse = None
+        if kind == "orders":
+            result.date_order, decimal = _detect(result.mapping, head)
+            parse = _Parser(table, result.mapping, result.date_order, decimal, "SEK")
+        for line, values in head[:rows]:
+            problem = None
+            if parse is not None:
+                try:
+                    if parse(line, values) is None:
+                        problem = "skipped: no customer id"
+                except ReadError as e:
+                    problem = str(e)
+            elif not _text(values[result.mapping.index("customer")]):
+                problem = "skipped: no customer id"
+            result.rows.append((line, [_text(v) for v in values], problem))
+    return result

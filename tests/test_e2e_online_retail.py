@@ -1,0 +1,229 @@
+"""End to end on the real data: the UCI Online Retail invoice lines (../shared/data).
+
+The expected classes are derived here INDEPENDENTLY, in plain Python from the CSV
+(csv + gzip + this file's own date and amount parsing and its own reading of the
+rules of DESIGN §2) — nothing is shared with the importer or the engine — and
+compared with what `segtui segments --format csv` says after `segtui import orders`.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import gzip
+import io
+import sqlite3
+from collections import Counter, defaultdict
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from segtui.cli import main
+
+import os
+
+# ../shared/data next to the repository; a worktree one level deeper finds it one more up;
+# SEGTUI_SHARED_DATA points elsewhere.
+_CANDIDATES = [
+    *([Path(os.environ["SEGTUI_SHARED_DATA"])] if os.environ.get("SEGTUI_SHARED_DATA") else []),
+    Path(__file__).resolve().parents[2] / "shared" / "data",
+    Path(__file__).resolve().parents[3] / "shared" / "data",
+]
+DATA = next((d for d in _CANDIDATES if (d / "online_retail.csv.gz").exists()), _CANDIDATES[0]) / "online_retail.csv.gz"
+AS_OF = dt.date(2011, 12, 9)
+A_ABOVE, B_FROM = 5000, 1000  # major units: meaningful thresholds for a year of a small wholesaler
+MAPS = ["--map", "customer=CustomerID", "--map", "date=InvoiceDate", "--map", "quantity=Quantity",
+        "--map", "unit_price=UnitPrice", "--map", "order=InvoiceNo"]
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not DATA.exists(), reason=f"the real data is not here ({DATA}); see /work/shared/data/README"),
+]
+
+
+# --- the independent side ---------------------------------------------------------
+
+
+def own_date(text: str) -> dt.date:
+    """'2010-12-01 08:26' or '12/1/2010 8:26' (the two ways this data set is published)."""
+    day = text.strip().split(" ")[0].split("T")[0]
+    if "/" in day:
+        month, mday, year = (int(p) for p in day.split("/"))
+        return dt.date(year, month, mday)
+    year, month, mday = (int(p) for p in day.split("-"))
+    return dt.date(year, month, mday)
+
+
+def months_back(day: dt.date, months: int) -> dt.date:
+    """``day`` minus whole months, the day clamped to the month's end (Feb 29 → Feb 28)."""
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    month += 1
+    last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(day.day, last))
+
+
+def expected() -> dict:
+    lines_without_customer = 0
+    credit_invoices = set()
+    orders: dict[tuple[str, str], list] = {}  # (customer, invoice) → [first date, net Decimal]
+    with gzip.open(DATA, "rt", encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            if row["InvoiceNo"].startswith("C"):
+                credit_invoices.add(row["InvoiceNo"])
+            customer = row["CustomerID"].strip()
+            if not customer:
+                lines_without_customer += 1
+                continue
+            if customer.endswith(".0"):
+                customer = customer[:-2]
+            amount = Decimal(row["Quantity"]) * Decimal(row["UnitPrice"])
+            day = own_date(row["InvoiceDate"])
+            entry = orders.setdefault((customer, row["InvoiceNo"]), [day, Decimal(0)])
+            entry[0] = min(entry[0], day)
+            entry[1] += amount
+
+    window_start, year_start = months_back(AS_OF, 24), months_back(AS_OF, 12)
+    period_starts = [months_back(AS_OF, i) for i in range(1, 13)]
+    per_customer: dict[str, list] = defaultdict(list)
+    for (customer, invoice), (day, net) in orders.items():
+        cents = int((net * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+        per_customer[customer].append((day, cents, invoice))
+
+    result = {}
+    for customer, rows in per_customer.items():
+        in_window = [(d, c) for d, c, _ in rows if window_start < d <= AS_OF]
+        revenue = sum(c for _, c in in_window)
+        positive = [d for d, c in in_window if c > 0]
+        last_year = [d for d, c, _ in rows if c > 0 and year_start < d <= AS_OF]
+        before = [d for d, c, _ in rows if c > 0 and d <= year_start]
+        months = {next(i for i, start in enumerate(period_starts) if d > start) for d in last_year}
+        if revenue > A_ABOVE * 100:
+            abc = "A"
+        elif revenue >= B_FROM * 100:
+            abc = "B"
+        elif revenue > 0:
+            abc = "C"
+        else:
+            abc = "D"
+        n = len(positive)
+        xyz = "X" if n >= 24 else "Y" if n >= 8 else "Z" if n >= 1 else ""
+        if not last_year:
+            group = "lapsed" if before else ""
+        elif n >= 2 and len(months) >= 9:
+            group = "exclusive"
+        elif n >= 2:
+            group = "recurring"
+        else:
+            group = "one_off" if n == 1 else ""
+        result[customer] = {"revenue": revenue, "orders": n, "abc": abc, "xyz": xyz, "group": group,
+                            "only_credit_notes": all(c < 0 for _, c, _ in rows)}
+    return {"customers": result, "without_customer": lines_without_customer, "credit_invoices": credit_invoices,
+            "credit_notes_with_customer": sum(1 for (_, inv), (_, net) in orders.items() if net < 0)}
+
+
+# --- the product side -----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory):
+    book = tmp_path_factory.mktemp("e2e") / "retail.db"
+    runner = CliRunner()
+    first = runner.invoke(main, ["import", "orders", str(book), str(DATA), *MAPS, "--as-of", AS_OF.isoformat()])
+    assert first.exit_code == 0, first.output
+    second = runner.invoke(main, ["import", "orders", str(book), str(DATA), *MAPS, "--as-of", AS_OF.isoformat()])
+    assert second.exit_code == 0, second.output
+    for key, value in (("abc.b_from", B_FROM), ("abc.a_above", A_ABOVE)):
+        assert runner.invoke(main, ["settings", str(book), key, str(value)]).exit_code == 0
+    segments = runner.invoke(main, ["segments", str(book), "--as-of", AS_OF.isoformat(), "--format", "csv"])
+    assert segments.exit_code == 0, segments.output
+    rows = {r["customer"]: r for r in csv.DictReader(io.StringIO(segments.stdout))}
+    return {"book": book, "first": first.output, "second": second.output, "rows": rows}
+
+
+@pytest.fixture(scope="module")
+def truth():
+    return expected()
+
+
+def test_the_independent_count_matches_the_published_figures(truth) -> None:
+    assert len(truth["customers"]) == 4372
+    assert truth["without_customer"] == 135_080
+    assert len(truth["credit_invoices"]) == 3836
+    nets = [c["revenue"] for c in truth["customers"].values()]
+    # The data README says 42 negative and 8 zero: that is what floating-point sums give
+    # (customer 12454 nets to -5.7e-14, 12558 to +2.7e-14, ...). Exact decimal sums of
+    # quantity × unit price give 41 negative and 14 at exactly zero.
+    assert (sum(n < 0 for n in nets), sum(n == 0 for n in nets)) == (41, 14)
+    # The README's "34 have only credit notes" are the customers without a single positive
+    # order: 33 have only credit notes, and 13256 has one invoice that nets to zero.
+    assert sum(c["only_credit_notes"] for c in truth["customers"].values()) == 33
+    assert sum(c["orders"] == 0 for c in truth["customers"].values()) == 34
+
+
+def test_the_import_reports_customers_skipped_lines_and_credit_notes(imported, truth) -> None:
+    out = imported["first"]
+    assert "Rows: 541,909 read, 406,829 used; skipped 135,080 (no customer id)" in out
+    assert "Customers: 4,372 new" in out
+    # 3,836 cancellation invoices in the file; 182 of them have no customer and are skipped
+    assert truth["credit_notes_with_customer"] == 3654
+    assert "Orders: 22,190 new (3,654 credit notes), 0 already in the book" in out
+
+
+def test_importing_again_adds_nothing(imported) -> None:
+    assert "Orders: 0 new, 22,190 already in the book" in imported["second"]
+    assert "Customers: 0 new" in imported["second"]
+    conn = sqlite3.connect(imported["book"])
+    try:
+        assert conn.execute('SELECT count(*) FROM "order"').fetchone()[0] == 22_190
+        assert conn.execute("SELECT count(*) FROM customer").fetchone()[0] == 4372
+    finally:
+        conn.close()
+
+
+def test_cancellations_are_credit_notes(imported, truth) -> None:
+    conn = sqlite3.connect(imported["book"])
+    try:
+        credit = conn.execute("""SELECT count(*), sum(order_ref LIKE 'C%') FROM "order" WHERE amount < 0""").fetchone()
+        only_credit = conn.execute(
+            'SELECT count(*) FROM (SELECT customer_id FROM "order" GROUP BY customer_id HAVING max(amount) < 0)'
+        ).fetchone()[0]
+        big = conn.execute(
+            """SELECT o.amount FROM "order" o JOIN customer c ON c.id = o.customer_id
+               WHERE c.source_id = '16446' ORDER BY o.date, o.order_ref"""
+        ).fetchall()
+    finally:
+        conn.close()
+    assert credit == (3654, 3654)
+    assert only_credit == 33  # and one more customer with only a zero invoice: see above
+    assert [-16846960, 16846960] == sorted(a for (a,) in big if abs(a) == 16846960)
+
+
+def test_segments_match_the_independent_derivation(imported, truth) -> None:
+    rows = imported["rows"]
+    customers = truth["customers"]
+    assert set(rows) == set(customers)
+    for key in ("abc", "xyz", "group"):
+        got = Counter(r[key] for r in rows.values())
+        want = Counter(c[key] for c in customers.values())
+        assert got == want, key
+    mismatched = [
+        cid for cid, c in customers.items()
+        if (rows[cid]["abc"], rows[cid]["xyz"], rows[cid]["group"], int(rows[cid]["orders"]))
+        != (c["abc"], c["xyz"], c["group"], c["orders"])
+        or Decimal(rows[cid]["revenue"]) * 100 != c["revenue"]
+    ]
+    assert mismatched == []
+    revenues = [Decimal(r["revenue"]) for r in rows.values()]
+    assert (sum(v < 0 for v in revenues), sum(v == 0 for v in revenues)) == (41, 14)  # see above
+    # no assessments in an ERP export: everyone waits in the needs-assessment tray
+    assert {r["quadrant"] for r in rows.values()} == {"needs_assessment"}
+
+
+def test_the_classes_are_meaningful(imported) -> None:
+    counts = Counter(r["abc"] for r in imported["rows"].values())
+    assert all(counts[c] > 100 for c in "ABC"), counts
+    assert counts["D"] == 41 + 14  # negative or zero net over the whole window
+    assert sum(r["xyz"] == "" for r in imported["rows"].values()) == 34
