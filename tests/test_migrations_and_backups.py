@@ -169,6 +169,10 @@ def test_only_the_newest_five_copies_are_kept(tmp_path: Path) -> None:
     (tmp_path / "other.db.2026-11-23T0812.bak").write_text("not ours")
     backup_before(path, "a test", keep=2)
     assert len(list_backups(path)) == 2
+    # copies made within one minute after older ones were pruned still sort last
+    for _ in range(4):
+        newest = backup_before(path, "a test", keep=2, now=dt.datetime(2026, 11, 23, 9, 0))
+        assert newest.exists() and list_backups(path)[-1] == newest
     assert (tmp_path / "book.db.notes.bak").exists() and (tmp_path / "other.db.2026-11-23T0812.bak").exists()
 
 

@@ -49,10 +49,14 @@ def latest_backup(book_path: str | os.PathLike[str]) -> Path | None:
 
 
 def _target(path: Path, now: dt.datetime) -> Path:
+    """``book.db.<stamp>.bak``, or ``-2``, ``-3``… after the highest copy of the same
+    minute (never a lower number: that would sort before the copies it follows)."""
     stamp = now.strftime(_STAMP)
-    target = path.with_name(f"{path.name}.{stamp}.bak")
-    n = 1
-    while target.exists():
+    pattern = _pattern(path)
+    taken = [int(m.group(2) or 1) for p in list_backups(path) if (m := pattern.fullmatch(p.name)) and m.group(1) == stamp]
+    n = max(taken, default=0) + 1
+    target = path.with_name(f"{path.name}.{stamp}.bak" if n == 1 else f"{path.name}.{stamp}-{n}.bak")
+    while target.exists():  # a stray file of that name that is not a copy of ours
         n += 1
         target = path.with_name(f"{path.name}.{stamp}-{n}.bak")
     return target
