@@ -4,6 +4,7 @@ of writing leaves a sound book holding all or nothing of the interrupted work.""
 from __future__ import annotations
 
 import os
+import sqlite3
 import signal
 import subprocess
 import sys
@@ -168,3 +169,94 @@ def test_killing_a_large_write_leaves_all_or_nothing(tmp_path: Path, moment: str
         assert total == 1000 + CHUNKS * 20_000
     assert book.scalar("SELECT count(*) FROM \"order\" WHERE order_ref LIKE 'old%'") == 1000
     book.close()
+
+
+# --- a large import: `segtui import orders` killed while it works -------------------
+
+IMPORT_ROWS = 60_000
+
+
+@pytest.fixture(scope="module")
+def big_orders(tmp_path_factory) -> Path:
+    import csv
+    import random
+
+    path = tmp_path_factory.mktemp("import") / "orders.csv"
+    rng = random.Random(5)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["customer", "customer_name", "order", "date", "amount"])
+        for n in range(IMPORT_ROWS):
+            c = rng.randrange(1500)
+            writer.writerow([f"C{c}", f"Customer {c}", f"N{n}", f"20{rng.randrange(23, 27)}-{rng.randrange(1, 13):02d}-"
+                             f"{rng.randrange(1, 29):02d}", f"{rng.randrange(-500, 90000)}.{rng.randrange(100):02d}"])
+    return path
+
+
+def wal_size(path: Path) -> int:
+    try:
+        return Path(f"{path}-wal").stat().st_size
+    except OSError:
+        return 0
+
+
+def run_import(book: Path, data: Path) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    return subprocess.Popen(
+        [sys.executable, "-m", "segtui", "import", "orders", str(book), str(data), "--as-of", "2026-11-23"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
+    )
+
+
+def wait_for(condition, proc: subprocess.Popen, limit: float = 60.0) -> bool:
+    """Poll until ``condition()``; False if the process ended first."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        if proc.poll() is not None:
+            return False
+        time.sleep(0.002)
+    raise AssertionError("the import neither got there nor ended")
+
+
+@pytest.mark.parametrize(
+    "moment",
+    ["reading the file", "writing begun", "writing, 2 MB in", "writing, 6 MB in", "written, folding the log in"],
+)
+def test_killing_an_import_leaves_all_or_nothing(tmp_path: Path, big_orders: Path, moment: str) -> None:
+    from segtui.store.backup import list_backups
+
+    path = session_book(tmp_path)  # a book with work in it already
+    book = open_book(path)
+    with book.transaction() as conn:
+        conn.execute("""INSERT INTO "order" (customer_id, order_ref, order_key, date, amount) VALUES (1, 'F1', 'F1', '2026-01-02', 100)""")
+    book.close()
+    start_size = path.stat().st_size
+    proc = run_import(path, big_orders)
+    if moment == "reading the file":  # the book is open (its log exists) and the file is being read
+        reached = wait_for(lambda: Path(f"{path}-wal").exists(), proc)
+        time.sleep(0.1)
+    elif moment == "writing begun":
+        reached = wait_for(lambda: wal_size(path) > 64 * 1024, proc)
+    elif moment.startswith("writing, "):
+        megabytes = int(moment.split()[1])
+        reached = wait_for(lambda: wal_size(path) > megabytes * 1024 * 1024, proc)
+    else:  # the transaction committed: the log stops growing while it is checkpointed
+        reached = wait_for(lambda: path.stat().st_size > start_size, proc)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=10)
+    assert reached or proc.returncode == 0, "the import ended before the moment of the kill"
+    book = sound(path)
+    orders = book.scalar('SELECT count(*) FROM "order"')
+    imported = book.scalar("SELECT count(*) FROM customer WHERE source_id LIKE 'C%'")
+    assert (orders, imported) in ((1, 0), (1 + IMPORT_ROWS, 1500)), (orders, imported)
+    if moment == "written, folding the log in":
+        assert orders == 1 + IMPORT_ROWS
+    assert book.scalar("SELECT name FROM customer WHERE source_id = 'K1'") == "Ekbyggen AB"
+    book.close()
+    for copy in list_backups(path):  # any safety copy is a sound book as it was before
+        kept = sqlite3.connect(copy)
+        assert kept.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert kept.execute('SELECT count(*) FROM "order"').fetchone()[0] == 1
+        kept.close()

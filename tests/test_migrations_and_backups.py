@@ -208,3 +208,17 @@ def test_an_upgrade_without_a_safety_copy_does_not_happen(tmp_path: Path, next_v
     with pytest.raises(BookError, match="could not keep a safety copy"):
         open_book(path)
     assert digest(path) == before
+
+
+def test_partial_copies_left_by_a_kill_are_cleared_later(tmp_path: Path) -> None:
+    import os
+
+    path = tmp_path / "book.db"
+    open_book(path).close()
+    old = tmp_path / ".book.db.2026-11-20T0900.bak.part"
+    fresh = tmp_path / ".book.db.2026-11-23T0811.bak.part"  # perhaps another segtui copying right now
+    for leftover in (old, fresh):
+        leftover.write_bytes(b"SQLite format 3\x00")
+    os.utime(old, (1_700_000_000, 1_700_000_000))
+    backup_before(path, "a test")
+    assert not old.exists() and fresh.exists()

@@ -13,6 +13,7 @@ import datetime as dt
 import os
 import re
 import sqlite3
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -123,10 +124,27 @@ def backup_before(
     return target
 
 
+STALE_PARTIAL = 3600.0  # seconds after which a partial copy is a leftover of a killed segtui
+
+
 def prune(book_path: str | os.PathLike[str], keep: int = KEEP) -> list[Path]:
-    """Remove all but the newest ``keep`` safety copies; returns what was removed."""
-    backups = list_backups(book_path)
+    """Remove all but the newest ``keep`` safety copies, and partial copies left
+    by a segtui killed while copying; returns what was removed."""
+    path = Path(book_path)
+    backups = list_backups(path)
     removed = backups[: max(0, len(backups) - keep)]
+    partial = re.compile(r"\." + _pattern(path).pattern + r"\.part(?:-journal)?")
+    try:
+        leftovers = [p for p in path.parent.iterdir() if partial.fullmatch(p.name)]
+    except OSError:
+        leftovers = []
+    now = time.time()
+    for leftover in leftovers:
+        try:
+            if now - leftover.stat().st_mtime > STALE_PARTIAL:
+                removed.append(leftover)
+        except OSError:
+            pass
     for old in removed:
         try:
             old.unlink()
