@@ -296,3 +296,22 @@ def test_message_screen_snapshot(snap_compare) -> None:
     app = MessageApp("This book cannot be opened", "book.db is damaged (the file is truncated: 4096 bytes of 1155072)",
                      sub_title="book.db")
     assert snap_compare(app, terminal_size=(120, 36))
+
+
+def test_no_folder_for_your_own_book_is_one_line(tmp_path: Path, monkeypatch) -> None:
+    blocked = tmp_path / "file-not-folder"
+    blocked.write_text("")
+    monkeypatch.setenv("XDG_DATA_HOME", str(blocked))
+    result = CliRunner().invoke(cli.main, [])
+    assert result.exit_code == 1
+    assert_one_line(result.stderr, "cannot make the folder for your book")
+
+
+def test_your_own_book_is_made_on_first_use(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    ran = []
+    monkeypatch.setattr("segtui.ui.app.SegtuiApp.run", lambda self: ran.append(self.book.path))
+    result = CliRunner().invoke(cli.main, [])
+    assert result.exit_code == 0, result.output
+    assert ran == [str(tmp_path / "data" / "segtui" / "book.db")]
+    assert result.stdout.startswith(f"Your book: {ran[0]}")

@@ -102,7 +102,10 @@ def open_app(book: str | None, as_of: str | None) -> None:
     if book is None:
         from segtui.paths import default_book
 
-        path = default_book()
+        try:
+            path = default_book()
+        except OSError as error:
+            _fail(f"cannot make the folder for your book ({error})")
         click.echo(f"Your book: {path}")
         book = str(path)
     from segtui.store.book import BookError, open_book
