@@ -123,9 +123,12 @@ def open_app(book: str | None, as_of: str | None) -> None:
         _fail(message)
     _said(opened)
     day = _as_of(as_of)
-    from segtui.ui.app import SegtuiApp
+    import os
 
-    app = SegtuiApp(opened, as_of=day)
+    from segtui.ui.app import SegtuiApp
+    from segtui.ui.keymap import terminal_theme
+
+    app = SegtuiApp(opened, as_of=day, theme=terminal_theme(dict(os.environ)))
     try:
         app.run()
     finally:

@@ -14,8 +14,6 @@ import threading
 from pathlib import Path
 from typing import Any, Iterator
 
-import sqlite_utils
-
 from segtui.domain import settings as settings_rules
 from segtui.store.schema import MIGRATIONS, SCHEMA_VERSION
 
@@ -205,8 +203,17 @@ class Book:
         self.readonly_reason = readonly_reason if readonly else None
         self.safety_copy = safety_copy
         self.lock = threading.RLock()
-        self.db = sqlite_utils.Database(conn)
         self._depth = 0
+        self._db = None
+
+    @property
+    def db(self):
+        """The book as a ``sqlite_utils.Database`` (imported on first use: it costs start-up time)."""
+        if self._db is None:
+            import sqlite_utils
+
+            self._db = sqlite_utils.Database(self.conn)
+        return self._db
 
     # --- identity -------------------------------------------------------------
     @property

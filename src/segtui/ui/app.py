@@ -1,46 +1,199 @@
-"""The Textual application."""
+"""The Textual application: the board as home screen, and the doors to the other screens."""
 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
+from typing import Iterable
 
-from textual import work
-from textual.app import App, ComposeResult
+from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.widgets import Footer, Header, Static
+from textual.screen import Screen
 
 from segtui.store.book import Book
+from segtui.ui.board import PANELS, BoardScreen
 from segtui.ui.errors import GuardedApp
+
+
+def _customer_commands():
+    from segtui.ui.commands import CustomerCommands
+
+    return CustomerCommands
 
 
 class SegtuiApp(GuardedApp):
     """segtui: the board of loyalty × potential and the week's plan."""
 
     TITLE = "segtui"
+    COMMANDS = App.COMMANDS | {lambda: _customer_commands()}
     BINDINGS = [
-        Binding("q", "quit", "Quit", id="quit"),
-        Binding("ctrl+q", "quit", "Quit", show=False, id="quit_ctrl"),
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit_ctrl"),
+        Binding("w", "planner", "Planner", id="app.planner"),
+        Binding("i", "import", "Import", show=False, id="app.import"),
+        Binding("comma", "settings", "Settings", show=False, id="app.settings"),
+        Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("f1", "help", "Help", show=False, id="app.help_f1"),
+        Binding("ctrl+p", "command_palette", "Commands", show=False, priority=True, id="app.palette"),
     ]
 
-    def __init__(self, book: Book, as_of: dt.date | None = None):
+    def __init__(
+        self,
+        book: Book,
+        as_of: dt.date | None = None,
+        config_dir: Path | None = None,
+        theme: str | None = None,
+    ):
+        """``config_dir`` holds keymap.toml and the remembered theme (default: the
+        platform config folder); ``theme`` is the theme to start with when the user
+        has not picked one (the command line picks ``ansi-dark`` for 16-colour terminals)."""
         super().__init__()
         self.book = book
         self.as_of = as_of or dt.date.today()
+        self.board = BoardScreen(book, self.as_of)
+        self._config_dir = config_dir
+        self._start_theme = theme
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield Static("Opening the book…", id="summary")
-        yield Footer()
+    @property
+    def config_dir(self) -> Path:
+        if self._config_dir is None:
+            from segtui.paths import config_dir
+
+            self._config_dir = config_dir()
+        return self._config_dir
+
+    @property
+    def keymap_path(self) -> Path:
+        return self.config_dir / "keymap.toml"
+
+    # --- start ----------------------------------------------------------------------
+    def get_default_screen(self) -> Screen:
+        return self.board
 
     def on_mount(self) -> None:
-        self.sub_title = f"{self.book.name} · as of {self.as_of.isoformat()}"
-        self.load_counts()
+        self._show_title()
+        from segtui.ui.keymap import load_theme
 
-    @work(thread=True, exclusive=True)
-    def load_counts(self) -> None:
-        counts = self.book.counts()
-        text = (
-            f"{self.book.name}: {counts['customer']} customers, {counts['order']} orders, "
-            f"{counts['assessment']} assessments, {counts['activity']} activities"
+        theme = load_theme(self.config_dir / "theme.toml") or self._start_theme
+        if theme in self.available_themes:
+            self.theme = theme
+        self._theme_loaded = True
+        self._apply_keymap()
+
+    def watch_theme(self, theme: str) -> None:
+        """Remember the theme picked in the command palette for next time."""
+        if getattr(self, "_theme_loaded", False):
+            from segtui.ui.keymap import save_theme
+
+            save_theme(self.config_dir / "theme.toml", theme)
+
+    def _apply_keymap(self) -> None:
+        from segtui.ui.keymap import KeymapError, load_keymap
+
+        try:
+            keymap = load_keymap(self.keymap_path)
+        except KeymapError as error:
+            self.notify(f"Key map not used: {error}", severity="warning", timeout=8)
+            return
+        if keymap:
+            self.set_keymap(keymap)
+
+    def _show_title(self) -> None:
+        self.sub_title = f"{self.book.name} · as of {self.as_of.isoformat()}"
+
+    # --- the as-of day --------------------------------------------------------------
+    def set_as_of(self, day: dt.date) -> None:
+        """See the whole book as it was on ``day``."""
+        self.as_of = day
+        self._show_title()
+        self.board.set_as_of(day)
+
+    # --- doors to the other screens -------------------------------------------------
+    def _missing(self, what: str) -> None:
+        self.notify(f"The {what} is not part of this build yet.", severity="warning")
+
+    def open_customer(self, customer_id: int) -> None:
+        try:
+            from segtui.ui.customer import CustomerScreen
+        except ImportError:
+            self._missing("customer screen")
+            return
+        self.push_screen(
+            CustomerScreen(self.book, customer_id, self.as_of),
+            lambda _edited: self.board.reload(follow=customer_id),
         )
-        self.call_from_thread(self.query_one("#summary", Static).update, text)
+
+    def open_planner(self) -> None:
+        try:
+            from segtui.ui.planner import PlannerScreen
+        except ImportError:
+            self._missing("planner")
+            return
+        self.push_screen(PlannerScreen(self.book, self.as_of), lambda _result: self._after())
+
+    def open_import(self) -> None:
+        try:
+            from segtui.ui.importer import ImportScreen
+        except ImportError:
+            self._missing("import screen")
+            return
+        self.push_screen(ImportScreen(self.book, self.as_of), lambda _summary: self._after())
+
+    def open_settings(self) -> None:
+        try:
+            from segtui.ui.settings import SettingsScreen
+        except ImportError:
+            self._missing("settings screen")
+            return
+        self.push_screen(SettingsScreen(self.book), lambda _changed: self._after())
+
+    def _after(self) -> None:
+        row = self.board.current_row
+        self.board.reload(follow=row.id if row else None)
+
+    def show_on_board(self, customer_id: int) -> None:
+        """Bring the board forward and select a customer on it."""
+        while len(self.screen_stack) > 1 and self.screen is not self.board:
+            self.pop_screen()
+        self.board.select_customer(customer_id)
+
+    # --- actions --------------------------------------------------------------------
+    def action_planner(self) -> None:
+        self.open_planner()
+
+    def action_import(self) -> None:
+        self.open_import()
+
+    def action_settings(self) -> None:
+        self.open_settings()
+
+    def action_help(self) -> None:
+        from segtui.ui.help import HelpScreen, keys_of
+
+        if type(self.screen).__name__ == "HelpScreen":
+            return
+        hint = f"Remap any key in {self.keymap_path} — e.g. \"board.search\" = \"ctrl+f\" (ids in the README)."
+        from segtui.ui.board import LEGEND
+
+        legend = LEGEND if self.screen is self.board else ""
+        self.push_screen(HelpScreen(keys_of(self.screen), hint, legend))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        board = self.board
+        yield SystemCommand("Planner", "Plan the week: visits, calls, due and overdue (w)", self.open_planner)
+        yield SystemCommand("Import", "Import orders or customers from a file (i)", self.open_import)
+        yield SystemCommand("Settings", "Thresholds, contact policies and capacity (,)", self.open_settings)
+        yield SystemCommand("Help", "Every key (? or F1)", self.action_help)
+        if screen is board:
+            yield SystemCommand("Search customers", "By name, city or id (/)", board.action_search)
+            yield SystemCommand("Filter", "By revenue class, XYZ, group, city, owner (f)", board.action_filter)
+            yield SystemCommand("Clear filters", "Show every customer again (esc)", board.action_clear)
+            yield SystemCommand("Change sort", "Priority, revenue, loyalty, name (s)", board.action_cycle_sort)
+            yield SystemCommand("Reload the book", "Read the book again (r)", board.action_reload)
+            yield SystemCommand("As of another day", "See the book as it was on a day (d)", board.action_as_of)
+            for index, quadrant in enumerate(PANELS):
+                yield SystemCommand(
+                    f"Go to {quadrant.label}", f"Jump to {quadrant.label} ({index + 1})",
+                    lambda index=index: board.action_jump(index),
+                )

@@ -1,0 +1,71 @@
+"""What the board shows for each customer: the engine's segment plus when the
+customer was last contacted and when they are due again (DESIGN §3).
+
+The classes come from :func:`segtui.store.segments.segment_book`; last contact,
+due dates and priority from the planner's rules (:mod:`segtui.domain.planning`
+via :func:`segtui.store.plan.planning_customers`). Nothing here re-implements a rule.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from segtui.domain import planning
+from segtui.domain.segments import Quadrant
+from segtui.store.book import Book
+from segtui.store.plan import planning_customers
+from segtui.store.segments import CustomerSegment, latest_estimates, segment_book
+
+# Far enough ahead that every customer with a contact policy gets a due date.
+_HORIZON = dt.timedelta(days=3660)
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    """One customer on the board."""
+
+    customer: CustomerSegment
+    last_activity: dt.date | None  # latest visit or call (mailings do not count)
+    due: dt.date | None
+    overdue_days: int | None  # > 0 overdue, 0 due today, < 0 not yet due, None never due
+    priority: float | None
+    contract_ends: dt.date | None
+    potential: int | None = None  # assessed yearly budget scaled to the revenue window, minor units
+    reason: str = ""  # the planner's reason in words: 'Big game · 18 days overdue · …'
+
+    @property
+    def id(self) -> int:
+        return self.customer.id
+
+    @property
+    def quadrant(self) -> Quadrant:
+        return self.customer.segment.quadrant
+
+
+def board_rows(book: Book, as_of: dt.date) -> list[BoardRow]:
+    """Every active customer with its segment, last contact, due date and priority."""
+    settings = book.settings()
+    segments = segment_book(book, as_of)
+    customers = planning_customers(book, as_of, segments)
+    config = planning.PlanConfig.from_settings(settings)
+    window_months = int(settings["window.months"])
+    budgets = {cid: e.budget_per_year for cid, e in latest_estimates(book, as_of).items()}
+    until = as_of + _HORIZON
+    rows = []
+    for segment, customer in zip(segments, customers):
+        entry = planning.due(customer, config, as_of, until)
+        budget = budgets.get(segment.id)
+        rows.append(
+            BoardRow(
+                customer=segment,
+                last_activity=customer.last_contact,
+                due=entry.due_on if entry else None,
+                overdue_days=(as_of - entry.due_on).days if entry else None,
+                priority=entry.priority if entry else None,
+                contract_ends=customer.contract[1] if customer.contract else None,
+                potential=None if budget is None else budget * window_months // 12,
+                reason=entry.reason if entry else "",
+            )
+        )
+    return rows

@@ -1,0 +1,533 @@
+"""The board: loyalty × potential as a 2×2 matrix, plus the needs-assessment tray.
+
+The frame paints at once; one worker asks the engine (``store.board.board_rows``)
+for every customer and the board filters and sorts those rows in memory.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Static
+
+from segtui.domain.segments import CLASS_ORDER, GROUP_LABELS, QUADRANT_STRATEGY, Group, Quadrant
+from segtui.ui.customer_list import CustomerList, due_text, loyalty_text, short_money
+
+# Reading order of the matrix, and the numbers that jump there.
+PANELS: tuple[Quadrant, ...] = (
+    Quadrant.SMALL_FRY,
+    Quadrant.CASH_COWS,
+    Quadrant.UNINTERESTING,
+    Quadrant.BIG_GAME,
+    Quadrant.NEEDS_ASSESSMENT,
+)
+# Left / right neighbours in the matrix.
+NEIGHBOURS = {
+    (Quadrant.SMALL_FRY, "right"): Quadrant.CASH_COWS,
+    (Quadrant.CASH_COWS, "left"): Quadrant.SMALL_FRY,
+    (Quadrant.UNINTERESTING, "right"): Quadrant.BIG_GAME,
+    (Quadrant.BIG_GAME, "left"): Quadrant.UNINTERESTING,
+}
+
+LEGEND = """\
+  ABC      revenue class over the last 24 months: A above 2 M, B 1–2 M, C below 1 M, D none
+  XYZ      how often they order: X about monthly (24+ orders in 24 months), Y 8–23, Z 1–7, · none
+  revenue  net revenue in the window (major units: k thousand, M million, bn billion)
+  loyal    share of wallet: our revenue last 12 months ÷ their yearly budget (— not assessed)
+  contact  when to contact them by the segment's policy: 12d late, due now, in 5d, or never
+           (never visited or called: due now); blank when the policy plans no contact
+  ↑A       upgrade candidate: potential class (here A) better than revenue class — meet more often
+  Quadrant titles count the customers shown, how many are due now (or late), their revenue and potential.
+  The figures follow the book's settings (segtui settings BOOK); the labels above use the defaults."""
+
+SORTS = ("priority", "revenue", "loyalty", "name")
+SORT_LABELS = {
+    "priority": "priority (most urgent first)",
+    "revenue": "revenue",
+    "loyalty": "loyalty",
+    "name": "name",
+}
+FILTER_FIELDS = ("class", "xyz", "group", "city", "owner")
+FILTER_LABELS = {"class": "class", "xyz": "XYZ", "group": "group", "city": "city", "owner": "owner"}
+
+if TYPE_CHECKING:
+    from segtui.store.board import BoardRow
+
+
+def sort_key(mode: str):
+    if mode == "revenue":
+        return lambda r: (-r.customer.segment.revenue, r.customer.name.casefold())
+    if mode == "loyalty":
+        return lambda r: (
+            r.customer.segment.loyalty is None,
+            -(r.customer.segment.loyalty or 0.0),
+            -r.customer.segment.revenue,
+        )
+    if mode == "name":
+        return lambda r: (r.customer.name.casefold(), r.id)
+    # The planner's order: highest priority, then the longest overdue, then by name.
+    return lambda r: (
+        r.priority is None,
+        -(r.priority or 0.0),
+        r.due or dt.date.max,
+        -r.customer.segment.revenue,
+        r.customer.name.casefold(),
+    )
+
+
+def row_values(row: BoardRow) -> dict[str, str]:
+    """The values a filter chip can match, per field."""
+    seg = row.customer.segment
+    return {
+        "class": seg.revenue_class,
+        "xyz": seg.xyz or "none",
+        "group": seg.group.label if seg.group else "none",
+        "city": row.customer.city or "none",
+        "owner": row.customer.owner or "none",
+    }
+
+
+def matches_search(row: BoardRow, needle: str) -> bool:
+    c = row.customer
+    return (
+        needle in c.name.casefold()
+        or (c.city is not None and needle in c.city.casefold())
+        or needle in c.source_id.casefold()
+        or needle == str(c.id)
+    )
+
+
+@dataclass
+class BoardView:
+    """What the board shows: search text, filter chips and the sort."""
+
+    search: str = ""
+    filters: dict[str, frozenset[str]] = field(default_factory=dict)
+    sort: str = "priority"
+
+    def apply(self, rows: list[BoardRow]) -> dict[Quadrant, list[BoardRow]]:
+        needle = self.search.strip().casefold()
+        active = {k: v for k, v in self.filters.items() if v}
+        out: dict[Quadrant, list[BoardRow]] = {q: [] for q in PANELS}
+        for row in rows:
+            if needle and not matches_search(row, needle):
+                continue
+            if active:
+                values = row_values(row)
+                if any(values[k] not in v for k, v in active.items()):
+                    continue
+            out[row.quadrant].append(row)
+        key = sort_key(self.sort)
+        for q in out:
+            out[q].sort(key=key)
+        return out
+
+    @property
+    def narrowed(self) -> bool:
+        return bool(self.search.strip()) or any(self.filters.values())
+
+
+def filter_options(rows: list[BoardRow]) -> dict[str, list[str]]:
+    """Every value each filter can take in this book, in a sensible order."""
+    cities = sorted({r.customer.city or "none" for r in rows}, key=str.casefold)
+    owners = sorted({r.customer.owner or "none" for r in rows}, key=str.casefold)
+    return {
+        "class": sorted(CLASS_ORDER, key=CLASS_ORDER.get),
+        "xyz": ["X", "Y", "Z", "none"],
+        "group": [GROUP_LABELS[g] for g in Group] + ["none"],
+        "city": cities,
+        "owner": owners,
+    }
+
+
+class BoardFooter(Footer):
+    """A footer that rebuilds only when the keys it shows change: moving between
+    quadrants changes focus but not the keys, and rebuilding costs a frame."""
+
+    _shown: tuple | None = None
+
+    def bindings_changed(self, screen: Screen) -> None:
+        shown = tuple(
+            (binding.key, binding.description, enabled)
+            for (_, binding, enabled, _) in screen.active_bindings.values()
+            if binding.show
+        )
+        if shown == self._shown and self.children:
+            self._bindings_ready = True
+            return
+        self._shown = shown
+        super().bindings_changed(screen)
+
+
+class QuadrantPanel(Vertical):
+    """One cell of the matrix: title, strategy, column titles and the list."""
+
+    def __init__(self, quadrant: Quadrant, number: int, wide: bool = False) -> None:
+        super().__init__(id=f"panel-{quadrant.value}", classes="panel")
+        self.quadrant = quadrant
+        self.number = number
+        self.wide = wide
+        self.border_title = f"{number} {quadrant.label}"
+
+    def compose(self) -> ComposeResult:
+        yield Static(QUADRANT_STRATEGY[self.quadrant], classes="strategy")
+        header = Static("", classes="columns")
+        yield header
+        customer_list = CustomerList(wide=self.wide, id=f"list-{self.quadrant.value}")
+        customer_list.quadrant = self.quadrant
+        customer_list.header = header
+        yield customer_list
+
+    def on_resize(self) -> None:
+        self.query_one(".strategy", Static).set_class(self.size.height < 12, "-short")
+
+    def show_totals(self, shown: list[BoardRow], total: int, currency: str) -> None:
+        revenue = sum(r.customer.segment.revenue for r in shown)
+        potential = sum(r.potential or 0 for r in shown)
+        count = f"{len(shown)}" if len(shown) == total else f"{len(shown)} of {total}"
+        due = sum(1 for r in shown if r.overdue_days is not None and r.overdue_days >= 0)
+        self.border_title = f"{self.number} {self.quadrant.label} · {count}" + (f" · {due} due" if due else "")
+        known = any(r.potential is not None for r in shown)
+        potential_text = f"{short_money(potential)} {currency}" if known else "unknown"
+        self.border_subtitle = f"revenue {short_money(revenue)} {currency} · potential {potential_text}"
+
+
+class BoardScreen(Screen):
+    """The home screen."""
+
+    DEFAULT_CSS = """
+    BoardScreen { layout: vertical; }
+    #bar { height: 1; padding: 0 1; background: $boost; color: $text-muted; }
+    #search { display: none; height: 3; border: tall $accent; }
+    #search.visible { display: block; }
+    #potential-axis { height: 1; padding-left: 8; }
+    #potential-axis > Static { width: 1fr; content-align: center middle; color: $text-accent; text-style: bold; }
+    #matrix { height: 1fr; }
+    #loyalty-axis { width: 8; }
+    #loyalty-axis > Static {
+        height: 1fr; content-align: center middle; text-align: center; color: $text-accent; text-style: bold;
+    }
+    #quadrants { grid-size: 2 2; grid-gutter: 0; height: 1fr; }
+    .panel { border: round $primary-muted; border-title-color: $text; border-title-style: bold;
+             border-subtitle-color: $text-muted; height: 1fr; }
+    .panel:focus-within { border: round $accent; }
+    .panel > .strategy { color: $text-muted; text-style: italic; padding: 0 1; height: auto; max-height: 2; }
+    .panel > .strategy.-short { height: 1; text-wrap: nowrap; text-overflow: ellipsis; }
+    .panel > .columns { color: $text-muted; text-style: bold; height: 1; }
+    #panel-needs_assessment { height: 9; max-height: 30%; min-height: 5; }
+    #detail { height: 2; padding: 0 1; background: $boost; }
+    """
+
+    BINDINGS = [
+        Binding("left,h", "side('left')", "Left quadrant", show=False, id="board.left"),
+        Binding("right,l", "side('right')", "Right quadrant", show=False, id="board.right"),
+        Binding("tab", "cycle(1)", "Next quadrant", show=False, id="board.next"),
+        Binding("shift+tab", "cycle(-1)", "Previous quadrant", show=False, id="board.previous"),
+        Binding("1", "jump(0)", "Small fry", show=False, id="board.jump_small_fry"),
+        Binding("2", "jump(1)", "Cash cows", show=False, id="board.jump_cash_cows"),
+        Binding("3", "jump(2)", "Uninteresting", show=False, id="board.jump_uninteresting"),
+        Binding("4", "jump(3)", "Big game", show=False, id="board.jump_big_game"),
+        Binding("5", "jump(4)", "Needs assessment", show=False, id="board.jump_needs_assessment"),
+        Binding("slash", "search", "Search", id="board.search"),
+        Binding("f", "filter", "Filter", id="board.filter"),
+        Binding("s", "cycle_sort", "Sort", id="board.sort"),
+        Binding("escape", "clear", "Clear filters", show=False, id="board.clear"),
+        Binding("r", "reload", "Reload", show=False, id="board.reload"),
+        Binding("d", "as_of", "As of…", id="board.as_of"),
+    ]
+
+    def __init__(self, book, as_of: dt.date) -> None:
+        super().__init__(id="board")
+        self.book = book
+        self.as_of = as_of
+        self.rows: list[BoardRow] = []
+        self.view = BoardView()
+        self.currency = "SEK"
+        self.loaded = False
+        self._by_id: dict[int, BoardRow] = {}
+        self._follow: int | None = None
+        self._before: dict[int, Quadrant] = {}
+
+    # --- layout -------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Reading the book…", id="bar")
+        yield Input(placeholder="Search by name, city or customer id — enter keeps it, esc clears", id="search")
+        with Horizontal(id="potential-axis"):
+            yield Static("LOW POTENTIAL", id="low-potential")
+            yield Static("HIGH POTENTIAL", id="high-potential")
+        with Horizontal(id="matrix"):
+            with Vertical(id="loyalty-axis"):
+                yield Static("HIGH\nLOYALTY", id="high-loyalty")
+                yield Static("LOW\nLOYALTY", id="low-loyalty")
+            with Grid(id="quadrants"):
+                for number, quadrant in enumerate(PANELS[:4], 1):
+                    yield QuadrantPanel(quadrant, number)
+        yield QuadrantPanel(Quadrant.NEEDS_ASSESSMENT, 5, wide=True)
+        yield Static("", id="detail")
+        yield BoardFooter()
+
+    def on_mount(self) -> None:
+        self.lists[0].focus()
+        # Paint the frame first; the worker reading the book would compete with it.
+        self.call_after_refresh(self.load)
+
+    @property
+    def lists(self) -> list[CustomerList]:
+        return [self.query_one(f"#list-{q.value}", CustomerList) for q in PANELS]
+
+    def list_for(self, quadrant: Quadrant) -> CustomerList:
+        return self.query_one(f"#list-{quadrant.value}", CustomerList)
+
+    @property
+    def current_list(self) -> CustomerList | None:
+        focused = self.focused
+        return focused if isinstance(focused, CustomerList) else None
+
+    @property
+    def current_row(self) -> BoardRow | None:
+        current = self.current_list
+        return current.current if current else None
+
+    # --- data ---------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="board-load")
+    def load(self) -> None:
+        from segtui.store.board import board_rows
+
+        settings = self.book.settings()
+        rows = board_rows(self.book, self.as_of)
+        self.app.call_from_thread(self._loaded, rows, settings)
+
+    def reload(self, follow: int | None = None) -> None:
+        """Read the book again; ``follow`` a customer and say when it moved quadrant."""
+        self._before = {r.id: r.quadrant for r in self.rows}
+        self._follow = follow
+        self.load()
+
+    def _loaded(self, rows: list[BoardRow], settings: dict[str, str]) -> None:
+        self.rows = rows
+        self._by_id = {r.id: r for r in rows}
+        self.currency = settings.get("currency", "SEK")
+        self.loaded = True
+        self._axis_labels(settings)
+        follow, self._follow = self._follow, None
+        before, self._before = self._before, {}
+        self.refresh_lists()
+        if follow is not None and follow in self._by_id:
+            row = self._by_id[follow]
+            old = before.get(follow)
+            if old is not None and old is not row.quadrant:
+                self.notify(f"{row.customer.name} moved {old.label} → {row.quadrant.label}", title="Moved")
+            self.select_customer(follow)
+
+    def _axis_labels(self, settings: dict[str, str]) -> None:
+        high = float(settings.get("loyalty.high_from", "0.5")) * 100
+        classes = settings.get("potential.high_classes", "A,B").split(",")
+        low_classes = [c for c in "ABCD" if c not in classes]
+        self.query_one("#high-loyalty", Static).update(f"HIGH\nLOYALTY\n≥ {high:.0f} %")
+        self.query_one("#low-loyalty", Static).update(f"LOW\nLOYALTY\n< {high:.0f} %")
+        self.query_one("#low-potential", Static).update(f"LOW POTENTIAL  ({', '.join(low_classes)})")
+        self.query_one("#high-potential", Static).update(f"HIGH POTENTIAL  ({', '.join(classes)})")
+
+    def refresh_lists(self) -> None:
+        """Apply search, filters and sort to the rows in memory and show them."""
+        shown = self.view.apply(self.rows)
+        totals = {q: 0 for q in PANELS}
+        for row in self.rows:
+            totals[row.quadrant] += 1
+        for quadrant in PANELS:
+            customer_list = self.list_for(quadrant)
+            keep = customer_list.current.id if customer_list.current else None
+            if not self.loaded:
+                empty = "Reading the book…"
+            elif totals[quadrant] == 0:
+                empty = "No customers here."
+            else:
+                empty = "No customers match — esc clears the filter."
+            customer_list.set_rows(shown[quadrant], keep_id=keep, empty_text=empty)
+            self.query_one(f"#panel-{quadrant.value}", QuadrantPanel).show_totals(
+                shown[quadrant], totals[quadrant], self.currency
+            )
+        self._update_bar(sum(len(v) for v in shown.values()))
+        self._update_detail()
+
+    def _update_bar(self, shown: int) -> None:
+        from rich.markup import escape
+
+        total = len(self.rows)
+        parts = []
+        if self.view.search.strip():
+            parts.append(f"[reverse] search: {escape(self.view.search.strip())} [/reverse]")
+        for key in FILTER_FIELDS:
+            values = self.view.filters.get(key)
+            if values:
+                parts.append(f"[reverse] {FILTER_LABELS[key]}: {escape(', '.join(sorted(values)))} [/reverse]")
+        count = f"{shown} of {total} customers" if self.view.narrowed else f"{total} customers"
+        head = "  ".join(parts) + ("  esc clears  ·  " if parts else "")
+        self.query_one("#bar", Static).update(f"{head}{count}  ·  sorted by {SORT_LABELS[self.view.sort]}")
+
+    def _update_detail(self) -> None:
+        row = self.current_row
+        detail = self.query_one("#detail", Static)
+        if row is None:
+            detail.update("")
+            return
+        detail.update(describe(row, self.currency))
+
+    def select_customer(self, customer_id: int) -> bool:
+        """Focus the customer's quadrant and put the cursor on it."""
+        row = self._by_id.get(customer_id)
+        if row is None:
+            return False
+        customer_list = self.list_for(row.quadrant)
+        if not customer_list.select_id(customer_id):
+            # Hidden by the search or a filter: clear them so the customer shows.
+            self.view = BoardView(sort=self.view.sort)
+            self._hide_search()
+            self.refresh_lists()
+            customer_list.select_id(customer_id)
+        customer_list.focus()
+        return True
+
+    # --- events -------------------------------------------------------------------
+    @on(CustomerList.Highlighted)
+    def _highlighted(self, event: CustomerList.Highlighted) -> None:
+        if event.customer_list.has_focus:
+            self._update_detail()
+
+    @on(CustomerList.Opened)
+    def _opened(self, event: CustomerList.Opened) -> None:
+        self.app.open_customer(event.row.id)
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        self.view.search = event.value
+        self.refresh_lists()
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self, event: Input.Submitted) -> None:
+        self._focus_first_match()
+
+    def _focus_first_match(self) -> None:
+        target = next((cl for cl in self.lists if cl.rows), None)
+        (target or self.lists[0]).focus()
+
+    def on_key(self, event) -> None:
+        # Escape and down in the search box go back to the lists.
+        if self.focused is self.query_one("#search", Input):
+            if event.key == "escape":
+                event.stop()
+                self.query_one("#search", Input).value = ""
+                self._hide_search()
+                self._focus_first_match()
+            elif event.key in ("down", "tab"):
+                event.stop()
+                self._focus_first_match()
+
+    def _hide_search(self) -> None:
+        search = self.query_one("#search", Input)
+        search.remove_class("visible")
+
+    # --- actions ------------------------------------------------------------------
+    def action_jump(self, index: int) -> None:
+        self.lists[index].focus()
+
+    def action_cycle(self, step: int) -> None:
+        lists = self.lists
+        current = self.current_list
+        index = lists.index(current) if current in lists else -step
+        lists[(index + step) % len(lists)].focus()
+
+    def action_side(self, direction: str) -> None:
+        current = self.current_list
+        if current is None:
+            return
+        target = NEIGHBOURS.get((current.quadrant, direction))
+        if target is not None:
+            other = self.list_for(target)
+            other.cursor = min(current.cursor - current.scroll_offset.y + other.scroll_offset.y, len(other.rows) - 1)
+            other.focus()
+
+    def action_search(self) -> None:
+        search = self.query_one("#search", Input)
+        search.add_class("visible")
+        search.focus()
+
+    def action_filter(self) -> None:
+        from segtui.ui.dialogs import FilterScreen
+
+        def done(filters: dict[str, frozenset[str]] | None) -> None:
+            if filters is not None:
+                self.view.filters = filters
+                self.refresh_lists()
+
+        self.app.push_screen(FilterScreen(filter_options(self.rows), self.view.filters), done)
+
+    def action_cycle_sort(self) -> None:
+        self.view.sort = SORTS[(SORTS.index(self.view.sort) + 1) % len(SORTS)]
+        self.refresh_lists()
+        self.notify(f"Sorted by {SORT_LABELS[self.view.sort]}", timeout=2)
+
+    def action_clear(self) -> None:
+        if self.view.narrowed:
+            self.view = BoardView(sort=self.view.sort)
+            self.query_one("#search", Input).value = ""
+            self._hide_search()
+            self.refresh_lists()
+
+    def action_reload(self) -> None:
+        row = self.current_row
+        self.reload(follow=row.id if row else None)
+        self.notify("Read the book again", timeout=2)
+
+    def action_as_of(self) -> None:
+        from segtui.ui.dialogs import AsOfScreen
+
+        def done(day: dt.date | None) -> None:
+            if day is not None and day != self.as_of:
+                self.app.set_as_of(day)
+
+        self.app.push_screen(AsOfScreen(self.as_of), done)
+
+    def set_as_of(self, day: dt.date) -> None:
+        self.as_of = day
+        row = self.current_row
+        self.reload(follow=row.id if row else None)
+
+
+def describe(row: BoardRow, currency: str) -> str:
+    """One line about the highlighted customer, in words."""
+    from rich.markup import escape
+
+    c = row.customer
+    seg = c.segment
+    name = f"[b]{escape(c.name)}[/b]" + (f" ({escape(c.city)})" if c.city else "")
+    parts = [name, seg.quadrant.label]
+    potential = f", potential {seg.potential_class}" if seg.potential_class else ", potential unknown"
+    parts.append(f"revenue {short_money(seg.revenue)} {currency} (class {seg.revenue_class}{potential})")
+    if seg.upgrade_candidate:
+        parts.append(f"[b]upgrade candidate {seg.revenue_class}→{seg.potential_class}[/b]")
+    parts.append(f"loyalty {loyalty_text(seg.loyalty)}")
+    if seg.group:
+        parts.append(seg.group.label.lower())
+    # The planner's reason in words, less what this line already says.
+    for part in row.reason.split(" · ")[1:]:
+        if part.startswith(("upgrade candidate", "never contacted", "due ")):
+            continue
+        late = row.overdue_days is not None and row.overdue_days > 0
+        parts.append(f"[b]{escape(part)}[/b]" if late and "overdue" in part else escape(part))
+    if row.due is not None and row.overdue_days is not None and row.overdue_days < 0:
+        parts.append(f"next contact {row.due.isoformat()}")
+    parts.append(f"last visit or call {row.last_activity.isoformat()}" if row.last_activity else "never visited or called")
+    if row.contract_ends and "contract" not in row.reason:
+        parts.append(f"competitor contract ends {row.contract_ends.isoformat()}")
+    parts.extend(seg.flags)
+    return " · ".join(parts)

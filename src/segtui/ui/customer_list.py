@@ -1,0 +1,316 @@
+"""A virtual list of customers: only the rows on screen are rendered.
+
+Each visible line is drawn by :meth:`CustomerList.render_line` from an LRU cache
+of strips, so a quadrant with 20,000 customers costs no more than one with 20.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import datetime as dt
+from typing import Callable, Sequence
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.widgets import Static
+
+if TYPE_CHECKING:
+    from segtui.store.board import BoardRow
+
+
+
+# Cells of each column after the name, including the space before it.
+COLUMN_WIDTHS = {"city": 17, "owner": 15, "abc": 4, "xyz": 4, "revenue": 8, "loyal": 6, "next": 10, "up": 3}
+DROP_ORDER = ("xyz", "loyal", "abc", "revenue")
+
+
+def short_money(minor: int) -> str:
+    """Major units, compact: 950, 845 k, 12.3 M, 2.3 bn."""
+    major = minor / 100
+    size = abs(major)
+    if size >= 1_000_000_000:
+        return f"{major / 1_000_000_000:.1f} bn"
+    if size >= 1_000_000:
+        return f"{major / 1_000_000:.1f} M"
+    if size >= 1_000:
+        return f"{major / 1_000:.0f} k"
+    return f"{major:.0f}"
+
+
+def due_text(row: BoardRow) -> str:
+    """'12d late', 'due now', 'in 5d', 'never' (due: never visited or called) or ''
+    when the policy asks for nothing."""
+    days = row.overdue_days
+    if days is None:
+        return ""
+    if row.last_activity is None and days >= 0:
+        return "never"
+    if days > 0:
+        return f"{days}d late"
+    if days == 0:
+        return "due now"
+    return f"in {-days}d"
+
+
+def loyalty_text(share: float | None) -> str:
+    return "—" if share is None else f"{share * 100:.0f}%"
+
+
+class CustomerList(ScrollView, can_focus=True, inherit_bindings=False):
+    """The customers of one quadrant (or the tray), one per line, with a cursor."""
+
+    BINDINGS = [
+        Binding("up,k", "cursor_up", "Up", show=False, id="list.up"),
+        Binding("down,j", "cursor_down", "Down", show=False, id="list.down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="list.page_up"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="list.page_down"),
+        Binding("home,g", "first", "First customer", show=False, id="list.first"),
+        Binding("end,G", "last", "Last customer", show=False, id="list.last"),
+        Binding("enter", "open", "Open customer", id="list.open"),
+    ]
+
+    COMPONENT_CLASSES = {
+        "customer-list--cursor",
+        "customer-list--muted",
+        "customer-list--late",
+        "customer-list--due",
+        "customer-list--upgrade",
+        "customer-list--class-a",
+        "customer-list--empty",
+    }
+
+    DEFAULT_CSS = """
+    CustomerList { background: $surface; scrollbar-size-vertical: 1; overflow-x: hidden; }
+    CustomerList > .customer-list--cursor { background: $block-cursor-blurred-background; }
+    CustomerList:focus > .customer-list--cursor {
+        background: $block-cursor-background; color: $block-cursor-foreground; text-style: bold;
+    }
+    CustomerList > .customer-list--muted { color: $text-muted; }
+    CustomerList > .customer-list--late { color: $text-error; text-style: bold; }
+    CustomerList > .customer-list--due { color: $text-warning; }
+    CustomerList > .customer-list--upgrade { color: $text-success; text-style: bold; }
+    CustomerList > .customer-list--class-a { text-style: bold; }
+    CustomerList > .customer-list--empty { color: $text-muted; text-style: italic; }
+    """
+
+    cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
+
+    class Highlighted(Message):
+        """The cursor moved to another customer (or the list changed)."""
+
+        def __init__(self, customer_list: "CustomerList", row: BoardRow | None) -> None:
+            super().__init__()
+            self.customer_list = customer_list
+            self.row = row
+
+        @property
+        def control(self) -> "CustomerList":
+            return self.customer_list
+
+    class Opened(Message):
+        """Enter or a double click on a customer."""
+
+        def __init__(self, customer_list: "CustomerList", row: BoardRow) -> None:
+            super().__init__()
+            self.customer_list = customer_list
+            self.row = row
+
+        @property
+        def control(self) -> "CustomerList":
+            return self.customer_list
+
+    def __init__(self, *, wide: bool = False, empty_text: str = "Reading the book…", **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.rows: Sequence[BoardRow] = ()
+        self.wide = wide
+        self.empty_text = empty_text
+        self._cache: LRUCache[tuple, Strip] = LRUCache(1024)
+        self._generation = 0
+        self.header: Static | None = None  # column titles kept in step with the row width
+        self._header_width = -1
+
+    # --- data ---------------------------------------------------------------------
+    def set_rows(self, rows: Sequence[BoardRow], keep_id: int | None = None, empty_text: str = "") -> None:
+        """Show ``rows``; keep the cursor on customer ``keep_id`` when it is still there."""
+        self.rows = rows
+        self.empty_text = empty_text
+        self._generation += 1
+        self._cache.clear()
+        self.virtual_size = Size(self.size.width, max(1, len(rows)))
+        index = 0
+        if keep_id is not None:
+            index = next((i for i, r in enumerate(rows) if r.id == keep_id), 0)
+        self.cursor = min(index, max(0, len(rows) - 1))
+        self.refresh()
+
+    @property
+    def current(self) -> BoardRow | None:
+        return self.rows[self.cursor] if 0 <= self.cursor < len(self.rows) else None
+
+    def select_id(self, customer_id: int) -> bool:
+        for i, row in enumerate(self.rows):
+            if row.id == customer_id:
+                self.cursor = i
+                return True
+        return False
+
+    # --- cursor -------------------------------------------------------------------
+    def validate_cursor(self, value: int) -> int:
+        return max(0, min(value, len(self.rows) - 1)) if self.rows else 0
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self._refresh_row(old)
+        self._refresh_row(new)
+        self._scroll_to_cursor()
+        self.post_message(self.Highlighted(self, self.current))
+
+    def _refresh_row(self, index: int) -> None:
+        y = index - self.scroll_offset.y
+        if 0 <= y < self.size.height:
+            self.refresh_line(y)
+
+    def _scroll_to_cursor(self) -> None:
+        top = self.scroll_offset.y
+        height = max(1, self.scrollable_content_region.height)
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= top + height:
+            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+
+    def action_cursor_up(self) -> None:
+        self.cursor -= 1
+
+    def action_cursor_down(self) -> None:
+        self.cursor += 1
+
+    def action_page_up(self) -> None:
+        self.cursor -= max(1, self.scrollable_content_region.height - 1)
+
+    def action_page_down(self) -> None:
+        self.cursor += max(1, self.scrollable_content_region.height - 1)
+
+    def action_first(self) -> None:
+        self.cursor = 0
+
+    def action_last(self) -> None:
+        self.cursor = len(self.rows) - 1
+
+    def action_open(self) -> None:
+        if self.current is not None:
+            self.post_message(self.Opened(self, self.current))
+
+    def on_click(self, event: events.Click) -> None:
+        index = event.y + self.scroll_offset.y
+        if 0 <= index < len(self.rows):
+            self.focus()
+            self.cursor = index
+            if event.chain >= 2:
+                self.action_open()
+
+    def on_focus(self) -> None:
+        self.refresh()
+        self.post_message(self.Highlighted(self, self.current))
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._cache.clear()
+
+    def on_resize(self) -> None:
+        self._cache.clear()
+        self.virtual_size = Size(self.size.width, max(1, len(self.rows)))
+
+    # --- rendering ----------------------------------------------------------------
+    def _sync_header(self) -> None:
+        if self.header is not None:
+            self.header.update(header_text(self._header_width, self.wide))
+
+    def render_line(self, y: int) -> Strip:
+        index = self.scroll_offset.y + y
+        width = self.scrollable_content_region.width
+        if width != self._header_width:
+            self._header_width = width
+            self.call_later(self._sync_header)
+        base = self.rich_style
+        if not self.rows:
+            if y == 0 and self.empty_text:
+                style = base + self.get_component_rich_style("customer-list--empty")
+                return Strip([Segment(" " + self.empty_text, style)]).adjust_cell_length(width, base)
+            return Strip.blank(width, base)
+        if index >= len(self.rows):
+            return Strip.blank(width, base)
+        key = (index, width, index == self.cursor, self.has_focus, self._generation)
+        strip = self._cache.get(key)
+        if strip is None:
+            strip = self._render_row(self.rows[index], width, index == self.cursor)
+            self._cache[key] = strip
+        return strip
+
+    def _render_row(self, row: BoardRow, width: int, selected: bool) -> Strip:
+        style_of: Callable[[str], Style] = self.get_component_rich_style
+        base = self.rich_style
+        cursor = style_of("customer-list--cursor") if selected else Style()
+        muted = style_of("customer-list--muted")
+        seg = row.customer.segment
+        late = row.overdue_days is not None and row.overdue_days > 0
+        due_style = style_of("customer-list--late") if late else (
+            style_of("customer-list--due") if row.overdue_days is not None and row.overdue_days >= 0 else muted
+        )
+        upgrade = f"↑{seg.potential_class}" if seg.upgrade_candidate else ""
+        class_style = style_of("customer-list--class-a") if seg.revenue_class == "A" else Style()
+        name_w, columns = column_layout(width, self.wide)
+        name = row.customer.name
+        if len(name) > name_w:
+            name = name[: name_w - 1] + "…"
+        values = {
+            "city": ((row.customer.city or "")[:16].ljust(16), muted),
+            "owner": ((row.customer.owner or "")[:14].ljust(14), muted),
+            "abc": (f"{seg.revenue_class:^3}", class_style),
+            "xyz": (f"{seg.xyz or '·':^3}", Style()),
+            "revenue": (f"{short_money(seg.revenue):>7}", Style()),
+            "loyal": (f"{loyalty_text(seg.loyalty):>5}", Style() if seg.loyalty is not None else muted),
+            "next": (f"{due_text(row):>9}", due_style),
+            "up": (f"{upgrade:<2}", style_of("customer-list--upgrade")),
+        }
+        cells: list[tuple[str, Style]] = [(" " + f"{name:<{name_w}}", class_style)]
+        for column in columns:
+            text, style = values[column]
+            cells.append((" " + text, style))
+        segments = [Segment(text, base + style + cursor) for text, style in cells if text]
+        return Strip(segments).adjust_cell_length(width, base + cursor)
+
+
+def column_layout(width: int, wide: bool = False) -> tuple[int, list[str]]:
+    """(name width, columns) that fit ``width``: columns are dropped from the least
+    needed (XYZ, loyalty, class, revenue) until a name gets at least 14 cells."""
+    columns = [c for c in COLUMN_WIDTHS if c not in ("city", "owner")]
+    if wide and width >= 100:
+        columns = ["city", "owner", *columns]
+    for drop in (None, *DROP_ORDER):
+        if drop is not None:
+            columns.remove(drop)
+        used = 1 + sum(COLUMN_WIDTHS[c] for c in columns)
+        if width - used >= 14:
+            break
+    return max(6, width - used), columns
+
+
+def header_text(width: int, wide: bool = False) -> str:
+    """The column titles that match :meth:`CustomerList._render_row` at ``width``."""
+    name_w, columns = column_layout(width, wide)
+    titles = {
+        "city": f"{'city':<16}", "owner": f"{'owner':<14}", "abc": "ABC", "xyz": "XYZ",
+        "revenue": f"{'revenue':>7}", "loyal": f"{'loyal':>5}", "next": f"{'contact':>9}", "up": "  ",
+    }
+    return f" {'customer':<{name_w}}" + "".join(" " + titles[c] for c in columns)
