@@ -262,3 +262,24 @@ def test_the_real_app_is_guarded() -> None:
 
     assert issubclass(SegtuiApp, GuardedApp)
     assert BookError  # the error the app reports as a warning
+
+
+async def test_a_damaged_book_found_by_a_worker_is_an_error_with_its_title(tmp_path, log_dir) -> None:
+    book = file_book(tmp_path)
+    app = Probe(book)
+
+    import sqlite3
+
+    def broken_transaction():
+        error = sqlite3.DatabaseError("database disk image is malformed")
+        error.sqlite_errorcode = 11
+        raise error
+
+    async with app.run_test(size=(120, 36)) as pilot:
+        book.transaction = broken_transaction  # the next write meets a damaged page
+        await pilot.press("e")
+        await settle(app, pilot)
+        [note] = [n for n in app._notifications]
+    assert (note.severity, note.title) == ("error", "Damaged book")
+    assert note.message == f"{book.path} is damaged (database disk image is malformed)"
+    assert not (log_dir / "segtui.log").exists()

@@ -22,7 +22,14 @@ APPLICATION_ID = 0x5E67701  # "segtui" marker in the SQLite header
 
 
 class BookError(Exception):
-    """A book that cannot be opened or written, explained in one line."""
+    """A book that cannot be opened or written, explained in one line.
+
+    ``kind`` says what sort of trouble it is, for screens that show it: "busy",
+    "readonly", "full", "disk", "damaged", or "" for anything else."""
+
+    def __init__(self, message: str, kind: str = "") -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 # SQLite result codes (the low byte of an extended code) that mean something a
@@ -38,7 +45,7 @@ def _damaged(path: str | os.PathLike[str], detail: str) -> BookError:
         copy = latest_backup(path)
         if copy is not None:
             message += f"; the newest safety copy is {copy}"
-    return BookError(message)
+    return BookError(message, "damaged")
 
 
 def explain(error: BaseException, path: str | os.PathLike[str]) -> BookError | None:
@@ -54,15 +61,15 @@ def explain(error: BaseException, path: str | os.PathLike[str]) -> BookError | N
                 else _NOTADB if "not a database" in text else None)
     code = None if code is None else code & 0xFF
     if code in (_BUSY, _LOCKED):
-        return BookError(f"{path} is busy: another program is writing to it; try again in a moment")
+        return BookError(f"{path} is busy: another program is writing to it; try again in a moment", "busy")
     if code == _READONLY:
-        return BookError(f"{path} is read-only: changes cannot be saved")
+        return BookError(f"{path} is read-only: changes cannot be saved", "readonly")
     if code == _FULL:
-        return BookError(f"the disk holding {path} is full: the change was not saved")
+        return BookError(f"the disk holding {path} is full: the change was not saved", "full")
     if code == _IOERR:
-        return BookError(f"{path} could not be read or written (disk error: {text})")
+        return BookError(f"{path} could not be read or written (disk error: {text})", "disk")
     if code == _CANTOPEN:
-        return BookError(f"{path} cannot be opened ({text})")
+        return BookError(f"{path} cannot be opened ({text})", "disk")
     if code in (_CORRUPT, _NOTADB):
         return _damaged(path, text)
     return None
@@ -248,7 +255,8 @@ class Book:
         (an IntegrityError, say) as they are. Either way nothing is saved."""
         if self.readonly:
             raise BookError(
-                f"{self.path} is read-only ({self.readonly_reason or 'no write permission'}): changes cannot be saved"
+                f"{self.path} is read-only ({self.readonly_reason or 'no write permission'}): changes cannot be saved",
+                "readonly",
             )
         with self.lock:
             if self._depth:

@@ -97,6 +97,16 @@ def short_message(error: BaseException, where: Path | None) -> str:
     return f"Something went wrong ({what}); {tail}"
 
 
+# BookError.kind -> how it is shown: title, severity, seconds on screen
+_BOOK_TROUBLE = {
+    "busy": ("Busy", "warning", 10),
+    "readonly": ("Read-only", "warning", 10),
+    "full": ("Disk full", "error", 30),
+    "disk": ("Disk error", "error", 30),
+    "damaged": ("Damaged book", "error", 120),
+}
+
+
 def report(node: DOMNode | App, error: BaseException, context: str = "") -> None:
     """Tell the user about ``error`` (thread-safe): a BookError as a warning, anything
     else logged and shown as a short error line."""
@@ -104,7 +114,8 @@ def report(node: DOMNode | App, error: BaseException, context: str = "") -> None
     book = getattr(app, "book", None)
     known = as_book_error(error, book if isinstance(book, Book) else None)
     if known is not None:
-        app.notify(str(known), title="Not done", severity="warning", timeout=10, markup=False)
+        title, severity, timeout = _BOOK_TROUBLE.get(getattr(known, "kind", ""), ("Not done", "warning", 10))
+        app.notify(str(known), title=title, severity=severity, timeout=timeout, markup=False)
         return
     where = log_error(error, context)
     errors = getattr(app, "unexpected_errors", None)
@@ -208,5 +219,5 @@ class GuardedApp(App):
         problem = book.check() if isinstance(book, Book) else None
         if problem:
             self.call_from_thread(
-                self.notify, problem, title="Damaged book", severity="error", timeout=60, markup=False
+                self.notify, problem, title="Damaged book", severity="error", timeout=120, markup=False
             )
