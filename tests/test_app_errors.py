@@ -12,7 +12,8 @@ import pytest
 from textual import work
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import Static
+from textual.screen import Screen
+from textual.widgets import Header, Static
 
 from segtui.store.book import BookError, open_book
 from segtui.ui.errors import GuardedApp, log_error, short_message, writes_allowed
@@ -44,6 +45,7 @@ class Probe(GuardedApp):
         Binding("x", "break_handler", "Break a handler", id="probe.handler"),
     ]
     CHECK_DELAY = None
+    TITLE = "segtui"
 
     def __init__(self, book) -> None:
         super().__init__()
@@ -51,6 +53,7 @@ class Probe(GuardedApp):
         self.count = 0
 
     def compose(self):
+        yield Header()
         yield Fragile("probe", id="probe")
 
     def on_mount(self) -> None:
@@ -81,6 +84,11 @@ class Probe(GuardedApp):
         self.query_one("#probe", Fragile).post_message(Broken())
 
 
+class WithHeader(Screen):
+    def compose(self):
+        yield Header()
+
+
 class Broken(Message):
     pass
 
@@ -97,6 +105,12 @@ async def settle(app, pilot) -> None:
             break
         await pilot.pause(0.02)
     await pilot.pause()
+
+
+def header(app) -> str:
+    from textual.widgets._header import HeaderTitle
+
+    return app.screen.query_one(HeaderTitle).render().plain
 
 
 def messages(app) -> list[tuple[str, str]]:
@@ -171,9 +185,16 @@ async def test_a_read_only_book_says_so_and_a_write_becomes_a_warning(tmp_path, 
         app = Probe(book)
         async with app.run_test(size=(120, 36)) as pilot:
             await pilot.pause()
-            assert app.sub_title == "book · as of 2026-11-23 · read-only"
+            assert header(app) == "segtui — book · as of 2026-11-23 · read-only"
             app.sub_title = "book · as of 2025-01-01"  # another day chosen: still marked
-            assert app.sub_title == "book · as of 2025-01-01 · read-only"
+            await pilot.pause()
+            assert header(app) == "segtui — book · as of 2025-01-01 · read-only"
+            screen = WithHeader()
+            screen.sub_title = "Planner"
+            await app.push_screen(screen)  # a screen with a header of its own: still marked
+            await pilot.pause()
+            assert header(app) == "segtui — Planner · read-only"
+            await app.pop_screen()
             assert messages(app) == [
                 ("warning", "The file is read-only: you can look, but changes cannot be saved.")
             ]

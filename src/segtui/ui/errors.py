@@ -28,6 +28,7 @@ from typing import Any
 
 from textual import events, on, work
 from textual.app import App
+from textual.content import Content
 from textual.dom import DOMNode
 from textual.worker import WorkerFailed
 
@@ -180,13 +181,12 @@ class GuardedApp(App):
             return True
 
     # --- the book's state -----------------------------------------------------
-    def validate_sub_title(self, sub_title: Any) -> str:
+    def format_title(self, title: str, sub_title: str) -> Content:
         """Whatever a screen puts in the header, a read-only book stays marked so."""
-        text = super().validate_sub_title(sub_title)
         book = getattr(self, "book", None)
-        if isinstance(book, Book) and book.readonly and "read-only" not in text:
-            text = f"{text} · read-only" if text else "read-only"
-        return text
+        if isinstance(book, Book) and book.readonly and "read-only" not in sub_title:
+            sub_title = f"{sub_title} · read-only" if sub_title else "read-only"
+        return super().format_title(title, sub_title)
 
     @on(events.Mount)
     def _announce_book_state(self) -> None:
@@ -194,7 +194,6 @@ class GuardedApp(App):
         if not isinstance(book, Book):
             return
         if book.readonly:
-            self.sub_title = self.sub_title  # marks it read-only
             self.notify(
                 f"{book.readonly_reason.capitalize() if book.readonly_reason else 'The book is read-only'}: "
                 "you can look, but changes cannot be saved.",
