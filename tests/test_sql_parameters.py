@@ -126,3 +126,54 @@ def test_nasty_text_as_a_setting_is_refused_or_kept(book, text: str) -> None:
             continue
         assert book.settings()[key] == stored
     assert book.scalar("SELECT count(*) FROM setting") > 0
+
+
+# --- the board's search ------------------------------------------------------------
+
+
+def test_nasty_searches_on_the_board_find_exactly_what_they_say(book, as_of) -> None:
+    from segtui.store.board import board_rows
+    from segtui.ui.board import BoardView
+
+    names = [t for t in NASTY if t.strip()]
+    with book.transaction() as conn:
+        for n, name in enumerate(names):
+            conn.execute(
+                "INSERT INTO customer (source_id, name, city, created) VALUES (?, ?, 'Umeå', '2026-01-01')",
+                (f"S{n}", name),
+            )
+    rows = board_rows(book, as_of)
+    assert len(rows) == len(names)
+    for needle in names + ["%%", "__", "' OR 1=1 --", "\x00", "x" * 200_000]:
+        found = {r.customer.name for panel in BoardView(search=needle).apply(rows).values() for r in panel}
+        wanted = needle.strip().casefold()
+        assert found == {name for name in names if wanted in name.casefold() or wanted in "umeå"}, repr(needle[:20])
+    assert book.scalar("SELECT count(*) FROM customer") == len(names)
+
+
+@pytest.mark.parametrize("typed", ["'; DROP TABLE customer;--", "100%", "_", "[b]x[/b", "[red]", "\\", "x" * 300])
+async def test_typing_nasty_text_into_the_board_search(book, as_of, tmp_path, typed: str) -> None:
+    from board_books import fill_small_book
+
+    from segtui.ui.app import SegtuiApp
+
+    fill_small_book(book)
+    with book.transaction() as conn:
+        conn.execute("INSERT INTO customer (source_id, name, created) VALUES ('P1', ?, '2026-01-01')", (f"A {typed} B",))
+    app = SegtuiApp(book, as_of=as_of, config_dir=tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        for _ in range(200):
+            await pilot.pause()
+            if app.board.loaded and not app.workers:
+                break
+        await pilot.press("slash")
+        search = app.focused
+        search.value = typed  # as if typed (pilot.press cannot type every character)
+        await pilot.press("enter")
+        await pilot.pause()
+        visible = {r.customer.name for cl in app.board.lists for r in cl.rows}
+        assert visible == {f"A {typed} B"}
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.is_running
+    assert book.scalar("SELECT count(*) FROM customer") == 8

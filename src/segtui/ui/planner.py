@@ -15,6 +15,7 @@ from rich.text import Text
 from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.content import Content
 from textual.containers import Horizontal, VerticalScroll
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -357,7 +358,10 @@ class PlannerScreen(Screen):
                 return
             c = entry.customer
             detail.update(
-                f"[b]{c.name}[/b] · {c.city or 'no city'} · {entry.kind} · priority {entry.priority:.1f}\n{entry.reason}"
+                Content.from_markup(  # the book's text goes in as $variables, never as markup
+                    f"[b]$name[/b] · $city · {entry.kind} · priority {entry.priority:.1f}\n$reason",
+                    name=c.name, city=c.city or "no city", reason=entry.reason,
+                )
             )
             return
         item = self.selected_item()

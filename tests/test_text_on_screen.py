@@ -1,0 +1,93 @@
+"""Text from the book and from files (names, cities, reasons, typed searches, file
+values) is shown as it is written: never read as markup, so "Smith [UK] Ltd" keeps
+its "[UK]" and "Müller [/] GmbH" cannot crash a screen."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from textual.app import App
+from textual.widgets import DataTable, Static
+
+from segtui.store.board import board_rows
+from segtui.ui.board import describe
+
+AS_OF = dt.date(2026, 11, 23)
+NAMES = ["Smith [UK] Ltd", "Müller [/] GmbH", "[b]x[/b", "Bygg [b] AB", "C:\\data\\", "Ek & Co [", "[@click=app.quit]Quit[/]"]
+
+
+def fill(book) -> None:
+    with book.transaction() as conn:
+        for n, name in enumerate(NAMES):
+            cid = conn.execute(
+                "INSERT INTO customer (source_id, name, city, created) VALUES (?, ?, ?, '2026-01-01')",
+                (f"K{n}", name, f"{name} city"),
+            ).lastrowid
+            conn.execute(
+                """INSERT INTO "order" (customer_id, order_ref, order_key, date, amount) VALUES (?, ?, ?, '2026-10-01', 100000)""",
+                (cid, f"F{n}", f"F{n}"),
+            )
+            conn.execute(
+                "INSERT INTO competitor_contract (customer_id, competitor, ends_on) VALUES (?, ?, '2026-12-20')",
+                (cid, f"[red]{name}"),
+            )
+
+
+def test_the_board_line_about_a_customer_shows_names_as_written(book) -> None:
+    fill(book)
+    for row in board_rows(book, AS_OF):
+        text = describe(row, "SEK").plain
+        assert text.startswith(f"{row.customer.name} ({row.customer.name} city) · ")
+
+
+async def test_the_board_shows_names_searches_and_reasons_as_written(book, tmp_path) -> None:
+    from segtui.ui.app import SegtuiApp
+
+    fill(book)
+    app = SegtuiApp(book, as_of=AS_OF, config_dir=tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        for _ in range(200):
+            await pilot.pause()
+            if app.board.loaded and not app.workers:
+                break
+        for name in NAMES:
+            await pilot.press("slash")
+            app.focused.value = name
+            await pilot.press("enter")
+            await pilot.pause()
+            bar = app.board.query_one("#bar", Static).render().plain
+            assert f"search: {name.strip()} " in bar
+            assert app.board.current_row is not None
+            detail = app.board.query_one("#detail", Static).render().plain
+            assert app.board.current_row.customer.name in detail
+            await pilot.press("escape")
+        assert app.is_running
+
+
+class Host(App):
+    def __init__(self, screen):
+        super().__init__()
+        self._screen = screen
+
+    def on_mount(self) -> None:
+        self.push_screen(self._screen)
+
+
+async def test_the_import_preview_shows_file_values_as_written(book, tmp_path: Path) -> None:
+    from segtui.ui.importer import ImportScreen
+
+    data = tmp_path / "[weird] orders.csv"
+    data.write_text("customer,customer_name,date,amount\n" + "".join(
+        f"K{n},{name.replace(',', ' ')},2026-10-01,100\n" for n, name in enumerate(NAMES) if '"' not in name
+    ), encoding="utf-8")
+    app = Host(ImportScreen(book, AS_OF, str(data), "orders"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        for _ in range(3):
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "[weird] orders.csv" in app.screen.query_one("#import-format", Static).render().plain
+        table = app.screen.query_one("#import-rows", DataTable)
+        shown = {str(cell) for i in range(table.row_count) for cell in table.get_row_at(i)}
+        assert {n.replace(",", " ") for n in NAMES} <= shown
