@@ -77,12 +77,13 @@ def _interactive() -> bool:
 
 
 def _as_of(value: str | None) -> dt.date:
+    """The day to classify on: ``value`` (YYYY-MM-DD) or today; a bad date ends the command."""
     if value is None:
         return dt.date.today()
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
+        _fail(f"--as-of {value!r} is not a date (use YYYY-MM-DD, e.g. 2026-11-23)")
 
 
 @click.group(cls=BookOrCommand, context_settings={"help_option_names": ["-h", "--help"]})
@@ -166,27 +167,39 @@ def demo(out: str, customers: int, orders: int | None, seed: int, today: str | N
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "xlsx"]), default="table", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to this file (required for xlsx).")
 def segments(book: str, as_of: str | None, fmt: str, output: str | None) -> None:
-    """Every customer's revenue class, potential, loyalty, quadrant, XYZ and group."""
+    """Every customer's revenue class, potential, loyalty, quadrant, XYZ and group.
+
+    `table` is a summary for people; `csv` and `json` (one record per customer,
+    columns customer, name, city, owner, revenue, orders, abc, potential_class,
+    upgrade_candidate, loyalty, loyalty_source, quadrant, xyz, group,
+    last_order, flags) are for scripts and stay the same for the same book and
+    --as-of."""
+    day = _as_of(as_of)
+    if fmt == "xlsx" and not output:
+        raise click.UsageError("--format xlsx needs --output FILE.xlsx")
     from segtui.io import export
     from segtui.store.segments import segment_book
 
     opened = _open(book)
-    day = _as_of(as_of)
     rows = segment_book(opened, day)
     if fmt == "xlsx":
-        if not output:
-            raise click.UsageError("--format xlsx needs --output FILE.xlsx")
         export.write_xlsx((export.segment_record(r) for r in rows), export.SEGMENT_COLUMNS, output)
         click.echo(f"Wrote {len(rows)} customers to {output}", err=True)
         return
-    out = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
+    try:
+        out = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
+    except OSError as error:
+        _fail(f"cannot write {output} ({error.strerror})")
     try:
         if fmt == "csv":
-            export.write_csv((export.segment_record(r) for r in rows), export.SEGMENT_COLUMNS, out)
+            export.write_segments_csv(rows, out)
         elif fmt == "json":
-            export.write_json([export.segment_record(r) for r in rows], out)
+            export.write_json([export.segment_json_record(r) for r in rows], out)
         else:
-            export.write_segments_table(rows, out, day.isoformat(), opened.settings()["currency"])
+            values = opened.settings()
+            export.write_segments_table(
+                rows, out, day.isoformat(), values["currency"], int(values["window.months"]), opened.name, values
+            )
     finally:
         if output:
             out.close()
@@ -312,25 +325,27 @@ def import_customers_command(book: str, file: str, maps: tuple[str, ...], sheet:
 @click.argument("key", required=False)
 @click.argument("value", required=False)
 def settings_command(book: str, key: str | None, value: str | None) -> None:
-    """Show all settings, read one KEY, or set KEY to VALUE."""
-    from segtui.domain.settings import REGISTRY, SettingError
+    """Show all settings, read one KEY, or set KEY to VALUE (checked before it is saved)."""
+    from segtui.domain.settings import REGISTRY, SettingError, sections
+    from segtui.store.book import BookError
 
+    if key is not None and key not in REGISTRY:
+        _fail(f"unknown setting {key!r}; valid keys: {', '.join(sorted(REGISTRY))}")
     opened = _open(book)
     values = opened.settings()
     if key is None:
-        width = max(len(k) for k in values)
-        for k in sorted(values):
-            help_text = REGISTRY[k].help if k in REGISTRY else ""
-            click.echo(f"{k:<{width}}  {values[k]:<22}  {help_text}")
+        width = max(len(k) for k in REGISTRY)
+        for title, keys in sections():
+            click.echo(title)
+            for k in keys:
+                click.echo(f"  {k:<{width}}  {values[k]:<20}  {REGISTRY[k].help}")
         return
-    if key not in REGISTRY:
-        _fail(f"unknown setting {key!r}; valid keys: {', '.join(sorted(REGISTRY))}")
     if value is None:
         click.echo(values[key])
         return
     try:
         stored = opened.set_setting(key, value)
-    except SettingError as error:
+    except (SettingError, BookError) as error:
         _fail(str(error))
     click.echo(f"{key} = {stored}")
 

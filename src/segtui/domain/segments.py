@@ -3,14 +3,37 @@
 Everything works on aggregates already computed by the store (revenue in the
 window, orders, active months …) and on the customer's latest assessment.
 Money is in integer minor units; thresholds from settings are in major units.
-``as_of`` is never read here: the store computes the facts for a given day.
+``as_of`` is never read here: the store computes the facts for a given day
+(:func:`subtract_months` and :func:`month_periods` give it the day boundaries).
+
+Decisions where DESIGN §2 is silent (kept here so every screen agrees):
+
+* Pareto ties are broken by the customer's *source id* (the id in the ERP/CRM,
+  the ``customer`` column of ``segtui segments``), not the book's internal row
+  id, so the same orders give the same classes whatever order they were
+  imported in. Source ids made only of digits compare as numbers and come
+  before other ids, which compare as text. The Pareto total is the sum of the
+  positive revenues (customers at zero or below are D and do not count).
+* Potential class always uses the fixed thresholds (a budget has no rank).
+* Budget: the latest assessment that states one; the loyalty override only
+  counts when it is in the latest assessment (DESIGN: "in the latest
+  assessment wins"). A budget of 0 with revenue is >100 % (clamped, flagged);
+  a budget of 0 without revenue is a loyalty of 0.
+* "Budget looks stale" is a fact about the budget: it is flagged whenever the
+  last 12 months' revenue exceeds the yearly budget, even when an override
+  sets the loyalty.
+* Net revenue in the window at zero or below with orders or credit notes in
+  the window is flagged (a customer with no rows in the window is simply D).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import calendar
+import datetime as dt
+from dataclasses import dataclass
 from enum import Enum
-from typing import Iterable, Mapping
+from fractions import Fraction
+from typing import Iterable, Mapping, NamedTuple
 
 from segtui.domain.settings import DEFAULTS
 
@@ -84,8 +107,8 @@ class Config:
     a_above: int = 2_000_000_00  # minor units
     b_from: int = 1_000_000_00
     mode: str = "fixed"
-    pareto_a: float = 0.80
-    pareto_b: float = 0.95
+    pareto_a: Fraction = Fraction(4, 5)
+    pareto_b: Fraction = Fraction(19, 20)
     window_months: int = 24
     loyalty_high_from: float = 0.5
     loyalty_exclusive_from: float = 0.75
@@ -94,6 +117,13 @@ class Config:
     y_from: int = 8
     exclusive_months: int = 9
 
+    def __post_init__(self) -> None:
+        # shares compare exactly: 0.8 means 4/5, not the nearest binary float
+        for name in ("pareto_a", "pareto_b"):
+            value = getattr(self, name)
+            if not isinstance(value, Fraction):
+                object.__setattr__(self, name, Fraction(str(value)))
+
     @classmethod
     def from_settings(cls, values: Mapping[str, str]) -> "Config":
         v = {**DEFAULTS, **values}
@@ -101,8 +131,8 @@ class Config:
             a_above=int(v["abc.a_above"]) * 100,
             b_from=int(v["abc.b_from"]) * 100,
             mode=v["abc.mode"],
-            pareto_a=float(v["abc.pareto_a"]),
-            pareto_b=float(v["abc.pareto_b"]),
+            pareto_a=Fraction(v["abc.pareto_a"]),
+            pareto_b=Fraction(v["abc.pareto_b"]),
             window_months=int(v["window.months"]),
             loyalty_high_from=float(v["loyalty.high_from"]),
             loyalty_exclusive_from=float(v["loyalty.exclusive_from"]),
@@ -113,12 +143,16 @@ class Config:
         )
 
 
-@dataclass(frozen=True)
-class Facts:
+class Facts(NamedTuple):
     """What the order history says about one customer on a given day.
 
     ``window_revenue`` and ``revenue_12m`` are net (credit notes included), in
-    minor units. Orders count only orders with a positive net amount.
+    minor units. An *order* is an order id (rows without one: the customer's
+    rows of one day) whose net amount is positive. ``entries_in_window`` counts
+    every order id / day in the window whatever its net (credit notes too).
+    ``ordered_before_12m``: a positive order on or before ``as_of − 12 months``.
+    ``active_months_12``: how many of the twelve month-long periods ending on
+    ``as_of`` hold an order.
     """
 
     customer_id: int
@@ -126,22 +160,22 @@ class Facts:
     revenue_12m: int = 0
     orders_in_window: int = 0
     orders_12m: int = 0
-    orders_before_12m: int = 0
+    ordered_before_12m: bool = False
     active_months_12: int = 0
     last_order: str | None = None
+    entries_in_window: int = 0
 
 
-@dataclass(frozen=True)
-class Estimate:
+class Estimate(NamedTuple):
     """The latest assessment: yearly budget (minor units) and loyalty override (0–1)."""
 
     budget_per_year: int | None = None
     loyalty_override: float | None = None
 
 
-@dataclass(frozen=True)
-class Segment:
-    """Every class of DESIGN §2 for one customer."""
+class Segment(NamedTuple):
+    """Every class of DESIGN §2 for one customer (immutable; a NamedTuple because
+    the engine makes one per customer and a big book has tens of thousands)."""
 
     customer_id: int
     revenue: int
@@ -156,7 +190,7 @@ class Segment:
     quadrant: Quadrant
     xyz: str | None
     group: Group | None
-    flags: tuple[str, ...] = field(default=())
+    flags: tuple[str, ...] = ()
 
 
 def revenue_class(revenue: int, config: Config) -> str:
@@ -170,26 +204,51 @@ def revenue_class(revenue: int, config: Config) -> str:
     return "D"
 
 
-def pareto_classes(revenues: Mapping[int, int], config: Config) -> dict[int, str]:
-    """A–D by cumulative share: a customer is A while the revenue *before* it is
-    below 80 %, B below 95 %, else C; no positive revenue is D. Ties by id."""
-    positive = sorted(((-r, cid) for cid, r in revenues.items() if r > 0))
-    total = sum(-r for r, _ in positive)
+def source_id_order(source_id: str) -> tuple:
+    """Sort key for source ids: all-digit ids as numbers first, then the rest as text."""
+    text = str(source_id)
+    return (0, int(text), text) if text.isascii() and text.isdigit() else (1, 0, text)
+
+
+def pareto_classes(
+    revenues: Mapping[int, int], config: Config, tie_keys: Mapping[int, object] | None = None
+) -> dict[int, str]:
+    """A–D by cumulative share, largest revenue first: a customer is A while the
+    share of revenue *before* it is below ``pareto_a`` (80 %), B while below
+    ``pareto_b`` (95 %), else C; revenue at zero or below is D. Equal revenues are
+    ordered by ``tie_keys[customer]`` (the store passes the source id order),
+    else by customer id. Shares are compared exactly (no float rounding)."""
+    tie = tie_keys if tie_keys is not None else {cid: cid for cid in revenues}
+    positive = sorted((cid for cid, r in revenues.items() if r > 0), key=lambda c: (-revenues[c], tie[c]))
+    total = sum(revenues[cid] for cid in positive)
     classes = {cid: "D" for cid, r in revenues.items() if r <= 0}
+    # before / total < share  <=>  before × denominator < numerator × total (exact)
+    a_num, a_den = config.pareto_a.numerator, config.pareto_a.denominator
+    b_num, b_den = config.pareto_b.numerator, config.pareto_b.denominator
     before = 0
-    for neg, cid in positive:
-        share = before / total if total else 0.0
-        classes[cid] = "A" if share < config.pareto_a else "B" if share < config.pareto_b else "C"
-        before += -neg
+    for cid in positive:
+        if before * a_den < a_num * total:
+            classes[cid] = "A"
+        elif before * b_den < b_num * total:
+            classes[cid] = "B"
+        else:
+            classes[cid] = "C"
+        before += revenues[cid]
     return classes
 
 
 def potential_class(estimate: Estimate, config: Config) -> str | None:
-    """The revenue scale applied to the yearly budget scaled to the window."""
+    """The revenue scale (fixed thresholds) applied to the yearly budget scaled
+    to the window (× 2 for 24 months), compared exactly; None without a budget."""
     if estimate.budget_per_year is None:
         return None
-    scaled = estimate.budget_per_year * config.window_months // 12
-    return revenue_class(scaled, config)
+    # budget × months / 12 against the thresholds, in whole numbers (exact)
+    scaled = estimate.budget_per_year * config.window_months
+    if scaled > config.a_above * 12:
+        return "A"
+    if scaled >= config.b_from * 12:
+        return "B"
+    return "C" if scaled > 0 else "D"
 
 
 def is_upgrade_candidate(revenue_cls: str, potential_cls: str | None) -> bool:
@@ -197,19 +256,29 @@ def is_upgrade_candidate(revenue_cls: str, potential_cls: str | None) -> bool:
     return potential_cls is not None and CLASS_ORDER[potential_cls] < CLASS_ORDER[revenue_cls]
 
 
+def budget_looks_stale(revenue_12m: int, estimate: Estimate) -> bool:
+    """True when the last 12 months' revenue is above the yearly budget (> 100 %)."""
+    return estimate.budget_per_year is not None and revenue_12m > estimate.budget_per_year
+
+
 def loyalty(revenue_12m: int, estimate: Estimate) -> tuple[float | None, str | None, bool]:
     """(share of wallet, 'computed'|'entered'|None, budget looks stale).
 
-    A manual override wins. Otherwise revenue of the last 12 months ÷ yearly
-    budget, clamped to 0–1; above 100 % is flagged as a stale budget."""
+    A manual override in the latest assessment wins. Otherwise revenue of the
+    last 12 months ÷ yearly budget: above 100 % is clamped to 100 % and flagged
+    as a stale budget, a net loss counts as 0 %. Unknown budget and no override
+    → unknown."""
+    stale = budget_looks_stale(revenue_12m, estimate)
     if estimate.loyalty_override is not None:
-        return min(max(estimate.loyalty_override, 0.0), 1.0), "entered", False
-    if not estimate.budget_per_year:
+        return min(max(float(estimate.loyalty_override), 0.0), 1.0), "entered", stale
+    budget = estimate.budget_per_year
+    if budget is None:
         return None, None, False
-    share = revenue_12m / estimate.budget_per_year
-    if share > 1:
+    if stale:
         return 1.0, "computed", True
-    return max(share, 0.0), "computed", False
+    if budget == 0 or revenue_12m <= 0:
+        return 0.0, "computed", False
+    return revenue_12m / budget, "computed", False
 
 
 def quadrant(loyalty_share: float | None, potential_cls: str | None, config: Config) -> Quadrant:
@@ -235,9 +304,15 @@ def xyz(orders_in_window: int, config: Config) -> str | None:
 
 
 def group(facts: Facts, loyalty_share: float | None, config: Config) -> Group | None:
-    """Lapsed, exclusive, recurring, one-off — checked in that order."""
+    """Lapsed, exclusive, recurring, one-off — checked in that order.
+
+    Lapsed: no order in the last 12 months but at least one before (at any
+    time). Exclusive: two or more orders in the window, an order in at least
+    ``exclusive_months`` (9) of the twelve month-long periods ending on
+    ``as_of``, and loyalty ≥ 75 % when known. Recurring: two or more orders in
+    the window; one-off: exactly one. No orders ever → None."""
     if facts.orders_12m == 0:
-        return Group.LAPSED if facts.orders_before_12m > 0 or facts.orders_in_window > 0 else None
+        return Group.LAPSED if facts.ordered_before_12m or facts.orders_in_window > 0 else None
     if (
         facts.orders_in_window >= 2
         and facts.active_months_12 >= config.exclusive_months
@@ -260,34 +335,40 @@ def classify(facts: Facts, estimate: Estimate, config: Config, revenue_cls: str 
     flags = []
     if negative:
         flags.append("negative net revenue")
+    elif facts.window_revenue == 0 and facts.entries_in_window > 0:
+        flags.append("credit notes net revenue to zero")
     if stale:
         flags.append("budget looks stale")
     return Segment(
-        customer_id=facts.customer_id,
-        revenue=facts.window_revenue,
-        orders=facts.orders_in_window,
-        revenue_class=rev_cls,
-        negative_revenue=negative,
-        potential_class=pot_cls,
-        upgrade_candidate=is_upgrade_candidate(rev_cls, pot_cls),
-        loyalty=share,
-        loyalty_source=source,
-        budget_looks_stale=stale,
-        quadrant=quadrant(share, pot_cls, config),
-        xyz=xyz(facts.orders_in_window, config),
-        group=group(facts, share, config),
-        flags=tuple(flags),
+        facts.customer_id,
+        facts.window_revenue,
+        facts.orders_in_window,
+        rev_cls,
+        negative,
+        pot_cls,
+        is_upgrade_candidate(rev_cls, pot_cls),
+        share,
+        source,
+        stale,
+        quadrant(share, pot_cls, config),
+        xyz(facts.orders_in_window, config),
+        group(facts, share, config),
+        tuple(flags),
     )
 
 
 def classify_all(
-    facts: Iterable[Facts], estimates: Mapping[int, Estimate], config: Config
+    facts: Iterable[Facts],
+    estimates: Mapping[int, Estimate],
+    config: Config,
+    tie_keys: Mapping[int, object] | None = None,
 ) -> dict[int, Segment]:
-    """Every customer's segment; Pareto mode needs the whole book at once."""
+    """Every customer's segment; Pareto mode needs the whole book at once
+    (``tie_keys``: see :func:`pareto_classes`)."""
     facts = list(facts)
     pareto = None
     if config.mode == "pareto":
-        pareto = pareto_classes({f.customer_id: f.window_revenue for f in facts}, config)
+        pareto = pareto_classes({f.customer_id: f.window_revenue for f in facts}, config, tie_keys)
     none = Estimate()
     return {
         f.customer_id: classify(
@@ -295,6 +376,37 @@ def classify_all(
         )
         for f in facts
     }
+
+
+# --- the calendar of the rules ------------------------------------------------------
+
+
+def subtract_months(day: dt.date, months: int) -> dt.date:
+    """``day`` minus whole months, the day clamped to the target month's end —
+    the same as pendulum's ``subtract(months=…)`` (2028-02-29 − 24 → 2026-02-28)."""
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    month += 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def month_periods(as_of: dt.date, count: int = 12) -> list[tuple[dt.date, dt.date]]:
+    """The ``count`` month-long periods ending on ``as_of``, latest first, each as
+    (exclusive start, inclusive end): (as_of − 1 month, as_of], …"""
+    bounds = [subtract_months(as_of, i) for i in range(count + 1)]
+    return [(bounds[i + 1], bounds[i]) for i in range(count)]
+
+
+def month_period(day: dt.date, as_of: dt.date) -> int | None:
+    """Which month-long period ending on ``as_of`` holds ``day`` (0 = the latest,
+    ending on ``as_of``), or None when ``day`` is after ``as_of``.
+
+    ``day`` in calendar month M, k months before as_of's month, is in period k
+    when its day of month is ≤ as_of's day (clamped to M's length), else k − 1."""
+    if day > as_of:
+        return None
+    k = (as_of.year - day.year) * 12 + as_of.month - day.month
+    return k - 1 if day.day > as_of.day else k
 
 
 # --- qualification and sales track -------------------------------------------------

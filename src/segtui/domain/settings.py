@@ -115,7 +115,7 @@ _ALL = [
     Setting("abc.b_from", "1000000", _money, "class B: revenue in the window from this (major units)"),
     Setting("abc.pareto_a", "0.8", _share, "Pareto mode: class A until this share of cumulative revenue"),
     Setting("abc.pareto_b", "0.95", _share, "Pareto mode: class B until this share of cumulative revenue"),
-    Setting("window.months", "24", _count(1, 120), "the rolling revenue window in months"),
+    Setting("window.months", "24", _count(12, 120), "the rolling revenue window in months (12–120)"),
     Setting("loyalty.high_from", "0.5", _share, "high loyalty from this share of wallet"),
     Setting("loyalty.exclusive_from", "0.75", _share, "exclusive customers need at least this loyalty when known"),
     Setting("potential.high_classes", "A,B", _classes, "potential classes that count as high potential"),
@@ -163,3 +163,30 @@ def validate_all(values: dict[str, str]) -> None:
         raise SettingError("xyz.y_from must not be above xyz.x_from")
     if float(values["abc.pareto_a"]) > float(values["abc.pareto_b"]):
         raise SettingError("abc.pareto_a must not be above abc.pareto_b")
+
+
+# Sections of the settings list (CLI and Settings screen), by key prefix.
+SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Classes", ("abc.", "window.", "potential.")),
+    ("Loyalty", ("loyalty.", "estimate.")),
+    ("Frequency", ("xyz.",)),
+    ("Groups", ("group.",)),
+    ("Contact policies", ("policy.", "weight.", "contract.")),
+    ("Capacity", ("capacity.",)),
+)
+
+
+def sections() -> list[tuple[str, list[str]]]:
+    """Every setting key under its section title, in registry order; keys no
+    section claims go under "Book"."""
+    result: list[tuple[str, list[str]]] = []
+    claimed: set[str] = set()
+    for title, prefixes in SECTIONS:
+        keys = [k for k in REGISTRY if k.startswith(prefixes) and k not in claimed]
+        claimed.update(keys)
+        if keys:
+            result.append((title, keys))
+    rest = [k for k in REGISTRY if k not in claimed]
+    if rest:
+        result.append(("Book", rest))
+    return result

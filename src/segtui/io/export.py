@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import json
-from decimal import Decimal
 from typing import IO, Iterable, Sequence
 
 SEGMENT_COLUMNS = [
@@ -18,31 +17,89 @@ SEGMENT_COLUMNS = [
 
 
 def major(minor: int) -> str:
-    """Minor units as a plain decimal in major units: 123456 → '1234.56'."""
-    return str(Decimal(minor).scaleb(-2).quantize(Decimal("0.01")))
+    """Minor units as a plain decimal in major units: 123456 → '1234.56', -5 → '-0.05'."""
+    sign = "-" if minor < 0 else ""
+    whole, cents = divmod(abs(minor), 100)
+    return f"{sign}{whole}.{cents:02d}"
+
+
+def _codes() -> dict:
+    from segtui.domain.segments import Group, Quadrant
+
+    codes: dict = {None: ""}
+    codes.update({q: q.value for q in Quadrant})
+    codes.update({g: g.value for g in Group})
+    return codes
+
+
+_CODES: dict = {}
+
+
+def segment_values(row) -> tuple:
+    """One customer's segments in SEGMENT_COLUMNS order (``row`` is a store
+    CustomerSegment). Empty strings for unknowns; see :func:`segment_record`."""
+    codes = _CODES or _CODES.update(_codes()) or _CODES
+    s = row.segment
+    return (
+        row.source_id,
+        row.name,
+        row.city or "",
+        row.owner or "",
+        major(s.revenue),
+        s.orders,
+        s.revenue_class,
+        s.potential_class or "",
+        "true" if s.upgrade_candidate else "false",
+        "" if s.loyalty is None else round(s.loyalty, 4),
+        s.loyalty_source or "",
+        codes[s.quadrant],
+        s.xyz or "",
+        codes[s.group],
+        row.last_order or "",
+        "; ".join(s.flags),
+    )
 
 
 def segment_record(row) -> dict:
-    """One customer's segments as a flat record (``row`` is a store CustomerSegment)."""
-    s = row.segment
-    return {
-        "customer": row.source_id,
-        "name": row.name,
-        "city": row.city or "",
-        "owner": row.owner or "",
-        "revenue": major(s.revenue),
-        "orders": s.orders,
-        "abc": s.revenue_class,
-        "potential_class": s.potential_class or "",
-        "upgrade_candidate": s.upgrade_candidate,
-        "loyalty": "" if s.loyalty is None else round(s.loyalty, 4),
-        "loyalty_source": s.loyalty_source or "",
-        "quadrant": s.quadrant.value,
-        "xyz": s.xyz or "",
-        "group": s.group.value if s.group else "",
-        "last_order": row.last_order or "",
-        "flags": "; ".join(s.flags),
-    }
+    """One customer's segments as a flat record for people and spreadsheets."""
+    record = dict(zip(SEGMENT_COLUMNS, segment_values(row)))
+    record["upgrade_candidate"] = row.segment.upgrade_candidate
+    return record
+
+
+def segment_json_record(row) -> dict:
+    """A record for scripts: numbers as numbers, unknowns as null."""
+    record = segment_record(row)
+    record["revenue"] = float(record["revenue"]) if row.segment.revenue % 100 else row.segment.revenue // 100
+    for key in ("city", "owner", "loyalty", "potential_class", "xyz", "group", "last_order", "loyalty_source"):
+        if record[key] == "":
+            record[key] = None
+    record["flags"] = list(row.segment.flags)
+    return record
+
+
+def write_segments_csv(rows: Iterable, out: IO[str]) -> None:
+    """``segtui segments --format csv``: a header and one line per customer.
+
+    Lines without a comma, quote or line break inside a field are joined
+    directly (what the csv module would write for them, only faster); the
+    others go through the csv module, which quotes them."""
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(SEGMENT_COLUMNS)
+    separators = len(SEGMENT_COLUMNS) - 1
+    lines = []
+    for row in rows:
+        values = segment_values(row)
+        line = ",".join(map(str, values))
+        if line.count(",") == separators and '"' not in line and "\n" not in line and "\r" not in line:
+            lines.append(line)
+        else:
+            if lines:
+                out.write("\n".join(lines) + "\n")
+                lines = []
+            writer.writerow(values)
+    if lines:
+        out.write("\n".join(lines) + "\n")
 
 
 def write_csv(records: Iterable[dict], columns: Sequence[str], out: IO[str]) -> None:
@@ -112,38 +169,81 @@ def money_text(minor: int) -> str:
     return f"{round(minor / 100):,}".replace(",", " ")
 
 
-def write_segments_table(rows: Sequence, out: IO[str], as_of: str, currency: str = "SEK") -> None:
-    """A readable summary: counts and revenue per quadrant, class and group, then the customers."""
-    from segtui.domain.segments import GROUP_LABELS, QUADRANT_LABELS, QUADRANT_STRATEGY, Quadrant
+def write_segments_table(
+    rows: Sequence,
+    out: IO[str],
+    as_of: str,
+    currency: str = "SEK",
+    window_months: int = 24,
+    title: str | None = None,
+    settings: dict | None = None,
+) -> None:
+    """A readable summary for people: counts and revenue per quadrant, class,
+    order frequency and group, then the customers of each quadrant by revenue."""
+    from segtui.domain.segments import (
+        GROUP_LABELS, GROUP_STRATEGY, QUADRANT_LABELS, QUADRANT_STRATEGY, Group, Quadrant,
+    )
+
+    total = len(rows)
+    revenue_all = sum(r.segment.revenue for r in rows)
+    upgrades = sum(r.segment.upgrade_candidate for r in rows)
+    flagged = sum(bool(r.segment.flags) for r in rows)
+    heading = f"{title} · " if title else ""
+    out.write(f"{heading}segments as of {as_of} · revenue over the last {window_months} months, {currency}\n")
+    out.write(
+        f"{total} customers · revenue {money_text(revenue_all)} {currency} · "
+        f"{upgrades} upgrade candidates · {flagged} flagged\n"
+    )
 
     def section(title: str, keys: Sequence, label, pick) -> None:
-        out.write(f"\n{title}\n")
-        total = len(rows) or 1
+        out.write(f"\n{title:<28}{'customers':>9}{'share':>9}{'revenue':>17}\n")
         for key in keys:
             members = [r for r in rows if pick(r) == key]
             revenue = sum(r.segment.revenue for r in members)
-            out.write(f"  {label(key):<18}{len(members):>7}  {len(members) * 100 / total:5.1f} %  {money_text(revenue):>16} {currency}\n")
+            share = len(members) * 100 / total if total else 0.0
+            out.write(f"  {label(key):<26}{len(members):>9}{share:>7.1f} %{money_text(revenue):>17}\n")
 
-    out.write(f"{len(rows)} customers, revenue over the window ending {as_of}\n")
     section("Quadrant", list(Quadrant), lambda q: QUADRANT_LABELS[q], lambda r: r.segment.quadrant)
-    section("Revenue class", ["A", "B", "C", "D"], lambda c: c, lambda r: r.segment.revenue_class)
-    section("Order frequency", ["X", "Y", "Z", None], lambda c: c or "no orders", lambda r: r.segment.xyz)
-    section("Customer group", [*GROUP_LABELS, None], lambda g: GROUP_LABELS[g] if g else "no orders", lambda r: r.segment.group)
-    upgrades = sum(r.segment.upgrade_candidate for r in rows)
-    out.write(f"\nUpgrade candidates: {upgrades}\n")
+    class_labels = {"A": "A", "B": "B", "C": "C", "D": "D  none or a net loss"}
+    if settings and settings.get("abc.mode") == "pareto":
+        a, b = float(settings["abc.pareto_a"]) * 100, float(settings["abc.pareto_b"]) * 100
+        class_labels.update(A=f"A  first {a:g} % of revenue", B=f"B  up to {b:g} %", C="C  the rest")
+    elif settings:
+        a_above, b_from = int(settings["abc.a_above"]) * 100, int(settings["abc.b_from"]) * 100
+        class_labels.update(
+            A=f"A  above {money_text(a_above)}", B=f"B  from {money_text(b_from)}", C=f"C  below {money_text(b_from)}"
+        )
+    section("Revenue class", list("ABCD"), class_labels.get, lambda r: r.segment.revenue_class)
+    xyz_labels = {"X": "X  about monthly", "Y": "Y  regular", "Z": "Z  rare", None: "–  no order in the window"}
+    section("Order frequency", ["X", "Y", "Z", None], xyz_labels.get, lambda r: r.segment.xyz)
+    section(
+        "Customer group", [*Group, None], lambda g: GROUP_LABELS[g] if g else "–  never ordered",
+        lambda r: r.segment.group,
+    )
+
     for quadrant in Quadrant:
-        members = sorted((r for r in rows if r.segment.quadrant == quadrant), key=lambda r: -r.segment.revenue)
-        out.write(f"\n{QUADRANT_LABELS[quadrant]} — {QUADRANT_STRATEGY[quadrant]}\n")
+        members = sorted(
+            (r for r in rows if r.segment.quadrant == quadrant), key=lambda r: (-r.segment.revenue, r.source_id)
+        )
+        out.write(f"\n{QUADRANT_LABELS[quadrant]} ({len(members)}) — {QUADRANT_STRATEGY[quadrant]}\n")
         if not members:
             out.write("  (none)\n")
+            continue
+        out.write(
+            f"  {'customer':<10} {'name':<32} {'abc':<3} {'pot':<3} {'xyz':<3} {'revenue':>13} {'loyalty':>7}  group\n"
+        )
         for r in members:
             s = r.segment
-            loyalty = "   –" if s.loyalty is None else f"{s.loyalty * 100:3.0f}%"
-            marks = (" ↑" if s.upgrade_candidate else "") + (" !" if s.flags else "")
+            loyalty = "–" if s.loyalty is None else f"{s.loyalty * 100:.0f} %"
+            marks = (" ↑" if s.upgrade_candidate else "") + (f" ! {', '.join(s.flags)}" if s.flags else "")
             out.write(
-                f"  {r.source_id:<10} {r.name[:34]:<34} {s.revenue_class} {s.potential_class or '-'} "
-                f"{s.xyz or '-'} {money_text(s.revenue):>14} {loyalty} {GROUP_LABELS[s.group] if s.group else '':<9}{marks}\n"
+                f"  {r.source_id[:10]:<10} {r.name[:32]:<32} {s.revenue_class:<3} {s.potential_class or '–':<3} "
+                f"{s.xyz or '–':<3} {money_text(s.revenue):>13} {loyalty:>7}  "
+                f"{GROUP_LABELS[s.group] if s.group else '–'}{marks}\n"
             )
+    out.write("\n↑ upgrade candidate (potential class above revenue class)   ! flagged\n")
+    for g in Group:
+        out.write(f"  {GROUP_LABELS[g]}: {GROUP_STRATEGY[g]}\n")
 
 
 # --- the week's plan -------------------------------------------------------------------

@@ -316,6 +316,18 @@ class Book:
             except sqlite3.Error as error:
                 raise self._explained(error) from error
 
+    def rows(self, sql: str, params: Any = ()) -> list[tuple]:
+        """Like :meth:`query` but plain tuples (faster for large results)."""
+        with self.lock:
+            cursor = self.conn.cursor()
+            cursor.row_factory = None
+            try:
+                return cursor.execute(sql, params).fetchall()
+            except sqlite3.Error as error:
+                raise self._explained(error) from error
+            finally:
+                cursor.close()
+
     def scalar(self, sql: str, params: Any = ()) -> Any:
         with self.lock:
             try:

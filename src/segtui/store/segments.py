@@ -1,46 +1,76 @@
-"""The segmentation engine's data side: one aggregate pass over the orders in SQL,
-then the rules of ``domain.segments`` over those aggregates.
+"""The segmentation engine's data side: aggregates of the orders in SQL, then the
+rules of ``domain.segments`` over those aggregates.
 
 Every screen and command asks :func:`segment_book`; nothing else re-implements a rule.
+
+How the orders are read (DESIGN §2): an *order* is an order id; rows without
+one are grouped by customer and day (their ``order_key`` is ``'d:' + date``),
+and an order counts only when its net amount is positive. Rows with an id are
+one row per order (the unique index ``order_by_ref``), so the engine reads them
+directly in one pass over the covering index ``order_aggregate`` (customer,
+key, date, amount) in customer order — no temporary b-tree, no DISTINCT. Only
+when the book holds rows without an id are those rows (and only those) summed
+per customer and day first, in a second pass; the results add up per customer.
+On a large book on disk the pass runs in two halves at once (two read-only
+connections, two cores). Customers with no order in the window, and the rare
+customer with 256+ orders in the last 12 months, get a small follow-up query by
+customer id (index seeks).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import sqlite3
+import threading
 from dataclasses import dataclass
+from pathlib import Path
+from typing import NamedTuple
 
-import pendulum
-
-from segtui.domain.segments import Config, Estimate, Facts, Segment, classify_all
+from segtui.domain.segments import (
+    Config,
+    Estimate,
+    Facts,
+    Segment,
+    classify_all,
+    month_periods,
+    source_id_order,
+    subtract_months,
+)
 from segtui.store.book import Book
 
 
 @dataclass(frozen=True)
 class Window:
-    """The day boundaries the engine needs for one ``as_of``.
+    """The day boundaries the engine needs for one ``as_of`` (ISO dates).
 
-    ``start`` is exclusive (orders strictly after it count), ``as_of`` inclusive.
-    ``month_starts[i]`` is the exclusive start of the i-th month-long period
-    ending on ``as_of`` (i = 0 is the latest)."""
+    ``start`` and ``year_start`` are exclusive (orders strictly after them
+    count), ``as_of`` inclusive: ``as_of − 24 months < d ≤ as_of``."""
 
     as_of: str
     start: str
     year_start: str
-    month_starts: tuple[str, ...]
+    period_starts: tuple[str, ...]  # exclusive starts of the 12 month-long periods, latest first
 
     @classmethod
     def ending(cls, as_of: dt.date, months: int = 24) -> "Window":
-        day = pendulum.date(as_of.year, as_of.month, as_of.day)
         return cls(
-            as_of=day.isoformat(),
-            start=day.subtract(months=months).isoformat(),
-            year_start=day.subtract(months=12).isoformat(),
-            month_starts=tuple(day.subtract(months=i).isoformat() for i in range(1, 13)),
+            as_of=as_of.isoformat(),
+            start=subtract_months(as_of, months).isoformat(),
+            year_start=subtract_months(as_of, 12).isoformat(),
+            period_starts=tuple(start.isoformat() for start, _ in month_periods(as_of, 12)),
         )
 
+    def params(self) -> dict[str, object]:
+        return {
+            "as_of": self.as_of,
+            "w0": self.start,
+            "y0": self.year_start,
+            **{f"m{i}": start for i, start in enumerate(self.period_starts)},
+        }
 
-@dataclass(frozen=True)
-class CustomerSegment:
+
+class CustomerSegment(NamedTuple):
     """A customer as the board and the commands list it."""
 
     id: int
@@ -52,68 +82,252 @@ class CustomerSegment:
     segment: Segment
 
 
-def _aggregate_sql(window: Window) -> tuple[str, dict[str, str]]:
-    params = {"as_of": window.as_of, "w0": window.start, "y0": window.year_start}
-    period_cases = []
-    for i, start in enumerate(window.month_starts):
-        params[f"m{i}"] = start
-        period_cases.append(f"WHEN date > :m{i} THEN {i}")
-    period = "CASE " + " ".join(period_cases) + " END"
-    # sql-safe: only parameter names and numbers from the code are formatted in
-    sql = f"""
-        WITH o AS (
-            SELECT customer_id, min(date) AS date, sum(amount) AS net
-            FROM "order" INDEXED BY order_aggregate
-            WHERE date <= :as_of
-            GROUP BY customer_id, order_key
+# The orders as (customer_id, date, net), for the rows matching {where}. Rows
+# with an order id are orders already (one row per customer and id); rows
+# without one (key 'd:' + date) are summed per customer and day first.
+_ROWS = 'SELECT customer_id, date, amount AS net FROM "order" INDEXED BY order_aggregate WHERE {where}'
+_DAYS = (
+    'SELECT customer_id, min(date) AS date, sum(amount) AS net FROM "order" INDEXED BY order_aggregate '
+    "WHERE {where} GROUP BY customer_id, order_key"
+)
+_WITH_ID = "order_key NOT GLOB 'd:*'"
+_WITHOUT_ID = "order_key GLOB 'd:*'"
+_IN_WINDOW = "date > :w0 AND date <= :as_of AND customer_id >= :lo AND customer_id < :hi"
+_LISTED = "date <= :as_of AND customer_id IN (SELECT value FROM json_each(:ids))"
+
+
+def _sources(without_id: bool, where: str) -> list[str]:
+    """The order sources to aggregate (their results add up per customer)."""
+    if not without_id:
+        return [_ROWS.format(where=where)]
+    return [_ROWS.format(where=f"{_WITH_ID} AND {where}"), _DAYS.format(where=f"{_WITHOUT_ID} AND {where}")]
+
+
+def _listed_source(without_id: bool) -> str:
+    """One source for queries over a list of customers (:ids)."""
+    return " UNION ALL ".join(_sources(without_id, _LISTED))
+
+
+# One pass over the window: revenue (24 months and 12 months), positive orders
+# (both), every order id / day including credit notes, the last positive order,
+# and which of the twelve month-long periods ending on as_of hold an order.
+# :m0 … :m11 are the periods' exclusive starts, latest first (domain.segments.
+# month_periods). The periods are counted without a DISTINCT (which costs a
+# b-tree per customer): each order adds 1 to an 8-bit field of its period, six
+# periods per sum, and Python reads which fields are non-zero. A field can only
+# carry over with 256+ orders in one month; customers with that many orders in
+# the last 12 months are counted again exactly (_ACTIVE_MONTHS_EXACT).
+_LATEST_SIX = " ".join(f"WHEN date > :m{i} THEN {1 << (8 * i)}" for i in range(6))
+_EARLIER_SIX = " ".join(f"WHEN date > :m{i + 6} THEN {1 << (8 * i)}" for i in range(5)) + f" ELSE {1 << 40}"
+# sql-safe: _WINDOW and _ACTIVE_MONTHS_EXACT format in only parameter names and numbers from the code
+_WINDOW = f"""
+    SELECT customer_id,
+           sum(net),
+           sum(CASE WHEN date > :y0 THEN net ELSE 0 END),
+           sum(net > 0),
+           sum(net > 0 AND date > :y0),
+           count(*),
+           max(CASE WHEN net > 0 THEN date END),
+           sum(CASE WHEN net > 0 AND date > :m5 THEN CASE {_LATEST_SIX} END END),
+           sum(CASE WHEN net > 0 AND date > :y0 AND date <= :m5 THEN CASE {_EARLIER_SIX} END END)
+    FROM ({{source}})
+    WHERE date > :w0 AND date <= :as_of AND customer_id >= :lo AND customer_id < :hi
+    GROUP BY customer_id
+"""
+_PERIOD = "CASE " + " ".join(f"WHEN date > :m{i} THEN {i}" for i in range(11)) + " ELSE 11 END"
+# sql-safe: see _WINDOW
+_ACTIVE_MONTHS_EXACT = f"""
+    SELECT customer_id, count(DISTINCT {_PERIOD})
+    FROM ({{source}})
+    WHERE date > :y0 AND date <= :as_of AND net > 0 AND customer_id IN (SELECT value FROM json_each(:ids))
+    GROUP BY customer_id
+"""
+FIELD_LIMIT = 256  # orders in the last 12 months from which the 8-bit fields could carry over
+
+
+def _months_in(latest_six: int | None, earlier_six: int | None) -> int:
+    """How many of the twelve 8-bit fields of the two packed sums are non-zero."""
+    packed = (latest_six or 0) | (earlier_six or 0) << 48
+    return 12 - packed.to_bytes(12, "little").count(0) if packed else 0
+
+
+# The last positive order on or before the window's start, for the customers
+# that need it (lapsed, and the last order of a customer with none in the window).
+_BEFORE_WINDOW = """
+    SELECT customer_id, max(date)
+    FROM ({source})
+    WHERE date <= :w0 AND net > 0
+      AND customer_id IN (SELECT value FROM json_each(:ids))
+    GROUP BY customer_id
+"""
+
+
+# Books with more order rows than this are aggregated in two halves at once (two
+# connections, two cores); SQLite does the work outside Python's GIL.
+PARALLEL_FROM_ROWS = 200_000
+_ALL_IDS = (-(2**63), 2**63 - 1)
+
+
+def has_rows_without_id(book: Book) -> bool:
+    """True when some order rows have no order id (answered by a partial index)."""
+    return bool(book.scalar('SELECT EXISTS (SELECT 1 FROM "order" WHERE order_ref IS NULL)'))
+
+
+def order_facts(
+    book: Book, as_of: dt.date, months: int = 24, customer_ids: list[int] | None = None
+) -> dict[int, Facts]:
+    """Aggregates per customer of the orders on or before ``as_of`` (a window of
+    ``months`` ending on it). Every customer in ``customer_ids`` (default: every
+    customer with orders) gets Facts, also without orders."""
+    return _FactsJob(book, as_of, months).facts(customer_ids)
+
+
+class _FactsJob:
+    """The order facts of a book, started at once so the caller can read the
+    customers and assessments while SQLite aggregates (see :class:`_WindowJob`)."""
+
+    def __init__(self, book: Book, as_of: dt.date, months: int) -> None:
+        self.book = book
+        self.params = Window.ending(as_of, months).params()
+        self.without_id = has_rows_without_id(book)
+        self.windows = [
+            _WindowJob(book, _WINDOW.format(source=source), self.params)
+            for source in _sources(self.without_id, _IN_WINDOW)
+        ]
+
+    def facts(self, customer_ids: list[int] | None = None) -> dict[int, Facts]:
+        book, params = self.book, self.params
+        source = _listed_source(self.without_id)
+        sums = _add_up(job.result() for job in self.windows)
+        busy = [cid for cid, row in sums.items() if row[4] >= FIELD_LIMIT]
+        exact_months = (
+            dict(book.rows(_ACTIVE_MONTHS_EXACT.format(source=source), {**params, "ids": json.dumps(busy)}))
+            if busy
+            else {}
         )
-        SELECT customer_id,
-               sum(CASE WHEN date > :w0 THEN net ELSE 0 END) AS window_revenue,
-               sum(CASE WHEN date > :y0 THEN net ELSE 0 END) AS revenue_12m,
-               sum(net > 0 AND date > :w0) AS orders_in_window,
-               sum(net > 0 AND date > :y0) AS orders_12m,
-               sum(net > 0 AND date <= :y0) AS orders_before_12m,
-               count(DISTINCT CASE WHEN net > 0 AND date > :y0 THEN {period} END) AS active_months_12,
-               max(CASE WHEN net > 0 THEN date END) AS last_order
-        FROM o
-        GROUP BY customer_id
-    """
-    return sql, params
+        if customer_ids is None:
+            customer_ids = [r[0] for r in book.rows('SELECT DISTINCT customer_id FROM "order"')]
+
+        # Orders before the window: needed unless an order between the window's start
+        # and the last 12 months already proves one before the last 12 months.
+        need_before = [cid for cid in customer_ids if cid not in sums or sums[cid][3] == sums[cid][4]]
+        before = (
+            dict(book.rows(_BEFORE_WINDOW.format(source=source), {**params, "ids": json.dumps(need_before)}))
+            if need_before
+            else {}
+        )
+
+        facts = {}
+        for cid in customer_ids:
+            s = sums.get(cid)
+            earlier = before.get(cid)
+            if s is None:
+                facts[cid] = Facts(cid, 0, 0, 0, 0, earlier is not None, 0, earlier, 0)
+                continue
+            _, revenue, revenue_12m, orders, orders_12m, entries, last, latest_six, earlier_six = s
+            active = exact_months.get(cid, 0) if orders_12m >= FIELD_LIMIT else _months_in(latest_six, earlier_six)
+            facts[cid] = Facts(
+                cid, revenue, revenue_12m, orders, orders_12m,
+                orders > orders_12m or earlier is not None, active, last or earlier, entries,
+            )
+        return facts
 
 
-def order_facts(book: Book, as_of: dt.date, months: int = 24) -> dict[int, Facts]:
-    """Aggregates per customer with orders on or before ``as_of``."""
-    sql, params = _aggregate_sql(Window.ending(as_of, months))
-    return {row[0]: Facts(*row) for row in book.query(sql, params)}
+def _add_up(results) -> dict[int, tuple]:
+    """Window rows per customer; rows of the same customer from several sources add
+    up (sums and counts, the packed month fields too) and keep the latest order."""
+    sums: dict[int, tuple] = {}
+    for rows in results:
+        for row in rows:
+            seen = sums.get(row[0])
+            if seen is None:
+                sums[row[0]] = row
+                continue
+            last = max((d for d in (seen[6], row[6]) if d is not None), default=None)
+            add = [(seen[i] or 0) + (row[i] or 0) for i in (1, 2, 3, 4, 5, 7, 8)]
+            sums[row[0]] = (row[0], *add[:5], last, *add[5:])
+    return sums
+
+
+class _WindowJob:
+    """The window aggregate. On a large book on disk it runs at once in two
+    threads, each on its own read-only connection over half of the customers
+    (SQLite works outside Python's GIL, so two cores share it); :meth:`result`
+    waits for both. Otherwise (small or in-memory books) it runs on the spot."""
+
+    def __init__(self, book: Book, sql: str, params: dict) -> None:
+        self.book, self.sql = book, sql
+        low, high = _ALL_IDS
+        self.whole = {**params, "lo": low, "hi": high}
+        self.rows: list[tuple] | None = None
+        self.parts: list[list[tuple]] = [[], []]
+        self.failed = False
+        self.threads: list[threading.Thread] = []
+        if book.path == ":memory:" or (book.scalar('SELECT max(rowid) FROM "order"') or 0) < PARALLEL_FROM_ROWS:
+            self.rows = book.rows(sql, self.whole)
+            return
+        first, last = book.rows("SELECT min(id), max(id) FROM customer")[0]
+        split = (first + last) // 2 + 1
+        self.uri = f"{Path(book.path).resolve().as_uri()}?mode=ro"
+        for part, (lo, hi) in enumerate(((low, split), (split, high))):
+            thread = threading.Thread(
+                target=self._run, args=(part, {**params, "lo": lo, "hi": hi}), name=f"segments-{part}", daemon=True
+            )
+            thread.start()
+            self.threads.append(thread)
+
+    def _run(self, part: int, params: dict) -> None:
+        try:
+            conn = sqlite3.connect(self.uri, uri=True, check_same_thread=False)
+            try:
+                self.parts[part] = conn.execute(self.sql, params).fetchall()
+            finally:
+                conn.close()
+        except sqlite3.Error:  # e.g. a file that cannot be opened twice: one connection below
+            self.failed = True
+
+    def result(self) -> list[tuple]:
+        if self.rows is None:
+            for thread in self.threads:
+                thread.join()
+            self.rows = self.book.rows(self.sql, self.whole) if self.failed else self.parts[0] + self.parts[1]
+        return self.rows
 
 
 def latest_estimates(book: Book, as_of: dt.date) -> dict[int, Estimate]:
-    """Each customer's latest assessment made on or before ``as_of``."""
-    rows = book.query(
-        """
-        SELECT customer_id, budget_per_year, loyalty_override FROM (
-            SELECT customer_id, budget_per_year, loyalty_override,
-                   row_number() OVER (PARTITION BY customer_id ORDER BY date DESC, id DESC) AS n
-            FROM assessment WHERE date <= ?
-        ) WHERE n = 1
-        """,
+    """Each customer's estimate on ``as_of``: the budget of the latest assessment
+    that states one, and the loyalty override of the latest assessment (an
+    override only counts while it is in the latest assessment). Latest = by
+    date, then by the order they were entered."""
+    budgets: dict[int, int | None] = {}
+    overrides: dict[int, float | None] = {}
+    for cid, budget, override in book.rows(
+        "SELECT customer_id, budget_per_year, loyalty_override FROM assessment "
+        "WHERE date <= ? ORDER BY customer_id, date, id",
         (as_of.isoformat(),),
-    )
-    return {cid: Estimate(budget, override) for cid, budget, override in rows}
+    ):
+        if budget is not None:
+            budgets[cid] = budget
+        elif cid not in budgets:
+            budgets[cid] = None
+        overrides[cid] = override
+    return {cid: Estimate(budgets[cid], overrides[cid]) for cid in overrides}
 
 
 def segment_book(book: Book, as_of: dt.date | None = None) -> list[CustomerSegment]:
-    """Every active customer with every class of DESIGN §2, in name order."""
+    """Every active (not archived) customer with every class of DESIGN §2, in name order."""
     as_of = as_of or dt.date.today()
     config = Config.from_settings(book.settings())
-    facts = order_facts(book, as_of, config.window_months)
-    estimates = latest_estimates(book, as_of)
-    customers = book.query(
+    job = _FactsJob(book, as_of, config.window_months)  # aggregates while we read the customers
+    customers = book.rows(
         "SELECT id, source_id, name, city, owner FROM customer "
         "WHERE archived = 0 ORDER BY name COLLATE NOCASE, id"
     )
-    all_facts = [facts.get(c[0]) or Facts(customer_id=c[0]) for c in customers]
-    segments = classify_all(all_facts, estimates, config)
+    ids = [c[0] for c in customers]
+    estimates = latest_estimates(book, as_of)
+    facts = job.facts(ids)
+    ties = {c[0]: source_id_order(c[1]) for c in customers} if config.mode == "pareto" else None
+    segments = classify_all((facts[i] for i in ids), estimates, config, ties)
     return [
         CustomerSegment(
             id=c[0],
@@ -121,7 +335,7 @@ def segment_book(book: Book, as_of: dt.date | None = None) -> list[CustomerSegme
             name=c[2],
             city=c[3],
             owner=c[4],
-            last_order=facts[c[0]].last_order if c[0] in facts else None,
+            last_order=facts[c[0]].last_order,
             segment=segments[c[0]],
         )
         for c in customers
