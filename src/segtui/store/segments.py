@@ -186,12 +186,12 @@ class _FactsJob:
     """The order facts of a book, started at once so the caller can read the
     customers and assessments while SQLite aggregates (see :class:`_WindowJob`)."""
 
-    def __init__(self, book: Book, as_of: dt.date, months: int) -> None:
+    def __init__(self, book: Book, as_of: dt.date, months: int, only: int | None = None) -> None:
         self.book = book
         self.params = Window.ending(as_of, months).params()
         self.without_id = has_rows_without_id(book)
         self.windows = [
-            _WindowJob(book, _WINDOW.format(source=source), self.params)
+            _WindowJob(book, _WINDOW.format(source=source), self.params, only)
             for source in _sources(self.without_id, _IN_WINDOW)
         ]
 
@@ -253,16 +253,20 @@ class _WindowJob:
     """The window aggregate. On a large book on disk it runs at once in two
     threads, each on its own read-only connection over half of the customers
     (SQLite works outside Python's GIL, so two cores share it); :meth:`result`
-    waits for both. Otherwise (small or in-memory books) it runs on the spot."""
+    waits for both. Otherwise (small or in-memory books, or ``only`` one customer)
+    it runs on the spot."""
 
-    def __init__(self, book: Book, sql: str, params: dict) -> None:
+    def __init__(self, book: Book, sql: str, params: dict, only: int | None = None) -> None:
         self.book, self.sql = book, sql
-        low, high = _ALL_IDS
+        low, high = _ALL_IDS if only is None else (only, only + 1)
         self.whole = {**params, "lo": low, "hi": high}
         self.rows: list[tuple] | None = None
         self.parts: list[list[tuple]] = [[], []]
         self.failed = False
         self.threads: list[threading.Thread] = []
+        if only is not None:
+            self.rows = book.rows(sql, self.whole)
+            return
         if book.path == ":memory:" or (book.scalar('SELECT max(rowid) FROM "order"') or 0) < PARALLEL_FROM_ROWS:
             self.rows = book.rows(sql, self.whole)
             return
@@ -294,17 +298,19 @@ class _WindowJob:
         return self.rows
 
 
-def latest_estimates(book: Book, as_of: dt.date) -> dict[int, Estimate]:
+def latest_estimates(book: Book, as_of: dt.date, customer_id: int | None = None) -> dict[int, Estimate]:
     """Each customer's estimate on ``as_of``: the budget of the latest assessment
     that states one, and the loyalty override of the latest assessment (an
     override only counts while it is in the latest assessment). Latest = by
-    date, then by the order they were entered."""
+    date, then by the order they were entered. One customer's when ``customer_id`` is given."""
     budgets: dict[int, int | None] = {}
     overrides: dict[int, float | None] = {}
+    only = "" if customer_id is None else "AND customer_id = ? "
+    params = (as_of.isoformat(),) if customer_id is None else (as_of.isoformat(), customer_id)
     for cid, budget, override in book.rows(
         "SELECT customer_id, budget_per_year, loyalty_override FROM assessment "
-        "WHERE date <= ? ORDER BY customer_id, date, id",
-        (as_of.isoformat(),),
+        f"WHERE date <= ? {only}ORDER BY customer_id, date, id",
+        params,
     ):
         if budget is not None:
             budgets[cid] = budget
@@ -340,3 +346,23 @@ def segment_book(book: Book, as_of: dt.date | None = None) -> list[CustomerSegme
         )
         for c in customers
     ]
+
+
+def segment_customer(book: Book, customer_id: int, as_of: dt.date | None = None) -> CustomerSegment | None:
+    """One customer's segment, by the same aggregate and rules as :func:`segment_book`
+    over that customer's rows only (None for an archived or unknown customer).
+
+    Pareto classes depend on the whole book, so in that mode the whole book is classified."""
+    as_of = as_of or dt.date.today()
+    config = Config.from_settings(book.settings())
+    if config.mode == "pareto":
+        return next((c for c in segment_book(book, as_of) if c.id == customer_id), None)
+    rows = book.rows(
+        "SELECT id, source_id, name, city, owner FROM customer WHERE id = ? AND archived = 0", (customer_id,)
+    )
+    if not rows:
+        return None
+    c = rows[0]
+    facts = _FactsJob(book, as_of, config.window_months, only=customer_id).facts([customer_id])[customer_id]
+    segment = classify_all([facts], latest_estimates(book, as_of, customer_id), config)[customer_id]
+    return CustomerSegment(c[0], c[1], c[2], c[3], c[4], facts.last_order, segment)

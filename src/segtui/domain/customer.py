@@ -1,0 +1,195 @@
+"""What a rep types on the customer screen, checked; and the small judgements
+the screen shows (stale estimate, contract ending soon, revenue per quarter).
+
+Every parser takes the text as typed and returns the value to store, or raises
+:class:`InputError` with a message meant to be shown next to the field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Iterable
+
+from segtui.domain.segments import subtract_months
+
+NOTE_MAX = 2000  # characters in a note, outcome or reason
+NAME_MAX = 200  # characters in a short name (a competitor)
+BUDGET_MAX = 10**12 * 100  # a yearly budget above a trillion is a typo, not a customer
+
+ACTIVITY_KINDS = ("visit", "call", "mail")
+FOCUSES = ("price", "performance", "delivery")
+
+
+class InputError(ValueError):
+    """Text a rep typed that cannot be stored, with a message for the field."""
+
+
+_SPACES = re.compile(r"[\s\u00a0\u202f_']")
+
+
+def parse_budget(text: str) -> int | None:
+    """A yearly budget in major units ('1 200 000', '1200000', '1 200 000,50 kr')
+    as integer minor units; empty text is None (no budget)."""
+    raw = _SPACES.sub("", text or "")
+    for suffix in ("kr", "sek", "eur", "usd", ":-"):
+        if raw.lower().endswith(suffix):
+            raw = raw[: -len(suffix)]
+    if not raw:
+        return None
+    if raw.startswith("-"):
+        raise InputError("a budget cannot be negative")
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?", raw):  # 1,200,000 or 1,200,000.50
+        raw = raw.replace(",", "")
+    elif re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?", raw):  # 1.200.000 or 1.200.000,50
+        raw = raw.replace(".", "")
+    match = re.fullmatch(r"(\d+)(?:[.,](\d{1,2}))?", raw)
+    if not match:
+        raise InputError(f"{text.strip()!r} is not an amount — type whole units, e.g. 1 200 000")
+    whole, cents = match.groups()
+    value = int(whole) * 100 + int((cents or "0").ljust(2, "0"))
+    if value > BUDGET_MAX:
+        raise InputError("that budget is implausibly large — check the number of zeros")
+    return value
+
+
+def parse_loyalty(text: str) -> float | None:
+    """A loyalty override as a share 0–1: '60%', '60 %', '0.6', '0,6' or '60';
+    empty text is None (loyalty is computed from the budget)."""
+    raw = (text or "").strip().replace(",", ".").replace(" ", "")
+    if not raw:
+        return None
+    percent = raw.endswith("%")
+    raw = raw.rstrip("%")
+    try:
+        value = float(raw)
+    except ValueError:
+        raise InputError(f"{text.strip()!r} is not a share — type 60% or 0.6") from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise InputError(f"{text.strip()!r} is not a share — type 60% or 0.6")
+    if value < 0:
+        raise InputError("loyalty cannot be negative (0–100 %)")
+    if percent or value > 1:
+        value = value / 100
+    if value > 1:
+        raise InputError("loyalty cannot be above 100 %")
+    return round(value, 4)
+
+
+def parse_date(text: str, field: str = "date", latest: dt.date | None = None) -> str:
+    """An ISO date YYYY-MM-DD (a real calendar day) as text; not after ``latest`` when given."""
+    raw = (text or "").strip()
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
+        raise InputError(f"{field}: type a date as YYYY-MM-DD")
+    try:
+        day = dt.date.fromisoformat(raw)
+    except ValueError:
+        raise InputError(f"{raw} is not a date in the calendar") from None
+    if not 1900 <= day.year <= 2200:
+        raise InputError(f"{raw} is too far from today to be right")
+    if latest is not None and day > latest:
+        raise InputError(f"{raw} is after today ({latest.isoformat()}): record what has happened")
+    return day.isoformat()
+
+
+def clean_note(text: str | None, limit: int = NOTE_MAX, field: str = "note") -> str | None:
+    """A note trimmed, None when empty; refused when longer than ``limit``."""
+    value = (text or "").strip()
+    if len(value) > limit:
+        raise InputError(f"the {field} is {len(value):,} characters; at most {limit:,} fit")
+    if any(ord(c) < 32 and c not in "\n\t" for c in value):
+        raise InputError(f"the {field} holds control characters")
+    return value or None
+
+
+def clean_name(text: str | None, field: str = "name") -> str:
+    """A required short name (a competitor)."""
+    value = clean_note(text, NAME_MAX, field)
+    if not value:
+        raise InputError(f"type the {field}")
+    return value
+
+
+def parse_kind(text: str) -> str:
+    """visit, call or mail — or the start of one ('v', 'ca')."""
+    value = (text or "").strip().lower()
+    matches = [k for k in ACTIVITY_KINDS if value and k.startswith(value)]
+    if len(matches) != 1:
+        raise InputError(f"{text.strip()!r} is not one of: {', '.join(ACTIVITY_KINDS)}")
+    return matches[0]
+
+
+# --- judgements shown on the screen -------------------------------------------------
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` plus ``months`` calendar months (negative: back), clamped to the month's
+    last day (Jan 31 + 1 → Feb 28) — the engine's month arithmetic."""
+    return subtract_months(day, -months)
+
+
+def is_stale(assessed_on: str, as_of: dt.date, stale_months: int = 12) -> bool:
+    """An estimate older than ``stale_months`` months on ``as_of`` is stale."""
+    return as_of > add_months(dt.date.fromisoformat(assessed_on), stale_months)
+
+
+def contract_days_left(ends_on: str, as_of: dt.date) -> int:
+    return (dt.date.fromisoformat(ends_on) - as_of).days
+
+
+def contract_ends_soon(ends_on: str, as_of: dt.date, warn_days: int = 90) -> bool:
+    """A competitor contract ending within ``warn_days`` (and not already over)."""
+    return 0 <= contract_days_left(ends_on, as_of) <= warn_days
+
+
+@dataclass(frozen=True)
+class Quarter:
+    year: int
+    q: int  # 1–4
+
+    @property
+    def label(self) -> str:
+        return f"Q{self.q} {self.year % 100:02d}"
+
+    @property
+    def key(self) -> str:
+        return f"{self.year}-Q{self.q}"
+
+
+def quarters_ending(as_of: dt.date, count: int = 12) -> list[Quarter]:
+    """The ``count`` calendar quarters up to and including the one holding ``as_of``, oldest first."""
+    index = as_of.year * 4 + (as_of.month - 1) // 3
+    return [Quarter(i // 4, i % 4 + 1) for i in range(index - count + 1, index + 1)]
+
+
+def quarter_series(as_of: dt.date, totals: dict[str, int], count: int = 12) -> list[tuple[Quarter, int]]:
+    """Net revenue per quarter (0 for quarters without orders), oldest first."""
+    return [(q, totals.get(q.key, 0)) for q in quarters_ending(as_of, count)]
+
+
+def money(minor: int | None, currency: str = "") -> str:
+    """Major units with thin-space thousands: 1 234 567 (credit notes keep their minus)."""
+    if minor is None:
+        return "—"
+    sign = "-" if minor < 0 else ""
+    whole = abs(minor) // 100
+    text = f"{whole:,}".replace(",", " ")
+    return f"{sign}{text}{(' ' + currency) if currency else ''}"
+
+
+def share(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.0f} %"
+
+
+def yes_no(value: bool | None) -> str:
+    return "?" if value is None else ("yes" if value else "no")
+
+
+def cycle(value, choices: Iterable):
+    """The next of ``choices`` after ``value`` (wrapping)."""
+    options = list(choices)
+    try:
+        return options[(options.index(value) + 1) % len(options)]
+    except ValueError:
+        return options[0]

@@ -1,0 +1,835 @@
+"""The customer screen: everything needed to judge a customer's loyalty and potential,
+and the place to record it (DESIGN §2, §4).
+
+All database work runs on one worker thread per screen, fed by a queue, so edits
+are saved in the order they were made; every edit is its own transaction and is
+followed by a fresh read of the record. ``ctrl+z`` undoes the last edit made here.
+The screen dismisses with True when anything was saved (the board reloads then).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import queue
+import sqlite3
+from typing import Any, Callable
+
+from rich.style import Style
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Label, Static, TabbedContent, TabPane
+from textual.worker import get_current_worker
+
+from segtui.domain import customer as rules
+from segtui.domain.checklist import QUESTIONS, QUESTION_KEYS, summarise
+from segtui.domain.segments import (
+    GROUP_STRATEGY,
+    QUADRANT_STRATEGY,
+    QUALIFICATION_ACTION,
+    SALES_TRACK_TEXT,
+    Quadrant,
+    qualification,
+    sales_track,
+)
+from segtui.store import customers as store
+from segtui.store.book import Book, BookError
+from segtui.ui.form import Field, FormScreen
+from segtui.ui.rows import RowList
+
+TABS = ("revenue", "checklist", "estimates", "deal", "people")
+TAB_FOCUS = {
+    "revenue": "#orders",
+    "checklist": "#checklist",
+    "estimates": "#assessments",
+    "deal": "#contracts",
+    "people": "#contacts",
+}
+
+QUADRANT_COLOURS = {
+    Quadrant.CASH_COWS: "#2e7d32",
+    Quadrant.BIG_GAME: "#c62828",
+    Quadrant.SMALL_FRY: "#1565c0",
+    Quadrant.UNINTERESTING: "#616161",
+    Quadrant.NEEDS_ASSESSMENT: "#b58900",
+}
+CLASS_COLOURS = {"A": "#2e7d32", "B": "#558b2f", "C": "#9e9d24", "D": "#757575"}
+ANSWER_MARKS = {
+    "yes": ("✔ yes    ", "bold green"),
+    "no": ("✘ no     ", "bold red"),
+    "unknown": ("? unknown", "yellow"),
+    None: ("·        ", "dim"),
+}
+BLOCKS = " ▁▂▃▄▅▆▇█"
+
+
+def _badge(text: Text, label: str, colour: str) -> None:
+    text.append(f" {label} ", style=Style(color="white", bgcolor=colour, bold=True))
+    text.append(" ")
+
+
+def compact(minor: int) -> str:
+    """Axis labels: 1.2M, 350k."""
+    value = minor / 100
+    sign = "-" if value < 0 else ""
+    value = abs(value)
+    if value >= 1_000_000:
+        return f"{sign}{value / 1_000_000:.1f}M"
+    if value >= 1_000:
+        return f"{sign}{value / 1_000:.0f}k"
+    return f"{sign}{value:.0f}"
+
+
+def bar_chart(
+    series: list[tuple[rules.Quarter, int]], width: int, height: int, lines: list[tuple[str, int]]
+) -> list[Text]:
+    """Vertical bars per quarter with eighth blocks; ``lines`` are dotted reference levels."""
+    axis = 7
+    n = max(len(series), 1)
+    col = max(3, (width - axis - 7) // n)
+    bar = max(col - 1, 1)
+    top = max([v for _, v in series] + [v for _, v in lines] + [1])
+    step = top / height
+    out: list[Text] = []
+    for r in range(height - 1, -1, -1):
+        low, high = r * step, (r + 1) * step
+        row = Text()
+        label = {height - 1: compact(round(high)), height // 2: compact(round(low)), 0: "0"}.get(r)
+        row.append(f"{label:>{axis - 1}} " if label else " " * axis, style="dim")
+        line_here = next((name for name, v in lines if low <= v < high or (r == height - 1 and v == top)), None)
+        filler = "┄" if line_here else " "
+        for _, value in series:
+            if value < 0 and r == 0:
+                row.append("▁" * bar, style="red")
+            else:
+                fill = (value - low) / step if value > 0 else 0
+                if fill >= 1:
+                    row.append("█" * bar, style="cyan")
+                elif fill > 0:
+                    row.append(BLOCKS[max(1, round(fill * 8))] * bar, style="cyan")
+                else:
+                    row.append(filler * bar, style="yellow dim")
+            row.append(filler * (col - bar), style="yellow dim")
+        if line_here:
+            row.append(f" {line_here}", style="yellow")
+        out.append(row)
+    quarters = Text(" " * axis)
+    years = Text(" " * axis)
+    for q, _ in series:
+        quarters.append(f"Q{q.q}".ljust(col), style="dim")
+        years.append((str(q.year) if q.q == 1 or q is series[0][0] else "").ljust(col), style="dim")
+    out.extend([quarters, years])
+    return out
+
+
+class ChecklistList(RowList):
+    BINDINGS = [
+        Binding("y", "screen.answer('yes')", "Yes", id="customer.answer_yes"),
+        Binding("n", "screen.answer('no')", "No", id="customer.answer_no"),
+        Binding("u", "screen.answer('unknown')", "Unknown", id="customer.answer_unknown"),
+        Binding("e,enter", "screen.checklist_note", "Note", id="customer.checklist_note"),
+    ]
+
+
+class ContractList(RowList):
+    BINDINGS = [
+        Binding("p", "screen.toggle_qualification('pain')", "Pain", id="customer.pain"),
+        Binding("m", "screen.toggle_qualification('money')", "Money", id="customer.money"),
+        Binding("t", "screen.toggle_qualification('timing')", "Timing", id="customer.timing"),
+        Binding("f", "screen.cycle_focus", "Focus", id="customer.focus"),
+        Binding("s", "screen.cycle_custom", "Custom", id="customer.custom"),
+        Binding("o", "screen.cycle_collaborate", "Collab", id="customer.collaborate"),
+        Binding("n", "screen.add_contract", "Add", id="customer.add_contract"),
+        Binding("d,delete", "screen.remove_contract", "Remove", id="customer.remove_contract"),
+    ]
+
+
+class ContactList(RowList):
+    BINDINGS = [
+        Binding("c", "screen.copy('phone')", "Copy phone", id="customer.copy_phone"),
+        Binding("e", "screen.copy('email')", "Copy email", id="customer.copy_email"),
+    ]
+
+
+class RevenueChart(Static):
+    """Revenue per calendar quarter over three years, with the class thresholds."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.record: store.CustomerRecord | None = None
+
+    def show(self, record: store.CustomerRecord) -> None:
+        self.record = record
+        self.refresh(layout=True)
+
+    def render(self) -> Text:
+        record = self.record
+        if record is None:
+            return Text("Reading orders…", style="dim")
+        config = record.config
+        quarters_in_window = max(config.window_months / 3, 1)
+        lines = [
+            ("A pace", round(config.a_above / quarters_in_window)),
+            ("B pace", round(config.b_from / quarters_in_window)),
+        ]
+        out = Text()
+        out.append("Net revenue per quarter, last three years\n", style="bold")
+        if not any(v for _, v in record.quarters):
+            out.append("\nNo orders in the last three years.\n", style="dim italic")
+        else:
+            width = max(self.size.width, 40)
+            for row in bar_chart(record.quarters, width, 10, lines):
+                out.append_text(row)
+                out.append("\n")
+        seg = record.segment.segment if record.segment else None
+        cur = record.currency
+        out.append("\n")
+        if seg is not None:
+            out.append(f"Rolling {config.window_months} months to {record.as_of}: ")
+            out.append(rules.money(seg.revenue, cur), style="bold")
+            out.append(" → class ")
+            out.append(seg.revenue_class, style=Style(bold=True, color=CLASS_COLOURS[seg.revenue_class]))
+            if seg.negative_revenue:
+                out.append("  (negative net: credit notes exceed sales)", style="red")
+            out.append("\n")
+        out.append(
+            f"A above {rules.money(config.a_above)} · B from {rules.money(config.b_from)} · "
+            f"┄ = that pace per quarter\n",
+            style="dim",
+        )
+        out.append(f"Last 12 months: {rules.money(record.revenue_12m, cur)}")
+        return out
+
+
+class CustomerScreen(Screen[bool]):
+    """One customer: badges, revenue, checklist, estimates, deal, contacts and activities."""
+
+    DEFAULT_CSS = """
+    CustomerScreen #badges { height: auto; max-height: 6; padding: 0 1; background: $panel;
+                             text-wrap: nowrap; text-overflow: ellipsis; }
+    CustomerScreen #status { height: 1; padding: 0 1; color: $text-muted; }
+    CustomerScreen TabbedContent { height: 1fr; }
+    CustomerScreen TabPane { padding: 0 1; }
+    CustomerScreen #chart { width: 66; height: 1fr; }
+    CustomerScreen .list-title { height: 1; text-style: bold; }
+    CustomerScreen #checklist { height: 9; }
+    CustomerScreen #checklist-summary { height: 1; margin-bottom: 1; }
+    CustomerScreen #checklist-detail { height: auto; margin-top: 1; }
+    CustomerScreen #estimate-summary { height: auto; margin-bottom: 1; }
+    CustomerScreen #deal { height: auto; margin-bottom: 1; }
+    CustomerScreen #contacts { height: 7; margin-bottom: 1; }
+    """
+
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="customer.back"),
+        Binding("ctrl+z", "undo", "Undo", id="customer.undo"),
+        Binding("b", "estimate", "Estimate", id="customer.estimate"),
+        Binding("a", "add_activity", "Log activity", id="customer.add_activity"),
+        Binding("1", "show_tab('revenue')", "Revenue", show=False, id="customer.tab_revenue"),
+        Binding("2", "show_tab('checklist')", "Checklist", show=False, id="customer.tab_checklist"),
+        Binding("3", "show_tab('estimates')", "Estimates", show=False, id="customer.tab_estimates"),
+        Binding("4", "show_tab('deal')", "Deal", show=False, id="customer.tab_deal"),
+        Binding("5", "show_tab('people')", "People", show=False, id="customer.tab_people"),
+        Binding("right_square_bracket,l,right", "next_tab(1)", "Next tab", show=False, id="customer.next_tab"),
+        Binding("left_square_bracket,h,left", "next_tab(-1)", "Prev tab", show=False, id="customer.prev_tab"),
+    ]
+
+    def __init__(self, book: Book, customer_id: int, as_of: dt.date):
+        super().__init__()
+        self.book = book
+        self.customer_id = customer_id
+        self.as_of = as_of
+        self.record: store.CustomerRecord | None = None
+        self.edits = store.EditLog(book)
+        self._jobs: queue.Queue = queue.Queue()
+        self._pending = 0
+        self._leaving = False
+        self._unreadable = False
+
+    # --- layout -------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Static("Opening the customer…", id="badges")
+        with TabbedContent(id="tabs"):
+            with TabPane("1 Revenue & orders", id="revenue"):
+                with Horizontal():
+                    yield RevenueChart(id="chart")
+                    with Vertical():
+                        yield Label("Orders", id="orders-title", classes="list-title")
+                        yield RowList("No orders.", id="orders")
+            with TabPane("2 Checklist", id="checklist-tab"):
+                yield Static("", id="checklist-summary")
+                yield ChecklistList(id="checklist")
+                yield Static("", id="checklist-detail")
+            with TabPane("3 Estimates", id="estimates"):
+                yield Static("", id="estimate-summary")
+                yield Label("History (newest first) — b new estimate", classes="list-title")
+                yield RowList("Never assessed — press b to enter a yearly budget or a loyalty.", id="assessments")
+            with TabPane("4 Deal", id="deal-tab"):
+                yield Static("", id="deal")
+                yield Label("Competitor contracts — n add · d remove", classes="list-title")
+                yield ContractList("No competitor contracts known — press n to add one.", id="contracts")
+            with TabPane("5 Contacts & activities", id="people"):
+                yield Label("Contacts — c copy phone · e copy email", classes="list-title")
+                yield ContactList("No contacts.", id="contacts")
+                yield Label("Activities — a log a visit, call or mail", classes="list-title")
+                yield RowList("No activities yet — press a to log one.", id="activities")
+        yield Static("", id="status")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.run_worker(self._db_loop, thread=True, name="customer-db", group="customer-db")
+        self._enqueue(("load", None))
+        self.query_one("#orders").focus()
+
+    def on_unmount(self) -> None:
+        self._jobs.put(None)
+
+    # --- the database thread ------------------------------------------------------
+    @property
+    def busy(self) -> bool:
+        """True while a read or an edit is still on its way (tests wait on this)."""
+        return self._pending > 0 or (self.record is None and not self._unreadable)
+
+    def _enqueue(self, job: tuple[str, Any]) -> None:
+        self._pending += 1
+        self._jobs.put(job)
+
+    def _db_loop(self) -> None:
+        worker = get_current_worker()
+        while True:
+            try:
+                job = self._jobs.get(timeout=0.5)
+            except queue.Empty:
+                if worker.is_cancelled:
+                    return
+                continue
+            if job is None:
+                return
+            kind, payload = job
+            message = ""
+            failed = None
+            try:
+                if kind == "edit":
+                    fn, args, kwargs, message = payload
+                    self.edits.record(fn(self.book, *args, **kwargs))
+                    message += " · ctrl+z undoes"
+                elif kind == "undo":
+                    undone = self.edits.undo()
+                    message = f"Undone: {undone.label}" if undone else "Nothing to undo on this screen"
+                    if undone and len(self.edits):
+                        message += f" · {len(self.edits)} more edit(s) can be undone"
+                record = store.load_customer(self.book, self.customer_id, self.as_of)
+            except (rules.InputError, BookError, sqlite3.Error) as error:
+                failed = f"Not saved: {error}"
+                record = None
+            try:
+                self.app.call_from_thread(self._job_done, record, message, failed)
+            except RuntimeError:  # the app is closing: the edit is saved, nothing left to show
+                return
+
+    def _job_done(self, record: store.CustomerRecord | None, message: str, failed: str | None) -> None:
+        self._pending -= 1
+        if not self.is_attached:  # closed meanwhile (the app is quitting): the edit is saved already
+            return
+        if record is not None:
+            self.show(record)
+        if failed and self.record is None:
+            self._unreadable = True
+            reason = failed.removeprefix("Not saved: ")
+            self.query_one("#badges", Static).update(Text(f"This customer cannot be shown: {reason}", style="red"))
+        elif failed:
+            self.notify(failed, severity="error", timeout=6)
+            self.query_one("#status", Static).update(Text(failed, style="red"))
+        elif message:
+            self.notify(message.split(" · ")[0], timeout=3)
+            self.query_one("#status", Static).update(message)
+        if self._leaving and self._pending == 0:
+            self.dismiss(self.edits.edited)
+
+    def _edit(self, message: str, fn: Callable[..., store.Undo], *args: Any, **kwargs: Any) -> None:
+        if self.record is None:
+            return
+        if self.book.readonly:
+            self.notify("This book is read-only: changes cannot be saved", severity="error")
+            return
+        self._enqueue(("edit", (fn, args, kwargs, message)))
+
+    # --- showing the record -------------------------------------------------------
+    def show(self, record: store.CustomerRecord) -> None:
+        self.record = record
+        self._show_badges(record)
+        self.query_one(RevenueChart).show(record)
+        self._show_orders(record)
+        self._show_checklist(record)
+        self._show_estimates(record)
+        self._show_deal(record)
+        self._show_people(record)
+
+    def _show_badges(self, r: store.CustomerRecord) -> None:
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append(r.name or "(no name)", style="bold")
+        details = [r.source_id, r.city, r.industry, f"owner {r.owner}" if r.owner else None]
+        text.append("  " + " · ".join(d for d in details if d), style="dim")
+        if r.archived:
+            text.append("  archived", style="bold red")
+        text.append("\n")
+        seg = r.segment.segment if r.segment else None
+        if seg is None:
+            text.append("Not classified (archived customers are not on the board).", style="dim")
+            self.query_one("#badges", Static).update(text)
+            return
+        _badge(text, f"Revenue {seg.revenue_class}", CLASS_COLOURS[seg.revenue_class])
+        if seg.potential_class:
+            _badge(text, f"Potential {seg.potential_class}", CLASS_COLOURS[seg.potential_class])
+        else:
+            _badge(text, "Potential ?", "#757575")
+        _badge(text, seg.quadrant.label, QUADRANT_COLOURS[seg.quadrant])
+        _badge(text, f"XYZ {seg.xyz or '–'}", "#455a64")
+        _badge(text, seg.group.label if seg.group else "No group", "#5d4037")
+        if seg.upgrade_candidate:
+            _badge(text, "↑ Upgrade", "#6a1b9a")
+        bb = r.buying_behaviour
+        track = sales_track(bb.focus, bb.custom, bb.collaborate) if bb else None
+        _badge(text, {"complex": "Complex sale", "traditional": "Traditional sale"}.get(track or "", "Sales track ?"),
+               "#00695c" if track else "#757575")
+        text.append("Loyalty ")
+        text.append(rules.share(seg.loyalty) if seg.loyalty is not None else "unknown", style="bold")
+        if seg.loyalty_source:
+            text.append(" (computed)" if seg.loyalty_source == "computed" else " (entered)", style="dim")
+        text.append("\n")
+        text.append(f"{seg.quadrant.label}: ", style="bold")
+        text.append(QUADRANT_STRATEGY[seg.quadrant])
+        text.append("\n")
+        if seg.group:
+            text.append(f"{seg.group.label}: ", style="bold")
+            text.append(GROUP_STRATEGY[seg.group])
+        else:
+            text.append("No orders yet: no customer group.", style="dim")
+        if seg.upgrade_candidate:
+            text.append("\n")
+            text.append(f"↑ Upgrade: a {seg.revenue_class}-customer with {seg.potential_class}-potential — "
+                        "meet more often, show more of the range.", style="magenta")
+        text.append("\n")
+        text.append_text(self._at_a_glance(r))
+        self.query_one("#badges", Static).update(text)
+
+    def _at_a_glance(self, r: store.CustomerRecord) -> Text:
+        """The primary contact, the last activity and a contract about to end."""
+        text = Text(style="dim")
+        parts: list[Text] = []
+        seg = r.segment.segment if r.segment else None
+        for flag in seg.flags if seg else ():
+            parts.append(Text(f"⚠ {flag}", style="bold yellow"))
+        if r.contacts:
+            c = r.contacts[0]
+            parts.append(Text(f"☎ {c.name}" + (f" {c.phone}" if c.phone else "")))
+        if r.activities:
+            a = r.activities[0]
+            parts.append(Text(f"last {a.kind} {a.date}"))
+        else:
+            parts.append(Text("never contacted"))
+        today = dt.date.fromisoformat(r.as_of)
+        latest = r.latest_assessment
+        if latest is not None and rules.is_stale(latest.date, today, r.stale_months):
+            parts.append(Text(f"⚠ estimate of {latest.date} is stale", style="yellow"))
+        for c in r.contracts:
+            if rules.contract_ends_soon(c.ends_on, today, r.warn_days):
+                parts.append(Text(f"⚑ {c.competitor} contract ends {c.ends_on}", style="bold yellow"))
+                break
+        for i, part in enumerate(parts):
+            if i:
+                text.append(" · ")
+            text.append_text(part)
+        return text
+
+    def _show_orders(self, r: store.CustomerRecord) -> None:
+        window_start = rules.add_months(dt.date.fromisoformat(r.as_of), -r.config.window_months).isoformat()
+        credit = sum(1 for o in r.orders if o.is_credit_note)
+        self.query_one("#orders-title", Label).update(
+            f"Orders {len(r.orders)} · credit notes {credit} · dim: before window"
+        )
+
+        def order_row(o: store.Order) -> Text:
+            row = Text(style="dim" if o.date <= window_start or o.date > r.as_of else "")
+            row.append(f"{o.date}  {(o.ref or '—')[:14]:<14} ")
+            row.append(f"{rules.money(o.amount):>11}", style="red" if o.is_credit_note else "")
+            if o.is_credit_note:
+                row.append(" credit", style="bold red")
+            return row
+
+        self.query_one("#orders", RowList).set_items(r.orders, order_row)
+
+    def _show_checklist(self, r: store.CustomerRecord) -> None:
+        answers = {k: a.answer for k, a in r.answers.items()}
+        summary = summarise(answers)
+        self.query_one("#checklist-summary", Static).update(
+            Text.assemble(("Potential checklist  ", "bold"), summary.text,
+                          ("   y yes · n no · u unknown · e note", "dim"))
+        )
+        rows = []
+        for i, q in enumerate(QUESTIONS, start=1):
+            answer = r.answers.get(q.key)
+            mark, style = ANSWER_MARKS[answer.answer if answer else None]
+            row = Text(f"{i}. ")
+            row.append(mark, style=style)
+            row.append(f"  {q.text}")
+            if answer and answer.note:
+                row.append(f"  — {answer.note[:60]}", style="italic dim")
+            rows.append(row)
+        checklist = self.query_one("#checklist", ChecklistList)
+        checklist.set_rows(rows)
+        self._show_checklist_detail(checklist.cursor)
+
+    def _show_checklist_detail(self, index: int) -> None:
+        if self.record is None:
+            return
+        q = QUESTIONS[min(index, len(QUESTIONS) - 1)]
+        answer = self.record.answers.get(q.key)
+        text = Text(f"{q.text}\n", style="bold")
+        if answer is None:
+            text.append("Not answered yet.", style="dim")
+        else:
+            text.append(f"Answered {answer.answer} on {answer.date}\n")
+            text.append(answer.note or "No note.", style="italic" if answer.note else "dim")
+        self.query_one("#checklist-detail", Static).update(text)
+
+    @on(RowList.Highlighted, "#checklist")
+    def _checklist_moved(self, event: RowList.Highlighted) -> None:
+        self._show_checklist_detail(event.index)
+
+    def _show_estimates(self, r: store.CustomerRecord) -> None:
+        seg = r.segment.segment if r.segment else None
+        latest = r.latest_assessment
+        cur = r.currency
+        text = Text()
+        if latest is None:
+            text.append("Never assessed.", style="bold yellow")
+            text.append(" Answer the checklist, then press b to enter their yearly budget for what we sell "
+                        "(and a loyalty if you know it better than the figures).\n")
+        else:
+            stale = rules.is_stale(latest.date, dt.date.fromisoformat(r.as_of), r.stale_months)
+            text.append("Budget per year: ")
+            text.append(rules.money(latest.budget_per_year, cur) if latest.budget_per_year is not None
+                        else "not estimated", style="bold")
+            text.append(f"   estimated {latest.date}" + (f" by {latest.who}" if latest.who else ""))
+            if stale:
+                text.append(f"  STALE — older than {r.stale_months} months", style="bold red")
+            text.append("\n")
+        if seg is not None:
+            text.append("Potential: ")
+            if seg.potential_class and latest and latest.budget_per_year is not None:
+                scaled = latest.budget_per_year * r.config.window_months // 12
+                text.append(f"class {seg.potential_class}", style="bold")
+                text.append(f" (budget over {r.config.window_months} months = {rules.money(scaled, cur)})")
+            else:
+                text.append("unknown", style="yellow")
+            text.append("\nLoyalty: ")
+            if seg.loyalty is not None:
+                text.append(rules.share(seg.loyalty), style="bold")
+            if seg.loyalty_source == "entered":
+                text.append(" entered (override in the latest estimate)")
+            elif seg.loyalty_source == "computed" and latest and latest.budget_per_year:
+                text.append(
+                    f" computed — share of wallet: last 12 months {rules.money(r.revenue_12m, cur)}"
+                    f" ÷ budget {rules.money(latest.budget_per_year, cur)}"
+                )
+            else:
+                text.append("unknown — enter a budget or a loyalty", style="yellow")
+            if seg.budget_looks_stale:
+                text.append("\n⚠ budget looks stale: they bought more than the budget in 12 months", style="yellow")
+        self.query_one("#estimate-summary", Static).update(text)
+        today = dt.date.fromisoformat(r.as_of)
+        rows = []
+        for a in r.assessments:
+            row = Text(f"{a.date}  ")
+            row.append(f"budget {rules.money(a.budget_per_year):>13}  ")
+            row.append(f"loyalty {rules.share(a.loyalty_override) if a.loyalty_override is not None else '—':>5}  ")
+            row.append(f"{(a.confidence or ''):<6}  {(a.who or '')[:18]:<18}  ")
+            row.append((a.note or "")[:40], style="italic dim")
+            if rules.is_stale(a.date, today, r.stale_months):
+                row.append("  stale", style="red")
+            rows.append(row)
+        self.query_one("#assessments", RowList).set_rows(rows)
+
+    def _show_deal(self, r: store.CustomerRecord) -> None:
+        q = r.qualification
+        text = Text()
+        text.append("Qualification", style="bold")
+        text.append("   p pain · m money · t timing\n", style="dim")
+        pain, money, timing = (q.pain, q.money, q.timing) if q else (None, None, None)
+        text.append(f"  Pain (a need): {rules.yes_no(pain):<4} Money: {rules.yes_no(money):<4} "
+                    f"Timing (urgent): {rules.yes_no(timing)}\n")
+        grade = qualification(pain, money, timing)
+        if grade:
+            text.append(f"  → {grade}: ", style="bold")
+            text.append(QUALIFICATION_ACTION[grade] + "\n")
+            if grade == "C" and q and q.parked_reason:
+                text.append(f"  Parked because: {q.parked_reason}\n", style="italic")
+        else:
+            text.append("  → not qualified: no known need yet\n", style="dim")
+        text.append("\nBuying behaviour", style="bold")
+        text.append("   f focus · s standard/custom · o collaborate\n", style="dim")
+        bb = r.buying_behaviour
+        focus, custom, collaborate = (bb.focus, bb.custom, bb.collaborate) if bb else (None, None, None)
+        product = "?" if custom is None else ("custom" if custom else "standard")
+        text.append(f"  Focus: {focus or '?'}   Product: {product}   "
+                    f"Willing to collaborate: {rules.yes_no(collaborate)}\n")
+        track = sales_track(focus, custom, collaborate)
+        if track:
+            text.append("  → ", style="bold")
+            text.append(SALES_TRACK_TEXT[track] + "\n")
+        else:
+            text.append("  → sales track not decided yet\n", style="dim")
+        self.query_one("#deal", Static).update(text)
+        today = dt.date.fromisoformat(r.as_of)
+        rows = []
+        for c in r.contracts:
+            days = rules.contract_days_left(c.ends_on, today)
+            if days < 0:
+                row = Text(f"{c.competitor[:24]:<24} ended {c.ends_on}", style="dim")
+            else:
+                soon = rules.contract_ends_soon(c.ends_on, today, r.warn_days)
+                row = Text(f"{c.competitor[:24]:<24} ends {c.ends_on}  in {days} days",
+                           style="bold yellow" if soon else "")
+                if soon:
+                    row.append("  ⚑ ends soon — hunt now", style="bold red")
+            if c.note:
+                row.append(f"  {c.note[:30]}", style="italic dim")
+            rows.append(row)
+        self.query_one("#contracts", ContractList).set_rows(rows)
+
+    def _show_people(self, r: store.CustomerRecord) -> None:
+        contacts = []
+        for c in r.contacts:
+            row = Text("★ " if c.is_primary else "  ", style="yellow")
+            row.append(f"{c.name[:24]:<24} {(c.role or '')[:20]:<20} {(c.phone or '—'):<18} {c.email or '—'}")
+            contacts.append(row)
+        self.query_one("#contacts", ContactList).set_rows(contacts)
+        kinds = {"visit": "cyan", "call": "green", "mail": "magenta"}
+
+        def activity_row(a: store.Activity) -> Text:
+            row = Text(f"{a.date}  ")
+            row.append(f"{a.kind:<5}", style=kinds.get(a.kind, ""))
+            row.append(f"  {(a.outcome or '')[:30]:<30}")
+            if a.note:
+                row.append(f"  {a.note[:60]}", style="italic dim")
+            return row
+
+        self.query_one("#activities", RowList).set_items(r.activities, activity_row)
+
+    # --- navigation ---------------------------------------------------------------
+    def _pane_id(self, name: str) -> str:
+        return {"checklist": "checklist-tab", "deal": "deal-tab"}.get(name, name)
+
+    def action_show_tab(self, name: str) -> None:
+        self.query_one(TabbedContent).active = self._pane_id(name)
+        self.query_one(TAB_FOCUS[name]).focus()
+
+    def action_next_tab(self, step: int) -> None:
+        ids = [self._pane_id(t) for t in TABS]
+        active = self.query_one(TabbedContent).active
+        index = ids.index(active) if active in ids else 0
+        self.action_show_tab(TABS[(index + step) % len(TABS)])
+
+    @on(TabbedContent.TabActivated)
+    def _tab_changed(self, event: TabbedContent.TabActivated) -> None:
+        pane = event.pane.id or ""
+        name = {"checklist-tab": "checklist", "deal-tab": "deal"}.get(pane, pane)
+        if name in TAB_FOCUS and not (self.focused and event.pane in self.focused.ancestors):
+            self.query_one(TAB_FOCUS[name]).focus()
+
+    def action_back(self) -> None:
+        if self._pending:
+            self._leaving = True
+            return
+        self.dismiss(self.edits.edited)
+
+    def action_undo(self) -> None:
+        self._enqueue(("undo", None))
+
+    # --- the checklist --------------------------------------------------------------
+    def _question(self) -> str:
+        return QUESTION_KEYS[min(self.query_one("#checklist", ChecklistList).cursor, len(QUESTION_KEYS) - 1)]
+
+    def action_answer(self, answer: str) -> None:
+        key = self._question()
+        self._edit(f"Answered “{key}”: {answer}", store.set_checklist_answer, self.customer_id, key,
+                   self.as_of, answer=answer)
+
+    def action_checklist_note(self) -> None:
+        if self.record is None:
+            return
+        key = self._question()
+        current = self.record.answers.get(key)
+        question = next(q for q in QUESTIONS if q.key == key)
+
+        def saved(values: dict[str, Any] | None) -> None:
+            if values is not None:
+                self._edit("Note saved", store.set_checklist_answer, self.customer_id, key, self.as_of,
+                           note=values["note"])
+
+        self.app.push_screen(
+            FormScreen(question.text, [Field("note", "Note", (current.note if current else None) or "",
+                                             rules.clean_note, hint=f"up to {rules.NOTE_MAX:,} characters")]),
+            saved,
+        )
+
+    # --- estimates ------------------------------------------------------------------
+    def action_estimate(self) -> None:
+        if self.record is None:
+            return
+        latest = self.record.latest_assessment
+        budget = "" if latest is None or latest.budget_per_year is None else rules.money(latest.budget_per_year)
+        loyalty = "" if latest is None or latest.loyalty_override is None else rules.share(latest.loyalty_override)
+
+        def check(values: dict[str, Any]) -> dict[str, str]:
+            if values["budget"] is None and values["loyalty"] is None:
+                return {"budget": "enter a budget, a loyalty, or both"}
+            return {}
+
+        def saved(values: dict[str, Any] | None) -> None:
+            if values is not None:
+                self._edit("Estimate saved", store.add_assessment, self.customer_id, values["date"],
+                           values["budget"], values["loyalty"], note=values["note"])
+
+        self.app.push_screen(
+            FormScreen(
+                f"New estimate for {self.record.name} (saved as a new dated row; history is kept)",
+                [
+                    Field("budget", "Budget per year", budget, rules.parse_budget, "e.g. 1 200 000",
+                          f"{self.record.currency}, what they buy per year of what we sell"),
+                    Field("loyalty", "Loyalty override", loyalty, rules.parse_loyalty, "e.g. 60%",
+                          "empty = computed from the budget (share of wallet)"),
+                    Field("date", "Date", self.as_of.isoformat(), self._past_date, "YYYY-MM-DD"),
+                    Field("note", "Note", "", rules.clean_note, "where the figure comes from"),
+                ],
+                check,
+            ),
+            saved,
+        )
+
+    def _past_date(self, text: str) -> str:
+        return rules.parse_date(text, latest=self.as_of)
+
+    # --- activities -----------------------------------------------------------------
+    def action_add_activity(self) -> None:
+        if self.record is None:
+            return
+
+        def saved(values: dict[str, Any] | None) -> None:
+            if values is not None:
+                self._edit(f"Logged a {values['kind']}", store.add_activity, self.customer_id, values["date"],
+                           values["kind"], values["outcome"], values["note"])
+
+        self.app.push_screen(
+            FormScreen(
+                f"Log an activity with {self.record.name}",
+                [
+                    Field("kind", "Kind", "visit", rules.parse_kind, "visit / call / mail", "visit, call or mail"),
+                    Field("date", "Date", self.as_of.isoformat(), self._past_date, "YYYY-MM-DD"),
+                    Field("outcome", "Outcome", "", lambda t: rules.clean_note(t, rules.NAME_MAX, "outcome"),
+                          "e.g. Offer requested"),
+                    Field("note", "Note", "", rules.clean_note),
+                ],
+            ),
+            saved,
+        )
+
+    # --- qualification and buying behaviour -----------------------------------------
+    def action_toggle_qualification(self, which: str) -> None:
+        if self.record is None:
+            return
+        q = self.record.qualification
+        state = {"pain": q.pain if q else None, "money": q.money if q else None, "timing": q.timing if q else None}
+        state[which] = rules.cycle(state[which], (None, True, False))
+        if qualification(**state) == "C":
+            current = q.parked_reason if q else ""
+
+            def saved(values: dict[str, Any] | None) -> None:
+                if values is not None:
+                    self._edit("Parked as C", store.set_qualification, self.customer_id, self.as_of,
+                               parked_reason=values["reason"], **state)
+
+            def required(text: str) -> str:
+                reason = rules.clean_note(text, field="reason")
+                if not reason:
+                    raise rules.InputError("parking as C needs a reason")
+                return reason
+
+            self.app.push_screen(
+                FormScreen("Need but no money: park it as C — why?",
+                           [Field("reason", "Reason", current or "", required, "e.g. budget frozen until Q3")]),
+                saved,
+            )
+            return
+        self._edit(f"Qualification: {which} {rules.yes_no(state[which])}", store.set_qualification,
+                   self.customer_id, self.as_of, **state)
+
+    def _behaviour(self) -> dict[str, Any]:
+        bb = self.record.buying_behaviour if self.record else None
+        return {
+            "focus": bb.focus if bb else None,
+            "custom": bb.custom if bb else None,
+            "collaborate": bb.collaborate if bb else None,
+        }
+
+    def _save_behaviour(self, state: dict[str, Any], message: str) -> None:
+        self._edit(message, store.set_buying_behaviour, self.customer_id, self.as_of, **state)
+
+    def action_cycle_focus(self) -> None:
+        state = self._behaviour()
+        state["focus"] = rules.cycle(state["focus"], (None, *rules.FOCUSES))
+        self._save_behaviour(state, f"Focus: {state['focus'] or 'unknown'}")
+
+    def action_cycle_custom(self) -> None:
+        state = self._behaviour()
+        state["custom"] = rules.cycle(state["custom"], (None, False, True))
+        self._save_behaviour(state, "Product: " + {None: "unknown", False: "standard", True: "custom"}[state["custom"]])
+
+    def action_cycle_collaborate(self) -> None:
+        state = self._behaviour()
+        state["collaborate"] = rules.cycle(state["collaborate"], (None, True, False))
+        self._save_behaviour(state, f"Willing to collaborate: {rules.yes_no(state['collaborate'])}")
+
+    # --- competitor contracts -------------------------------------------------------
+    def action_add_contract(self) -> None:
+        def saved(values: dict[str, Any] | None) -> None:
+            if values is not None:
+                self._edit(f"Contract with {values['competitor']} saved", store.add_competitor_contract,
+                           self.customer_id, values["competitor"], values["ends_on"], values["note"])
+
+        self.app.push_screen(
+            FormScreen(
+                "A competitor contract",
+                [
+                    Field("competitor", "Competitor", "", lambda t: rules.clean_name(t, "competitor")),
+                    Field("ends_on", "Ends on", "", lambda t: rules.parse_date(t, "ends on"), "YYYY-MM-DD"),
+                    Field("note", "Note", "", rules.clean_note),
+                ],
+            ),
+            saved,
+        )
+
+    def action_remove_contract(self) -> None:
+        if self.record is None or not self.record.contracts:
+            return
+        index = min(self.query_one("#contracts", ContractList).cursor, len(self.record.contracts) - 1)
+        contract = self.record.contracts[index]
+        self._edit(f"Removed the contract with {contract.competitor}", store.remove_competitor_contract, contract.id)
+
+    # --- contacts -------------------------------------------------------------------
+    def action_copy(self, what: str) -> None:
+        if self.record is None or not self.record.contacts:
+            return
+        index = min(self.query_one("#contacts", ContactList).cursor, len(self.record.contacts) - 1)
+        contact = self.record.contacts[index]
+        value = contact.phone if what == "phone" else contact.email
+        if not value:
+            self.notify(f"{contact.name} has no {what}", severity="warning")
+            return
+        self.app.copy_to_clipboard(value)
+        self.notify(f"Copied {value}")
+        self.query_one("#status", Static).update(f"Copied {contact.name}'s {what}: {value}")

@@ -1,0 +1,114 @@
+"""A small modal form: labelled fields, each checked by a parser, errors shown next to the field.
+
+Nothing is returned (so nothing is saved) until every field parses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Static
+
+from segtui.domain.customer import InputError
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    label: str
+    value: str = ""
+    parse: Callable[[str], Any] = lambda text: text
+    placeholder: str = ""
+    hint: str = ""
+
+
+class FormScreen(ModalScreen[dict[str, Any] | None]):
+    """Dismisses with {name: parsed value} when every field is valid, None when cancelled."""
+
+    DEFAULT_CSS = """
+    FormScreen { align: center middle; }
+    FormScreen > #form { width: 112; height: auto; border: round $accent; background: $panel; padding: 0 1; }
+    FormScreen #form-title { text-style: bold; margin-bottom: 1; }
+    FormScreen .row { height: 3; }
+    FormScreen .label { width: 18; padding-top: 1; }
+    FormScreen Input { width: 52; }
+    FormScreen .error { width: 1fr; padding: 1 0 0 1; color: $error; }
+    FormScreen .hint { width: 1fr; padding: 1 0 0 1; color: $text-muted; }
+    FormScreen #form-help { color: $text-muted; margin-top: 1; }
+    """
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="form.cancel"),
+        Binding("ctrl+s", "submit", "Save", id="form.save"),
+    ]
+
+    def __init__(self, title: str, fields: list[Field], check: Callable[[dict[str, Any]], dict[str, str]] | None = None):
+        super().__init__()
+        self.title_text = title
+        self.fields = fields
+        self.check = check
+        self.errors: dict[str, str] = {}
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="form"):
+            yield Label(self.title_text, id="form-title")
+            for f in self.fields:
+                with Horizontal(classes="row"):
+                    yield Label(f.label, classes="label")
+                    yield Input(f.value, placeholder=f.placeholder, id=f"field-{f.name}")
+                    yield Static(f.hint, id=f"error-{f.name}", classes="hint")
+            yield Static("enter next field / save · ctrl+s save · escape cancel", id="form-help")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        inputs = list(self.query(Input))
+        index = inputs.index(event.input)
+        if index < len(inputs) - 1:
+            inputs[index + 1].focus()
+        else:
+            self.action_submit()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        name = (event.input.id or "").removeprefix("field-")
+        note = self.query_one(f"#error-{name}", Static)
+        if note.has_class("error"):
+            note.remove_class("error").add_class("hint")
+            note.update(next((f.hint for f in self.fields if f.name == name), ""))
+
+    def action_submit(self) -> None:
+        values: dict[str, Any] = {}
+        errors: dict[str, str] = {}
+        for f in self.fields:
+            text = self.query_one(f"#field-{f.name}", Input).value
+            try:
+                values[f.name] = f.parse(text)
+            except InputError as error:
+                errors[f.name] = str(error)
+        if not errors and self.check is not None:
+            errors = self.check(values)
+        self.errors = errors
+        for f in self.fields:
+            note = self.query_one(f"#error-{f.name}", Static)
+            if f.name in errors:
+                note.remove_class("hint").add_class("error")
+                note.update(errors[f.name])
+            else:
+                note.remove_class("error").add_class("hint")
+                note.update(f.hint)
+        if errors:
+            first = next(f for f in self.fields if f.name in errors)
+            self.query_one(f"#field-{first.name}", Input).focus()
+            self.notify("Not saved: " + next(iter(errors.values())), severity="error", timeout=4)
+            return
+        self.dismiss(values)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def error_text(self, name: str) -> str:
+        """The message shown next to a field (for tests and screen readers)."""
+        return self.errors.get(name, "")
