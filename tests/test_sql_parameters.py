@@ -177,3 +177,46 @@ async def test_typing_nasty_text_into_the_board_search(book, as_of, tmp_path, ty
         await pilot.pause()
         assert app.is_running
     assert book.scalar("SELECT count(*) FROM customer") == 8
+
+
+# --- the customer screen's notes (store.customers) ----------------------------------
+
+NOTES = [t for t in NASTY if t.strip() and len(t) <= 2000 and not any(ord(c) < 32 and c not in "\n\t" for c in t)]
+
+
+@pytest.mark.parametrize("text", NOTES, ids=lambda t: repr(t[:20]))
+def test_nasty_notes_round_trip_through_the_customer_screen_store(book, as_of, text: str) -> None:
+    from segtui.store import customers
+
+    with book.transaction() as conn:
+        customer = conn.execute(
+            "INSERT INTO customer (source_id, name, created) VALUES ('K1', 'Ekbyggen AB', '2026-01-01')"
+        ).lastrowid
+    customers.add_activity(book, customer, as_of, "call", outcome=text[:200], note=text)
+    customers.set_checklist_answer(book, customer, "services", as_of, "yes", note=text)
+    customers.add_assessment(book, customer, as_of, 100_000_00, None, who=text[:200], note=text)
+    customers.add_competitor_contract(book, customer, text[:200], "2027-01-15", note=text)
+    customers.set_qualification(book, customer, as_of, True, False, None, parked_reason=text)
+    record = customers.load_customer(book, customer, as_of)
+    expected = text.strip()
+    assert [a.note for a in record.activities] == [expected]
+    assert [a.outcome for a in record.activities] == [text[:200].strip()]
+    assert {k: a.note for k, a in record.answers.items()} == {"services": expected}
+    assert [a.note for a in record.assessments] == [expected]
+    assert [c.competitor for c in record.contracts] == [text[:200].strip()]
+    assert record.qualification.parked_reason == expected
+    assert book.scalar("SELECT count(*) FROM customer") == 1
+
+
+@pytest.mark.parametrize("text", ["a\x00b", "x" * 2001, "\x1b[31mred"])
+def test_notes_that_cannot_be_kept_are_refused_and_nothing_is_saved(book, as_of, text: str) -> None:
+    from segtui.domain.customer import InputError
+    from segtui.store import customers
+
+    with book.transaction() as conn:
+        customer = conn.execute(
+            "INSERT INTO customer (source_id, name, created) VALUES ('K1', 'Ekbyggen AB', '2026-01-01')"
+        ).lastrowid
+    with pytest.raises(InputError):
+        customers.add_activity(book, customer, as_of, "call", note=text)
+    assert book.scalar("SELECT count(*) FROM activity") == 0

@@ -91,3 +91,32 @@ async def test_the_import_preview_shows_file_values_as_written(book, tmp_path: P
         table = app.screen.query_one("#import-rows", DataTable)
         shown = {str(cell) for i in range(table.row_count) for cell in table.get_row_at(i)}
         assert {n.replace(",", " ") for n in NAMES} <= shown
+
+
+async def test_the_customer_screen_shows_the_books_text_as_written(book) -> None:
+    from customer_books import CustomerHost, settle
+
+    from segtui.store import customers
+
+    name = "Müller [/] GmbH [UK]"
+    with book.transaction() as conn:
+        cid = conn.execute(
+            "INSERT INTO customer (source_id, name, city, created) VALUES ('K[1]', ?, '[b]Umeå', '2026-01-01')", (name,)
+        ).lastrowid
+        conn.execute(
+            "INSERT INTO contact (customer_id, name, role, phone, is_primary) VALUES (?, '[red]Åsa[/', '[/]', '+46 [0]', 1)",
+            (cid,),
+        )
+    customers.add_activity(book, cid, AS_OF, "call", outcome="[/b", note="Smith [UK] Ltd \\")
+    customers.add_competitor_contract(book, cid, "[@click=app.quit]Rival[/]", "2026-12-20", note="[/]")
+    customers.add_assessment(book, cid, AS_OF, 500_000_00, None, who="[i]me", note="[/i]")
+    app = CustomerHost(book, cid)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        shown = " ".join(w.render().plain for w in screen.query(Static) if hasattr(w.render(), "plain"))
+        assert name in shown
+        for tab in ("4", "5", "6"):  # the other sections render too
+            await pilot.press(tab)
+            await settle(pilot)
+        assert app.is_running and app.screen is screen

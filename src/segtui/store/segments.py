@@ -307,7 +307,7 @@ def latest_estimates(book: Book, as_of: dt.date, customer_id: int | None = None)
     overrides: dict[int, float | None] = {}
     only = "" if customer_id is None else "AND customer_id = ? "
     params = (as_of.isoformat(),) if customer_id is None else (as_of.isoformat(), customer_id)
-    for cid, budget, override in book.rows(
+    for cid, budget, override in book.rows(  # sql-safe: `only` is fixed text with a ? parameter
         "SELECT customer_id, budget_per_year, loyalty_override FROM assessment "
         f"WHERE date <= ? {only}ORDER BY customer_id, date, id",
         params,

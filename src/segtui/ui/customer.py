@@ -341,11 +341,11 @@ class CustomerScreen(Screen[bool]):
             reason = failed.removeprefix("Not saved: ")
             self.query_one("#badges", Static).update(Text(f"This customer cannot be shown: {reason}", style="red"))
         elif failed:
-            self.notify(failed, severity="error", timeout=6)
+            self.notify(failed, severity="error", timeout=6, markup=False)
             self.query_one("#status", Static).update(Text(failed, style="red"))
         elif message:
-            self.notify(message.split(" · ")[0], timeout=3)
-            self.query_one("#status", Static).update(message)
+            self.notify(message.split(" · ")[0], timeout=3, markup=False)
+            self.query_one("#status", Static).update(Text(message))
         if self._leaving and self._pending == 0:
             self.dismiss(self.edits.edited)
 
@@ -828,8 +828,8 @@ class CustomerScreen(Screen[bool]):
         contact = self.record.contacts[index]
         value = contact.phone if what == "phone" else contact.email
         if not value:
-            self.notify(f"{contact.name} has no {what}", severity="warning")
+            self.notify(f"{contact.name} has no {what}", severity="warning", markup=False)
             return
         self.app.copy_to_clipboard(value)
-        self.notify(f"Copied {value}")
-        self.query_one("#status", Static).update(f"Copied {contact.name}'s {what}: {value}")
+        self.notify(f"Copied {value}", markup=False)
+        self.query_one("#status", Static).update(Text(f"Copied {contact.name}'s {what}: {value}"))

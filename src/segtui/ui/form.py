@@ -102,7 +102,7 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
         if errors:
             first = next(f for f in self.fields if f.name in errors)
             self.query_one(f"#field-{first.name}", Input).focus()
-            self.notify("Not saved: " + next(iter(errors.values())), severity="error", timeout=4)
+            self.notify("Not saved: " + next(iter(errors.values())), severity="error", timeout=4, markup=False)
             return
         self.dismiss(values)
 
