@@ -173,16 +173,17 @@ class DemoBuilder:
         rng = self.rng
         high = 500_000_00  # budget × 2 ≥ 1,000,000 → potential A or B
         r = max(revenue_12m, 0)
+        low_ceiling = high - 1_000_00  # the largest budget that still means low potential
         if quadrant == "needs_assessment":
             return None, None
+        if quadrant == "small_fry" and r >= low_ceiling * 0.95:
+            quadrant = "cash_cows"  # buys too much to have a small potential
         if quadrant == "cash_cows" and r >= high // 2:
             budget = max(high, int(r / rng.uniform(0.55, 0.98)))
         elif quadrant == "small_fry" and 0 < r:
-            budget = min(high - 1_000_00, int(r / rng.uniform(0.55, 0.98)))
-            if r / budget < 0.5:
-                return budget, round(rng.uniform(0.55, 0.9), 2)
-        elif quadrant == "uninteresting" and r < (high - 1_000_00) // 2:
-            budget = min(high - 1_000_00, max(int(r / rng.uniform(0.1, 0.45)), rng.randint(50_000, 400_000) * 100))
+            budget = int(r / rng.uniform(max(0.55, r / low_ceiling), 0.98))
+        elif quadrant == "uninteresting" and r < low_ceiling // 2:
+            budget = min(low_ceiling, max(int(r / rng.uniform(0.1, 0.45)), rng.randint(50_000, 400_000) * 100))
         else:  # big game is always possible: a large budget we hardly touch
             budget = max(rng.randint(600_000, 3_000_000) * 100, int(r / rng.uniform(0.08, 0.45)))
         budget = budget // 100_000 * 100_000  # people estimate in round thousands
