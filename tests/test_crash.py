@@ -260,3 +260,41 @@ def test_killing_an_import_leaves_all_or_nothing(tmp_path: Path, big_orders: Pat
         assert kept.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert kept.execute('SELECT count(*) FROM "order"').fetchone()[0] == 1
         kept.close()
+
+
+# --- the customer screen's own edits, killed -----------------------------------------
+
+CUSTOMER_SCREEN = """
+    import sys
+    import datetime as dt
+    from segtui.store import customers
+    from segtui.store.book import open_book
+    book = open_book(sys.argv[1], create=False)
+    day = dt.date(2026, 11, 23)
+    i = 0
+    while True:
+        customers.add_activity(book, 1, day, "visit", outcome="Met the buyer", note=f"edit {i}")
+        customers.add_assessment(book, 1, day, 100_000_00 + i, None, note=f"edit {i}")
+        customers.set_checklist_answer(book, 1, "services", day, "yes" if i % 2 else "no", note=f"edit {i}")
+        print(i, flush=True)
+        i += 1
+"""
+
+
+@pytest.mark.parametrize("edits", [3, 60])
+def test_killing_the_customer_screens_edits_keeps_them_whole(tmp_path: Path, edits: int) -> None:
+    path = session_book(tmp_path)
+    proc = start(CUSTOMER_SCREEN, str(path))
+    saved = int(read_until(proc, lambda line: int(line) >= edits))
+    kill(proc)
+    book = sound(path)
+    activities = [r[0] for r in book.query("SELECT note FROM activity ORDER BY id")]
+    assessments = [r[0] for r in book.query("SELECT note FROM assessment ORDER BY id")]
+    last = len(activities) - 1
+    assert last >= saved
+    assert activities == [f"edit {i}" for i in range(last + 1)]
+    assert assessments == [f"edit {i}" for i in range(len(assessments))]
+    assert len(assessments) in (last, last + 1)  # killed between two edits, or not
+    answer = book.scalar("SELECT note FROM checklist_answer WHERE customer_id = 1")
+    assert answer in (f"edit {last}", f"edit {last - 1}")
+    book.close()
