@@ -259,3 +259,26 @@ def test_a_full_disk_during_a_write_is_explained(book, monkeypatch) -> None:
             raise error
     assert book.scalar("SELECT count(*) FROM customer") == 0
     assert not book.conn.in_transaction
+
+
+def test_parallel_reads_of_a_read_only_book_leave_nothing_beside_it(tmp_path: Path, monkeypatch) -> None:
+    import datetime as dt
+
+    import segtui.store.segments as engine
+    from segtui.store.demo import generate
+
+    path = tmp_path / "ro.db"
+    generate(path, customers=60, today=dt.date(2026, 11, 23)).close()
+    first = open_book(path)
+    expected = engine.segment_book(first, dt.date(2026, 11, 23))
+    first.close()
+    path.chmod(0o444)
+    try:
+        monkeypatch.setattr(engine, "PARALLEL_FROM_ROWS", 0)  # read in two threads, each its own connection
+        book = open_book(path)
+        assert book.readonly and "immutable=1" in book.reader_uri
+        assert engine.segment_book(book, dt.date(2026, 11, 23)) == expected
+        book.close()
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["ro.db"]
+    finally:
+        path.chmod(0o644)

@@ -150,10 +150,14 @@ def _connect_read_only(path: Path, **kwargs: Any) -> sqlite3.Connection:
     open for writing and the file is the whole book: it is read as immutable, so
     SQLite creates no -wal/-shm files next to a file it may be refusing, or in a
     folder it may not write to. Otherwise the usual locking applies."""
+    return sqlite3.connect(reader_uri(path), uri=True, **kwargs)
+
+
+def reader_uri(path: Path) -> str:
+    """The URI for a read-only connection to the book at ``path`` (see
+    :func:`_connect_read_only`)."""
     wal = path.with_name(path.name + "-wal")
-    if wal.exists() or _has_log(path):
-        return sqlite3.connect(_read_only_uri(path), uri=True, **kwargs)
-    return sqlite3.connect(_read_only_uri(path, immutable=True), uri=True, **kwargs)
+    return _read_only_uri(path, immutable=not (wal.exists() or _has_log(path)))
 
 
 def _existing_version(path: Path, create: bool) -> int:
@@ -209,6 +213,7 @@ class Book:
         self.readonly = readonly
         self.readonly_reason = readonly_reason if readonly else None
         self.safety_copy = safety_copy
+        self.reader_uri: str | None = None  # for extra read-only connections; None in memory
         self.lock = threading.RLock()
         self._depth = 0
         self._db = None
@@ -449,7 +454,8 @@ def open_book(path: str | os.PathLike[str], create: bool = True) -> Book:
     conn = None
     try:
         if readonly:
-            conn = _connect_read_only(file, isolation_level=None, check_same_thread=False, timeout=5.0)
+            reader = reader_uri(file)
+            conn = sqlite3.connect(reader, uri=True, isolation_level=None, check_same_thread=False, timeout=5.0)
         else:
             conn = sqlite3.connect(file, isolation_level=None, check_same_thread=False, timeout=5.0)
         conn.row_factory = sqlite3.Row
@@ -483,4 +489,7 @@ def open_book(path: str | os.PathLike[str], create: bool = True) -> Book:
         if conn is not None:
             conn.close()
         raise
-    return Book(conn, str(file), readonly=readonly, readonly_reason=reason, safety_copy=safety_copy)
+    book = Book(conn, str(file), readonly=readonly, readonly_reason=reason, safety_copy=safety_copy)
+    # more read-only connections (parallel reads) open the file the way this one did
+    book.reader_uri = reader if readonly else _read_only_uri(file)
+    return book

@@ -272,7 +272,9 @@ class _WindowJob:
             return
         first, last = book.rows("SELECT min(id), max(id) FROM customer")[0]
         split = (first + last) // 2 + 1
-        self.uri = f"{Path(book.path).resolve().as_uri()}?mode=ro"
+        # read-only connections opened the way the book's own was (an immutable read of
+        # a read-only file leaves no -wal/-shm files beside it)
+        self.uri = getattr(book, "reader_uri", None) or f"{Path(book.path).resolve().as_uri()}?mode=ro"
         for part, (lo, hi) in enumerate(((low, split), (split, high))):
             thread = threading.Thread(
                 target=self._run, args=(part, {**params, "lo": lo, "hi": hi}), name=f"segments-{part}", daemon=True
