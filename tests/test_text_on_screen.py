@@ -120,3 +120,18 @@ async def test_the_customer_screen_shows_the_books_text_as_written(book) -> None
             await pilot.press(tab)
             await settle(pilot)
         assert app.is_running and app.screen is screen
+        # forms name the customer, and say what is wrong with what was typed, as written
+        from segtui.ui.form import FormScreen
+
+        await pilot.press("b")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        assert name in form.query_one("#form-title").render().plain
+        form.query_one("#field-budget").value = "[/] [b]"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "[/] [b]" in form.query_one("#error-budget").render().plain
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen
