@@ -135,3 +135,39 @@ async def test_the_customer_screen_shows_the_books_text_as_written(book) -> None
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is screen
+
+
+async def test_the_planner_shows_names_as_written(tmp_path: Path) -> None:
+    from segtui.store.book import open_book
+    from segtui.store.demo import generate
+    from segtui.ui.planner import PlannerScreen
+
+    path = tmp_path / "book.db"
+    generate(path, customers=40, today=AS_OF).close()
+    book = open_book(path)
+    with book.transaction() as conn:
+        conn.execute("UPDATE customer SET name = 'Müller [/] GmbH ' || id || ' [b]', city = '[/b ' || city")
+    app = Host(PlannerScreen(book, AS_OF))
+    async with app.run_test(size=(120, 36)) as pilot:
+        async def settle() -> None:
+            for _ in range(200):
+                await pilot.pause(0.02)
+                if not any(w.is_running or w.state.name == "PENDING" for w in app.workers):
+                    break
+            await pilot.pause(0.05)
+
+        await settle()
+        await pilot.press("tab", "j", "k")  # the due list, and the line about its customer
+        await settle()
+        detail = app.screen.query_one("#detail", Static).render().plain
+        assert "Müller [/] GmbH" in detail and "[/b " in detail
+        await pilot.press("tab")
+        await pilot.press("p")  # plan the week: a message, then the week with names
+        await settle()
+        app.screen.write(lambda: None, "Müller [/] GmbH 1 [b] moved to Tue")  # as a move says it
+        await settle()
+        detail = app.screen.query_one("#detail", Static).render().plain  # the selected item, in words
+        assert "Müller [/] GmbH" in detail
+        assert any("Müller [/] GmbH" in n.message for n in app._notifications)
+        assert app.is_running
+    book.close()

@@ -295,7 +295,7 @@ class PlannerScreen(Screen):
                 message = f"Planned {len(proposals)} items for {planning.week_label(monday)}"
             view = self._week_view(monday, customers)
         except BookError as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error")
+            self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
             return
         self.app.call_from_thread(self._show, view, customers, message)
 
@@ -325,7 +325,7 @@ class PlannerScreen(Screen):
         self.due_cursor = min(self.due_cursor, max(0, len(view.dues) - 1))
         self.render_view()
         if message:
-            self.notify(message)
+            self.notify(message, markup=False)
 
     def render_view(self) -> None:
         view = self.view
@@ -492,11 +492,11 @@ class PlannerScreen(Screen):
         try:
             change()
         except (BookError, ValueError) as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error")
+            self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
             return
         self.app.call_from_thread(self.load)
         if message:
-            self.app.call_from_thread(self.notify, message)
+            self.app.call_from_thread(self.notify, message, markup=False)  # names customers
 
     def action_add(self) -> None:
         entry = self.selected_due() if self.pane == "due" else None
