@@ -304,3 +304,29 @@ async def test_a_damaged_book_found_by_a_worker_is_an_error_with_its_title(tmp_p
     assert (note.severity, note.title) == ("error", "Damaged book")
     assert note.message == f"{book.path} is damaged (database disk image is malformed)"
     assert not (log_dir / "segtui.log").exists()
+
+
+async def test_the_customer_screen_opens_no_form_on_a_read_only_book(tmp_path, log_dir) -> None:
+    from customer_books import CustomerHost, settle as settle_customer
+
+    from segtui.ui.form import FormScreen
+
+    book = file_book(tmp_path)
+    book.close()
+    (tmp_path / "book.db").chmod(0o444)
+    try:
+        book = open_book(tmp_path / "book.db")
+        app = CustomerHost(book, 1)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle_customer(pilot)
+            screen = app.screen
+            for key in ("a", "b", "n"):
+                await pilot.press(key)
+                await settle_customer(pilot)
+                assert app.screen is screen and not isinstance(app.screen, FormScreen)
+            assert messages(app)[-1] == (
+                "warning", "This book is read-only (the file is read-only); changes cannot be saved."
+            )
+        book.close()
+    finally:
+        (tmp_path / "book.db").chmod(0o644)

@@ -37,6 +37,7 @@ from segtui.domain.segments import (
 )
 from segtui.store import customers as store
 from segtui.store.book import Book, BookError
+from segtui.ui.errors import writes_allowed
 from segtui.ui.form import Field, FormScreen
 from segtui.ui.rows import RowList
 
@@ -660,8 +661,8 @@ class CustomerScreen(Screen[bool]):
                    self.as_of, answer=answer)
 
     def action_checklist_note(self) -> None:
-        if self.record is None:
-            return
+        if self.record is None or not writes_allowed(self, self.book):
+            return  # no form to fill on a read-only book
         key = self._question()
         current = self.record.answers.get(key)
         question = next(q for q in QUESTIONS if q.key == key)
@@ -679,8 +680,8 @@ class CustomerScreen(Screen[bool]):
 
     # --- estimates ------------------------------------------------------------------
     def action_estimate(self) -> None:
-        if self.record is None:
-            return
+        if self.record is None or not writes_allowed(self, self.book):
+            return  # no form to fill on a read-only book
         latest = self.record.latest_assessment
         budget = "" if latest is None or latest.budget_per_year is None else rules.money(latest.budget_per_year)
         loyalty = "" if latest is None or latest.loyalty_override is None else rules.share(latest.loyalty_override)
@@ -716,8 +717,8 @@ class CustomerScreen(Screen[bool]):
 
     # --- activities -----------------------------------------------------------------
     def action_add_activity(self) -> None:
-        if self.record is None:
-            return
+        if self.record is None or not writes_allowed(self, self.book):
+            return  # no form to fill on a read-only book
 
         def saved(values: dict[str, Any] | None) -> None:
             if values is not None:
@@ -796,6 +797,9 @@ class CustomerScreen(Screen[bool]):
 
     # --- competitor contracts -------------------------------------------------------
     def action_add_contract(self) -> None:
+        if not writes_allowed(self, self.book):
+            return  # no form to fill on a read-only book
+
         def saved(values: dict[str, Any] | None) -> None:
             if values is not None:
                 self._edit(f"Contract with {values['competitor']} saved", store.add_competitor_contract,
