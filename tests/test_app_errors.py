@@ -330,3 +330,30 @@ async def test_the_customer_screen_opens_no_form_on_a_read_only_book(tmp_path, l
         book.close()
     finally:
         (tmp_path / "book.db").chmod(0o644)
+
+
+async def test_the_real_app_keeps_running_when_the_board_fails_to_read(book, tmp_path, log_dir, lenient, monkeypatch) -> None:
+    from segtui.ui.app import SegtuiApp
+
+    calls = []
+
+    def flaky(book, as_of):
+        calls.append(as_of)
+        if len(calls) == 1:
+            raise RuntimeError("the board could not read")
+        return real(book, as_of)
+
+    import segtui.store.board as board_store
+
+    real = board_store.board_rows
+    monkeypatch.setattr(board_store, "board_rows", flaky)
+    app = SegtuiApp(book, as_of=AS_OF, config_dir=tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        [(severity, text)] = messages(app)
+        assert severity == "error" and "RuntimeError: the board could not read" in text
+        assert str(log_dir / "segtui.log") in text
+        await pilot.press("r")  # read the book again: now it works
+        await settle(app, pilot)
+        assert app.board.loaded and app.is_running
+    assert "the board could not read" in (log_dir / "segtui.log").read_text()
