@@ -320,7 +320,7 @@ def import_customers_command(book: str, file: str, maps: tuple[str, ...], sheet:
     _run_import("customers", book, file, maps, sheet, dry_run, as_of)
 
 
-@main.command("settings")
+@main.command("settings", context_settings={"ignore_unknown_options": True})
 @click.argument("book", type=click.Path(dir_okay=True))
 @click.argument("key", required=False)
 @click.argument("value", required=False)
