@@ -226,3 +226,16 @@ def test_segments_csv_quotes_like_the_csv_module(tmp_path: Path) -> None:
     assert result.output == expected.getvalue()
     names = [r["name"] for r in csv.DictReader(io.StringIO(result.output))]
     assert names == [" spaced ", 'Bolt, Nut & Co', "Line\nbreak", "Plain AB", 'The "Best" AB']
+
+
+def test_a_negative_setting_value_is_refused_as_a_value_not_an_option(tmp_path) -> None:
+    from click.testing import CliRunner
+
+    from segtui.cli import main
+    from segtui.store.book import open_book
+
+    open_book(tmp_path / "b.db").close()
+    result = CliRunner().invoke(main, ["settings", str(tmp_path / "b.db"), "abc.a_above", "-5"])
+    assert result.exit_code == 1
+    assert "cannot be negative" in result.output
+    assert "No such option" not in result.output
