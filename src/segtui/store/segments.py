@@ -247,6 +247,17 @@ def _add_up(results) -> dict[int, tuple]:
     return sums
 
 
+def _parallel_sees_the_book(book: Book) -> bool:
+    """Whether the aggregate may run on separate read-only connections: only a
+    large book on disk whose own connection holds no open transaction. Inside a
+    transaction (an import classifying the book before and after its writes, a dry
+    run) other connections cannot see the uncommitted rows, so the book's own
+    connection must answer."""
+    if book.path == ":memory:" or book.conn.in_transaction:
+        return False
+    return (book.scalar('SELECT max(rowid) FROM "order"') or 0) >= PARALLEL_FROM_ROWS
+
+
 class _WindowJob:
     """The window aggregate. On a large book on disk it runs at once in two
     threads, each on its own read-only connection over half of the customers
@@ -265,7 +276,7 @@ class _WindowJob:
         if only is not None:
             self.rows = book.rows(sql, self.whole)
             return
-        if book.path == ":memory:" or (book.scalar('SELECT max(rowid) FROM "order"') or 0) < PARALLEL_FROM_ROWS:
+        if not _parallel_sees_the_book(book):
             self.rows = book.rows(sql, self.whole)
             return
         first, last = book.rows("SELECT min(id), max(id) FROM customer")[0]
