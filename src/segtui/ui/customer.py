@@ -32,6 +32,7 @@ from segtui.domain.segments import (
     QUALIFICATION_ACTION,
     SALES_TRACK_TEXT,
     Quadrant,
+    potential_in_window,
     qualification,
     sales_track,
 )
@@ -521,7 +522,7 @@ class CustomerScreen(Screen[bool]):
         if seg is not None:
             text.append("Potential: ")
             if seg.potential_class and latest and latest.budget_per_year is not None:
-                scaled = latest.budget_per_year * r.config.window_months // 12
+                scaled = potential_in_window(latest.budget_per_year, r.config)
                 text.append(f"class {seg.potential_class}", style="bold")
                 text.append(f" (budget over {r.config.window_months} months = {rules.money(scaled, cur)})")
             else:
