@@ -121,6 +121,34 @@ def test_plan_on_a_read_only_book_shows_a_plan_without_saving(fresh_book, monkey
     assert plan_store.week_items(real_open(fresh_book), TODAY) == []
 
 
+def test_a_read_only_plan_lists_the_same_items_as_the_saved_plan(fresh_book, monkeypatch) -> None:
+    """Same contact (the primary one with a phone) and the same order as a saved week."""
+    import segtui.store.book as book_module
+
+    book = open_book(fresh_book)
+    with book.transaction() as conn:
+        conn.execute("UPDATE contact SET is_primary = 0")
+        for (cid,) in conn.execute("SELECT id FROM customer").fetchall():
+            conn.execute("INSERT INTO contact (customer_id, name, is_primary) VALUES (?, 'No Phone', 1)", (cid,))
+            conn.execute("INSERT INTO contact (customer_id, name, phone, is_primary) VALUES (?, 'Has Phone', '070-1', 1)", (cid,))
+    book.close()
+    real_open = book_module.open_book
+
+    def read_only(path, create=False):
+        opened = real_open(path, create=create)
+        opened.readonly = True
+        return opened
+
+    monkeypatch.setattr(book_module, "open_book", read_only)
+    unsaved = CliRunner().invoke(main, ["plan", str(fresh_book), "--as-of", "2026-11-23", "--format", "csv"])
+    monkeypatch.setattr(book_module, "open_book", real_open)
+    saved = CliRunner().invoke(main, ["plan", str(fresh_book), "--as-of", "2026-11-23", "--format", "csv"])
+    assert unsaved.exit_code == saved.exit_code == 0
+    rows = list(csv.DictReader(io.StringIO(unsaved.stdout)))
+    assert rows and {r["contact"] for r in rows} == {"Has Phone"}
+    assert unsaved.stdout == saved.stdout
+
+
 def test_plan_command_does_not_load_textual(fresh_book) -> None:
     import subprocess
     import sys

@@ -307,7 +307,7 @@ def plan_command(book: str, week: str | None, as_of: str | None, fmt: str, outpu
         customers = plan_store.planning_customers(opened, today)
         if opened.readonly:
             click.echo(f"{opened.path} is read-only: showing a plan without saving it", err=True)
-            items = _unsaved_items(opened, plan_store.plan_week(opened, monday, today, customers, config, save=False))
+            items = plan_store.proposed_items(opened, plan_store.plan_week(opened, monday, today, customers, config, save=False))
         else:
             plan_store.plan_week(opened, monday, today, customers, config)
             items = plan_store.week_items(opened, monday)
@@ -332,24 +332,3 @@ def plan_command(book: str, week: str | None, as_of: str | None, fmt: str, outpu
     finally:
         if output:
             out.close()
-
-
-def _unsaved_items(book, proposals):
-    """Proposals shaped like plan items (for a read-only book)."""
-    from segtui.store.plan import PlanItem
-
-    ids = {p.customer_id for p in proposals}
-    if not ids:
-        return []
-    rows = {r[0]: r for r in book.query(
-        "SELECT c.id, c.source_id, c.name, c.city, c.address, c.postcode, "
-        "(SELECT name FROM contact WHERE customer_id = c.id ORDER BY is_primary DESC, id LIMIT 1), "
-        "(SELECT phone FROM contact WHERE customer_id = c.id ORDER BY is_primary DESC, id LIMIT 1) "
-        f"FROM customer c WHERE c.id IN ({','.join('?' * len(ids))})",
-        sorted(ids),
-    )}
-    items = [
-        PlanItem(-n, p.customer_id, p.day, p.kind, "planned", p.reason, False, None, *rows[p.customer_id][1:])
-        for n, p in enumerate(proposals, 1)
-    ]
-    return sorted(items, key=lambda i: (i.day, i.kind != "visit", i.name.casefold()))
