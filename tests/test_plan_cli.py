@@ -149,6 +149,28 @@ def test_a_read_only_plan_lists_the_same_items_as_the_saved_plan(fresh_book, mon
     assert unsaved.stdout == saved.stdout
 
 
+@pytest.mark.parametrize("fmt", ["table", "csv", "ics"])
+def test_plan_to_a_path_that_cannot_be_written_is_a_message_and_plans_nothing(fresh_book, tmp_path, fmt) -> None:
+    target = tmp_path / "no such folder" / f"plan.{fmt}"
+    result = CliRunner().invoke(main, ["plan", str(fresh_book), "--as-of", "2026-11-23", "--format", fmt, "-o", str(target)])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert f"segtui: cannot write {target}" in result.stderr
+    assert plan_store.week_items(open_book(fresh_book), TODAY) == []
+    # with a saved plan too
+    assert run("plan", str(fresh_book), "--as-of", "2026-11-23").exit_code == 0
+    result = CliRunner().invoke(main, ["plan", str(fresh_book), "--as-of", "2026-11-23", "--format", fmt, "-o", str(target)])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert f"segtui: cannot write {target}" in result.stderr
+
+
+def test_plan_ics_to_a_file(fresh_book, tmp_path) -> None:
+    target = tmp_path / "plan.ics"
+    result = run("plan", str(fresh_book), "--as-of", "2026-11-23", "--format", "ics", "-o", str(target))
+    assert result.exit_code == 0
+    events = Calendar.from_ical(target.read_bytes()).walk("VEVENT")
+    assert len(events) == len(plan_store.week_items(open_book(fresh_book), TODAY)) > 0
+
+
 def test_plan_command_does_not_load_textual(fresh_book) -> None:
     import subprocess
     import sys
