@@ -453,10 +453,6 @@ class Summary:
     moves: list[Move] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
-    @property
-    def skipped_total(self) -> int:
-        return sum(self.skipped.values())
-
     def lines(self, moves_shown: int = 20) -> list[str]:
         """The summary for people, one statement a line."""
         from segtui.domain.segments import QUADRANT_LABELS, Quadrant

@@ -19,18 +19,6 @@ from segtui.store.book import Book, BookError
 from segtui.store.segments import CustomerSegment, segment_book
 
 
-def _date(text: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(text) if text else None
-
-
-def _tuples(book: Book, sql: str, params) -> list[tuple]:
-    """Plain tuples (no Row objects): this is the planner's hot path."""
-    with book.lock:
-        cursor = book.conn.cursor()
-        cursor.row_factory = None
-        return cursor.execute(sql, params).fetchall()
-
-
 def planning_customers(
     book: Book, as_of: dt.date, segments: Sequence[CustomerSegment] | None = None
 ) -> list[planning.Customer]:
@@ -40,18 +28,16 @@ def planning_customers(
         segments = segment_book(book, as_of)
     day = as_of.isoformat()
     dates = functools.lru_cache(maxsize=None)(dt.date.fromisoformat)
-    contacts = dict(_tuples(
-        book,
+    contacts = dict(book.rows(
         # every row is read anyway: a plain scan beats walking the index and the table
         "SELECT customer_id, max(date) FROM activity NOT INDEXED WHERE kind IN ('visit', 'call') AND date <= ? "
         "GROUP BY customer_id",
         (day,),
     ))
-    assessed = dict(_tuples(book, "SELECT customer_id, max(date) FROM assessment WHERE date <= ? GROUP BY customer_id", (day,)))
+    assessed = dict(book.rows("SELECT customer_id, max(date) FROM assessment WHERE date <= ? GROUP BY customer_id", (day,)))
     contracts = {
         cid: (competitor, dates(ends_on))
-        for cid, competitor, ends_on in _tuples(
-            book,
+        for cid, competitor, ends_on in book.rows(
             # SQLite: with min(), the bare column comes from the row holding the minimum
             "SELECT customer_id, competitor, min(ends_on) FROM competitor_contract WHERE ends_on >= ? "
             "GROUP BY customer_id",
