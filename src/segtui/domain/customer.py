@@ -134,11 +134,13 @@ def is_stale(assessed_on: str, as_of: dt.date, stale_months: int = 12) -> bool:
     return as_of > add_months(dt.date.fromisoformat(assessed_on), stale_months)
 
 
-def contract_days_left(ends_on: str, as_of: dt.date) -> int:
-    return (dt.date.fromisoformat(ends_on) - as_of).days
+def contract_days_left(ends_on: str | dt.date, as_of: dt.date) -> int:
+    if isinstance(ends_on, str):
+        ends_on = dt.date.fromisoformat(ends_on)
+    return (ends_on - as_of).days
 
 
-def contract_ends_soon(ends_on: str, as_of: dt.date, warn_days: int = 90) -> bool:
+def contract_ends_soon(ends_on: str | dt.date, as_of: dt.date, warn_days: int = 90) -> bool:
     """A competitor contract ending within ``warn_days`` (and not already over)."""
     return 0 <= contract_days_left(ends_on, as_of) <= warn_days
 
