@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from segtui.domain.segments import subtract_months
+from segtui.domain.settings import SettingError, parse_share
 
 NOTE_MAX = 2000  # characters in a note, outcome or reason
 NAME_MAX = 200  # characters in a short name (a competitor)
@@ -57,24 +58,12 @@ def parse_budget(text: str) -> int | None:
 def parse_loyalty(text: str) -> float | None:
     """A loyalty override as a share 0–1: '60%', '60 %', '0.6', '0,6' or '60';
     empty text is None (loyalty is computed from the budget)."""
-    raw = (text or "").strip().replace(",", ".").replace(" ", "")
-    if not raw:
+    if not (text or "").strip():
         return None
-    percent = raw.endswith("%")
-    raw = raw.rstrip("%")
     try:
-        value = float(raw)
-    except ValueError:
-        raise InputError(f"{text.strip()!r} is not a share — type 60% or 0.6") from None
-    if value != value or value in (float("inf"), float("-inf")):
-        raise InputError(f"{text.strip()!r} is not a share — type 60% or 0.6")
-    if value < 0:
-        raise InputError("loyalty cannot be negative (0–100 %)")
-    if percent or value > 1:
-        value = value / 100
-    if value > 1:
-        raise InputError("loyalty cannot be above 100 %")
-    return round(value, 4)
+        return round(parse_share(text, "loyalty"), 4)
+    except SettingError as error:
+        raise InputError(str(error)) from None
 
 
 def parse_date(text: str, field: str = "date", latest: dt.date | None = None) -> str:

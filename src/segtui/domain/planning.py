@@ -38,43 +38,13 @@ from typing import Iterable, Mapping, NamedTuple, Sequence
 
 from segtui.domain.customer import contract_days_left, contract_ends_soon
 from segtui.domain.segments import QUADRANT_LABELS, Quadrant
-from segtui.domain.settings import DEFAULTS, WEEKDAYS
+from segtui.domain.settings import DEFAULTS, KINDS, WEEKDAYS, Policy, parse_policy  # noqa: F401 (re-exported)
 
 MAX_URGENCY = 3.0
 NEVER_URGENCY = 2.0
-KINDS = ("visit", "call")
 
 
 # --- policies and capacity ---------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Policy:
-    """How often a segment is to be contacted: ``kind`` visit/call (None: never),
-    ``every`` days, or ``once``."""
-
-    kind: str | None = None
-    every: int | None = None
-    once: bool = False
-
-    @property
-    def text(self) -> str:
-        if self.kind is None:
-            return "none"
-        return f"{self.kind} once" if self.once else f"{self.kind} every {self.every} days"
-
-
-def parse_policy(text: str) -> Policy:
-    """'visit:14' → visit every 14 days, 'call:once', 'none'."""
-    value = text.strip().lower().replace(" ", "")
-    if value in ("", "none"):
-        return Policy()
-    kind, _, every = value.partition(":")
-    if kind not in KINDS:
-        raise ValueError(f"{text!r} is not a contact policy")
-    if every == "once":
-        return Policy(kind, None, True)
-    return Policy(kind, max(1, int(every)))
 
 
 @dataclass(frozen=True)
