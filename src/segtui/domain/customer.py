@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
+from segtui.domain.money import money, share  # noqa: F401 (the screens format through here)
 from segtui.domain.segments import subtract_months
 from segtui.domain.settings import SettingError, parse_share
 
@@ -157,20 +158,6 @@ def quarters_ending(as_of: dt.date, count: int = 12) -> list[Quarter]:
 def quarter_series(as_of: dt.date, totals: dict[str, int], count: int = 12) -> list[tuple[Quarter, int]]:
     """Net revenue per quarter (0 for quarters without orders), oldest first."""
     return [(q, totals.get(q.key, 0)) for q in quarters_ending(as_of, count)]
-
-
-def money(minor: int | None, currency: str = "") -> str:
-    """Major units with thin-space thousands: 1 234 567 (credit notes keep their minus)."""
-    if minor is None:
-        return "—"
-    sign = "-" if minor < 0 else ""
-    whole = abs(minor) // 100
-    text = f"{whole:,}".replace(",", " ")
-    return f"{sign}{text}{(' ' + currency) if currency else ''}"
-
-
-def share(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.0f} %"
 
 
 def yes_no(value: bool | None) -> str:
