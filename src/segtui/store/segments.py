@@ -80,6 +80,7 @@ class CustomerSegment(NamedTuple):
     owner: str | None
     last_order: str | None
     segment: Segment
+    facts: Facts | None = None  # what the order history says, as the rules read it
 
 
 # The orders as (customer_id, date, net), for the rows matching {where}. Rows
@@ -352,6 +353,7 @@ def segment_book(book: Book, as_of: dt.date | None = None) -> list[CustomerSegme
             owner=c[4],
             last_order=facts[c[0]].last_order,
             segment=segments[c[0]],
+            facts=facts[c[0]],
         )
         for c in customers
     ]
@@ -372,6 +374,14 @@ def segment_customer(book: Book, customer_id: int, as_of: dt.date | None = None)
     if not rows:
         return None
     c = rows[0]
-    facts = _FactsJob(book, as_of, config.window_months, only=customer_id).facts([customer_id])[customer_id]
+    facts = customer_facts(book, customer_id, as_of, config.window_months)
     segment = classify_all([facts], latest_estimates(book, as_of, customer_id), config)[customer_id]
-    return CustomerSegment(c[0], c[1], c[2], c[3], c[4], facts.last_order, segment)
+    return CustomerSegment(c[0], c[1], c[2], c[3], c[4], facts.last_order, segment, facts)
+
+
+def customer_facts(book: Book, customer_id: int, as_of: dt.date, months: int | None = None) -> Facts:
+    """One customer's order facts on ``as_of`` (archived customers too), over that
+    customer's rows only; ``months`` defaults to the book's window."""
+    if months is None:
+        months = Config.from_settings(book.settings()).window_months
+    return _FactsJob(book, as_of, months, only=customer_id).facts([customer_id])[customer_id]
