@@ -245,3 +245,10 @@ def test_segments_xlsx_to_a_file(book_file: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     sheet = load_workbook(target).active
     assert sheet.cell(1, 1).value == "customer" and sheet.max_row == 5
+
+
+@pytest.mark.parametrize("day", ["20261123", "2026-W48-1", "2026-11-31"])
+def test_as_of_must_be_yyyy_mm_dd(book_file: Path, day: str) -> None:
+    result = run("segments", str(book_file), "--as-of", day)
+    assert result.exit_code == 1
+    assert f"--as-of {day!r} is not a date (use YYYY-MM-DD" in result.stderr

@@ -42,3 +42,23 @@ def test_the_planner_reads_policies_as_the_settings_check_them() -> None:
     assert check("policy.needs_assessment", "CALL:once") == "call:once"
     with pytest.raises(SettingError):
         check("policy.big_game", " ")
+
+
+@pytest.mark.parametrize("text, stored", [("SEK", "SEK"), (" eur ", "EUR"), ("usd", "USD")])
+def test_a_currency_is_three_letters(text, stored) -> None:
+    assert check("currency", text) == stored
+
+
+@pytest.mark.parametrize("text", ["EURO", "12!", "SE", "", "S€K", "ÅÄÖ"])
+def test_anything_else_is_not_a_currency(text) -> None:
+    with pytest.raises(SettingError, match="not a currency code"):
+        check("currency", text)
+
+
+def test_a_day_is_typed_as_yyyy_mm_dd_only() -> None:
+    import datetime as dt
+
+    assert customer.parse_day(" 2026-11-23 ") == dt.date(2026, 11, 23)
+    for text in ("20261123", "2026-W48-1", "2026-11-23T10:00", "2026-02-30", "٢٠٢٦-١١-٢٣", ""):
+        with pytest.raises(customer.InputError):
+            customer.parse_day(text)

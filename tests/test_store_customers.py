@@ -109,6 +109,7 @@ def test_estimates_are_history_never_overwritten(book, customer):
     "kwargs, message",
     [
         ({"budget_per_year": -1, "loyalty_override": None}, "negative"),
+        ({"budget_per_year": 10**15, "loyalty_override": None}, "implausibly large"),
         ({"budget_per_year": None, "loyalty_override": 1.3}, "between 0 and 100"),
         ({"budget_per_year": None, "loyalty_override": None}, "budget, a loyalty, or both"),
         ({"budget_per_year": 1, "loyalty_override": None, "on": "2026-02-30"}, "not a date"),

@@ -47,11 +47,13 @@ def _open(book_path: str | Path, create: bool = False):
 
 def _as_of(value: str | None) -> dt.date:
     """The day to classify on: ``value`` (YYYY-MM-DD) or today; a bad date ends the command."""
+    from segtui.domain.customer import InputError, parse_day
+
     if value is None:
         return dt.date.today()
     try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
+        return parse_day(value)
+    except InputError:
         _fail(f"--as-of {value!r} is not a date (use YYYY-MM-DD, e.g. 2026-11-23)")
 
 

@@ -67,10 +67,12 @@ def parse_loyalty(text: str) -> float | None:
         raise InputError(str(error)) from None
 
 
-def parse_date(text: str, field: str = "date", latest: dt.date | None = None) -> str:
-    """An ISO date YYYY-MM-DD (a real calendar day) as text; not after ``latest`` when given."""
+def parse_day(text: str, field: str = "date") -> dt.date:
+    """A day typed as YYYY-MM-DD exactly (a real calendar day, 1900–2200) — the one
+    reading of dates people type, in forms and on the command line ('20261123' or
+    '2026-W48-1', which Python's ISO parser also takes, are refused)."""
     raw = (text or "").strip()
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", raw):
         raise InputError(f"{field}: type a date as YYYY-MM-DD")
     try:
         day = dt.date.fromisoformat(raw)
@@ -78,6 +80,13 @@ def parse_date(text: str, field: str = "date", latest: dt.date | None = None) ->
         raise InputError(f"{raw} is not a date in the calendar") from None
     if not 1900 <= day.year <= 2200:
         raise InputError(f"{raw} is too far from today to be right")
+    return day
+
+
+def parse_date(text: str, field: str = "date", latest: dt.date | None = None) -> str:
+    """An ISO date YYYY-MM-DD (a real calendar day) as text; not after ``latest`` when given."""
+    day = parse_day(text, field)
+    raw = day.isoformat()
     if latest is not None and day > latest:
         raise InputError(f"{raw} is after today ({latest.isoformat()}): record what has happened")
     return day.isoformat()

@@ -67,6 +67,14 @@ def _share(text: str) -> str:
     return f"{parse_share(text):g}"
 
 
+def _currency(text: str) -> str:
+    """An ISO 4217-style code: exactly three letters A–Z ('sek' is SEK)."""
+    value = text.strip().upper()
+    if len(value) != 3 or not all("A" <= ch <= "Z" for ch in value):
+        raise SettingError(f"{text!r} is not a currency code: use three letters like SEK or EUR")
+    return value
+
+
 def _choice(*choices: str) -> Callable[[str], str]:
     def check(text: str) -> str:
         value = text.strip().lower()
@@ -183,7 +191,7 @@ _ALL = [
     Setting("capacity.visits_per_day", "4", _count(0, 50), "visits per working day"),
     Setting("capacity.calls_per_day", "10", _count(0, 200), "calls per working day"),
     Setting("capacity.working_days", "mon,tue,wed,thu,fri", _weekdays, "working days of the week"),
-    Setting("currency", "SEK", lambda t: t.strip().upper()[:3] or "SEK", "the book's currency"),
+    Setting("currency", "SEK", _currency, "the book's currency (three letters, e.g. SEK, EUR)"),
 ]
 
 REGISTRY: dict[str, Setting] = {s.key: s for s in _ALL}

@@ -312,8 +312,10 @@ def add_assessment(
     day = _check_date(on)
     if budget_per_year is None and loyalty_override is None:
         raise rules.InputError("enter a budget, a loyalty, or both")
-    if budget_per_year is not None and not 0 <= budget_per_year <= rules.BUDGET_MAX:
+    if budget_per_year is not None and budget_per_year < 0:
         raise rules.InputError("a budget cannot be negative")
+    if budget_per_year is not None and budget_per_year > rules.BUDGET_MAX:
+        raise rules.InputError("that budget is implausibly large — check the number of zeros")
     if loyalty_override is not None and not 0 <= loyalty_override <= 1:
         raise rules.InputError("loyalty must be between 0 and 100 %")
     if confidence not in (None, "low", "medium", "high"):

@@ -11,6 +11,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, SelectionList, Static
 
+from segtui.domain.customer import parse_day
+
 FIELDS = (
     ("class", "Revenue class"),
     ("xyz", "Order frequency"),
@@ -109,7 +111,7 @@ class AsOfScreen(ModalScreen[dt.date | None]):
             self.dismiss(dt.date.today())
             return
         try:
-            day = dt.date.fromisoformat(text)
+            day = parse_day(text)
         except ValueError:
             self.query_one("#as-of-error", Static).update(f"{event.value!r} is not a day (YYYY-MM-DD)")
             return
