@@ -48,3 +48,24 @@ def book():
 @pytest.fixture
 def as_of() -> dt.date:
     return dt.date(2026, 11, 23)
+
+
+DEMO_TODAY = dt.date(2026, 11, 23)
+
+
+@pytest.fixture(scope="session")
+def demo_book_path(tmp_path_factory) -> Path:
+    """A 120-customer demo book generated for 2026-11-23, once per test run; copy it before writing."""
+    from segtui.store.demo import generate
+
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    generate(path, customers=120, today=DEMO_TODAY).close()
+    return path
+
+
+@pytest.fixture
+def demo_book_copy(demo_book_path, tmp_path) -> Path:
+    """A fresh copy of the demo book for one test to change."""
+    path = tmp_path / "demo.db"
+    path.write_bytes(demo_book_path.read_bytes())
+    return path
