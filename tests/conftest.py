@@ -36,6 +36,17 @@ def shared_data() -> Path:
     return found
 
 
+@pytest.fixture(autouse=True)
+def _private_dirs(tmp_path_factory, monkeypatch):
+    """Tests never touch the user's own book, config or logs (platformdirs reads
+    these on Linux), and an unexpected error in an app fails the test instead of
+    becoming a notification (see segtui.ui.errors)."""
+    home = tmp_path_factory.mktemp("home")
+    for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
+        monkeypatch.setenv(name, str(home / name.lower()))
+    monkeypatch.setenv("SEGTUI_STRICT_ERRORS", "1")
+
+
 @pytest.fixture
 def book():
     from segtui.store.book import open_book

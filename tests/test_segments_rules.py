@@ -298,7 +298,8 @@ def test_qualification() -> None:
     assert qualification(True, True, True) == "A"
     assert qualification(True, True, False) == "B"
     assert qualification(True, False, True) == "C"
-    assert qualification(True, None, None) == "C"
+    assert qualification(True, None, None) is None  # money unknown: not parked yet
+    assert qualification(True, False, None) == "C"
     assert qualification(False, True, True) is None
     assert set(seg.QUALIFICATION_ACTION) == {"A", "B", "C"}
 

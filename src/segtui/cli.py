@@ -18,6 +18,33 @@ class BookOrCommand(click.Group):
             args = ["open", *args]
         return super().parse_args(ctx, args)
 
+    def invoke(self, ctx: click.Context):
+        """Every command fails with one line, never a traceback, when the book is
+        busy, read-only, full or damaged, or the output pipe is closed."""
+        import sqlite3
+
+        from segtui.store.book import BookError, explain
+
+        try:
+            return super().invoke(ctx)
+        except BookError as error:
+            _fail(str(error))
+        except sqlite3.Error as error:
+            explained = explain(error, "the book")
+            if explained is None:
+                raise
+            _fail(str(explained))
+        except BrokenPipeError:
+            # `segtui segments BOOK | head`: the reader has gone; stop quietly
+            import os
+
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(1)
+        except KeyboardInterrupt:
+            click.echo("segtui: interrupted; nothing half-done was saved", err=True)
+            sys.exit(130)
+
 
 def _fail(message: str) -> None:
     click.echo(f"segtui: {message}", err=True)
@@ -36,13 +63,29 @@ def _output(path: str | None, binary: bool = False):
         _fail(f"cannot write {path} ({error.strerror or error})")
 
 
+def _said(book) -> None:
+    """Say on stderr what opening did beyond opening (a safety copy before an upgrade)."""
+    if getattr(book, "safety_copy", None) is not None:
+        click.echo(
+            f"segtui: upgraded {book.path} to book version {book.version}; "
+            f"the previous book is kept at {book.safety_copy}",
+            err=True,
+        )
+
+
 def _open(book_path: str | Path, create: bool = False):
     from segtui.store.book import BookError, open_book
 
     try:
-        return open_book(book_path, create=create)
+        book = open_book(book_path, create=create)
     except BookError as error:
         _fail(str(error))
+    _said(book)
+    return book
+
+
+def _interactive() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
 
 
 def _as_of(value: str | None) -> dt.date:
@@ -74,16 +117,39 @@ def open_app(book: str | None, as_of: str | None) -> None:
     if book is None:
         from segtui.paths import default_book
 
-        path = default_book()
+        try:
+            path = default_book()
+        except OSError as error:
+            _fail(f"cannot make the folder for your book ({error})")
         click.echo(f"Your book: {path}")
         book = str(path)
-    opened = _open(book, create=not Path(book).exists() or Path(book).stat().st_size == 0)
+    from segtui.store.book import BookError, open_book
+
+    path = Path(book)
+    try:
+        create = not path.exists() or (path.is_file() and path.stat().st_size == 0)
+        opened = open_book(path, create=create)
+    except (BookError, OSError) as error:
+        message = str(error) if isinstance(error, BookError) else f"{book} cannot be opened ({error})"
+        if _interactive():
+            from segtui.ui.message import show_message
+
+            show_message("This book cannot be opened", message, sub_title=str(book))
+        _fail(message)
+    _said(opened)
+    day = _as_of(as_of)
     import os
 
     from segtui.ui.app import SegtuiApp
     from segtui.ui.keymap import terminal_theme
 
-    SegtuiApp(opened, as_of=_as_of(as_of), theme=terminal_theme(dict(os.environ))).run()
+    app = SegtuiApp(opened, as_of=day, theme=terminal_theme(dict(os.environ)))
+    try:
+        app.run()
+    finally:
+        opened.close()
+    if app.return_code:
+        sys.exit(app.return_code)
 
 
 @main.command()
@@ -219,6 +285,8 @@ def _run_import(kind: str, book: str, file: str, maps: tuple[str, ...], sheet: s
         _fail(failure)
     if missing and not dry_run:
         click.echo(f"Created the book {book}")
+    if summary.safety_copy:
+        click.echo(f"segtui: the book as it was before this import is kept at {summary.safety_copy}", err=True)
     click.echo(summary.text())
 
 

@@ -428,8 +428,11 @@ QUALIFICATION_ACTION = {
 
 
 def qualification(pain: bool | None, money: bool | None, timing: bool | None) -> str | None:
-    """A/B/C from pain, money and timing; None while there is no known need."""
-    if not pain:
+    """A/B/C from pain, money and timing; None while the need or the money is unknown.
+
+    Money that is not known yet is not "no money": the customer is not parked as C
+    until the rep has found out that there is no budget."""
+    if not pain or money is None:
         return None
     if not money:
         return "C"

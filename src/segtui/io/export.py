@@ -214,7 +214,7 @@ def write_segments_table(
     xyz_labels = {"X": "X  about monthly", "Y": "Y  regular", "Z": "Z  rare", None: "–  no order in the window"}
     section("Order frequency", ["X", "Y", "Z", None], xyz_labels.get, lambda r: r.segment.xyz)
     section(
-        "Customer group", [*Group, None], lambda g: GROUP_LABELS[g] if g else "–  never ordered",
+        "Customer group", [*Group, None], lambda g: GROUP_LABELS[g] if g else "–  no orders",
         lambda r: r.segment.group,
     )
 

@@ -135,7 +135,7 @@ def proposed_items(book: Book, proposals: Sequence[planning.Proposal]) -> list[P
         for r in book.rows(
             "SELECT c.id, c.source_id, c.name, c.city, c.address, c.postcode, k.name, k.phone FROM customer c"
             + _CONTACT_JOIN
-            + f"WHERE c.id IN ({','.join('?' * len(ids))})",
+            + f"WHERE c.id IN ({','.join('?' * len(ids))})",  # sql-safe: only ? placeholders
             ids,
         )
     }

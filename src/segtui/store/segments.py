@@ -120,6 +120,7 @@ def _listed_source(without_id: bool) -> str:
 # the last 12 months are counted again exactly (_ACTIVE_MONTHS_EXACT).
 _LATEST_SIX = " ".join(f"WHEN date > :m{i} THEN {1 << (8 * i)}" for i in range(6))
 _EARLIER_SIX = " ".join(f"WHEN date > :m{i + 6} THEN {1 << (8 * i)}" for i in range(5)) + f" ELSE {1 << 40}"
+# sql-safe: _WINDOW and _ACTIVE_MONTHS_EXACT format in only parameter names and numbers from the code
 _WINDOW = f"""
     SELECT customer_id,
            sum(net),
@@ -135,6 +136,7 @@ _WINDOW = f"""
     GROUP BY customer_id
 """
 _PERIOD = "CASE " + " ".join(f"WHEN date > :m{i} THEN {i}" for i in range(11)) + " ELSE 11 END"
+# sql-safe: see _WINDOW
 _ACTIVE_MONTHS_EXACT = f"""
     SELECT customer_id, count(DISTINCT {_PERIOD})
     FROM ({{source}})
@@ -282,7 +284,9 @@ class _WindowJob:
             return
         first, last = book.rows("SELECT min(id), max(id) FROM customer")[0]
         split = (first + last) // 2 + 1
-        self.uri = f"{Path(book.path).resolve().as_uri()}?mode=ro"
+        # read-only connections opened the way the book's own was (an immutable read of
+        # a read-only file leaves no -wal/-shm files beside it)
+        self.uri = getattr(book, "reader_uri", None) or f"{Path(book.path).resolve().as_uri()}?mode=ro"
         for part, (lo, hi) in enumerate(((low, split), (split, high))):
             thread = threading.Thread(
                 target=self._run, args=(part, {**params, "lo": lo, "hi": hi}), name=f"segments-{part}", daemon=True
@@ -317,7 +321,7 @@ def latest_estimates(book: Book, as_of: dt.date, customer_id: int | None = None)
     overrides: dict[int, float | None] = {}
     only = "" if customer_id is None else "AND customer_id = ? "
     params = (as_of.isoformat(),) if customer_id is None else (as_of.isoformat(), customer_id)
-    for cid, budget, override in book.rows(
+    for cid, budget, override in book.rows(  # sql-safe: `only` is fixed text with a ? parameter
         "SELECT customer_id, budget_per_year, loyalty_override FROM assessment "
         f"WHERE date <= ? {only}ORDER BY customer_id, date, id",
         params,

@@ -7,6 +7,7 @@ import datetime as dt
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.content import Content
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, SelectionList, Static
@@ -113,7 +114,7 @@ class AsOfScreen(ModalScreen[dt.date | None]):
         try:
             day = parse_day(text)
         except ValueError:
-            self.query_one("#as-of-error", Static).update(f"{event.value!r} is not a day (YYYY-MM-DD)")
+            self.query_one("#as-of-error", Static).update(Content(f"{event.value!r} is not a day (YYYY-MM-DD)"))
             return
         self.dismiss(day)
 

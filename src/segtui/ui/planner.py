@@ -15,6 +15,7 @@ from rich.text import Text
 from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.content import Content
 from textual.containers import Horizontal, VerticalScroll
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -294,7 +295,7 @@ class PlannerScreen(Screen):
                 message = f"Planned {len(proposals)} items for {planning.week_label(monday)}"
             view = self._week_view(monday, customers)
         except BookError as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error")
+            self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
             return
         self.app.call_from_thread(self._show, view, customers, message)
 
@@ -324,7 +325,7 @@ class PlannerScreen(Screen):
         self.due_cursor = min(self.due_cursor, max(0, len(view.dues) - 1))
         self.render_view()
         if message:
-            self.notify(message)
+            self.notify(message, markup=False)
 
     def render_view(self) -> None:
         view = self.view
@@ -357,7 +358,10 @@ class PlannerScreen(Screen):
                 return
             c = entry.customer
             detail.update(
-                f"[b]{c.name}[/b] · {c.city or 'no city'} · {entry.kind} · priority {entry.priority:.1f}\n{entry.reason}"
+                Content.from_markup(  # the book's text goes in as $variables, never as markup
+                    f"[b]$name[/b] · $city · {entry.kind} · priority {entry.priority:.1f}\n$reason",
+                    name=c.name, city=c.city or "no city", reason=entry.reason,
+                )
             )
             return
         item = self.selected_item()
@@ -488,11 +492,11 @@ class PlannerScreen(Screen):
         try:
             change()
         except (BookError, ValueError) as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error")
+            self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
             return
         self.app.call_from_thread(self.load)
         if message:
-            self.app.call_from_thread(self.notify, message)
+            self.app.call_from_thread(self.notify, message, markup=False)  # names customers
 
     def action_add(self) -> None:
         entry = self.selected_due() if self.pane == "due" else None
