@@ -51,6 +51,18 @@ def _fail(message: str) -> None:
     sys.exit(1)
 
 
+def _output(path: str | None, binary: bool = False):
+    """Where a command writes: the file at ``path`` opened for writing (standard
+    output without one). Call it before doing the work, so a path that cannot be
+    written ends the command with a message and nothing done; close it when ``path``."""
+    if not path:
+        return sys.stdout.buffer if binary else sys.stdout
+    try:
+        return open(path, "wb") if binary else open(path, "w", encoding="utf-8", newline="")
+    except OSError as error:
+        _fail(f"cannot write {path} ({error.strerror or error})")
+
+
 def _said(book) -> None:
     """Say on stderr what opening did beyond opening (a safety copy before an upgrade)."""
     if getattr(book, "safety_copy", None) is not None:
@@ -78,11 +90,13 @@ def _interactive() -> bool:
 
 def _as_of(value: str | None) -> dt.date:
     """The day to classify on: ``value`` (YYYY-MM-DD) or today; a bad date ends the command."""
+    from segtui.domain.customer import InputError, parse_day
+
     if value is None:
         return dt.date.today()
     try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
+        return parse_day(value)
+    except InputError:
         _fail(f"--as-of {value!r} is not a date (use YYYY-MM-DD, e.g. 2026-11-23)")
 
 
@@ -181,17 +195,13 @@ def segments(book: str, as_of: str | None, fmt: str, output: str | None) -> None
     from segtui.store.segments import segment_book
 
     opened = _open(book)
-    rows = segment_book(opened, day)
-    if fmt == "xlsx":
-        export.write_xlsx((export.segment_record(r) for r in rows), export.SEGMENT_COLUMNS, output)
-        click.echo(f"Wrote {len(rows)} customers to {output}", err=True)
-        return
+    out = _output(output, binary=fmt == "xlsx")
     try:
-        out = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
-    except OSError as error:
-        _fail(f"cannot write {output} ({error.strerror})")
-    try:
-        if fmt == "csv":
+        rows = segment_book(opened, day)
+        if fmt == "xlsx":
+            export.write_xlsx((export.segment_record(r) for r in rows), export.SEGMENT_COLUMNS, out)
+            click.echo(f"Wrote {len(rows)} customers to {output}", err=True)
+        elif fmt == "csv":
             export.write_segments_csv(rows, out)
         elif fmt == "json":
             export.write_json([export.segment_json_record(r) for r in rows], out)
@@ -359,8 +369,6 @@ def settings_command(book: str, key: str | None, value: str | None) -> None:
 def plan_command(book: str, week: str | None, as_of: str | None, fmt: str, output: str | None) -> None:
     """The week's visits and calls (planned first when the week is empty)."""
     from segtui.domain import planning
-    from segtui.io import export
-    from segtui.store import plan as plan_store
 
     opened = _open(book)
     today = _as_of(as_of)
@@ -368,6 +376,20 @@ def plan_command(book: str, week: str | None, as_of: str | None, fmt: str, outpu
         monday = planning.parse_week(week) if week else planning.week_monday(today)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--week") from None
+    out = _output(output, binary=fmt == "ics")
+    try:
+        _write_plan(opened, monday, today, fmt, out, output)
+    finally:
+        if output:
+            out.close()
+
+
+def _write_plan(opened, monday: dt.date, today: dt.date, fmt: str, out, output: str | None) -> None:
+    """The week's plan (planned first when empty) written to ``out``."""
+    from segtui.domain import planning
+    from segtui.io import export
+    from segtui.store import plan as plan_store
+
     items = plan_store.week_items(opened, monday)
     config = planning.PlanConfig.from_settings(opened.settings())
     customers = None
@@ -375,49 +397,19 @@ def plan_command(book: str, week: str | None, as_of: str | None, fmt: str, outpu
         customers = plan_store.planning_customers(opened, today)
         if opened.readonly:
             click.echo(f"{opened.path} is read-only: showing a plan without saving it", err=True)
-            items = _unsaved_items(opened, plan_store.plan_week(opened, monday, today, customers, config, save=False))
+            items = plan_store.proposed_items(opened, plan_store.plan_week(opened, monday, today, customers, config, save=False))
         else:
             plan_store.plan_week(opened, monday, today, customers, config)
             items = plan_store.week_items(opened, monday)
     label = planning.week_label(monday)
     if fmt == "ics":
-        data = export.plan_calendar(items, opened.name)
+        out.write(export.plan_calendar(items, opened.name))
         if output:
-            Path(output).write_bytes(data)
             click.echo(f"Wrote {len(items)} events for {label} to {output}", err=True)
-        else:
-            sys.stdout.buffer.write(data)
-        return
-    out = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
-    try:
-        if fmt == "csv":
-            export.write_plan_csv(items, out)
-        else:
-            if customers is None:
-                customers = plan_store.planning_customers(opened, today)
-            line = planning.feasibility(customers, config, today).text
-            export.write_plan_table(items, out, f"{label} ({monday:%d %b} – {monday + dt.timedelta(days=6):%d %b %Y})", line)
-    finally:
-        if output:
-            out.close()
-
-
-def _unsaved_items(book, proposals):
-    """Proposals shaped like plan items (for a read-only book)."""
-    from segtui.store.plan import PlanItem
-
-    ids = {p.customer_id for p in proposals}
-    if not ids:
-        return []
-    rows = {r[0]: r for r in book.query(
-        "SELECT c.id, c.source_id, c.name, c.city, c.address, c.postcode, "
-        "(SELECT name FROM contact WHERE customer_id = c.id ORDER BY is_primary DESC, id LIMIT 1), "
-        "(SELECT phone FROM contact WHERE customer_id = c.id ORDER BY is_primary DESC, id LIMIT 1) "
-        f"FROM customer c WHERE c.id IN ({','.join('?' * len(ids))})",  # sql-safe: only ? placeholders
-        sorted(ids),
-    )}
-    items = [
-        PlanItem(-n, p.customer_id, p.day, p.kind, "planned", p.reason, False, None, *rows[p.customer_id][1:])
-        for n, p in enumerate(proposals, 1)
-    ]
-    return sorted(items, key=lambda i: (i.day, i.kind != "visit", i.name.casefold()))
+    elif fmt == "csv":
+        export.write_plan_csv(items, out)
+    else:
+        if customers is None:
+            customers = plan_store.planning_customers(opened, today)
+        line = planning.feasibility(customers, config, today).text
+        export.write_plan_table(items, out, f"{label} ({monday:%d %b} – {monday + dt.timedelta(days=6):%d %b %Y})", line)

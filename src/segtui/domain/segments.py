@@ -237,12 +237,21 @@ def pareto_classes(
     return classes
 
 
+def potential_in_window(budget_per_year: int | None, config: Config) -> int | None:
+    """The potential in minor units: the yearly budget scaled to the window
+    (× 2 for 24 months), rounded down; None without a budget."""
+    if budget_per_year is None:
+        return None
+    return budget_per_year * config.window_months // 12
+
+
 def potential_class(estimate: Estimate, config: Config) -> str | None:
     """The revenue scale (fixed thresholds) applied to the yearly budget scaled
     to the window (× 2 for 24 months), compared exactly; None without a budget."""
     if estimate.budget_per_year is None:
         return None
-    # budget × months / 12 against the thresholds, in whole numbers (exact)
+    # potential_in_window against the thresholds, multiplied out by 12 so the
+    # comparison stays exact in whole numbers
     scaled = estimate.budget_per_year * config.window_months
     if scaled > config.a_above * 12:
         return "A"

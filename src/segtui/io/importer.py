@@ -454,10 +454,6 @@ class Summary:
     notes: list[str] = field(default_factory=list)
     safety_copy: str | None = None  # the book as it was before the import, kept next to it
 
-    @property
-    def skipped_total(self) -> int:
-        return sum(self.skipped.values())
-
     def lines(self, moves_shown: int = 20) -> list[str]:
         """The summary for people, one statement a line."""
         from segtui.domain.segments import QUADRANT_LABELS, Quadrant

@@ -25,6 +25,7 @@ from textual.widgets import Footer, Label, Static, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
 from segtui.domain import customer as rules
+from segtui.domain.money import short_money
 from segtui.domain.checklist import QUESTIONS, QUESTION_KEYS, summarise
 from segtui.domain.segments import (
     GROUP_STRATEGY,
@@ -32,6 +33,7 @@ from segtui.domain.segments import (
     QUALIFICATION_ACTION,
     SALES_TRACK_TEXT,
     Quadrant,
+    potential_in_window,
     qualification,
     sales_track,
 )
@@ -72,18 +74,6 @@ def _badge(text: Text, label: str, colour: str) -> None:
     text.append(" ")
 
 
-def compact(minor: int) -> str:
-    """Axis labels: 1.2M, 350k."""
-    value = minor / 100
-    sign = "-" if value < 0 else ""
-    value = abs(value)
-    if value >= 1_000_000:
-        return f"{sign}{value / 1_000_000:.1f}M"
-    if value >= 1_000:
-        return f"{sign}{value / 1_000:.0f}k"
-    return f"{sign}{value:.0f}"
-
-
 def bar_chart(
     series: list[tuple[rules.Quarter, int]], width: int, height: int, lines: list[tuple[str, int]]
 ) -> list[Text]:
@@ -98,7 +88,7 @@ def bar_chart(
     for r in range(height - 1, -1, -1):
         low, high = r * step, (r + 1) * step
         row = Text()
-        label = {height - 1: compact(round(high)), height // 2: compact(round(low)), 0: "0"}.get(r)
+        label = {height - 1: short_money(round(high)), height // 2: short_money(round(low)), 0: "0"}.get(r)
         row.append(f"{label:>{axis - 1}} " if label else " " * axis, style="dim")
         line_here = next((name for name, v in lines if low <= v < high or (r == height - 1 and v == top)), None)
         filler = "┄" if line_here else " "
@@ -522,7 +512,7 @@ class CustomerScreen(Screen[bool]):
         if seg is not None:
             text.append("Potential: ")
             if seg.potential_class and latest and latest.budget_per_year is not None:
-                scaled = latest.budget_per_year * r.config.window_months // 12
+                scaled = potential_in_window(latest.budget_per_year, r.config)
                 text.append(f"class {seg.potential_class}", style="bold")
                 text.append(f" (budget over {r.config.window_months} months = {rules.money(scaled, cur)})")
             else:

@@ -535,7 +535,7 @@ class PlannerScreen(Screen):
         moved = dataclasses.replace(item, day=day, manual=True)
         self.view.items = sorted(
             (moved if i.id == item.id else i for i in self.view.items),
-            key=lambda i: (i.day, i.kind != "visit", i.name.casefold(), i.id),
+            key=plan_store.item_order,
         )
         self.column = target
         self.rows[target] = [i.id for i in self.view.day_items(day)].index(item.id)
