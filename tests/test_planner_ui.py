@@ -231,6 +231,7 @@ def test_short_names_drop_the_legal_form_then_shorten_the_first_word() -> None:
     assert short_name("Fjällbyggen Handel AB", 13) == "Fjällbyggen"
     assert short_name("Johansson Rör & Söner AB", 13) == "Johansson Rör"
     assert short_name("Andersson Transport AB", 14) == "And. Transport"
+    assert short_name("Holm Trading Aarhus ApS", 14) == "Holm Aarhus"
     assert short_name("Andersson Entreprenad AB", 14) == "A. Entreprenad"
     assert short_name("Lindqvist Maskin A/S", 13) != short_name("Larsson Maskin Oy", 13)
     assert len(short_name("Supercalifragilistic Holding International", 12)) == 12

@@ -53,6 +53,9 @@ def short_name(name: str, width: int) -> str:
         words = _drop_tail(_drop_tail(words, LEGAL_FORMS), tails)
         if len(" ".join(words)) <= width:
             return " ".join(words)
+    words = words[:1] + [w for w in words[1:] if w.casefold() not in TRADE_WORDS]  # 'Holm Trading Aarhus'
+    if len(" ".join(words)) <= width:
+        return " ".join(words)
     if len(words) > 1:
         rest = " " + " ".join(words[1:])
         keep = max(1, width - len(rest) - 1)
