@@ -6,47 +6,24 @@ import datetime as dt
 from collections import Counter
 
 import pytest
-from textual.app import App
+from books import planner_host, settle
+from conftest import DEMO_TODAY as TODAY
 
 from segtui.store import plan as plan_store
 from segtui.store.book import open_book
-from segtui.store.demo import generate
 from segtui.ui.planner import DayColumn, DueList, PlannerScreen
-
-TODAY = dt.date(2026, 11, 23)
-
-
-@pytest.fixture(scope="module")
-def demo_book(tmp_path_factory):
-    path = tmp_path_factory.mktemp("planner") / "demo.db"
-    generate(path, customers=120, today=TODAY).close()
-    return path
 
 
 @pytest.fixture
-def book(demo_book, tmp_path):
-    path = tmp_path / "book.db"
-    path.write_bytes(demo_book.read_bytes())
-    opened = open_book(path)
+def book(demo_book_copy):
+    """The demo book (a copy), open: these tests plan in it."""
+    opened = open_book(demo_book_copy)
     yield opened
     opened.close()
 
 
-class PlannerApp(App):
-    def __init__(self, book):
-        super().__init__()
-        self.book = book
-
-    def on_mount(self) -> None:
-        self.push_screen(PlannerScreen(self.book, TODAY))
-
-
-async def settle(pilot) -> None:
-    for _ in range(200):
-        await pilot.pause(0.02)
-        if not any(w.is_running or w.state.name == "PENDING" for w in pilot.app.workers):
-            break
-    await pilot.pause(0.05)
+def PlannerApp(book):
+    return planner_host(book, TODAY)
 
 
 def followup_text(app) -> str:

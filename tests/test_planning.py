@@ -97,6 +97,18 @@ def test_competitor_contract_ending_soon_makes_big_game_due_now() -> None:
     assert overdue.reason == "Big game · 18 days overdue · contract with Rivalen AB ends 2027-01-15"
 
 
+def test_due_follows_the_interval_and_contract_rules_it_is_built_on(monkeypatch) -> None:
+    """due() asks interval() and contract_ends_soon(), so a change of either rule reaches the planner."""
+    monkeypatch.setattr(planning, "interval", lambda c, config: 5)
+    entry = planning.due(customer(1, CC, last=20), CONFIG, TODAY)
+    assert entry.interval == 5 and entry.days_overdue == 15
+    monkeypatch.setattr(planning, "contract_ends_soon", lambda ends_on, on, warn_days: ends_on.year == 2030)
+    far = planning.due(customer(2, BG, last=1, contract=("Rivalen AB", dt.date(2030, 1, 1))), CONFIG, TODAY)
+    assert far.contract_urgent and far.due_on == TODAY
+    near = planning.due(customer(3, BG, last=1, contract=("Rivalen AB", TODAY + dt.timedelta(days=5))), CONFIG, TODAY)
+    assert near is None  # not urgent by the (patched) rule, and not due yet
+
+
 def test_contract_far_away_or_other_segment_does_not_make_due() -> None:
     far = ("Rivalen AB", TODAY + dt.timedelta(days=91))
     assert planning.due(customer(1, BG, last=3, contract=far), CONFIG, TODAY) is None

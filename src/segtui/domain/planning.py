@@ -36,44 +36,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, NamedTuple, Sequence
 
+from segtui.domain.customer import contract_days_left, contract_ends_soon
 from segtui.domain.segments import QUADRANT_LABELS, Quadrant
-from segtui.domain.settings import DEFAULTS, WEEKDAYS
+from segtui.domain.settings import DEFAULTS, KINDS, WEEKDAYS, Policy, parse_policy  # noqa: F401 (re-exported)
 
 MAX_URGENCY = 3.0
 NEVER_URGENCY = 2.0
-KINDS = ("visit", "call")
 
 
 # --- policies and capacity ---------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Policy:
-    """How often a segment is to be contacted: ``kind`` visit/call (None: never),
-    ``every`` days, or ``once``."""
-
-    kind: str | None = None
-    every: int | None = None
-    once: bool = False
-
-    @property
-    def text(self) -> str:
-        if self.kind is None:
-            return "none"
-        return f"{self.kind} once" if self.once else f"{self.kind} every {self.every} days"
-
-
-def parse_policy(text: str) -> Policy:
-    """'visit:14' → visit every 14 days, 'call:once', 'none'."""
-    value = text.strip().lower().replace(" ", "")
-    if value in ("", "none"):
-        return Policy()
-    kind, _, every = value.partition(":")
-    if kind not in KINDS:
-        raise ValueError(f"{text!r} is not a contact policy")
-    if every == "once":
-        return Policy(kind, None, True)
-    return Policy(kind, max(1, int(every)))
 
 
 @dataclass(frozen=True)
@@ -226,7 +197,7 @@ def due(customer: Customer, config: PlanConfig, on: dt.date, until: dt.date | No
             return None
         due_on, urgency = on, NEVER_URGENCY
     else:
-        every = max(1, policy.every // 2) if customer.upgrade_candidate else policy.every
+        every = interval(customer, config)
         if customer.last_contact is None:
             due_on, urgency = on, NEVER_URGENCY
         else:
@@ -234,15 +205,14 @@ def due(customer: Customer, config: PlanConfig, on: dt.date, until: dt.date | No
             late = (on - due_on).days
             urgency = 1.0 if late <= 0 else min(MAX_URGENCY, 1 + late / every)
     urgent = False
-    if customer.contract is not None and customer.quadrant is Quadrant.BIG_GAME:
-        ends_on = customer.contract[1]
-        left = (ends_on - on).days
-        if 0 <= left <= config.warn_days:
-            urgent = True
-            if due_on > on:
-                due_on = on
-            closeness = 1 - left / config.warn_days if config.warn_days else 1.0
-            urgency = max(urgency, min(MAX_URGENCY, NEVER_URGENCY + closeness))
+    contract = customer.contract
+    if contract is not None and customer.quadrant is Quadrant.BIG_GAME and contract_ends_soon(contract[1], on, config.warn_days):
+        urgent = True
+        if due_on > on:
+            due_on = on
+        left = contract_days_left(contract[1], on)
+        closeness = 1 - left / config.warn_days if config.warn_days else 1.0
+        urgency = max(urgency, min(MAX_URGENCY, NEVER_URGENCY + closeness))
     if due_on > (until or on):
         return None
     late = (on - due_on).days

@@ -12,6 +12,7 @@ from textual.screen import Screen
 
 from segtui.store.book import Book
 from segtui.ui.board import PANELS, BoardScreen
+from segtui.ui.errors import GuardedApp
 
 
 def _customer_commands():
@@ -20,7 +21,7 @@ def _customer_commands():
     return CustomerCommands
 
 
-class SegtuiApp(App):
+class SegtuiApp(GuardedApp):
     """segtui: the board of loyalty × potential and the week's plan."""
 
     TITLE = "segtui"

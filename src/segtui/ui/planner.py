@@ -15,6 +15,7 @@ from rich.text import Text
 from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.content import Content
 from textual.containers import Horizontal, VerticalScroll
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -421,7 +422,7 @@ class PlannerScreen(Screen):
                 message = f"Planned {len(proposals)} items for {planning.week_label(monday)}"
             view = self._week_view(monday, customers)
         except BookError as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error")
+            self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
             return
         self.app.call_from_thread(self._show, view, customers, message)
 
@@ -506,7 +507,10 @@ class PlannerScreen(Screen):
                 return
             c = entry.customer
             detail.update(
-                f"[b]{c.name}[/b] · {c.city or 'no city'} · {entry.kind} · priority {entry.priority:.1f}\n{entry.reason}"
+                Content.from_markup(  # the book's text goes in as $variables, never as markup
+                    f"[b]$name[/b] · $city · {entry.kind} · priority {entry.priority:.1f}\n$reason",
+                    name=c.name, city=c.city or "no city", reason=entry.reason,
+                )
             )
             return
         item = self.selected_item()
@@ -638,11 +642,11 @@ class PlannerScreen(Screen):
         try:
             change()
         except (BookError, ValueError) as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error")
+            self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
             return
         self.app.call_from_thread(self.load)
         if message:
-            self.app.call_from_thread(self.notify, message)
+            self.app.call_from_thread(self.notify, message, markup=False)  # names customers
 
     def action_add(self) -> None:
         entry = self.selected_due() if self.pane == "due" else None
@@ -681,7 +685,7 @@ class PlannerScreen(Screen):
         moved = dataclasses.replace(item, day=day, manual=True)
         self.view.items = sorted(
             (moved if i.id == item.id else i for i in self.view.items),
-            key=lambda i: (i.day, i.kind != "visit", i.name.casefold(), i.id),
+            key=plan_store.item_order,
         )
         self.column = target
         self.rows[target] = [i.id for i in self.view.day_items(day)].index(item.id)
