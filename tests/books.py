@@ -32,3 +32,33 @@ def add_assessment(book, customer_id: int, date: str, budget_major: float | None
             "INSERT INTO assessment (customer_id, date, budget_per_year, loyalty_override) VALUES (?, ?, ?, ?)",
             (customer_id, date, None if budget_major is None else round(budget_major * 100), loyalty),
         )
+
+
+# --- hosting a screen in Pilot tests ------------------------------------------------
+
+
+def planner_host(book, today):
+    """An app that opens the planner on ``book`` as of ``today``."""
+    from segtui.ui.planner import PlannerScreen
+    from textual.app import App
+
+    class PlannerApp(App):
+        def __init__(self) -> None:
+            super().__init__()
+            self.book = book
+
+        def on_mount(self) -> None:
+            self.push_screen(PlannerScreen(book, today))
+
+    return PlannerApp()
+
+
+async def settle(pilot, final: float = 0.05) -> None:
+    """Wait until the app's thread workers have finished (then ``final`` seconds for the screen to draw)."""
+    for _ in range(300):
+        await pilot.pause(0.02)
+        if getattr(pilot.app.screen, "busy", False):  # a change still on its way to the book
+            continue
+        if not any(w.is_running or w.state.name == "PENDING" for w in pilot.app.workers):
+            break
+    await pilot.pause(final)

@@ -3,14 +3,48 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED_DATA = ROOT.parent / "shared" / "data"
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+REAL_DATA_FILE = "online_retail.csv.gz"
+
+
+def find_shared_data() -> Path | None:
+    """The real data folder: $SEGTUI_SHARED_DATA when set, else shared/data beside
+    the repository (a fresh clone in CI), else /work/shared/data; None when none
+    of them holds the data."""
+    candidates = [
+        *([Path(os.environ["SEGTUI_SHARED_DATA"])] if os.environ.get("SEGTUI_SHARED_DATA") else []),
+        ROOT.parent / "shared" / "data",
+        Path("/work/shared/data"),
+    ]
+    return next((c for c in candidates if (c / REAL_DATA_FILE).is_file()), None)
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The real data folder (see :func:`find_shared_data`); the test is skipped without it."""
+    found = find_shared_data()
+    if found is None:
+        pytest.skip("the real data is not here: set SEGTUI_SHARED_DATA or put shared/data beside the repository")
+    return found
+
+
+@pytest.fixture(autouse=True)
+def _private_dirs(tmp_path_factory, monkeypatch):
+    """Tests never touch the user's own book, config or logs (platformdirs reads
+    these on Linux), and an unexpected error in an app fails the test instead of
+    becoming a notification (see segtui.ui.errors)."""
+    home = tmp_path_factory.mktemp("home")
+    for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
+        monkeypatch.setenv(name, str(home / name.lower()))
+    monkeypatch.setenv("SEGTUI_STRICT_ERRORS", "1")
 
 
 @pytest.fixture
@@ -25,3 +59,24 @@ def book():
 @pytest.fixture
 def as_of() -> dt.date:
     return dt.date(2026, 11, 23)
+
+
+DEMO_TODAY = dt.date(2026, 11, 23)
+
+
+@pytest.fixture(scope="session")
+def demo_book_path(tmp_path_factory) -> Path:
+    """A 120-customer demo book generated for 2026-11-23, once per test run; copy it before writing."""
+    from segtui.store.demo import generate
+
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    generate(path, customers=120, today=DEMO_TODAY).close()
+    return path
+
+
+@pytest.fixture
+def demo_book_copy(demo_book_path, tmp_path) -> Path:
+    """A fresh copy of the demo book for one test to change."""
+    path = tmp_path / "demo.db"
+    path.write_bytes(demo_book_path.read_bytes())
+    return path

@@ -177,6 +177,22 @@ async def test_d_shows_the_book_as_of_another_day(small):
         assert alfa.quadrant is Quadrant.BIG_GAME
 
 
+async def test_the_as_of_dialog_takes_only_yyyy_mm_dd(small):
+    from segtui.ui.dialogs import AsOfScreen
+
+    app, _ = small
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(app, pilot)
+        before = app.as_of
+        await pilot.press("d")
+        await pilot.pause()
+        app.screen.query_one("#as-of-input").value = "20260415"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, AsOfScreen) and app.as_of == before
+        assert "is not a day (YYYY-MM-DD)" in str(app.screen.query_one("#as-of-error").render())
+
+
 async def test_help_lists_every_key_of_board_and_app(small):
     app, _ = small
     async with app.run_test(size=(120, 36)) as pilot:
@@ -364,4 +380,4 @@ async def test_priority_sort_is_the_planners_order_and_the_detail_uses_its_field
         assert big_game[: len(due)] == due  # the never-due come last
         beta = next(r for r in big_game if r.customer.name == "Beta AB")
         assert beta.entry.days_overdue == beta.overdue_days > 0
-        assert f"[b]{beta.entry.days_overdue} days overdue[/b]" in describe(beta, "SEK")
+        assert f"{beta.entry.days_overdue} days overdue" in describe(beta, "SEK").plain

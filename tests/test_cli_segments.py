@@ -226,3 +226,42 @@ def test_segments_csv_quotes_like_the_csv_module(tmp_path: Path) -> None:
     assert result.output == expected.getvalue()
     names = [r["name"] for r in csv.DictReader(io.StringIO(result.output))]
     assert names == [" spaced ", 'Bolt, Nut & Co', "Line\nbreak", "Plain AB", 'The "Best" AB']
+
+
+def test_a_negative_setting_value_is_refused_as_a_value_not_an_option(tmp_path) -> None:
+    from click.testing import CliRunner
+
+    from segtui.cli import main
+    from segtui.store.book import open_book
+
+    open_book(tmp_path / "b.db").close()
+    result = CliRunner().invoke(main, ["settings", str(tmp_path / "b.db"), "abc.a_above", "-5"])
+    assert result.exit_code == 1
+    assert "cannot be negative" in result.output
+    assert "No such option" not in result.output
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv", "table"])
+def test_segments_to_a_path_that_cannot_be_written_is_a_message(book_file: Path, tmp_path: Path, fmt: str) -> None:
+    target = tmp_path / "no such folder" / f"x.{fmt}"
+    result = run("segments", str(book_file), "--as-of", "2026-11-23", "--format", fmt, "-o", str(target))
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert f"segtui: cannot write {target}" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_segments_xlsx_to_a_file(book_file: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    target = tmp_path / "segments.xlsx"
+    result = run("segments", str(book_file), "--as-of", "2026-11-23", "--format", "xlsx", "-o", str(target))
+    assert result.exit_code == 0, result.output
+    sheet = load_workbook(target).active
+    assert sheet.cell(1, 1).value == "customer" and sheet.max_row == 5
+
+
+@pytest.mark.parametrize("day", ["20261123", "2026-W48-1", "2026-11-31"])
+def test_as_of_must_be_yyyy_mm_dd(book_file: Path, day: str) -> None:
+    result = run("segments", str(book_file), "--as-of", day)
+    assert result.exit_code == 1
+    assert f"--as-of {day!r} is not a date (use YYYY-MM-DD" in result.stderr

@@ -147,7 +147,7 @@ def test_twelve_quarters_end_with_the_current_one():
 
 
 def test_money_is_shown_in_major_units():
-    assert rules.money(120_000_050) == "1 200 000"
+    assert rules.money(120_000_050) == "1 200 001"  # rounded, not cut off
     assert rules.money(-7_335_300, "SEK") == "-73 353 SEK"
     assert rules.money(None) == "—"
 

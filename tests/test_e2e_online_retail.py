@@ -22,25 +22,12 @@ from click.testing import CliRunner
 
 from segtui.cli import main
 
-import os
-
-# ../shared/data next to the repository; a worktree one level deeper finds it one more up;
-# SEGTUI_SHARED_DATA points elsewhere.
-_CANDIDATES = [
-    *([Path(os.environ["SEGTUI_SHARED_DATA"])] if os.environ.get("SEGTUI_SHARED_DATA") else []),
-    Path(__file__).resolve().parents[2] / "shared" / "data",
-    Path(__file__).resolve().parents[3] / "shared" / "data",
-]
-DATA = next((d for d in _CANDIDATES if (d / "online_retail.csv.gz").exists()), _CANDIDATES[0]) / "online_retail.csv.gz"
 AS_OF = dt.date(2011, 12, 9)
 A_ABOVE, B_FROM = 5000, 1000  # major units: meaningful thresholds for a year of a small wholesaler
 MAPS = ["--map", "customer=CustomerID", "--map", "date=InvoiceDate", "--map", "quantity=Quantity",
         "--map", "unit_price=UnitPrice", "--map", "order=InvoiceNo"]
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not DATA.exists(), reason=f"the real data is not here ({DATA}); see /work/shared/data/README"),
-]
+pytestmark = pytest.mark.slow  # the real data comes from the shared_data fixture (skipped without it)
 
 
 # --- the independent side ---------------------------------------------------------
@@ -65,11 +52,11 @@ def months_back(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, last))
 
 
-def expected() -> dict:
+def expected(data: Path) -> dict:
     lines_without_customer = 0
     credit_invoices = set()
     orders: dict[tuple[str, str], list] = {}  # (customer, invoice) → [first date, net Decimal]
-    with gzip.open(DATA, "rt", encoding="utf-8", newline="") as handle:
+    with gzip.open(data, "rt", encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
             if row["InvoiceNo"].startswith("C"):
                 credit_invoices.add(row["InvoiceNo"])
@@ -128,12 +115,17 @@ def expected() -> dict:
 
 
 @pytest.fixture(scope="module")
-def imported(tmp_path_factory):
+def data(shared_data) -> Path:
+    return shared_data / "online_retail.csv.gz"
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory, data):
     book = tmp_path_factory.mktemp("e2e") / "retail.db"
     runner = CliRunner()
-    first = runner.invoke(main, ["import", "orders", str(book), str(DATA), *MAPS, "--as-of", AS_OF.isoformat()])
+    first = runner.invoke(main, ["import", "orders", str(book), str(data), *MAPS, "--as-of", AS_OF.isoformat()])
     assert first.exit_code == 0, first.output
-    second = runner.invoke(main, ["import", "orders", str(book), str(DATA), *MAPS, "--as-of", AS_OF.isoformat()])
+    second = runner.invoke(main, ["import", "orders", str(book), str(data), *MAPS, "--as-of", AS_OF.isoformat()])
     assert second.exit_code == 0, second.output
     for key, value in (("abc.b_from", B_FROM), ("abc.a_above", A_ABOVE)):
         assert runner.invoke(main, ["settings", str(book), key, str(value)]).exit_code == 0
@@ -144,8 +136,8 @@ def imported(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def truth():
-    return expected()
+def truth(data):
+    return expected(data)
 
 
 def test_the_independent_count_matches_the_published_figures(truth) -> None:

@@ -223,6 +223,28 @@ def test_the_summary_names_customers_that_moved(book, tmp_path) -> None:
     assert "K1" in summary.text() and "class C → B" in summary.text()
 
 
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_a_large_book_on_disk_names_the_customers_that_moved(tmp_path, monkeypatch, dry_run) -> None:
+    """A book large enough for the two-connection aggregate: the classification
+    after the write must still see the rows written in the import's transaction."""
+    import segtui.store.segments as engine
+
+    monkeypatch.setattr(engine, "PARALLEL_FROM_ROWS", 1)
+    disk = open_book(tmp_path / "big.db")
+    try:
+        cid = add_customer(disk, "K1", "Acme AB")
+        add_order(disk, cid, "2026-01-10", 500)
+        add_assessment(disk, cid, "2026-01-01", 3_000_000, loyalty=0.9)
+        other = add_customer(disk, "K2", "Beta AB")
+        add_order(disk, other, "2026-02-10", 700)
+        path = write(tmp_path, "customer,date,amount\nK1,2026-06-01,1500000\n")
+        summary = import_orders(disk, path, as_of=AS_OF, dry_run=dry_run)
+        assert [(m.source_id, m.revenue_class) for m in summary.moves] == [("K1", ("C", "B"))]
+        assert "class C → B" in summary.text()
+    finally:
+        disk.close()
+
+
 def test_a_dry_run_reports_and_writes_nothing(book, tmp_path) -> None:
     add_customer(book, "K1", "Acme AB")
     before = dump(book)

@@ -13,23 +13,8 @@ from icalendar import Calendar
 from segtui.cli import main
 from segtui.store import plan as plan_store
 from segtui.store.book import open_book
-from segtui.store.demo import generate
 
 TODAY = dt.date(2026, 11, 23)
-
-
-@pytest.fixture(scope="module")
-def demo_book(tmp_path_factory):
-    path = tmp_path_factory.mktemp("plan") / "demo.db"
-    generate(path, customers=120, today=TODAY).close()
-    return path
-
-
-@pytest.fixture
-def fresh_book(demo_book, tmp_path):
-    path = tmp_path / "book.db"
-    path.write_bytes(demo_book.read_bytes())
-    return path
 
 
 def run(*args: str):
@@ -37,22 +22,22 @@ def run(*args: str):
     return result
 
 
-def test_plan_table_plans_an_empty_week_first(fresh_book) -> None:
-    result = run("plan", str(fresh_book), "--as-of", "2026-11-23")
+def test_plan_table_plans_an_empty_week_first(demo_book_copy) -> None:
+    result = run("plan", str(demo_book_copy), "--as-of", "2026-11-23")
     assert result.exit_code == 0, result.output
     out = result.output
     assert out.startswith("Plan for 2026-W48 (23 Nov – 29 Nov 2026):")
     assert "Policy needs" in out and "Monday 2026-11-23" in out
-    book = open_book(fresh_book)
+    book = open_book(demo_book_copy)
     items = plan_store.week_items(book, TODAY)
     assert items and all(TODAY <= i.day <= TODAY + dt.timedelta(days=4) for i in items)
     assert f"{items[0].kind:<5} {items[0].name[:32]}" in out
     # a second run shows the same plan, it does not plan again
-    assert run("plan", str(fresh_book), "--as-of", "2026-11-23").output == out
+    assert run("plan", str(demo_book_copy), "--as-of", "2026-11-23").output == out
 
 
-def test_plan_csv(fresh_book) -> None:
-    result = run("plan", str(fresh_book), "--as-of", "2026-11-23", "--format", "csv")
+def test_plan_csv(demo_book_copy) -> None:
+    result = run("plan", str(demo_book_copy), "--as-of", "2026-11-23", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(result.output)))
     assert rows and set(rows[0]) >= {"day", "kind", "status", "customer", "name", "city", "contact", "phone", "reason"}
     per_day: dict = {}
@@ -64,13 +49,13 @@ def test_plan_csv(fresh_book) -> None:
     assert max(n for (d, k), n in per_day.items() if k == "call") <= 10
 
 
-def test_plan_ics_parses_and_has_one_event_per_item(fresh_book, tmp_path) -> None:
+def test_plan_ics_parses_and_has_one_event_per_item(demo_book_copy, tmp_path) -> None:
     out = tmp_path / "week.ics"
-    result = run("plan", str(fresh_book), "--as-of", "2026-11-23", "--week", "2026-W49", "--format", "ics", "-o", str(out))
+    result = run("plan", str(demo_book_copy), "--as-of", "2026-11-23", "--week", "2026-W49", "--format", "ics", "-o", str(out))
     assert result.exit_code == 0
     calendar = Calendar.from_ical(out.read_bytes())
     events = list(calendar.walk("VEVENT"))
-    items = plan_store.week_items(open_book(fresh_book), dt.date(2026, 11, 30))
+    items = plan_store.week_items(open_book(demo_book_copy), dt.date(2026, 11, 30))
     assert len(events) == len(items) > 0
     assert len({str(e["UID"]) for e in events}) == len(events)
     by_summary = {str(e["SUMMARY"]): e for e in events}
@@ -87,21 +72,22 @@ def test_plan_ics_parses_and_has_one_event_per_item(fresh_book, tmp_path) -> Non
     assert calendar["VERSION"] == "2.0" and "PRODID" in calendar
 
 
-def test_plan_ics_to_stdout_and_week_53(fresh_book) -> None:
-    result = run("plan", str(fresh_book), "--as-of", "2026-11-23", "--week", "2026-W53", "--format", "ics")
+def test_plan_ics_to_stdout_and_week_53(demo_book_copy) -> None:
+    result = run("plan", str(demo_book_copy), "--as-of", "2026-11-23", "--week", "2026-W53", "--format", "ics")
     events = list(Calendar.from_ical(result.stdout_bytes).walk("VEVENT"))
     assert events
     days = {e.decoded("DTSTART") for e in events}
     assert days <= {dt.date(2026, 12, 28) + dt.timedelta(days=n) for n in range(5)}
 
 
-def test_plan_refuses_a_week_that_does_not_exist(fresh_book) -> None:
-    result = CliRunner().invoke(main, ["plan", str(fresh_book), "--week", "2025-W53"])
+def test_plan_refuses_a_week_that_does_not_exist(demo_book_copy) -> None:
+    result = CliRunner().invoke(main, ["plan", str(demo_book_copy), "--week", "2025-W53"])
     assert result.exit_code == 2
     assert "2025 has only 52 ISO weeks" in result.output
 
 
-def test_plan_on_a_read_only_book_shows_a_plan_without_saving(fresh_book, monkeypatch) -> None:
+def plan_read_only(monkeypatch, path, *args: str):
+    """`segtui plan` on ``path`` as if the book file were read-only."""
     import segtui.store.book as book_module
 
     real_open = book_module.open_book
@@ -111,17 +97,60 @@ def test_plan_on_a_read_only_book_shows_a_plan_without_saving(fresh_book, monkey
         opened.readonly = True
         return opened
 
-    monkeypatch.setattr(book_module, "open_book", read_only)
-    result = CliRunner().invoke(main, ["plan", str(fresh_book), "--as-of", "2026-11-23", "--format", "csv"])
+    with monkeypatch.context() as patch:
+        patch.setattr(book_module, "open_book", read_only)
+        return CliRunner().invoke(main, ["plan", str(path), "--as-of", "2026-11-23", *args])
+
+
+def test_plan_on_a_read_only_book_shows_a_plan_without_saving(demo_book_copy, monkeypatch) -> None:
+    result = plan_read_only(monkeypatch, demo_book_copy, "--format", "csv")
     assert result.exit_code == 0, result.output
     assert "read-only" in result.stderr
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert rows and all(r["reason"] for r in rows)
-    monkeypatch.setattr(book_module, "open_book", real_open)
-    assert plan_store.week_items(real_open(fresh_book), TODAY) == []
+    assert plan_store.week_items(open_book(demo_book_copy), TODAY) == []
 
 
-def test_plan_command_does_not_load_textual(fresh_book) -> None:
+def test_a_read_only_plan_lists_the_same_items_as_the_saved_plan(demo_book_copy, monkeypatch) -> None:
+    """Same contact (the primary one with a phone) and the same order as a saved week."""
+    book = open_book(demo_book_copy)
+    with book.transaction() as conn:
+        conn.execute("UPDATE contact SET is_primary = 0")
+        for (cid,) in conn.execute("SELECT id FROM customer").fetchall():
+            conn.execute("INSERT INTO contact (customer_id, name, is_primary) VALUES (?, 'No Phone', 1)", (cid,))
+            conn.execute("INSERT INTO contact (customer_id, name, phone, is_primary) VALUES (?, 'Has Phone', '070-1', 1)", (cid,))
+    book.close()
+    unsaved = plan_read_only(monkeypatch, demo_book_copy, "--format", "csv")
+    saved = CliRunner().invoke(main, ["plan", str(demo_book_copy), "--as-of", "2026-11-23", "--format", "csv"])
+    assert unsaved.exit_code == saved.exit_code == 0
+    rows = list(csv.DictReader(io.StringIO(unsaved.stdout)))
+    assert rows and {r["contact"] for r in rows} == {"Has Phone"}
+    assert unsaved.stdout == saved.stdout
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "ics"])
+def test_plan_to_a_path_that_cannot_be_written_is_a_message_and_plans_nothing(demo_book_copy, tmp_path, fmt) -> None:
+    target = tmp_path / "no such folder" / f"plan.{fmt}"
+    result = CliRunner().invoke(main, ["plan", str(demo_book_copy), "--as-of", "2026-11-23", "--format", fmt, "-o", str(target)])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert f"segtui: cannot write {target}" in result.stderr
+    assert plan_store.week_items(open_book(demo_book_copy), TODAY) == []
+    # with a saved plan too
+    assert run("plan", str(demo_book_copy), "--as-of", "2026-11-23").exit_code == 0
+    result = CliRunner().invoke(main, ["plan", str(demo_book_copy), "--as-of", "2026-11-23", "--format", fmt, "-o", str(target)])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert f"segtui: cannot write {target}" in result.stderr
+
+
+def test_plan_ics_to_a_file(demo_book_copy, tmp_path) -> None:
+    target = tmp_path / "plan.ics"
+    result = run("plan", str(demo_book_copy), "--as-of", "2026-11-23", "--format", "ics", "-o", str(target))
+    assert result.exit_code == 0
+    events = Calendar.from_ical(target.read_bytes()).walk("VEVENT")
+    assert len(events) == len(plan_store.week_items(open_book(demo_book_copy), TODAY)) > 0
+
+
+def test_plan_command_does_not_load_textual(demo_book_copy) -> None:
     import subprocess
     import sys
 
@@ -130,6 +159,6 @@ def test_plan_command_does_not_load_textual(fresh_book) -> None:
         "try:\n    main(['plan', sys.argv[1], '--as-of', '2026-11-23', '--format', 'csv'])\nexcept SystemExit:\n    pass\n"
         "assert not [m for m in sys.modules if m.startswith('textual')], 'textual was imported'\n"
     )
-    result = subprocess.run([sys.executable, "-c", code, str(fresh_book)], capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-c", code, str(demo_book_copy)], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("day,weekday,kind")

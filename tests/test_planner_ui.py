@@ -6,49 +6,24 @@ import datetime as dt
 from collections import Counter
 
 import pytest
-from textual.app import App
+from books import planner_host, settle
+from conftest import DEMO_TODAY as TODAY
 
 from segtui.store import plan as plan_store
 from segtui.store.book import open_book
-from segtui.store.demo import generate
 from segtui.ui.planner import DayColumn, DueList, PlannerScreen
-
-TODAY = dt.date(2026, 11, 23)
-
-
-@pytest.fixture(scope="module")
-def demo_book(tmp_path_factory):
-    path = tmp_path_factory.mktemp("planner") / "demo.db"
-    generate(path, customers=120, today=TODAY).close()
-    return path
 
 
 @pytest.fixture
-def book(demo_book, tmp_path):
-    path = tmp_path / "book.db"
-    path.write_bytes(demo_book.read_bytes())
-    opened = open_book(path)
+def book(demo_book_copy):
+    """The demo book (a copy), open: these tests plan in it."""
+    opened = open_book(demo_book_copy)
     yield opened
     opened.close()
 
 
-class PlannerApp(App):
-    def __init__(self, book):
-        super().__init__()
-        self.book = book
-
-    def on_mount(self) -> None:
-        self.push_screen(PlannerScreen(self.book, TODAY))
-
-
-async def settle(pilot) -> None:
-    for _ in range(200):
-        await pilot.pause(0.02)
-        if getattr(pilot.app.screen, "busy", False):
-            continue
-        if not any(w.is_running or w.state.name == "PENDING" for w in pilot.app.workers):
-            break
-    await pilot.pause(0.05)
+def PlannerApp(book):
+    return planner_host(book, TODAY)
 
 
 def followup_text(app) -> str:
@@ -237,3 +212,71 @@ async def test_quick_moves_then_done_land_in_order(book, monkeypatch) -> None:
         saved = plan_store.get_item(book, first.id)
         assert saved.day == TODAY + dt.timedelta(days=3)
         assert saved.status == "done"
+
+
+async def test_at_80x24_one_day_reads_in_full_and_tab_shows_the_due_list(book) -> None:
+    app = PlannerApp(book)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        screen = app.screen
+        assert screen.has_class("-narrow") and screen.has_class("-short")
+        shown = [c for c in screen.query(DayColumn) if c.display]
+        assert len(shown) == 1 and shown[0].day == TODAY
+        strip = str(screen.query_one("#day-strip").render())
+        for day in screen.view.days:
+            assert f"{day:%a} {day.day} {day:%b}" in strip
+        text = shown[0].render().plain
+        item = screen.view.day_items(TODAY)[0]
+        assert item.name in text  # the whole name, not 'V Dalp'
+        assert shown[0].border_title == f"{TODAY:%a} {TODAY.day} {TODAY:%b}"
+        await pilot.press("l")
+        shown = [c for c in screen.query(DayColumn) if c.display]
+        assert [c.day for c in shown] == [TODAY + dt.timedelta(days=1)]
+        await pilot.press("tab")
+        due = screen.query_one(DueList)
+        assert due.display and due.size.width >= 70
+        assert screen.view.dues[0].customer.name in due.render().plain
+
+
+async def test_at_120x36_the_week_shows_as_columns_and_planning_needs_no_toast(book) -> None:
+    app = PlannerApp(book)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        screen = app.screen
+        assert not screen.has_class("-narrow")
+        assert all(c.display for c in screen.query(DayColumn))
+        assert all(c.outer_size.width >= 18 for c in screen.query(DayColumn))
+        assert not app._notifications  # the filled week shows the plan; no toast
+        assert "planned" in str(screen.query_one("#planner-title").render())
+
+
+def test_short_names_drop_the_legal_form_then_shorten_the_first_word() -> None:
+    from segtui.ui.planner import short_name
+
+    assert short_name("Dalplast AS", 20) == "Dalplast AS"
+    assert short_name("Fjällbyggen Handel AB", 13) == "Fjällbyggen"
+    assert short_name("Johansson Rör & Söner AB", 13) == "Johansson Rör"
+    assert short_name("Andersson Transport AB", 14) == "And. Transport"
+    assert short_name("Holm Trading Aarhus ApS", 14) == "Holm Aarhus"
+    assert short_name("Andersson Entreprenad AB", 14) == "A. Entreprenad"
+    assert short_name("Lindqvist Maskin A/S", 13) != short_name("Larsson Maskin Oy", 13)
+    assert len(short_name("Supercalifragilistic Holding International", 12)) == 12
+
+
+async def test_help_explains_the_marks_and_shows_keys_as_typed(book) -> None:
+    from segtui.ui.help import HelpScreen, keys_of
+
+    app = PlannerApp(book)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        keys = {k.keys: k.description for k in keys_of(app.screen)}
+        assert keys["["] == "Previous week" and keys["r"].startswith("Reschedule")
+        assert not any("Scroll" in d for d in keys.values())
+        app.push_screen(HelpScreen(keys_of(app.screen), legend=PlannerScreen.HELP_LEGEND))
+        await pilot.pause()
+        text = "\n".join(str(s.render()) for s in app.screen.query("Static"))
+        assert "[/b]" not in text and "✓ done" in text and "BG big game" in text

@@ -33,8 +33,6 @@ from segtui.io.readers import (
     to_minor,
 )
 
-REAL_FILE = Path("/work/shared/data/online_retail.csv.gz")
-
 
 # --------------------------------------------------------------------------
 # helpers
@@ -277,6 +275,8 @@ def test_close_before_reading(tmp_path: Path) -> None:
     table = open_table(write(tmp_path / "f.csv", "A,B\n1,2\n"))
     table.close()
     table.close()  # twice is fine
+    assert list(table.rows) == []  # nothing is read after closing
+    assert table.header == ["A", "B"]  # what was read before closing stays
 
 
 def test_streaming_memory_stays_small(tmp_path: Path) -> None:
@@ -929,15 +929,14 @@ def test_csv_round_trip(case: tuple[list[str], list[list[str]], str, str, bool, 
 # --------------------------------------------------------------------------
 
 
-@pytest.mark.skipif(not REAL_FILE.exists(), reason="the real Online Retail file is not here")
-def test_real_online_retail_file() -> None:
+def test_real_online_retail_file(shared_data: Path) -> None:
     started = time.perf_counter()
     count = 0
     no_customer = 0
     invoices: set[str] = set()
     total = 0
     first_day, last_day = date.max, date.min
-    with open_table(REAL_FILE) as table:
+    with open_table(shared_data / "online_retail.csv.gz") as table:
         assert table.format == "CSV (,-separated, UTF-8, gzip)"
         assert table.header == [
             "InvoiceNo", "StockCode", "Description", "Quantity",

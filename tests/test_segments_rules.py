@@ -27,6 +27,7 @@ from segtui.domain.segments import (
     month_periods,
     pareto_classes,
     potential_class,
+    potential_in_window,
     qualification,
     quadrant,
     revenue_class,
@@ -135,6 +136,21 @@ def test_potential_class_with_a_one_year_window_and_unknown_budget() -> None:
     assert potential_class(Estimate(2_000_000 * SEK), Config(window_months=36)) == "A"
     assert potential_class(Estimate(None), CONFIG) is None
     assert potential_class(Estimate(None, loyalty_override=0.5), CONFIG) is None
+
+
+def test_potential_in_window_scales_the_yearly_budget_to_the_window() -> None:
+    assert potential_in_window(1_000_001, CONFIG) == 2_000_002  # 24 months
+    assert potential_in_window(1_000_001, Config(window_months=18)) == 1_500_001  # rounded down
+    assert potential_in_window(None, CONFIG) is None
+
+
+@given(st.integers(min_value=0, max_value=10**12), st.sampled_from([12, 18, 24, 36]))
+def test_potential_class_is_the_revenue_scale_on_the_potential_in_window(budget: int, months: int) -> None:
+    config = Config(window_months=months)
+    scaled = potential_in_window(budget, config)
+    expected = "A" if scaled > config.a_above else "B" if scaled >= config.b_from else "C" if scaled > 0 else "D"
+    if budget * months % 12 == 0:  # the rounding down only matters at the thresholds' edges
+        assert potential_class(Estimate(budget), config) == expected
 
 
 def test_upgrade_candidate_when_potential_beats_revenue() -> None:
@@ -282,7 +298,8 @@ def test_qualification() -> None:
     assert qualification(True, True, True) == "A"
     assert qualification(True, True, False) == "B"
     assert qualification(True, False, True) == "C"
-    assert qualification(True, None, None) == "C"
+    assert qualification(True, None, None) is None  # money unknown: not parked yet
+    assert qualification(True, False, None) == "C"
     assert qualification(False, True, True) is None
     assert set(seg.QUALIFICATION_ACTION) == {"A", "B", "C"}
 

@@ -54,6 +54,9 @@ def test_potential_is_the_budget_scaled_to_the_window(book, as_of):
     rows = {r.customer.name: r for r in board_rows(book, as_of)}
     assert rows["Alfa AB"].potential == 2_000_000_00
     assert rows["Epsilon AB"].potential is None
+    book.set_setting("window.months", "18")
+    rows = {r.customer.name: r for r in board_rows(book, as_of)}
+    assert rows["Alfa AB"].potential == 1_500_000_00  # the board's window follows the setting
 
 
 def test_activities_after_as_of_do_not_count(book, as_of):

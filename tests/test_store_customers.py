@@ -55,6 +55,16 @@ def test_the_record_holds_everything_of_one_customer(book, customer):
     assert record.latest_assessment is None and record.answers == {} and record.qualification is None
 
 
+def test_the_record_takes_its_12_month_revenue_from_the_engine(book, customer):
+    record = store.load_customer(book, customer, AS_OF)
+    assert record.segment.facts.revenue_12m == record.revenue_12m == 300_000_00
+    assert record.segment.facts.window_revenue == record.segment.segment.revenue
+    with book.transaction() as conn:
+        conn.execute("UPDATE customer SET archived = 1 WHERE id = ?", (customer,))
+    archived = store.load_customer(book, customer, AS_OF)
+    assert archived.segment is None and archived.revenue_12m == 300_000_00
+
+
 def test_unknown_customer_is_a_clear_error(book):
     with pytest.raises(BookError, match="no customer with id 99"):
         store.load_customer(book, 99, AS_OF)
@@ -99,6 +109,7 @@ def test_estimates_are_history_never_overwritten(book, customer):
     "kwargs, message",
     [
         ({"budget_per_year": -1, "loyalty_override": None}, "negative"),
+        ({"budget_per_year": 10**15, "loyalty_override": None}, "implausibly large"),
         ({"budget_per_year": None, "loyalty_override": 1.3}, "between 0 and 100"),
         ({"budget_per_year": None, "loyalty_override": None}, "budget, a loyalty, or both"),
         ({"budget_per_year": 1, "loyalty_override": None, "on": "2026-02-30"}, "not a date"),

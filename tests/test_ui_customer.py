@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from books import add_customer
 from customer_books import AS_OF, CustomerHost, full_customer, settle, tray_customer
 from textual.widgets import Input, TabbedContent
 
@@ -139,14 +140,28 @@ async def test_parking_as_c_asks_for_the_reason(book):
         assert rows(book, "SELECT pain, money, timing, parked_reason FROM qualification") == [
             (1, 0, 0, "Budget frozen until Q3")]
         assert "Parked because: Budget frozen until Q3" in str(app.customer_screen.query_one("#deal").render())
-        # still C with money unknown: asks again (with the reason filled in); cancelling saves nothing
-        await pilot.press("m")
-        form = app.screen
-        assert isinstance(form, FormScreen)
-        assert form.query_one("#field-reason", Input).value == "Budget frozen until Q3"
-        await pilot.press("escape")
+        # still C after timing changes: keeps the reason without asking again
+        await pilot.press("t")
         await settle(pilot)
-        assert rows(book, "SELECT money, parked_reason FROM qualification") == [(0, "Budget frozen until Q3")]
+        assert app.screen is app.customer_screen
+        assert rows(book, "SELECT pain, money, timing, parked_reason FROM qualification") == [
+            (1, 0, None, "Budget frozen until Q3")]
+        # money unknown is not "no money": no longer parked, nothing asked
+        await pilot.press("m")
+        await settle(pilot)
+        assert app.screen is app.customer_screen
+        assert rows(book, "SELECT money, parked_reason FROM qualification") == [(None, None)]
+
+
+async def test_pain_with_unknown_money_is_saved_without_parking(book):
+    cid = add_customer(book, name="Ekbyggen AB")
+    app = CustomerHost(book, cid)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("4", "p")  # pain: unknown → yes, money still unknown
+        await settle(pilot)
+        assert app.screen is app.customer_screen
+        assert rows(book, "SELECT pain, money, parked_reason FROM qualification") == [(1, None, None)]
 
 
 BAD_ESTIMATES = [
@@ -175,8 +190,11 @@ async def test_bad_estimates_are_refused_next_to_the_field(book, values, field, 
         assert form.focused is form.query_one(f"#field-{field}", Input)
         await pilot.press("escape")
         await settle(pilot)
+        assert app.screen is app.customer_screen and app.result is None  # the form closed, the customer is open
+        await pilot.press("escape")
+        await pilot.pause()
     assert rows(book, "SELECT * FROM assessment") == []
-    assert app.result is None or app.result is False
+    assert app.result is False  # nothing was saved: the board need not reload
 
 
 async def test_bad_activity_contract_and_note_input_saves_nothing(book):

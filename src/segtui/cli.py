@@ -18,28 +18,85 @@ class BookOrCommand(click.Group):
             args = ["open", *args]
         return super().parse_args(ctx, args)
 
+    def invoke(self, ctx: click.Context):
+        """Every command fails with one line, never a traceback, when the book is
+        busy, read-only, full or damaged, or the output pipe is closed."""
+        import sqlite3
+
+        from segtui.store.book import BookError, explain
+
+        try:
+            return super().invoke(ctx)
+        except BookError as error:
+            _fail(str(error))
+        except sqlite3.Error as error:
+            explained = explain(error, "the book")
+            if explained is None:
+                raise
+            _fail(str(explained))
+        except BrokenPipeError:
+            # `segtui segments BOOK | head`: the reader has gone; stop quietly
+            import os
+
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(1)
+        except KeyboardInterrupt:
+            click.echo("segtui: interrupted; nothing half-done was saved", err=True)
+            sys.exit(130)
+
 
 def _fail(message: str) -> None:
     click.echo(f"segtui: {message}", err=True)
     sys.exit(1)
 
 
+def _output(path: str | None, binary: bool = False):
+    """Where a command writes: the file at ``path`` opened for writing (standard
+    output without one). Call it before doing the work, so a path that cannot be
+    written ends the command with a message and nothing done; close it when ``path``."""
+    if not path:
+        return sys.stdout.buffer if binary else sys.stdout
+    try:
+        return open(path, "wb") if binary else open(path, "w", encoding="utf-8", newline="")
+    except OSError as error:
+        _fail(f"cannot write {path} ({error.strerror or error})")
+
+
+def _said(book) -> None:
+    """Say on stderr what opening did beyond opening (a safety copy before an upgrade)."""
+    if getattr(book, "safety_copy", None) is not None:
+        click.echo(
+            f"segtui: upgraded {book.path} to book version {book.version}; "
+            f"the previous book is kept at {book.safety_copy}",
+            err=True,
+        )
+
+
 def _open(book_path: str | Path, create: bool = False):
     from segtui.store.book import BookError, open_book
 
     try:
-        return open_book(book_path, create=create)
+        book = open_book(book_path, create=create)
     except BookError as error:
         _fail(str(error))
+    _said(book)
+    return book
+
+
+def _interactive() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
 
 
 def _as_of(value: str | None) -> dt.date:
     """The day to classify on: ``value`` (YYYY-MM-DD) or today; a bad date ends the command."""
+    from segtui.domain.customer import InputError, parse_day
+
     if value is None:
         return dt.date.today()
     try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
+        return parse_day(value)
+    except InputError:
         _fail(f"--as-of {value!r} is not a date (use YYYY-MM-DD, e.g. 2026-11-23)")
 
 
@@ -60,16 +117,39 @@ def open_app(book: str | None, as_of: str | None) -> None:
     if book is None:
         from segtui.paths import default_book
 
-        path = default_book()
+        try:
+            path = default_book()
+        except OSError as error:
+            _fail(f"cannot make the folder for your book ({error})")
         click.echo(f"Your book: {path}")
         book = str(path)
-    opened = _open(book, create=not Path(book).exists() or Path(book).stat().st_size == 0)
+    from segtui.store.book import BookError, open_book
+
+    path = Path(book)
+    try:
+        create = not path.exists() or (path.is_file() and path.stat().st_size == 0)
+        opened = open_book(path, create=create)
+    except (BookError, OSError) as error:
+        message = str(error) if isinstance(error, BookError) else f"{book} cannot be opened ({error})"
+        if _interactive():
+            from segtui.ui.message import show_message
+
+            show_message("This book cannot be opened", message, sub_title=str(book))
+        _fail(message)
+    _said(opened)
+    day = _as_of(as_of)
     import os
 
     from segtui.ui.app import SegtuiApp
     from segtui.ui.keymap import terminal_theme
 
-    SegtuiApp(opened, as_of=_as_of(as_of), theme=terminal_theme(dict(os.environ))).run()
+    app = SegtuiApp(opened, as_of=day, theme=terminal_theme(dict(os.environ)))
+    try:
+        app.run()
+    finally:
+        opened.close()
+    if app.return_code:
+        sys.exit(app.return_code)
 
 
 @main.command()
@@ -115,17 +195,13 @@ def segments(book: str, as_of: str | None, fmt: str, output: str | None) -> None
     from segtui.store.segments import segment_book
 
     opened = _open(book)
-    rows = segment_book(opened, day)
-    if fmt == "xlsx":
-        export.write_xlsx((export.segment_record(r) for r in rows), export.SEGMENT_COLUMNS, output)
-        click.echo(f"Wrote {len(rows)} customers to {output}", err=True)
-        return
+    out = _output(output, binary=fmt == "xlsx")
     try:
-        out = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
-    except OSError as error:
-        _fail(f"cannot write {output} ({error.strerror})")
-    try:
-        if fmt == "csv":
+        rows = segment_book(opened, day)
+        if fmt == "xlsx":
+            export.write_xlsx((export.segment_record(r) for r in rows), export.SEGMENT_COLUMNS, out)
+            click.echo(f"Wrote {len(rows)} customers to {output}", err=True)
+        elif fmt == "csv":
             export.write_segments_csv(rows, out)
         elif fmt == "json":
             export.write_json([export.segment_json_record(r) for r in rows], out)
@@ -209,6 +285,8 @@ def _run_import(kind: str, book: str, file: str, maps: tuple[str, ...], sheet: s
         _fail(failure)
     if missing and not dry_run:
         click.echo(f"Created the book {book}")
+    if summary.safety_copy:
+        click.echo(f"segtui: the book as it was before this import is kept at {summary.safety_copy}", err=True)
     click.echo(summary.text())
 
 
@@ -252,7 +330,7 @@ def import_customers_command(book: str, file: str, maps: tuple[str, ...], sheet:
     _run_import("customers", book, file, maps, sheet, dry_run, as_of)
 
 
-@main.command("settings")
+@main.command("settings", context_settings={"ignore_unknown_options": True})
 @click.argument("book", type=click.Path(dir_okay=True))
 @click.argument("key", required=False)
 @click.argument("value", required=False)
@@ -291,8 +369,6 @@ def settings_command(book: str, key: str | None, value: str | None) -> None:
 def plan_command(book: str, week: str | None, as_of: str | None, fmt: str, output: str | None) -> None:
     """The week's visits and calls (planned first when the week is empty)."""
     from segtui.domain import planning
-    from segtui.io import export
-    from segtui.store import plan as plan_store
 
     opened = _open(book)
     today = _as_of(as_of)
@@ -300,6 +376,20 @@ def plan_command(book: str, week: str | None, as_of: str | None, fmt: str, outpu
         monday = planning.parse_week(week) if week else planning.week_monday(today)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--week") from None
+    out = _output(output, binary=fmt == "ics")
+    try:
+        _write_plan(opened, monday, today, fmt, out, output)
+    finally:
+        if output:
+            out.close()
+
+
+def _write_plan(opened, monday: dt.date, today: dt.date, fmt: str, out, output: str | None) -> None:
+    """The week's plan (planned first when empty) written to ``out``."""
+    from segtui.domain import planning
+    from segtui.io import export
+    from segtui.store import plan as plan_store
+
     items = plan_store.week_items(opened, monday)
     config = planning.PlanConfig.from_settings(opened.settings())
     customers = None
@@ -307,49 +397,19 @@ def plan_command(book: str, week: str | None, as_of: str | None, fmt: str, outpu
         customers = plan_store.planning_customers(opened, today)
         if opened.readonly:
             click.echo(f"{opened.path} is read-only: showing a plan without saving it", err=True)
-            items = _unsaved_items(opened, plan_store.plan_week(opened, monday, today, customers, config, save=False))
+            items = plan_store.proposed_items(opened, plan_store.plan_week(opened, monday, today, customers, config, save=False))
         else:
             plan_store.plan_week(opened, monday, today, customers, config)
             items = plan_store.week_items(opened, monday)
     label = planning.week_label(monday)
     if fmt == "ics":
-        data = export.plan_calendar(items, opened.name)
+        out.write(export.plan_calendar(items, opened.name))
         if output:
-            Path(output).write_bytes(data)
             click.echo(f"Wrote {len(items)} events for {label} to {output}", err=True)
-        else:
-            sys.stdout.buffer.write(data)
-        return
-    out = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
-    try:
-        if fmt == "csv":
-            export.write_plan_csv(items, out)
-        else:
-            if customers is None:
-                customers = plan_store.planning_customers(opened, today)
-            line = planning.feasibility(customers, config, today).text
-            export.write_plan_table(items, out, f"{label} ({monday:%d %b} – {monday + dt.timedelta(days=6):%d %b %Y})", line)
-    finally:
-        if output:
-            out.close()
-
-
-def _unsaved_items(book, proposals):
-    """Proposals shaped like plan items (for a read-only book)."""
-    from segtui.store.plan import PlanItem
-
-    ids = {p.customer_id for p in proposals}
-    if not ids:
-        return []
-    rows = {r[0]: r for r in book.query(
-        "SELECT c.id, c.source_id, c.name, c.city, c.address, c.postcode, "
-        "(SELECT name FROM contact WHERE customer_id = c.id ORDER BY is_primary DESC, id LIMIT 1), "
-        "(SELECT phone FROM contact WHERE customer_id = c.id ORDER BY is_primary DESC, id LIMIT 1) "
-        f"FROM customer c WHERE c.id IN ({','.join('?' * len(ids))})",
-        sorted(ids),
-    )}
-    items = [
-        PlanItem(-n, p.customer_id, p.day, p.kind, "planned", p.reason, False, None, *rows[p.customer_id][1:])
-        for n, p in enumerate(proposals, 1)
-    ]
-    return sorted(items, key=lambda i: (i.day, i.kind != "visit", i.name.casefold()))
+    elif fmt == "csv":
+        export.write_plan_csv(items, out)
+    else:
+        if customers is None:
+            customers = plan_store.planning_customers(opened, today)
+        line = planning.feasibility(customers, config, today).text
+        export.write_plan_table(items, out, f"{label} ({monday:%d %b} – {monday + dt.timedelta(days=6):%d %b %Y})", line)

@@ -12,7 +12,9 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
+from segtui.domain.money import money, share  # noqa: F401 (the screens format through here)
 from segtui.domain.segments import subtract_months
+from segtui.domain.settings import SettingError, parse_share
 
 NOTE_MAX = 2000  # characters in a note, outcome or reason
 NAME_MAX = 200  # characters in a short name (a competitor)
@@ -57,30 +59,20 @@ def parse_budget(text: str) -> int | None:
 def parse_loyalty(text: str) -> float | None:
     """A loyalty override as a share 0–1: '60%', '60 %', '0.6', '0,6' or '60';
     empty text is None (loyalty is computed from the budget)."""
-    raw = (text or "").strip().replace(",", ".").replace(" ", "")
-    if not raw:
+    if not (text or "").strip():
         return None
-    percent = raw.endswith("%")
-    raw = raw.rstrip("%")
     try:
-        value = float(raw)
-    except ValueError:
-        raise InputError(f"{text.strip()!r} is not a share — type 60% or 0.6") from None
-    if value != value or value in (float("inf"), float("-inf")):
-        raise InputError(f"{text.strip()!r} is not a share — type 60% or 0.6")
-    if value < 0:
-        raise InputError("loyalty cannot be negative (0–100 %)")
-    if percent or value > 1:
-        value = value / 100
-    if value > 1:
-        raise InputError("loyalty cannot be above 100 %")
-    return round(value, 4)
+        return round(parse_share(text, "loyalty"), 4)
+    except SettingError as error:
+        raise InputError(str(error)) from None
 
 
-def parse_date(text: str, field: str = "date", latest: dt.date | None = None) -> str:
-    """An ISO date YYYY-MM-DD (a real calendar day) as text; not after ``latest`` when given."""
+def parse_day(text: str, field: str = "date") -> dt.date:
+    """A day typed as YYYY-MM-DD exactly (a real calendar day, 1900–2200) — the one
+    reading of dates people type, in forms and on the command line ('20261123' or
+    '2026-W48-1', which Python's ISO parser also takes, are refused)."""
     raw = (text or "").strip()
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", raw):
         raise InputError(f"{field}: type a date as YYYY-MM-DD")
     try:
         day = dt.date.fromisoformat(raw)
@@ -88,6 +80,13 @@ def parse_date(text: str, field: str = "date", latest: dt.date | None = None) ->
         raise InputError(f"{raw} is not a date in the calendar") from None
     if not 1900 <= day.year <= 2200:
         raise InputError(f"{raw} is too far from today to be right")
+    return day
+
+
+def parse_date(text: str, field: str = "date", latest: dt.date | None = None) -> str:
+    """An ISO date YYYY-MM-DD (a real calendar day) as text; not after ``latest`` when given."""
+    day = parse_day(text, field)
+    raw = day.isoformat()
     if latest is not None and day > latest:
         raise InputError(f"{raw} is after today ({latest.isoformat()}): record what has happened")
     return day.isoformat()
@@ -134,11 +133,13 @@ def is_stale(assessed_on: str, as_of: dt.date, stale_months: int = 12) -> bool:
     return as_of > add_months(dt.date.fromisoformat(assessed_on), stale_months)
 
 
-def contract_days_left(ends_on: str, as_of: dt.date) -> int:
-    return (dt.date.fromisoformat(ends_on) - as_of).days
+def contract_days_left(ends_on: str | dt.date, as_of: dt.date) -> int:
+    if isinstance(ends_on, str):
+        ends_on = dt.date.fromisoformat(ends_on)
+    return (ends_on - as_of).days
 
 
-def contract_ends_soon(ends_on: str, as_of: dt.date, warn_days: int = 90) -> bool:
+def contract_ends_soon(ends_on: str | dt.date, as_of: dt.date, warn_days: int = 90) -> bool:
     """A competitor contract ending within ``warn_days`` (and not already over)."""
     return 0 <= contract_days_left(ends_on, as_of) <= warn_days
 
@@ -166,20 +167,6 @@ def quarters_ending(as_of: dt.date, count: int = 12) -> list[Quarter]:
 def quarter_series(as_of: dt.date, totals: dict[str, int], count: int = 12) -> list[tuple[Quarter, int]]:
     """Net revenue per quarter (0 for quarters without orders), oldest first."""
     return [(q, totals.get(q.key, 0)) for q in quarters_ending(as_of, count)]
-
-
-def money(minor: int | None, currency: str = "") -> str:
-    """Major units with thin-space thousands: 1 234 567 (credit notes keep their minus)."""
-    if minor is None:
-        return "—"
-    sign = "-" if minor < 0 else ""
-    whole = abs(minor) // 100
-    text = f"{whole:,}".replace(",", " ")
-    return f"{sign}{text}{(' ' + currency) if currency else ''}"
-
-
-def share(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.0f} %"
 
 
 def yes_no(value: bool | None) -> str:

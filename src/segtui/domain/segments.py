@@ -237,12 +237,21 @@ def pareto_classes(
     return classes
 
 
+def potential_in_window(budget_per_year: int | None, config: Config) -> int | None:
+    """The potential in minor units: the yearly budget scaled to the window
+    (× 2 for 24 months), rounded down; None without a budget."""
+    if budget_per_year is None:
+        return None
+    return budget_per_year * config.window_months // 12
+
+
 def potential_class(estimate: Estimate, config: Config) -> str | None:
     """The revenue scale (fixed thresholds) applied to the yearly budget scaled
     to the window (× 2 for 24 months), compared exactly; None without a budget."""
     if estimate.budget_per_year is None:
         return None
-    # budget × months / 12 against the thresholds, in whole numbers (exact)
+    # potential_in_window against the thresholds, multiplied out by 12 so the
+    # comparison stays exact in whole numbers
     scaled = estimate.budget_per_year * config.window_months
     if scaled > config.a_above * 12:
         return "A"
@@ -419,8 +428,11 @@ QUALIFICATION_ACTION = {
 
 
 def qualification(pain: bool | None, money: bool | None, timing: bool | None) -> str | None:
-    """A/B/C from pain, money and timing; None while there is no known need."""
-    if not pain:
+    """A/B/C from pain, money and timing; None while the need or the money is unknown.
+
+    Money that is not known yet is not "no money": the customer is not parked as C
+    until the rep has found out that there is no budget."""
+    if not pain or money is None:
         return None
     if not money:
         return "C"

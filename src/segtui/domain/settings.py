@@ -41,17 +41,38 @@ def _count(low: int, high: int) -> Callable[[str], str]:
     return check
 
 
-def _share(text: str) -> str:
-    raw = text.strip().rstrip("%")
+def parse_share(text: str, what: str = "a share") -> float:
+    """A share 0–1 as people type it: '60%', '60 %', '0.6', '0,6' or '60'
+    (above 1 is read as a percentage). The one reading of shares: settings and
+    the loyalty override both use it."""
+    raw = (text or "").strip().replace(",", ".").replace(" ", "")
+    percent = raw.endswith("%")
+    raw = raw.rstrip("%")
     try:
         value = float(raw)
     except ValueError:
-        raise SettingError(f"{text!r} is not a share (0–1 or a percentage like 50%)") from None
-    if text.strip().endswith("%") or value > 1:
+        raise SettingError(f"{(text or '').strip()!r} is not a share — type 60% or 0.6") from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise SettingError(f"{text.strip()!r} is not a share — type 60% or 0.6")
+    if value < 0:
+        raise SettingError(f"{what} cannot be negative (0–100 %)")
+    if percent or value > 1:
         value = value / 100
-    if not 0 <= value <= 1:
-        raise SettingError("a share must be between 0 and 1 (or 0% and 100%)")
-    return f"{value:g}"
+    if value > 1:
+        raise SettingError(f"{what} cannot be above 100 %")
+    return value
+
+
+def _share(text: str) -> str:
+    return f"{parse_share(text):g}"
+
+
+def _currency(text: str) -> str:
+    """An ISO 4217-style code: exactly three letters A–Z ('sek' is SEK)."""
+    value = text.strip().upper()
+    if len(value) != 3 or not all("A" <= ch <= "Z" for ch in value):
+        raise SettingError(f"{text!r} is not a currency code: use three letters like SEK or EUR")
+    return value
 
 
 def _choice(*choices: str) -> Callable[[str], str]:
@@ -81,23 +102,56 @@ def _weekdays(text: str) -> str:
     return ",".join(d for d in WEEKDAYS if d in parts)
 
 
-def _policy(text: str) -> str:
-    """A contact policy: 'visit:14', 'call:91', 'call:once' or 'none'."""
-    value = text.strip().lower().replace(" ", "")
-    if value == "none":
-        return value
+KINDS = ("visit", "call")
+
+
+@dataclass(frozen=True)
+class Policy:
+    """How often a segment is to be contacted: ``kind`` visit/call (None: never),
+    ``every`` days, or ``once``."""
+
+    kind: str | None = None
+    every: int | None = None
+    once: bool = False
+
+    @property
+    def text(self) -> str:
+        if self.kind is None:
+            return "none"
+        return f"{self.kind} once" if self.once else f"{self.kind} every {self.every} days"
+
+    @property
+    def setting(self) -> str:
+        """As stored in the book: 'visit:14', 'call:once', 'none'."""
+        if self.kind is None:
+            return "none"
+        return f"{self.kind}:once" if self.once else f"{self.kind}:{self.every}"
+
+
+def parse_policy(text: str) -> Policy:
+    """A contact policy: 'visit:14', 'call:91', 'call:once' or 'none' (empty: none).
+    The one reading of policies: settings and the planner both use it."""
+    value = (text or "").strip().lower().replace(" ", "")
+    if value in ("", "none"):
+        return Policy()
     kind, _, every = value.partition(":")
-    if kind not in ("visit", "call"):
+    if kind not in KINDS:
         raise SettingError(f"{text!r} is not a policy: use visit:DAYS, call:DAYS, call:once or none")
     if every == "once":
-        return value
+        return Policy(kind, None, True)
     try:
         days = int(every)
     except ValueError:
         raise SettingError(f"{text!r} is not a policy: use visit:DAYS, call:DAYS, call:once or none") from None
     if not 1 <= days <= 730:
         raise SettingError("the interval must be between 1 and 730 days")
-    return f"{kind}:{days}"
+    return Policy(kind, days)
+
+
+def _policy(text: str) -> str:
+    if not text.strip():
+        raise SettingError("empty is not a policy: use visit:DAYS, call:DAYS, call:once or none")
+    return parse_policy(text).setting
 
 
 @dataclass(frozen=True)
@@ -137,7 +191,7 @@ _ALL = [
     Setting("capacity.visits_per_day", "4", _count(0, 50), "visits per working day"),
     Setting("capacity.calls_per_day", "10", _count(0, 200), "calls per working day"),
     Setting("capacity.working_days", "mon,tue,wed,thu,fri", _weekdays, "working days of the week"),
-    Setting("currency", "SEK", lambda t: t.strip().upper()[:3] or "SEK", "the book's currency"),
+    Setting("currency", "SEK", _currency, "the book's currency (three letters, e.g. SEK, EUR)"),
 ]
 
 REGISTRY: dict[str, Setting] = {s.key: s for s in _ALL}

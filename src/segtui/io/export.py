@@ -10,6 +10,8 @@ import csv
 import json
 from typing import IO, Iterable, Sequence
 
+from segtui.domain.money import money, share
+
 SEGMENT_COLUMNS = [
     "customer", "name", "city", "owner", "revenue", "orders", "abc", "potential_class",
     "upgrade_candidate", "loyalty", "loyalty_source", "quadrant", "xyz", "group", "last_order", "flags",
@@ -164,11 +166,6 @@ def write_xlsx(
     workbook.save(path)
 
 
-def money_text(minor: int) -> str:
-    """Minor units for people: 1234567 → '12 346' (major units, rounded, thin-spaced)."""
-    return f"{round(minor / 100):,}".replace(",", " ")
-
-
 def write_segments_table(
     rows: Sequence,
     out: IO[str],
@@ -191,7 +188,7 @@ def write_segments_table(
     heading = f"{title} · " if title else ""
     out.write(f"{heading}segments as of {as_of} · revenue over the last {window_months} months, {currency}\n")
     out.write(
-        f"{total} customers · revenue {money_text(revenue_all)} {currency} · "
+        f"{total} customers · revenue {money(revenue_all)} {currency} · "
         f"{upgrades} upgrade candidates · {flagged} flagged\n"
     )
 
@@ -200,8 +197,8 @@ def write_segments_table(
         for key in keys:
             members = [r for r in rows if pick(r) == key]
             revenue = sum(r.segment.revenue for r in members)
-            share = len(members) * 100 / total if total else 0.0
-            out.write(f"  {label(key):<26}{len(members):>9}{share:>7.1f} %{money_text(revenue):>17}\n")
+            part = len(members) * 100 / total if total else 0.0
+            out.write(f"  {label(key):<26}{len(members):>9}{part:>7.1f} %{money(revenue):>17}\n")
 
     section("Quadrant", list(Quadrant), lambda q: QUADRANT_LABELS[q], lambda r: r.segment.quadrant)
     class_labels = {"A": "A", "B": "B", "C": "C", "D": "D  none or a net loss"}
@@ -211,13 +208,13 @@ def write_segments_table(
     elif settings:
         a_above, b_from = int(settings["abc.a_above"]) * 100, int(settings["abc.b_from"]) * 100
         class_labels.update(
-            A=f"A  above {money_text(a_above)}", B=f"B  from {money_text(b_from)}", C=f"C  below {money_text(b_from)}"
+            A=f"A  above {money(a_above)}", B=f"B  from {money(b_from)}", C=f"C  below {money(b_from)}"
         )
     section("Revenue class", list("ABCD"), class_labels.get, lambda r: r.segment.revenue_class)
     xyz_labels = {"X": "X  about monthly", "Y": "Y  regular", "Z": "Z  rare", None: "–  no order in the window"}
     section("Order frequency", ["X", "Y", "Z", None], xyz_labels.get, lambda r: r.segment.xyz)
     section(
-        "Customer group", [*Group, None], lambda g: GROUP_LABELS[g] if g else "–  never ordered",
+        "Customer group", [*Group, None], lambda g: GROUP_LABELS[g] if g else "–  no orders",
         lambda r: r.segment.group,
     )
 
@@ -234,11 +231,11 @@ def write_segments_table(
         )
         for r in members:
             s = r.segment
-            loyalty = "–" if s.loyalty is None else f"{s.loyalty * 100:.0f} %"
+            loyalty = "–" if s.loyalty is None else share(s.loyalty)
             marks = (" ↑" if s.upgrade_candidate else "") + (f" ! {', '.join(s.flags)}" if s.flags else "")
             out.write(
                 f"  {r.source_id[:10]:<10} {r.name[:32]:<32} {s.revenue_class:<3} {s.potential_class or '–':<3} "
-                f"{s.xyz or '–':<3} {money_text(s.revenue):>13} {loyalty:>7}  "
+                f"{s.xyz or '–':<3} {money(s.revenue):>13} {loyalty:>7}  "
                 f"{GROUP_LABELS[s.group] if s.group else '–'}{marks}\n"
             )
     out.write("\n↑ upgrade candidate (potential class above revenue class)   ! flagged\n")

@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from segtui.domain import planning
-from segtui.domain.segments import Quadrant
+from segtui.domain.segments import Config, Quadrant, potential_in_window
 from segtui.store.book import Book
 from segtui.store.plan import planning_customers
 from segtui.store.segments import CustomerSegment, latest_estimates, segment_book
@@ -54,7 +54,7 @@ def board_rows(book: Book, as_of: dt.date) -> list[BoardRow]:
     segments = segment_book(book, as_of)
     customers = planning_customers(book, as_of, segments)
     config = planning.PlanConfig.from_settings(settings)
-    window_months = int(settings["window.months"])
+    rules = Config.from_settings(settings)
     budgets = {cid: e.budget_per_year for cid, e in latest_estimates(book, as_of).items()}
     until = as_of + _HORIZON
     rows = []
@@ -69,7 +69,7 @@ def board_rows(book: Book, as_of: dt.date) -> list[BoardRow]:
                 overdue_days=(as_of - entry.due_on).days if entry else None,
                 priority=entry.priority if entry else None,
                 contract_ends=customer.contract[1] if customer.contract else None,
-                potential=None if budget is None else budget * window_months // 12,
+                potential=potential_in_window(budget, rules),
                 entry=entry,
             )
         )

@@ -18,7 +18,7 @@ from segtui.domain.checklist import ANSWERS, QUESTION_KEYS
 from segtui.domain.segments import Config, qualification as qualify
 from segtui.domain.settings import DEFAULTS
 from segtui.store.book import Book, BookError
-from segtui.store.segments import CustomerSegment, segment_customer
+from segtui.store.segments import CustomerSegment, customer_facts, segment_customer
 
 Statement = tuple[str, tuple[Any, ...]]
 
@@ -173,7 +173,6 @@ def load_customer(book: Book, customer_id: int, as_of: dt.date) -> CustomerRecor
     day = as_of.isoformat()
     settings = book.settings()
     config = Config.from_settings(settings)
-    window = dt.date.fromisoformat(day)
     first_quarter = rules.quarters_ending(as_of)[0]
     quarter_rows = book.query(
         """
@@ -184,8 +183,8 @@ def load_customer(book: Book, customer_id: int, as_of: dt.date) -> CustomerRecor
         """,
         (customer_id, f"{first_quarter.year}-{(first_quarter.q - 1) * 3 + 1:02d}-01", day),
     )
-    segment = segment_customer(book, customer_id, window)
-    year_start = rules.add_months(as_of, -12).isoformat()
+    segment = segment_customer(book, customer_id, as_of)
+    facts = segment.facts if segment is not None else customer_facts(book, customer_id, as_of, config.window_months)
     return CustomerRecord(
         id=c["id"],
         source_id=c["source_id"],
@@ -216,10 +215,7 @@ def load_customer(book: Book, customer_id: int, as_of: dt.date) -> CustomerRecor
             )
         ],
         quarters=rules.quarter_series(as_of, {q: total for q, total in quarter_rows}),
-        revenue_12m=book.scalar(
-            'SELECT coalesce(sum(amount), 0) FROM "order" WHERE customer_id = ? AND date > ? AND date <= ?',
-            (customer_id, year_start, day),
-        ),
+        revenue_12m=facts.revenue_12m,
         assessments=[
             Assessment(*r)
             for r in book.query(
@@ -316,8 +312,10 @@ def add_assessment(
     day = _check_date(on)
     if budget_per_year is None and loyalty_override is None:
         raise rules.InputError("enter a budget, a loyalty, or both")
-    if budget_per_year is not None and not 0 <= budget_per_year <= rules.BUDGET_MAX:
+    if budget_per_year is not None and budget_per_year < 0:
         raise rules.InputError("a budget cannot be negative")
+    if budget_per_year is not None and budget_per_year > rules.BUDGET_MAX:
+        raise rules.InputError("that budget is implausibly large — check the number of zeros")
     if loyalty_override is not None and not 0 <= loyalty_override <= 1:
         raise rules.InputError("loyalty must be between 0 and 100 %")
     if confidence not in (None, "low", "medium", "high"):

@@ -19,18 +19,6 @@ from segtui.store.book import Book, BookError
 from segtui.store.segments import CustomerSegment, segment_book
 
 
-def _date(text: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(text) if text else None
-
-
-def _tuples(book: Book, sql: str, params) -> list[tuple]:
-    """Plain tuples (no Row objects): this is the planner's hot path."""
-    with book.lock:
-        cursor = book.conn.cursor()
-        cursor.row_factory = None
-        return cursor.execute(sql, params).fetchall()
-
-
 def planning_customers(
     book: Book, as_of: dt.date, segments: Sequence[CustomerSegment] | None = None
 ) -> list[planning.Customer]:
@@ -40,18 +28,16 @@ def planning_customers(
         segments = segment_book(book, as_of)
     day = as_of.isoformat()
     dates = functools.lru_cache(maxsize=None)(dt.date.fromisoformat)
-    contacts = dict(_tuples(
-        book,
+    contacts = dict(book.rows(
         # every row is read anyway: a plain scan beats walking the index and the table
         "SELECT customer_id, max(date) FROM activity NOT INDEXED WHERE kind IN ('visit', 'call') AND date <= ? "
         "GROUP BY customer_id",
         (day,),
     ))
-    assessed = dict(_tuples(book, "SELECT customer_id, max(date) FROM assessment WHERE date <= ? GROUP BY customer_id", (day,)))
+    assessed = dict(book.rows("SELECT customer_id, max(date) FROM assessment WHERE date <= ? GROUP BY customer_id", (day,)))
     contracts = {
         cid: (competitor, dates(ends_on))
-        for cid, competitor, ends_on in _tuples(
-            book,
+        for cid, competitor, ends_on in book.rows(
             # SQLite: with min(), the bare column comes from the row holding the minimum
             "SELECT customer_id, competitor, min(ends_on) FROM competitor_contract WHERE ends_on >= ? "
             "GROUP BY customer_id",
@@ -103,16 +89,25 @@ class PlanItem:
         return planning.Booked(self.customer_id, self.day, self.kind, self.status, self.city)
 
 
+# The contact a plan item shows: the primary one, preferring one with a phone.
+_CONTACT_JOIN = """
+    LEFT JOIN contact k ON k.id = (
+        SELECT id FROM contact WHERE customer_id = c.id
+        ORDER BY is_primary DESC, (phone IS NULL OR phone = ''), id LIMIT 1
+    )
+"""
+
 _ITEM_SQL = """
     SELECT p.id, p.customer_id, p.day, p.kind, p.status, coalesce(p.reason, ''), p.manual, p.activity_id,
            c.source_id, c.name, c.city, c.address, c.postcode, k.name, k.phone
     FROM plan_item p
     JOIN customer c ON c.id = p.customer_id
-    LEFT JOIN contact k ON k.id = (
-        SELECT id FROM contact WHERE customer_id = p.customer_id
-        ORDER BY is_primary DESC, (phone IS NULL OR phone = ''), id LIMIT 1
-    )
-"""
+""" + _CONTACT_JOIN
+
+
+def item_order(item: PlanItem) -> tuple:
+    """How plan items are listed: by day, visits before calls, then by name."""
+    return (item.day, item.kind != "visit", item.name.casefold(), item.id)
 
 
 def _item(row) -> PlanItem:
@@ -125,11 +120,30 @@ def _item(row) -> PlanItem:
 def week_items(book: Book, monday: dt.date) -> list[PlanItem]:
     """The plan items of the ISO week starting ``monday``, by day, kind and name."""
     sunday = monday + dt.timedelta(days=6)
-    rows = book.query(
-        _ITEM_SQL + " WHERE p.day BETWEEN ? AND ? ORDER BY p.day, p.kind DESC, c.name COLLATE NOCASE, p.id",
-        (monday.isoformat(), sunday.isoformat()),
-    )
-    return [_item(r) for r in rows]
+    rows = book.query(_ITEM_SQL + " WHERE p.day BETWEEN ? AND ?", (monday.isoformat(), sunday.isoformat()))
+    return sorted((_item(r) for r in rows), key=item_order)
+
+
+def proposed_items(book: Book, proposals: Sequence[planning.Proposal]) -> list[PlanItem]:
+    """Proposals shaped like plan items without saving them (a read-only book):
+    the same customer fields and contact as saved items, in the same order."""
+    ids = sorted({p.customer_id for p in proposals})
+    if not ids:
+        return []
+    rows = {
+        r[0]: r[1:]
+        for r in book.rows(
+            "SELECT c.id, c.source_id, c.name, c.city, c.address, c.postcode, k.name, k.phone FROM customer c"
+            + _CONTACT_JOIN
+            + f"WHERE c.id IN ({','.join('?' * len(ids))})",  # sql-safe: only ? placeholders
+            ids,
+        )
+    }
+    items = [
+        PlanItem(-n, p.customer_id, p.day, p.kind, "planned", p.reason, False, None, *rows[p.customer_id])
+        for n, p in enumerate(proposals, 1)
+    ]
+    return sorted(items, key=item_order)
 
 
 def get_item(book: Book, item_id: int) -> PlanItem:

@@ -80,6 +80,7 @@ class CustomerSegment(NamedTuple):
     owner: str | None
     last_order: str | None
     segment: Segment
+    facts: Facts | None = None  # what the order history says, as the rules read it
 
 
 # The orders as (customer_id, date, net), for the rows matching {where}. Rows
@@ -119,6 +120,7 @@ def _listed_source(without_id: bool) -> str:
 # the last 12 months are counted again exactly (_ACTIVE_MONTHS_EXACT).
 _LATEST_SIX = " ".join(f"WHEN date > :m{i} THEN {1 << (8 * i)}" for i in range(6))
 _EARLIER_SIX = " ".join(f"WHEN date > :m{i + 6} THEN {1 << (8 * i)}" for i in range(5)) + f" ELSE {1 << 40}"
+# sql-safe: _WINDOW and _ACTIVE_MONTHS_EXACT format in only parameter names and numbers from the code
 _WINDOW = f"""
     SELECT customer_id,
            sum(net),
@@ -134,6 +136,7 @@ _WINDOW = f"""
     GROUP BY customer_id
 """
 _PERIOD = "CASE " + " ".join(f"WHEN date > :m{i} THEN {i}" for i in range(11)) + " ELSE 11 END"
+# sql-safe: see _WINDOW
 _ACTIVE_MONTHS_EXACT = f"""
     SELECT customer_id, count(DISTINCT {_PERIOD})
     FROM ({{source}})
@@ -247,6 +250,17 @@ def _add_up(results) -> dict[int, tuple]:
     return sums
 
 
+def _parallel_sees_the_book(book: Book) -> bool:
+    """Whether the aggregate may run on separate read-only connections: only a
+    large book on disk whose own connection holds no open transaction. Inside a
+    transaction (an import classifying the book before and after its writes, a dry
+    run) other connections cannot see the uncommitted rows, so the book's own
+    connection must answer."""
+    if book.path == ":memory:" or book.conn.in_transaction:
+        return False
+    return (book.scalar('SELECT max(rowid) FROM "order"') or 0) >= PARALLEL_FROM_ROWS
+
+
 class _WindowJob:
     """The window aggregate. On a large book on disk it runs at once in two
     threads, each on its own read-only connection over half of the customers
@@ -265,12 +279,14 @@ class _WindowJob:
         if only is not None:
             self.rows = book.rows(sql, self.whole)
             return
-        if book.path == ":memory:" or (book.scalar('SELECT max(rowid) FROM "order"') or 0) < PARALLEL_FROM_ROWS:
+        if not _parallel_sees_the_book(book):
             self.rows = book.rows(sql, self.whole)
             return
         first, last = book.rows("SELECT min(id), max(id) FROM customer")[0]
         split = (first + last) // 2 + 1
-        self.uri = f"{Path(book.path).resolve().as_uri()}?mode=ro"
+        # read-only connections opened the way the book's own was (an immutable read of
+        # a read-only file leaves no -wal/-shm files beside it)
+        self.uri = getattr(book, "reader_uri", None) or f"{Path(book.path).resolve().as_uri()}?mode=ro"
         for part, (lo, hi) in enumerate(((low, split), (split, high))):
             thread = threading.Thread(
                 target=self._run, args=(part, {**params, "lo": lo, "hi": hi}), name=f"segments-{part}", daemon=True
@@ -305,7 +321,7 @@ def latest_estimates(book: Book, as_of: dt.date, customer_id: int | None = None)
     overrides: dict[int, float | None] = {}
     only = "" if customer_id is None else "AND customer_id = ? "
     params = (as_of.isoformat(),) if customer_id is None else (as_of.isoformat(), customer_id)
-    for cid, budget, override in book.rows(
+    for cid, budget, override in book.rows(  # sql-safe: `only` is fixed text with a ? parameter
         "SELECT customer_id, budget_per_year, loyalty_override FROM assessment "
         f"WHERE date <= ? {only}ORDER BY customer_id, date, id",
         params,
@@ -341,6 +357,7 @@ def segment_book(book: Book, as_of: dt.date | None = None) -> list[CustomerSegme
             owner=c[4],
             last_order=facts[c[0]].last_order,
             segment=segments[c[0]],
+            facts=facts[c[0]],
         )
         for c in customers
     ]
@@ -361,6 +378,14 @@ def segment_customer(book: Book, customer_id: int, as_of: dt.date | None = None)
     if not rows:
         return None
     c = rows[0]
-    facts = _FactsJob(book, as_of, config.window_months, only=customer_id).facts([customer_id])[customer_id]
+    facts = customer_facts(book, customer_id, as_of, config.window_months)
     segment = classify_all([facts], latest_estimates(book, as_of, customer_id), config)[customer_id]
-    return CustomerSegment(c[0], c[1], c[2], c[3], c[4], facts.last_order, segment)
+    return CustomerSegment(c[0], c[1], c[2], c[3], c[4], facts.last_order, segment, facts)
+
+
+def customer_facts(book: Book, customer_id: int, as_of: dt.date, months: int | None = None) -> Facts:
+    """One customer's order facts on ``as_of`` (archived customers too), over that
+    customer's rows only; ``months`` defaults to the book's window."""
+    if months is None:
+        months = Config.from_settings(book.settings()).window_months
+    return _FactsJob(book, as_of, months, only=customer_id).facts([customer_id])[customer_id]

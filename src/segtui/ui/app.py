@@ -12,6 +12,7 @@ from textual.screen import Screen
 
 from segtui.store.book import Book
 from segtui.ui.board import PANELS, BoardScreen
+from segtui.ui.errors import GuardedApp
 
 
 def _customer_commands():
@@ -20,7 +21,7 @@ def _customer_commands():
     return CustomerCommands
 
 
-class SegtuiApp(App):
+class SegtuiApp(GuardedApp):
     """segtui: the board of loyalty × potential and the week's plan."""
 
     TITLE = "segtui"
@@ -172,7 +173,7 @@ class SegtuiApp(App):
         if type(self.screen).__name__ == "HelpScreen":
             return
         hint = f"Remap any key in {self.keymap_path} — e.g. \"board.search\" = \"ctrl+f\" (ids in the README)."
-        legend = self.board.legend if self.screen is self.board else ""
+        legend = self.board.legend if self.screen is self.board else getattr(self.screen, "HELP_LEGEND", "")
         self.push_screen(HelpScreen(keys_of(self.screen), hint, legend))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.content import Content
 from textual.containers import Grid, Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
@@ -337,7 +338,7 @@ class BoardScreen(Screen):
             row = self._by_id[follow]
             old = before.get(follow)
             if old is not None and old is not row.quadrant:
-                self.notify(f"{row.customer.name} moved {old.label} → {row.quadrant.label}", title="Moved")
+                self.notify(f"{row.customer.name} moved {old.label} → {row.quadrant.label}", title="Moved", markup=False)
             self.select_customer(follow)
 
     def _axis_labels(self, config: Config) -> None:
@@ -376,19 +377,24 @@ class BoardScreen(Screen):
         self._update_detail()
 
     def _update_bar(self, shown: int) -> None:
-        from rich.markup import escape
+        from textual.content import Content
 
         total = len(self.rows)
         parts = []
+        typed: dict[str, str] = {}  # what people typed or chose goes in as $variables, never as markup
         if self.view.search.strip():
-            parts.append(f"[reverse] search: {escape(self.view.search.strip())} [/reverse]")
-        for key in FILTER_FIELDS:
+            parts.append("[reverse] search: $search [/reverse]")
+            typed["search"] = self.view.search.strip()
+        for n, key in enumerate(FILTER_FIELDS):
             values = self.view.filters.get(key)
             if values:
-                parts.append(f"[reverse] {FILTER_LABELS[key]}: {escape(', '.join(sorted(values)))} [/reverse]")
+                parts.append(f"[reverse] {FILTER_LABELS[key]}: $filter{n} [/reverse]")
+                typed[f"filter{n}"] = ", ".join(sorted(values))
         count = f"{shown} of {total} customers" if self.view.narrowed else f"{total} customers"
         head = "  ".join(parts) + ("  esc clears  ·  " if parts else "")
-        self.query_one("#bar", Static).update(f"{head}{count}  ·  sorted by {SORT_LABELS[self.view.sort]}")
+        self.query_one("#bar", Static).update(
+            Content.from_markup(f"{head}{count}  ·  sorted by {SORT_LABELS[self.view.sort]}", **typed)
+        )
 
     def _update_detail(self) -> None:
         row = self.current_row
@@ -519,18 +525,22 @@ class BoardScreen(Screen):
         self.reload(follow=row.id if row else None)
 
 
-def describe(row: BoardRow, currency: str) -> str:
-    """One line about the highlighted customer, in words."""
-    from rich.markup import escape
+def describe(row: BoardRow, currency: str) -> Content:
+    """One line about the highlighted customer, in words. Names and reasons are
+    the book's text: they go in as text, never read as markup."""
+    from textual.content import Content
+
+    def bold(text: str) -> Content:
+        return Content.from_markup("[b]$text[/b]", text=text)
 
     c = row.customer
     seg = c.segment
-    name = f"[b]{escape(c.name)}[/b]" + (f" ({escape(c.city)})" if c.city else "")
-    parts = [name, seg.quadrant.label]
+    name = bold(c.name) + (Content(f" ({c.city})") if c.city else Content(""))
+    parts: list[Content | str] = [name, seg.quadrant.label]
     potential = f", potential {seg.potential_class}" if seg.potential_class else ", potential unknown"
     parts.append(f"revenue {short_money(seg.revenue)} {currency} (class {seg.revenue_class}{potential})")
     if seg.upgrade_candidate:
-        parts.append(f"[b]upgrade candidate {seg.revenue_class}→{seg.potential_class}[/b]")
+        parts.append(bold(f"upgrade candidate {seg.revenue_class}→{seg.potential_class}"))
     parts.append(f"loyalty {loyalty_text(seg.loyalty)}")
     if seg.group:
         parts.append(seg.group.label.lower())
@@ -541,14 +551,14 @@ def describe(row: BoardRow, currency: str) -> str:
             parts.append(f"{entry.kind} to assess")
         elif entry.overdue:
             late = entry.days_overdue
-            parts.append(f"[b]{late} day{'s' * (late != 1)} overdue[/b]")
+            parts.append(bold(f"{late} day{'s' * (late != 1)} overdue"))
         if entry.contract_urgent and row.contract_ends:
-            competitor = escape(entry.customer.contract[0])
-            parts.append(f"contract with {competitor} ends {row.contract_ends.isoformat()}")
+            competitor = entry.customer.contract[0]
+            parts.append(Content(f"contract with {competitor} ends {row.contract_ends.isoformat()}"))
     if row.due is not None and row.overdue_days is not None and row.overdue_days < 0:
         parts.append(f"next contact {row.due.isoformat()}")
     parts.append(f"last visit or call {row.last_activity.isoformat()}" if row.last_activity else "never visited or called")
     if row.contract_ends and not (entry is not None and entry.contract_urgent):
         parts.append(f"competitor contract ends {row.contract_ends.isoformat()}")
     parts.extend(seg.flags)
-    return " · ".join(parts)
+    return Content(" · ").join(p if isinstance(p, Content) else Content(p) for p in parts)

@@ -24,6 +24,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label, Static, TabbedContent, TabPane
 
 from segtui.domain import customer as rules
+from segtui.domain.money import short_money
 from segtui.domain.checklist import QUESTIONS, QUESTION_KEYS, summarise
 from segtui.domain.segments import (
     GROUP_STRATEGY,
@@ -31,11 +32,13 @@ from segtui.domain.segments import (
     QUALIFICATION_ACTION,
     SALES_TRACK_TEXT,
     Quadrant,
+    potential_in_window,
     qualification,
     sales_track,
 )
 from segtui.store import customers as store
 from segtui.store.book import Book, BookError
+from segtui.ui.errors import writes_allowed
 from segtui.ui.form import Field, FormScreen
 from segtui.ui.rows import RowList
 from segtui.ui.writer import SerialWriter
@@ -71,18 +74,6 @@ def _badge(text: Text, label: str, colour: str) -> None:
     text.append(" ")
 
 
-def compact(minor: int) -> str:
-    """Axis labels: 1.2M, 350k."""
-    value = minor / 100
-    sign = "-" if value < 0 else ""
-    value = abs(value)
-    if value >= 1_000_000:
-        return f"{sign}{value / 1_000_000:.1f}M"
-    if value >= 1_000:
-        return f"{sign}{value / 1_000:.0f}k"
-    return f"{sign}{value:.0f}"
-
-
 def bar_chart(
     series: list[tuple[rules.Quarter, int]], width: int, height: int, lines: list[tuple[str, int]]
 ) -> list[Text]:
@@ -97,7 +88,7 @@ def bar_chart(
     for r in range(height - 1, -1, -1):
         low, high = r * step, (r + 1) * step
         row = Text()
-        label = {height - 1: compact(round(high)), height // 2: compact(round(low)), 0: "0"}.get(r)
+        label = {height - 1: short_money(round(high)), height // 2: short_money(round(low)), 0: "0"}.get(r)
         row.append(f"{label:>{axis - 1}} " if label else " " * axis, style="dim")
         line_here = next((name for name, v in lines if low <= v < high or (r == height - 1 and v == top)), None)
         filler = "┄" if line_here else " "
@@ -335,11 +326,11 @@ class CustomerScreen(Screen[bool]):
             reason = failed.removeprefix("Not saved: ")
             self.query_one("#badges", Static).update(Text(f"This customer cannot be shown: {reason}", style="red"))
         elif failed:
-            self.notify(failed, severity="error", timeout=6)
+            self.notify(failed, severity="error", timeout=6, markup=False)
             self.query_one("#status", Static).update(Text(failed, style="red"))
         elif message:
-            self.notify(message.split(" · ")[0], timeout=3)
-            self.query_one("#status", Static).update(message)
+            self.notify(message.split(" · ")[0], timeout=3, markup=False)
+            self.query_one("#status", Static).update(Text(message))
         if self._leaving and self._pending == 0:
             self.dismiss(self.edits.edited)
 
@@ -515,7 +506,7 @@ class CustomerScreen(Screen[bool]):
         if seg is not None:
             text.append("Potential: ")
             if seg.potential_class and latest and latest.budget_per_year is not None:
-                scaled = latest.budget_per_year * r.config.window_months // 12
+                scaled = potential_in_window(latest.budget_per_year, r.config)
                 text.append(f"class {seg.potential_class}", style="bold")
                 text.append(f" (budget over {r.config.window_months} months = {rules.money(scaled, cur)})")
             else:
@@ -654,8 +645,8 @@ class CustomerScreen(Screen[bool]):
                    self.as_of, answer=answer)
 
     def action_checklist_note(self) -> None:
-        if self.record is None:
-            return
+        if self.record is None or not writes_allowed(self, self.book):
+            return  # no form to fill on a read-only book
         key = self._question()
         current = self.record.answers.get(key)
         question = next(q for q in QUESTIONS if q.key == key)
@@ -673,8 +664,8 @@ class CustomerScreen(Screen[bool]):
 
     # --- estimates ------------------------------------------------------------------
     def action_estimate(self) -> None:
-        if self.record is None:
-            return
+        if self.record is None or not writes_allowed(self, self.book):
+            return  # no form to fill on a read-only book
         latest = self.record.latest_assessment
         budget = "" if latest is None or latest.budget_per_year is None else rules.money(latest.budget_per_year)
         loyalty = "" if latest is None or latest.loyalty_override is None else rules.share(latest.loyalty_override)
@@ -710,8 +701,8 @@ class CustomerScreen(Screen[bool]):
 
     # --- activities -----------------------------------------------------------------
     def action_add_activity(self) -> None:
-        if self.record is None:
-            return
+        if self.record is None or not writes_allowed(self, self.book):
+            return  # no form to fill on a read-only book
 
         def saved(values: dict[str, Any] | None) -> None:
             if values is not None:
@@ -739,7 +730,8 @@ class CustomerScreen(Screen[bool]):
         q = self.record.qualification
         state = {"pain": q.pain if q else None, "money": q.money if q else None, "timing": q.timing if q else None}
         state[which] = rules.cycle(state[which], (None, True, False))
-        if qualification(**state) == "C":
+        was_parked = q is not None and qualification(q.pain, q.money, q.timing) == "C" and bool(q.parked_reason)
+        if qualification(**state) == "C" and not was_parked:
             current = q.parked_reason if q else ""
 
             def saved(values: dict[str, Any] | None) -> None:
@@ -760,7 +752,7 @@ class CustomerScreen(Screen[bool]):
             )
             return
         self._edit(f"Qualification: {which} {rules.yes_no(state[which])}", store.set_qualification,
-                   self.customer_id, self.as_of, **state)
+                   self.customer_id, self.as_of, parked_reason=q.parked_reason if q else None, **state)
 
     def _behaviour(self) -> dict[str, Any]:
         bb = self.record.buying_behaviour if self.record else None
@@ -790,6 +782,9 @@ class CustomerScreen(Screen[bool]):
 
     # --- competitor contracts -------------------------------------------------------
     def action_add_contract(self) -> None:
+        if not writes_allowed(self, self.book):
+            return  # no form to fill on a read-only book
+
         def saved(values: dict[str, Any] | None) -> None:
             if values is not None:
                 self._edit(f"Contract with {values['competitor']} saved", store.add_competitor_contract,
@@ -822,8 +817,8 @@ class CustomerScreen(Screen[bool]):
         contact = self.record.contacts[index]
         value = contact.phone if what == "phone" else contact.email
         if not value:
-            self.notify(f"{contact.name} has no {what}", severity="warning")
+            self.notify(f"{contact.name} has no {what}", severity="warning", markup=False)
             return
         self.app.copy_to_clipboard(value)
-        self.notify(f"Copied {value}")
-        self.query_one("#status", Static).update(f"Copied {contact.name}'s {what}: {value}")
+        self.notify(f"Copied {value}", markup=False)
+        self.query_one("#status", Static).update(Text(f"Copied {contact.name}'s {what}: {value}"))

@@ -23,6 +23,9 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Static
 
+from segtui.domain.money import share as share_text
+from segtui.domain.money import short_money  # noqa: F401 (the board takes it from here)
+
 if TYPE_CHECKING:
     from segtui.store.board import BoardRow
 
@@ -31,19 +34,6 @@ if TYPE_CHECKING:
 # Cells of each column after the name, including the space before it.
 COLUMN_WIDTHS = {"city": 17, "owner": 15, "abc": 4, "xyz": 4, "revenue": 8, "loyal": 6, "next": 10, "up": 3}
 DROP_ORDER = ("xyz", "loyal", "abc", "revenue")
-
-
-def short_money(minor: int) -> str:
-    """Major units, compact: 950, 845 k, 12.3 M, 2.3 bn."""
-    major = minor / 100
-    size = abs(major)
-    if size >= 1_000_000_000:
-        return f"{major / 1_000_000_000:.1f} bn"
-    if size >= 1_000_000:
-        return f"{major / 1_000_000:.1f} M"
-    if size >= 1_000:
-        return f"{major / 1_000:.0f} k"
-    return f"{major:.0f}"
 
 
 def due_text(row: BoardRow) -> str:
@@ -62,7 +52,7 @@ def due_text(row: BoardRow) -> str:
 
 
 def loyalty_text(share: float | None) -> str:
-    return "—" if share is None else f"{share * 100:.0f}%"
+    return share_text(share)
 
 
 class CustomerList(ScrollView, can_focus=True, inherit_bindings=False):

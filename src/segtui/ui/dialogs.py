@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Callable
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.content import Content
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, SelectionList, Static
+
+from segtui.domain.customer import parse_day
 
 FIELDS = (
     ("class", "Revenue class"),
@@ -22,7 +24,7 @@ FIELDS = (
 
 
 class FilterScreen(ModalScreen[dict[str, frozenset[str]] | None]):
-    """Pick filter values; the board follows each toggle at once."""
+    """Pick filter values; the board applies them when the dialog closes."""
 
     DEFAULT_CSS = """
     FilterScreen { align: center middle; }
@@ -44,12 +46,10 @@ class FilterScreen(ModalScreen[dict[str, frozenset[str]] | None]):
         self,
         options: dict[str, list[str]],
         current: dict[str, frozenset[str]],
-        on_change: Callable[[dict[str, frozenset[str]]], None] | None = None,
     ) -> None:
         super().__init__()
         self.options = options
         self.current = {k: frozenset(v) for k, v in current.items()}
-        self.on_change = on_change
 
     def compose(self) -> ComposeResult:
         with Vertical(id="filter-box"):
@@ -73,12 +73,6 @@ class FilterScreen(ModalScreen[dict[str, frozenset[str]] | None]):
             key: frozenset(self.query_one(f"#filter-{key}", SelectionList).selected)
             for key, _ in FIELDS
         }
-
-    @on(SelectionList.SelectedChanged)
-    def _changed(self) -> None:
-        self.current = self._collect()
-        if self.on_change is not None:
-            self.on_change(self.current)
 
     def action_clear(self) -> None:
         for key, _ in FIELDS:
@@ -118,9 +112,9 @@ class AsOfScreen(ModalScreen[dt.date | None]):
             self.dismiss(dt.date.today())
             return
         try:
-            day = dt.date.fromisoformat(text)
+            day = parse_day(text)
         except ValueError:
-            self.query_one("#as-of-error", Static).update(f"{event.value!r} is not a day (YYYY-MM-DD)")
+            self.query_one("#as-of-error", Static).update(Content(f"{event.value!r} is not a day (YYYY-MM-DD)"))
             return
         self.dismiss(day)
 

@@ -55,12 +55,12 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="form"):
-            yield Label(self.title_text, id="form-title")
+            yield Label(self.title_text, id="form-title", markup=False)  # holds the customer's name
             for f in self.fields:
                 with Horizontal(classes="row"):
                     yield Label(f.label, classes="label")
                     yield Input(f.value, placeholder=f.placeholder, id=f"field-{f.name}")
-                    yield Static(f.hint, id=f"error-{f.name}", classes="hint")
+                    yield Static(f.hint, id=f"error-{f.name}", classes="hint", markup=False)
             yield Static("enter next field / save · ctrl+s save · escape cancel", id="form-help")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -102,7 +102,7 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
         if errors:
             first = next(f for f in self.fields if f.name in errors)
             self.query_one(f"#field-{first.name}", Input).focus()
-            self.notify("Not saved: " + next(iter(errors.values())), severity="error", timeout=4)
+            self.notify("Not saved: " + next(iter(errors.values())), severity="error", timeout=4, markup=False)
             return
         self.dismiss(values)
 

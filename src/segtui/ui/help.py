@@ -93,7 +93,7 @@ class HelpScreen(ModalScreen[None]):
 
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
-    #help-box { width: 112; height: 90%; border: round $accent; background: $surface; padding: 0 1; }
+    #help-box { width: 112; max-width: 100%; height: 90%; border: round $accent; background: $surface; padding: 0 1; }
     #help-box > .section { text-style: bold; color: $text-accent; margin-top: 1; }
     #help-box > .hint { color: $text-muted; }
     """
@@ -116,8 +116,8 @@ class HelpScreen(ModalScreen[None]):
                 if entry.section != section:
                     section = entry.section
                     yield Static(section, classes="section")
-                line = Text.assemble(("  " + f"{entry.keys:<22}", "bold"), " ", entry.description)
-                yield Static(line, classes="key")
+                # plain Text, not markup: a key like "[" must show as itself
+                yield Static(Text.assemble("  ", (f"{entry.keys:<22}", "bold"), " ", entry.description), classes="key")
             if self.legend:
                 yield Static("What the columns mean", classes="section")
                 yield Static(self.legend, classes="legend")

@@ -15,6 +15,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.content import Content
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.reactive import reactive
@@ -310,7 +311,7 @@ class ImportScreen(Screen):
             i_date = result.mapping.index("date")
             if i_date is not None and any("/" in values[i_date] for _, values, _ in result.rows):
                 extra += " · dates " + ("month/day/year" if result.date_order == "mdy" else "day/month/year")
-        self.query_one("#import-format", Static).update(f"{os.path.basename(result.path)}: {fmt}{extra}")
+        self.query_one("#import-format", Static).update(Content(f"{os.path.basename(result.path)}: {fmt}{extra}"))
         table = self.query_one("#import-rows", DataTable)
         table.clear(columns=True)
         if result.header:
@@ -329,7 +330,7 @@ class ImportScreen(Screen):
                 else:
                     reason = problem.split(": ", 1)[-1]
                     check = Text(reason, style="yellow" if problem.startswith("skipped") else "bold red")
-                table.add_row(str(line), check, *[values[i][:24] for i in order], key=str(line))
+                table.add_row(str(line), check, *[Text(values[i][:24]) for i in order], key=str(line))
         if result.error:
             message = result.error.replace("use --map FIELD=COLUMN", "choose with ctrl+o and ←/→")
             if result.kind == "orders" and result.mapping is not None and "date" not in result.mapping.fields:
@@ -374,10 +375,11 @@ class ImportScreen(Screen):
         else:
             short = f"{summary.customers_new:,} new and {summary.customers_updated:,} updated customers"
         moved = f"; {len(summary.moves):,} customers moved" if summary.moves else ""
-        self.app.notify(f"Imported {short}{moved}.", title="Import")
+        kept = f" The book as it was is kept at {summary.safety_copy}." if summary.safety_copy else ""
+        self.app.notify(f"Imported {short}{moved}.{kept}", title="Import")
         self.dismiss(summary)
 
     def _status(self, text: str, error: bool = False) -> None:
         status = self.query_one("#import-status", Static)
         status.set_class(error, "error")
-        status.update(text)
+        status.update(Content(text))  # file names and values are not markup

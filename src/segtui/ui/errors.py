@@ -1,0 +1,222 @@
+"""Errors in the app, in plain words.
+
+- A :class:`~segtui.store.book.BookError` (the book is busy, read-only, full,
+  damaged) is something the user can act on: it is shown as a notification and
+  the app goes on.
+- Anything else is a bug: it is written with its traceback to ``segtui.log`` in
+  the platform log folder and shown as one short line with that path. Errors
+  raised by workers and by actions (keys) leave the app running; an error inside
+  Textual's own message handling cannot be recovered from, so the app closes
+  with the same short line instead of a traceback.
+
+Screens use :func:`report` (any thread) and :func:`writes_allowed`; the app
+class derives from :class:`GuardedApp`.
+
+Tests set ``SEGTUI_STRICT_ERRORS=1`` (tests/conftest.py): unexpected errors then
+fail the test the way Textual normally does, instead of becoming a notification.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+import threading
+import traceback
+from pathlib import Path
+from typing import Any
+
+from textual import events, on, work
+from textual.app import App
+from textual.content import Content
+from textual.dom import DOMNode
+from textual.worker import WorkerFailed
+
+from segtui import paths
+from segtui.store.book import Book, BookError, explain
+
+LOG_NAME = "segtui.log"
+LOG_LIMIT = 1_000_000  # bytes before the log is rotated to segtui.log.1
+STRICT_ENV = "SEGTUI_STRICT_ERRORS"
+
+_log_lock = threading.Lock()
+
+
+def strict() -> bool:
+    return os.environ.get(STRICT_ENV, "") not in ("", "0")
+
+
+def log_path() -> Path:
+    return paths.log_dir() / LOG_NAME
+
+
+def log_error(error: BaseException, context: str = "") -> Path | None:
+    """Append ``error`` with its traceback to the log; the log's path, or None
+    when even the log cannot be written."""
+    path = log_path()
+    stamp = dt.datetime.now().isoformat(timespec="seconds")
+    text = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+    try:
+        from importlib.metadata import version
+
+        release = version("segtui")
+    except Exception:
+        release = "unknown"
+    entry = f"--- {stamp} segtui {release}{' · ' + context if context else ''}\n{text}\n"
+    with _log_lock:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if path.exists() and path.stat().st_size > LOG_LIMIT:
+                os.replace(path, path.with_name(LOG_NAME + ".1"))
+            with path.open("a", encoding="utf-8") as handle:
+                handle.write(entry)
+        except OSError:
+            return None
+    return path
+
+
+def as_book_error(error: BaseException, book: Book | None = None) -> BookError | None:
+    """The error in the user's words when it is one they can act on."""
+    if isinstance(error, WorkerFailed):
+        error = error.error
+    if isinstance(error, BookError):
+        return error
+    if isinstance(error, sqlite3.Error):
+        return explain(error, book.path if book is not None else "the book")
+    return None
+
+
+def short_message(error: BaseException, where: Path | None) -> str:
+    """One short line for an unexpected error."""
+    if isinstance(error, WorkerFailed):
+        error = error.error
+    detail = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    if len(detail) > 100:
+        detail = detail[:99] + "…"
+    what = f"{type(error).__name__}: {detail}" if detail else type(error).__name__
+    tail = f"details are in {where}" if where else "the log could not be written"
+    return f"Something went wrong ({what}); {tail}"
+
+
+# BookError.kind -> how it is shown: title, severity, seconds on screen
+_BOOK_TROUBLE = {
+    "busy": ("Busy", "warning", 10),
+    "readonly": ("Read-only", "warning", 10),
+    "full": ("Disk full", "error", 30),
+    "disk": ("Disk error", "error", 30),
+    "damaged": ("Damaged book", "error", 120),
+}
+
+
+def report(node: DOMNode | App, error: BaseException, context: str = "") -> None:
+    """Tell the user about ``error`` (thread-safe): a BookError as a warning, anything
+    else logged and shown as a short error line."""
+    app = node if isinstance(node, App) else node.app
+    book = getattr(app, "book", None)
+    known = as_book_error(error, book if isinstance(book, Book) else None)
+    if known is not None:
+        title, severity, timeout = _BOOK_TROUBLE.get(getattr(known, "kind", ""), ("Not done", "warning", 10))
+        app.notify(str(known), title=title, severity=severity, timeout=timeout, markup=False)
+        return
+    where = log_error(error, context)
+    errors = getattr(app, "unexpected_errors", None)
+    if isinstance(errors, list):
+        errors.append(error)
+    app.notify(short_message(error, where), title="Unexpected error", severity="error", timeout=20, markup=False)
+
+
+def writes_allowed(node: DOMNode | App, book: Book) -> bool:
+    """False (after saying why) when the book is read-only: call before an edit."""
+    if not book.readonly:
+        return True
+    app = node if isinstance(node, App) else node.app
+    app.notify(
+        f"This book is read-only ({book.readonly_reason}); changes cannot be saved.",
+        title="Read-only",
+        severity="warning",
+        markup=False,
+    )
+    return False
+
+
+class GuardedApp(App):
+    """An App that explains errors instead of dying with a traceback.
+
+    Subclasses that hold a ``book`` attribute also get: a read-only note in the
+    header and a notification when the book is read-only, a note when the book
+    was upgraded (with the safety copy's path), and a background integrity check
+    of the book a few seconds after start."""
+
+    CHECK_DELAY = 5.0  # seconds after mount before the book's pages are checked
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.unexpected_errors: list[BaseException] = []
+
+    # --- unexpected errors ----------------------------------------------------
+    def _handle_exception(self, error: Exception) -> None:
+        inner = error.error if isinstance(error, WorkerFailed) else error
+        known = as_book_error(inner, getattr(self, "book", None))
+        if isinstance(error, WorkerFailed) and (known is not None or not strict()):
+            # a worker's failure ends only that worker: the app keeps running
+            report(self, inner, "worker")
+            return
+        if strict():
+            super()._handle_exception(error)
+            return
+        # Textual stops the failed message loop; the app cannot go on safely.
+        where = log_error(inner, "event handler")
+        message = str(known) if known is not None else short_message(inner, where)
+        self._return_code = 1
+        self._exception_event.set()  # nothing is left to wait for (Pilot waits on this)
+        self.panic(f"segtui: {message}")
+
+    async def _dispatch_action(self, namespace: DOMNode, action_name: str, params: Any) -> bool:
+        try:
+            return await super()._dispatch_action(namespace, action_name, params)
+        except Exception as error:
+            if strict() and as_book_error(error, getattr(self, "book", None)) is None:
+                raise
+            report(self, error, f"action {action_name}")
+            return True
+
+    # --- the book's state -----------------------------------------------------
+    def format_title(self, title: str, sub_title: str) -> Content:
+        """Whatever a screen puts in the header, a read-only book stays marked so."""
+        book = getattr(self, "book", None)
+        if isinstance(book, Book) and book.readonly and "read-only" not in sub_title:
+            sub_title = f"{sub_title} · read-only" if sub_title else "read-only"
+        return super().format_title(title, sub_title)
+
+    @on(events.Mount)
+    def _announce_book_state(self) -> None:
+        book = getattr(self, "book", None)
+        if not isinstance(book, Book):
+            return
+        if book.readonly:
+            self.notify(
+                f"{book.readonly_reason.capitalize() if book.readonly_reason else 'The book is read-only'}: "
+                "you can look, but changes cannot be saved.",
+                title="Read-only",
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
+        if book.safety_copy is not None:
+            self.notify(
+                f"The book was upgraded; the previous book is kept at {book.safety_copy}",
+                title="Upgraded",
+                timeout=10,
+                markup=False,
+            )
+        if book.path != ":memory:" and self.CHECK_DELAY is not None:
+            self.set_timer(self.CHECK_DELAY, self._check_book)
+
+    @work(thread=True, exclusive=True, group="book-check", exit_on_error=False)
+    def _check_book(self) -> None:
+        book = getattr(self, "book", None)
+        problem = book.check() if isinstance(book, Book) else None
+        if problem:
+            self.call_from_thread(
+                self.notify, problem, title="Damaged book", severity="error", timeout=120, markup=False
+            )
