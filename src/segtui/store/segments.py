@@ -115,9 +115,10 @@ def _listed_source(without_id: bool) -> str:
 # :m0 … :m11 are the periods' exclusive starts, latest first (domain.segments.
 # month_periods). The periods are counted without a DISTINCT (which costs a
 # b-tree per customer): each order adds 1 to an 8-bit field of its period, six
-# periods per sum, and Python reads which fields are non-zero. A field can only
-# carry over with 256+ orders in one month; customers with that many orders in
-# the last 12 months are counted again exactly (_ACTIVE_MONTHS_EXACT).
+# periods per sum, and Python reads which fields are non-zero and adds them up
+# (the positive orders of the last 12 months). A field can only carry over with
+# 256+ orders in one month; customers with 256+ entries in the window are
+# counted again exactly (_ACTIVE_MONTHS_EXACT).
 #
 # What keeps the pass cheap (it reads every order row of the window): the
 # source already holds only the window's rows (no second WHERE), an aggregate
@@ -144,7 +145,6 @@ _WINDOW = f"""
            sum(net),
            ifnull(sum(net) FILTER (WHERE date > :y0), 0),
            count(*) - count(*) FILTER (WHERE net <= 0),
-           count(*) FILTER (WHERE net > 0 AND date > :y0),
            count(*),
            max(date) FILTER (WHERE net > 0),
            sum({_period_field(0, 5, 0)}) FILTER (WHERE net > 0 AND date > :m5),
@@ -155,18 +155,21 @@ _WINDOW = f"""
 _PERIOD = "CASE " + " ".join(f"WHEN date > :m{i} THEN {i}" for i in range(11)) + " ELSE 11 END"
 # sql-safe: see _WINDOW
 _ACTIVE_MONTHS_EXACT = f"""
-    SELECT customer_id, count(DISTINCT {_PERIOD})
+    SELECT customer_id, count(*), count(DISTINCT {_PERIOD})
     FROM ({{source}})
     WHERE date > :y0 AND date <= :as_of AND net > 0 AND customer_id IN (SELECT value FROM json_each(:ids))
     GROUP BY customer_id
 """
-FIELD_LIMIT = 256  # orders in the last 12 months from which the 8-bit fields could carry over
+FIELD_LIMIT = 256  # entries in the window from which the 8-bit fields could carry over
 
 
-def _months_in(latest_six: int | None, earlier_six: int | None) -> int:
-    """How many of the twelve 8-bit fields of the two packed sums are non-zero."""
-    packed = (latest_six or 0) | (earlier_six or 0) << 48
-    return 12 - packed.to_bytes(12, "little").count(0) if packed else 0
+def _counted(latest_six: int | None, earlier_six: int | None) -> tuple[int, int]:
+    """(positive orders, active periods) of the last 12 months from the two packed
+    sums: the sum of the twelve 8-bit fields and how many are non-zero."""
+    if not (latest_six or earlier_six):
+        return 0, 0
+    fields = ((latest_six or 0) | (earlier_six or 0) << 48).to_bytes(12, "little")
+    return sum(fields), 12 - fields.count(0)
 
 
 # The last positive order on or before the window's start, for the customers
@@ -217,18 +220,19 @@ class _FactsJob:
         book, params = self.book, self.params
         source = _listed_source(self.without_id)
         sums = _add_up(job.result() for job in self.windows)
+        # (positive orders, active periods) of the last 12 months per customer
+        counted = {cid: _counted(row[6], row[7]) for cid, row in sums.items() if row[4] < FIELD_LIMIT}
         busy = [cid for cid, row in sums.items() if row[4] >= FIELD_LIMIT]
-        exact_months = (
-            dict(book.rows(_ACTIVE_MONTHS_EXACT.format(source=source), {**params, "ids": json.dumps(busy)}))
-            if busy
-            else {}
-        )
+        if busy:
+            exact = book.rows(_ACTIVE_MONTHS_EXACT.format(source=source), {**params, "ids": json.dumps(busy)})
+            counted.update({cid: (0, 0) for cid in busy})
+            counted.update((cid, (orders, months)) for cid, orders, months in exact)
         if customer_ids is None:
             customer_ids = [r[0] for r in book.rows('SELECT DISTINCT customer_id FROM "order"')]
 
         # Orders before the window: needed unless an order between the window's start
         # and the last 12 months already proves one before the last 12 months.
-        need_before = [cid for cid in customer_ids if cid not in sums or sums[cid][3] == sums[cid][4]]
+        need_before = [cid for cid in customer_ids if cid not in sums or sums[cid][3] == counted[cid][0]]
         before = (
             dict(book.rows(_BEFORE_WINDOW.format(source=source), {**params, "ids": json.dumps(need_before)}))
             if need_before
@@ -242,8 +246,8 @@ class _FactsJob:
             if s is None:
                 facts[cid] = Facts(cid, 0, 0, 0, 0, earlier is not None, 0, earlier, 0)
                 continue
-            _, revenue, revenue_12m, orders, orders_12m, entries, last, latest_six, earlier_six = s
-            active = exact_months.get(cid, 0) if orders_12m >= FIELD_LIMIT else _months_in(latest_six, earlier_six)
+            _, revenue, revenue_12m, orders, entries, last, _, _ = s
+            orders_12m, active = counted[cid]
             facts[cid] = Facts(
                 cid, revenue, revenue_12m, orders, orders_12m,
                 orders > orders_12m or earlier is not None, active, last or earlier, entries,
@@ -261,9 +265,9 @@ def _add_up(results) -> dict[int, tuple]:
             if seen is None:
                 sums[row[0]] = row
                 continue
-            last = max((d for d in (seen[6], row[6]) if d is not None), default=None)
-            add = [(seen[i] or 0) + (row[i] or 0) for i in (1, 2, 3, 4, 5, 7, 8)]
-            sums[row[0]] = (row[0], *add[:5], last, *add[5:])
+            last = max((d for d in (seen[5], row[5]) if d is not None), default=None)
+            add = [(seen[i] or 0) + (row[i] or 0) for i in (1, 2, 3, 4, 6, 7)]
+            sums[row[0]] = (row[0], *add[:4], last, *add[4:])
     return sums
 
 
