@@ -220,38 +220,49 @@ class _FactsJob:
         book, params = self.book, self.params
         source = _listed_source(self.without_id)
         sums = _add_up(job.result() for job in self.windows)
-        # (positive orders, active periods) of the last 12 months per customer
-        counted = {cid: _counted(row[6], row[7]) for cid, row in sums.items() if row[4] < FIELD_LIMIT}
-        busy = [cid for cid, row in sums.items() if row[4] >= FIELD_LIMIT]
-        if busy:
-            exact = book.rows(_ACTIVE_MONTHS_EXACT.format(source=source), {**params, "ids": json.dumps(busy)})
-            counted.update({cid: (0, 0) for cid in busy})
-            counted.update((cid, (orders, months)) for cid, orders, months in exact)
+        busy = {cid for cid, row in sums.items() if row[4] >= FIELD_LIMIT}
+        exact = (
+            {cid: (orders, months) for cid, orders, months in book.rows(
+                _ACTIVE_MONTHS_EXACT.format(source=source), {**params, "ids": json.dumps(sorted(busy))}
+            )}
+            if busy
+            else {}
+        )
         if customer_ids is None:
             customer_ids = [r[0] for r in book.rows('SELECT DISTINCT customer_id FROM "order"')]
 
-        # Orders before the window: needed unless an order between the window's start
-        # and the last 12 months already proves one before the last 12 months.
-        need_before = [cid for cid in customer_ids if cid not in sums or sums[cid][3] == counted[cid][0]]
+        facts: dict[int, Facts | None] = {}
+        # customers whose orders in the window do not already prove an order before the
+        # last 12 months: their last positive order before the window is asked for below
+        need_before = []
+        for cid in customer_ids:
+            s = sums.get(cid)
+            if s is None:
+                facts[cid] = None
+                need_before.append(cid)
+                continue
+            _, revenue, revenue_12m, orders, entries, last, latest_six, earlier_six = s
+            if cid in busy:
+                orders_12m, active = exact.get(cid, (0, 0))
+            else:
+                orders_12m, active = _counted(latest_six, earlier_six)
+            if orders == orders_12m:
+                need_before.append(cid)
+            facts[cid] = Facts(
+                cid, revenue, revenue_12m, orders, orders_12m, orders > orders_12m, active, last, entries
+            )
         before = (
             dict(book.rows(_BEFORE_WINDOW.format(source=source), {**params, "ids": json.dumps(need_before)}))
             if need_before
             else {}
         )
-
-        facts = {}
-        for cid in customer_ids:
-            s = sums.get(cid)
+        for cid in need_before:
             earlier = before.get(cid)
-            if s is None:
+            seen = facts[cid]
+            if seen is None:
                 facts[cid] = Facts(cid, 0, 0, 0, 0, earlier is not None, 0, earlier, 0)
-                continue
-            _, revenue, revenue_12m, orders, entries, last, _, _ = s
-            orders_12m, active = counted[cid]
-            facts[cid] = Facts(
-                cid, revenue, revenue_12m, orders, orders_12m,
-                orders > orders_12m or earlier is not None, active, last or earlier, entries,
-            )
+            elif earlier is not None:
+                facts[cid] = seen._replace(ordered_before_12m=True, last_order=seen.last_order or earlier)
         return facts
 
 
@@ -369,18 +380,9 @@ def segment_book(book: Book, as_of: dt.date | None = None) -> list[CustomerSegme
     facts = job.facts(ids)
     ties = {c[0]: source_id_order(c[1]) for c in customers} if config.mode == "pareto" else None
     segments = classify_all((facts[i] for i in ids), estimates, config, ties)
+    # (id, source_id, name, city, owner, last_order, segment, facts)
     return [
-        CustomerSegment(
-            id=c[0],
-            source_id=c[1],
-            name=c[2],
-            city=c[3],
-            owner=c[4],
-            last_order=facts[c[0]].last_order,
-            segment=segments[c[0]],
-            facts=facts[c[0]],
-        )
-        for c in customers
+        CustomerSegment(*c, f.last_order, segments[c[0]], f) for c in customers for f in (facts[c[0]],)
     ]
 
 
