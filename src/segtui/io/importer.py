@@ -639,7 +639,8 @@ def _write_orders(book, orders: dict, names: dict[str, str], summary: Summary, a
             summary.customers_new = len(new_customers)
             if new_customers:
                 known = dict(conn.execute("SELECT source_id, id FROM customer"))
-            named = [(name, c) for c, name in names.items() if c not in new_customers]
+            added = set(new_customers)  # a set: `in` on the list was quadratic (4 s at 20,000 customers)
+            named = [(name, c) for c, name in names.items() if c not in added]
             if named:
                 conn.executemany(
                     "UPDATE customer SET name = ? WHERE source_id = ? AND (name = '' OR name = source_id)", named
