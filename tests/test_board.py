@@ -381,3 +381,43 @@ async def test_priority_sort_is_the_planners_order_and_the_detail_uses_its_field
         beta = next(r for r in big_game if r.customer.name == "Beta AB")
         assert beta.entry.days_overdue == beta.overdue_days > 0
         assert f"{beta.entry.days_overdue} days overdue" in describe(beta, "SEK").plain
+
+
+async def test_a_new_sort_starts_at_the_top_and_a_cleared_search_shows_the_selection(demo_book_copy, tmp_path):
+    from segtui.store.book import open_book
+
+    app = SegtuiApp(open_book(demo_book_copy), as_of=AS_OF, config_dir=tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("5")  # the tray is the longest list
+        tray = app.board.list_for(Quadrant.NEEDS_ASSESSMENT)
+        assert len(tray.rows) > 2 * tray.size.height
+        await pilot.press("G")
+        await pilot.pause()
+        assert tray.scroll_offset.y > 0
+        await pilot.press("s")
+        await pilot.pause()
+        assert tray.cursor == 0 and tray.scroll_offset.y == 0
+        # search narrows the list, esc brings all rows back with the selection in view
+        await pilot.press("G")
+        selected = tray.current.id
+        await pilot.press("slash", *tray.current.customer.name[:6], "enter")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert tray.current.id == selected
+        top = tray.scroll_offset.y
+        assert top <= tray.cursor < top + tray.scrollable_content_region.height
+
+
+async def test_an_empty_book_says_how_to_fill_it(book, tmp_path):
+    app = SegtuiApp(book, as_of=AS_OF, config_dir=tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(app, pilot)
+        assert "press i to import" in app.board.list_for(Quadrant.BIG_GAME).empty_text
+
+
+async def test_the_app_says_where_a_new_book_was_made(book, tmp_path):
+    app = SegtuiApp(book, as_of=AS_OF, config_dir=tmp_path, notice="A new, empty book was made at /x/book.db")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(app, pilot)
+        assert any("/x/book.db" in str(n.message) for n in app._notifications)

@@ -15,9 +15,6 @@ def test_settings_screen_snapshot(snap_compare) -> None:
         await pilot.pause()
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
-        await pilot.press("j", "j")
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
         await pilot.pause()
 
     assert snap_compare(Host(book), terminal_size=(120, 36), run_before=run_before)

@@ -114,6 +114,7 @@ def main() -> None:
 @click.option("--as-of", "as_of", help="See the book as it was on this day (YYYY-MM-DD).")
 def open_app(book: str | None, as_of: str | None) -> None:
     """Open the app on BOOK (default: your own book)."""
+    notice = None
     if book is None:
         from segtui.paths import default_book
 
@@ -122,6 +123,7 @@ def open_app(book: str | None, as_of: str | None) -> None:
         except OSError as error:
             _fail(f"cannot make the folder for your book ({error})")
         click.echo(f"Your book: {path}")
+        notice = f"Your book: {path}"
         book = str(path)
     from segtui.store.book import BookError, open_book
 
@@ -129,6 +131,8 @@ def open_app(book: str | None, as_of: str | None) -> None:
     try:
         create = not path.exists() or (path.is_file() and path.stat().st_size == 0)
         opened = open_book(path, create=create)
+        if create and notice is None:
+            notice = f"A new, empty book was made at {path.resolve()}"
     except (BookError, OSError) as error:
         message = str(error) if isinstance(error, BookError) else f"{book} cannot be opened ({error})"
         if _interactive():
@@ -143,7 +147,7 @@ def open_app(book: str | None, as_of: str | None) -> None:
     from segtui.ui.app import SegtuiApp
     from segtui.ui.keymap import terminal_theme
 
-    app = SegtuiApp(opened, as_of=day, theme=terminal_theme(dict(os.environ)))
+    app = SegtuiApp(opened, as_of=day, theme=terminal_theme(dict(os.environ)), notice=notice)
     try:
         app.run()
     finally:

@@ -30,8 +30,8 @@ class SegtuiApp(GuardedApp):
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit_ctrl"),
         Binding("w", "planner", "Planner", id="app.planner"),
-        Binding("i", "import", "Import", show=False, id="app.import"),
-        Binding("comma", "settings", "Settings", show=False, id="app.settings"),
+        Binding("i", "import", "Import", id="app.import"),
+        Binding("comma", "settings", "Settings", id="app.settings"),
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("f1", "help", "Help", show=False, id="app.help_f1"),
         Binding("ctrl+p", "command_palette", "Commands", show=False, priority=True, id="app.palette"),
@@ -43,16 +43,19 @@ class SegtuiApp(GuardedApp):
         as_of: dt.date | None = None,
         config_dir: Path | None = None,
         theme: str | None = None,
+        notice: str | None = None,
     ):
         """``config_dir`` holds keymap.toml and the remembered theme (default: the
         platform config folder); ``theme`` is the theme to start with when the user
-        has not picked one (the command line picks ``ansi-dark`` for 16-colour terminals)."""
+        has not picked one (the command line picks ``ansi-dark`` for 16-colour terminals);
+        ``notice`` is said once the app is up (e.g. where a new book was made)."""
         super().__init__()
         self.book = book
         self.as_of = as_of or dt.date.today()
         self.board = BoardScreen(book, self.as_of)
         self._config_dir = config_dir
         self._start_theme = theme
+        self._notice = notice
 
     @property
     def config_dir(self) -> Path:
@@ -79,6 +82,8 @@ class SegtuiApp(GuardedApp):
             self.theme = theme
         self._theme_loaded = True
         self._apply_keymap()
+        if self._notice:
+            self.notify(self._notice, markup=False, timeout=8)
 
     def watch_theme(self, theme: str) -> None:
         """Remember the theme picked in the command palette for next time."""

@@ -354,7 +354,7 @@ class BoardScreen(Screen):
     def legend(self) -> str:
         return legend(self.config)
 
-    def refresh_lists(self) -> None:
+    def refresh_lists(self, keep_selection: bool = True) -> None:
         """Apply search, filters and sort to the rows in memory and show them."""
         shown = self.view.apply(self.rows)
         totals = {q: 0 for q in PANELS}
@@ -362,9 +362,11 @@ class BoardScreen(Screen):
             totals[row.quadrant] += 1
         for quadrant in PANELS:
             customer_list = self.list_for(quadrant)
-            keep = customer_list.current.id if customer_list.current else None
+            keep = customer_list.current.id if customer_list.current and keep_selection else None
             if not self.loaded:
                 empty = "Reading the book…"
+            elif not self.rows:
+                empty = "Empty book: press i to import orders or customers."
             elif totals[quadrant] == 0:
                 empty = "No customers here."
             else:
@@ -399,10 +401,8 @@ class BoardScreen(Screen):
     def _update_detail(self) -> None:
         row = self.current_row
         detail = self.query_one("#detail", Static)
-        if row is None:
-            detail.update("")
-            return
-        detail.update(describe(row, self.currency))
+        # The detail strip has a fixed height: updating it never needs a new layout.
+        detail.update("" if row is None else describe(row, self.currency), layout=False)
 
     def select_customer(self, customer_id: int) -> bool:
         """Focus the customer's quadrant and put the cursor on it."""
@@ -495,7 +495,7 @@ class BoardScreen(Screen):
 
     def action_cycle_sort(self) -> None:
         self.view.sort = SORTS[(SORTS.index(self.view.sort) + 1) % len(SORTS)]
-        self.refresh_lists()
+        self.refresh_lists(keep_selection=False)  # a new order is read from its top
         self.notify(f"Sorted by {SORT_LABELS[self.view.sort]}", timeout=2)
 
     def action_clear(self) -> None:

@@ -141,7 +141,16 @@ class CustomerList(ScrollView, can_focus=True, inherit_bindings=False):
         if keep_id is not None:
             index = next((i for i, r in enumerate(rows) if r.id == keep_id), 0)
         self.cursor = min(index, max(0, len(rows) - 1))
+        self._show_cursor_in_new_rows()
+        self.call_after_refresh(self._show_cursor_in_new_rows)  # once the new size is laid out
         self.refresh()
+
+    def _show_cursor_in_new_rows(self) -> None:
+        """After new rows: the top of the list when the cursor is on the first page,
+        else the cursor in the middle — never a stale scroll position hiding both."""
+        height = max(1, self.scrollable_content_region.height)
+        top = 0 if self.cursor < height else max(0, self.cursor - height // 2)
+        self.scroll_to(y=top, animate=False, immediate=True)
 
     @property
     def current(self) -> BoardRow | None:

@@ -173,7 +173,8 @@ class SettingsScreen(Screen[bool]):
         await listing.mount_all(widgets)
         self._status()
         if self.rows:
-            self.rows[0].focus()
+            self.rows[0].focus(scroll_visible=False)
+            listing.scroll_home(animate=False, immediate=True)  # the first section's title stays in view
 
     def _status(self, text: str | None = None) -> None:
         where = "read-only book: changes cannot be saved · " if self.book.readonly else ""
