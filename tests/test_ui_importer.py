@@ -105,6 +105,7 @@ async def test_ctrl_r_imports_and_dismisses_with_the_summary(book) -> None:
         assert isinstance(app.result, Summary)
         assert (app.result.orders_new, app.result.customers_new) == (3, 2)
         assert app.result.skipped == {"no customer id": 1}
+        assert any("Skipped 1 row (no customer id)" in str(n.message) for n in app._notifications)
         assert book.scalar('SELECT count(*) FROM "order"') == 3
         assert not isinstance(app.screen, ImportScreen)
 

@@ -375,8 +375,11 @@ class ImportScreen(Screen):
         else:
             short = f"{summary.customers_new:,} new and {summary.customers_updated:,} updated customers"
         moved = f"; {len(summary.moves):,} customers moved" if summary.moves else ""
+        skipped = "".join(
+            f" Skipped {count:,} {'row' if count == 1 else 'rows'} ({reason})." for reason, count in summary.skipped.items()
+        )
         kept = f" The book as it was is kept at {summary.safety_copy}." if summary.safety_copy else ""
-        self.app.notify(f"Imported {short}{moved}.{kept}", title="Import")
+        self.app.notify(f"Imported {short}{moved}.{skipped}{kept}", title="Import", markup=False, timeout=10)
         self.dismiss(summary)
 
     def _status(self, text: str, error: bool = False) -> None:
