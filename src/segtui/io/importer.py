@@ -596,26 +596,33 @@ def import_orders(
 
 
 # Orders are read into a temporary table of the book's connection (its own
-# file, never the book), one row a line, in units of 1/10,000: memory stays
-# small however long the file is, and SQLite sums the lines of each order.
-# The book itself is only written by the one INSERT … SELECT in the final
-# transaction, after every row has been checked.
+# file, never the book), one row a line with its amount in units of 1/10,000,
+# so memory stays small however long the file is; SQLite then sums the lines
+# of each order.  The book itself is only written in the final transaction,
+# after every row has been checked.
+#
+# A row of the temporary table is (customer, key, line, date, units), all
+# values of plain types (binding None is slow): ``line`` is negative for an
+# order keyed on its day ('d:'/'c:' + date), positive for one with an order
+# id; a line in another currency than its customer's first line has that
+# currency after its date; ``units`` is the amount's exact text when it is
+# finer than 1/10,000.  Such customers are summed line by line in Python.
 _LINES = "temp.segtui_import_line"
-_GROUPED = "temp.segtui_import_order"
 _IDS = "temp.segtui_import_customer"
 _UNITS = 10_000  # a line's amount in 1/10,000 of the currency when that is exact
 _UNITS_LIMIT = AMOUNT_LIMIT * _UNITS
 
 
 class _Staged:
-    """What was read: lines in the temporary tables, customers and names here."""
+    """What was read: the lines in the temporary table, customers and names here."""
 
     def __init__(self, book) -> None:
         self.book = book
         self.customers: dict[str, int] = {}  # source id → index in the temporary tables
+        self.currencies: list[str] = []  # each customer's currency (its first line's)
         self.names: dict[str, str] = {}
         self.replayed: dict[tuple[int, int, str], list[Any]] = {}  # orders summed here, not by SQLite
-        self.groups = 0  # orders in the file
+        self.closer: list[int] = []  # customers whose orders are in ``replayed``
         self.created = False
 
     def create(self) -> None:
@@ -624,10 +631,7 @@ class _Staged:
             self._drop(conn)
             self.created = True
             conn.execute("PRAGMA temp.cache_size = -16384")
-            conn.execute(
-                f"CREATE TABLE {_LINES} (cust INTEGER, r INTEGER, key TEXT, date TEXT, units INTEGER, "
-                "exact TEXT, currency TEXT, line INTEGER)"
-            )
+            conn.execute(f"CREATE TABLE {_LINES} (cust INTEGER, key TEXT, line INTEGER, date TEXT, units)")
 
     def drop(self) -> None:
         if self.created:
@@ -637,19 +641,12 @@ class _Staged:
 
     @staticmethod
     def _drop(conn) -> None:
-        for name in (_LINES, _GROUPED, _IDS):
+        for name in (_LINES, _IDS):
             conn.execute(f"DROP TABLE IF EXISTS {name}")  # sql-safe: our own constant names
 
 
-def _units(amount: Decimal) -> tuple[int | None, str | None]:
-    """A line amount as (units, None) when exact in 1/10,000, else (None, its exact text)."""
-    if amount.as_tuple().exponent >= -4:  # type: ignore[operator]
-        return int(amount.scaleb(4)), None
-    return None, str(amount)
-
-
 def _stage_orders(staged: _Staged, parse: _Parser, rows, summary: Summary, progress, total) -> None:
-    """Check every row and keep its line in the temporary table (see :class:`_Staged`).
+    """Check every row and keep it in the temporary table (see :class:`_Staged`).
 
     Raises ReadError for the first bad row (nothing is kept). Orders whose
     lines need exact decimal sums or a closer check (a customer with lines in
@@ -659,7 +656,7 @@ def _stage_orders(staged: _Staged, parse: _Parser, rows, summary: Summary, progr
     book, conn = staged.book, staged.book.conn
     customers = staged.customers
     names = staged.names
-    first_currency: list[str] = []
+    first_currency = staged.currencies
     abs_units: list[int] = []
     closer: set[int] = set()  # customers whose orders are summed and checked here
     dates = parse._dates
@@ -704,34 +701,37 @@ def _stage_orders(staged: _Staged, parse: _Parser, rows, summary: Summary, progr
                 if fast_amount and value.__class__ is str and _PLAIN_AMOUNT(value):
                     whole, dot, frac = value.partition(".")
                     units = int(whole + frac) * 10 ** (4 - len(frac)) if dot else int(whole) * _UNITS
-                    exact = None
                     negative = units < 0
                 else:
                     amount = line_amount(line, values)
-                    units, exact = _units(amount)
                     negative = amount < 0
+                    if amount.as_tuple().exponent >= -4:  # type: ignore[operator]
+                        units = int(amount.scaleb(4))
+                    else:
+                        units = str(amount)  # summed exactly, in _replay
                 currency = fixed_currency or currency_of(line, values)
                 index = customers.get(customer)
                 if index is None:
                     index = customers[customer] = len(first_currency)
                     first_currency.append(currency)
                     abs_units.append(0)
-                if exact is None:
+                if units.__class__ is int:
                     abs_units[index] += -units if negative else units
                 else:
                     closer.add(index)
                 if currency != first_currency[index]:
                     closer.add(index)
+                    date += currency
                 if ref:
-                    yield index, 1, ref, date, units, exact, currency, line
+                    yield index, ref, line, date, units
                 else:
-                    yield index, 0, ("c:" if negative else "d:") + date, date, units, exact, currency, line
+                    yield index, ("c:" if negative else "d:") + date[:10], -line, date, units
             state["done"] = True
         finally:
             state["read"] = read
             state["skipped"] += skipped
 
-    insert = f"INSERT INTO {_LINES} VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+    insert = f"INSERT INTO {_LINES} VALUES (?, ?, ?, ?, ?)"
     source = lines()
     while not state["done"]:
         with book.lock:  # a batch at a time: other threads may use the book in between
@@ -750,37 +750,27 @@ def _stage_orders(staged: _Staged, parse: _Parser, rows, summary: Summary, progr
     if state["skipped"]:
         summary.skipped["no customer id"] = state["skipped"]
     closer.update(i for i, n in enumerate(abs_units) if n >= _UNITS_LIMIT)
-    with book.lock:
-        if closer:
-            staged.replayed = _replay(conn, parse, sorted(closer))
-        conn.execute("BEGIN")
-        try:
-            conn.execute(
-                f"CREATE TABLE {_GROUPED} (cust INTEGER, r INTEGER, key TEXT, date TEXT, units INTEGER, currency TEXT)"
-            )
-            skip = ",".join(str(i) for i in sorted(closer))  # sql-safe: integers of ours
-            conn.execute(
-                f"INSERT INTO {_GROUPED} SELECT cust, r, key, min(date), sum(units), min(currency) FROM {_LINES} "
-                f"WHERE cust NOT IN ({skip}) GROUP BY cust, r, key"
-            )
-            staged.groups = conn.execute("SELECT changes()").fetchone()[0] + len(staged.replayed)
-            conn.execute(f"DROP TABLE {_LINES}")
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
+    staged.closer = sorted(closer)
+    if closer:
+        with book.lock:
+            staged.replayed = _replay(conn, parse, staged)
 
 
-def _replay(conn, parse: _Parser, closer: list[int]) -> dict[tuple[int, int, str], list[Any]]:
-    """Sum the orders of ``closer`` customers line by line, in file order, with every check:
-    {(customer index, r, key): [ref, date, amount (Decimal), currency, line]}."""
+def _replay(conn, parse: _Parser, staged: _Staged) -> dict[tuple[int, int, str], list[Any]]:
+    """Sum the orders of the ``closer`` customers line by line, in file order, with every check:
+    {(customer index, has an order id, key): [ref, date, amount (Decimal), currency, line]}."""
     orders: dict[tuple[int, int, str], list[Any]] = {}
-    wanted = ",".join(str(i) for i in closer)  # sql-safe: integers of ours
+    wanted = ",".join(map(str, staged.closer))  # sql-safe: integers of ours
+    currencies = staged.currencies
     scale = Decimal(1).scaleb(-4)
-    for cust, r, key, date, units, exact, currency, line in conn.execute(
-        f"SELECT cust, r, key, date, units, exact, currency, line FROM {_LINES} WHERE cust IN ({wanted}) ORDER BY line"
+    for cust, key, line, date, units in conn.execute(
+        f"SELECT cust, key, line, date, units FROM {_LINES} WHERE cust IN ({wanted}) ORDER BY abs(line)"
     ):
-        amount = Decimal(exact) if exact is not None else Decimal(units) * scale
+        amount = Decimal(units) if units.__class__ is str else Decimal(units) * scale
+        currency = date[10:] or currencies[cust]
+        date = date[:10]
+        r = int(line > 0)
+        line = abs(line)
         ref = key if r else None
         entry = orders.get((cust, r, key))
         if entry is None:
@@ -805,6 +795,7 @@ def _write_orders(book, staged: _Staged, summary: Summary, as_of: dt.date) -> No
         with book.transaction() as conn, _big_cache(conn):
             had_customers = bool(conn.execute("SELECT EXISTS (SELECT 1 FROM customer)").fetchone()[0])
             before = _standing(book, as_of) if had_customers else {}  # in a new book nobody can move
+            had_orders = bool(conn.execute('SELECT EXISTS (SELECT 1 FROM "order")').fetchone()[0])
             known = dict(conn.execute("SELECT source_id, id FROM customer"))
             new_customers = sorted(staged.customers.keys() - known.keys())
             conn.executemany(
@@ -820,31 +811,47 @@ def _write_orders(book, staged: _Staged, summary: Summary, as_of: dt.date) -> No
                 conn.executemany(
                     "UPDATE customer SET name = ? WHERE source_id = ? AND (name = '' OR name = source_id)", named
                 )
-            conn.execute(f"CREATE TABLE {_IDS} (cust INTEGER PRIMARY KEY, customer_id INTEGER)")
-            conn.executemany(f"INSERT INTO {_IDS} VALUES (?, ?)", ((i, known[c]) for c, i in staged.customers.items()))
+            conn.execute(f"CREATE TABLE {_IDS} (cust INTEGER PRIMARY KEY, customer_id INTEGER, currency TEXT)")
+            currencies = staged.currencies
+            conn.executemany(
+                f"INSERT INTO {_IDS} VALUES (?, ?, ?)",
+                ((i, known[c], currencies[i]) for c, i in staged.customers.items()),
+            )
             last = conn.execute('SELECT coalesce(max(id), 0) FROM "order"').fetchone()[0]
             before_changes = conn.total_changes
+            skip = ",".join(map(str, staged.closer))  # sql-safe: integers of ours
+            # one row an order, in the order of the customers' lines in the file
+            grouped = (
+                f"SELECT cust, key, line > 0 AS r, min(date) AS date, sum(units) AS units FROM {_LINES} "
+                f"WHERE cust NOT IN ({skip}) GROUP BY cust, key, line > 0"
+            )
             # halves away from zero: SQLite's integer division truncates toward zero
             conn.execute(
                 'INSERT OR IGNORE INTO "order" (customer_id, order_ref, order_key, date, amount, currency) '
                 "SELECT m.customer_id, CASE WHEN g.r THEN g.key END, CASE WHEN g.r THEN g.key ELSE 'd:' || g.date END, "
-                "g.date, CASE WHEN g.units >= 0 THEN (g.units + 50) / 100 ELSE (g.units - 50) / 100 END, g.currency "
-                f"FROM {_GROUPED} g CROSS JOIN {_IDS} m ON m.cust = g.cust ORDER BY g.rowid"
+                "g.date, CASE WHEN g.units >= 0 THEN (g.units + 50) / 100 ELSE (g.units - 50) / 100 END, m.currency "
+                f"FROM ({grouped}) g CROSS JOIN {_IDS} m ON m.cust = g.cust"
             )
+            inserted = conn.total_changes - before_changes
+            # Within one file orders never collide (one row per key, and a day's
+            # credit note differs in sign from its order): into a book without
+            # orders every one is new. Otherwise count them.
+            groups = inserted if not had_orders else conn.execute(f"SELECT count(*) FROM ({grouped})").fetchone()[0]
             ids = dict(conn.execute(f"SELECT cust, customer_id FROM {_IDS}"))
             rows = [
                 (ids[cust], ref, ref if ref is not None else "d:" + date, date, to_minor(amount), currency)
                 for (cust, _r, _key), (ref, date, amount, currency, _line) in staged.replayed.items()
             ]
             rows.sort(key=_index_order)
+            before_changes = conn.total_changes
             conn.executemany(
                 'INSERT OR IGNORE INTO "order" (customer_id, order_ref, order_key, date, amount, currency) '
                 "VALUES (?, ?, ?, ?, ?, ?)",
                 rows,
             )
-            inserted = conn.total_changes - before_changes
+            inserted += conn.total_changes - before_changes
             summary.orders_new = inserted
-            summary.orders_existing = staged.groups - inserted
+            summary.orders_existing = groups + len(staged.replayed) - inserted
             summary.credit_notes_new = conn.execute(
                 'SELECT count(*) FROM "order" WHERE id > ? AND amount < 0', (last,)
             ).fetchone()[0]
