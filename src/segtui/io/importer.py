@@ -612,6 +612,7 @@ _LINES = "temp.segtui_import_line"
 _IDS = "temp.segtui_import_customer"
 _UNITS = 10_000  # a line's amount in 1/10,000 of the currency when that is exact
 _UNITS_LIMIT = AMOUNT_LIMIT * _UNITS
+_SCALE = (_UNITS, 1000, 100, 10, 1)  # units of an amount with 0 … 4 decimals
 
 
 class _Staged:
@@ -658,7 +659,8 @@ def _stage_orders(staged: _Staged, parse: _Parser, rows, summary: Summary, progr
     customers = staged.customers
     names = staged.names
     first_currency = staged.currencies
-    abs_units: list[int] = []
+    absolute = 0  # the sum of all amounts, without their signs, in units
+    seen_currencies = parse._currencies
     closer: set[int] = set()  # customers whose orders are summed and checked here
     dates = parse._dates
     date_of = parse.date
@@ -669,9 +671,11 @@ def _stage_orders(staged: _Staged, parse: _Parser, rows, summary: Summary, progr
     line_amount = parse.amount
     currency_of = parse.currency_of
     fixed_currency = parse.currency if parse.i_currency is None else None
+    i_currency = parse.i_currency
     state = {"read": 0, "skipped": 0, "done": False}
 
     def lines() -> Iterator[tuple]:
+        nonlocal absolute
         read = state["read"]
         skipped = 0
         try:
@@ -701,7 +705,7 @@ def _stage_orders(staged: _Staged, parse: _Parser, rows, summary: Summary, progr
                 value = values[i_amount] if i_amount is not None else None
                 if fast_amount and value.__class__ is str and _PLAIN_AMOUNT(value):
                     whole, dot, frac = value.partition(".")
-                    units = int(whole + frac) * 10 ** (4 - len(frac)) if dot else int(whole) * _UNITS
+                    units = int(whole + frac) * _SCALE[len(frac)] if dot else int(whole) * _UNITS
                     negative = units < 0
                 else:
                     amount = line_amount(line, values)
@@ -710,17 +714,19 @@ def _stage_orders(staged: _Staged, parse: _Parser, rows, summary: Summary, progr
                         units = int(amount.scaleb(4))
                     else:
                         units = str(amount)  # summed exactly, in _replay
-                currency = fixed_currency or currency_of(line, values)
+                if fixed_currency is None:
+                    currency = seen_currencies.get(values[i_currency]) or currency_of(line, values)
+                else:
+                    currency = fixed_currency
                 index = customers.get(customer)
                 if index is None:
                     index = customers[customer] = len(first_currency)
                     first_currency.append(currency)
-                    abs_units.append(0)
                 if units.__class__ is int:
-                    abs_units[index] += -units if negative else units
+                    absolute += -units if negative else units
                 else:
                     closer.add(index)
-                if currency != first_currency[index]:
+                if currency is not first_currency[index] and currency != first_currency[index]:
                     closer.add(index)
                     date += currency
                 if ref:
@@ -750,7 +756,14 @@ def _stage_orders(staged: _Staged, parse: _Parser, rows, summary: Summary, progr
     summary.rows_used = read - state["skipped"]
     if state["skipped"]:
         summary.skipped["no customer id"] = state["skipped"]
-    closer.update(i for i, n in enumerate(abs_units) if n >= _UNITS_LIMIT)
+    if absolute >= _UNITS_LIMIT:
+        # some order may add up to too much: sum the orders of the customers with
+        # that much (or near it; float sums) line by line, with their checks
+        with book.lock:
+            closer.update(i for i, in conn.execute(
+                f"SELECT cust FROM {_LINES} WHERE typeof(units) = 'integer' GROUP BY cust "
+                "HAVING total(abs(units)) >= ?", (_UNITS_LIMIT / 2,)
+            ))
     staged.closer = sorted(closer)
     if closer:
         with book.lock:
