@@ -159,3 +159,71 @@ def test_every_planner_key_has_an_id_and_a_description() -> None:
     for binding in PlannerScreen.BINDINGS:
         assert binding.id and binding.id.startswith("planner.")
         assert binding.description
+
+
+async def test_at_80x24_one_day_reads_in_full_and_tab_shows_the_due_list(book) -> None:
+    app = PlannerApp(book)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        screen = app.screen
+        assert screen.has_class("-narrow") and screen.has_class("-short")
+        shown = [c for c in screen.query(DayColumn) if c.display]
+        assert len(shown) == 1 and shown[0].day == TODAY
+        strip = str(screen.query_one("#day-strip").render())
+        for day in screen.view.days:
+            assert f"{day:%a} {day.day} {day:%b}" in strip
+        text = shown[0].render().plain
+        item = screen.view.day_items(TODAY)[0]
+        assert item.name in text  # the whole name, not 'V Dalp'
+        assert shown[0].border_title == f"{TODAY:%a} {TODAY.day} {TODAY:%b}"
+        await pilot.press("l")
+        shown = [c for c in screen.query(DayColumn) if c.display]
+        assert [c.day for c in shown] == [TODAY + dt.timedelta(days=1)]
+        await pilot.press("tab")
+        due = screen.query_one(DueList)
+        assert due.display and due.size.width >= 70
+        assert screen.view.dues[0].customer.name in due.render().plain
+
+
+async def test_at_120x36_the_week_shows_as_columns_and_planning_needs_no_toast(book) -> None:
+    app = PlannerApp(book)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        screen = app.screen
+        assert not screen.has_class("-narrow")
+        assert all(c.display for c in screen.query(DayColumn))
+        assert all(c.outer_size.width >= 18 for c in screen.query(DayColumn))
+        assert not app._notifications  # the filled week shows the plan; no toast
+        assert "planned" in str(screen.query_one("#planner-title").render())
+
+
+def test_short_names_drop_the_legal_form_then_shorten_the_first_word() -> None:
+    from segtui.ui.planner import short_name
+
+    assert short_name("Dalplast AS", 20) == "Dalplast AS"
+    assert short_name("Fjällbyggen Handel AB", 13) == "Fjällbyggen"
+    assert short_name("Johansson Rör & Söner AB", 13) == "Johansson Rör"
+    assert short_name("Andersson Transport AB", 14) == "And. Transport"
+    assert short_name("Holm Trading Aarhus ApS", 14) == "Holm Aarhus"
+    assert short_name("Andersson Entreprenad AB", 14) == "A. Entreprenad"
+    assert short_name("Lindqvist Maskin A/S", 13) != short_name("Larsson Maskin Oy", 13)
+    assert len(short_name("Supercalifragilistic Holding International", 12)) == 12
+
+
+async def test_help_explains_the_marks_and_shows_keys_as_typed(book) -> None:
+    from segtui.ui.help import HelpScreen, keys_of
+
+    app = PlannerApp(book)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        keys = {k.keys: k.description for k in keys_of(app.screen)}
+        assert keys["["] == "Previous week" and keys["r"].startswith("Reschedule")
+        assert not any("Scroll" in d for d in keys.values())
+        app.push_screen(HelpScreen(keys_of(app.screen), legend=PlannerScreen.HELP_LEGEND))
+        await pilot.pause()
+        text = "\n".join(str(s.render()) for s in app.screen.query("Static"))
+        assert "[/b]" not in text and "✓ done" in text and "BG big game" in text

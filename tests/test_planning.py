@@ -182,6 +182,56 @@ def test_a_city_with_more_visits_than_a_day_holds_spills_to_one_more_day() -> No
     assert sorted(Counter(p.day for p in proposals).values()) == [2, 4]
 
 
+def days_of_cities(proposals) -> dict[str, set]:
+    found: dict[str, set] = {}
+    for p in proposals:
+        found.setdefault(p.city, set()).add(p.day)
+    return found
+
+
+def test_each_city_gets_one_day_and_the_most_urgent_city_comes_first() -> None:
+    # priorities interleave the cities, as they do in a real book
+    cities = ["Oslo", "Umeå", "Malmö", "Oslo", "Umeå", "Malmö", "Oslo", "Umeå"]
+    customers = [customer(i, BG, last=60 - i, city=c) for i, c in enumerate(cities, 1)]
+    proposals = planning.fill_week(planning.due_list(customers, CONFIG, TODAY), week(), CONFIG)
+    assert len(proposals) == 8
+    days = days_of_cities(proposals)
+    assert {city: len(d) for city, d in days.items()} == {"Oslo": 1, "Umeå": 1, "Malmö": 1}
+    assert days["Oslo"] == {TODAY}  # customer 1 is the most overdue
+    assert days["Umeå"] == {TODAY + dt.timedelta(days=1)}
+    assert days["Malmö"] == {TODAY + dt.timedelta(days=2)}
+
+
+def test_priority_chooses_the_customers_before_cities_group_them() -> None:
+    config = PlanConfig.from_settings({"capacity.visits_per_day": "2", "capacity.working_days": "mon,tue"})
+    customers = (
+        [customer(i, BG, last=60, city=c) for i, c in enumerate(["Oslo", "Umeå", "Oslo", "Umeå"], 1)]
+        + [customer(10 + i, CC, last=30, city="Oslo") for i in range(4)]  # lower priority, same city
+    )
+    proposals = planning.fill_week(planning.due_list(customers, config, TODAY), week(config), config)
+    assert {p.customer_id for p in proposals} == {1, 2, 3, 4}
+    assert {city: len(d) for city, d in days_of_cities(proposals).items()} == {"Oslo": 1, "Umeå": 1}
+
+
+def test_a_single_visit_gets_its_own_day_while_days_are_free() -> None:
+    customers = [customer(i, BG, last=40, city="Oslo") for i in range(1, 4)] + [customer(9, BG, last=50, city="Bergen")]
+    proposals = planning.fill_week(planning.due_list(customers, CONFIG, TODAY), week(), CONFIG)
+    days = days_of_cities(proposals)
+    assert days["Bergen"] == {TODAY} and days["Oslo"] == {TODAY + dt.timedelta(days=1)}
+
+
+def test_more_cities_than_days_share_days_but_no_city_is_split() -> None:
+    config = PlanConfig.from_settings({"capacity.working_days": "mon,tue"})
+    cities = ["Bergen", "Turku", "Oslo", "Umeå", "Oslo", "Oslo", "Oslo", "Umeå"]  # in priority order
+    customers = [customer(i, BG, last=60 - i, city=c) for i, c in enumerate(cities, 1)]
+    proposals = planning.fill_week(planning.due_list(customers, config, TODAY), week(config), config)
+    assert len(proposals) == 8
+    days = days_of_cities(proposals)
+    assert all(len(d) == 1 for d in days.values()), days
+    assert days["Bergen"] == days["Turku"] == days["Umeå"] == {TODAY}  # Bergen is the most urgent
+    assert days["Oslo"] == {TODAY + dt.timedelta(days=1)}
+
+
 def test_booked_items_keep_their_place_and_use_capacity() -> None:
     customers = [customer(i, BG, last=30, city="Oslo") for i in range(1, 10)]
     booked = [Booked(1, TODAY, "visit", "planned", "Oslo"), Booked(2, TODAY, "visit", "done", "Oslo"),
@@ -337,6 +387,37 @@ def test_property_due_big_game_is_planned_before_any_small_fry(members, per_day)
         assert all(d.customer.id in planned for d in due if d.customer.quadrant is BG)
     ranks = [d.customer.quadrant for d in due]
     assert ranks == sorted(ranks, key=lambda q: q is SF)  # every big game before every small fry
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.tuples(st.sampled_from(["Umeå", "Oslo", "Bergen", "Turku", "Malmö", "Lund", "Pori", "Vejle", None]),
+                       st.integers(0, 400)), max_size=40),
+    st.integers(1, 6),
+    st.sampled_from(["mon,tue,wed,thu,fri", "mon,wed", "tue"]),
+)
+def test_property_a_city_is_split_only_when_capacity_forces_it(members, per_day, working_days) -> None:
+    config = PlanConfig.from_settings({"capacity.visits_per_day": str(per_day), "capacity.working_days": working_days})
+    customers = [Customer(i, f"C{i}", city, BG, False, days_ago(last)) for i, (city, last) in enumerate(members)]
+    proposals = planning.plan_week(customers, config, TODAY, TODAY)
+    load = Counter(p.day for p in proposals)
+    per_city = Counter((p.city, p.day) for p in proposals if p.city)
+    visits = Counter(p.city for p in proposals if p.city)
+    days_used = {city: {d for (c, d) in per_city if c == city} for city in visits}
+    for city, days in days_used.items():
+        # never two days of one city where either could have taken the other's share
+        for a in days:
+            for b in days:
+                if a != b:
+                    assert load[a] + per_city[city, b] > per_day, (city, a, b)
+    # when whole days are enough for every city, each city takes as few days as it can
+    needed = sum(-(-n // per_day) for n in visits.values()) + sum(p.city is None for p in proposals)
+    if needed <= len(config.working_days):
+        assert all(len(days_used[c]) == -(-visits[c] // per_day) for c in visits)
+    # the most urgent visit is on the first day with visits
+    if proposals:
+        top = max(proposals, key=lambda p: p.priority)
+        assert top.day == min(load) or max(p.priority for p in proposals if p.day == min(load)) == top.priority
 
 
 @settings(max_examples=100, deadline=None)

@@ -301,9 +301,11 @@ def fill_week(
 ) -> list[Proposal]:
     """Fill ``days`` with the highest-priority due customers, never over capacity.
 
-    ``dues`` must be in priority order. Customers already in the week are not
-    planned twice; booked items (except skipped ones) use capacity. A day's
-    visits go to one city where possible."""
+    ``dues`` must be in priority order. First the week's customers are chosen:
+    the highest priorities that fit the week's free capacity (customers already
+    in the week are not planned twice; booked items, except skipped ones, use
+    capacity). Then the chosen visits are laid out by city (:func:`visit_days`);
+    calls fill the days in order."""
     booked = list(booked)
     days = sorted(days)
     taken = {b.customer_id for b in booked}
@@ -312,8 +314,8 @@ def fill_week(
     for b in booked:
         if b.status != "skipped":
             load[b.day, b.kind] += 1
-            if b.kind == "visit" and b.city:
-                cities[b.day].add(b.city.casefold())
+            if b.kind == "visit" and b.city and b.city.strip():
+                cities[b.day].add(b.city.strip().casefold())
     proposals: list[Proposal] = []
     for kind in KINDS:
         cap = config.per_day(kind)
@@ -332,31 +334,79 @@ def fill_week(
                 room[day] -= 1
                 proposals.append(_proposal(entry, day))
             continue
-        groups: dict[object, list[Due]] = {}
-        for entry in chosen:
-            city = entry.customer.city
-            key = city.strip().casefold() if city and city.strip() else ("no city", entry.customer.id)
-            groups.setdefault(key, []).append(entry)
-        for key, members in groups.items():
-            for entry in members:
-                day = _visit_day(key, days, room, cities)
-                room[day] -= 1
-                if isinstance(key, str):
-                    cities[day].add(key)
-                proposals.append(_proposal(entry, day))
+        placed = visit_days([_city_key(e.customer) for e in chosen], days, room, cap, cities)
+        proposals.extend(_proposal(entry, day) for entry, day in zip(chosen, placed))
     return proposals
 
 
-def _visit_day(city, days, room, cities) -> dt.date:
-    open_days = [d for d in days if room[d] > 0]
-    if isinstance(city, str):
-        for d in open_days:
-            if city in cities[d]:
-                return d
-    for d in open_days:
-        if not cities[d]:
-            return d
-    return max(open_days, key=lambda d: (room[d], -d.toordinal()))
+def _city_key(customer: Customer) -> object:
+    """Visits group by city (case and spaces aside); a customer without a city is a group of its own."""
+    city = customer.city
+    return city.strip().casefold() if city and city.strip() else ("no city", customer.id)
+
+
+def visit_days(
+    keys: Sequence[object],
+    days: Sequence[dt.date],
+    room: Mapping[dt.date, int],
+    capacity: int,
+    booked_cities: Mapping[dt.date, set] | None = None,
+) -> list[dt.date]:
+    """The day of each visit, ``keys`` being the visits' cities in priority order
+    (the caller has made sure they fit: ``len(keys) <= sum(room.values())``).
+
+    1. A city already visited on a day (a kept item) gets its new visits there,
+       as far as the day has room.
+    2. The rest is packed city by city, biggest city first: a city goes whole
+       onto a day without visits when there is one, else onto the fullest day
+       that still holds it whole; only a city that no day can hold whole is
+       split, filling the emptiest day first. So a city is never on two days
+       when one of them could have taken them all, and cities share a day only
+       when there are more cities than days.
+    3. Days without kept visits hold the same, so their contents are swapped
+       to put the most urgent city (the one holding the highest priority)
+       earliest in the week.
+    """
+    booked_cities = booked_cities or {}
+    days = sorted(days)
+    if len(keys) > sum(room.get(d, 0) for d in days):
+        raise ValueError(f"{len(keys)} visits do not fit the week's room")
+    left = {d: room.get(d, 0) for d in days}
+    content: dict[dt.date, list[int]] = {d: [] for d in days}
+    groups: dict[object, list[int]] = {}
+    for n, key in enumerate(keys):
+        groups.setdefault(key, []).append(n)
+    for key, members in groups.items():  # 1. next to the kept visits in the same city
+        for d in sorted((d for d in days if key in booked_cities.get(d, ())), key=lambda d: -left[d]):
+            take, members[:] = members[: left[d]], members[left[d]:]
+            content[d].extend(take)
+            left[d] -= len(take)
+    order = sorted((m for m in groups.values() if m), key=lambda m: (-len(m), m[0]))
+    for members in order:  # 2. pack the cities, biggest first
+        while members:
+            n = len(members)
+            open_days = [d for d in days if left[d] > 0]
+            empty = [d for d in open_days if not content[d] and left[d] == capacity >= n]
+            fits = [d for d in open_days if left[d] >= n]
+            if empty:
+                day = empty[0]
+            elif fits:
+                day = min(fits, key=lambda d: (left[d], d))
+            else:
+                day = max(open_days, key=lambda d: (left[d], -d.toordinal()))
+            take, members = members[: left[day]], members[left[day]:]
+            content[day].extend(take)
+            left[day] -= len(take)
+    free = [d for d in days if room.get(d, 0) == capacity]
+    if len(free) > 1:  # 3. the most urgent city earliest
+        blocks = sorted((content[d] for d in free), key=lambda c: min(c) if c else len(keys))
+        for d, block in zip(free, blocks):
+            content[d] = block
+    placed: list[dt.date] = [days[0]] * len(keys)
+    for d, members in content.items():
+        for n in members:
+            placed[n] = d
+    return placed
 
 
 def _proposal(entry: Due, day: dt.date) -> Proposal:

@@ -175,7 +175,7 @@ class SegtuiApp(GuardedApp):
         hint = f"Remap any key in {self.keymap_path} — e.g. \"board.search\" = \"ctrl+f\" (ids in the README)."
         from segtui.ui.board import LEGEND
 
-        legend = LEGEND if self.screen is self.board else ""
+        legend = LEGEND if self.screen is self.board else getattr(self.screen, "HELP_LEGEND", "")
         self.push_screen(HelpScreen(keys_of(self.screen), hint, legend))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:

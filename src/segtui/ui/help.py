@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rich.markup import escape
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -60,7 +60,7 @@ class HelpScreen(ModalScreen[None]):
 
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
-    #help-box { width: 112; height: 90%; border: round $accent; background: $surface; padding: 0 1; }
+    #help-box { width: 112; max-width: 100%; height: 90%; border: round $accent; background: $surface; padding: 0 1; }
     #help-box > .section { text-style: bold; color: $text-accent; margin-top: 1; }
     #help-box > .hint { color: $text-muted; }
     """
@@ -83,7 +83,8 @@ class HelpScreen(ModalScreen[None]):
                 if entry.section != section:
                     section = entry.section
                     yield Static(section, classes="section")
-                yield Static(f"  [b]{escape(entry.keys):<22}[/b] {escape(entry.description)}", classes="key")
+                # plain Text, not markup: a key like "[" must show as itself
+                yield Static(Text.assemble("  ", (f"{entry.keys:<22}", "bold"), " ", entry.description), classes="key")
             if self.legend:
                 yield Static("What the columns mean", classes="section")
                 yield Static(self.legend, classes="legend")

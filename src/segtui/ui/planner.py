@@ -27,6 +27,45 @@ from segtui.domain.segments import QUADRANT_LABELS
 from segtui.store import plan as plan_store
 from segtui.store.book import Book, BookError
 
+#: Legal forms and trade words dropped from the end of a name that does not fit.
+LEGAL_FORMS = ("oy ab", "ab oy", "ab (publ)", "ab", "oy", "oyj", "as", "asa", "a/s", "aps", "hb", "kb",
+               "ltd", "gmbh", "inc", "llc")
+TRADE_WORDS = ("handel", "& söner", "och söner", "& co", "trading")
+
+
+def _drop_tail(words: list[str], tails: tuple[str, ...]) -> list[str]:
+    folded = [w.casefold() for w in words]
+    for tail in tails:
+        parts = tail.split()
+        if len(words) > len(parts) and folded[-len(parts):] == parts:
+            return _drop_tail(words[: -len(parts)], tails)
+    return words
+
+
+def short_name(name: str, width: int) -> str:
+    """``name`` in ``width`` characters, keeping the part that tells customers
+    apart: first the legal form goes (AB, Oy, AS, A/S, ApS …), then trade words
+    (Handel, & Söner), then a leading word shrinks to its initial
+    as far as needed ('Andersson Transport AB' → 'Ander. Transport'); only then is it cut with '…'."""
+    if len(name) <= width:
+        return name
+    words = name.split()
+    for tails in (LEGAL_FORMS, TRADE_WORDS):
+        words = _drop_tail(_drop_tail(words, LEGAL_FORMS), tails)
+        if len(" ".join(words)) <= width:
+            return " ".join(words)
+    words = words[:1] + [w for w in words[1:] if w.casefold() not in TRADE_WORDS]  # 'Holm Trading Aarhus'
+    if len(" ".join(words)) <= width:
+        return " ".join(words)
+    if len(words) > 1:
+        rest = " " + " ".join(words[1:])
+        keep = max(1, width - len(rest) - 1)
+        if keep < len(words[0]) - 1:
+            words = [words[0][:keep] + "."] + words[1:]
+    text = " ".join(words)
+    return text if len(text) <= width else text[: max(0, width - 1)] + "…"
+
+
 SHORT_SEGMENT = {
     "big_game": "BG",
     "cash_cows": "CC",
@@ -85,12 +124,27 @@ class DayColumn(Widget):
         self.set_class(day < today, "past")
         self.refresh()
 
+    #: From this width on a visit's city goes on the same line as the name.
+    INLINE_CITY = 40
+
+    def _layout(self) -> tuple[bool, int]:
+        """(city under each visit?, first item shown): the city takes its own row
+        in a narrow column when there is height for it; a long day scrolls to keep
+        the cursor in view."""
+        height = max(1, self.size.height)
+        inline = self.size.width >= self.INLINE_CITY
+        two_rows = not inline and len(self.items) + sum(i.kind == "visit" for i in self.items) <= height
+        top = 0
+        if self.cursor is not None and not two_rows and self.cursor >= height:
+            top = self.cursor - height + 1
+        return two_rows, top
+
     def line_of(self, row: int) -> int | None:
         """The item on screen row ``row`` (visits take two rows when there is room)."""
+        two_rows, top = self._layout()
         y = 0
-        show_city = len(self.items) + sum(i.kind == "visit" for i in self.items) <= self.size.height
-        for n, item in enumerate(self.items):
-            height = 2 if item.kind == "visit" and show_city else 1
+        for n, item in enumerate(self.items[top:], top):
+            height = 2 if item.kind == "visit" and two_rows else 1
             if y <= row < y + height:
                 return n
             y += height
@@ -102,18 +156,24 @@ class DayColumn(Widget):
         if not self.items:
             text.append("nothing planned", style="dim italic")
             return text
-        visits = sum(i.kind == "visit" for i in self.items)
-        show_city = len(self.items) + visits <= self.size.height
-        for n, item in enumerate(self.items):
+        two_rows, top = self._layout()
+        inline = width >= self.INLINE_CITY
+        # a wide column: name, then where (visits) or whom to call (calls) in a second column
+        name_width = min(max(len(i.name) for i in self.items), width - 3 - 2 - 16) if inline else width - 3
+        for n, item in enumerate(self.items[top:], top):
             mark = {"done": "✓", "skipped": "–"}.get(item.status, "•" if item.manual else " ")
             style = {"done": "green", "skipped": "dim strike"}.get(item.status, "")
             kind = "V" if item.kind == "visit" else "C"
-            line = Text(f"{mark}{kind} {item.name}"[:width].ljust(width), style=style)
+            line = Text(f"{mark}{kind} {short_name(item.name, name_width):<{name_width}}", style=style)
+            if inline:
+                extra = item.city or "—" if item.kind == "visit" else " · ".join(p for p in (item.contact, item.phone) if p)
+                line.append(f"  {extra}"[: width - len(line)], style="dim")
+            line.pad_right(width - len(line))
             if n == self.cursor:
                 line.stylize("reverse")
             text.append_text(line)
             text.append("\n")
-            if item.kind == "visit" and show_city:
+            if item.kind == "visit" and two_rows:
                 text.append(f"   {item.city or '—'}"[:width] + "\n", style="dim")
         text.rstrip()
         return text
@@ -126,7 +186,7 @@ class DueList(Widget):
     """Due and overdue customers not yet in the week — renders only the visible rows."""
 
     DEFAULT_CSS = """
-    DueList { width: 32; height: 1fr; border: round $panel; }
+    DueList { width: 26; height: 1fr; border: round $panel; }
     DueList.selected { border: round $accent; }
     """
 
@@ -167,8 +227,10 @@ class DueList(Widget):
             when = f"+{entry.days_overdue}d" if entry.overdue else f"{entry.due_on:%a}" if entry.due_on > entry.on else "now"
             seg = SHORT_SEGMENT[entry.customer.quadrant.value]
             kind = "V" if entry.kind == "visit" else "C"
-            right = f" {seg} {when:>5}"
-            name = entry.customer.name[: width - len(right) - 2]
+            right = f" {seg} {when:>4}"
+            if width >= 50:  # the whole width: say where
+                right = f" {(entry.customer.city or '—')[:16]:<16}" + right
+            name = short_name(entry.customer.name, width - len(right) - 2)
             line = Text(f"{kind} {name}".ljust(width - len(right)) + right)
             line.stylize("red" if entry.days_overdue >= (entry.interval or 1) else "yellow" if entry.overdue else "", width - len(right))
             if n == self.cursor and self.active:
@@ -182,15 +244,38 @@ class DueList(Widget):
         self.screen.select_due(self.top + event.y)
 
 
+class CallsBox(VerticalScroll, can_focus=False):
+    """The day's calls; scrolls with the mouse but takes no focus (the screen's keys apply)."""
+
+
+#: What the marks on the planner mean (shown in help).
+LEGEND = (
+    "In a day: V visit · C call · ✓ done · – skipped · • added or moved by hand (a re-plan keeps it) · "
+    "4/4v 10/10c = visits and calls planned against the day's capacity.\n"
+    "In the due list: BG big game · CC cash cows · SF small fry · NA needs assessment · UI uninteresting; "
+    "+12d = 12 days overdue (yellow; red when more than a whole interval late), now = due today, "
+    "a weekday = due later this week."
+)
+
+#: The week shows as columns while each day gets DAY_WIDTH columns beside the due list (DUE_WIDTH);
+#: narrower, it shows one day at a time. Below SHORT_HEIGHT rows the calls and follow-up fold away.
+DAY_WIDTH = 18
+DUE_WIDTH = 26
+SHORT_HEIGHT = 30
+
+
 class PlannerScreen(Screen):
     """The week's plan: Mon–Fri columns, due list, call list, follow-up."""
 
     TITLE = "Planner"
+    HELP_LEGEND = LEGEND
+    plan_note = ""  # what the last 'p' did, shown in the title until the week changes
     DEFAULT_CSS = """
     PlannerScreen { layout: vertical; }
     #planner-title { height: 1; padding: 0 1; background: $boost; text-style: bold; }
     #feasibility { height: auto; max-height: 3; padding: 0 1; }
     #feasibility.short { color: $warning; }
+    #day-strip { display: none; height: 1; padding: 0 1; }
     #main { height: 1fr; }
     #week { width: 1fr; height: 1fr; }
     #detail { height: 2; padding: 0 1; background: $boost; }
@@ -198,30 +283,50 @@ class PlannerScreen(Screen):
     #calls-box { width: 1fr; height: 1fr; border: round $panel; padding: 0 1; }
     #calls { width: 1fr; height: auto; text-wrap: nowrap; text-overflow: ellipsis; }
     #followup { width: 52; height: 1fr; border: round $panel; padding: 0 1; }
+    PlannerScreen.-narrow #day-strip { display: block; }
+    PlannerScreen.-narrow DayColumn { display: none; }
+    PlannerScreen.-narrow DayColumn.current { display: block; }
+    PlannerScreen.-narrow DueList { display: none; width: 1fr; }
+    PlannerScreen.-narrow.-due #week { display: none; }
+    PlannerScreen.-narrow.-due DueList { display: block; }
+    PlannerScreen.-narrow #calls-box { display: none; }
+    PlannerScreen.-narrow #followup { width: 1fr; }
+    PlannerScreen.-short #bottom { display: none; }
+    PlannerScreen.-short #feasibility { max-height: 1; text-wrap: nowrap; text-overflow: ellipsis; }
+    PlannerScreen.-short #detail { text-wrap: nowrap; text-overflow: ellipsis; }
     """
 
+    # the footer shows the first ones; every key is in help (?)
     BINDINGS = [
         Binding("escape", "back", "Back", id="planner.back"),
-        Binding("q", "app.quit", "Quit", show=False, id="planner.quit"),
-        Binding("left,h", "day(-1)", "Day ←", show=False, id="planner.day_left"),
-        Binding("right,l", "day(1)", "Day →", show=False, id="planner.day_right"),
+        Binding("question_mark", "app.help", "Help", tooltip="Every key, and what the marks mean",
+                id="planner.help"),
+        Binding("p", "plan", "Plan week", id="planner.plan"),
+        Binding("d", "done", "Done", tooltip="Mark done (again: back to planned); records the activity",
+                id="planner.done"),
+        Binding("s", "skip", "Skip", tooltip="Skip (again: planned); frees the slot", id="planner.skip"),
+        Binding("r", "reschedule", "+1 week", tooltip="Reschedule: the same day next week", id="planner.reschedule"),
+        Binding("x,delete", "remove", "Remove", tooltip="Take the item out of the plan", id="planner.remove"),
+        Binding("a", "add", "Add", show=False, tooltip="Add the due customer to the selected day", id="planner.add"),
+        Binding("tab,shift+tab", "switch", "Week/Due", tooltip="Switch between the week and the due list",
+                id="planner.switch"),
+        Binding("left_square_bracket", "week(-1)", "◀ Week", tooltip="Previous week", id="planner.prev_week",
+                group=Binding.Group("Week", compact=True)),
+        Binding("right_square_bracket", "week(1)", "Week ▶", tooltip="Next week", id="planner.next_week",
+                group=Binding.Group("Week", compact=True)),
+        Binding("t", "today", "This week", show=False, id="planner.today"),
+        Binding("less_than_sign,shift+left", "move(-1)", "Move to the day before", show=False,
+                id="planner.move_left"),
+        Binding("greater_than_sign,shift+right", "move(1)", "Move to the next day", show=False,
+                id="planner.move_right"),
+        Binding("c", "copy_calls", "Copy the day's calls", show=False, id="planner.copy_calls"),
+        Binding("left,h", "day(-1)", "Day before", show=False, id="planner.day_left"),
+        Binding("right,l", "day(1)", "Next day", show=False, id="planner.day_right"),
         Binding("up,k", "row(-1)", "Up", show=False, id="planner.up"),
         Binding("down,j", "row(1)", "Down", show=False, id="planner.down"),
         Binding("pageup", "row(-10)", "Page up", show=False, id="planner.page_up"),
         Binding("pagedown", "row(10)", "Page down", show=False, id="planner.page_down"),
-        Binding("tab", "switch", "Week/Due", id="planner.switch"),
-        Binding("left_square_bracket", "week(-1)", "◀ Week", id="planner.prev_week"),
-        Binding("right_square_bracket", "week(1)", "Week ▶", id="planner.next_week"),
-        Binding("t", "today", "Today", id="planner.today"),
-        Binding("p", "plan", "Plan week", id="planner.plan"),
-        Binding("a", "add", "Add", id="planner.add"),
-        Binding("less_than_sign,shift+left", "move(-1)", "< Move", id="planner.move_left"),
-        Binding("greater_than_sign,shift+right", "move(1)", "Move >", id="planner.move_right"),
-        Binding("d", "done", "Done", id="planner.done"),
-        Binding("s", "skip", "Skip", id="planner.skip"),
-        Binding("r", "reschedule", "Next week", id="planner.reschedule"),
-        Binding("x,delete", "remove", "Remove", id="planner.remove"),
-        Binding("c", "copy_calls", "Copy calls", id="planner.copy_calls"),
+        Binding("q", "app.quit", "Quit", show=False, id="planner.quit"),
     ]
 
     def __init__(self, book: Book, as_of: dt.date) -> None:
@@ -243,6 +348,7 @@ class PlannerScreen(Screen):
         yield Header()
         yield Static("", id="planner-title")
         yield Static("Reading the book…", id="feasibility")
+        yield Static("", id="day-strip")
         with Horizontal(id="main"):
             with Horizontal(id="week"):
                 for n in range(len(self.config.working_days)):
@@ -250,15 +356,34 @@ class PlannerScreen(Screen):
             yield DueList()
         yield Static("", id="detail")
         with Horizontal(id="bottom"):
-            with VerticalScroll(id="calls-box"):
+            with CallsBox(id="calls-box"):
                 yield Static("", id="calls")
             yield Static("", id="followup")
         yield Footer()
 
     def on_mount(self) -> None:
         self.sub_title = f"{self.book.name} · as of {self.as_of.isoformat()}"
+        self._fit(self.size)
         self._title()
         self.load()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit(event.size)
+
+    def _fit(self, size) -> None:
+        """One day at a time when day columns would be too narrow to read (the day then
+        lists contacts and phones itself); calls and follow-up fold away below SHORT_HEIGHT rows."""
+        days = len(self.config.working_days) if getattr(self, "config", None) else 5
+        narrow = size.width - DUE_WIDTH < DAY_WIDTH * max(1, days)
+        short = size.height < SHORT_HEIGHT
+        if narrow != self.has_class("-narrow") or short != self.has_class("-short"):
+            self.set_class(narrow, "-narrow")
+            self.set_class(short, "-short")
+            footer = self.query_one(Footer)
+            footer.compact = narrow
+            footer.show_command_palette = not narrow  # ctrl+p still works; the room goes to the planner's keys
+            self._title()
+            self.render_view()
 
     def _today_column(self) -> int:
         days = planning.week_days(self.monday, self.config)
@@ -274,6 +399,8 @@ class PlannerScreen(Screen):
         end = monday + dt.timedelta(days=6)
         span = f"{monday.day} {monday:%b} – {end.day} {end:%b %Y}"
         note = " · this week" if monday == planning.week_monday(self.as_of) else ""
+        if self.plan_note:
+            note += f" · {self.plan_note}"
         self.query_one("#planner-title", Static).update(
             f"Week {week} of {last} · {year} · {span}{note}"
         )
@@ -323,14 +450,15 @@ class PlannerScreen(Screen):
         self.customers = customers
         self.view = view
         self.due_cursor = min(self.due_cursor, max(0, len(view.dues) - 1))
+        if message:  # the filled week shows what happened; the title keeps the count
+            self.plan_note = message[0].lower() + message[1:].replace(f" for {planning.week_label(view.monday)}", "")
         self.render_view()
-        if message:
-            self.notify(message, markup=False)
 
     def render_view(self) -> None:
         view = self.view
         if view is None:
             return
+        self.set_class(self.pane == "due", "-due")
         for n, column in enumerate(self.query(DayColumn)):
             day = view.days[n]
             items = view.day_items(day)
@@ -339,15 +467,36 @@ class PlannerScreen(Screen):
             active = self.pane == "week" and n == self.column
             column.show(day, items, row if active and items else None, view.config, self.as_of)
             column.set_class(active, "selected")
+            column.set_class(n == self.column, "current")
+        self._day_strip()
+        self._title()
         due_list = self.query_one(DueList)
         due_list.show(view.dues, view.overdue, self.due_cursor, self.pane == "due")
         due_list.set_class(self.pane == "due", "selected")
         feas = self.query_one("#feasibility", Static)
-        feas.update(view.feasibility.text)
+        if self.has_class("-short"):  # one line, and the follow-up panel is folded: its summary goes here
+            f = view.feasibility
+            visits, calls = (-int(-f.needed[k] // 1) for k in planning.KINDS)
+            feas.update(
+                f"Policy: {visits} visits/wk (cap {f.capacity['visit']}), {calls} calls/wk "
+                f"(cap {f.capacity['call']}) · done {view.follow_up.done} of {view.follow_up.planned} this week"
+            )
+        else:
+            feas.update(view.feasibility.text)
         feas.set_class(not all(view.feasibility.fits(k) for k in planning.KINDS), "short")
         self._detail()
         self._calls()
         self._follow_up()
+
+    def _day_strip(self) -> None:
+        """The week's days on one line (narrow screens show one day at a time)."""
+        view = self.view
+        strip = Text(no_wrap=True, overflow="ellipsis")
+        for n, day in enumerate(view.days):
+            style = "reverse bold" if n == self.column else "bold green" if day == self.as_of else ""
+            strip.append(f" {day:%a} {day.day} {day:%b} ", style=style)
+        strip.append("  ←/→ day", style="dim")
+        self.query_one("#day-strip", Static).update(strip)
 
     def _detail(self) -> None:
         detail = self.query_one("#detail", Static)
@@ -464,6 +613,7 @@ class PlannerScreen(Screen):
     def _go_to(self, monday: dt.date) -> None:
         self.monday = monday
         self.view = None
+        self.plan_note = ""
         self.rows.clear()
         self.due_cursor = 0
         self._title()
@@ -501,7 +651,7 @@ class PlannerScreen(Screen):
     def action_add(self) -> None:
         entry = self.selected_due() if self.pane == "due" else None
         if entry is None:
-            self.notify("Tab to the due list, pick a customer, then press a to add them", severity="warning")
+            self.notify("Tab to the due list, pick a customer, then press a to add them", severity="warning", timeout=3)
             return
         day = self.view.days[self.column]
         load = sum(i.kind == entry.kind and i.status != "skipped" for i in self.view.day_items(day))
@@ -509,18 +659,18 @@ class PlannerScreen(Screen):
             self.notify(f"{day:%a} already has {load} {entry.kind}s (capacity {self.config.per_day(entry.kind)})",
                         severity="warning")
         self.view.dues.remove(entry)
+        # no toast: the customer leaves the due list and shows up in the day
         self.write(
             lambda: plan_store.add_item(self.book, entry.customer.id, day, entry.kind, entry.reason, manual=True),
-            f"Added {entry.kind} to {entry.customer.name} on {day:%a %d %b}",
         )
 
     def _with_item(self) -> plan_store.PlanItem | None:
         if self.pane != "week":
-            self.notify("Select a plan item in the week first (Tab)", severity="warning")
+            self.notify("Select a plan item in the week first (Tab)", severity="warning", timeout=3)
             return None
         item = self.selected_item()
         if item is None:
-            self.notify("No item selected", severity="warning")
+            self.notify("No item selected", severity="warning", timeout=3)
         return item
 
     def action_move(self, step: int) -> None:
@@ -546,13 +696,11 @@ class PlannerScreen(Screen):
         item = self._with_item()
         if item is None:
             return
+        # no toast: the ✓ and the follow-up figures show it
         if item.status == "done":
-            self.write(lambda: plan_store.undo_done(self.book, item.id), f"{item.name}: back to planned")
+            self.write(lambda: plan_store.undo_done(self.book, item.id))
         else:
-            self.write(
-                lambda: plan_store.mark_done(self.book, item.id, self.as_of),
-                f"{item.name}: {item.kind} done",
-            )
+            self.write(lambda: plan_store.mark_done(self.book, item.id, self.as_of))
 
     def action_skip(self) -> None:
         item = self._with_item()
@@ -572,12 +720,12 @@ class PlannerScreen(Screen):
     def action_remove(self) -> None:
         item = self._with_item()
         if item is not None:
-            self.write(lambda: plan_store.remove_item(self.book, item.id), f"Removed {item.name} from the plan")
+            self.write(lambda: plan_store.remove_item(self.book, item.id))  # the day shows it
 
     def action_copy_calls(self) -> None:
         day, lines = self._call_lines()
         if not lines:
-            self.notify("No calls to copy on this day", severity="warning")
+            self.notify("No calls to copy on this day", severity="warning", timeout=3)
             return
         self.app.copy_to_clipboard("\n".join(lines))
-        self.notify(f"Copied {len(lines)} calls for {day:%a %d %b}")
+        self.notify(f"Copied {len(lines)} calls for {day:%a %d %b}", timeout=3)
