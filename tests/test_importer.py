@@ -584,3 +584,10 @@ def test_half_cents_are_rounded_once_per_order_away_from_zero(book, tmp_path) ->
                            "C,1,2026-01-05,-0.005\nD,1,2026-01-05,0.12345\nD,1,2026-01-05,0.00005\n")
     import_orders(book, path, as_of=AS_OF)
     assert {r[1]: r[4] for r in orders(book)} == {"A": 1, "B": 0, "C": -1, "D": 12}
+
+
+def test_a_day_whose_order_and_credit_note_both_round_to_nothing_is_one_order(book, tmp_path) -> None:
+    path = write(tmp_path, "customer,date,amount\n1,2026-01-05,0.001\n1,2026-01-05,-0.001\n")
+    summary = import_orders(book, path, as_of=AS_OF)
+    assert orders(book) == [("1", None, "d:2026-01-05", "2026-01-05", 0, "SEK")]
+    assert (summary.orders_new, summary.orders_existing) == (1, 1)

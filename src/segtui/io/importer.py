@@ -625,6 +625,7 @@ class _Staged:
         self.names: dict[str, str] = {}
         self.replayed: dict[tuple[int, int, str], list[Any]] = {}  # orders summed here, not by SQLite
         self.closer: list[int] = []  # customers whose orders are in ``replayed``
+        self.tiny = False  # a line without an order id is below half a cent (its day's orders may be 0 both)
         self.created = False
 
     def create(self) -> None:
@@ -732,6 +733,8 @@ def _stage_orders(staged: _Staged, parse: _Parser, rows, summary: Summary, progr
                 if ref:
                     yield index, ref, line, date, units
                 else:
+                    if units.__class__ is not int or -50 < units < 50:
+                        staged.tiny = True
                     yield index, ("c:" if negative else "d:") + date[:10], -line, date, units
             state["done"] = True
         finally:
@@ -848,9 +851,12 @@ def _write_orders(book, staged: _Staged, summary: Summary, as_of: dt.date) -> No
             )
             inserted = conn.total_changes - before_changes
             # Within one file orders never collide (one row per key, and a day's
-            # credit note differs in sign from its order): into a book without
-            # orders every one is new. Otherwise count them.
-            groups = inserted if not had_orders else conn.execute(f"SELECT count(*) FROM ({grouped})").fetchone()[0]
+            # credit note differs in sign from its order, unless both round to 0):
+            # into a book without orders every one is new. Otherwise count them.
+            if had_orders or staged.tiny:
+                groups = conn.execute(f"SELECT count(*) FROM ({grouped})").fetchone()[0]
+            else:
+                groups = inserted
             ids = dict(conn.execute(f"SELECT cust, customer_id FROM {_IDS}"))
             rows = [
                 (ids[cust], ref, ref if ref is not None else "d:" + date, date, to_minor(amount), currency)
