@@ -591,3 +591,13 @@ def test_a_day_whose_order_and_credit_note_both_round_to_nothing_is_one_order(bo
     summary = import_orders(book, path, as_of=AS_OF)
     assert orders(book) == [("1", None, "d:2026-01-05", "2026-01-05", 0, "SEK")]
     assert (summary.orders_new, summary.orders_existing) == (1, 1)
+
+
+def test_foreign_keys_are_checked_again_after_an_import(book, tmp_path) -> None:
+    good = write(tmp_path, "order,customer,date,amount\nA,1,2026-01-05,10\n", "good.csv")
+    import_orders(book, good, as_of=AS_OF)
+    assert book.scalar("PRAGMA foreign_keys") == 1
+    with pytest.raises(sqlite3.IntegrityError):
+        with book.transaction() as conn:
+            conn.execute('INSERT INTO "order" (customer_id, order_key, date, amount) VALUES (999, \'x\', \'2026-01-01\', 1)')
+    assert book.scalar('SELECT count(*) FROM "order"') == 1

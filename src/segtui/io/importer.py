@@ -526,6 +526,22 @@ def _big_cache(conn) -> Iterator[None]:
         conn.execute(f"PRAGMA cache_size = {int(old)}")  # sql-safe: a number
 
 
+@contextlib.contextmanager
+def _checked_by_construction(book) -> Iterator[None]:
+    """Foreign keys unchecked for the one transaction that writes the orders (not
+    settable inside a transaction, so around it, holding the book's lock): every
+    customer_id written is taken from the customer table in that transaction, so
+    the check per order would only repeat what is true by construction."""
+    with book.lock:
+        conn = book.conn
+        was = conn.execute("PRAGMA foreign_keys").fetchone()[0]
+        conn.execute("PRAGMA foreign_keys = OFF")
+        try:
+            yield
+        finally:
+            conn.execute(f"PRAGMA foreign_keys = {1 if was else 0}")  # sql-safe: a number
+
+
 class _DryRun(Exception):
     """Raised inside the transaction of a dry run to roll everything back."""
 
@@ -809,7 +825,7 @@ def _write_orders(book, staged: _Staged, summary: Summary, as_of: dt.date) -> No
     today = dt.date.today().isoformat()
     names = staged.names
     try:
-        with book.transaction() as conn, _big_cache(conn):
+        with _checked_by_construction(book), book.transaction() as conn, _big_cache(conn):
             had_customers = bool(conn.execute("SELECT EXISTS (SELECT 1 FROM customer)").fetchone()[0])
             before = _standing(book, as_of) if had_customers else {}  # in a new book nobody can move
             had_orders = bool(conn.execute('SELECT EXISTS (SELECT 1 FROM "order")').fetchone()[0])
