@@ -650,6 +650,7 @@ class _Staged:
             self._drop(conn)
             self.created = True
             conn.execute("PRAGMA temp.cache_size = -16384")
+            # sql-safe: our own table names and integers, never values from the file
             conn.execute(f"CREATE TABLE {_LINES} (cust INTEGER, key TEXT, line INTEGER, date TEXT, units)")
 
     def drop(self) -> None:
@@ -757,6 +758,7 @@ def _stage_orders(staged: _Staged, parse: _Parser, rows, summary: Summary, progr
             state["read"] = read
             state["skipped"] += skipped
 
+    # sql-safe: our own table names and integers, never values from the file
     insert = f"INSERT INTO {_LINES} VALUES (?, ?, ?, ?, ?)"
     source = lines()
     while not state["done"]:
@@ -780,6 +782,7 @@ def _stage_orders(staged: _Staged, parse: _Parser, rows, summary: Summary, progr
         # that much (or near it; float sums) line by line, with their checks
         with book.lock:
             closer.update(i for i, in conn.execute(
+                # sql-safe: our own table names and integers, never values from the file
                 f"SELECT cust FROM {_LINES} WHERE typeof(units) = 'integer' GROUP BY cust "
                 "HAVING total(abs(units)) >= ?", (_UNITS_LIMIT / 2,)
             ))
@@ -797,6 +800,7 @@ def _replay(conn, parse: _Parser, staged: _Staged) -> dict[tuple[int, int, str],
     currencies = staged.currencies
     scale = Decimal(1).scaleb(-4)
     for cust, key, line, date, units in conn.execute(
+        # sql-safe: our own table names and integers, never values from the file
         f"SELECT cust, key, line, date, units FROM {_LINES} WHERE cust IN ({wanted}) ORDER BY abs(line)"
     ):
         amount = Decimal(units) if units.__class__ is str else Decimal(units) * scale
@@ -844,9 +848,11 @@ def _write_orders(book, staged: _Staged, summary: Summary, as_of: dt.date) -> No
                 conn.executemany(
                     "UPDATE customer SET name = ? WHERE source_id = ? AND (name = '' OR name = source_id)", named
                 )
+            # sql-safe: our own table names and integers, never values from the file
             conn.execute(f"CREATE TABLE {_IDS} (cust INTEGER PRIMARY KEY, customer_id INTEGER, currency TEXT)")
             currencies = staged.currencies
             conn.executemany(
+                # sql-safe: our own table names and integers, never values from the file
                 f"INSERT INTO {_IDS} VALUES (?, ?, ?)",
                 ((i, known[c], currencies[i]) for c, i in staged.customers.items()),
             )
@@ -855,11 +861,13 @@ def _write_orders(book, staged: _Staged, summary: Summary, as_of: dt.date) -> No
             skip = ",".join(map(str, staged.closer))  # sql-safe: integers of ours
             # one row an order, in the order of the customers' lines in the file
             grouped = (
+                # sql-safe: our own table names and integers, never values from the file
                 f"SELECT cust, key, line > 0 AS r, min(date) AS date, sum(units) AS units FROM {_LINES} "
                 f"WHERE cust NOT IN ({skip}) GROUP BY cust, key, line > 0"
             )
             # halves away from zero: SQLite's integer division truncates toward zero
             conn.execute(
+                # sql-safe: our own table names and integers, never values from the file
                 'INSERT OR IGNORE INTO "order" (customer_id, order_ref, order_key, date, amount, currency) '
                 "SELECT m.customer_id, CASE WHEN g.r THEN g.key END, CASE WHEN g.r THEN g.key ELSE 'd:' || g.date END, "
                 "g.date, CASE WHEN g.units >= 0 THEN (g.units + 50) / 100 ELSE (g.units - 50) / 100 END, m.currency "
@@ -870,9 +878,11 @@ def _write_orders(book, staged: _Staged, summary: Summary, as_of: dt.date) -> No
             # credit note differs in sign from its order, unless both round to 0):
             # into a book without orders every one is new. Otherwise count them.
             if had_orders or staged.tiny:
+                # sql-safe: our own table names and integers, never values from the file
                 groups = conn.execute(f"SELECT count(*) FROM ({grouped})").fetchone()[0]
             else:
                 groups = inserted
+            # sql-safe: our own table names and integers, never values from the file
             ids = dict(conn.execute(f"SELECT cust, customer_id FROM {_IDS}"))
             rows = [
                 (ids[cust], ref, ref if ref is not None else "d:" + date, date, to_minor(amount), currency)
