@@ -57,6 +57,8 @@ async def settle(pilot, final: float = 0.05) -> None:
     """Wait until the app's thread workers have finished (then ``final`` seconds for the screen to draw)."""
     for _ in range(300):
         await pilot.pause(0.02)
+        if getattr(pilot.app.screen, "busy", False):  # a change still on its way to the book
+            continue
         if not any(w.is_running or w.state.name == "PENDING" for w in pilot.app.workers):
             break
     await pilot.pause(final)

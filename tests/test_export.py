@@ -71,3 +71,56 @@ def test_the_exporter_writes_any_records_for_other_commands(tmp_path) -> None:
     export.write_xlsx(records, ["day", "customer", "kind", "value"], str(path), sheet="Plan", money=("value",))
     rows = list(load_workbook(path)["Plan"].iter_rows(values_only=True))
     assert rows == [("day", "customer", "kind", "value"), ("2026-11-23", "K1", "visit", 12.5), ("2026-11-24", None, None, None)]
+
+
+def test_segments_csv_lines_are_what_the_csv_module_writes() -> None:
+    """The CSV writer formats plain lines itself: every kind of value (negative and
+    zero revenue, loyalty fractions, unknowns, flags, names with commas, quotes,
+    line breaks) comes out exactly as csv.writer writes segment_values."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from segtui.domain.segments import Group, Quadrant, Segment
+    from segtui.store.segments import CustomerSegment
+
+    text = st.text(alphabet=st.sampled_from(list('ab ,"\n\rÅ;-')), max_size=6)
+    segments = st.builds(
+        Segment,
+        customer_id=st.integers(1, 10),
+        revenue=st.integers(-10**12, 10**12) | st.sampled_from([0, -1, 1, 99, 100, -100]),
+        orders=st.integers(0, 500),
+        revenue_class=st.sampled_from("ABCD"),
+        negative_revenue=st.booleans(),
+        potential_class=st.none() | st.sampled_from("ABCD"),
+        upgrade_candidate=st.booleans(),
+        loyalty=st.none() | st.floats(0, 1) | st.sampled_from([0.0, 1.0, 1 / 3, 0.123456789]),
+        loyalty_source=st.sampled_from([None, "computed", "entered"]),
+        budget_looks_stale=st.booleans(),
+        quadrant=st.sampled_from(list(Quadrant)),
+        xyz=st.sampled_from([None, "X", "Y", "Z"]),
+        group=st.none() | st.sampled_from(list(Group)),
+        flags=st.lists(st.sampled_from(["negative net revenue", "budget looks stale"]), max_size=2).map(tuple),
+    )
+    customers = st.builds(
+        CustomerSegment,
+        id=st.integers(1, 10),
+        source_id=text.filter(bool),
+        name=text,
+        city=st.none() | text,
+        owner=st.none() | text,
+        last_order=st.none() | st.just("2026-11-02"),
+        segment=segments,
+    )
+
+    @settings(max_examples=100, deadline=None)
+    @given(rows=st.lists(customers, max_size=6))
+    def check(rows) -> None:
+        expected = io.StringIO()
+        writer = csv.writer(expected, lineterminator="\n")
+        writer.writerow(export.SEGMENT_COLUMNS)
+        writer.writerows(export.segment_values(r) for r in rows)
+        got = io.StringIO()
+        export.write_segments_csv(rows, got)
+        assert got.getvalue() == expected.getvalue()
+
+    check()

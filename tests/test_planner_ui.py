@@ -161,6 +161,59 @@ def test_every_planner_key_has_an_id_and_a_description() -> None:
         assert binding.description
 
 
+async def test_the_book_is_read_off_the_event_loop(book, monkeypatch) -> None:
+    import threading
+
+    from segtui.store.book import Book
+
+    threads: list[str] = []
+    for name in ("settings", "query", "scalar", "transaction"):
+        original = getattr(Book, name)
+
+        def spy(self, *args, _original=original, **kwargs):
+            threads.append(threading.current_thread().name)
+            return _original(self, *args, **kwargs)
+
+        monkeypatch.setattr(Book, name, spy)
+    app = PlannerApp(book)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert len(app.screen.query(DayColumn)) == 5
+        assert app.screen.query_one("#day-0", DayColumn).border_title == "Mon 23 Nov"
+        await pilot.press("p")
+        await settle(pilot)
+        assert app.screen.view.items
+    assert threads and threading.main_thread().name not in threads
+
+
+async def test_quick_moves_then_done_land_in_order(book, monkeypatch) -> None:
+    import time
+
+    slow_first = {"left": 1}
+    original = plan_store.move_item
+
+    def slow_move(book_, item_id, day):
+        if slow_first["left"]:  # the first move takes longer than the ones after it
+            slow_first["left"] -= 1
+            time.sleep(0.3)
+        return original(book_, item_id, day)
+
+    monkeypatch.setattr(plan_store, "move_item", slow_move)
+    app = PlannerApp(book)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        screen = app.screen
+        first = screen.selected_item()
+        assert first.day == TODAY
+        await pilot.press("greater_than_sign", "greater_than_sign", "greater_than_sign", "d")
+        await settle(pilot)
+        saved = plan_store.get_item(book, first.id)
+        assert saved.day == TODAY + dt.timedelta(days=3)
+        assert saved.status == "done"
+
+
 async def test_at_80x24_one_day_reads_in_full_and_tab_shows_the_due_list(book) -> None:
     app = PlannerApp(book)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -32,7 +32,12 @@ class BoardRow:
     priority: float | None
     contract_ends: dt.date | None
     potential: int | None = None  # assessed yearly budget scaled to the revenue window, minor units
-    reason: str = ""  # the planner's reason in words: 'Big game · 18 days overdue · …'
+    entry: planning.Due | None = None  # the planner's judgement: due_on, days_overdue, kind, priority, …
+
+    @property
+    def reason(self) -> str:
+        """The planner's reason in words: 'Big game · 18 days overdue · …' (empty when never due)."""
+        return self.entry.reason if self.entry else ""
 
     @property
     def id(self) -> int:
@@ -65,7 +70,7 @@ def board_rows(book: Book, as_of: dt.date) -> list[BoardRow]:
                 priority=entry.priority if entry else None,
                 contract_ends=customer.contract[1] if customer.contract else None,
                 potential=potential_in_window(budget, rules),
-                reason=entry.reason if entry else "",
+                entry=entry,
             )
         )
     return rows

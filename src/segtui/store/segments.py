@@ -115,41 +115,61 @@ def _listed_source(without_id: bool) -> str:
 # :m0 … :m11 are the periods' exclusive starts, latest first (domain.segments.
 # month_periods). The periods are counted without a DISTINCT (which costs a
 # b-tree per customer): each order adds 1 to an 8-bit field of its period, six
-# periods per sum, and Python reads which fields are non-zero. A field can only
-# carry over with 256+ orders in one month; customers with that many orders in
-# the last 12 months are counted again exactly (_ACTIVE_MONTHS_EXACT).
-_LATEST_SIX = " ".join(f"WHEN date > :m{i} THEN {1 << (8 * i)}" for i in range(6))
-_EARLIER_SIX = " ".join(f"WHEN date > :m{i + 6} THEN {1 << (8 * i)}" for i in range(5)) + f" ELSE {1 << 40}"
+# periods per sum, and Python reads which fields are non-zero and adds them up
+# (the positive orders of the last 12 months). A field can only carry over with
+# 256+ orders in one month; customers with 256+ entries in the window are
+# counted again exactly (_ACTIVE_MONTHS_EXACT).
+#
+# What keeps the pass cheap (it reads every order row of the window): the
+# source already holds only the window's rows (no second WHERE), an aggregate
+# step runs only for the rows its FILTER selects (so the positive orders are the
+# entries less the rare credit notes), and an order's period is found by halving
+# (three comparisons at most) rather than a chain of six.
+
+
+def _period_field(first: int, last: int, base: int) -> str:
+    """SQL for 1 << 8·(period − base) of an order in periods first … last (a
+    period p holds the dates after :m{p} up to :m{p−1}), by halving."""
+    if first == last:
+        return str(1 << (8 * (first - base)))
+    middle = (first + last) // 2
+    return (
+        f"CASE WHEN date > :m{middle} THEN {_period_field(first, middle, base)} "
+        f"ELSE {_period_field(middle + 1, last, base)} END"
+    )
+
+
 # sql-safe: _WINDOW and _ACTIVE_MONTHS_EXACT format in only parameter names and numbers from the code
 _WINDOW = f"""
     SELECT customer_id,
            sum(net),
-           sum(CASE WHEN date > :y0 THEN net ELSE 0 END),
-           sum(net > 0),
-           sum(net > 0 AND date > :y0),
+           ifnull(sum(net) FILTER (WHERE date > :y0), 0),
+           count(*) - count(*) FILTER (WHERE net <= 0),
            count(*),
-           max(CASE WHEN net > 0 THEN date END),
-           sum(CASE WHEN net > 0 AND date > :m5 THEN CASE {_LATEST_SIX} END END),
-           sum(CASE WHEN net > 0 AND date > :y0 AND date <= :m5 THEN CASE {_EARLIER_SIX} END END)
+           max(date) FILTER (WHERE net > 0),
+           sum({_period_field(0, 5, 0)}) FILTER (WHERE net > 0 AND date > :m5),
+           sum({_period_field(6, 11, 6)}) FILTER (WHERE net > 0 AND date > :y0 AND date <= :m5)
     FROM ({{source}})
-    WHERE date > :w0 AND date <= :as_of AND customer_id >= :lo AND customer_id < :hi
     GROUP BY customer_id
 """
 _PERIOD = "CASE " + " ".join(f"WHEN date > :m{i} THEN {i}" for i in range(11)) + " ELSE 11 END"
 # sql-safe: see _WINDOW
 _ACTIVE_MONTHS_EXACT = f"""
-    SELECT customer_id, count(DISTINCT {_PERIOD})
+    SELECT customer_id, count(*), count(DISTINCT {_PERIOD})
     FROM ({{source}})
     WHERE date > :y0 AND date <= :as_of AND net > 0 AND customer_id IN (SELECT value FROM json_each(:ids))
     GROUP BY customer_id
 """
-FIELD_LIMIT = 256  # orders in the last 12 months from which the 8-bit fields could carry over
+FIELD_LIMIT = 256  # entries in the window from which the 8-bit fields could carry over
 
 
-def _months_in(latest_six: int | None, earlier_six: int | None) -> int:
-    """How many of the twelve 8-bit fields of the two packed sums are non-zero."""
-    packed = (latest_six or 0) | (earlier_six or 0) << 48
-    return 12 - packed.to_bytes(12, "little").count(0) if packed else 0
+def _counted(latest_six: int | None, earlier_six: int | None) -> tuple[int, int]:
+    """(positive orders, active periods) of the last 12 months from the two packed
+    sums: the sum of the twelve 8-bit fields and how many are non-zero."""
+    if not (latest_six or earlier_six):
+        return 0, 0
+    fields = ((latest_six or 0) | (earlier_six or 0) << 48).to_bytes(12, "little")
+    return sum(fields), 12 - fields.count(0)
 
 
 # The last positive order on or before the window's start, for the customers
@@ -200,37 +220,49 @@ class _FactsJob:
         book, params = self.book, self.params
         source = _listed_source(self.without_id)
         sums = _add_up(job.result() for job in self.windows)
-        busy = [cid for cid, row in sums.items() if row[4] >= FIELD_LIMIT]
-        exact_months = (
-            dict(book.rows(_ACTIVE_MONTHS_EXACT.format(source=source), {**params, "ids": json.dumps(busy)}))
+        busy = {cid for cid, row in sums.items() if row[4] >= FIELD_LIMIT}
+        exact = (
+            {cid: (orders, months) for cid, orders, months in book.rows(
+                _ACTIVE_MONTHS_EXACT.format(source=source), {**params, "ids": json.dumps(sorted(busy))}
+            )}
             if busy
             else {}
         )
         if customer_ids is None:
             customer_ids = [r[0] for r in book.rows('SELECT DISTINCT customer_id FROM "order"')]
 
-        # Orders before the window: needed unless an order between the window's start
-        # and the last 12 months already proves one before the last 12 months.
-        need_before = [cid for cid in customer_ids if cid not in sums or sums[cid][3] == sums[cid][4]]
+        facts: dict[int, Facts | None] = {}
+        # customers whose orders in the window do not already prove an order before the
+        # last 12 months: their last positive order before the window is asked for below
+        need_before = []
+        for cid in customer_ids:
+            s = sums.get(cid)
+            if s is None:
+                facts[cid] = None
+                need_before.append(cid)
+                continue
+            _, revenue, revenue_12m, orders, entries, last, latest_six, earlier_six = s
+            if cid in busy:
+                orders_12m, active = exact.get(cid, (0, 0))
+            else:
+                orders_12m, active = _counted(latest_six, earlier_six)
+            if orders == orders_12m:
+                need_before.append(cid)
+            facts[cid] = Facts(
+                cid, revenue, revenue_12m, orders, orders_12m, orders > orders_12m, active, last, entries
+            )
         before = (
             dict(book.rows(_BEFORE_WINDOW.format(source=source), {**params, "ids": json.dumps(need_before)}))
             if need_before
             else {}
         )
-
-        facts = {}
-        for cid in customer_ids:
-            s = sums.get(cid)
+        for cid in need_before:
             earlier = before.get(cid)
-            if s is None:
+            seen = facts[cid]
+            if seen is None:
                 facts[cid] = Facts(cid, 0, 0, 0, 0, earlier is not None, 0, earlier, 0)
-                continue
-            _, revenue, revenue_12m, orders, orders_12m, entries, last, latest_six, earlier_six = s
-            active = exact_months.get(cid, 0) if orders_12m >= FIELD_LIMIT else _months_in(latest_six, earlier_six)
-            facts[cid] = Facts(
-                cid, revenue, revenue_12m, orders, orders_12m,
-                orders > orders_12m or earlier is not None, active, last or earlier, entries,
-            )
+            elif earlier is not None:
+                facts[cid] = seen._replace(ordered_before_12m=True, last_order=seen.last_order or earlier)
         return facts
 
 
@@ -244,9 +276,9 @@ def _add_up(results) -> dict[int, tuple]:
             if seen is None:
                 sums[row[0]] = row
                 continue
-            last = max((d for d in (seen[6], row[6]) if d is not None), default=None)
-            add = [(seen[i] or 0) + (row[i] or 0) for i in (1, 2, 3, 4, 5, 7, 8)]
-            sums[row[0]] = (row[0], *add[:5], last, *add[5:])
+            last = max((d for d in (seen[5], row[5]) if d is not None), default=None)
+            add = [(seen[i] or 0) + (row[i] or 0) for i in (1, 2, 3, 4, 6, 7)]
+            sums[row[0]] = (row[0], *add[:4], last, *add[4:])
     return sums
 
 
@@ -348,18 +380,9 @@ def segment_book(book: Book, as_of: dt.date | None = None) -> list[CustomerSegme
     facts = job.facts(ids)
     ties = {c[0]: source_id_order(c[1]) for c in customers} if config.mode == "pareto" else None
     segments = classify_all((facts[i] for i in ids), estimates, config, ties)
+    # (id, source_id, name, city, owner, last_order, segment, facts)
     return [
-        CustomerSegment(
-            id=c[0],
-            source_id=c[1],
-            name=c[2],
-            city=c[3],
-            owner=c[4],
-            last_order=facts[c[0]].last_order,
-            segment=segments[c[0]],
-            facts=facts[c[0]],
-        )
-        for c in customers
+        CustomerSegment(*c, f.last_order, segments[c[0]], f) for c in customers for f in (facts[c[0]],)
     ]
 
 

@@ -109,41 +109,41 @@ class SegtuiApp(GuardedApp):
         self.board.set_as_of(day)
 
     # --- doors to the other screens -------------------------------------------------
-    def _missing(self, what: str) -> None:
-        self.notify(f"The {what} is not part of this build yet.", severity="warning")
-
     def open_customer(self, customer_id: int) -> None:
-        try:
-            from segtui.ui.customer import CustomerScreen
-        except ImportError:
-            self._missing("customer screen")
-            return
+        from segtui.ui.customer import CustomerScreen
+
         self.push_screen(
             CustomerScreen(self.book, customer_id, self.as_of),
             lambda _edited: self.board.reload(follow=customer_id),
         )
 
+    def _back_to(self, screen_type: type[Screen]) -> bool:
+        """If a ``screen_type`` is open already, pop down to it (no second copy) and say so."""
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, screen_type):
+                while self.screen is not screen:
+                    self.pop_screen()
+                return True
+        return False
+
     def open_planner(self) -> None:
-        try:
-            from segtui.ui.planner import PlannerScreen
-        except ImportError:
-            self._missing("planner")
+        from segtui.ui.planner import PlannerScreen
+
+        if self._back_to(PlannerScreen):
             return
         self.push_screen(PlannerScreen(self.book, self.as_of), lambda _result: self._after())
 
     def open_import(self) -> None:
-        try:
-            from segtui.ui.importer import ImportScreen
-        except ImportError:
-            self._missing("import screen")
+        from segtui.ui.importer import ImportScreen
+
+        if self._back_to(ImportScreen):
             return
         self.push_screen(ImportScreen(self.book, self.as_of), lambda _summary: self._after())
 
     def open_settings(self) -> None:
-        try:
-            from segtui.ui.settings import SettingsScreen
-        except ImportError:
-            self._missing("settings screen")
+        from segtui.ui.settings import SettingsScreen
+
+        if self._back_to(SettingsScreen):
             return
         self.push_screen(SettingsScreen(self.book), lambda _changed: self._after())
 
@@ -173,9 +173,7 @@ class SegtuiApp(GuardedApp):
         if type(self.screen).__name__ == "HelpScreen":
             return
         hint = f"Remap any key in {self.keymap_path} — e.g. \"board.search\" = \"ctrl+f\" (ids in the README)."
-        from segtui.ui.board import LEGEND
-
-        legend = LEGEND if self.screen is self.board else getattr(self.screen, "HELP_LEGEND", "")
+        legend = self.board.legend if self.screen is self.board else getattr(self.screen, "HELP_LEGEND", "")
         self.push_screen(HelpScreen(keys_of(self.screen), hint, legend))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:

@@ -19,7 +19,8 @@ from textual.containers import Grid, Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
-from segtui.domain.segments import CLASS_ORDER, GROUP_LABELS, QUADRANT_STRATEGY, Group, Quadrant
+from segtui.domain import planning
+from segtui.domain.segments import CLASS_ORDER, GROUP_LABELS, QUADRANT_STRATEGY, Config, Group, Quadrant
 from segtui.ui.customer_list import CustomerList, due_text, loyalty_text, short_money
 
 # Reading order of the matrix, and the numbers that jump there.
@@ -38,16 +39,28 @@ NEIGHBOURS = {
     (Quadrant.BIG_GAME, "left"): Quadrant.UNINTERESTING,
 }
 
-LEGEND = """\
-  ABC      revenue class over the last 24 months: A above 2 M, B 1–2 M, C below 1 M, D none
-  XYZ      how often they order: X about monthly (24+ orders in 24 months), Y 8–23, Z 1–7, · none
+def legend(config: Config) -> str:
+    """What the board's columns mean, with the thresholds of the book's settings."""
+    window = config.window_months
+    if config.mode == "pareto":
+        abc = (f"A the customers making the first {float(config.pareto_a):.0%} of revenue, "
+               f"B up to {float(config.pareto_b):.0%}, C the rest, D none")
+    else:
+        abc = (f"A above {short_money(config.a_above)}, B {short_money(config.b_from)}–"
+               f"{short_money(config.a_above)}, C below {short_money(config.b_from)}, D none")
+    return f"""\
+  ABC      revenue class over the last {window} months: {abc}
+  XYZ      how often they order: X about monthly ({config.x_from}+ orders in {window} months), \
+Y {config.y_from}–{config.x_from - 1}, Z 1–{config.y_from - 1}, · none
   revenue  net revenue in the window (major units: k thousand, M million, bn billion)
-  loyal    share of wallet: our revenue last 12 months ÷ their yearly budget (— not assessed)
+  loyal    share of wallet: revenue last 12 months ÷ yearly budget (— not assessed), high from \
+{config.loyalty_high_from:.0%}
   contact  when to contact them by the segment's policy: 12d late, due now, in 5d, or never
            (never visited or called: due now); blank when the policy plans no contact
   ↑A       upgrade candidate: potential class (here A) better than revenue class — meet more often
   Quadrant titles count the customers shown, how many are due now (or late), their revenue and potential.
-  The figures follow the book's settings (segtui settings BOOK); the labels above use the defaults."""
+  The figures follow the book's settings (, or segtui settings BOOK)."""
+
 
 SORTS = ("priority", "revenue", "loyalty", "name")
 SORT_LABELS = {
@@ -74,13 +87,10 @@ def sort_key(mode: str):
         )
     if mode == "name":
         return lambda r: (r.customer.name.casefold(), r.id)
-    # The planner's order: highest priority, then the longest overdue, then by name.
+    # The planner's order (domain.planning.by_priority); customers never due last, by revenue.
     return lambda r: (
-        r.priority is None,
-        -(r.priority or 0.0),
-        r.due or dt.date.max,
-        -r.customer.segment.revenue,
-        r.customer.name.casefold(),
+        (False, planning.by_priority(r.entry)) if r.entry is not None
+        else (True, (-r.customer.segment.revenue, r.customer.name.casefold(), r.id))
     )
 
 
@@ -253,6 +263,7 @@ class BoardScreen(Screen):
         self.view = BoardView()
         self.currency = "SEK"
         self.loaded = False
+        self.config = Config()  # the defaults until the book's settings are read
         self._by_id: dict[int, BoardRow] = {}
         self._follow: int | None = None
         self._before: dict[int, Quadrant] = {}
@@ -305,7 +316,7 @@ class BoardScreen(Screen):
 
         settings = self.book.settings()
         rows = board_rows(self.book, self.as_of)
-        self.app.call_from_thread(self._loaded, rows, settings)
+        self.app.call_from_thread(self._loaded, rows, settings, Config.from_settings(settings))
 
     def reload(self, follow: int | None = None) -> None:
         """Read the book again; ``follow`` a customer and say when it moved quadrant."""
@@ -313,12 +324,13 @@ class BoardScreen(Screen):
         self._follow = follow
         self.load()
 
-    def _loaded(self, rows: list[BoardRow], settings: dict[str, str]) -> None:
+    def _loaded(self, rows: list[BoardRow], settings: dict[str, str], config: Config) -> None:
         self.rows = rows
         self._by_id = {r.id: r for r in rows}
         self.currency = settings.get("currency", "SEK")
         self.loaded = True
-        self._axis_labels(settings)
+        self.config = config
+        self._axis_labels(config)
         follow, self._follow = self._follow, None
         before, self._before = self._before, {}
         self.refresh_lists()
@@ -329,14 +341,18 @@ class BoardScreen(Screen):
                 self.notify(f"{row.customer.name} moved {old.label} → {row.quadrant.label}", title="Moved", markup=False)
             self.select_customer(follow)
 
-    def _axis_labels(self, settings: dict[str, str]) -> None:
-        high = float(settings.get("loyalty.high_from", "0.5")) * 100
-        classes = settings.get("potential.high_classes", "A,B").split(",")
-        low_classes = [c for c in "ABCD" if c not in classes]
-        self.query_one("#high-loyalty", Static).update(f"HIGH\nLOYALTY\n≥ {high:.0f} %")
-        self.query_one("#low-loyalty", Static).update(f"LOW\nLOYALTY\n< {high:.0f} %")
+    def _axis_labels(self, config: Config) -> None:
+        high = f"{config.loyalty_high_from:.0%}".replace("%", " %")
+        classes = [c for c in CLASS_ORDER if c in config.high_potential]
+        low_classes = [c for c in CLASS_ORDER if c not in config.high_potential]
+        self.query_one("#high-loyalty", Static).update(f"HIGH\nLOYALTY\n≥ {high}")
+        self.query_one("#low-loyalty", Static).update(f"LOW\nLOYALTY\n< {high}")
         self.query_one("#low-potential", Static).update(f"LOW POTENTIAL  ({', '.join(low_classes)})")
         self.query_one("#high-potential", Static).update(f"HIGH POTENTIAL  ({', '.join(classes)})")
+
+    @property
+    def legend(self) -> str:
+        return legend(self.config)
 
     def refresh_lists(self) -> None:
         """Apply search, filters and sort to the rows in memory and show them."""
@@ -528,16 +544,21 @@ def describe(row: BoardRow, currency: str) -> Content:
     parts.append(f"loyalty {loyalty_text(seg.loyalty)}")
     if seg.group:
         parts.append(seg.group.label.lower())
-    # The planner's reason in words, less what this line already says.
-    for part in row.reason.split(" · ")[1:]:
-        if part.startswith(("upgrade candidate", "never contacted", "due ")):
-            continue
-        late = row.overdue_days is not None and row.overdue_days > 0
-        parts.append(bold(part) if late and "overdue" in part else part)
+    # What the planner weighs, less what this line already says (quadrant, upgrade, due date).
+    entry = row.entry
+    if entry is not None:
+        if entry.once:
+            parts.append(f"{entry.kind} to assess")
+        elif entry.overdue:
+            late = entry.days_overdue
+            parts.append(bold(f"{late} day{'s' * (late != 1)} overdue"))
+        if entry.contract_urgent and row.contract_ends:
+            competitor = entry.customer.contract[0]
+            parts.append(Content(f"contract with {competitor} ends {row.contract_ends.isoformat()}"))
     if row.due is not None and row.overdue_days is not None and row.overdue_days < 0:
         parts.append(f"next contact {row.due.isoformat()}")
     parts.append(f"last visit or call {row.last_activity.isoformat()}" if row.last_activity else "never visited or called")
-    if row.contract_ends and "contract" not in row.reason:
+    if row.contract_ends and not (entry is not None and entry.contract_urgent):
         parts.append(f"competitor contract ends {row.contract_ends.isoformat()}")
     parts.extend(seg.flags)
     return Content(" · ").join(p if isinstance(p, Content) else Content(p) for p in parts)

@@ -1,8 +1,9 @@
 """The customer screen: everything needed to judge a customer's loyalty and potential,
 and the place to record it (DESIGN §2, §4).
 
-All database work runs on one worker thread per screen, fed by a queue, so edits
-are saved in the order they were made; every edit is its own transaction and is
+All database work runs on the screen's one writer thread (:mod:`segtui.ui.writer`),
+so edits are saved in the order they were made, and those still queued when the
+screen closes are saved all the same; every edit is its own transaction and is
 followed by a fresh read of the record. ``ctrl+z`` undoes the last edit made here.
 The screen dismisses with True when anything was saved (the board reloads then).
 """
@@ -10,7 +11,6 @@ The screen dismisses with True when anything was saved (the board reloads then).
 from __future__ import annotations
 
 import datetime as dt
-import queue
 import sqlite3
 from typing import Any, Callable
 
@@ -22,7 +22,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Label, Static, TabbedContent, TabPane
-from textual.worker import get_current_worker
 
 from segtui.domain import customer as rules
 from segtui.domain.money import short_money
@@ -42,6 +41,7 @@ from segtui.store.book import Book, BookError
 from segtui.ui.errors import writes_allowed
 from segtui.ui.form import Field, FormScreen
 from segtui.ui.rows import RowList
+from segtui.ui.writer import SerialWriter
 
 TABS = ("revenue", "checklist", "estimates", "deal", "people")
 TAB_FOCUS = {
@@ -117,6 +117,7 @@ def bar_chart(
 
 
 class ChecklistList(RowList):
+    HELP_SECTION = "On the checklist (tab 2)"
     BINDINGS = [
         Binding("y", "screen.answer('yes')", "Yes", id="customer.answer_yes"),
         Binding("n", "screen.answer('no')", "No", id="customer.answer_no"),
@@ -126,6 +127,7 @@ class ChecklistList(RowList):
 
 
 class ContractList(RowList):
+    HELP_SECTION = "On the deal tab (4)"
     BINDINGS = [
         Binding("p", "screen.toggle_qualification('pain')", "Pain", id="customer.pain"),
         Binding("m", "screen.toggle_qualification('money')", "Money", id="customer.money"),
@@ -139,6 +141,7 @@ class ContractList(RowList):
 
 
 class ContactList(RowList):
+    HELP_SECTION = "In the contacts (tab 5)"
     BINDINGS = [
         Binding("c", "screen.copy('phone')", "Copy phone", id="customer.copy_phone"),
         Binding("e", "screen.copy('email')", "Copy email", id="customer.copy_email"),
@@ -235,8 +238,7 @@ class CustomerScreen(Screen[bool]):
         self.as_of = as_of
         self.record: store.CustomerRecord | None = None
         self.edits = store.EditLog(book)
-        self._jobs: queue.Queue = queue.Queue()
-        self._pending = 0
+        self.writer = SerialWriter(f"customer-{customer_id}")
         self._leaving = False
         self._unreadable = False
 
@@ -271,58 +273,50 @@ class CustomerScreen(Screen[bool]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.run_worker(self._db_loop, thread=True, name="customer-db", group="customer-db")
         self._enqueue(("load", None))
         self.query_one("#orders").focus()
 
     def on_unmount(self) -> None:
-        self._jobs.put(None)
+        self.writer.close()  # edits still queued are saved all the same
 
     # --- the database thread ------------------------------------------------------
     @property
     def busy(self) -> bool:
         """True while a read or an edit is still on its way (tests wait on this)."""
-        return self._pending > 0 or (self.record is None and not self._unreadable)
+        return self.writer.busy or (self.record is None and not self._unreadable)
+
+    @property
+    def _pending(self) -> int:
+        return self.writer.pending
 
     def _enqueue(self, job: tuple[str, Any]) -> None:
-        self._pending += 1
-        self._jobs.put(job)
+        self.writer.submit(lambda: self._run_job(job), self._job_finished)
 
-    def _db_loop(self) -> None:
-        worker = get_current_worker()
-        while True:
-            try:
-                job = self._jobs.get(timeout=0.5)
-            except queue.Empty:
-                if worker.is_cancelled:
-                    return
-                continue
-            if job is None:
-                return
-            kind, payload = job
-            message = ""
-            failed = None
-            try:
-                if kind == "edit":
-                    fn, args, kwargs, message = payload
-                    self.edits.record(fn(self.book, *args, **kwargs))
-                    message += " · ctrl+z undoes"
-                elif kind == "undo":
-                    undone = self.edits.undo()
-                    message = f"Undone: {undone.label}" if undone else "Nothing to undo on this screen"
-                    if undone and len(self.edits):
-                        message += f" · {len(self.edits)} more edit(s) can be undone"
-                record = store.load_customer(self.book, self.customer_id, self.as_of)
-            except (rules.InputError, BookError, sqlite3.Error) as error:
-                failed = f"Not saved: {error}"
-                record = None
-            try:
-                self.app.call_from_thread(self._job_done, record, message, failed)
-            except RuntimeError:  # the app is closing: the edit is saved, nothing left to show
-                return
+    def _run_job(self, job: tuple[str, Any]) -> tuple[store.CustomerRecord | None, str, str | None]:
+        """One job on the writer's thread: the edit (or undo), then a fresh read of the record."""
+        kind, payload = job
+        message = ""
+        try:
+            if kind == "edit":
+                fn, args, kwargs, message = payload
+                self.edits.record(fn(self.book, *args, **kwargs))
+                message += " · ctrl+z undoes"
+            elif kind == "undo":
+                undone = self.edits.undo()
+                message = f"Undone: {undone.label}" if undone else "Nothing to undo on this screen"
+                if undone and len(self.edits):
+                    message += f" · {len(self.edits)} more edit(s) can be undone"
+            record = store.load_customer(self.book, self.customer_id, self.as_of)
+        except (rules.InputError, BookError, sqlite3.Error) as error:
+            return None, message, f"Not saved: {error}"
+        return record, message, None
+
+    def _job_finished(self, result, error: BaseException | None) -> None:
+        if error is not None:
+            result = (None, "", f"Not saved: {error}")
+        self._job_done(*result)
 
     def _job_done(self, record: store.CustomerRecord | None, message: str, failed: str | None) -> None:
-        self._pending -= 1
         if not self.is_attached:  # closed meanwhile (the app is quitting): the edit is saved already
             return
         if record is not None:

@@ -57,6 +57,7 @@ def loyalty_text(share: float | None) -> str:
 
 class CustomerList(ScrollView, can_focus=True, inherit_bindings=False):
     """The customers of one quadrant (or the tray), one per line, with a cursor."""
+    HELP_SECTION = "In a quadrant"
 
     BINDINGS = [
         Binding("up,k", "cursor_up", "Up", show=False, id="list.up"),

@@ -17,42 +17,75 @@ class KeyHelp:
     section: str
     keys: str
     description: str
-    binding_id: str | None
+    binding_ids: tuple[str, ...]  # every binding on this line (e.g. q and ctrl+q both quit)
 
 
-def _section(node) -> str:
-    from textual.app import App
+EVERYWHERE = "Everywhere"
+THIS_SCREEN = "This screen"
+IN_A_LIST = "In a list"
 
-    if isinstance(node, App):
-        return "Everywhere"
-    if isinstance(node, Screen):
-        return "This screen"
-    return "In the list"
+
+def _declared_by(node, binding_id: str | None):
+    """The most basic class of ``node`` whose own BINDINGS declare ``binding_id``."""
+    found = None
+    for klass in type(node).__mro__:
+        own = klass.__dict__.get("BINDINGS") or ()
+        if any(isinstance(b, Binding) and b.id == binding_id for b in own):
+            found = klass
+    return found
+
+
+def _widget_section(klass) -> str:
+    return klass.__dict__.get("HELP_SECTION") or IN_A_LIST
+
+
+def _nodes(screen: Screen):
+    """(node, section or None for 'per declaring class') for every node whose keys apply on ``screen``."""
+    for widget in screen.query("*"):
+        if type(widget).__module__.startswith("segtui.") and widget._bindings.key_to_bindings:
+            yield widget, None
+    yield screen, THIS_SCREEN
+    yield screen.app, EVERYWHERE
 
 
 def keys_of(screen: Screen) -> list[KeyHelp]:
-    """Every binding that applies on ``screen`` (focused widget, screen, app), keys merged
-    per action and after the user's key map."""
+    """Every binding that applies somewhere on ``screen`` — its widgets (each list's keys under
+    the list they work in), the screen and the app — keys merged per binding and after the
+    user's key map. One line per action in each place, every key on it: a binding shared by
+    many widgets (the same list keys) shows once."""
     app = screen.app
-    entries: dict[tuple[str, str], KeyHelp] = {}
-    order: list[tuple[str, str]] = []
-    for node, bindings_map in screen._binding_chain:
-        section = _section(node)
+    keymap = app._keymap
+    entries: dict[tuple[str, str, str], KeyHelp] = {}
+    order: list[tuple[str, str, str]] = []
+    for node, section in _nodes(screen):
+        bindings_map = node._bindings.copy()
+        if keymap:
+            bindings_map.apply_keymap(keymap)
         for key, bindings in bindings_map.key_to_bindings.items():
             for binding in bindings:
                 if binding.system or not binding.description:
                     continue
-                name = (section, f"{binding.action}|{binding.description}")
+                where = section
+                if where is None:
+                    klass = _declared_by(node, binding.id) if binding.id else None
+                    if klass is None or not klass.__module__.startswith("segtui."):
+                        continue  # the framework's own keys inside a widget (scrolling, editing)
+                    where = _widget_section(klass)
+                name = (where, binding.action, binding.description)
                 display = app.get_key_display(Binding(key, binding.action))
+                ids = (binding.id,) if binding.id else ()
                 if name in entries:
                     old = entries[name]
-                    if display not in old.keys.split(" "):
-                        entries[name] = KeyHelp(section, f"{old.keys} {display}", old.description, old.binding_id)
+                    keys = old.keys if display in old.keys.split(" ") else f"{old.keys} {display}"
+                    ids = old.binding_ids + tuple(i for i in ids if i not in old.binding_ids)
+                    entries[name] = KeyHelp(old.section, keys, old.description, ids)
                 else:
-                    entries[name] = KeyHelp(section, display, binding.tooltip or binding.description, binding.id)
+                    entries[name] = KeyHelp(where, display, binding.tooltip or binding.description, ids)
                     order.append(name)
-    sections = {"In the list": 0, "This screen": 1, "Everywhere": 2}
-    return sorted((entries[n] for n in order), key=lambda e: sections[e.section])
+    sections = [entries[n].section for n in order]
+    rank = {s: i for i, s in enumerate(dict.fromkeys(s for s in sections if s not in (IN_A_LIST, THIS_SCREEN, EVERYWHERE)))}
+    rank.update({IN_A_LIST: len(rank), THIS_SCREEN: len(rank) + 1, EVERYWHERE: len(rank) + 2})
+    return sorted((entries[n] for n in order), key=lambda e: rank[e.section])
 
 
 class HelpScreen(ModalScreen[None]):

@@ -61,6 +61,7 @@ class PathSuggester(Suggester):
 
 class MappingList(Widget, can_focus=True):
     """The fields and the column each comes from; ←/→ choose another column."""
+    HELP_SECTION = "In the column list"
 
     DEFAULT_CSS = """
     MappingList { height: auto; min-height: 3; padding: 0 1; }
@@ -68,11 +69,11 @@ class MappingList(Widget, can_focus=True):
     """
 
     BINDINGS = [
-        Binding("up,k", "move(-1)", "Field up", show=False, id="import_field_up"),
-        Binding("down,j", "move(1)", "Field down", show=False, id="import_field_down"),
-        Binding("left,h", "cycle(-1)", "Other column", id="import_column_prev"),
-        Binding("right,l", "cycle(1)", "Other column", show=False, id="import_column_next"),
-        Binding("x,delete", "clear", "Leave out", id="import_column_clear"),
+        Binding("up,k", "move(-1)", "Field up", show=False, id="importer.field_up"),
+        Binding("down,j", "move(1)", "Field down", show=False, id="importer.field_down"),
+        Binding("left,h", "cycle(-1)", "Other column", id="importer.column_previous"),
+        Binding("right,l", "cycle(1)", "Other column", show=False, id="importer.column_next"),
+        Binding("x,delete", "clear", "Leave out", id="importer.column_clear"),
     ]
 
     cursor: reactive[int] = reactive(0)
@@ -165,11 +166,11 @@ class ImportScreen(Screen):
     """
 
     BINDINGS = [
-        Binding("escape", "back", "Back", id="import_back"),
-        Binding("ctrl+r", "run", "Import", id="import_run"),
-        Binding("ctrl+t", "switch_kind", "Orders/customers", id="import_kind"),
-        Binding("ctrl+l", "focus_file", "File", id="import_file"),
-        Binding("ctrl+o", "focus_columns", "Columns", id="import_columns"),
+        Binding("escape", "back", "Back", id="importer.back"),
+        Binding("ctrl+r", "run", "Import", id="importer.run"),
+        Binding("ctrl+t", "switch_kind", "Orders/customers", id="importer.kind"),
+        Binding("ctrl+l", "focus_file", "File", id="importer.file"),
+        Binding("ctrl+o", "focus_columns", "Columns", id="importer.columns"),
     ]
 
     kind: reactive[str] = reactive("orders")

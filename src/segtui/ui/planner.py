@@ -1,8 +1,9 @@
 """The weekly planner: the ISO week as day columns, the due list beside it, the
 day's call list and how the week is going.
 
-Thin by design: rows come from ``store.plan``, decisions from ``domain.planning``,
-and every database call runs in a thread worker that posts its result back.
+Thin by design: rows come from ``store.plan``, decisions from ``domain.planning``;
+reads run in a thread worker that posts its result back, changes go through the
+screen's one writer (:mod:`segtui.ui.writer`) so they land in the order they were made.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from segtui.domain import planning
 from segtui.domain.segments import QUADRANT_LABELS
 from segtui.store import plan as plan_store
 from segtui.store.book import Book, BookError
+from segtui.ui.writer import SerialWriter
 
 #: Legal forms and trade words dropped from the end of a name that does not fit.
 LEGAL_FORMS = ("oy ab", "ab oy", "ab (publ)", "ab", "oy", "oyj", "as", "asa", "a/s", "aps", "hb", "kb",
@@ -333,15 +335,17 @@ class PlannerScreen(Screen):
         super().__init__()
         self.book = book
         self.as_of = as_of
-        self.config = planning.PlanConfig.from_settings(book.settings())
+        # read from the book's settings in the loading worker, never on the event loop
+        self.config: planning.PlanConfig | None = None
         self.monday = planning.week_monday(as_of)
         self.segments = None
         self.customers: list[planning.Customer] | None = None
         self.view: WeekView | None = None
         self.pane = "week"
-        self.column = self._today_column()
+        self.column = 0
         self.rows: dict[int, int] = {}
         self.due_cursor = 0
+        self.writer = SerialWriter("planner-writer")
 
     # --- layout ------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -350,9 +354,7 @@ class PlannerScreen(Screen):
         yield Static("Reading the book…", id="feasibility")
         yield Static("", id="day-strip")
         with Horizontal(id="main"):
-            with Horizontal(id="week"):
-                for n in range(len(self.config.working_days)):
-                    yield DayColumn(n)
+            yield Horizontal(id="week")  # the day columns, once the settings are read
             yield DueList()
         yield Static("", id="detail")
         with Horizontal(id="bottom"):
@@ -410,6 +412,8 @@ class PlannerScreen(Screen):
     def load(self, plan: bool = False) -> None:
         """Read (and with ``plan`` fill) the week in a worker, then show it."""
         try:
+            if self.config is None:
+                self.config = planning.PlanConfig.from_settings(self.book.settings())
             if self.segments is None:
                 from segtui.store.segments import segment_book
 
@@ -444,7 +448,12 @@ class PlannerScreen(Screen):
             config=config,
         )
 
-    def _show(self, view: WeekView, customers, message: str | None = None) -> None:
+    async def _show(self, view: WeekView, customers, message: str | None = None) -> None:
+        if not self.query(DayColumn):
+            await self.query_one("#week", Horizontal).mount_all(DayColumn(n) for n in range(len(view.days)))
+            if view.monday == planning.week_monday(self.as_of):
+                self.column = self._today_column()
+            self._fit(self.size)  # now that the number of working days is known
         if view.monday != self.monday:
             return  # the user moved on to another week meanwhile
         self.customers = customers
@@ -594,6 +603,8 @@ class PlannerScreen(Screen):
         self.render_view()
 
     def action_day(self, step: int) -> None:
+        if self.config is None:
+            return
         self.pane = "week"
         self.column = max(0, min(len(self.config.working_days) - 1, self.column + step))
         self.render_view()
@@ -626,27 +637,42 @@ class PlannerScreen(Screen):
     def action_today(self) -> None:
         self.column = 0
         self._go_to(planning.week_monday(self.as_of))
-        self.column = self._today_column()
+        if self.config is not None:
+            self.column = self._today_column()
 
     # --- actions: changing the plan --------------------------------------------------------
     def action_plan(self) -> None:
+        if self.config is None:
+            return
         days = planning.week_days(self.monday, self.config)
         if days and days[-1] < self.as_of:
             self.notify(f"{planning.week_label(self.monday)} is over: nothing to plan", severity="warning")
             return
         self.load(plan=True)
 
-    @work(thread=True, group="planner-write")
     def write(self, change, message: str | None = None) -> None:
-        """Run one change to the book in a worker, then reload the week."""
-        try:
-            change()
-        except (BookError, ValueError) as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
-            return
-        self.app.call_from_thread(self.load)
-        if message:
-            self.app.call_from_thread(self.notify, message, markup=False)  # names customers
+        """Queue one change to the book on the screen's writer (changes land in the order
+        they were made), then reload the week."""
+
+        def done(_result, error: BaseException | None) -> None:
+            if error is not None:
+                self.notify(str(error), severity="error", markup=False)
+                if not isinstance(error, (BookError, ValueError)):
+                    raise error
+            elif self.is_attached:
+                self.load()
+                if message:
+                    self.notify(message, markup=False)  # names customers
+
+        self.writer.submit(change, done)
+
+    @property
+    def busy(self) -> bool:
+        """True while a change is still on its way to the book."""
+        return self.writer.busy
+
+    def on_unmount(self) -> None:
+        self.writer.close()  # changes still queued are written all the same
 
     def action_add(self) -> None:
         entry = self.selected_due() if self.pane == "due" else None
