@@ -513,3 +513,91 @@ def test_order_lines_sum_to_their_orders(tmp_path, lines) -> None:
     want = {ref: int((t * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP)) for ref, t in totals.items()}
     assert got == want
     assert summary.credit_notes_new == sum(v < 0 for v in want.values())
+
+
+# --- lines summed by SQLite vs line by line ---------------------------------------
+
+_spread_line = st.tuples(
+    st.integers(0, 5),  # order number (0: no order id, one order per customer and day)
+    st.sampled_from(["K1", "K2", "K3"]),
+    st.integers(1, 4),  # day
+    st.decimals(min_value=-1000, max_value=100_000, places=6, allow_nan=False, allow_infinity=False),
+    st.sampled_from(["SEK", "SEK", "EUR"]),
+)
+
+
+def _reference(lines: list[tuple]) -> tuple[dict, set]:
+    """Orders summed line by line with Decimals, as an importer would by hand."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    orders: dict[tuple, list] = {}
+    for number, customer, day, amount, currency in lines:
+        date = f"2026-01-0{day}"
+        key = (customer, f"N{number}") if number else (customer, ("c:" if amount < 0 else "d:") + date)
+        entry = orders.setdefault(key, [date, Decimal(0), currency])
+        entry[0] = min(entry[0], date)
+        entry[1] += amount
+        if entry[2] != currency:
+            return {}, {key}
+    return {
+        (customer, key if not key[:2] in ("c:", "d:") else None, key if key[:2] not in ("c:", "d:") else "d:" + date,
+         date, int((total * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP)), currency)
+        for (customer, key), (date, total, currency) in orders.items()
+    }, set()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lines=st.lists(_spread_line, min_size=1, max_size=30))
+def test_orders_spread_over_the_file_sum_as_line_by_line(tmp_path, lines) -> None:
+    # lines of one order anywhere in the file, amounts finer than a cent (summed first,
+    # rounded once), customers with orders in two currencies
+    text = ["order,customer,date,amount,currency"] + [
+        f"{'N%d' % n if n else ''},{c},2026-01-0{d},{a},{cur}" for n, c, d, a, cur in lines
+    ]
+    want, conflict = _reference(lines)
+    book = open_book(":memory:")
+    path = write(tmp_path, "\n".join(text) + "\n", "spread.csv")
+    if conflict:
+        with pytest.raises(ReadError, match="has lines in"):
+            import_orders(book, path, as_of=AS_OF)
+        assert book.scalar('SELECT count(*) FROM "order"') == 0
+        return
+    summary = import_orders(book, path, as_of=AS_OF)
+    assert set(orders(book)) == want
+    assert summary.orders_new == len(want)
+    assert summary.credit_notes_new == sum(r[4] < 0 for r in want)
+    again = import_orders(book, path, as_of=AS_OF)
+    assert (again.orders_new, again.orders_existing) == (0, len(want))
+
+
+def test_an_order_whose_lines_add_up_too_much_is_refused_at_the_line(book, tmp_path) -> None:
+    path = write(tmp_path, "order,customer,date,amount\n"
+                           "A,1,2026-01-05,6000000000000\nB,1,2026-01-05,1\nA,1,2026-01-06,6000000000000\n")
+    with pytest.raises(ReadError, match=r"line 4: the order's total is too large"):
+        import_orders(book, path, as_of=AS_OF)
+    assert book.scalar('SELECT count(*) FROM "order"') == 0
+
+
+def test_half_cents_are_rounded_once_per_order_away_from_zero(book, tmp_path) -> None:
+    path = write(tmp_path, "order,customer,date,amount\n"
+                           "A,1,2026-01-05,0.0025\nB,1,2026-01-05,-0.0049\nA,1,2026-01-05,0.0025\n"
+                           "C,1,2026-01-05,-0.005\nD,1,2026-01-05,0.12345\nD,1,2026-01-05,0.00005\n")
+    import_orders(book, path, as_of=AS_OF)
+    assert {r[1]: r[4] for r in orders(book)} == {"A": 1, "B": 0, "C": -1, "D": 12}
+
+
+def test_a_day_whose_order_and_credit_note_both_round_to_nothing_is_one_order(book, tmp_path) -> None:
+    path = write(tmp_path, "customer,date,amount\n1,2026-01-05,0.001\n1,2026-01-05,-0.001\n")
+    summary = import_orders(book, path, as_of=AS_OF)
+    assert orders(book) == [("1", None, "d:2026-01-05", "2026-01-05", 0, "SEK")]
+    assert (summary.orders_new, summary.orders_existing) == (1, 1)
+
+
+def test_foreign_keys_are_checked_again_after_an_import(book, tmp_path) -> None:
+    good = write(tmp_path, "order,customer,date,amount\nA,1,2026-01-05,10\n", "good.csv")
+    import_orders(book, good, as_of=AS_OF)
+    assert book.scalar("PRAGMA foreign_keys") == 1
+    with pytest.raises(sqlite3.IntegrityError):
+        with book.transaction() as conn:
+            conn.execute('INSERT INTO "order" (customer_id, order_key, date, amount) VALUES (999, \'x\', \'2026-01-01\', 1)')
+    assert book.scalar('SELECT count(*) FROM "order"') == 1

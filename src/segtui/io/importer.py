@@ -310,6 +310,7 @@ class _Parser:
         self.i_name = m.index("customer_name")
         self.i_currency = m.index("currency")
         self._dates: dict[Any, str] = {}
+        self._currencies: dict[str, str] = {}
 
     def error(self, line: int, field_name: str, reason: str) -> ReadError:
         return self.table.error(line, self.mapping.fields[field_name], reason)
@@ -356,7 +357,16 @@ class _Parser:
     def currency_of(self, line: int, values: list[Any]) -> str:
         if self.i_currency is None:
             return self.currency
-        shown = _text(values[self.i_currency])
+        value = values[self.i_currency]
+        known = self._currencies.get(value) if value.__class__ is str else None
+        if known is None:
+            known = self._currency(line, value)
+            if value.__class__ is str:
+                self._currencies[value] = known
+        return known
+
+    def _currency(self, line: int, value: Any) -> str:
+        shown = _text(value)
         code = shown.upper()
         if not code:
             return self.currency
@@ -506,13 +516,30 @@ class Summary:
 
 @contextlib.contextmanager
 def _big_cache(conn) -> Iterator[None]:
-    """A larger page cache while a big import writes its indexes (128 MB at most, as needed)."""
+    """A larger page cache while a big import writes its indexes (32 MB at most, as needed: the
+    orders arrive customer by customer, so the pages being written are few at a time)."""
     old = conn.execute("PRAGMA cache_size").fetchone()[0]
-    conn.execute("PRAGMA cache_size = -131072")
+    conn.execute("PRAGMA cache_size = -32768")
     try:
         yield
     finally:
         conn.execute(f"PRAGMA cache_size = {int(old)}")  # sql-safe: a number
+
+
+@contextlib.contextmanager
+def _checked_by_construction(book) -> Iterator[None]:
+    """Foreign keys unchecked for the one transaction that writes the orders (not
+    settable inside a transaction, so around it, holding the book's lock): every
+    customer_id written is taken from the customer table in that transaction, so
+    the check per order would only repeat what is true by construction."""
+    with book.lock:
+        conn = book.conn
+        was = conn.execute("PRAGMA foreign_keys").fetchone()[0]
+        conn.execute("PRAGMA foreign_keys = OFF")
+        try:
+            yield
+        finally:
+            conn.execute(f"PRAGMA foreign_keys = {1 if was else 0}")  # sql-safe: a number
 
 
 class _DryRun(Exception):
@@ -563,49 +590,228 @@ def import_orders(
     Raises ReadError (bad file or row; nothing written) or BookError."""
     as_of = as_of or dt.date.today()
     table = open_table(path, sheet=sheet)
-    with table:
-        columns = _map_table("orders", table, mapping)
-        head, rows = _sample(table)
-        date_order, decimal = _detect(columns, head)
-        currency = book.settings().get("currency", "SEK")
-        parse = _Parser(table, columns, date_order, decimal, currency)
-        summary = Summary("orders", os.fspath(path), table.format, dict(columns.fields), as_of, dry_run)
-        if any("/" in str(v[columns.index("date")]) for _, v in head[:200]):
-            summary.notes.append(
-                "Dates read as " + ("month/day/year" if date_order == "mdy" else "day/month/year")
-            )
-        total = count_lines(path) if progress else None
-        orders, names = _read_orders(parse, rows, summary, progress, total)
-    _keep_safety_copy(book, summary)
-    _write_orders(book, orders, names, summary, as_of)
+    staged = _Staged(book)
+    try:
+        with table:
+            columns = _map_table("orders", table, mapping)
+            head, rows = _sample(table)
+            date_order, decimal = _detect(columns, head)
+            currency = book.settings().get("currency", "SEK")
+            parse = _Parser(table, columns, date_order, decimal, currency)
+            summary = Summary("orders", os.fspath(path), table.format, dict(columns.fields), as_of, dry_run)
+            if any("/" in str(v[columns.index("date")]) for _, v in head[:200]):
+                summary.notes.append(
+                    "Dates read as " + ("month/day/year" if date_order == "mdy" else "day/month/year")
+                )
+            total = count_lines(path) if progress else None
+            _stage_orders(staged, parse, rows, summary, progress, total)
+        _keep_safety_copy(book, summary)
+        _write_orders(book, staged, summary, as_of)
+    finally:
+        staged.drop()
     return summary
 
 
-def _read_orders(parse: _Parser, rows, summary: Summary, progress, total):
-    """Validate every row and sum the lines of each order: {(customer, key): [ref, date, amount, currency, line]}."""
-    orders: dict[tuple[str, str], list[Any]] = {}
-    names: dict[str, str] = {}
-    skipped_no_customer = 0
-    read = 0
-    get = orders.get
-    for line, values in rows:
-        read += 1
-        if progress is not None and read % _PROGRESS_EVERY == 0:
-            progress(line, total)
-        row = parse(line, values)
-        if row is None:
-            skipped_no_customer += 1
-            continue
-        customer, ref, date, amount, name, currency = row
-        if name:
-            names[customer] = name
-        if ref is not None:
-            key = (customer, ref)
-        else:
-            key = (customer, ("d:" if amount >= 0 else "c:") + date)
-        entry = get(key)
+# Orders are read into a temporary table of the book's connection (its own
+# file, never the book), one row a line with its amount in units of 1/10,000,
+# so memory stays small however long the file is; SQLite then sums the lines
+# of each order.  The book itself is only written in the final transaction,
+# after every row has been checked.
+#
+# A row of the temporary table is (customer, key, line, date, units), all
+# values of plain types (binding None is slow): ``line`` is negative for an
+# order keyed on its day ('d:'/'c:' + date), positive for one with an order
+# id; a line in another currency than its customer's first line has that
+# currency after its date; ``units`` is the amount's exact text when it is
+# finer than 1/10,000.  Such customers are summed line by line in Python.
+_LINES = "temp.segtui_import_line"
+_IDS = "temp.segtui_import_customer"
+_UNITS = 10_000  # a line's amount in 1/10,000 of the currency when that is exact
+_UNITS_LIMIT = AMOUNT_LIMIT * _UNITS
+_SCALE = (_UNITS, 1000, 100, 10, 1)  # units of an amount with 0 … 4 decimals
+
+
+class _Staged:
+    """What was read: the lines in the temporary table, customers and names here."""
+
+    def __init__(self, book) -> None:
+        self.book = book
+        self.customers: dict[str, int] = {}  # source id → index in the temporary tables
+        self.currencies: list[str] = []  # each customer's currency (its first line's)
+        self.names: dict[str, str] = {}
+        self.replayed: dict[tuple[int, int, str], list[Any]] = {}  # orders summed here, not by SQLite
+        self.closer: list[int] = []  # customers whose orders are in ``replayed``
+        self.tiny = False  # a line without an order id is below half a cent (its day's orders may be 0 both)
+        self.created = False
+
+    def create(self) -> None:
+        with self.book.lock:
+            conn = self.book.conn
+            self._drop(conn)
+            self.created = True
+            conn.execute("PRAGMA temp.cache_size = -16384")
+            # sql-safe: our own table names and integers, never values from the file
+            conn.execute(f"CREATE TABLE {_LINES} (cust INTEGER, key TEXT, line INTEGER, date TEXT, units)")
+
+    def drop(self) -> None:
+        if self.created:
+            with self.book.lock:
+                self._drop(self.book.conn)
+            self.created = False
+
+    @staticmethod
+    def _drop(conn) -> None:
+        for name in (_LINES, _IDS):
+            conn.execute(f"DROP TABLE IF EXISTS {name}")  # sql-safe: our own constant names
+
+
+def _stage_orders(staged: _Staged, parse: _Parser, rows, summary: Summary, progress, total) -> None:
+    """Check every row and keep it in the temporary table (see :class:`_Staged`).
+
+    Raises ReadError for the first bad row (nothing is kept). Orders whose
+    lines need exact decimal sums or a closer check (a customer with lines in
+    two currencies, or huge amounts) are summed here, in file order, with the
+    same checks and messages as line by line."""
+    staged.create()
+    book, conn = staged.book, staged.book.conn
+    customers = staged.customers
+    names = staged.names
+    first_currency = staged.currencies
+    absolute = 0  # the sum of all amounts, without their signs, in units
+    seen_currencies = parse._currencies
+    closer: set[int] = set()  # customers whose orders are summed and checked here
+    dates = parse._dates
+    date_of = parse.date
+    i_customer, i_date, i_amount, i_order, i_name = (
+        parse.i_customer, parse.i_date, parse.i_amount, parse.i_order, parse.i_name,
+    )
+    fast_amount = i_amount is not None and parse.decimal != ","
+    line_amount = parse.amount
+    currency_of = parse.currency_of
+    fixed_currency = parse.currency if parse.i_currency is None else None
+    i_currency = parse.i_currency
+    state = {"read": 0, "skipped": 0, "done": False}
+
+    def lines() -> Iterator[tuple]:
+        nonlocal absolute
+        read = state["read"]
+        skipped = 0
+        try:
+            for line, values in rows:
+                read += 1
+                if progress is not None and read % _PROGRESS_EVERY == 0:
+                    progress(line, total)
+                value = values[i_customer]
+                customer = value.strip() if value.__class__ is str else _text(value)
+                if not customer:
+                    skipped += 1
+                    continue
+                if i_order is not None:
+                    value = values[i_order]
+                    ref = value.strip() if value.__class__ is str else _text(value)
+                else:
+                    ref = ""
+                if i_name is not None:
+                    value = values[i_name]
+                    name = value.strip() if value.__class__ is str else _text(value)
+                    if name:
+                        names[customer] = name
+                value = values[i_date]
+                date = dates.get(value) if value.__class__ is str else None
+                if date is None:
+                    date = date_of(line, value)
+                value = values[i_amount] if i_amount is not None else None
+                if fast_amount and value.__class__ is str and _PLAIN_AMOUNT(value):
+                    whole, dot, frac = value.partition(".")
+                    units = int(whole + frac) * _SCALE[len(frac)] if dot else int(whole) * _UNITS
+                    negative = units < 0
+                else:
+                    amount = line_amount(line, values)
+                    negative = amount < 0
+                    if amount.as_tuple().exponent >= -4:  # type: ignore[operator]
+                        units = int(amount.scaleb(4))
+                    else:
+                        units = str(amount)  # summed exactly, in _replay
+                if fixed_currency is None:
+                    currency = seen_currencies.get(values[i_currency]) or currency_of(line, values)
+                else:
+                    currency = fixed_currency
+                index = customers.get(customer)
+                if index is None:
+                    index = customers[customer] = len(first_currency)
+                    first_currency.append(currency)
+                if units.__class__ is int:
+                    absolute += -units if negative else units
+                else:
+                    closer.add(index)
+                if currency is not first_currency[index] and currency != first_currency[index]:
+                    closer.add(index)
+                    date += currency
+                if ref:
+                    yield index, ref, line, date, units
+                else:
+                    if units.__class__ is not int or -50 < units < 50:
+                        staged.tiny = True
+                    yield index, ("c:" if negative else "d:") + date[:10], -line, date, units
+            state["done"] = True
+        finally:
+            state["read"] = read
+            state["skipped"] += skipped
+
+    # sql-safe: our own table names and integers, never values from the file
+    insert = f"INSERT INTO {_LINES} VALUES (?, ?, ?, ?, ?)"
+    source = lines()
+    while not state["done"]:
+        with book.lock:  # a batch at a time: other threads may use the book in between
+            conn.execute("BEGIN")
+            try:
+                conn.executemany(insert, islice(source, _BATCH))
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+    read = state["read"]
+    if progress is not None:
+        progress(total or read, total)
+    summary.rows_read = read
+    summary.rows_used = read - state["skipped"]
+    if state["skipped"]:
+        summary.skipped["no customer id"] = state["skipped"]
+    if absolute >= _UNITS_LIMIT:
+        # some order may add up to too much: sum the orders of the customers with
+        # that much (or near it; float sums) line by line, with their checks
+        with book.lock:
+            closer.update(i for i, in conn.execute(
+                # sql-safe: our own table names and integers, never values from the file
+                f"SELECT cust FROM {_LINES} WHERE typeof(units) = 'integer' GROUP BY cust "
+                "HAVING total(abs(units)) >= ?", (_UNITS_LIMIT / 2,)
+            ))
+    staged.closer = sorted(closer)
+    if closer:
+        with book.lock:
+            staged.replayed = _replay(conn, parse, staged)
+
+
+def _replay(conn, parse: _Parser, staged: _Staged) -> dict[tuple[int, int, str], list[Any]]:
+    """Sum the orders of the ``closer`` customers line by line, in file order, with every check:
+    {(customer index, has an order id, key): [ref, date, amount (Decimal), currency, line]}."""
+    orders: dict[tuple[int, int, str], list[Any]] = {}
+    wanted = ",".join(map(str, staged.closer))  # sql-safe: integers of ours
+    currencies = staged.currencies
+    scale = Decimal(1).scaleb(-4)
+    for cust, key, line, date, units in conn.execute(
+        # sql-safe: our own table names and integers, never values from the file
+        f"SELECT cust, key, line, date, units FROM {_LINES} WHERE cust IN ({wanted}) ORDER BY abs(line)"
+    ):
+        amount = Decimal(units) if units.__class__ is str else Decimal(units) * scale
+        currency = date[10:] or currencies[cust]
+        date = date[:10]
+        r = int(line > 0)
+        line = abs(line)
+        ref = key if r else None
+        entry = orders.get((cust, r, key))
         if entry is None:
-            orders[key] = [ref, date, amount, currency, line]
+            orders[(cust, r, key)] = [ref, date, amount, currency, line]
             continue
         if date < entry[1]:
             entry[1] = date
@@ -616,22 +822,19 @@ def _read_orders(parse: _Parser, rows, summary: Summary, progress, total):
             )
         if abs(entry[2]) >= _LIMIT:
             raise parse.table.error(line, None, "the order's total is too large (amounts must be below 10^13)")
-    if progress is not None:
-        progress(total or read, total)
-    summary.rows_read = read
-    summary.rows_used = read - skipped_no_customer
-    if skipped_no_customer:
-        summary.skipped["no customer id"] = skipped_no_customer
-    return orders, names
+    return orders
 
 
-def _write_orders(book, orders: dict, names: dict[str, str], summary: Summary, as_of: dt.date) -> None:
+def _write_orders(book, staged: _Staged, summary: Summary, as_of: dt.date) -> None:
     today = dt.date.today().isoformat()
+    names = staged.names
     try:
-        with book.transaction() as conn, _big_cache(conn):
-            before = _standing(book, as_of)
+        with _checked_by_construction(book), book.transaction() as conn, _big_cache(conn):
+            had_customers = bool(conn.execute("SELECT EXISTS (SELECT 1 FROM customer)").fetchone()[0])
+            before = _standing(book, as_of) if had_customers else {}  # in a new book nobody can move
+            had_orders = bool(conn.execute('SELECT EXISTS (SELECT 1 FROM "order")').fetchone()[0])
             known = dict(conn.execute("SELECT source_id, id FROM customer"))
-            new_customers = sorted({c for c, _ in orders} - known.keys())
+            new_customers = sorted(staged.customers.keys() - known.keys())
             conn.executemany(
                 "INSERT INTO customer (source_id, name, created) VALUES (?, ?, ?)",
                 ((c, names.get(c) or c, today) for c in new_customers),
@@ -645,24 +848,60 @@ def _write_orders(book, orders: dict, names: dict[str, str], summary: Summary, a
                 conn.executemany(
                     "UPDATE customer SET name = ? WHERE source_id = ? AND (name = '' OR name = source_id)", named
                 )
-            inserted = 0
-            credit_notes = 0
-            insert = (
-                'INSERT OR IGNORE INTO "order" (customer_id, order_ref, order_key, date, amount, currency) '
-                "VALUES (?, ?, ?, ?, ?, ?)"
+            # sql-safe: our own table names and integers, never values from the file
+            conn.execute(f"CREATE TABLE {_IDS} (cust INTEGER PRIMARY KEY, customer_id INTEGER, currency TEXT)")
+            currencies = staged.currencies
+            conn.executemany(
+                # sql-safe: our own table names and integers, never values from the file
+                f"INSERT INTO {_IDS} VALUES (?, ?, ?)",
+                ((i, known[c], currencies[i]) for c, i in staged.customers.items()),
             )
+            last = conn.execute('SELECT coalesce(max(id), 0) FROM "order"').fetchone()[0]
+            before_changes = conn.total_changes
+            skip = ",".join(map(str, staged.closer))  # sql-safe: integers of ours
+            # one row an order, in the order of the customers' lines in the file
+            grouped = (
+                # sql-safe: our own table names and integers, never values from the file
+                f"SELECT cust, key, line > 0 AS r, min(date) AS date, sum(units) AS units FROM {_LINES} "
+                f"WHERE cust NOT IN ({skip}) GROUP BY cust, key, line > 0"
+            )
+            # halves away from zero: SQLite's integer division truncates toward zero
+            conn.execute(
+                # sql-safe: our own table names and integers, never values from the file
+                'INSERT OR IGNORE INTO "order" (customer_id, order_ref, order_key, date, amount, currency) '
+                "SELECT m.customer_id, CASE WHEN g.r THEN g.key END, CASE WHEN g.r THEN g.key ELSE 'd:' || g.date END, "
+                "g.date, CASE WHEN g.units >= 0 THEN (g.units + 50) / 100 ELSE (g.units - 50) / 100 END, m.currency "
+                f"FROM ({grouped}) g CROSS JOIN {_IDS} m ON m.cust = g.cust"
+            )
+            inserted = conn.total_changes - before_changes
+            # Within one file orders never collide (one row per key, and a day's
+            # credit note differs in sign from its order, unless both round to 0):
+            # into a book without orders every one is new. Otherwise count them.
+            if had_orders or staged.tiny:
+                # sql-safe: our own table names and integers, never values from the file
+                groups = conn.execute(f"SELECT count(*) FROM ({grouped})").fetchone()[0]
+            else:
+                groups = inserted
+            # sql-safe: our own table names and integers, never values from the file
+            ids = dict(conn.execute(f"SELECT cust, customer_id FROM {_IDS}"))
             rows = [
-                (known[customer], ref, ref if ref is not None else "d:" + date, date, to_minor(amount), currency)
-                for (customer, _key), (ref, date, amount, currency, _line) in orders.items()
+                (ids[cust], ref, ref if ref is not None else "d:" + date, date, to_minor(amount), currency)
+                for (cust, _r, _key), (ref, date, amount, currency, _line) in staged.replayed.items()
             ]
-            rows.sort(key=_index_order)  # index pages are then filled in order, not at random
-            for start in range(0, len(rows), _BATCH):
-                batch = rows[start : start + _BATCH]
-                inserted, credit_notes = _flush(conn, insert, batch, inserted, credit_notes)
+            rows.sort(key=_index_order)
+            before_changes = conn.total_changes
+            conn.executemany(
+                'INSERT OR IGNORE INTO "order" (customer_id, order_ref, order_key, date, amount, currency) '
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+            inserted += conn.total_changes - before_changes
             summary.orders_new = inserted
-            summary.orders_existing = len(orders) - inserted
-            summary.credit_notes_new = credit_notes
-            summary.moves = _moves(before, _standing(book, as_of))
+            summary.orders_existing = groups + len(staged.replayed) - inserted
+            summary.credit_notes_new = conn.execute(
+                'SELECT count(*) FROM "order" WHERE id > ? AND amount < 0', (last,)
+            ).fetchone()[0]
+            summary.moves = _moves(before, _standing(book, as_of)) if before else []
             if summary.dry_run:
                 raise _DryRun
     except _DryRun:
@@ -671,23 +910,6 @@ def _write_orders(book, orders: dict, names: dict[str, str], summary: Summary, a
 
 def _index_order(row: tuple) -> tuple:
     return (row[0], row[2], row[3])
-
-
-def _flush(conn, sql: str, batch: list[tuple], inserted: int, credit_notes: int) -> tuple[int, int]:
-    if not batch:
-        return inserted, credit_notes
-    before = conn.total_changes
-    if any(row[4] < 0 for row in batch):
-        # count new credit notes exactly: insert them on their own
-        negative = [row for row in batch if row[4] < 0]
-        conn.executemany(sql, negative)
-        credit_notes += conn.total_changes - before
-        conn.executemany(sql, (row for row in batch if row[4] >= 0))
-    else:
-        conn.executemany(sql, batch)
-    inserted += conn.total_changes - before
-    batch.clear()
-    return inserted, credit_notes
 
 
 # --------------------------------------------------------------------------
