@@ -421,3 +421,23 @@ async def test_the_app_says_where_a_new_book_was_made(book, tmp_path):
     async with app.run_test(size=(120, 36)) as pilot:
         await loaded(app, pilot)
         assert any("/x/book.db" in str(n.message) for n in app._notifications)
+
+
+async def test_after_an_import_the_board_says_who_moved_and_shows_them(small, tmp_path):
+    from segtui.io.importer import import_orders
+
+    app, ids = small
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(app, pilot)
+        orders = tmp_path / "orders.csv"
+        orders.write_text("customer;date;amount\nD1;2026-11-01;50000\n", encoding="utf-8")
+        summary = import_orders(app.book, orders, as_of=AS_OF)  # Delta: loyalty 10 % → 60 %
+        assert [m.name for m in summary.moves] == ["Delta AB"]
+        app._after()  # what returning from the Import screen does
+        await loaded(app, pilot)
+        assert any(
+            n.title == "1 customer moved" and "Delta AB: Uninteresting → Small fry" in n.message
+            for n in app._notifications
+        )
+        assert focused_name(app) == "Delta AB"
+        assert app.board.current_list.quadrant is Quadrant.SMALL_FRY

@@ -153,8 +153,8 @@ class SegtuiApp(GuardedApp):
         self.push_screen(SettingsScreen(self.book), lambda _changed: self._after())
 
     def _after(self) -> None:
-        row = self.board.current_row
-        self.board.reload(follow=row.id if row else None)
+        """Back from import or settings: read the book again; the board says who moved."""
+        self.board.reload()
 
     def show_on_board(self, customer_id: int) -> None:
         """Bring the board forward and select a customer on it."""

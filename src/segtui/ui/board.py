@@ -334,12 +334,22 @@ class BoardScreen(Screen):
         follow, self._follow = self._follow, None
         before, self._before = self._before, {}
         self.refresh_lists()
+        moved = [r for r in rows if before.get(r.id) not in (None, r.quadrant)]
         if follow is not None and follow in self._by_id:
             row = self._by_id[follow]
             old = before.get(follow)
             if old is not None and old is not row.quadrant:
                 self.notify(f"{row.customer.name} moved {old.label} → {row.quadrant.label}", title="Moved", markup=False)
             self.select_customer(follow)
+        elif moved:
+            # An import or a settings change moved customers: say who, and show the first.
+            moved.sort(key=lambda r: r.customer.name.casefold())
+            lines = [f"{r.customer.name}: {before[r.id].label} → {r.quadrant.label}" for r in moved[:5]]
+            if len(moved) > 5:
+                lines.append(f"… and {len(moved) - 5} more")
+            title = "1 customer moved" if len(moved) == 1 else f"{len(moved)} customers moved"
+            self.notify("\n".join(lines), title=title, markup=False, timeout=10)
+            self.select_customer(moved[0].id)
 
     def _axis_labels(self, config: Config) -> None:
         high = f"{config.loyalty_high_from:.0%}".replace("%", " %")
