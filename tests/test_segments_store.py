@@ -500,3 +500,19 @@ def test_the_packed_month_count_equals_the_exact_count(tmp_path, monkeypatch) ->
         assert sum(f.active_months_12 >= 9 for f in exact.values()) > 5
     finally:
         book.close()
+
+
+def test_each_segment_carries_the_estimate_it_was_classified_with(book, as_of) -> None:
+    from books import add_assessment, add_customer
+
+    from segtui.domain.segments import Estimate
+    from segtui.store.segments import segment_book, segment_customer
+
+    assessed = add_customer(book, name="Assessed AB")
+    never = add_customer(book, name="Never AB")
+    add_assessment(book, assessed, "2025-01-10", 300_000)
+    add_assessment(book, assessed, "2026-06-01", 800_000, loyalty=0.4)
+    rows = {r.id: r for r in segment_book(book, as_of)}
+    assert rows[assessed].estimate == Estimate(800_000_00, 0.4)
+    assert rows[never].estimate is None
+    assert segment_customer(book, assessed, as_of).estimate == rows[assessed].estimate

@@ -15,7 +15,7 @@ from segtui.domain import planning
 from segtui.domain.segments import Config, Quadrant, potential_in_window
 from segtui.store.book import Book
 from segtui.store.plan import planning_customers
-from segtui.store.segments import CustomerSegment, latest_estimates, segment_book
+from segtui.store.segments import CustomerSegment, segment_book
 
 # Far enough ahead that every customer with a contact policy gets a due date.
 _HORIZON = dt.timedelta(days=3660)
@@ -55,12 +55,11 @@ def board_rows(book: Book, as_of: dt.date) -> list[BoardRow]:
     customers = planning_customers(book, as_of, segments)
     config = planning.PlanConfig.from_settings(settings)
     rules = Config.from_settings(settings)
-    budgets = {cid: e.budget_per_year for cid, e in latest_estimates(book, as_of).items()}
     until = as_of + _HORIZON
     rows = []
     for segment, customer in zip(segments, customers):
         entry = planning.due(customer, config, as_of, until)
-        budget = budgets.get(segment.id)
+        budget = segment.estimate.budget_per_year if segment.estimate else None
         rows.append(
             BoardRow(
                 customer=segment,

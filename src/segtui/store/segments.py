@@ -81,6 +81,7 @@ class CustomerSegment(NamedTuple):
     last_order: str | None
     segment: Segment
     facts: Facts | None = None  # what the order history says, as the rules read it
+    estimate: Estimate | None = None  # the latest assessment the rules used (None: never assessed)
 
 
 # The orders as (customer_id, date, net), for the rows matching {where}. Rows
@@ -380,9 +381,11 @@ def segment_book(book: Book, as_of: dt.date | None = None) -> list[CustomerSegme
     facts = job.facts(ids)
     ties = {c[0]: source_id_order(c[1]) for c in customers} if config.mode == "pareto" else None
     segments = classify_all((facts[i] for i in ids), estimates, config, ties)
-    # (id, source_id, name, city, owner, last_order, segment, facts)
+    # (id, source_id, name, city, owner, last_order, segment, facts, estimate)
     return [
-        CustomerSegment(*c, f.last_order, segments[c[0]], f) for c in customers for f in (facts[c[0]],)
+        CustomerSegment(*c, f.last_order, segments[c[0]], f, estimates.get(c[0]))
+        for c in customers
+        for f in (facts[c[0]],)
     ]
 
 
@@ -402,8 +405,9 @@ def segment_customer(book: Book, customer_id: int, as_of: dt.date | None = None)
         return None
     c = rows[0]
     facts = customer_facts(book, customer_id, as_of, config.window_months)
-    segment = classify_all([facts], latest_estimates(book, as_of, customer_id), config)[customer_id]
-    return CustomerSegment(c[0], c[1], c[2], c[3], c[4], facts.last_order, segment, facts)
+    estimates = latest_estimates(book, as_of, customer_id)
+    segment = classify_all([facts], estimates, config)[customer_id]
+    return CustomerSegment(c[0], c[1], c[2], c[3], c[4], facts.last_order, segment, facts, estimates.get(customer_id))
 
 
 def customer_facts(book: Book, customer_id: int, as_of: dt.date, months: int | None = None) -> Facts:
