@@ -44,15 +44,27 @@ class SegtuiApp(GuardedApp):
         config_dir: Path | None = None,
         theme: str | None = None,
         notice: str | None = None,
+        cache_dir: Path | None = None,
     ):
         """``config_dir`` holds keymap.toml and the remembered theme (default: the
-        platform config folder); ``theme`` is the theme to start with when the user
+        platform config folder); ``cache_dir`` the board as last shown, one file per
+        book (default: the platform cache folder); ``theme`` is the theme to start with when the user
         has not picked one (the command line picks ``ansi-dark`` for 16-colour terminals);
         ``notice`` is said once the app is up (e.g. where a new book was made)."""
         super().__init__()
         self.book = book
         self.as_of = as_of or dt.date.today()
-        self.board = BoardScreen(book, self.as_of)
+        keep_at = snapshot = None
+        if book.path != ":memory:":
+            from segtui.ui import snapshot as snapshots
+
+            if cache_dir is None:
+                from segtui.paths import cache_dir as platform_cache_dir
+
+                cache_dir = platform_cache_dir()
+            keep_at = snapshots.path_for(cache_dir, Path(book.path))
+            snapshot = snapshots.load(keep_at)
+        self.board = BoardScreen(book, self.as_of, snapshot=snapshot, keep_at=keep_at)
         self._config_dir = config_dir
         self._start_theme = theme
         self._notice = notice

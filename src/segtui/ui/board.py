@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -22,6 +23,7 @@ from textual.widgets import Footer, Header, Input, Static
 from segtui.domain import planning
 from segtui.domain.segments import CLASS_ORDER, GROUP_LABELS, QUADRANT_STRATEGY, Config, Group, Quadrant
 from segtui.ui.customer_list import CustomerList, due_text, loyalty_text, short_money
+from segtui.ui.snapshot import Snapshot, Totals
 
 # Reading order of the matrix, and the numbers that jump there.
 PANELS: tuple[Quadrant, ...] = (
@@ -200,15 +202,14 @@ class QuadrantPanel(Vertical):
     def on_resize(self) -> None:
         self.query_one(".strategy", Static).set_class(self.size.height < 12, "-short")
 
-    def show_totals(self, shown: list[BoardRow], total: int, currency: str) -> None:
-        revenue = sum(r.customer.segment.revenue for r in shown)
-        potential = sum(r.potential or 0 for r in shown)
-        count = f"{len(shown)}" if len(shown) == total else f"{len(shown)} of {total}"
-        due = sum(1 for r in shown if r.overdue_days is not None and r.overdue_days >= 0)
-        self.border_title = f"{self.number} {self.quadrant.label} · {count}" + (f" · {due} due" if due else "")
-        known = any(r.potential is not None for r in shown)
-        potential_text = f"{short_money(potential)} {currency}" if known else "unknown"
-        self.border_subtitle = f"revenue {short_money(revenue)} {currency} · potential {potential_text}"
+    def show_totals(self, totals: Totals, total: int, currency: str) -> None:
+        """The title counts the customers shown (of ``total`` here) and those due; the
+        subtitle gives their revenue and potential."""
+        count = f"{totals.count}" if totals.count == total else f"{totals.count} of {total}"
+        due = f" · {totals.due} due" if totals.due else ""
+        self.border_title = f"{self.number} {self.quadrant.label} · {count}{due}"
+        potential = f"{short_money(totals.potential)} {currency}" if totals.potential is not None else "unknown"
+        self.border_subtitle = f"revenue {short_money(totals.revenue)} {currency} · potential {potential}"
 
 
 class BoardScreen(Screen):
@@ -255,15 +256,23 @@ class BoardScreen(Screen):
         Binding("d", "as_of", "As of…", id="board.as_of"),
     ]
 
-    def __init__(self, book, as_of: dt.date) -> None:
+    def __init__(
+        self, book, as_of: dt.date, snapshot: Snapshot | None = None, keep_at: Path | None = None
+    ) -> None:
+        """``snapshot``: the board as last shown, painted at once until the book is
+        read; ``keep_at``: where to keep this board's snapshot for the next start."""
         super().__init__(id="board")
         self.book = book
         self.as_of = as_of
+        self.snapshot = snapshot
+        self.keep_at = keep_at
+        self._start_as_of = as_of
         self.rows: list[BoardRow] = []
         self.view = BoardView()
-        self.currency = "SEK"
+        self.currency = snapshot.currency if snapshot else "SEK"
         self.loaded = False
-        self.config = Config()  # the defaults until the book's settings are read
+        # the defaults until the book's settings are read
+        self.config = Config.from_settings(snapshot.settings) if snapshot else Config()
         self._by_id: dict[int, BoardRow] = {}
         self._follow: int | None = None
         self._before: dict[int, Quadrant] = {}
@@ -271,7 +280,7 @@ class BoardScreen(Screen):
     # --- layout -------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("Reading the book…", id="bar")
+        yield Static(self._bar_while_reading(), id="bar")
         yield Input(placeholder="Search by name, city or customer id — enter keeps it, esc clears", id="search")
         with Horizontal(id="potential-axis"):
             yield Static("LOW POTENTIAL", id="low-potential")
@@ -288,9 +297,21 @@ class BoardScreen(Screen):
         yield BoardFooter()
 
     def on_mount(self) -> None:
+        if self.snapshot is not None:
+            self._axis_labels(self.config)
+            self.refresh_lists()
         self.lists[0].focus()
         # Paint the frame first; the worker reading the book would compete with it.
         self.call_after_refresh(self.load)
+
+    def _bar_while_reading(self) -> str:
+        snapshot = self.snapshot
+        if snapshot is None:
+            return "Reading the book…"
+        saved = snapshot.saved
+        when = saved.strftime("%H:%M") if saved.date() == dt.date.today() else saved.strftime("%Y-%m-%d %H:%M")
+        seen = f" as of {snapshot.as_of.isoformat()}" if snapshot.as_of != self.as_of else ""
+        return f"Reading the book… meanwhile the board as it was at {when}{seen} ({snapshot.customers:,} customers)"
 
     @property
     def lists(self) -> list[CustomerList]:
@@ -315,8 +336,15 @@ class BoardScreen(Screen):
         from segtui.store.board import board_rows
 
         settings = self.book.settings()
-        rows = board_rows(self.book, self.as_of)
+        as_of = self.as_of
+        rows = board_rows(self.book, as_of)
         self.app.call_from_thread(self._loaded, rows, settings, Config.from_settings(settings))
+        if self.keep_at is not None and as_of == self._start_as_of:
+            # For the next start: the first rows of each quadrant in the first order.
+            from segtui.ui import snapshot
+
+            ordered = BoardView().apply(rows)
+            snapshot.save(self.keep_at, snapshot.take(as_of, settings.get("currency", "SEK"), settings, ordered))
 
     def reload(self, follow: int | None = None) -> None:
         """Read the book again; ``follow`` a customer and say when it moved quadrant."""
@@ -325,6 +353,7 @@ class BoardScreen(Screen):
         self.load()
 
     def _loaded(self, rows: list[BoardRow], settings: dict[str, str], config: Config) -> None:
+        self.snapshot = None
         self.rows = rows
         self._by_id = {r.id: r for r in rows}
         self.currency = settings.get("currency", "SEK")
@@ -366,6 +395,9 @@ class BoardScreen(Screen):
 
     def refresh_lists(self, keep_selection: bool = True) -> None:
         """Apply search, filters and sort to the rows in memory and show them."""
+        if not self.loaded and self.snapshot is not None:
+            self._show_snapshot(self.snapshot)
+            return
         shown = self.view.apply(self.rows)
         totals = {q: 0 for q in PANELS}
         for row in self.rows:
@@ -383,9 +415,21 @@ class BoardScreen(Screen):
                 empty = "No customers match — esc clears the filter."
             customer_list.set_rows(shown[quadrant], keep_id=keep, empty_text=empty)
             self.query_one(f"#panel-{quadrant.value}", QuadrantPanel).show_totals(
-                shown[quadrant], totals[quadrant], self.currency
+                Totals.of(shown[quadrant]), totals[quadrant], self.currency
             )
         self._update_bar(sum(len(v) for v in shown.values()))
+        self._update_detail()
+
+    def _show_snapshot(self, snapshot: Snapshot) -> None:
+        """The board as last shown, until the book is read (search, filters and
+        sort wait for the book's own rows)."""
+        for quadrant in PANELS:
+            totals = snapshot.totals.get(quadrant, Totals())
+            empty = "Reading the book…" if totals.count else "No customers here."
+            self.list_for(quadrant).set_rows(snapshot.lists.get(quadrant, []), empty_text=empty)
+            self.query_one(f"#panel-{quadrant.value}", QuadrantPanel).show_totals(
+                totals, totals.count, snapshot.currency
+            )
         self._update_detail()
 
     def _update_bar(self, shown: int) -> None:
@@ -495,6 +539,10 @@ class BoardScreen(Screen):
 
     def action_filter(self) -> None:
         from segtui.ui.dialogs import FilterScreen
+
+        if not self.loaded:
+            self.notify("Still reading the book: the filters need every customer", timeout=3)
+            return
 
         def done(filters: dict[str, frozenset[str]] | None) -> None:
             if filters is not None:
