@@ -64,6 +64,7 @@ class SegtuiApp(GuardedApp):
                 cache_dir = platform_cache_dir()
             keep_at = snapshots.path_for(cache_dir, Path(book.path))
             snapshot = snapshots.load(keep_at)
+        self.sub_title = f"{book.name} · as of {self.as_of.isoformat()}"
         self.board = BoardScreen(book, self.as_of, snapshot=snapshot, keep_at=keep_at)
         self._config_dir = config_dir
         self._start_theme = theme
@@ -86,7 +87,6 @@ class SegtuiApp(GuardedApp):
         return self.board
 
     def on_mount(self) -> None:
-        self._show_title()
         from segtui.ui.keymap import load_theme
 
         theme = load_theme(self.config_dir / "theme.toml") or self._start_theme
@@ -117,6 +117,7 @@ class SegtuiApp(GuardedApp):
 
     def _show_title(self) -> None:
         self.sub_title = f"{self.book.name} · as of {self.as_of.isoformat()}"
+        self.board.show_title()
 
     # --- the as-of day --------------------------------------------------------------
     def set_as_of(self, day: dt.date) -> None:

@@ -16,9 +16,11 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
-from textual.containers import Grid, Horizontal, Vertical
+from textual.containers import Grid, Horizontal
+from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Static
+from textual.widget import Widget
+from textual.widgets import Footer, Input, Static
 
 from segtui.domain import planning
 from segtui.domain.segments import CLASS_ORDER, GROUP_LABELS, QUADRANT_STRATEGY, Config, Group, Quadrant
@@ -180,36 +182,60 @@ class BoardFooter(Footer):
         super().bindings_changed(screen)
 
 
-class QuadrantPanel(Vertical):
-    """One cell of the matrix: title, strategy, column titles and the list."""
+def show_totals(customer_list: CustomerList, number: int, totals: Totals, total: int, currency: str) -> None:
+    """A quadrant's title counts the customers shown (of ``total`` there) and those
+    due; its subtitle gives their revenue and potential."""
+    quadrant = customer_list.quadrant
+    count = f"{totals.count}" if totals.count == total else f"{totals.count} of {total}"
+    due = f" · {totals.due} due" if totals.due else ""
+    customer_list.border_title = f"{number} {quadrant.label} · {count}{due}"
+    potential = f"{short_money(totals.potential)} {currency}" if totals.potential is not None else "unknown"
+    customer_list.border_subtitle = f"revenue {short_money(totals.revenue)} {currency} · potential {potential}"
 
-    def __init__(self, quadrant: Quadrant, number: int, wide: bool = False) -> None:
-        super().__init__(id=f"panel-{quadrant.value}", classes="panel")
-        self.quadrant = quadrant
-        self.number = number
-        self.wide = wide
-        self.border_title = f"{number} {quadrant.label}"
 
-    def compose(self) -> ComposeResult:
-        yield Static(QUADRANT_STRATEGY[self.quadrant], classes="strategy")
-        header = Static("", classes="columns")
-        yield header
-        customer_list = CustomerList(wide=self.wide, id=f"list-{self.quadrant.value}")
-        customer_list.quadrant = self.quadrant
-        customer_list.header = header
-        yield customer_list
+def axis_labels(config: Config) -> tuple[tuple[str, str], tuple[str, str]]:
+    """((high, low) loyalty, (low, high) potential): the matrix's axes as the settings draw them."""
+    high = f"{config.loyalty_high_from:.0%}".replace("%", " %")
+    classes = [c for c in CLASS_ORDER if c in config.high_potential]
+    low_classes = [c for c in CLASS_ORDER if c not in config.high_potential]
+    return (
+        (f"HIGH\nLOYALTY\n≥ {high}", f"LOW\nLOYALTY\n< {high}"),
+        (f"LOW POTENTIAL  ({', '.join(low_classes)})", f"HIGH POTENTIAL  ({', '.join(classes)})"),
+    )
 
-    def on_resize(self) -> None:
-        self.query_one(".strategy", Static).set_class(self.size.height < 12, "-short")
 
-    def show_totals(self, totals: Totals, total: int, currency: str) -> None:
-        """The title counts the customers shown (of ``total`` here) and those due; the
-        subtitle gives their revenue and potential."""
-        count = f"{totals.count}" if totals.count == total else f"{totals.count} of {total}"
-        due = f" · {totals.due} due" if totals.due else ""
-        self.border_title = f"{self.number} {self.quadrant.label} · {count}{due}"
-        potential = f"{short_money(totals.potential)} {currency}" if totals.potential is not None else "unknown"
-        self.border_subtitle = f"revenue {short_money(totals.revenue)} {currency} · potential {potential}"
+class PotentialAxis(Widget):
+    """LOW POTENTIAL over the left column of the matrix, HIGH over the right."""
+
+    DEFAULT_CSS = "PotentialAxis { height: 1; padding-left: 8; color: $text-accent; text-style: bold; }"
+
+    labels = reactive(("LOW POTENTIAL", "HIGH POTENTIAL"))
+
+    def render(self) -> str:
+        half = self.content_size.width // 2
+        low, high = self.labels
+        return f"{low:^{half}}{high:^{self.content_size.width - half}}"
+
+
+class LoyaltyAxis(Widget):
+    """HIGH LOYALTY beside the upper row of the matrix, LOW beside the lower."""
+
+    DEFAULT_CSS = "LoyaltyAxis { width: 8; height: 1fr; color: $text-accent; text-style: bold; }"
+
+    labels = reactive(("HIGH\nLOYALTY", "LOW\nLOYALTY"))
+
+    def render(self) -> str:
+        height = self.content_size.height
+        width = self.content_size.width
+        halves = (height // 2, height - height // 2)
+        lines: list[str] = []
+        for label, room in zip(self.labels, halves):
+            words = label.split("\n")
+            top = max(0, (room - len(words)) // 2)
+            block = [""] * top + words
+            block += [""] * (room - len(block))
+            lines.extend(block[:room])
+        return "\n".join(f"{line:^{width}}" for line in lines)
 
 
 class BoardScreen(Screen):
@@ -217,24 +243,15 @@ class BoardScreen(Screen):
 
     DEFAULT_CSS = """
     BoardScreen { layout: vertical; }
+    #title { height: 1; background: $panel; color: $foreground; text-align: center; }
     #bar { height: 1; padding: 0 1; background: $boost; color: $text-muted; }
-    #search { display: none; height: 3; border: tall $accent; }
-    #search.visible { display: block; }
-    #potential-axis { height: 1; padding-left: 8; }
-    #potential-axis > Static { width: 1fr; content-align: center middle; color: $text-accent; text-style: bold; }
+    #search { height: 3; border: tall $accent; }
     #matrix { height: 1fr; }
-    #loyalty-axis { width: 8; }
-    #loyalty-axis > Static {
-        height: 1fr; content-align: center middle; text-align: center; color: $text-accent; text-style: bold;
-    }
     #quadrants { grid-size: 2 2; grid-gutter: 0; height: 1fr; }
     .panel { border: round $primary-muted; border-title-color: $text; border-title-style: bold;
              border-subtitle-color: $text-muted; height: 1fr; }
-    .panel:focus-within { border: round $accent; }
-    .panel > .strategy { color: $text-muted; text-style: italic; padding: 0 1; height: auto; max-height: 2; }
-    .panel > .strategy.-short { height: 1; text-wrap: nowrap; text-overflow: ellipsis; }
-    .panel > .columns { color: $text-muted; text-style: bold; height: 1; }
-    #panel-needs_assessment { height: 9; max-height: 30%; min-height: 5; }
+    .panel:focus { border: round $accent; }
+    #list-needs_assessment { height: 9; max-height: 30%; min-height: 5; }
     #detail { height: 2; padding: 0 1; background: $boost; }
     """
 
@@ -279,26 +296,42 @@ class BoardScreen(Screen):
 
     # --- layout -------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield Header()
-        yield Static(self._bar_while_reading(), id="bar")
-        yield Input(placeholder="Search by name, city or customer id — enter keeps it, esc clears", id="search")
-        with Horizontal(id="potential-axis"):
-            yield Static("LOW POTENTIAL", id="low-potential")
-            yield Static("HIGH POTENTIAL", id="high-potential")
+        # Few widgets on purpose: each one costs start-up time (see BENCHMARKS.md).
+        yield Static(self._title(), id="title", markup=False)
+        yield Static(self._bar_while_reading(), id="bar", markup=False)
+        loyalty, potential = axis_labels(self.config)
+        axis = PotentialAxis(id="potential-axis")
+        axis.labels = potential
+        yield axis
         with Horizontal(id="matrix"):
-            with Vertical(id="loyalty-axis"):
-                yield Static("HIGH\nLOYALTY", id="high-loyalty")
-                yield Static("LOW\nLOYALTY", id="low-loyalty")
+            axis = LoyaltyAxis(id="loyalty-axis")
+            axis.labels = loyalty
+            yield axis
             with Grid(id="quadrants"):
-                for number, quadrant in enumerate(PANELS[:4], 1):
-                    yield QuadrantPanel(quadrant, number)
-        yield QuadrantPanel(Quadrant.NEEDS_ASSESSMENT, 5, wide=True)
+                for quadrant in PANELS[:4]:
+                    yield self._list(quadrant)
+        yield self._list(Quadrant.NEEDS_ASSESSMENT, wide=True)
         yield Static("", id="detail")
         yield BoardFooter()
 
+    def _list(self, quadrant: Quadrant, wide: bool = False) -> CustomerList:
+        customer_list = CustomerList(
+            wide=wide, strategy=QUADRANT_STRATEGY[quadrant], id=f"list-{quadrant.value}", classes="panel"
+        )
+        customer_list.quadrant = quadrant
+        customer_list.border_title = f"{PANELS.index(quadrant) + 1} {quadrant.label}"
+        return customer_list
+
+    def _title(self) -> str:
+        return f"{self.app.title} — {self.app.sub_title}" if self.app.sub_title else self.app.title
+
+    def show_title(self) -> None:
+        """The app's title and the book's name and as-of day."""
+        if self.is_mounted:
+            self.query_one("#title", Static).update(self._title())
+
     def on_mount(self) -> None:
         if self.snapshot is not None:
-            self._axis_labels(self.config)
             self.refresh_lists()
         self.lists[0].focus()
         # Paint the frame first; the worker reading the book would compete with it.
@@ -381,13 +414,9 @@ class BoardScreen(Screen):
             self.select_customer(moved[0].id)
 
     def _axis_labels(self, config: Config) -> None:
-        high = f"{config.loyalty_high_from:.0%}".replace("%", " %")
-        classes = [c for c in CLASS_ORDER if c in config.high_potential]
-        low_classes = [c for c in CLASS_ORDER if c not in config.high_potential]
-        self.query_one("#high-loyalty", Static).update(f"HIGH\nLOYALTY\n≥ {high}")
-        self.query_one("#low-loyalty", Static).update(f"LOW\nLOYALTY\n< {high}")
-        self.query_one("#low-potential", Static).update(f"LOW POTENTIAL  ({', '.join(low_classes)})")
-        self.query_one("#high-potential", Static).update(f"HIGH POTENTIAL  ({', '.join(classes)})")
+        loyalty, potential = axis_labels(config)
+        self.query_one(LoyaltyAxis).labels = loyalty
+        self.query_one(PotentialAxis).labels = potential
 
     @property
     def legend(self) -> str:
@@ -414,9 +443,8 @@ class BoardScreen(Screen):
             else:
                 empty = "No customers match — esc clears the filter."
             customer_list.set_rows(shown[quadrant], keep_id=keep, empty_text=empty)
-            self.query_one(f"#panel-{quadrant.value}", QuadrantPanel).show_totals(
-                Totals.of(shown[quadrant]), totals[quadrant], self.currency
-            )
+            show_totals(customer_list, PANELS.index(quadrant) + 1, Totals.of(shown[quadrant]), totals[quadrant],
+                        self.currency)
         self._update_bar(sum(len(v) for v in shown.values()))
         self._update_detail()
 
@@ -426,10 +454,9 @@ class BoardScreen(Screen):
         for quadrant in PANELS:
             totals = snapshot.totals.get(quadrant, Totals())
             empty = "Reading the book…" if totals.count else "No customers here."
-            self.list_for(quadrant).set_rows(snapshot.lists.get(quadrant, []), empty_text=empty)
-            self.query_one(f"#panel-{quadrant.value}", QuadrantPanel).show_totals(
-                totals, totals.count, snapshot.currency
-            )
+            customer_list = self.list_for(quadrant)
+            customer_list.set_rows(snapshot.lists.get(quadrant, []), empty_text=empty)
+            show_totals(customer_list, PANELS.index(quadrant) + 1, totals, totals.count, snapshot.currency)
         self._update_detail()
 
     def _update_bar(self, shown: int) -> None:
@@ -496,12 +523,18 @@ class BoardScreen(Screen):
         target = next((cl for cl in self.lists if cl.rows), None)
         (target or self.lists[0]).focus()
 
+    def _search_box(self) -> Input | None:
+        """The search box, once it has been opened (it is made on first use)."""
+        found = self.query("#search")
+        return found.first(Input) if found else None
+
     def on_key(self, event) -> None:
         # Escape and down in the search box go back to the lists.
-        if self.focused is self.query_one("#search", Input):
+        box = self._search_box()
+        if box is not None and self.focused is box:
             if event.key == "escape":
                 event.stop()
-                self.query_one("#search", Input).value = ""
+                box.value = ""
                 self._hide_search()
                 self._focus_first_match()
             elif event.key in ("down", "tab"):
@@ -509,8 +542,9 @@ class BoardScreen(Screen):
                 self._focus_first_match()
 
     def _hide_search(self) -> None:
-        search = self.query_one("#search", Input)
-        search.remove_class("visible")
+        box = self._search_box()
+        if box is not None:
+            box.display = False
 
     # --- actions ------------------------------------------------------------------
     def action_jump(self, index: int) -> None:
@@ -533,9 +567,12 @@ class BoardScreen(Screen):
             other.focus()
 
     def action_search(self) -> None:
-        search = self.query_one("#search", Input)
-        search.add_class("visible")
-        search.focus()
+        box = self._search_box()
+        if box is None:
+            box = Input(placeholder="Search by name, city or customer id — enter keeps it, esc clears", id="search")
+            self.mount(box, after="#bar")
+        box.display = True
+        box.focus()
 
     def action_filter(self) -> None:
         from segtui.ui.dialogs import FilterScreen
@@ -559,7 +596,9 @@ class BoardScreen(Screen):
     def action_clear(self) -> None:
         if self.view.narrowed:
             self.view = BoardView(sort=self.view.sort)
-            self.query_one("#search", Input).value = ""
+            box = self._search_box()
+            if box is not None:
+                box.value = ""
             self._hide_search()
             self.refresh_lists()
 
