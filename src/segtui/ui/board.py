@@ -186,7 +186,7 @@ def show_totals(customer_list: CustomerList, number: int, totals: Totals, total:
     """A quadrant's title counts the customers shown (of ``total`` there) and those
     due; its subtitle gives their revenue and potential."""
     quadrant = customer_list.quadrant
-    count = f"{totals.count}" if totals.count == total else f"{totals.count} of {total}"
+    count = f"{totals.count:,}" if totals.count == total else f"{totals.count:,} of {total:,}"
     due = f" · {totals.due} due" if totals.due else ""
     customer_list.border_title = f"{number} {quadrant.label} · {count}{due}"
     potential = f"{short_money(totals.potential)} {currency}" if totals.potential is not None else "unknown"
@@ -322,8 +322,9 @@ class BoardScreen(Screen):
         customer_list.border_title = f"{PANELS.index(quadrant) + 1} {quadrant.label}"
         return customer_list
 
-    def _title(self) -> str:
-        return f"{self.app.title} — {self.app.sub_title}" if self.app.sub_title else self.app.title
+    def _title(self) -> Content:
+        """As Textual's header says it (a read-only book is marked there)."""
+        return self.app.format_title(self.app.title, self.app.sub_title)
 
     def show_title(self) -> None:
         """The app's title and the book's name and as-of day."""
@@ -344,7 +345,7 @@ class BoardScreen(Screen):
         saved = snapshot.saved
         when = saved.strftime("%H:%M") if saved.date() == dt.date.today() else saved.strftime("%Y-%m-%d %H:%M")
         seen = f" as of {snapshot.as_of.isoformat()}" if snapshot.as_of != self.as_of else ""
-        return f"Reading the book… meanwhile the board as it was at {when}{seen} ({snapshot.customers:,} customers)"
+        return f"Reading the book… showing the board as last read at {when}{seen} ({snapshot.customers:,} customers)"
 
     @property
     def lists(self) -> list[CustomerList]:
@@ -473,7 +474,7 @@ class BoardScreen(Screen):
             if values:
                 parts.append(f"[reverse] {FILTER_LABELS[key]}: $filter{n} [/reverse]")
                 typed[f"filter{n}"] = ", ".join(sorted(values))
-        count = f"{shown} of {total} customers" if self.view.narrowed else f"{total} customers"
+        count = f"{shown:,} of {total:,} customers" if self.view.narrowed else f"{total:,} customers"
         head = "  ".join(parts) + ("  esc clears  ·  " if parts else "")
         self.query_one("#bar", Static).update(
             Content.from_markup(f"{head}{count}  ·  sorted by {SORT_LABELS[self.view.sort]}", **typed)
