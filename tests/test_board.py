@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from board_books import add_activity, fill_small_book
+from board_books import add_activity, fill_small_book, loaded
 
 from segtui.domain.segments import Quadrant
 from segtui.ui.app import SegtuiApp
@@ -20,16 +20,6 @@ def small(book, tmp_path):
     ids = fill_small_book(book)
     app = SegtuiApp(book, as_of=AS_OF, config_dir=tmp_path)
     return app, ids
-
-
-async def loaded(app, pilot):
-    """Wait until the board has read the book (the worker starts after the first frame)."""
-    for _ in range(200):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        if app.board.loaded and not app.workers:
-            return
-    raise AssertionError("the board never finished reading the book")
 
 
 def names(customer_list: CustomerList) -> list[str]:

@@ -8,7 +8,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from board_books import fill_small_book
+from board_books import fill_small_book, loaded
 from books import add_customer, add_order
 
 from segtui.domain.segments import Quadrant
@@ -27,15 +27,6 @@ def file_book(tmp_path):
     book.close()
 
 
-async def read_through(app, pilot) -> None:
-    for _ in range(200):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        if app.board.loaded and not app.workers:
-            return
-    raise AssertionError("the board never finished reading the book")
-
-
 def names(app, quadrant: Quadrant) -> list[str]:
     return [r.customer.name for r in app.board.list_for(quadrant).rows]
 
@@ -49,7 +40,7 @@ async def test_the_next_start_paints_the_last_board_at_once_then_the_books_figur
     cache = tmp_path / "cache"
     app = SegtuiApp(book, as_of=AS_OF, config_dir=tmp_path, cache_dir=cache)
     async with app.run_test(size=(120, 36)) as pilot:
-        await read_through(app, pilot)
+        await loaded(app, pilot)
         first = {q: names(app, q) for q in Quadrant}
     kept = snapshot.path_for(cache, tmp_path / "book.db")
     assert kept.exists()
@@ -82,7 +73,7 @@ async def test_the_next_start_paints_the_last_board_at_once_then_the_books_figur
         assert type(app.screen).__name__ == "CustomerScreen"
         await pilot.press("escape")
         release.set()
-        await read_through(app, pilot)
+        await loaded(app, pilot)
         assert "Nya AB" in names(app, Quadrant.NEEDS_ASSESSMENT)  # the book's own figures replace it
         assert bar(app).startswith("8 customers")
     assert "Nya AB" in [r.customer.name for r in snapshot.load(kept).lists[Quadrant.NEEDS_ASSESSMENT]]
@@ -93,11 +84,11 @@ async def test_a_board_seen_as_of_another_day_is_not_kept(file_book, tmp_path):
     cache = tmp_path / "cache"
     app = SegtuiApp(book, as_of=AS_OF, config_dir=tmp_path, cache_dir=cache)
     async with app.run_test(size=(120, 36)) as pilot:
-        await read_through(app, pilot)
+        await loaded(app, pilot)
         kept = snapshot.path_for(cache, tmp_path / "book.db")
         saved = kept.stat().st_mtime_ns
         app.set_as_of(dt.date(2025, 1, 1))
-        await read_through(app, pilot)
+        await loaded(app, pilot)
     assert kept.stat().st_mtime_ns == saved
     assert snapshot.load(kept).as_of == AS_OF
 
@@ -107,7 +98,7 @@ async def test_an_in_memory_book_keeps_nothing(book, tmp_path):
     cache = tmp_path / "cache"
     app = SegtuiApp(book, as_of=AS_OF, config_dir=tmp_path, cache_dir=cache)
     async with app.run_test(size=(120, 36)) as pilot:
-        await read_through(app, pilot)
+        await loaded(app, pilot)
     assert not cache.exists()
 
 
