@@ -320,12 +320,29 @@ def settings_command(book: str, key: str | None, value: str | None) -> None:
 @click.option("--as-of", "as_of", help="Plan as on this day (YYYY-MM-DD, default today).")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "ics"]), default="table", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to this file.")
-def plan_command(book: str, week: str | None, as_of: str | None, fmt: str, output: str | None) -> None:
-    """The week's visits and calls (planned first when the week is empty)."""
+@click.option("--mailing", is_flag=True,
+              help="Instead of the week: the small-fry mailing list (contact and e-mail of each), as table or csv.")
+def plan_command(book: str, week: str | None, as_of: str | None, fmt: str, output: str | None, mailing: bool) -> None:
+    """The week's visits and calls (planned first when the week is empty).
+
+    With --mailing: every small-fry customer with the contact and e-mail to
+    write to (csv columns customer, name, contact, email, city); nothing is planned."""
     from segtui.domain import planning
 
+    if mailing and fmt == "ics":
+        raise click.BadParameter("the mailing list is a table or csv, not a calendar", param_hint="--format")
+    if mailing and week:
+        raise click.UsageError("--week is for the week's plan; the mailing list takes --as-of")
     opened = _open(book)
     today = _as_of(as_of)
+    if mailing:
+        out = _output(output)
+        try:
+            _write_mailing(opened, today, fmt, out)
+        finally:
+            if output:
+                out.close()
+        return
     try:
         monday = planning.parse_week(week) if week else planning.week_monday(today)
     except ValueError as error:
@@ -367,3 +384,16 @@ def _write_plan(opened, monday: dt.date, today: dt.date, fmt: str, out, output: 
             customers = plan_store.planning_customers(opened, today)
         line = planning.feasibility(customers, config, today).text
         export.write_plan_table(items, out, f"{label} ({monday:%d %b} – {monday + dt.timedelta(days=6):%d %b %Y})", line)
+
+
+def _write_mailing(opened, today: dt.date, fmt: str, out) -> None:
+    """The small-fry mailing list as on ``today`` written to ``out``."""
+    from segtui.io import export
+    from segtui.store import mailing
+
+    recipients = mailing.mailing_list(opened, today)
+    if fmt == "csv":
+        export.write_mailing_csv(recipients, out)
+    else:
+        heading = f"Mailing list · {opened.name} · as of {today.isoformat()}: {mailing.summary(recipients)}"
+        export.write_mailing_table(recipients, out, heading)

@@ -23,6 +23,12 @@ def config_dir() -> Path:
     return Path(platformdirs.user_config_dir(APP, appauthor=False))
 
 
+def documents_dir() -> Path:
+    """Where exports are offered to go: the user's documents folder (home without one)."""
+    path = Path(platformdirs.user_documents_dir())
+    return path if path.is_dir() else Path.home()
+
+
 def log_dir() -> Path:
     return Path(platformdirs.user_log_dir(APP, appauthor=False))
 

@@ -21,6 +21,9 @@ NAME_MAX = 200  # characters in a short name (a competitor)
 BUDGET_MAX = 10**12 * 100  # a yearly budget above a trillion is a typo, not a customer
 
 ACTIVITY_KINDS = ("visit", "call", "mail")
+#: Outcomes offered when a visit or call is done (any other text is fine too).
+OUTCOMES = ("Order placed", "Offer requested", "Interested: follow up", "Not interested", "Not reached",
+            "Call back later")
 FOCUSES = ("price", "performance", "delivery")
 
 

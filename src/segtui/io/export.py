@@ -346,3 +346,39 @@ def plan_calendar(items: Iterable, book_name: str = "segtui", stamp=None) -> byt
             event.add("status", "CANCELLED")
         calendar.add_component(event)
     return calendar.to_ical()
+
+
+# --- the small-fry mailing list ----------------------------------------------------------
+
+MAILING_COLUMNS = ["customer", "name", "contact", "email", "city"]
+
+
+def mailing_record(recipient) -> dict:
+    """One customer on the mailing list (a store Recipient) as a flat record."""
+    return {
+        "customer": recipient.source_id,
+        "name": recipient.name,
+        "contact": recipient.contact or "",
+        "email": recipient.email or "",
+        "city": recipient.city or "",
+    }
+
+
+def write_mailing_csv(recipients: Iterable, out: IO[str]) -> None:
+    """A header and one line per customer (an empty e-mail where there is none)."""
+    write_csv((mailing_record(r) for r in recipients), MAILING_COLUMNS, out)
+
+
+def write_mailing_table(recipients: Sequence, out: IO[str], heading: str) -> None:
+    """The mailing list for people under ``heading``: who, whom to write to, where."""
+    out.write(f"{heading}\n")
+    if not recipients:
+        out.write("\n(nobody is in the Small fry quadrant)\n")
+        return
+    width = max(len(r.email or "— no e-mail") for r in recipients)  # an address is never cut
+    out.write(f"\n  {'customer':<10} {'name':<32} {'contact':<24} {'e-mail':<{width}}  city\n")
+    for r in recipients:
+        out.write(
+            f"  {r.source_id[:10]:<10} {r.name[:32]:<32} {(r.contact or '—')[:24]:<24} "
+            f"{r.email or '— no e-mail':<{width}}  {r.city or ''}\n"
+        )

@@ -14,6 +14,7 @@ import functools
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
+from segtui.domain import customer as rules
 from segtui.domain import planning
 from segtui.store.book import Book, BookError
 from segtui.store.segments import CustomerSegment, segment_book
@@ -79,6 +80,8 @@ class PlanItem:
     postcode: str | None
     contact: str | None
     phone: str | None
+    outcome: str | None = None  # of the visit or call, once done
+    note: str | None = None
 
     @property
     def location(self) -> str:
@@ -99,9 +102,10 @@ _CONTACT_JOIN = """
 
 _ITEM_SQL = """
     SELECT p.id, p.customer_id, p.day, p.kind, p.status, coalesce(p.reason, ''), p.manual, p.activity_id,
-           c.source_id, c.name, c.city, c.address, c.postcode, k.name, k.phone
+           c.source_id, c.name, c.city, c.address, c.postcode, k.name, k.phone, a.outcome, a.note
     FROM plan_item p
     JOIN customer c ON c.id = p.customer_id
+    LEFT JOIN activity a ON a.id = p.activity_id
 """ + _CONTACT_JOIN
 
 
@@ -113,7 +117,7 @@ def item_order(item: PlanItem) -> tuple:
 def _item(row) -> PlanItem:
     return PlanItem(
         row[0], row[1], dt.date.fromisoformat(row[2]), row[3], row[4], row[5], bool(row[6]), row[7],
-        row[8], row[9], row[10], row[11], row[12], row[13], row[14],
+        row[8], row[9], row[10], row[11], row[12], row[13], row[14], row[15], row[16],
     )
 
 
@@ -211,9 +215,15 @@ def skip_item(book: Book, item_id: int) -> None:
         )
 
 
+def _outcome_and_note(outcome: str | None, note: str | None) -> tuple[str | None, str | None]:
+    """Outcome and note trimmed and checked as every form checks them (InputError when too long)."""
+    return rules.clean_note(outcome, rules.NAME_MAX, "outcome"), rules.clean_note(note)
+
+
 def mark_done(book: Book, item_id: int, today: dt.date, outcome: str | None = None, note: str | None = None) -> int:
     """Record the visit or call as an activity (on the item's day, or today when
     that is still ahead) and link it: the customer's next due date moves."""
+    outcome, note = _outcome_and_note(outcome, note)
     with book.transaction() as conn:
         row = conn.execute(
             "SELECT customer_id, day, kind, status, activity_id FROM plan_item WHERE id = ?", (item_id,)
@@ -232,6 +242,20 @@ def mark_done(book: Book, item_id: int, today: dt.date, outcome: str | None = No
             "UPDATE plan_item SET status = 'done', activity_id = ? WHERE id = ?", (cur.lastrowid, item_id)
         )
         return cur.lastrowid
+
+
+def set_outcome(book: Book, item_id: int, outcome: str | None, note: str | None) -> None:
+    """Write the outcome and note of a done item onto the activity it recorded
+    (empty text clears them). The activity's day and kind stay as they are."""
+    outcome, note = _outcome_and_note(outcome, note)
+    with book.transaction() as conn:
+        row = conn.execute("SELECT status, activity_id FROM plan_item WHERE id = ?", (item_id,)).fetchone()
+        if row is None:
+            raise BookError(f"plan item {item_id} no longer exists")
+        status, activity_id = row
+        if status != "done" or activity_id is None:
+            raise BookError("only a visit or call marked done has an outcome: press d first")
+        conn.execute("UPDATE activity SET outcome = ?, note = ? WHERE id = ?", (outcome, note, activity_id))
 
 
 def undo_done(book: Book, item_id: int) -> None:

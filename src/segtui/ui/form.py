@@ -12,6 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label, Static
 
 from segtui.domain.customer import InputError
@@ -25,6 +26,7 @@ class Field:
     parse: Callable[[str], Any] = lambda text: text
     placeholder: str = ""
     hint: str = ""
+    suggestions: tuple[str, ...] = ()  # offered as you type (→ takes one); any other text is fine too
 
 
 class FormScreen(ModalScreen[dict[str, Any] | None]):
@@ -59,7 +61,8 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
             for f in self.fields:
                 with Horizontal(classes="row"):
                     yield Label(f.label, classes="label")
-                    yield Input(f.value, placeholder=f.placeholder, id=f"field-{f.name}")
+                    suggester = SuggestFromList(f.suggestions, case_sensitive=False) if f.suggestions else None
+                    yield Input(f.value, placeholder=f.placeholder, id=f"field-{f.name}", suggester=suggester)
                     yield Static(f.hint, id=f"error-{f.name}", classes="hint", markup=False)
             yield Static("enter next field / save · ctrl+s save · escape cancel", id="form-help")
 

@@ -23,10 +23,14 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Header, Static
 
+from segtui.domain import customer as rules
 from segtui.domain import planning
 from segtui.domain.segments import QUADRANT_LABELS
 from segtui.store import plan as plan_store
 from segtui.store.book import Book, BookError
+from segtui.ui.errors import writes_allowed
+from segtui.ui.form import Field, FormScreen
+from segtui.ui.mailing import MailingScreen
 from segtui.ui.writer import SerialWriter
 
 #: Legal forms and trade words dropped from the end of a name that does not fit.
@@ -306,6 +310,8 @@ class PlannerScreen(Screen):
         Binding("p", "plan", "Plan week", id="planner.plan"),
         Binding("d", "done", "Done", tooltip="Mark done (again: back to planned); records the activity",
                 id="planner.done"),
+        Binding("o", "outcome", "Outcome", show=False, tooltip="Outcome and note of the visit or call (marks it done)",
+                id="planner.outcome"),
         Binding("s", "skip", "Skip", tooltip="Skip (again: planned); frees the slot", id="planner.skip"),
         Binding("r", "reschedule", "+1 week", tooltip="Reschedule: the same day next week", id="planner.reschedule"),
         Binding("x,delete", "remove", "Remove", tooltip="Take the item out of the plan", id="planner.remove"),
@@ -316,6 +322,8 @@ class PlannerScreen(Screen):
                 group=Binding.Group("Week", compact=True)),
         Binding("right_square_bracket", "week(1)", "Week ▶", tooltip="Next week", id="planner.next_week",
                 group=Binding.Group("Week", compact=True)),
+        Binding("m", "mailing", "Mailing", tooltip="The small-fry mailing list: copy, export, mark as mailed",
+                id="planner.mailing"),
         Binding("t", "today", "This week", show=False, id="planner.today"),
         Binding("less_than_sign,shift+left", "move(-1)", "Move to the day before", show=False,
                 id="planner.move_left"),
@@ -529,9 +537,13 @@ class PlannerScreen(Screen):
         who = " · ".join(p for p in (item.contact, item.phone) if p) or "no contact"
         status = "" if item.status == "planned" else f" · {item.status}"
         manual = " · kept on re-plan" if item.manual else ""
+        second: tuple[str, str] = (item.reason or "added by hand", "italic")
+        if item.status == "done":  # what came of it, or how to say so
+            said = " · ".join(p for p in (item.outcome, item.note) if p)
+            second = (f"Outcome: {said}", "") if said else ("Done · o adds the outcome and a note", "italic dim")
         detail.update(Text.assemble(
             (item.name, "bold"), f" · {item.kind} · {item.location or 'no address'} · {who}{status}{manual}\n",
-            (item.reason or "added by hand", "italic"),
+            second,
         ))
 
     def _call_lines(self) -> tuple[dt.date | None, list[str]]:
@@ -727,6 +739,45 @@ class PlannerScreen(Screen):
             self.write(lambda: plan_store.undo_done(self.book, item.id))
         else:
             self.write(lambda: plan_store.mark_done(self.book, item.id, self.as_of))
+
+    def action_outcome(self) -> None:
+        """Outcome and note of the selected visit or call: a done item's activity gets
+        them; a planned one is marked done with them."""
+        item = self._with_item()
+        if item is None:
+            return
+        if item.status == "skipped":
+            self.notify("A skipped item has no outcome: s plans it again", severity="warning", timeout=3)
+            return
+        if not writes_allowed(self, self.book):
+            return
+        done = item.status == "done"
+
+        def saved(values: dict | None) -> None:
+            if values is None:
+                return
+            outcome, note = values["outcome"], values["note"]
+            if done:
+                self.write(lambda: plan_store.set_outcome(self.book, item.id, outcome, note))
+            else:
+                self.write(lambda: plan_store.mark_done(self.book, item.id, self.as_of, outcome, note))
+
+        when = "" if done else " (marks it done)"
+        self.app.push_screen(
+            FormScreen(
+                f"Outcome of the {item.kind} with {item.name}{when}",
+                [
+                    Field("outcome", "Outcome", item.outcome or "",
+                          lambda t: rules.clean_note(t, rules.NAME_MAX, "outcome"), "e.g. Offer requested",
+                          "→ takes a suggestion", rules.OUTCOMES),
+                    Field("note", "Note", item.note or "", rules.clean_note, "what was said, what comes next"),
+                ],
+            ),
+            saved,
+        )
+
+    def action_mailing(self) -> None:
+        self.app.push_screen(MailingScreen(self.book, self.as_of, self.segments))
 
     def action_skip(self) -> None:
         item = self._with_item()

@@ -1,0 +1,279 @@
+"""The small-fry mailing list (DESIGN §3): every small-fry customer with the
+contact to write to, how many have no e-mail; copy the addresses, export them
+to CSV, and record the mailing.
+
+Thin like the planner it opens from: rows come from :mod:`segtui.store.mailing`
+(read in a thread worker), the CSV from :mod:`segtui.io.export`, changes go
+through the screen's one writer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any, Sequence
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from segtui.domain import planning
+from segtui.domain.customer import InputError
+from segtui.domain.segments import Quadrant
+from segtui.store import mailing as store
+from segtui.store.book import Book, BookError
+from segtui.store.customers import EditLog
+from segtui.ui.errors import writes_allowed
+from segtui.ui.form import Field, FormScreen
+from segtui.ui.rows import RowList
+from segtui.ui.writer import SerialWriter
+
+LEGEND = (
+    "Who is on the list: every active customer in the Small fry quadrant, in name order. The contact is the "
+    "customer's primary contact, or another contact with an e-mail when the primary one has none.\n"
+    "Marking the list as mailed records a mail activity for each customer with an e-mail, on the planner's day "
+    "(once a day: marking again adds nothing). A mailing is not a call: the small-fry call stays due."
+)
+
+
+def export_path(text: str) -> Path:
+    """The file to export to: ``~`` expanded, '.csv' added without a suffix, its
+    folder must exist and the file must not (nothing is overwritten)."""
+    raw = text.strip()
+    if not raw:
+        raise InputError("type the file to write")
+    path = Path(raw).expanduser()
+    if not path.suffix:
+        path = path.with_suffix(".csv")
+    if path.is_dir():
+        raise InputError(f"{path} is a folder: add a file name")
+    if not path.parent.is_dir():
+        raise InputError(f"there is no folder {path.parent}")
+    if path.exists():
+        raise InputError(f"{path.name} already exists: type another name")
+    return path
+
+
+def free_name(folder: Path, stem: str, suffix: str = ".csv") -> Path:
+    """``folder/stem.csv``, or ``stem-2.csv``, ``stem-3.csv`` … when it is taken."""
+    path = folder / f"{stem}{suffix}"
+    n = 2
+    while path.exists():
+        path = folder / f"{stem}-{n}{suffix}"
+        n += 1
+    return path
+
+
+class MailingScreen(Screen):
+    """The mailing list of the Small fry quadrant."""
+
+    TITLE = "Mailing list"
+    HELP_LEGEND = LEGEND
+    DEFAULT_CSS = """
+    MailingScreen { layout: vertical; }
+    #mailing-title { height: 1; padding: 0 1; background: $boost; text-style: bold; }
+    #mailing-summary { height: auto; padding: 0 1; }
+    #mailing-summary.missing { color: $warning; }
+    #mailing-columns { height: 1; padding: 0 1; color: $text-muted; text-style: bold; }
+    #recipients { height: 1fr; padding: 0 1; }
+    #mailing-status { height: 1; padding: 0 1; background: $boost; }
+    """
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="mailing.back"),
+        Binding("question_mark", "app.help", "Help", tooltip="Every key, and who is on the list", id="mailing.help"),
+        Binding("c", "copy", "Copy addresses", tooltip="Copy every e-mail address, comma-separated",
+                id="mailing.copy"),
+        Binding("e", "export", "Export CSV", tooltip="Write the list to a CSV file (customer, name, contact, email, city)",
+                id="mailing.export"),
+        Binding("d", "mark", "Mark mailed", tooltip="Record a mail activity today for everyone with an e-mail",
+                id="mailing.mark"),
+        Binding("ctrl+z", "undo", "Undo", tooltip="Take back the mailing just recorded", id="mailing.undo"),
+        Binding("q", "app.quit", "Quit", show=False, id="mailing.quit"),
+    ]
+
+    def __init__(self, book: Book, as_of: dt.date, segments: Sequence | None = None) -> None:
+        super().__init__()
+        self.book = book
+        self.as_of = as_of
+        self.segments = segments  # what the planner already read (None: read them here)
+        self.recipients: list[store.Recipient] | None = None
+        self.call_every: int | None = None
+        self.edits = EditLog(book)
+        self.writer = SerialWriter("mailing-writer")
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(f"Small-fry mailing list · as of {self.as_of.isoformat()}", id="mailing-title")
+        yield Static("Reading the book…", id="mailing-summary")
+        yield Static("", id="mailing-columns")
+        yield RowList("Nobody is in the Small fry quadrant.", id="recipients")
+        yield Static(
+            f"d records the mailing on {self.as_of:%a %d %b %Y} · c copies the addresses · e exports a CSV",
+            id="mailing-status", markup=False,
+        )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = f"{self.book.name} · as of {self.as_of.isoformat()}"
+        self.query_one(RowList).focus()
+        self.load()
+
+    def on_unmount(self) -> None:
+        self.writer.close()  # a mailing still queued is recorded all the same
+
+    @property
+    def busy(self) -> bool:
+        """True while a change is still on its way to the book."""
+        return self.writer.busy
+
+    # --- reading ----------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="mailing-load")
+    def load(self) -> None:
+        try:
+            if self.call_every is None:
+                policy = planning.PlanConfig.from_settings(self.book.settings()).policies[Quadrant.SMALL_FRY]
+                self.call_every = policy.every if policy.kind == "call" else 0
+            recipients = store.mailing_list(self.book, self.as_of, self.segments)
+        except BookError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
+            return
+        self.app.call_from_thread(self._show, recipients)
+
+    def _show(self, recipients: list[store.Recipient]) -> None:
+        self.recipients = recipients
+        missing = sum(r.email is None for r in recipients)
+        summary = Text(store.summary(recipients) + "\n", style="bold")
+        call = f", and a call every {self.call_every} days that the mailing does not replace" if self.call_every else ""
+        summary.append(f"Small fry get mass treatment: this mailing{call}.", style="dim")
+        widget = self.query_one("#mailing-summary", Static)
+        widget.update(summary)
+        widget.set_class(missing > 0, "missing")
+        self._rows(recipients)
+
+    def _rows(self, recipients: list[store.Recipient]) -> None:
+        email_width = max((len(r.email) for r in recipients if r.email), default=8)
+        email_width = max(email_width, len("no e-mail"), len("e-mail"))
+        self.query_one("#mailing-columns", Static).update(
+            f"{'customer':<30} {'contact':<20} {'e-mail':<{email_width}} {'city':<14} last mailed"
+        )
+
+        def row(r: store.Recipient) -> Text:
+            text = Text(f"{r.name[:30]:<30} {(r.contact or '—')[:20]:<20} ")
+            if r.email:
+                text.append(f"{r.email:<{email_width}}")
+            else:
+                text.append(f"{'no e-mail':<{email_width}}", style="yellow italic")
+            text.append(f" {(r.city or '—')[:14]:<14} ")
+            text.append(r.last_mailed.isoformat() if r.last_mailed else "never", style="dim")
+            return text
+
+        self.query_one(RowList).set_items(recipients, row)
+
+    def _status(self, text: str) -> None:
+        self.query_one("#mailing-status", Static).update(Text(text))
+
+    # --- actions ----------------------------------------------------------------------
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    def _addresses(self) -> list[str]:
+        return [r.email for r in self.recipients or () if r.email]
+
+    def action_copy(self) -> None:
+        addresses = self._addresses()
+        if not addresses:
+            self.notify("Nobody on the list has an e-mail to copy", severity="warning", timeout=3)
+            return
+        self.app.copy_to_clipboard(", ".join(addresses))
+        missing = len(self.recipients) - len(addresses)
+        left = f" ({missing} without an e-mail left out)" if missing else ""
+        self._status(f"Copied {len(addresses)} addresses to the clipboard{left}: paste them into Bcc")
+
+    def action_export(self) -> None:
+        if self.recipients is None:
+            return
+        from segtui.paths import documents_dir
+
+        suggested = free_name(documents_dir(), f"small-fry-mailing-{self.as_of.isoformat()}")
+
+        def chosen(values: dict[str, Any] | None) -> None:
+            if values is not None:
+                self.export(values["file"], list(self.recipients))
+
+        self.app.push_screen(
+            FormScreen(
+                f"Export the mailing list ({len(self.recipients)} customers) to CSV",
+                [Field("file", "File", str(suggested), export_path, "a new .csv file",
+                       "columns: customer, name, contact, email, city")],
+            ),
+            chosen,
+        )
+
+    @work(thread=True, group="mailing-export")
+    def export(self, path: Path, recipients: list[store.Recipient]) -> None:
+        from segtui.io.export import write_mailing_csv
+
+        try:
+            with open(path, "x", encoding="utf-8", newline="") as out:
+                write_mailing_csv(recipients, out)
+        except OSError as error:
+            self.app.call_from_thread(
+                self.notify, f"Could not write {path}: {error.strerror or error}", severity="error", markup=False
+            )
+            return
+        self.app.call_from_thread(self._exported, path, len(recipients))
+
+    def _exported(self, path: Path, count: int) -> None:
+        self._status(f"Exported {count} customers to {path}")
+
+    def _write(self, change, done) -> None:
+        def finished(result, error: BaseException | None) -> None:
+            if error is not None:
+                self.notify(str(error), severity="error", markup=False)
+                if not isinstance(error, (BookError, ValueError)):
+                    raise error
+            elif self.is_attached:
+                done(result)
+                self.load()
+
+        self.writer.submit(change, finished)
+
+    def action_mark(self) -> None:
+        if self.recipients is None or not writes_allowed(self, self.book):
+            return
+        ids = [r.customer_id for r in self.recipients if r.email]
+        if not ids:
+            self.notify("Nobody on the list has an e-mail: nothing to record", severity="warning", timeout=3)
+            return
+        on = self.as_of
+
+        def record() -> store.Mailing:
+            result = store.mark_mailed(self.book, ids, on)
+            if result.recorded:
+                self.edits.record(result.undo)
+            return result
+
+        def done(result: store.Mailing) -> None:
+            day = f"{on:%a %d %b}"
+            if not result.recorded:
+                text = f"Everyone with an e-mail was already recorded as mailed on {day}"
+            else:
+                again = f" ({result.already} already were)" if result.already else ""
+                text = f"Recorded the mailing on {day} for {result.recorded} customers{again} · ctrl+z takes it back"
+            self._status(text)
+
+        self._write(record, done)
+
+    def action_undo(self) -> None:
+        if not self.edits.last and not self.busy:
+            self.notify("Nothing to undo", severity="warning", timeout=3)
+            return
+
+        def done(undone) -> None:
+            text = f"Took back the {undone.label}" if undone else "Nothing to undo"
+            self._status(text)
+
+        self._write(self.edits.undo, done)
