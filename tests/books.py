@@ -34,6 +34,24 @@ def add_assessment(book, customer_id: int, date: str, budget_major: float | None
         )
 
 
+def add_contact(book, customer_id: int, name: str, email: str | None = None, primary: bool = False,
+                phone: str | None = None) -> int:
+    with book.transaction() as conn:
+        cur = conn.execute(
+            "INSERT INTO contact (customer_id, name, email, phone, is_primary) VALUES (?, ?, ?, ?, ?)",
+            (customer_id, name, email, phone, int(primary)),
+        )
+        return cur.lastrowid
+
+
+def add_small_fry(book, name: str | None = None, city: str | None = None) -> int:
+    """A customer with high loyalty and low (C) potential: small fry on 2026-11-23."""
+    cid = add_customer(book, name=name, city=city)
+    add_order(book, cid, "2026-06-01", 100_000)
+    add_assessment(book, cid, "2026-05-01", budget_major=150_000)
+    return cid
+
+
 # --- hosting a screen in Pilot tests ------------------------------------------------
 
 

@@ -45,10 +45,16 @@ def test_the_check_catches_an_offence(tmp_path: Path) -> None:
     assert {"textual.app", "segtui.store.book"} <= imported_modules(bad)
 
 
-def test_segments_command_does_not_load_textual(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "args",
+    [["segments", "--format", "csv"], ["plan", "--format", "csv"], ["plan", "--mailing", "--format", "csv"]],
+    ids=["segments", "plan", "plan-mailing"],
+)
+def test_commands_do_not_load_textual(tmp_path: Path, args: list[str]) -> None:
+    command, options = args[0], args[1:]
     code = (
         "import sys; from segtui.cli import main\n"
-        "try:\n    main(['segments', sys.argv[1], '--format', 'csv'])\nexcept SystemExit:\n    pass\n"
+        f"try:\n    main([{command!r}, sys.argv[1], *{options!r}])\nexcept SystemExit:\n    pass\n"
         "assert not [m for m in sys.modules if m.startswith('textual')], 'textual was imported'\n"
     )
     from segtui.store.book import open_book
@@ -56,3 +62,4 @@ def test_segments_command_does_not_load_textual(tmp_path: Path) -> None:
     open_book(tmp_path / "b.db").close()
     result = subprocess.run([sys.executable, "-c", code, str(tmp_path / "b.db")], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0].startswith(("customer,", "day,")), result.stdout  # the command ran

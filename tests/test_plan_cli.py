@@ -162,3 +162,54 @@ def test_plan_command_does_not_load_textual(demo_book_copy) -> None:
     result = subprocess.run([sys.executable, "-c", code, str(demo_book_copy)], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("day,weekday,kind")
+
+
+def mailing_book(path) -> None:
+    """Two small-fry customers (one without an e-mail) and a big-game one."""
+    from books import add_assessment, add_contact, add_customer, add_order, add_small_fry
+
+    book = open_book(path)
+    with_email = add_small_fry(book, "Alfa AB", "Oslo")
+    add_contact(book, with_email, "Anna Berg", "anna@alfa.example", primary=True)
+    without = add_small_fry(book, "Beta AB", "Bergen")
+    add_contact(book, without, "Bo Ek", None, primary=True)
+    hunt = add_customer(book, name="Gamma AB")
+    add_order(book, hunt, "2026-06-01", 2_500_000)
+    add_assessment(book, hunt, "2026-05-01", budget_major=6_000_000)
+    book.close()
+
+
+def test_plan_mailing_table_and_csv_plan_nothing(tmp_path) -> None:
+    path = tmp_path / "b.db"
+    mailing_book(path)
+    result = run("plan", str(path), "--mailing", "--as-of", "2026-11-23")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "Mailing list · b · as of 2026-11-23: 2 small-fry customers, 1 with an e-mail, 1 without"
+    assert any("Alfa AB" in line and "Anna Berg" in line and "anna@alfa.example" in line and "Oslo" in line
+               for line in lines)
+    assert any("Beta AB" in line and "— no e-mail" in line for line in lines)
+    assert "Gamma AB" not in result.output
+
+    result = run("plan", str(path), "--mailing", "--as-of", "2026-11-23", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.output)))
+    assert [(r["name"], r["contact"], r["email"], r["city"]) for r in rows] == [
+        ("Alfa AB", "Anna Berg", "anna@alfa.example", "Oslo"),
+        ("Beta AB", "Bo Ek", "", "Bergen"),
+    ]
+    out = tmp_path / "list.csv"
+    assert run("plan", str(path), "--mailing", "--as-of", "2026-11-23", "--format", "csv", "-o", str(out)).exit_code == 0
+    assert out.read_text(encoding="utf-8") == result.output
+    book = open_book(path)
+    assert book.scalar("SELECT count(*) FROM plan_item") == 0  # the mailing list plans no week
+    assert book.scalar("SELECT count(*) FROM activity") == 0  # nor records a mailing
+
+
+def test_plan_mailing_is_no_calendar_and_takes_no_week(tmp_path) -> None:
+    path = tmp_path / "b.db"
+    mailing_book(path)
+    result = CliRunner().invoke(main, ["plan", str(path), "--mailing", "--format", "ics"])
+    assert result.exit_code == 2 and "table or csv" in result.output
+    result = CliRunner().invoke(main, ["plan", str(path), "--mailing", "--week", "2026-W48"])
+    assert result.exit_code == 2 and "--week" in result.output

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from segtui.domain.segments import Quadrant
-from segtui.store.book import Book
+from segtui.store.book import Book, BookError
 from segtui.store.customers import Undo
 from segtui.store.segments import CustomerSegment, segment_book
 
@@ -98,6 +98,11 @@ def mark_mailed(book: Book, customer_ids: Iterable[int], on: dt.date) -> Mailing
     wanted = list(dict.fromkeys(customer_ids))
     day = on.isoformat()
     with book.transaction() as conn:
+        gone = [row[0] for row in conn.execute(
+            "SELECT value FROM json_each(?) WHERE value NOT IN (SELECT id FROM customer)", (json.dumps(wanted),)
+        )]
+        if gone:
+            raise BookError(f"{len(gone)} of these customers are no longer in the book: nothing was recorded")
         already = {
             row[0] for row in conn.execute(
                 "SELECT DISTINCT customer_id FROM activity WHERE kind = 'mail' AND date = ? "
