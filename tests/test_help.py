@@ -13,6 +13,7 @@ from segtui.ui.customer import ChecklistList, ContactList, ContractList, Custome
 from segtui.ui.customer_list import CustomerList
 from segtui.ui.board import BoardScreen
 from segtui.ui.importer import ImportScreen, MappingList
+from segtui.ui.mailing import MailingScreen
 from segtui.ui.planner import PlannerScreen
 from segtui.ui.rows import RowList
 from segtui.ui.settings import SettingsScreen
@@ -37,6 +38,7 @@ SCREENS = {
     "customer": (lambda app, ids_: app.open_customer(ids_["Alfa AB"]),
                  (CustomerScreen, RowList, ChecklistList, ContractList, ContactList)),
     "planner": (lambda app, ids_: app.open_planner(), (PlannerScreen,)),
+    "mailing": (lambda app, ids_: app.push_screen(MailingScreen(app.book, AS_OF)), (MailingScreen, RowList)),
     "settings": (lambda app, ids_: app.open_settings(), (SettingsScreen,)),
     "import": (lambda app, ids_: app.open_import(), (ImportScreen, MappingList)),
 }

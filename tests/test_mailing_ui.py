@@ -126,18 +126,18 @@ async def test_outcome_after_done_and_on_a_planned_item(book) -> None:
         await pilot.press("o")
         await pilot.pause()
         assert isinstance(app.screen, FormScreen)
-        await pilot.press(*"Offer", "right")  # → takes the suggestion
+        await pilot.press(*"Ask", "right")  # → takes the suggestion
         await pilot.pause()
-        assert app.screen.query_one("#field-outcome", Input).value == "Offer requested"
+        assert app.screen.query_one("#field-outcome", Input).value == "Asked for an offer"
         await pilot.press("enter", *"Prices by Friday", "enter")
         await settle(pilot)
         assert isinstance(app.screen, PlannerScreen)
         done = plan_store.get_item(book, first)
-        assert (done.status, done.outcome, done.note) == ("done", "Offer requested", "Prices by Friday")
+        assert (done.status, done.outcome, done.note) == ("done", "Asked for an offer", "Prices by Friday")
         assert book.rows("SELECT kind, date, outcome, note FROM activity WHERE id = ?", (done.activity_id,)) == [
-            ("call", "2026-11-23", "Offer requested", "Prices by Friday")
+            ("call", "2026-11-23", "Asked for an offer", "Prices by Friday")
         ]
-        assert "Outcome: Offer requested · Prices by Friday" in text_of(screen, "#detail")
+        assert "Outcome: Asked for an offer · Prices by Friday" in text_of(screen, "#detail")
 
         # o on a planned call marks it done with its outcome in one go; too long is refused first
         await pilot.press("j")
@@ -163,3 +163,17 @@ async def test_outcome_after_done_and_on_a_planned_item(book) -> None:
         await pilot.press("escape")
         await settle(pilot)
         assert plan_store.get_item(book, second).outcome == "Not reached"
+
+
+async def test_at_80x24_every_address_shows_whole(book) -> None:
+    alfa = add_small_fry(book, "Andersson Entreprenad & Söner AB", "Göteborg")
+    add_contact(book, alfa, "Kristina Lindqvist-Andersson", "kristina.lindqvist-andersson@entreprenad.example", True)
+    app = planner_host(book, TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        rows = app.screen.query_one(RowList)
+        line = rows.row(0).plain
+        assert "kristina.lindqvist-andersson@entreprenad.example" in line
+        assert len(line.rstrip()) <= rows.scrollable_content_region.width

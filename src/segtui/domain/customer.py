@@ -22,8 +22,8 @@ BUDGET_MAX = 10**12 * 100  # a yearly budget above a trillion is a typo, not a c
 
 ACTIVITY_KINDS = ("visit", "call", "mail")
 #: Outcomes offered when a visit or call is done (any other text is fine too).
-OUTCOMES = ("Order placed", "Offer requested", "Interested: follow up", "Not interested", "Not reached",
-            "Call back later")
+OUTCOMES = ("Ordered", "Asked for an offer", "Interested", "Follow up later", "Met the buyer", "No time",
+            "Not reached", "Not interested")
 FOCUSES = ("price", "performance", "delivery")
 
 

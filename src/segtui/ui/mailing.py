@@ -28,8 +28,9 @@ from segtui.store.book import Book, BookError
 from segtui.store.customers import EditLog
 from segtui.ui.errors import writes_allowed
 from segtui.ui.form import Field, FormScreen
+from segtui.ui.planner import short_name
 from segtui.ui.rows import RowList
-from segtui.ui.writer import SerialWriter
+from segtui.ui.writer import SerialWriter, write_and_reload
 
 LEGEND = (
     "Who is on the list: every active customer in the Small fry quadrant, in name order. The contact is the "
@@ -37,6 +38,10 @@ LEGEND = (
     "Marking the list as mailed records a mail activity for each customer with an e-mail, on the planner's day "
     "(once a day: marking again adds nothing). A mailing is not a call: the small-fry call stays due."
 )
+
+
+#: Column widths of the list on a wide screen (the e-mail column is as wide as the longest address).
+NAME_WIDTH, CONTACT_WIDTH, TAIL_WIDTH = 30, 20, 14 + 1 + 11
 
 
 def export_path(text: str) -> Path:
@@ -153,21 +158,33 @@ class MailingScreen(Screen):
         widget.set_class(missing > 0, "missing")
         self._rows(recipients)
 
+    def on_resize(self) -> None:
+        if self.recipients is not None:
+            self._rows(self.recipients)
+
     def _rows(self, recipients: list[store.Recipient]) -> None:
-        email_width = max((len(r.email) for r in recipients if r.email), default=8)
-        email_width = max(email_width, len("no e-mail"), len("e-mail"))
-        self.query_one("#mailing-columns", Static).update(
-            f"{'customer':<30} {'contact':<20} {'e-mail':<{email_width}} {'city':<14} last mailed"
-        )
+        """The list in columns that fit the width: an e-mail address is never cut; on a
+        narrow screen names and contacts shorten and the city and last mailing go."""
+        email_width = max((len(r.email) for r in recipients if r.email), default=0)
+        email_width = max(email_width, len("no e-mail"))
+        room = self.query_one(RowList).scrollable_content_region.width or self.size.width - 4
+        tail = room >= NAME_WIDTH + CONTACT_WIDTH + email_width + TAIL_WIDTH + 3
+        left = room - email_width - 2 - (TAIL_WIDTH + 1 if tail else 0)
+        name_width = max(12, min(NAME_WIDTH, left * 3 // 5))
+        contact_width = max(8, min(CONTACT_WIDTH, left - name_width))
+        header = f"{'customer':<{name_width}} {'contact':<{contact_width}} {'e-mail':<{email_width}}"
+        self.query_one("#mailing-columns", Static).update(header + (f" {'city':<14} last mailed" if tail else ""))
 
         def row(r: store.Recipient) -> Text:
-            text = Text(f"{r.name[:30]:<30} {(r.contact or '—')[:20]:<20} ")
+            text = Text(f"{short_name(r.name, name_width):<{name_width}} "
+                        f"{short_name(r.contact or '—', contact_width):<{contact_width}} ")
             if r.email:
                 text.append(f"{r.email:<{email_width}}")
             else:
                 text.append(f"{'no e-mail':<{email_width}}", style="yellow italic")
-            text.append(f" {(r.city or '—')[:14]:<14} ")
-            text.append(r.last_mailed.isoformat() if r.last_mailed else "never", style="dim")
+            if tail:
+                text.append(f" {(r.city or '—')[:14]:<14} ")
+                text.append(r.last_mailed.isoformat() if r.last_mailed else "never", style="dim")
             return text
 
         self.query_one(RowList).set_items(recipients, row)
@@ -229,18 +246,6 @@ class MailingScreen(Screen):
     def _exported(self, path: Path, count: int) -> None:
         self._status(f"Exported {count} customers to {path}")
 
-    def _write(self, change, done) -> None:
-        def finished(result, error: BaseException | None) -> None:
-            if error is not None:
-                self.notify(str(error), severity="error", markup=False)
-                if not isinstance(error, (BookError, ValueError)):
-                    raise error
-            elif self.is_attached:
-                done(result)
-                self.load()
-
-        self.writer.submit(change, finished)
-
     def action_mark(self) -> None:
         if self.recipients is None or not writes_allowed(self, self.book):
             return
@@ -265,7 +270,7 @@ class MailingScreen(Screen):
                 text = f"Recorded the mailing on {day} for {result.recorded} customers{again} · ctrl+z takes it back"
             self._status(text)
 
-        self._write(record, done)
+        write_and_reload(self, self.writer, record, done)
 
     def action_undo(self) -> None:
         if not self.edits.last and not self.busy:
@@ -276,4 +281,4 @@ class MailingScreen(Screen):
             text = f"Took back the {undone.label}" if undone else "Nothing to undo"
             self._status(text)
 
-        self._write(self.edits.undo, done)
+        write_and_reload(self, self.writer, self.edits.undo, done)

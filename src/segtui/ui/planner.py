@@ -30,8 +30,7 @@ from segtui.store import plan as plan_store
 from segtui.store.book import Book, BookError
 from segtui.ui.errors import writes_allowed
 from segtui.ui.form import Field, FormScreen
-from segtui.ui.mailing import MailingScreen
-from segtui.ui.writer import SerialWriter
+from segtui.ui.writer import SerialWriter, write_and_reload
 
 #: Legal forms and trade words dropped from the end of a name that does not fit.
 LEGAL_FORMS = ("oy ab", "ab oy", "ab (publ)", "ab", "oy", "oyj", "as", "asa", "a/s", "aps", "hb", "kb",
@@ -666,17 +665,8 @@ class PlannerScreen(Screen):
         """Queue one change to the book on the screen's writer (changes land in the order
         they were made), then reload the week."""
 
-        def done(_result, error: BaseException | None) -> None:
-            if error is not None:
-                self.notify(str(error), severity="error", markup=False)
-                if not isinstance(error, (BookError, ValueError)):
-                    raise error
-            elif self.is_attached:
-                self.load()
-                if message:
-                    self.notify(message, markup=False)  # names customers
-
-        self.writer.submit(change, done)
+        then = (lambda _result: self.notify(message, markup=False)) if message else None  # names customers
+        write_and_reload(self, self.writer, change, then)
 
     @property
     def busy(self) -> bool:
@@ -768,7 +758,7 @@ class PlannerScreen(Screen):
                 f"Outcome of the {item.kind} with {item.name}{when}",
                 [
                     Field("outcome", "Outcome", item.outcome or "",
-                          lambda t: rules.clean_note(t, rules.NAME_MAX, "outcome"), "e.g. Offer requested",
+                          lambda t: rules.clean_note(t, rules.NAME_MAX, "outcome"), "e.g. Asked for an offer",
                           "→ takes a suggestion", rules.OUTCOMES),
                     Field("note", "Note", item.note or "", rules.clean_note, "what was said, what comes next"),
                 ],
@@ -777,6 +767,8 @@ class PlannerScreen(Screen):
         )
 
     def action_mailing(self) -> None:
+        from segtui.ui.mailing import MailingScreen  # it lists names as the planner shortens them
+
         self.app.push_screen(MailingScreen(self.book, self.as_of, self.segments))
 
     def action_skip(self) -> None:

@@ -15,6 +15,8 @@ import queue
 import threading
 from typing import Any, Callable
 
+from segtui.store.book import BookError
+
 Done = Callable[[Any, BaseException | None], None]
 
 
@@ -79,3 +81,23 @@ class SerialWriter:
                 loop.call_soon_threadsafe(self._finish, done, result, error)
             except RuntimeError:
                 pass  # the app has closed: the edit is saved, there is nothing left to show
+
+
+def write_and_reload(screen: Any, writer: SerialWriter, change: Callable[[], Any],
+                     then: Callable[[Any], None] | None = None) -> None:
+    """Queue one change to the book on ``screen``'s writer. Afterwards, on the event loop:
+    a failure is shown (a BookError, or a ValueError from text that cannot be stored;
+    anything else is raised), else ``then(result)`` runs and the screen's ``load()``
+    reads the book again — while the screen is still shown."""
+
+    def done(result: Any, error: BaseException | None) -> None:
+        if error is not None:
+            screen.notify(str(error), severity="error", markup=False)
+            if not isinstance(error, (BookError, ValueError)):
+                raise error
+        elif screen.is_attached:
+            if then is not None:
+                then(result)
+            screen.load()
+
+    writer.submit(change, done)
