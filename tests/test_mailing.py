@@ -74,6 +74,7 @@ def test_last_mailed_is_the_latest_mail_up_to_as_of(book) -> None:
         )
     (r,) = mailing.mailing_list(book, TODAY)
     assert r.last_mailed == dt.date(2026, 3, 1)
+    assert mailing.summary([r]) == "1 small-fry customer, 0 with an e-mail, 1 without"
 
 
 def test_marking_mailed_records_one_mail_each_once_a_day_and_leaves_due_dates(book) -> None:

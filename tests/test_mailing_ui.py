@@ -58,7 +58,7 @@ async def test_the_mailing_list_copies_marks_undoes_and_goes_back(book) -> None:
         await pilot.press("d")
         await settle(pilot)
         assert mails(book) == [(alfa, "2026-11-23")]  # Beta has no e-mail: not mailed
-        assert "for 1 customers" in text_of(screen, "#mailing-status")
+        assert "for 1 customer " in text_of(screen, "#mailing-status")
         assert rows.row(0).plain.rstrip().endswith("2026-11-23") and rows.row(1).plain.rstrip().endswith("never")
 
         await pilot.press("d")  # marking again adds nothing

@@ -74,10 +74,15 @@ def mailing_list(
     return result
 
 
+def customers(count: int, kind: str = "") -> str:
+    """'1 customer', '43 small-fry customers'."""
+    return f"{count} {kind}{' ' * bool(kind)}customer{'s' * (count != 1)}"
+
+
 def summary(recipients: Sequence[Recipient]) -> str:
     """'43 small-fry customers, 39 with an e-mail, 4 without'."""
     missing = sum(r.email is None for r in recipients)
-    return f"{len(recipients)} small-fry customers, {len(recipients) - missing} with an e-mail, {missing} without"
+    return f"{customers(len(recipients), 'small-fry')}, {len(recipients) - missing} with an e-mail, {missing} without"
 
 
 @dataclass(frozen=True)
@@ -120,7 +125,7 @@ def mark_mailed(book: Book, customer_ids: Iterable[int], on: dt.date) -> Mailing
             )
             new_ids.append(cur.lastrowid)
     undo = Undo(
-        f"mailing to {len(new_ids)} customers",
+        f"mailing to {customers(len(new_ids))}",
         (("DELETE FROM activity WHERE kind = 'mail' AND id IN (SELECT value FROM json_each(?))", (json.dumps(new_ids),)),),
     )
     return Mailing(len(new_ids), len(already), undo)

@@ -253,8 +253,10 @@ def set_outcome(book: Book, item_id: int, outcome: str | None, note: str | None)
         if row is None:
             raise BookError(f"plan item {item_id} no longer exists")
         status, activity_id = row
-        if status != "done" or activity_id is None:
+        if status != "done":
             raise BookError("only a visit or call marked done has an outcome: press d first")
+        if activity_id is None:
+            raise BookError("the activity this item recorded has been removed: d twice records it again")
         conn.execute("UPDATE activity SET outcome = ?, note = ? WHERE id = ?", (outcome, note, activity_id))
 
 

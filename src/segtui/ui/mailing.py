@@ -222,7 +222,7 @@ class MailingScreen(Screen):
 
         self.app.push_screen(
             FormScreen(
-                f"Export the mailing list ({len(self.recipients)} customers) to CSV",
+                f"Export the mailing list ({store.customers(len(self.recipients))}) to CSV",
                 [Field("file", "File", str(suggested), export_path, "a new .csv file",
                        "columns: customer, name, contact, email, city")],
             ),
@@ -244,7 +244,7 @@ class MailingScreen(Screen):
         self.app.call_from_thread(self._exported, path, len(recipients))
 
     def _exported(self, path: Path, count: int) -> None:
-        self._status(f"Exported {count} customers to {path}")
+        self._status(f"Exported {store.customers(count)} to {path}")
 
     def action_mark(self) -> None:
         if self.recipients is None or not writes_allowed(self, self.book):
@@ -267,7 +267,7 @@ class MailingScreen(Screen):
                 text = f"Everyone with an e-mail was already recorded as mailed on {day}"
             else:
                 again = f" ({result.already} already were)" if result.already else ""
-                text = f"Recorded the mailing on {day} for {result.recorded} customers{again} · ctrl+z takes it back"
+                text = f"Recorded the mailing on {day} for {store.customers(result.recorded)}{again} · ctrl+z takes it back"
             self._status(text)
 
         write_and_reload(self, self.writer, record, done)
