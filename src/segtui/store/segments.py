@@ -70,6 +70,11 @@ class Window:
         }
 
 
+# Tuples of the engine's NamedTuples are made with tuple.__new__ (as NamedTuple._make
+# does, without its checks): a big book makes tens of thousands per run.
+_new = tuple.__new__
+
+
 class CustomerSegment(NamedTuple):
     """A customer as the board and the commands list it."""
 
@@ -124,8 +129,12 @@ def _listed_source(without_id: bool) -> str:
 # What keeps the pass cheap (it reads every order row of the window): the
 # source already holds only the window's rows (no second WHERE), an aggregate
 # step runs only for the rows its FILTER selects (so the positive orders are the
-# entries less the rare credit notes), and an order's period is found by halving
-# (three comparisons at most) rather than a chain of six.
+# entries less the rare credit notes), each FILTER tests its most selective
+# condition first, and an order's period is found by halving (three comparisons
+# at most) rather than a chain of six. The index is read backwards (ORDER BY
+# customer_id DESC): a customer's order ids mostly follow their dates, so read
+# backwards the latest order comes first and max(date) seldom has to take a new
+# value (each new text maximum costs SQLite a memory allocation).
 
 
 def _period_field(first: int, last: int, base: int) -> str:
@@ -148,10 +157,11 @@ _WINDOW = f"""
            count(*) - count(*) FILTER (WHERE net <= 0),
            count(*),
            max(date) FILTER (WHERE net > 0),
-           sum({_period_field(0, 5, 0)}) FILTER (WHERE net > 0 AND date > :m5),
-           sum({_period_field(6, 11, 6)}) FILTER (WHERE net > 0 AND date > :y0 AND date <= :m5)
+           sum({_period_field(0, 5, 0)}) FILTER (WHERE date > :m5 AND net > 0),
+           sum({_period_field(6, 11, 6)}) FILTER (WHERE date <= :m5 AND date > :y0 AND net > 0)
     FROM ({{source}})
     GROUP BY customer_id
+    ORDER BY customer_id DESC
 """
 _PERIOD = "CASE " + " ".join(f"WHEN date > :m{i} THEN {i}" for i in range(11)) + " ELSE 11 END"
 # sql-safe: see _WINDOW
@@ -162,15 +172,6 @@ _ACTIVE_MONTHS_EXACT = f"""
     GROUP BY customer_id
 """
 FIELD_LIMIT = 256  # entries in the window from which the 8-bit fields could carry over
-
-
-def _counted(latest_six: int | None, earlier_six: int | None) -> tuple[int, int]:
-    """(positive orders, active periods) of the last 12 months from the two packed
-    sums: the sum of the twelve 8-bit fields and how many are non-zero."""
-    if not (latest_six or earlier_six):
-        return 0, 0
-    fields = ((latest_six or 0) | (earlier_six or 0) << 48).to_bytes(12, "little")
-    return sum(fields), 12 - fields.count(0)
 
 
 # The last positive order on or before the window's start, for the customers
@@ -236,8 +237,9 @@ class _FactsJob:
         # customers whose orders in the window do not already prove an order before the
         # last 12 months: their last positive order before the window is asked for below
         need_before = []
+        found = sums.get
         for cid in customer_ids:
-            s = sums.get(cid)
+            s = found(cid)
             if s is None:
                 facts[cid] = None
                 need_before.append(cid)
@@ -245,12 +247,17 @@ class _FactsJob:
             _, revenue, revenue_12m, orders, entries, last, latest_six, earlier_six = s
             if cid in busy:
                 orders_12m, active = exact.get(cid, (0, 0))
+            elif latest_six or earlier_six:
+                # (positive orders, active periods) of the last 12 months from the two packed
+                # sums: the sum of the twelve 8-bit fields and how many are non-zero
+                fields = ((latest_six or 0) | (earlier_six or 0) << 48).to_bytes(12, "little")
+                orders_12m, active = sum(fields), 12 - fields.count(0)
             else:
-                orders_12m, active = _counted(latest_six, earlier_six)
+                orders_12m = active = 0
             if orders == orders_12m:
                 need_before.append(cid)
-            facts[cid] = Facts(
-                cid, revenue, revenue_12m, orders, orders_12m, orders > orders_12m, active, last, entries
+            facts[cid] = _new(
+                Facts, (cid, revenue, revenue_12m, orders, orders_12m, orders > orders_12m, active, last, entries)
             )
         before = (
             dict(book.rows(_BEFORE_WINDOW.format(source=source), {**params, "ids": json.dumps(need_before)}))
@@ -261,7 +268,7 @@ class _FactsJob:
             earlier = before.get(cid)
             seen = facts[cid]
             if seen is None:
-                facts[cid] = Facts(cid, 0, 0, 0, 0, earlier is not None, 0, earlier, 0)
+                facts[cid] = _new(Facts, (cid, 0, 0, 0, 0, earlier is not None, 0, earlier, 0))
             elif earlier is not None:
                 facts[cid] = seen._replace(ordered_before_12m=True, last_order=seen.last_order or earlier)
         return facts
@@ -350,21 +357,17 @@ def latest_estimates(book: Book, as_of: dt.date, customer_id: int | None = None)
     that states one, and the loyalty override of the latest assessment (an
     override only counts while it is in the latest assessment). Latest = by
     date, then by the order they were entered. One customer's when ``customer_id`` is given."""
-    budgets: dict[int, int | None] = {}
-    overrides: dict[int, float | None] = {}
     only = "" if customer_id is None else "AND customer_id = ? "
     params = (as_of.isoformat(),) if customer_id is None else (as_of.isoformat(), customer_id)
-    for cid, budget, override in book.rows(  # sql-safe: `only` is fixed text with a ? parameter
+    rows = book.rows(  # sql-safe: `only` is fixed text with a ? parameter
         "SELECT customer_id, budget_per_year, loyalty_override FROM assessment "
         f"WHERE date <= ? {only}ORDER BY customer_id, date, id",
         params,
-    ):
-        if budget is not None:
-            budgets[cid] = budget
-        elif cid not in budgets:
-            budgets[cid] = None
-        overrides[cid] = override
-    return {cid: Estimate(budgets[cid], overrides[cid]) for cid in overrides}
+    )
+    # in that order a later row replaces an earlier one: the latest override, the latest stated budget
+    overrides = {cid: override for cid, _, override in rows}
+    budgets = {cid: budget for cid, budget, _ in rows if budget is not None}.get
+    return {cid: _new(Estimate, (budgets(cid), override)) for cid, override in overrides.items()}
 
 
 def segment_book(book: Book, as_of: dt.date | None = None) -> list[CustomerSegment]:
@@ -381,11 +384,13 @@ def segment_book(book: Book, as_of: dt.date | None = None) -> list[CustomerSegme
     facts = job.facts(ids)
     ties = {c[0]: source_id_order(c[1]) for c in customers} if config.mode == "pareto" else None
     segments = classify_all((facts[i] for i in ids), estimates, config, ties)
+    estimate = estimates.get
     # (id, source_id, name, city, owner, last_order, segment, facts, estimate)
     return [
-        CustomerSegment(*c, f.last_order, segments[c[0]], f, estimates.get(c[0]))
+        _new(CustomerSegment, (*c, f.last_order, segments[cid], f, estimate(cid)))
         for c in customers
-        for f in (facts[c[0]],)
+        for cid in (c[0],)
+        for f in (facts[cid],)
     ]
 
 
