@@ -99,7 +99,17 @@ _DAYS = (
 )
 _WITH_ID = "order_key NOT GLOB 'd:*'"
 _WITHOUT_ID = "order_key GLOB 'd:*'"
-_IN_WINDOW = "date > :w0 AND date <= :as_of AND customer_id >= :lo AND customer_id < :hi"
+_IN_WINDOW = "date > :w0 AND date <= :as_of"
+# Which customers a pass reads (see _WindowJob). A bound costs a comparison per
+# row, so a pass over every customer has none, and of the two halves read at
+# once only the upper one needs a bound where its (backward) scan ends: the
+# lower half starts below :split and runs to the first row of the index.
+_CUSTOMERS = {
+    "all": "",
+    "one": " AND customer_id = :customer",
+    "lower": " AND customer_id < :split",
+    "upper": " AND customer_id >= :split",
+}
 _LISTED = "date <= :as_of AND customer_id IN (SELECT value FROM json_each(:ids))"
 
 
@@ -188,7 +198,6 @@ _BEFORE_WINDOW = """
 # Books with more order rows than this are aggregated in two halves at once (two
 # connections, two cores); SQLite does the work outside Python's GIL.
 PARALLEL_FROM_ROWS = 200_000
-_ALL_IDS = (-(2**63), 2**63 - 1)
 
 
 def has_rows_without_id(book: Book) -> bool:
@@ -214,8 +223,8 @@ class _FactsJob:
         self.params = Window.ending(as_of, months).params()
         self.without_id = has_rows_without_id(book)
         self.windows = [
-            _WindowJob(book, _WINDOW.format(source=source), self.params, only)
-            for source in _sources(self.without_id, _IN_WINDOW)
+            _WindowJob(book, _window_sql(self.without_id, part), self.params, only)
+            for part in range(2 if self.without_id else 1)
         ]
 
     def facts(self, customer_ids: list[int] | None = None) -> dict[int, Facts]:
@@ -290,6 +299,16 @@ def _add_up(results) -> dict[int, tuple]:
     return sums
 
 
+def _window_sql(without_id: bool, part: int):
+    """The window aggregate over source ``part`` of the orders (see :func:`_sources`)
+    for a choice of customers (a key of _CUSTOMERS)."""
+
+    def sql(customers: str) -> str:
+        return _WINDOW.format(source=_sources(without_id, _IN_WINDOW + _CUSTOMERS[customers])[part])
+
+    return sql
+
+
 def _parallel_sees_the_book(book: Book) -> bool:
     """Whether the aggregate may run on separate read-only connections: only a
     large book on disk whose own connection holds no open transaction. Inside a
@@ -308,37 +327,35 @@ class _WindowJob:
     waits for both. Otherwise (small or in-memory books, or ``only`` one customer)
     it runs on the spot."""
 
-    def __init__(self, book: Book, sql: str, params: dict, only: int | None = None) -> None:
-        self.book, self.sql = book, sql
-        low, high = _ALL_IDS if only is None else (only, only + 1)
-        self.whole = {**params, "lo": low, "hi": high}
+    def __init__(self, book: Book, sql, params: dict, only: int | None = None) -> None:
+        self.book, self.whole, self.params = book, sql("all"), params
         self.rows: list[tuple] | None = None
         self.parts: list[list[tuple]] = [[], []]
         self.failed = False
         self.threads: list[threading.Thread] = []
         if only is not None:
-            self.rows = book.rows(sql, self.whole)
+            self.rows = book.rows(sql("one"), {**params, "customer": only})
             return
         if not _parallel_sees_the_book(book):
-            self.rows = book.rows(sql, self.whole)
+            self.rows = book.rows(self.whole, params)
             return
         first, last = book.rows("SELECT min(id), max(id) FROM customer")[0]
-        split = (first + last) // 2 + 1
+        halves = {**params, "split": (first + last) // 2 + 1}
         # read-only connections opened the way the book's own was (an immutable read of
         # a read-only file leaves no -wal/-shm files beside it)
         self.uri = getattr(book, "reader_uri", None) or f"{Path(book.path).resolve().as_uri()}?mode=ro"
-        for part, (lo, hi) in enumerate(((low, split), (split, high))):
+        for part, customers in enumerate(("lower", "upper")):
             thread = threading.Thread(
-                target=self._run, args=(part, {**params, "lo": lo, "hi": hi}), name=f"segments-{part}", daemon=True
+                target=self._run, args=(part, sql(customers), halves), name=f"segments-{part}", daemon=True
             )
             thread.start()
             self.threads.append(thread)
 
-    def _run(self, part: int, params: dict) -> None:
+    def _run(self, part: int, sql: str, params: dict) -> None:
         try:
             conn = sqlite3.connect(self.uri, uri=True, check_same_thread=False)
             try:
-                self.parts[part] = conn.execute(self.sql, params).fetchall()
+                self.parts[part] = conn.execute(sql, params).fetchall()
             finally:
                 conn.close()
         except sqlite3.Error:  # e.g. a file that cannot be opened twice: one connection below
@@ -348,7 +365,7 @@ class _WindowJob:
         if self.rows is None:
             for thread in self.threads:
                 thread.join()
-            self.rows = self.book.rows(self.sql, self.whole) if self.failed else self.parts[0] + self.parts[1]
+            self.rows = self.book.rows(self.whole, self.params) if self.failed else self.parts[0] + self.parts[1]
         return self.rows
 
 
