@@ -8,7 +8,8 @@ one are grouped by customer and day (their ``order_key`` is ``'d:' + date``),
 and an order counts only when its net amount is positive. Rows with an id are
 one row per order (the unique index ``order_by_ref``), so the engine reads them
 directly in one pass over the covering index ``order_aggregate`` (customer,
-key, date, amount) in customer order — no temporary b-tree, no DISTINCT. Only
+key, date, amount) in customer order, read backwards (see _WINDOW) — no
+temporary b-tree, no DISTINCT. Only
 when the book holds rows without an id are those rows (and only those) summed
 per customer and day first, in a second pass; the results add up per customer.
 On a large book on disk the pass runs in two halves at once (two read-only
