@@ -332,7 +332,7 @@ class CustomerScreen(Screen[bool]):
         # first time: the tabs are mounted right after that paint.
         if not self._body_requested:
             self._body_requested = True
-            self.call_next(self._mount_body)
+            self.call_later(self._mount_body)
 
     async def _mount_body(self) -> None:
         """The tabs, the keys in the footer and (when read) the record, in one layout."""
