@@ -130,6 +130,15 @@ async def drive(app, ready, args) -> dict:
             return result
         result["first_paint"] = watch.first_ready
         result["probe_overhead"] = watch.overhead
+        if args.settle and hasattr(app, "board"):
+            # Let the board read the whole book (and keep it for the next start).
+            started = time.monotonic()
+            while time.monotonic() - started < args.timeout:
+                await pilot.pause()
+                if getattr(app.board, "loaded", True) and not app.workers:
+                    break
+                await asyncio.sleep(0.05)
+            result["settled"] = time.monotonic()
         if args.keys:
             board = app.screen
             before = screen_text(app)
@@ -166,6 +175,8 @@ def main() -> None:
     parser.add_argument("--give-up", type=float, help="stop waiting after this long without a paint")
     parser.add_argument("--keys", type=int, default=0, help="cursor keystrokes to time")
     parser.add_argument("--opens", type=int, default=0, help="customer openings to time")
+    parser.add_argument("--settle", action="store_true", help="after the first paint, wait until the book is read")
+    parser.add_argument("--cache-dir", help="the app's cache folder (the board kept from the last start)")
     args = parser.parse_args()
     import faulthandler
 
@@ -174,7 +185,7 @@ def main() -> None:
     if args.mode == "app":
         import datetime as dt
 
-        import segtui.cli  # noqa: F401  (what `segtui BOOK` loads before the app)
+        import segtui.launch  # noqa: F401  (what `segtui BOOK` loads before the app)
         from segtui.store.book import open_book
         from segtui.ui.app import SegtuiApp
 
@@ -186,6 +197,8 @@ def main() -> None:
         options = {}
         if "config_dir" in inspect.signature(SegtuiApp).parameters:
             options["config_dir"] = Path(tempfile.mkdtemp(prefix="segtui-bench-config-"))  # not the user's
+        if args.cache_dir and "cache_dir" in inspect.signature(SegtuiApp).parameters:
+            options["cache_dir"] = Path(args.cache_dir)
         app = SegtuiApp(open_book(args.book, create=False), as_of=dt.date.fromisoformat(args.as_of), **options)
         ready = board_ready
     else:

@@ -50,3 +50,13 @@ def fill_small_book(book) -> dict[str, int]:
     add_activity(book, ids["Beta AB"], "2026-10-30")  # visit:14, upgrade C→A halves it: due 11-06
     add_activity(book, ids["Alfa AB"], "2026-11-20")
     return ids
+
+
+async def loaded(app, pilot):
+    """Wait until the board has read the book (the worker starts after the first frame)."""
+    for _ in range(200):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if app.board.loaded and not app.workers:
+            return
+    raise AssertionError("the board never finished reading the book")

@@ -268,7 +268,7 @@ def test_the_app_shows_the_reason_on_a_message_screen(tmp_path: Path, monkeypatc
     path = tmp_path / "notes.db"
     path.write_text("just some notes\n")
     shown = []
-    monkeypatch.setattr(cli, "_interactive", lambda: True)
+    monkeypatch.setattr("segtui.launch._interactive", lambda: True)
     monkeypatch.setattr("segtui.ui.message.show_message", lambda *args, **kwargs: shown.append(args))
     result = CliRunner().invoke(cli.main, [str(path)])
     assert result.exit_code == 1
@@ -315,3 +315,33 @@ def test_your_own_book_is_made_on_first_use(tmp_path: Path, monkeypatch) -> None
     assert result.exit_code == 0, result.output
     assert ran == [str(tmp_path / "data" / "segtui" / "book.db")]
     assert result.stdout.startswith(f"Your book: {ran[0]}")
+
+
+def test_segtui_book_opens_the_app_without_the_command_line_machinery(tmp_path: Path) -> None:
+    """`segtui BOOK` (the everyday start) does not load click; anything else goes to the CLI."""
+    book = tmp_path / "book.db"
+    script = (
+        "import sys\n"
+        "import segtui.ui.app as ui\n"
+        "ui.SegtuiApp.run = lambda self: print('opened', self.book.name, 'click' in sys.modules)\n"
+        "from segtui.launch import main\n"
+        "main(sys.argv[1:])\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    run = subprocess.run([sys.executable, "-c", script, str(book)], capture_output=True, text=True, env=env)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip().endswith("opened book False")
+    run = subprocess.run([sys.executable, "-c", script, str(book), "--as-of", "2026-11-23"],
+                         capture_output=True, text=True, env=env)
+    assert run.stdout.strip().endswith("opened book False")
+    run = subprocess.run([sys.executable, "-c", script, str(book), "--as-of", "23/11"],
+                         capture_output=True, text=True, env=env)
+    assert run.returncode == 1 and run.stderr.startswith("segtui: --as-of '23/11' is not a date")
+    run = subprocess.run([sys.executable, "-c", script, "segments", "--help"], capture_output=True, text=True, env=env)
+    assert run.returncode == 0 and "Usage:" in run.stdout
+
+
+def test_every_command_is_known_to_the_launcher() -> None:
+    from segtui.launch import COMMANDS
+
+    assert COMMANDS == set(cli.main.commands)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from board_books import add_activity, fill_small_book
+from board_books import add_activity, fill_small_book, loaded
 
 from segtui.domain.segments import Quadrant
 from segtui.ui.app import SegtuiApp
@@ -20,16 +20,6 @@ def small(book, tmp_path):
     ids = fill_small_book(book)
     app = SegtuiApp(book, as_of=AS_OF, config_dir=tmp_path)
     return app, ids
-
-
-async def loaded(app, pilot):
-    """Wait until the board has read the book (the worker starts after the first frame)."""
-    for _ in range(200):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        if app.board.loaded and not app.workers:
-            return
-    raise AssertionError("the board never finished reading the book")
 
 
 def names(customer_list: CustomerList) -> list[str]:
@@ -51,7 +41,7 @@ async def test_quadrants_hold_their_customers_sorted_by_priority(small):
         assert names(board.list_for(Quadrant.SMALL_FRY)) == ["Gamma AB"]
         assert names(board.list_for(Quadrant.UNINTERESTING)) == ["Delta AB"]
         assert names(board.list_for(Quadrant.NEEDS_ASSESSMENT)) == ["Epsilon AB", "Eta AB"]
-        panel = board.query_one("#panel-big_game")
+        panel = board.query_one("#list-big_game")
         assert panel.border_title == "4 Big game · 2 · 2 due"
         assert "revenue 150 k SEK" in panel.border_subtitle
 
@@ -89,9 +79,13 @@ async def test_enter_and_double_click_open_the_customer(small, monkeypatch):
         await loaded(app, pilot)
         await pilot.press("4", "down", "enter")
         assert opened == [ids["Zeta AB"]]
-        await pilot.click("#list-cash_cows", offset=(3, 0))
+        # rows start below the border, the strategy and the column titles
+        first_row = 1 + app.board.list_for(Quadrant.CASH_COWS).head_height
+        await pilot.click("#list-cash_cows", offset=(3, first_row))
         assert focused_name(app) == "Alfa AB"
-        await pilot.double_click("#list-needs_assessment", offset=(3, 1))
+        await pilot.click("#list-cash_cows", offset=(3, first_row - 1))  # the column titles open nothing
+        first_row = 1 + app.board.list_for(Quadrant.NEEDS_ASSESSMENT).head_height
+        await pilot.double_click("#list-needs_assessment", offset=(3, first_row + 1))
         assert opened[-1] == ids["Eta AB"]
 
 
@@ -128,7 +122,7 @@ async def test_filter_chips_narrow_the_board(small):
         assert board.view.filters["owner"] == frozenset({"Erik Berg"})
         assert {n for cl in board.lists for n in names(cl)} == {"Beta AB", "Delta AB", "Epsilon AB"}
         assert "owner: Erik Berg" in str(board.query_one("#bar").render())
-        assert board.query_one("#panel-big_game").border_title == "4 Big game · 1 of 2 · 1 due"
+        assert board.query_one("#list-big_game").border_title == "4 Big game · 1 of 2 · 1 due"
         await pilot.press("escape")
         assert sum(len(cl.rows) for cl in board.lists) == 7
 
@@ -356,9 +350,11 @@ async def test_axis_labels_and_legend_follow_the_settings(small):
     async with app.run_test(size=(120, 36)) as pilot:
         await loaded(app, pilot)
         board = app.board
-        assert str(board.query_one("#high-loyalty").render()).endswith("≥ 60 %")
-        assert str(board.query_one("#high-potential").render()) == "HIGH POTENTIAL  (A)"
-        assert str(board.query_one("#low-potential").render()) == "LOW POTENTIAL  (B, C, D)"
+        loyalty = str(board.query_one("#loyalty-axis").render()).split()
+        assert loyalty[:3] == ["HIGH", "LOYALTY", "≥"] and "60" in loyalty and loyalty.count("LOYALTY") == 2
+        potential = str(board.query_one("#potential-axis").render())
+        assert potential.split("  (")[0].strip() == "LOW POTENTIAL" and "(B, C, D)" in potential
+        assert potential.rstrip().endswith("HIGH POTENTIAL  (A)")
         await pilot.press("question_mark")
         await pilot.pause()
         legend = app.screen.legend

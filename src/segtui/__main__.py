@@ -1,4 +1,4 @@
-from segtui.cli import main
+from segtui.launch import main
 
 if __name__ == "__main__":
     main()

@@ -64,13 +64,9 @@ def _output(path: str | None, binary: bool = False):
 
 
 def _said(book) -> None:
-    """Say on stderr what opening did beyond opening (a safety copy before an upgrade)."""
-    if getattr(book, "safety_copy", None) is not None:
-        click.echo(
-            f"segtui: upgraded {book.path} to book version {book.version}; "
-            f"the previous book is kept at {book.safety_copy}",
-            err=True,
-        )
+    from segtui.launch import say_upgrade
+
+    say_upgrade(book)
 
 
 def _open(book_path: str | Path, create: bool = False):
@@ -84,20 +80,11 @@ def _open(book_path: str | Path, create: bool = False):
     return book
 
 
-def _interactive() -> bool:
-    return sys.stdin.isatty() and sys.stdout.isatty()
-
-
 def _as_of(value: str | None) -> dt.date:
     """The day to classify on: ``value`` (YYYY-MM-DD) or today; a bad date ends the command."""
-    from segtui.domain.customer import InputError, parse_day
+    from segtui.launch import as_of
 
-    if value is None:
-        return dt.date.today()
-    try:
-        return parse_day(value)
-    except InputError:
-        _fail(f"--as-of {value!r} is not a date (use YYYY-MM-DD, e.g. 2026-11-23)")
+    return as_of(value)
 
 
 @click.group(cls=BookOrCommand, context_settings={"help_option_names": ["-h", "--help"]})
@@ -114,46 +101,9 @@ def main() -> None:
 @click.option("--as-of", "as_of", help="See the book as it was on this day (YYYY-MM-DD).")
 def open_app(book: str | None, as_of: str | None) -> None:
     """Open the app on BOOK (default: your own book)."""
-    notice = None
-    if book is None:
-        from segtui.paths import default_book
+    from segtui.launch import open_app as launch
 
-        try:
-            path = default_book()
-        except OSError as error:
-            _fail(f"cannot make the folder for your book ({error})")
-        click.echo(f"Your book: {path}")
-        notice = f"Your book: {path}"
-        book = str(path)
-    from segtui.store.book import BookError, open_book
-
-    path = Path(book)
-    try:
-        create = not path.exists() or (path.is_file() and path.stat().st_size == 0)
-        opened = open_book(path, create=create)
-        if create and notice is None:
-            notice = f"A new, empty book was made at {path.resolve()}"
-    except (BookError, OSError) as error:
-        message = str(error) if isinstance(error, BookError) else f"{book} cannot be opened ({error})"
-        if _interactive():
-            from segtui.ui.message import show_message
-
-            show_message("This book cannot be opened", message, sub_title=str(book))
-        _fail(message)
-    _said(opened)
-    day = _as_of(as_of)
-    import os
-
-    from segtui.ui.app import SegtuiApp
-    from segtui.ui.keymap import terminal_theme
-
-    app = SegtuiApp(opened, as_of=day, theme=terminal_theme(dict(os.environ)), notice=notice)
-    try:
-        app.run()
-    finally:
-        opened.close()
-    if app.return_code:
-        sys.exit(app.return_code)
+    launch(book, _as_of(as_of))
 
 
 @main.command()

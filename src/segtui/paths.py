@@ -25,3 +25,8 @@ def config_dir() -> Path:
 
 def log_dir() -> Path:
     return Path(platformdirs.user_log_dir(APP, appauthor=False))
+
+
+def cache_dir() -> Path:
+    """What can be made again from the books (the board as last shown)."""
+    return Path(platformdirs.user_cache_dir(APP, appauthor=False))

@@ -46,15 +46,28 @@ class SegtuiApp(GuardedApp):
         config_dir: Path | None = None,
         theme: str | None = None,
         notice: str | None = None,
+        cache_dir: Path | None = None,
     ):
         """``config_dir`` holds keymap.toml and the remembered theme (default: the
-        platform config folder); ``theme`` is the theme to start with when the user
+        platform config folder); ``cache_dir`` the board as last shown, one file per
+        book (default: the platform cache folder); ``theme`` is the theme to start with when the user
         has not picked one (the command line picks ``ansi-dark`` for 16-colour terminals);
         ``notice`` is said once the app is up (e.g. where a new book was made)."""
         super().__init__()
         self.book = book
         self.as_of = as_of or dt.date.today()
-        self.board = BoardScreen(book, self.as_of)
+        keep_at = snapshot = None
+        if book.path != ":memory:":
+            from segtui.ui import snapshot as snapshots
+
+            if cache_dir is None:
+                from segtui.paths import cache_dir as platform_cache_dir
+
+                cache_dir = platform_cache_dir()
+            keep_at = snapshots.path_for(cache_dir, Path(book.path))
+            snapshot = snapshots.load(keep_at)
+        self.sub_title = f"{book.name} · as of {self.as_of.isoformat()}"
+        self.board = BoardScreen(book, self.as_of, snapshot=snapshot, keep_at=keep_at)
         self._config_dir = config_dir
         self._start_theme = theme
         self._notice = notice
@@ -76,7 +89,6 @@ class SegtuiApp(GuardedApp):
         return self.board
 
     def on_mount(self) -> None:
-        self._show_title()
         from segtui.ui.keymap import load_theme
 
         theme = load_theme(self.config_dir / "theme.toml") or self._start_theme
@@ -116,6 +128,7 @@ class SegtuiApp(GuardedApp):
 
     def _show_title(self) -> None:
         self.sub_title = f"{self.book.name} · as of {self.as_of.isoformat()}"
+        self.board.show_title()
 
     # --- the as-of day --------------------------------------------------------------
     def set_as_of(self, day: dt.date) -> None:

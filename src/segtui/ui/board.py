@@ -10,18 +10,22 @@ from typing import TYPE_CHECKING
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
-from textual.containers import Grid, Horizontal, Vertical
+from textual.containers import Grid, Horizontal
+from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Static
+from textual.widget import Widget
+from textual.widgets import Footer, Input, Static
 
 from segtui.domain import planning
 from segtui.domain.segments import CLASS_ORDER, GROUP_LABELS, QUADRANT_STRATEGY, Config, Group, Quadrant
 from segtui.ui.customer_list import CustomerList, due_text, loyalty_text, short_money
+from segtui.ui.snapshot import Snapshot, Totals
 
 # Reading order of the matrix, and the numbers that jump there.
 PANELS: tuple[Quadrant, ...] = (
@@ -178,37 +182,60 @@ class BoardFooter(Footer):
         super().bindings_changed(screen)
 
 
-class QuadrantPanel(Vertical):
-    """One cell of the matrix: title, strategy, column titles and the list."""
+def show_totals(customer_list: CustomerList, number: int, totals: Totals, total: int, currency: str) -> None:
+    """A quadrant's title counts the customers shown (of ``total`` there) and those
+    due; its subtitle gives their revenue and potential."""
+    quadrant = customer_list.quadrant
+    count = f"{totals.count:,}" if totals.count == total else f"{totals.count:,} of {total:,}"
+    due = f" · {totals.due} due" if totals.due else ""
+    customer_list.border_title = f"{number} {quadrant.label} · {count}{due}"
+    potential = f"{short_money(totals.potential)} {currency}" if totals.potential is not None else "unknown"
+    customer_list.border_subtitle = f"revenue {short_money(totals.revenue)} {currency} · potential {potential}"
 
-    def __init__(self, quadrant: Quadrant, number: int, wide: bool = False) -> None:
-        super().__init__(id=f"panel-{quadrant.value}", classes="panel")
-        self.quadrant = quadrant
-        self.number = number
-        self.wide = wide
-        self.border_title = f"{number} {quadrant.label}"
 
-    def compose(self) -> ComposeResult:
-        yield Static(QUADRANT_STRATEGY[self.quadrant], classes="strategy")
-        header = Static("", classes="columns")
-        yield header
-        customer_list = CustomerList(wide=self.wide, id=f"list-{self.quadrant.value}")
-        customer_list.quadrant = self.quadrant
-        customer_list.header = header
-        yield customer_list
+def axis_labels(config: Config) -> tuple[tuple[str, str], tuple[str, str]]:
+    """((high, low) loyalty, (low, high) potential): the matrix's axes as the settings draw them."""
+    high = f"{config.loyalty_high_from:.0%}".replace("%", " %")
+    classes = [c for c in CLASS_ORDER if c in config.high_potential]
+    low_classes = [c for c in CLASS_ORDER if c not in config.high_potential]
+    return (
+        (f"HIGH\nLOYALTY\n≥ {high}", f"LOW\nLOYALTY\n< {high}"),
+        (f"LOW POTENTIAL  ({', '.join(low_classes)})", f"HIGH POTENTIAL  ({', '.join(classes)})"),
+    )
 
-    def on_resize(self) -> None:
-        self.query_one(".strategy", Static).set_class(self.size.height < 12, "-short")
 
-    def show_totals(self, shown: list[BoardRow], total: int, currency: str) -> None:
-        revenue = sum(r.customer.segment.revenue for r in shown)
-        potential = sum(r.potential or 0 for r in shown)
-        count = f"{len(shown)}" if len(shown) == total else f"{len(shown)} of {total}"
-        due = sum(1 for r in shown if r.overdue_days is not None and r.overdue_days >= 0)
-        self.border_title = f"{self.number} {self.quadrant.label} · {count}" + (f" · {due} due" if due else "")
-        known = any(r.potential is not None for r in shown)
-        potential_text = f"{short_money(potential)} {currency}" if known else "unknown"
-        self.border_subtitle = f"revenue {short_money(revenue)} {currency} · potential {potential_text}"
+class PotentialAxis(Widget):
+    """LOW POTENTIAL over the left column of the matrix, HIGH over the right."""
+
+    DEFAULT_CSS = "PotentialAxis { height: 1; padding-left: 8; color: $text-accent; text-style: bold; }"
+
+    labels = reactive(("LOW POTENTIAL", "HIGH POTENTIAL"))
+
+    def render(self) -> str:
+        half = self.content_size.width // 2
+        low, high = self.labels
+        return f"{low:^{half}}{high:^{self.content_size.width - half}}"
+
+
+class LoyaltyAxis(Widget):
+    """HIGH LOYALTY beside the upper row of the matrix, LOW beside the lower."""
+
+    DEFAULT_CSS = "LoyaltyAxis { width: 8; height: 1fr; color: $text-accent; text-style: bold; }"
+
+    labels = reactive(("HIGH\nLOYALTY", "LOW\nLOYALTY"))
+
+    def render(self) -> str:
+        height = self.content_size.height
+        width = self.content_size.width
+        halves = (height // 2, height - height // 2)
+        lines: list[str] = []
+        for label, room in zip(self.labels, halves):
+            words = label.split("\n")
+            top = max(0, (room - len(words)) // 2)
+            block = [""] * top + words
+            block += [""] * (room - len(block))
+            lines.extend(block[:room])
+        return "\n".join(f"{line:^{width}}" for line in lines)
 
 
 class BoardScreen(Screen):
@@ -216,24 +243,15 @@ class BoardScreen(Screen):
 
     DEFAULT_CSS = """
     BoardScreen { layout: vertical; }
+    #title { height: 1; background: $panel; color: $foreground; text-align: center; }
     #bar { height: 1; padding: 0 1; background: $boost; color: $text-muted; }
-    #search { display: none; height: 3; border: tall $accent; }
-    #search.visible { display: block; }
-    #potential-axis { height: 1; padding-left: 8; }
-    #potential-axis > Static { width: 1fr; content-align: center middle; color: $text-accent; text-style: bold; }
+    #search { height: 3; border: tall $accent; }
     #matrix { height: 1fr; }
-    #loyalty-axis { width: 8; }
-    #loyalty-axis > Static {
-        height: 1fr; content-align: center middle; text-align: center; color: $text-accent; text-style: bold;
-    }
     #quadrants { grid-size: 2 2; grid-gutter: 0; height: 1fr; }
     .panel { border: round $primary-muted; border-title-color: $text; border-title-style: bold;
              border-subtitle-color: $text-muted; height: 1fr; }
-    .panel:focus-within { border: round $accent; }
-    .panel > .strategy { color: $text-muted; text-style: italic; padding: 0 1; height: auto; max-height: 2; }
-    .panel > .strategy.-short { height: 1; text-wrap: nowrap; text-overflow: ellipsis; }
-    .panel > .columns { color: $text-muted; text-style: bold; height: 1; }
-    #panel-needs_assessment { height: 9; max-height: 30%; min-height: 5; }
+    .panel:focus { border: round $accent; }
+    #list-needs_assessment { height: 9; max-height: 30%; min-height: 5; }
     #detail { height: 2; padding: 0 1; background: $boost; }
     """
 
@@ -255,42 +273,79 @@ class BoardScreen(Screen):
         Binding("d", "as_of", "As of…", id="board.as_of"),
     ]
 
-    def __init__(self, book, as_of: dt.date) -> None:
+    def __init__(
+        self, book, as_of: dt.date, snapshot: Snapshot | None = None, keep_at: Path | None = None
+    ) -> None:
+        """``snapshot``: the board as last shown, painted at once until the book is
+        read; ``keep_at``: where to keep this board's snapshot for the next start."""
         super().__init__(id="board")
         self.book = book
         self.as_of = as_of
+        self.snapshot = snapshot
+        self.keep_at = keep_at
+        self._start_as_of = as_of
         self.rows: list[BoardRow] = []
         self.view = BoardView()
-        self.currency = "SEK"
+        self.currency = snapshot.currency if snapshot else "SEK"
         self.loaded = False
-        self.config = Config()  # the defaults until the book's settings are read
+        # the defaults until the book's settings are read
+        self.config = Config.from_settings(snapshot.settings) if snapshot else Config()
         self._by_id: dict[int, BoardRow] = {}
         self._follow: int | None = None
         self._before: dict[int, Quadrant] = {}
 
     # --- layout -------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield Header()
-        yield Static("Reading the book…", id="bar")
-        yield Input(placeholder="Search by name, city or customer id — enter keeps it, esc clears", id="search")
-        with Horizontal(id="potential-axis"):
-            yield Static("LOW POTENTIAL", id="low-potential")
-            yield Static("HIGH POTENTIAL", id="high-potential")
+        # Few widgets on purpose: each one costs start-up time (see BENCHMARKS.md).
+        yield Static(self._title(), id="title", markup=False)
+        yield Static(self._bar_while_reading(), id="bar", markup=False)
+        loyalty, potential = axis_labels(self.config)
+        axis = PotentialAxis(id="potential-axis")
+        axis.labels = potential
+        yield axis
         with Horizontal(id="matrix"):
-            with Vertical(id="loyalty-axis"):
-                yield Static("HIGH\nLOYALTY", id="high-loyalty")
-                yield Static("LOW\nLOYALTY", id="low-loyalty")
+            axis = LoyaltyAxis(id="loyalty-axis")
+            axis.labels = loyalty
+            yield axis
             with Grid(id="quadrants"):
-                for number, quadrant in enumerate(PANELS[:4], 1):
-                    yield QuadrantPanel(quadrant, number)
-        yield QuadrantPanel(Quadrant.NEEDS_ASSESSMENT, 5, wide=True)
+                for quadrant in PANELS[:4]:
+                    yield self._list(quadrant)
+        yield self._list(Quadrant.NEEDS_ASSESSMENT, wide=True)
         yield Static("", id="detail")
         yield BoardFooter()
 
+    def _list(self, quadrant: Quadrant, wide: bool = False) -> CustomerList:
+        customer_list = CustomerList(
+            wide=wide, strategy=QUADRANT_STRATEGY[quadrant], id=f"list-{quadrant.value}", classes="panel"
+        )
+        customer_list.quadrant = quadrant
+        customer_list.border_title = f"{PANELS.index(quadrant) + 1} {quadrant.label}"
+        return customer_list
+
+    def _title(self) -> Content:
+        """As Textual's header says it (a read-only book is marked there)."""
+        return self.app.format_title(self.app.title, self.app.sub_title)
+
+    def show_title(self) -> None:
+        """The app's title and the book's name and as-of day."""
+        if self.is_mounted:
+            self.query_one("#title", Static).update(self._title())
+
     def on_mount(self) -> None:
+        if self.snapshot is not None:
+            self.refresh_lists()
         self.lists[0].focus()
         # Paint the frame first; the worker reading the book would compete with it.
         self.call_after_refresh(self.load)
+
+    def _bar_while_reading(self) -> str:
+        snapshot = self.snapshot
+        if snapshot is None:
+            return "Reading the book…"
+        saved = snapshot.saved
+        when = saved.strftime("%H:%M") if saved.date() == dt.date.today() else saved.strftime("%Y-%m-%d %H:%M")
+        seen = f" as of {snapshot.as_of.isoformat()}" if snapshot.as_of != self.as_of else ""
+        return f"Reading the book… showing the board as last read at {when}{seen} ({snapshot.customers:,} customers)"
 
     @property
     def lists(self) -> list[CustomerList]:
@@ -315,8 +370,15 @@ class BoardScreen(Screen):
         from segtui.store.board import board_rows
 
         settings = self.book.settings()
-        rows = board_rows(self.book, self.as_of)
+        as_of = self.as_of
+        rows = board_rows(self.book, as_of)
         self.app.call_from_thread(self._loaded, rows, settings, Config.from_settings(settings))
+        if self.keep_at is not None and as_of == self._start_as_of:
+            # For the next start: the first rows of each quadrant in the first order.
+            from segtui.ui import snapshot
+
+            ordered = BoardView().apply(rows)
+            snapshot.save(self.keep_at, snapshot.take(as_of, settings.get("currency", "SEK"), settings, ordered))
 
     def reload(self, follow: int | None = None) -> None:
         """Read the book again; ``follow`` a customer and say when it moved quadrant."""
@@ -325,6 +387,7 @@ class BoardScreen(Screen):
         self.load()
 
     def _loaded(self, rows: list[BoardRow], settings: dict[str, str], config: Config) -> None:
+        self.snapshot = None
         self.rows = rows
         self._by_id = {r.id: r for r in rows}
         self.currency = settings.get("currency", "SEK")
@@ -352,13 +415,9 @@ class BoardScreen(Screen):
             self.select_customer(moved[0].id)
 
     def _axis_labels(self, config: Config) -> None:
-        high = f"{config.loyalty_high_from:.0%}".replace("%", " %")
-        classes = [c for c in CLASS_ORDER if c in config.high_potential]
-        low_classes = [c for c in CLASS_ORDER if c not in config.high_potential]
-        self.query_one("#high-loyalty", Static).update(f"HIGH\nLOYALTY\n≥ {high}")
-        self.query_one("#low-loyalty", Static).update(f"LOW\nLOYALTY\n< {high}")
-        self.query_one("#low-potential", Static).update(f"LOW POTENTIAL  ({', '.join(low_classes)})")
-        self.query_one("#high-potential", Static).update(f"HIGH POTENTIAL  ({', '.join(classes)})")
+        loyalty, potential = axis_labels(config)
+        self.query_one(LoyaltyAxis).labels = loyalty
+        self.query_one(PotentialAxis).labels = potential
 
     @property
     def legend(self) -> str:
@@ -366,6 +425,9 @@ class BoardScreen(Screen):
 
     def refresh_lists(self, keep_selection: bool = True) -> None:
         """Apply search, filters and sort to the rows in memory and show them."""
+        if not self.loaded and self.snapshot is not None:
+            self._show_snapshot(self.snapshot)
+            return
         shown = self.view.apply(self.rows)
         totals = {q: 0 for q in PANELS}
         for row in self.rows:
@@ -382,10 +444,20 @@ class BoardScreen(Screen):
             else:
                 empty = "No customers match — esc clears the filter."
             customer_list.set_rows(shown[quadrant], keep_id=keep, empty_text=empty)
-            self.query_one(f"#panel-{quadrant.value}", QuadrantPanel).show_totals(
-                shown[quadrant], totals[quadrant], self.currency
-            )
+            show_totals(customer_list, PANELS.index(quadrant) + 1, Totals.of(shown[quadrant]), totals[quadrant],
+                        self.currency)
         self._update_bar(sum(len(v) for v in shown.values()))
+        self._update_detail()
+
+    def _show_snapshot(self, snapshot: Snapshot) -> None:
+        """The board as last shown, until the book is read (search, filters and
+        sort wait for the book's own rows)."""
+        for quadrant in PANELS:
+            totals = snapshot.totals.get(quadrant, Totals())
+            empty = "Reading the book…" if totals.count else "No customers here."
+            customer_list = self.list_for(quadrant)
+            customer_list.set_rows(snapshot.lists.get(quadrant, []), empty_text=empty)
+            show_totals(customer_list, PANELS.index(quadrant) + 1, totals, totals.count, snapshot.currency)
         self._update_detail()
 
     def _update_bar(self, shown: int) -> None:
@@ -402,7 +474,7 @@ class BoardScreen(Screen):
             if values:
                 parts.append(f"[reverse] {FILTER_LABELS[key]}: $filter{n} [/reverse]")
                 typed[f"filter{n}"] = ", ".join(sorted(values))
-        count = f"{shown} of {total} customers" if self.view.narrowed else f"{total} customers"
+        count = f"{shown:,} of {total:,} customers" if self.view.narrowed else f"{total:,} customers"
         head = "  ".join(parts) + ("  esc clears  ·  " if parts else "")
         self.query_one("#bar", Static).update(
             Content.from_markup(f"{head}{count}  ·  sorted by {SORT_LABELS[self.view.sort]}", **typed)
@@ -452,12 +524,18 @@ class BoardScreen(Screen):
         target = next((cl for cl in self.lists if cl.rows), None)
         (target or self.lists[0]).focus()
 
+    def _search_box(self) -> Input | None:
+        """The search box, once it has been opened (it is made on first use)."""
+        found = self.query("#search")
+        return found.first(Input) if found else None
+
     def on_key(self, event) -> None:
         # Escape and down in the search box go back to the lists.
-        if self.focused is self.query_one("#search", Input):
+        box = self._search_box()
+        if box is not None and self.focused is box:
             if event.key == "escape":
                 event.stop()
-                self.query_one("#search", Input).value = ""
+                box.value = ""
                 self._hide_search()
                 self._focus_first_match()
             elif event.key in ("down", "tab"):
@@ -465,8 +543,9 @@ class BoardScreen(Screen):
                 self._focus_first_match()
 
     def _hide_search(self) -> None:
-        search = self.query_one("#search", Input)
-        search.remove_class("visible")
+        box = self._search_box()
+        if box is not None:
+            box.display = False
 
     # --- actions ------------------------------------------------------------------
     def action_jump(self, index: int) -> None:
@@ -489,12 +568,19 @@ class BoardScreen(Screen):
             other.focus()
 
     def action_search(self) -> None:
-        search = self.query_one("#search", Input)
-        search.add_class("visible")
-        search.focus()
+        box = self._search_box()
+        if box is None:
+            box = Input(placeholder="Search by name, city or customer id — enter keeps it, esc clears", id="search")
+            self.mount(box, after="#bar")
+        box.display = True
+        box.focus()
 
     def action_filter(self) -> None:
         from segtui.ui.dialogs import FilterScreen
+
+        if not self.loaded:
+            self.notify("Still reading the book: the filters need every customer", timeout=3)
+            return
 
         def done(filters: dict[str, frozenset[str]] | None) -> None:
             if filters is not None:
@@ -511,7 +597,9 @@ class BoardScreen(Screen):
     def action_clear(self) -> None:
         if self.view.narrowed:
             self.view = BoardView(sort=self.view.sort)
-            self.query_one("#search", Input).value = ""
+            box = self._search_box()
+            if box is not None:
+                box.value = ""
             self._hide_search()
             self.refresh_lists()
 

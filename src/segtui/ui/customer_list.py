@@ -2,6 +2,8 @@
 
 Each visible line is drawn by :meth:`CustomerList.render_line` from an LRU cache
 of strips, so a quadrant with 20,000 customers costs no more than one with 20.
+The list draws its own head too — the quadrant's strategy and the column titles,
+which stay put while the rows scroll — so a board of five lists is five widgets.
 """
 
 from __future__ import annotations
@@ -11,17 +13,19 @@ from typing import TYPE_CHECKING
 import datetime as dt
 from typing import Callable, Sequence
 
+import textwrap
+
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding
 from textual.cache import LRUCache
+from textual.color import Color
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.widgets import Static
 
 from segtui.domain.money import share as share_text
 from segtui.domain.money import short_money  # noqa: F401 (the board takes it from here)
@@ -30,6 +34,10 @@ if TYPE_CHECKING:
     from segtui.store.board import BoardRow
 
 
+
+BOLD = Style(bold=True)
+ITALIC = Style(italic=True)
+_ACCENTS: dict[str, dict[str, Style]] = {}  # per theme name
 
 # Cells of each column after the name, including the space before it.
 COLUMN_WIDTHS = {"city": 17, "owner": 15, "abc": 4, "xyz": 4, "revenue": 8, "loyal": 6, "next": 10, "up": 3}
@@ -72,12 +80,9 @@ class CustomerList(ScrollView, can_focus=True, inherit_bindings=False):
     COMPONENT_CLASSES = {
         "customer-list--cursor",
         "customer-list--muted",
-        "customer-list--late",
-        "customer-list--due",
-        "customer-list--upgrade",
-        "customer-list--class-a",
-        "customer-list--empty",
     }
+    # Only what needs CSS to resolve: each component class costs every list a style
+    # pass at start. The other colours come from the theme (see ``_accents``).
 
     DEFAULT_CSS = """
     CustomerList { background: $surface; scrollbar-size-vertical: 1; overflow-x: hidden; }
@@ -86,11 +91,6 @@ class CustomerList(ScrollView, can_focus=True, inherit_bindings=False):
         background: $block-cursor-background; color: $block-cursor-foreground; text-style: bold;
     }
     CustomerList > .customer-list--muted { color: $text-muted; }
-    CustomerList > .customer-list--late { color: $text-error; text-style: bold; }
-    CustomerList > .customer-list--due { color: $text-warning; }
-    CustomerList > .customer-list--upgrade { color: $text-success; text-style: bold; }
-    CustomerList > .customer-list--class-a { text-style: bold; }
-    CustomerList > .customer-list--empty { color: $text-muted; text-style: italic; }
     """
 
     cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
@@ -119,15 +119,51 @@ class CustomerList(ScrollView, can_focus=True, inherit_bindings=False):
         def control(self) -> "CustomerList":
             return self.customer_list
 
-    def __init__(self, *, wide: bool = False, empty_text: str = "Reading the book…", **kwargs) -> None:
+    def __init__(
+        self, *, wide: bool = False, strategy: str = "", empty_text: str = "Reading the book…", **kwargs
+    ) -> None:
+        """``strategy``: a line (two when there is room) above the column titles."""
         super().__init__(**kwargs)
         self.rows: Sequence[BoardRow] = ()
         self.wide = wide
+        self.strategy = strategy
         self.empty_text = empty_text
         self._cache: LRUCache[tuple, Strip] = LRUCache(1024)
         self._generation = 0
-        self.header: Static | None = None  # column titles kept in step with the row width
-        self._header_width = -1
+        self._head: list[tuple[str, Style]] = []  # (text, style over muted) of the lines that stay put
+        self._head_size: tuple[int, int] | None = None
+
+    # --- the head: strategy and column titles ---------------------------------------
+    @property
+    def head_height(self) -> int:
+        self._layout_head()
+        return len(self._head)
+
+    def _layout_head(self) -> None:
+        """Wrap the strategy to the width (one line when the list is short) and
+        title the columns that fit."""
+        region = self.scrollable_content_region
+        size = (region.width, region.height)
+        if size == self._head_size:
+            return
+        self._head_size = size
+        width, height = size
+        head: list[tuple[str, str]] = []
+        if self.strategy and width > 2:
+            lines = textwrap.wrap(self.strategy, max(1, width - 2))
+            keep = 1 if height < 10 else 2
+            if len(lines) > keep:
+                rest = " ".join(lines[keep - 1:])
+                lines = lines[: keep - 1] + [rest[: max(0, width - 3)].rstrip() + "…"]
+            head.extend((" " + line, ITALIC) for line in lines)
+        head.append((header_text(width, self.wide), BOLD))
+        self._head = head
+        self.virtual_size = Size(width, len(head) + max(1, len(self.rows)))
+
+    @property
+    def visible_rows(self) -> int:
+        """How many rows fit below the head."""
+        return max(1, self.scrollable_content_region.height - self.head_height)
 
     # --- data ---------------------------------------------------------------------
     def set_rows(self, rows: Sequence[BoardRow], keep_id: int | None = None, empty_text: str = "") -> None:
@@ -136,7 +172,8 @@ class CustomerList(ScrollView, can_focus=True, inherit_bindings=False):
         self.empty_text = empty_text
         self._generation += 1
         self._cache.clear()
-        self.virtual_size = Size(self.size.width, max(1, len(rows)))
+        self._head_size = None  # the virtual size follows the rows
+        self._layout_head()
         index = 0
         if keep_id is not None:
             index = next((i for i, r in enumerate(rows) if r.id == keep_id), 0)
@@ -148,7 +185,7 @@ class CustomerList(ScrollView, can_focus=True, inherit_bindings=False):
     def _show_cursor_in_new_rows(self) -> None:
         """After new rows: the top of the list when the cursor is on the first page,
         else the cursor in the middle — never a stale scroll position hiding both."""
-        height = max(1, self.scrollable_content_region.height)
+        height = self.visible_rows
         top = 0 if self.cursor < height else max(0, self.cursor - height // 2)
         self.scroll_to(y=top, animate=False, immediate=True)
 
@@ -174,13 +211,13 @@ class CustomerList(ScrollView, can_focus=True, inherit_bindings=False):
         self.post_message(self.Highlighted(self, self.current))
 
     def _refresh_row(self, index: int) -> None:
-        y = index - self.scroll_offset.y
-        if 0 <= y < self.size.height:
+        y = index - self.scroll_offset.y + self.head_height
+        if self.head_height <= y < self.size.height:
             self.refresh_line(y)
 
     def _scroll_to_cursor(self) -> None:
         top = self.scroll_offset.y
-        height = max(1, self.scrollable_content_region.height)
+        height = self.visible_rows
         if self.cursor < top:
             self.scroll_to(y=self.cursor, animate=False, immediate=True)
         elif self.cursor >= top + height:
@@ -193,10 +230,10 @@ class CustomerList(ScrollView, can_focus=True, inherit_bindings=False):
         self.cursor += 1
 
     def action_page_up(self) -> None:
-        self.cursor -= max(1, self.scrollable_content_region.height - 1)
+        self.cursor -= max(1, self.visible_rows - 1)
 
     def action_page_down(self) -> None:
-        self.cursor += max(1, self.scrollable_content_region.height - 1)
+        self.cursor += max(1, self.visible_rows - 1)
 
     def action_first(self) -> None:
         self.cursor = 0
@@ -209,8 +246,12 @@ class CustomerList(ScrollView, can_focus=True, inherit_bindings=False):
             self.post_message(self.Opened(self, self.current))
 
     def on_click(self, event: events.Click) -> None:
-        index = event.y + self.scroll_offset.y
-        if 0 <= index < len(self.rows):
+        offset = event.get_content_offset(self)
+        if offset is None:  # on the border
+            self.focus()
+            return
+        index = offset.y - self.head_height + self.scroll_offset.y
+        if offset.y >= self.head_height and 0 <= index < len(self.rows):
             self.focus()
             self.cursor = index
             if event.chain >= 2:
@@ -229,23 +270,23 @@ class CustomerList(ScrollView, can_focus=True, inherit_bindings=False):
 
     def on_resize(self) -> None:
         self._cache.clear()
-        self.virtual_size = Size(self.size.width, max(1, len(self.rows)))
+        self._layout_head()
 
     # --- rendering ----------------------------------------------------------------
-    def _sync_header(self) -> None:
-        if self.header is not None:
-            self.header.update(header_text(self._header_width, self.wide))
-
     def render_line(self, y: int) -> Strip:
-        index = self.scroll_offset.y + y
         width = self.scrollable_content_region.width
-        if width != self._header_width:
-            self._header_width = width
-            self.call_later(self._sync_header)
+        self._layout_head()
         base = self.rich_style
+        head = len(self._head)
+        if y < head:
+            text, emphasis = self._head[y]
+            style = base + self.get_component_rich_style("customer-list--muted") + emphasis
+            return Strip([Segment(text[:width], style)]).adjust_cell_length(width, base)
+        y -= head
+        index = self.scroll_offset.y + y
         if not self.rows:
             if y == 0 and self.empty_text:
-                style = base + self.get_component_rich_style("customer-list--empty")
+                style = base + self.get_component_rich_style("customer-list--muted") + ITALIC
                 return Strip([Segment(" " + self.empty_text, style)]).adjust_cell_length(width, base)
             return Strip.blank(width, base)
         if index >= len(self.rows):
@@ -257,6 +298,26 @@ class CustomerList(ScrollView, can_focus=True, inherit_bindings=False):
             self._cache[key] = strip
         return strip
 
+    def _accents(self) -> dict[str, Style]:
+        """Late, due and upgrade marks in the theme's error, warning and success text colours."""
+        theme = self.app.theme
+        accents = _ACCENTS.get(theme)
+        if accents is None:
+            variables = self.app.get_css_variables()
+
+            def colour(name: str, **emphasis: bool) -> Style:
+                try:
+                    return Style(color=Color.parse(variables[name]).rich_color, **emphasis)
+                except (KeyError, ValueError):  # a theme without it: emphasis only
+                    return Style(**emphasis)
+
+            accents = _ACCENTS[theme] = {
+                "late": colour("text-error", bold=True),
+                "due": colour("text-warning"),
+                "upgrade": colour("text-success", bold=True),
+            }
+        return accents
+
     def _render_row(self, row: BoardRow, width: int, selected: bool) -> Strip:
         style_of: Callable[[str], Style] = self.get_component_rich_style
         base = self.rich_style
@@ -264,11 +325,12 @@ class CustomerList(ScrollView, can_focus=True, inherit_bindings=False):
         muted = style_of("customer-list--muted")
         seg = row.customer.segment
         late = row.overdue_days is not None and row.overdue_days > 0
-        due_style = style_of("customer-list--late") if late else (
-            style_of("customer-list--due") if row.overdue_days is not None and row.overdue_days >= 0 else muted
+        accents = self._accents()
+        due_style = accents["late"] if late else (
+            accents["due"] if row.overdue_days is not None and row.overdue_days >= 0 else muted
         )
         upgrade = f"↑{seg.potential_class}" if seg.upgrade_candidate else ""
-        class_style = style_of("customer-list--class-a") if seg.revenue_class == "A" else Style()
+        class_style = BOLD if seg.revenue_class == "A" else Style()
         name_w, columns = column_layout(width, self.wide)
         name = row.customer.name
         if len(name) > name_w:
@@ -281,7 +343,7 @@ class CustomerList(ScrollView, can_focus=True, inherit_bindings=False):
             "revenue": (f"{short_money(seg.revenue):>7}", Style()),
             "loyal": (f"{loyalty_text(seg.loyalty):>5}", Style() if seg.loyalty is not None else muted),
             "next": (f"{due_text(row):>9}", due_style),
-            "up": (f"{upgrade:<2}", style_of("customer-list--upgrade")),
+            "up": (f"{upgrade:<2}", accents["upgrade"]),
         }
         cells: list[tuple[str, Style]] = [(" " + f"{name:<{name_w}}", class_style)]
         for column in columns:

@@ -1,0 +1,125 @@
+"""Opening the app on a book: what `segtui [BOOK]` runs.
+
+Opening a book is what a salesperson types most, and the board should be on
+screen at once. `segtui` alone or `segtui BOOK` therefore starts here without
+loading the command-line machinery (click); every other command line — a
+command, an option, --help — goes to :mod:`segtui.cli`, which opens the app
+through :func:`open_app` as well.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+
+# The commands of segtui.cli: `segtui NAME` runs one of these, never a book named NAME.
+COMMANDS = frozenset({"open", "demo", "import", "segments", "plan", "settings"})
+
+
+def _fail(message: str) -> None:
+    print(f"segtui: {message}", file=sys.stderr)
+    sys.exit(1)
+
+
+def _interactive() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def say_upgrade(book) -> None:
+    """Say on stderr what opening did beyond opening (a safety copy before an upgrade)."""
+    if getattr(book, "safety_copy", None) is not None:
+        print(
+            f"segtui: upgraded {book.path} to book version {book.version}; "
+            f"the previous book is kept at {book.safety_copy}",
+            file=sys.stderr,
+        )
+
+
+def open_app(book: str | None, day: dt.date | None = None) -> None:
+    """Open the app on ``book`` (default: the user's own book, made when missing)
+    as of ``day`` (default: today); a book that cannot be opened ends with one line."""
+    notice = None
+    if book is None:
+        from segtui.paths import default_book
+
+        try:
+            path = default_book()
+        except OSError as error:
+            _fail(f"cannot make the folder for your book ({error})")
+        print(f"Your book: {path}")
+        notice = f"Your book: {path}"
+        book = str(path)
+    from segtui.store.book import BookError, open_book
+
+    path = Path(book)
+    try:
+        create = not path.exists() or (path.is_file() and path.stat().st_size == 0)
+        opened = open_book(path, create=create)
+        if create and notice is None:
+            notice = f"A new, empty book was made at {path.resolve()}"
+    except (BookError, OSError) as error:
+        message = str(error) if isinstance(error, BookError) else f"{book} cannot be opened ({error})"
+        if _interactive():
+            from segtui.ui.message import show_message
+
+            show_message("This book cannot be opened", message, sub_title=str(book))
+        _fail(message)
+    say_upgrade(opened)
+    from segtui.ui.app import SegtuiApp
+    from segtui.ui.keymap import terminal_theme
+
+    app = SegtuiApp(opened, as_of=day or dt.date.today(), theme=terminal_theme(dict(os.environ)), notice=notice)
+    try:
+        app.run()
+    finally:
+        opened.close()
+    if app.return_code:
+        sys.exit(app.return_code)
+
+
+def as_of(value: str | None) -> dt.date:
+    """The day to see the book on: ``value`` (YYYY-MM-DD) or today; a bad date ends the command."""
+    from segtui.domain.customer import InputError, parse_day
+
+    if value is None:
+        return dt.date.today()
+    try:
+        return parse_day(value)
+    except InputError:
+        _fail(f"--as-of {value!r} is not a date (use YYYY-MM-DD, e.g. 2026-11-23)")
+
+
+def _plain_open(args: list[str]) -> tuple[str | None, str | None] | None:
+    """(book, as-of) when ``args`` only open a book: nothing, or BOOK [--as-of DAY];
+    None for anything else."""
+    if not args:
+        return None, None
+    book, *rest = args
+    if book in COMMANDS or book.startswith("-"):
+        return None
+    if not rest:
+        return book, None
+    if len(rest) == 2 and rest[0] == "--as-of":
+        return book, rest[1]
+    if len(rest) == 1 and rest[0].startswith("--as-of="):
+        return book, rest[0].partition("=")[2]
+    return None
+
+
+def main(argv: list[str] | None = None) -> None:
+    """The `segtui` command."""
+    args = sys.argv[1:] if argv is None else list(argv)
+    plain = _plain_open(args)
+    if plain is not None:
+        book, day = plain
+        try:
+            open_app(book, as_of(day))
+        except KeyboardInterrupt:
+            print("segtui: interrupted; nothing half-done was saved", file=sys.stderr)
+            sys.exit(130)
+        return
+    from segtui.cli import main as command_line
+
+    command_line(args)

@@ -1,0 +1,121 @@
+"""The board as it was last shown, kept in the user's cache folder.
+
+Reading a big book takes a second or more; a salesperson opening segtui should
+see their customers at once. So after each full reading the board keeps the
+first rows of every quadrant (in the board's first order, most urgent first)
+and each quadrant's totals in a small file, one per book. The next start
+paints those at once, says it is updating, and replaces them with the book's
+own figures as soon as they are read. Nothing here is ever written to the book.
+
+The file is the user's own cache, written only by segtui (pickle, like Python's
+own caches); a file that cannot be read — damaged, from another version — is
+ignored and written again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import pickle
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+from segtui.domain.segments import Quadrant
+
+if TYPE_CHECKING:
+    from segtui.store.board import BoardRow
+
+VERSION = 1
+# Rows kept per quadrant: more than a tall terminal shows.
+PER_QUADRANT = 120
+
+
+class Totals(NamedTuple):
+    """What a quadrant's title says: customers, those due now or late, revenue and potential."""
+
+    count: int = 0
+    due: int = 0
+    revenue: int = 0
+    potential: int | None = None  # None: no customer there has an assessed budget
+
+    @classmethod
+    def of(cls, rows: list[BoardRow]) -> "Totals":
+        known = [r.potential for r in rows if r.potential is not None]
+        return cls(
+            count=len(rows),
+            due=sum(1 for r in rows if r.overdue_days is not None and r.overdue_days >= 0),
+            revenue=sum(r.customer.segment.revenue for r in rows),
+            potential=sum(known) if known else None,
+        )
+
+
+class Snapshot(NamedTuple):
+    """The first rows and totals of each quadrant, as the board last showed them."""
+
+    as_of: dt.date
+    saved: dt.datetime
+    currency: str
+    settings: dict[str, str]
+    lists: dict[Quadrant, list[BoardRow]]
+    totals: dict[Quadrant, Totals]
+    customers: int
+
+
+def path_for(cache_dir: Path, book_path: Path) -> Path:
+    """The snapshot file of the book at ``book_path`` (one per book, by its full path)."""
+    key = hashlib.sha256(str(Path(book_path).resolve()).encode("utf-8")).hexdigest()[:24]
+    return cache_dir / "boards" / f"{key}.board"
+
+
+def take(
+    as_of: dt.date, currency: str, settings: dict[str, str], ordered: dict[Quadrant, list[BoardRow]]
+) -> Snapshot:
+    """A snapshot of a board whose quadrants hold ``ordered`` (all rows, first order)."""
+    return Snapshot(
+        as_of=as_of,
+        saved=dt.datetime.now().replace(microsecond=0),
+        currency=currency,
+        settings=dict(settings),
+        lists={q: list(rows[:PER_QUADRANT]) for q, rows in ordered.items()},
+        totals={q: Totals.of(rows) for q, rows in ordered.items()},
+        customers=sum(len(rows) for rows in ordered.values()),
+    )
+
+
+def load(path: Path) -> Snapshot | None:
+    """The snapshot kept at ``path``; None when there is none or it cannot be used."""
+    try:
+        with open(path, "rb") as handle:
+            version, snapshot = pickle.load(handle)
+        if version != VERSION or not isinstance(snapshot, Snapshot):
+            return None
+        return snapshot
+    except Exception:  # missing, damaged, written by another version: read the book instead
+        return None
+
+
+def save(path: Path, snapshot: Snapshot) -> None:
+    """Keep ``snapshot`` at ``path`` (whole or not at all); a cache that cannot be
+    written is only a slower next start, so errors are ignored."""
+    import tempfile
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".board-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump((VERSION, snapshot), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+    except Exception:
+        pass
+
+
+def forget(path: Path) -> None:
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:
+        pass

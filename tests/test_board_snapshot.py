@@ -1,0 +1,137 @@
+"""The board as last shown: kept after each reading, painted at once on the next start
+while the book is read again, then replaced by the book's own figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from pathlib import Path
+
+import pytest
+from board_books import fill_small_book, loaded
+from books import add_customer, add_order
+
+from segtui.domain.segments import Quadrant
+from segtui.store.book import open_book
+from segtui.ui import snapshot
+from segtui.ui.app import SegtuiApp
+
+AS_OF = dt.date(2026, 11, 23)
+
+
+@pytest.fixture
+def file_book(tmp_path):
+    book = open_book(tmp_path / "book.db")
+    ids = fill_small_book(book)
+    yield book, ids
+    book.close()
+
+
+def names(app, quadrant: Quadrant) -> list[str]:
+    return [r.customer.name for r in app.board.list_for(quadrant).rows]
+
+
+def bar(app) -> str:
+    return str(app.board.query_one("#bar").render())
+
+
+async def test_the_next_start_paints_the_last_board_at_once_then_the_books_figures(file_book, tmp_path, monkeypatch):
+    book, ids = file_book
+    cache = tmp_path / "cache"
+    app = SegtuiApp(book, as_of=AS_OF, config_dir=tmp_path, cache_dir=cache)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(app, pilot)
+        first = {q: names(app, q) for q in Quadrant}
+    kept = snapshot.path_for(cache, tmp_path / "book.db")
+    assert kept.exists()
+
+    # Meanwhile the book changes (another program imported orders): a new customer to assess.
+    new = add_customer(book, "N1", "Nya AB", city="Kiruna")
+    add_order(book, new, "2026-10-01", 90_000, ref="N-1")
+
+    # Hold the reading until the first frames have been looked at.
+    import segtui.store.board as store_board
+
+    release = threading.Event()
+    real = store_board.board_rows
+
+    def slow_board_rows(*args, **kwargs):
+        release.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(store_board, "board_rows", slow_board_rows)
+    app = SegtuiApp(book, as_of=AS_OF, config_dir=tmp_path, cache_dir=cache)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert not app.board.loaded
+        assert {q: names(app, q) for q in Quadrant} == first  # the board as last shown
+        assert "showing the board as last read at" in bar(app)
+        assert app.board.list_for(Quadrant.BIG_GAME).border_title == "4 Big game · 2 · 2 due"
+        await pilot.press("f")  # filters wait for every customer
+        assert type(app.screen).__name__ == "BoardScreen"
+        await pilot.press("4", "enter")  # a customer can be opened already
+        assert type(app.screen).__name__ == "CustomerScreen"
+        await pilot.press("escape")
+        release.set()
+        await loaded(app, pilot)
+        assert "Nya AB" in names(app, Quadrant.NEEDS_ASSESSMENT)  # the book's own figures replace it
+        assert bar(app).startswith("8 customers")
+    assert "Nya AB" in [r.customer.name for r in snapshot.load(kept).lists[Quadrant.NEEDS_ASSESSMENT]]
+
+
+async def test_a_board_seen_as_of_another_day_is_not_kept(file_book, tmp_path):
+    book, _ = file_book
+    cache = tmp_path / "cache"
+    app = SegtuiApp(book, as_of=AS_OF, config_dir=tmp_path, cache_dir=cache)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(app, pilot)
+        kept = snapshot.path_for(cache, tmp_path / "book.db")
+        saved = kept.stat().st_mtime_ns
+        app.set_as_of(dt.date(2025, 1, 1))
+        await loaded(app, pilot)
+    assert kept.stat().st_mtime_ns == saved
+    assert snapshot.load(kept).as_of == AS_OF
+
+
+async def test_an_in_memory_book_keeps_nothing(book, tmp_path):
+    fill_small_book(book)
+    cache = tmp_path / "cache"
+    app = SegtuiApp(book, as_of=AS_OF, config_dir=tmp_path, cache_dir=cache)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(app, pilot)
+    assert not cache.exists()
+
+
+def test_a_damaged_or_foreign_snapshot_is_ignored(tmp_path):
+    path = tmp_path / "x.board"
+    assert snapshot.load(path) is None  # none yet
+    path.write_bytes(b"not a snapshot")
+    assert snapshot.load(path) is None
+    import pickle
+
+    path.write_bytes(pickle.dumps((snapshot.VERSION + 1, "from another version")))
+    assert snapshot.load(path) is None
+    path.write_bytes(pickle.dumps((snapshot.VERSION, {"not": "a snapshot"})))
+    assert snapshot.load(path) is None
+
+
+def test_a_snapshot_is_written_whole_and_each_book_has_its_own(tmp_path, file_book):
+    from segtui.store.board import board_rows
+    from segtui.ui.board import BoardView
+
+    book, _ = file_book
+    rows = board_rows(book, AS_OF)
+    taken = snapshot.take(AS_OF, "SEK", book.settings(), BoardView().apply(rows))
+    assert taken.customers == 7
+    assert taken.totals[Quadrant.BIG_GAME] == snapshot.Totals.of(
+        [r for r in rows if r.quadrant is Quadrant.BIG_GAME]
+    )
+    path = snapshot.path_for(tmp_path / "cache", Path(book.path))
+    snapshot.save(path, taken)
+    assert snapshot.load(path) == taken
+    assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temporary file left
+    assert snapshot.path_for(tmp_path / "cache", tmp_path / "other.db") != path
+    # a cache folder that cannot be written is only a slower next start
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file, not a folder")
+    snapshot.save(snapshot.path_for(blocked, Path(book.path)), taken)
