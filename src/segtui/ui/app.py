@@ -141,8 +141,9 @@ class SegtuiApp(GuardedApp):
     def open_customer(self, customer_id: int) -> None:
         from segtui.ui.customer import CustomerScreen
 
-        # what the board knows of the customer paints at once (None: the screen reads it)
-        segment = getattr(self.board.current_row, "customer", None)
+        # what the board has read of the customer paints at once (not a kept board's
+        # rows from the last start: those may be out of date)
+        segment = getattr(self.board.current_row, "customer", None) if self.board.loaded else None
         self.push_screen(
             CustomerScreen(self.book, customer_id, self.as_of, segment=segment),
             lambda _edited: self.board.reload(follow=customer_id),
