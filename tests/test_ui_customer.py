@@ -356,14 +356,16 @@ async def test_the_first_paint_from_the_board_names_the_customer_and_shows_the_c
 class EarlyKeysHost(App):
     """Opens a customer and asks for tabs before the screen's tabs are mounted."""
 
-    def __init__(self, screen) -> None:
+    def __init__(self, screen, keys: bool = True) -> None:
         super().__init__()
         self.customer_screen = screen
+        self.keys = keys
 
     def on_mount(self) -> None:
         self.push_screen(self.customer_screen)
-        self.customer_screen.action_show_tab("deal")
-        self.customer_screen.action_next_tab(-1)
+        if self.keys:
+            self.customer_screen.action_show_tab("deal")
+            self.customer_screen.action_next_tab(-1)
 
 
 async def test_a_tab_asked_for_before_the_tabs_are_there_is_shown_when_they_are(book):
@@ -376,3 +378,21 @@ async def test_a_tab_asked_for_before_the_tabs_are_there_is_shown_when_they_are(
         assert screen.query_one(TabbedContent).active == "estimates"
         assert screen.query_one("#assessments").has_focus
         assert "Budget per year" in str(screen.query_one("#estimate-summary").render())
+
+
+async def test_a_tab_asked_for_while_the_tabs_are_mounted_is_shown(book, monkeypatch):
+    from segtui.ui.customer import CustomerBody, CustomerScreen
+
+    def key_during_the_mount(body) -> None:
+        assert not body.screen._body_ready
+        body.screen.action_show_tab("people")
+
+    monkeypatch.setattr(CustomerBody, "on_mount", key_during_the_mount, raising=False)
+    app = EarlyKeysHost(CustomerScreen(book, full_customer(book), AS_OF), keys=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for _ in range(20):  # the tab follows a frame later
+            await pilot.pause()
+        screen = app.customer_screen
+        assert screen.query_one(TabbedContent).active == "people"
+        assert screen.query_one("#contacts").has_focus

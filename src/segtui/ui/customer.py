@@ -344,6 +344,8 @@ class CustomerScreen(Screen[bool]):
             if not self.is_attached:
                 return
             self._body_ready = True
+            if self._wanted_tab not in (None, tab):  # asked for while the tabs were being mounted
+                self.call_after_refresh(self.action_show_tab, self._wanted_tab)
             self.query_one(TAB_FOCUS[tab]).focus()
             self._place_underline()
             if self.record is not None:
