@@ -265,3 +265,17 @@ def test_as_of_must_be_yyyy_mm_dd(book_file: Path, day: str) -> None:
     result = run("segments", str(book_file), "--as-of", day)
     assert result.exit_code == 1
     assert f"--as-of {day!r} is not a date (use YYYY-MM-DD" in result.stderr
+
+
+def test_segments_leave_the_garbage_collector_as_they_found_it(book_file: Path) -> None:
+    import gc
+
+    assert gc.isenabled()
+    result = run("segments", str(book_file), "--as-of", "2026-11-23", "--format", "csv")
+    assert result.exit_code == 0 and gc.isenabled()
+    gc.disable()
+    try:
+        assert run("segments", str(book_file), "--as-of", "2026-11-23", "--format", "csv").exit_code == 0
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

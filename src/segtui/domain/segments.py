@@ -337,20 +337,23 @@ def group(facts: Facts, loyalty_share: float | None, config: Config) -> Group | 
 
 def classify(facts: Facts, estimate: Estimate, config: Config, revenue_cls: str | None = None) -> Segment:
     """Every class for one customer. ``revenue_cls`` is given in Pareto mode."""
-    rev_cls = revenue_cls or revenue_class(facts.window_revenue, config)
+    revenue = facts.window_revenue
+    rev_cls = revenue_cls or revenue_class(revenue, config)
     pot_cls = potential_class(estimate, config)
     share, source, stale = loyalty(facts.revenue_12m, estimate)
-    negative = facts.window_revenue < 0
-    flags = []
+    negative = revenue < 0
+    flags: tuple[str, ...] = ()
     if negative:
-        flags.append("negative net revenue")
-    elif facts.window_revenue == 0 and facts.entries_in_window > 0:
-        flags.append("credit notes net revenue to zero")
+        flags = ("negative net revenue",)
+    elif revenue == 0 and facts.entries_in_window > 0:
+        flags = ("credit notes net revenue to zero",)
     if stale:
-        flags.append("budget looks stale")
-    return Segment(
+        flags += ("budget looks stale",)
+    # tuple.__new__ is what Segment(...) does, without the call through NamedTuple's
+    # __new__: the engine classifies tens of thousands of customers per run
+    return _new(Segment, (
         facts.customer_id,
-        facts.window_revenue,
+        revenue,
         facts.orders_in_window,
         rev_cls,
         negative,
@@ -362,8 +365,11 @@ def classify(facts: Facts, estimate: Estimate, config: Config, revenue_cls: str 
         quadrant(share, pot_cls, config),
         xyz(facts.orders_in_window, config),
         group(facts, share, config),
-        tuple(flags),
-    )
+        flags,
+    ))
+
+
+_new = tuple.__new__
 
 
 def classify_all(
@@ -379,12 +385,10 @@ def classify_all(
     if config.mode == "pareto":
         pareto = pareto_classes({f.customer_id: f.window_revenue for f in facts}, config, tie_keys)
     none = Estimate()
-    return {
-        f.customer_id: classify(
-            f, estimates.get(f.customer_id, none), config, pareto[f.customer_id] if pareto else None
-        )
-        for f in facts
-    }
+    estimate = estimates.get
+    if pareto is None:
+        return {f.customer_id: classify(f, estimate(f.customer_id, none), config) for f in facts}
+    return {f.customer_id: classify(f, estimate(f.customer_id, none), config, pareto[f.customer_id]) for f in facts}
 
 
 # --- the calendar of the rules ------------------------------------------------------

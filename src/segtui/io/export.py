@@ -86,25 +86,30 @@ def write_segments_csv(rows: Iterable, out: IO[str]) -> None:
     Lines without a comma, quote or line break inside a field are formatted
     directly (what the csv module would write for :func:`segment_values`, only
     faster: this is most of the command's time after the engine); the others go
-    through the csv module, which quotes them."""
+    through the csv module, which quotes them. The rows are read as the tuples
+    they are (store CustomerSegment holding a domain Segment), and the texts of
+    the classes, of which a book has few combinations, are formatted once each."""
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(SEGMENT_COLUMNS)
     codes = _CODES or _CODES.update(_codes()) or _CODES
     separators = len(SEGMENT_COLUMNS) - 1
-    lines = []
+    texts: dict = {}  # the classes of a segment → their three texts in the line
+    lines: list[str] = []
     for row in rows:
-        s = row.segment
-        revenue = s.revenue
-        if revenue >= 0:
-            whole, cents = divmod(revenue, 100)
-            money_text = f"{whole}.{cents:02d}"
-        else:
-            money_text = major(revenue)
+        _, source_id, name, city, owner, last_order, s = row[:7]
+        _, revenue, orders, abc, _, potential, upgrade, share, source, _, quadrant, xyz, group, flags = s
+        key = (abc, potential, upgrade, source, quadrant, xyz, group, flags)
+        text = texts.get(key)
+        if text is None:
+            text = texts[key] = (
+                f"{abc},{potential or ''},{'true' if upgrade else 'false'}",
+                f"{source or ''},{codes[quadrant]},{xyz or ''},{codes[group]}",
+                "; ".join(flags),
+            )
         line = (
-            f"{row.source_id},{row.name},{row.city or ''},{row.owner or ''},{money_text},{s.orders},"
-            f"{s.revenue_class},{s.potential_class or ''},{'true' if s.upgrade_candidate else 'false'},"
-            f"{'' if s.loyalty is None else round(s.loyalty, 4)},{s.loyalty_source or ''},{codes[s.quadrant]},"
-            f"{s.xyz or ''},{codes[s.group]},{row.last_order or ''},{'; '.join(s.flags)}"
+            f"{source_id},{name},{city or ''},{owner or ''},"
+            f"{'%d.%02d' % divmod(revenue, 100) if revenue >= 0 else major(revenue)},{orders},{text[0]},"
+            f"{'' if share is None else round(share, 4)},{text[1]},{last_order or ''},{text[2]}"
         )
         if line.count(",") == separators and '"' not in line and "\n" not in line and "\r" not in line:
             lines.append(line)

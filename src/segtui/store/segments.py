@@ -8,7 +8,8 @@ one are grouped by customer and day (their ``order_key`` is ``'d:' + date``),
 and an order counts only when its net amount is positive. Rows with an id are
 one row per order (the unique index ``order_by_ref``), so the engine reads them
 directly in one pass over the covering index ``order_aggregate`` (customer,
-key, date, amount) in customer order — no temporary b-tree, no DISTINCT. Only
+key, date, amount) in customer order, read backwards (see _WINDOW) — no
+temporary b-tree, no DISTINCT. Only
 when the book holds rows without an id are those rows (and only those) summed
 per customer and day first, in a second pass; the results add up per customer.
 On a large book on disk the pass runs in two halves at once (two read-only
@@ -70,6 +71,11 @@ class Window:
         }
 
 
+# Tuples of the engine's NamedTuples are made with tuple.__new__ (as NamedTuple._make
+# does, without its checks): a big book makes tens of thousands per run.
+_new = tuple.__new__
+
+
 class CustomerSegment(NamedTuple):
     """A customer as the board and the commands list it."""
 
@@ -94,7 +100,17 @@ _DAYS = (
 )
 _WITH_ID = "order_key NOT GLOB 'd:*'"
 _WITHOUT_ID = "order_key GLOB 'd:*'"
-_IN_WINDOW = "date > :w0 AND date <= :as_of AND customer_id >= :lo AND customer_id < :hi"
+_IN_WINDOW = "date > :w0 AND date <= :as_of"
+# Which customers a pass reads (see _WindowJob). A bound costs a comparison per
+# row, so a pass over every customer has none, and of the two halves read at
+# once only the upper one needs a bound where its (backward) scan ends: the
+# lower half starts below :split and runs to the first row of the index.
+_CUSTOMERS = {
+    "all": "",
+    "one": " AND customer_id = :customer",
+    "lower": " AND customer_id < :split",
+    "upper": " AND customer_id >= :split",
+}
 _LISTED = "date <= :as_of AND customer_id IN (SELECT value FROM json_each(:ids))"
 
 
@@ -124,8 +140,12 @@ def _listed_source(without_id: bool) -> str:
 # What keeps the pass cheap (it reads every order row of the window): the
 # source already holds only the window's rows (no second WHERE), an aggregate
 # step runs only for the rows its FILTER selects (so the positive orders are the
-# entries less the rare credit notes), and an order's period is found by halving
-# (three comparisons at most) rather than a chain of six.
+# entries less the rare credit notes), each FILTER tests its most selective
+# condition first, and an order's period is found by halving (three comparisons
+# at most) rather than a chain of six. The index is read backwards (ORDER BY
+# customer_id DESC): a customer's order ids mostly follow their dates, so read
+# backwards the latest order comes first and max(date) seldom has to take a new
+# value (each new text maximum costs SQLite a memory allocation).
 
 
 def _period_field(first: int, last: int, base: int) -> str:
@@ -148,10 +168,11 @@ _WINDOW = f"""
            count(*) - count(*) FILTER (WHERE net <= 0),
            count(*),
            max(date) FILTER (WHERE net > 0),
-           sum({_period_field(0, 5, 0)}) FILTER (WHERE net > 0 AND date > :m5),
-           sum({_period_field(6, 11, 6)}) FILTER (WHERE net > 0 AND date > :y0 AND date <= :m5)
+           sum({_period_field(0, 5, 0)}) FILTER (WHERE date > :m5 AND net > 0),
+           sum({_period_field(6, 11, 6)}) FILTER (WHERE date <= :m5 AND date > :y0 AND net > 0)
     FROM ({{source}})
     GROUP BY customer_id
+    ORDER BY customer_id DESC
 """
 _PERIOD = "CASE " + " ".join(f"WHEN date > :m{i} THEN {i}" for i in range(11)) + " ELSE 11 END"
 # sql-safe: see _WINDOW
@@ -162,15 +183,6 @@ _ACTIVE_MONTHS_EXACT = f"""
     GROUP BY customer_id
 """
 FIELD_LIMIT = 256  # entries in the window from which the 8-bit fields could carry over
-
-
-def _counted(latest_six: int | None, earlier_six: int | None) -> tuple[int, int]:
-    """(positive orders, active periods) of the last 12 months from the two packed
-    sums: the sum of the twelve 8-bit fields and how many are non-zero."""
-    if not (latest_six or earlier_six):
-        return 0, 0
-    fields = ((latest_six or 0) | (earlier_six or 0) << 48).to_bytes(12, "little")
-    return sum(fields), 12 - fields.count(0)
 
 
 # The last positive order on or before the window's start, for the customers
@@ -187,7 +199,6 @@ _BEFORE_WINDOW = """
 # Books with more order rows than this are aggregated in two halves at once (two
 # connections, two cores); SQLite does the work outside Python's GIL.
 PARALLEL_FROM_ROWS = 200_000
-_ALL_IDS = (-(2**63), 2**63 - 1)
 
 
 def has_rows_without_id(book: Book) -> bool:
@@ -213,14 +224,14 @@ class _FactsJob:
         self.params = Window.ending(as_of, months).params()
         self.without_id = has_rows_without_id(book)
         self.windows = [
-            _WindowJob(book, _WINDOW.format(source=source), self.params, only)
-            for source in _sources(self.without_id, _IN_WINDOW)
+            _WindowJob(book, _window_sql(self.without_id, part), self.params, only)
+            for part in range(2 if self.without_id else 1)
         ]
 
     def facts(self, customer_ids: list[int] | None = None) -> dict[int, Facts]:
         book, params = self.book, self.params
         source = _listed_source(self.without_id)
-        sums = _add_up(job.result() for job in self.windows)
+        sums = _add_up([job.result() for job in self.windows])
         busy = {cid for cid, row in sums.items() if row[4] >= FIELD_LIMIT}
         exact = (
             {cid: (orders, months) for cid, orders, months in book.rows(
@@ -236,8 +247,9 @@ class _FactsJob:
         # customers whose orders in the window do not already prove an order before the
         # last 12 months: their last positive order before the window is asked for below
         need_before = []
+        found = sums.get
         for cid in customer_ids:
-            s = sums.get(cid)
+            s = found(cid)
             if s is None:
                 facts[cid] = None
                 need_before.append(cid)
@@ -245,12 +257,17 @@ class _FactsJob:
             _, revenue, revenue_12m, orders, entries, last, latest_six, earlier_six = s
             if cid in busy:
                 orders_12m, active = exact.get(cid, (0, 0))
+            elif latest_six or earlier_six:
+                # (positive orders, active periods) of the last 12 months from the two packed
+                # sums: the sum of the twelve 8-bit fields and how many are non-zero
+                fields = ((latest_six or 0) | (earlier_six or 0) << 48).to_bytes(12, "little")
+                orders_12m, active = sum(fields), 12 - fields.count(0)
             else:
-                orders_12m, active = _counted(latest_six, earlier_six)
+                orders_12m = active = 0
             if orders == orders_12m:
                 need_before.append(cid)
-            facts[cid] = Facts(
-                cid, revenue, revenue_12m, orders, orders_12m, orders > orders_12m, active, last, entries
+            facts[cid] = _new(
+                Facts, (cid, revenue, revenue_12m, orders, orders_12m, orders > orders_12m, active, last, entries)
             )
         before = (
             dict(book.rows(_BEFORE_WINDOW.format(source=source), {**params, "ids": json.dumps(need_before)}))
@@ -261,7 +278,7 @@ class _FactsJob:
             earlier = before.get(cid)
             seen = facts[cid]
             if seen is None:
-                facts[cid] = Facts(cid, 0, 0, 0, 0, earlier is not None, 0, earlier, 0)
+                facts[cid] = _new(Facts, (cid, 0, 0, 0, 0, earlier is not None, 0, earlier, 0))
             elif earlier is not None:
                 facts[cid] = seen._replace(ordered_before_12m=True, last_order=seen.last_order or earlier)
         return facts
@@ -270,8 +287,9 @@ class _FactsJob:
 def _add_up(results) -> dict[int, tuple]:
     """Window rows per customer; rows of the same customer from several sources add
     up (sums and counts, the packed month fields too) and keep the latest order."""
-    sums: dict[int, tuple] = {}
-    for rows in results:
+    first, *others = results
+    sums: dict[int, tuple] = {row[0]: row for row in first}  # one row per customer and source
+    for rows in others:
         for row in rows:
             seen = sums.get(row[0])
             if seen is None:
@@ -281,6 +299,16 @@ def _add_up(results) -> dict[int, tuple]:
             add = [(seen[i] or 0) + (row[i] or 0) for i in (1, 2, 3, 4, 6, 7)]
             sums[row[0]] = (row[0], *add[:4], last, *add[4:])
     return sums
+
+
+def _window_sql(without_id: bool, part: int):
+    """The window aggregate over source ``part`` of the orders (see :func:`_sources`)
+    for a choice of customers (a key of _CUSTOMERS)."""
+
+    def sql(customers: str) -> str:
+        return _WINDOW.format(source=_sources(without_id, _IN_WINDOW + _CUSTOMERS[customers])[part])
+
+    return sql
 
 
 def _parallel_sees_the_book(book: Book) -> bool:
@@ -301,37 +329,41 @@ class _WindowJob:
     waits for both. Otherwise (small or in-memory books, or ``only`` one customer)
     it runs on the spot."""
 
-    def __init__(self, book: Book, sql: str, params: dict, only: int | None = None) -> None:
-        self.book, self.sql = book, sql
-        low, high = _ALL_IDS if only is None else (only, only + 1)
-        self.whole = {**params, "lo": low, "hi": high}
+    def __init__(self, book: Book, sql, params: dict, only: int | None = None) -> None:
+        self.book, self.whole, self.params = book, sql("all"), params
         self.rows: list[tuple] | None = None
         self.parts: list[list[tuple]] = [[], []]
         self.failed = False
         self.threads: list[threading.Thread] = []
         if only is not None:
-            self.rows = book.rows(sql, self.whole)
+            self.rows = book.rows(sql("one"), {**params, "customer": only})
             return
         if not _parallel_sees_the_book(book):
-            self.rows = book.rows(sql, self.whole)
+            self.rows = book.rows(self.whole, params)
             return
         first, last = book.rows("SELECT min(id), max(id) FROM customer")[0]
-        split = (first + last) // 2 + 1
+        halves = {**params, "split": (first + last) // 2 + 1}
         # read-only connections opened the way the book's own was (an immutable read of
         # a read-only file leaves no -wal/-shm files beside it)
         self.uri = getattr(book, "reader_uri", None) or f"{Path(book.path).resolve().as_uri()}?mode=ro"
-        for part, (lo, hi) in enumerate(((low, split), (split, high))):
+        for part, customers in enumerate(("lower", "upper")):
             thread = threading.Thread(
-                target=self._run, args=(part, {**params, "lo": lo, "hi": hi}), name=f"segments-{part}", daemon=True
+                target=self._run, args=(part, sql(customers), halves), name=f"segments-{part}", daemon=True
             )
             thread.start()
             self.threads.append(thread)
 
-    def _run(self, part: int, params: dict) -> None:
+    def _run(self, part: int, sql: str, params: dict) -> None:
+        # Sorted once more (a sort SQLite cannot skip), the whole pass runs in the
+        # query's first step, with Python's GIL released throughout. Streamed, the
+        # thread would take the GIL back for every customer's row (column by column,
+        # in Python 3.11) and wait for it while the main thread runs Python — stalling
+        # the pass — and the two halves would hand the GIL to and fro.
+        sql = f"SELECT * FROM ({sql}) ORDER BY customer_id + 0 DESC"  # sql-safe: our own SQL
         try:
             conn = sqlite3.connect(self.uri, uri=True, check_same_thread=False)
             try:
-                self.parts[part] = conn.execute(self.sql, params).fetchall()
+                self.parts[part] = conn.execute(sql, params).fetchall()
             finally:
                 conn.close()
         except sqlite3.Error:  # e.g. a file that cannot be opened twice: one connection below
@@ -341,7 +373,7 @@ class _WindowJob:
         if self.rows is None:
             for thread in self.threads:
                 thread.join()
-            self.rows = self.book.rows(self.sql, self.whole) if self.failed else self.parts[0] + self.parts[1]
+            self.rows = self.book.rows(self.whole, self.params) if self.failed else self.parts[0] + self.parts[1]
         return self.rows
 
 
@@ -350,21 +382,17 @@ def latest_estimates(book: Book, as_of: dt.date, customer_id: int | None = None)
     that states one, and the loyalty override of the latest assessment (an
     override only counts while it is in the latest assessment). Latest = by
     date, then by the order they were entered. One customer's when ``customer_id`` is given."""
-    budgets: dict[int, int | None] = {}
-    overrides: dict[int, float | None] = {}
     only = "" if customer_id is None else "AND customer_id = ? "
     params = (as_of.isoformat(),) if customer_id is None else (as_of.isoformat(), customer_id)
-    for cid, budget, override in book.rows(  # sql-safe: `only` is fixed text with a ? parameter
+    rows = book.rows(  # sql-safe: `only` is fixed text with a ? parameter
         "SELECT customer_id, budget_per_year, loyalty_override FROM assessment "
         f"WHERE date <= ? {only}ORDER BY customer_id, date, id",
         params,
-    ):
-        if budget is not None:
-            budgets[cid] = budget
-        elif cid not in budgets:
-            budgets[cid] = None
-        overrides[cid] = override
-    return {cid: Estimate(budgets[cid], overrides[cid]) for cid in overrides}
+    )
+    # in that order a later row replaces an earlier one: the latest override, the latest stated budget
+    overrides = {cid: override for cid, _, override in rows}
+    budgets = {cid: budget for cid, budget, _ in rows if budget is not None}.get
+    return {cid: _new(Estimate, (budgets(cid), override)) for cid, override in overrides.items()}
 
 
 def segment_book(book: Book, as_of: dt.date | None = None) -> list[CustomerSegment]:
@@ -381,11 +409,13 @@ def segment_book(book: Book, as_of: dt.date | None = None) -> list[CustomerSegme
     facts = job.facts(ids)
     ties = {c[0]: source_id_order(c[1]) for c in customers} if config.mode == "pareto" else None
     segments = classify_all((facts[i] for i in ids), estimates, config, ties)
+    estimate = estimates.get
     # (id, source_id, name, city, owner, last_order, segment, facts, estimate)
     return [
-        CustomerSegment(*c, f.last_order, segments[c[0]], f, estimates.get(c[0]))
+        _new(CustomerSegment, (*c, f.last_order, segments[cid], f, estimate(cid)))
         for c in customers
-        for f in (facts[c[0]],)
+        for cid in (c[0],)
+        for f in (facts[cid],)
     ]
 
 
