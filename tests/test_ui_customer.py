@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from books import add_customer
 from customer_books import AS_OF, CustomerHost, full_customer, settle, tray_customer
+from textual.app import App
 from textual.widgets import Input, TabbedContent
 
 from segtui.domain.segments import Quadrant
@@ -310,3 +311,88 @@ async def test_a_customer_that_is_not_in_the_book_is_explained(book):
         await pilot.pause()
     assert app.result is False
     assert rows(book, "SELECT * FROM checklist_answer") == []
+
+
+async def test_the_first_paint_from_the_board_names_the_customer_and_shows_the_classes(book, tmp_path):
+    from board_books import fill_small_book
+
+    from segtui.ui.app import SegtuiApp
+    from segtui.ui.customer import CustomerScreen
+
+    fill_small_book(book)
+    app = SegtuiApp(book, AS_OF, config_dir=tmp_path)
+    first_paint = []
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(200):
+            await pilot.pause()
+            if app.board.loaded and app.board.current_row is not None:
+                break
+        row = app.board.current_row
+        display = app._display
+
+        def painted(screen, update):
+            display(screen, update)
+            if update is not None and isinstance(screen, CustomerScreen) and not first_paint:
+                first_paint.append((str(screen.query_one("#badges").render()), screen.record))
+
+        app._display = painted
+        await pilot.press("enter")
+        screen = app.screen
+        assert isinstance(screen, CustomerScreen)
+        for _ in range(200):
+            await pilot.pause()
+            if not screen.busy:
+                break
+        header, record = first_paint[0]
+        assert record is None  # painted before the record was read: from what the board knew
+        seg = row.customer.segment
+        assert row.customer.name in header
+        assert f"Revenue {seg.revenue_class}" in header and seg.quadrant.label in header
+        # once read, the record fills the rest of the header and the tabs
+        assert "Sales track" in str(screen.query_one("#badges").render())
+        assert screen.query_one("#orders").has_focus
+
+
+class EarlyKeysHost(App):
+    """Opens a customer and asks for tabs before the screen's tabs are mounted."""
+
+    def __init__(self, screen, keys: bool = True) -> None:
+        super().__init__()
+        self.customer_screen = screen
+        self.keys = keys
+
+    def on_mount(self) -> None:
+        self.push_screen(self.customer_screen)
+        if self.keys:
+            self.customer_screen.action_show_tab("deal")
+            self.customer_screen.action_next_tab(-1)
+
+
+async def test_a_tab_asked_for_before_the_tabs_are_there_is_shown_when_they_are(book):
+    from segtui.ui.customer import CustomerScreen
+
+    app = EarlyKeysHost(CustomerScreen(book, full_customer(book), AS_OF))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.customer_screen
+        assert screen.query_one(TabbedContent).active == "estimates"
+        assert screen.query_one("#assessments").has_focus
+        assert "Budget per year" in str(screen.query_one("#estimate-summary").render())
+
+
+async def test_a_tab_asked_for_while_the_tabs_are_mounted_is_shown(book, monkeypatch):
+    from segtui.ui.customer import CustomerBody, CustomerScreen
+
+    def key_during_the_mount(body) -> None:
+        assert not body.screen._body_ready
+        body.screen.action_show_tab("people")
+
+    monkeypatch.setattr(CustomerBody, "on_mount", key_during_the_mount, raising=False)
+    app = EarlyKeysHost(CustomerScreen(book, full_customer(book), AS_OF), keys=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for _ in range(20):  # the tab follows a frame later
+            await pilot.pause()
+        screen = app.customer_screen
+        assert screen.query_one(TabbedContent).active == "people"
+        assert screen.query_one("#contacts").has_focus

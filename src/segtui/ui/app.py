@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
+import threading
 from pathlib import Path
 from typing import Iterable
 
@@ -96,6 +98,15 @@ class SegtuiApp(GuardedApp):
         self._apply_keymap()
         if self._notice:
             self.notify(self._notice, markup=False, timeout=8)
+        self._preloading = self.set_interval(0.2, self._preload)
+
+    def _preload(self) -> None:
+        """Once the board shows the book, import the customer screen on a thread, so
+        the first enter does not wait for the import."""
+        if not self.board.loaded:
+            return
+        self._preloading.stop()
+        threading.Thread(target=importlib.import_module, args=("segtui.ui.customer",), daemon=True).start()
 
     def watch_theme(self, theme: str) -> None:
         """Remember the theme picked in the command palette for next time."""
@@ -130,8 +141,11 @@ class SegtuiApp(GuardedApp):
     def open_customer(self, customer_id: int) -> None:
         from segtui.ui.customer import CustomerScreen
 
+        # what the board has read of the customer paints at once (not a kept board's
+        # rows from the last start: those may be out of date)
+        segment = getattr(self.board.current_row, "customer", None) if self.board.loaded else None
         self.push_screen(
-            CustomerScreen(self.book, customer_id, self.as_of),
+            CustomerScreen(self.book, customer_id, self.as_of, segment=segment),
             lambda _edited: self.board.reload(follow=customer_id),
         )
 

@@ -21,7 +21,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Label, Static, TabbedContent, TabPane
+from textual.widgets import Footer, Label, Static, Tab, TabbedContent, TabPane
 
 from segtui.domain import customer as rules
 from segtui.domain.money import short_money
@@ -38,6 +38,7 @@ from segtui.domain.segments import (
 )
 from segtui.store import customers as store
 from segtui.store.book import Book, BookError
+from segtui.store.segments import CustomerSegment
 from segtui.ui.errors import writes_allowed
 from segtui.ui.form import Field, FormScreen
 from segtui.ui.rows import RowList
@@ -198,6 +199,70 @@ class RevenueChart(Static):
         return out
 
 
+class KeysFooter(Footer):
+    """A footer that shows the keys as soon as it is mounted and rebuilds only when
+    they change (focus moving within a tab does not change them, and every rebuild
+    costs a relayout)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._bindings_ready = True
+        self._shown: tuple | None = None
+
+    @staticmethod
+    def _keys(screen: Screen) -> tuple:
+        return tuple(
+            (binding.key, binding.description, enabled)
+            for (_, binding, enabled, _) in screen.active_bindings.values()
+            if binding.show
+        )
+
+    def compose(self) -> ComposeResult:
+        self._shown = self._keys(self.screen)
+        yield from super().compose()
+
+    def bindings_changed(self, screen: Screen) -> None:
+        if self.children and self._keys(screen) == self._shown:
+            return
+        super().bindings_changed(screen)
+
+
+class CustomerBody(Vertical):
+    """The five tabs below the header."""
+
+    DEFAULT_CSS = "CustomerBody { height: 1fr; }"
+
+    def __init__(self, tab: str) -> None:
+        super().__init__()
+        self.tab = tab  # the pane shown first
+
+    def compose(self) -> ComposeResult:
+        with TabbedContent(id="tabs", initial=self.tab):
+            with TabPane("1 Revenue & orders", id="revenue"):
+                with Horizontal():
+                    yield RevenueChart(id="chart")
+                    with Vertical():
+                        yield Label("Orders", id="orders-title", classes="list-title")
+                        yield RowList("No orders.", id="orders")
+            with TabPane("2 Checklist", id="checklist-tab"):
+                yield Static("", id="checklist-summary")
+                yield ChecklistList(id="checklist")
+                yield Static("", id="checklist-detail")
+            with TabPane("3 Estimates", id="estimates"):
+                yield Static("", id="estimate-summary")
+                yield Label("History (newest first) — b new estimate", classes="list-title")
+                yield RowList("Never assessed — press b to enter a yearly budget or a loyalty.", id="assessments")
+            with TabPane("4 Deal", id="deal-tab"):
+                yield Static("", id="deal")
+                yield Label("Competitor contracts — n add · d remove", classes="list-title")
+                yield ContractList("No competitor contracts known — press n to add one.", id="contracts")
+            with TabPane("5 Contacts & activities", id="people"):
+                yield Label("Contacts — c copy phone · e copy email", classes="list-title")
+                yield ContactList("No contacts.", id="contacts")
+                yield Label("Activities — a log a visit, call or mail", classes="list-title")
+                yield RowList("No activities yet — press a to log one.", id="activities")
+
+
 class CustomerScreen(Screen[bool]):
     """One customer: badges, revenue, checklist, estimates, deal, contacts and activities."""
 
@@ -206,6 +271,7 @@ class CustomerScreen(Screen[bool]):
                              text-wrap: nowrap; text-overflow: ellipsis; }
     CustomerScreen #status { height: 1; padding: 0 1; color: $text-muted; }
     CustomerScreen TabbedContent { height: 1fr; }
+    CustomerScreen #body { height: 1fr; }
     CustomerScreen TabPane { padding: 0 1; }
     CustomerScreen #chart { width: 66; height: 1fr; }
     CustomerScreen .list-title { height: 1; text-style: bold; }
@@ -231,50 +297,72 @@ class CustomerScreen(Screen[bool]):
         Binding("left_square_bracket,h,left", "next_tab(-1)", "Prev tab", show=False, id="customer.prev_tab"),
     ]
 
-    def __init__(self, book: Book, customer_id: int, as_of: dt.date):
+    def __init__(self, book: Book, customer_id: int, as_of: dt.date, *, segment: CustomerSegment | None = None):
+        """``segment`` is what the board already knows of the customer: with it, the
+        first paint shows the name, badges and strategy while the record is read."""
         super().__init__()
         self.book = book
         self.customer_id = customer_id
         self.as_of = as_of
+        self.segment = segment if segment is not None and segment.id == customer_id else None
         self.record: store.CustomerRecord | None = None
         self.edits = store.EditLog(book)
         self.writer = SerialWriter(f"customer-{customer_id}")
         self._leaving = False
         self._unreadable = False
+        self._body_requested = False
+        self._body_ready = False
+        self._wanted_tab: str | None = None  # a tab asked for before the tabs were there
+        self._checklist_detail: Text | None = None
 
     # --- layout -------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield Static("Opening the customer…", id="badges")
-        with TabbedContent(id="tabs"):
-            with TabPane("1 Revenue & orders", id="revenue"):
-                with Horizontal():
-                    yield RevenueChart(id="chart")
-                    with Vertical():
-                        yield Label("Orders", id="orders-title", classes="list-title")
-                        yield RowList("No orders.", id="orders")
-            with TabPane("2 Checklist", id="checklist-tab"):
-                yield Static("", id="checklist-summary")
-                yield ChecklistList(id="checklist")
-                yield Static("", id="checklist-detail")
-            with TabPane("3 Estimates", id="estimates"):
-                yield Static("", id="estimate-summary")
-                yield Label("History (newest first) — b new estimate", classes="list-title")
-                yield RowList("Never assessed — press b to enter a yearly budget or a loyalty.", id="assessments")
-            with TabPane("4 Deal", id="deal-tab"):
-                yield Static("", id="deal")
-                yield Label("Competitor contracts — n add · d remove", classes="list-title")
-                yield ContractList("No competitor contracts known — press n to add one.", id="contracts")
-            with TabPane("5 Contacts & activities", id="people"):
-                yield Label("Contacts — c copy phone · e copy email", classes="list-title")
-                yield ContactList("No contacts.", id="contacts")
-                yield Label("Activities — a log a visit, call or mail", classes="list-title")
-                yield RowList("No activities yet — press a to log one.", id="activities")
+        # A light frame paints first: the header (from the board's segment) and an
+        # empty body; the tabs are mounted right after that paint, and filled when
+        # the record has been read.
+        yield Static(self._header(None), id="badges")
+        yield Vertical(id="body")
         yield Static("", id="status")
-        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self._enqueue(("load", None))
-        self.query_one("#orders").focus()
+
+    def on_screen_resume(self) -> None:
+        # Handled before Screen's own resume, which paints the frame at once the
+        # first time: the tabs are mounted right after that paint.
+        if not self._body_requested:
+            self._body_requested = True
+            self.call_later(self._mount_body)
+
+    async def _mount_body(self) -> None:
+        """The tabs, the keys in the footer and (when read) the record, in one layout."""
+        if not self.is_attached:
+            return  # closed at once
+        tab = self._wanted_tab or TABS[0]
+        with self.app.batch_update():
+            await self.query_one("#body").mount(CustomerBody(self._pane_id(tab)))
+            if not self.is_attached:
+                return
+            self._body_ready = True
+            if self._wanted_tab not in (None, tab):  # asked for while the tabs were being mounted
+                self.call_after_refresh(self.action_show_tab, self._wanted_tab)
+            self.query_one(TAB_FOCUS[tab]).focus()
+            self._place_underline()
+            if self.record is not None:
+                self.show(self.record)
+            await self.mount(KeysFooter(compact=True))  # after the focus: it shows that widget's keys too
+
+    def _place_underline(self) -> None:
+        """Put the bar under the active tab now: the tabs would move it there only
+        after the first layout, and that costs another paint."""
+        x = 0
+        for tab in self.query(Tab):
+            width = tab.label.cell_length
+            if tab.has_class("-active"):
+                for underline in self.query("Underline"):  # the bar of the tabs
+                    underline.highlight_start, underline.highlight_end = x + 1, x + 1 + width
+                return
+            x += width + 2  # a tab is padded by one cell each side
 
     def on_unmount(self) -> None:
         self.writer.close()  # edits still queued are saved all the same
@@ -282,8 +370,8 @@ class CustomerScreen(Screen[bool]):
     # --- the database thread ------------------------------------------------------
     @property
     def busy(self) -> bool:
-        """True while a read or an edit is still on its way (tests wait on this)."""
-        return self.writer.busy or (self.record is None and not self._unreadable)
+        """True while the tabs, a read or an edit are still on their way (tests wait on this)."""
+        return self.writer.busy or not self._body_ready or (self.record is None and not self._unreadable)
 
     @property
     def _pending(self) -> int:
@@ -320,7 +408,9 @@ class CustomerScreen(Screen[bool]):
         if not self.is_attached:  # closed meanwhile (the app is quitting): the edit is saved already
             return
         if record is not None:
-            self.show(record)
+            self.record = record
+            if self._body_ready:
+                self.show(record)
         if failed and self.record is None:
             self._unreadable = True
             reason = failed.removeprefix("Not saved: ")
@@ -354,18 +444,32 @@ class CustomerScreen(Screen[bool]):
         self._show_people(record)
 
     def _show_badges(self, r: store.CustomerRecord) -> None:
+        self.query_one("#badges", Static).update(self._header(r))
+
+    def _header(self, r: store.CustomerRecord | None) -> Text:
+        """Name, badges, loyalty and strategy. Before the record is read (``r`` None)
+        they come from the board's segment; the sales track, the industry and the
+        at-a-glance line need the record."""
+        if r is not None:
+            customer = r.segment
+            name, archived = r.name, r.archived
+            details = [r.source_id, r.city, r.industry, f"owner {r.owner}" if r.owner else None]
+        elif self.segment is not None:
+            customer = self.segment
+            name, archived = customer.name, False  # the board lists active customers only
+            details = [customer.source_id, customer.city, f"owner {customer.owner}" if customer.owner else None]
+        else:
+            return Text("Opening the customer…", style="dim")
         text = Text(no_wrap=True, overflow="ellipsis")
-        text.append(r.name or "(no name)", style="bold")
-        details = [r.source_id, r.city, r.industry, f"owner {r.owner}" if r.owner else None]
+        text.append(name or "(no name)", style="bold")
         text.append("  " + " · ".join(d for d in details if d), style="dim")
-        if r.archived:
+        if archived:
             text.append("  archived", style="bold red")
         text.append("\n")
-        seg = r.segment.segment if r.segment else None
+        seg = customer.segment if customer else None
         if seg is None:
             text.append("Not classified (archived customers are not on the board).", style="dim")
-            self.query_one("#badges", Static).update(text)
-            return
+            return text
         _badge(text, f"Revenue {seg.revenue_class}", CLASS_COLOURS[seg.revenue_class])
         if seg.potential_class:
             _badge(text, f"Potential {seg.potential_class}", CLASS_COLOURS[seg.potential_class])
@@ -376,10 +480,11 @@ class CustomerScreen(Screen[bool]):
         _badge(text, seg.group.label if seg.group else "No group", "#5d4037")
         if seg.upgrade_candidate:
             _badge(text, "↑ Upgrade", "#6a1b9a")
-        bb = r.buying_behaviour
-        track = sales_track(bb.focus, bb.custom, bb.collaborate) if bb else None
-        _badge(text, {"complex": "Complex sale", "traditional": "Traditional sale"}.get(track or "", "Sales track ?"),
-               "#00695c" if track else "#757575")
+        if r is not None:
+            bb = r.buying_behaviour
+            track = sales_track(bb.focus, bb.custom, bb.collaborate) if bb else None
+            _badge(text, {"complex": "Complex sale", "traditional": "Traditional sale"}.get(track or "", "Sales track ?"),
+                   "#00695c" if track else "#757575")
         text.append("Loyalty ")
         text.append(rules.share(seg.loyalty) if seg.loyalty is not None else "unknown", style="bold")
         if seg.loyalty_source:
@@ -398,8 +503,11 @@ class CustomerScreen(Screen[bool]):
             text.append(f"↑ Upgrade: a {seg.revenue_class}-customer with {seg.potential_class}-potential — "
                         "meet more often, show more of the range.", style="magenta")
         text.append("\n")
-        text.append_text(self._at_a_glance(r))
-        self.query_one("#badges", Static).update(text)
+        if r is not None:
+            text.append_text(self._at_a_glance(r))
+        else:
+            text.append("Reading contacts, activities and contracts…", style="dim")
+        return text
 
     def _at_a_glance(self, r: store.CustomerRecord) -> Text:
         """The primary contact, the last activity and a contract about to end."""
@@ -479,7 +587,9 @@ class CustomerScreen(Screen[bool]):
         else:
             text.append(f"Answered {answer.answer} on {answer.date}\n")
             text.append(answer.note or "No note.", style="italic" if answer.note else "dim")
-        self.query_one("#checklist-detail", Static).update(text)
+        if text != self._checklist_detail:  # the list says where its cursor is after every fill
+            self._checklist_detail = text
+            self.query_one("#checklist-detail", Static).update(text)
 
     @on(RowList.Highlighted, "#checklist")
     def _checklist_moved(self, event: RowList.Highlighted) -> None:
@@ -610,12 +720,18 @@ class CustomerScreen(Screen[bool]):
         return {"checklist": "checklist-tab", "deal": "deal-tab"}.get(name, name)
 
     def action_show_tab(self, name: str) -> None:
+        if not self._body_ready:
+            self._wanted_tab = name  # shown as soon as the tabs are mounted
+            return
         self.query_one(TabbedContent).active = self._pane_id(name)
         self.query_one(TAB_FOCUS[name]).focus()
 
     def action_next_tab(self, step: int) -> None:
         ids = [self._pane_id(t) for t in TABS]
-        active = self.query_one(TabbedContent).active
+        if self._body_ready:
+            active = self.query_one(TabbedContent).active
+        else:
+            active = self._pane_id(self._wanted_tab or TABS[0])
         index = ids.index(active) if active in ids else 0
         self.action_show_tab(TABS[(index + step) % len(TABS)])
 
