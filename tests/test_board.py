@@ -311,6 +311,15 @@ async def test_palette_runs_actions(small, monkeypatch):
         assert calls == ["planner"]
         await pilot.press("ctrl+p")
         await pilot.pause()
+        await pilot.press(*"mailing list")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "MailingScreen"
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
         await pilot.press(*"go to big game")
         await pilot.pause(0.5)
         await pilot.press("enter")

@@ -158,6 +158,14 @@ class SegtuiApp(GuardedApp):
                 return True
         return False
 
+    def open_mailing(self) -> None:
+        """The Small fry quadrant's mailing list (also `m` in the planner)."""
+        from segtui.ui.mailing import MailingScreen
+
+        if self._back_to(MailingScreen):
+            return
+        self.push_screen(MailingScreen(self.book, self.as_of))
+
     def open_planner(self) -> None:
         from segtui.ui.planner import PlannerScreen
 
@@ -212,6 +220,8 @@ class SegtuiApp(GuardedApp):
         yield from super().get_system_commands(screen)
         board = self.board
         yield SystemCommand("Planner", "Plan the week: visits, calls, due and overdue (w)", self.open_planner)
+        yield SystemCommand("Mailing list", "Small fry with their e-mail addresses: copy, export, mark mailed (m in the planner)",
+                            self.open_mailing)
         yield SystemCommand("Import", "Import orders or customers from a file (i)", self.open_import)
         yield SystemCommand("Settings", "Thresholds, contact policies and capacity (,)", self.open_settings)
         yield SystemCommand("Help", "Every key (? or F1)", self.action_help)

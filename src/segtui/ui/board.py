@@ -387,8 +387,16 @@ class BoardScreen(Screen):
         self.load()
 
     def _loaded(self, rows: list[BoardRow], settings: dict[str, str], config: Config) -> None:
+        import gc
+
         self.snapshot = None
         self.rows = rows
+        if not self.loaded:
+            # The first reading, with nothing else open yet: what exists now (the
+            # app, and tens of thousands of rows on a big book) stays, so keep the
+            # collector's full passes (80–150 ms there) from walking it again and
+            # again while the user works. Rows are still freed when replaced.
+            gc.freeze()
         self._by_id = {r.id: r for r in rows}
         self.currency = settings.get("currency", "SEK")
         self.loaded = True
