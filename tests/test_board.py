@@ -446,3 +446,71 @@ async def test_after_an_import_the_board_says_who_moved_and_shows_them(small, tm
         )
         assert focused_name(app) == "Delta AB"
         assert app.board.current_list.quadrant is Quadrant.SMALL_FRY
+
+
+async def test_the_highlight_follows_the_cursor_in_a_scrolled_list(demo_book_copy, tmp_path):
+    """Down past the bottom scrolls the list; up again must repaint the row the
+    cursor is on (and only that one) as highlighted."""
+    from textual.geometry import Region
+
+    from segtui.store.book import open_book
+
+    app = SegtuiApp(open_book(demo_book_copy), as_of=AS_OF, config_dir=tmp_path, cache_dir=tmp_path / "cache")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("5")
+        tray = app.board.list_for(Quadrant.NEEDS_ASSESSMENT)
+        visible = tray.visible_rows
+        await pilot.press(*["down"] * (visible + 2), "up", "up")
+        await pilot.pause()
+        assert tray.scroll_offset.y > 0 and tray.cursor == visible
+        cursor_bg = tray.get_component_rich_style("customer-list--cursor").bgcolor
+        lines = tray.render_lines(Region(0, 0, *tray.outer_size))
+        top = tray.content_region.y - tray.region.y  # the border's line
+        marked = [y - top - tray.head_height + tray.scroll_offset.y for y, line in enumerate(lines)
+                  if any(seg.style is not None and seg.style.bgcolor == cursor_bg for seg in line)]
+        assert marked == [tray.cursor]
+        assert tray.current.customer.name in str(app.board.query_one("#detail").render())
+
+
+async def test_an_earlier_reading_that_ends_last_is_not_shown(small, monkeypatch):
+    """Changing the day while the first reading still runs: the board shows the new day."""
+    import threading
+
+    import segtui.store.board as store_board
+
+    app, ids = small
+    real = store_board.board_rows
+    first_call = threading.Event()
+    release = threading.Event()
+    calls: list[dt.date] = []
+
+    def board_rows(book, as_of):
+        calls.append(as_of)
+        if len(calls) == 1:
+            first_call.set()
+            release.wait(10)
+        return real(book, as_of)
+
+    monkeypatch.setattr(store_board, "board_rows", board_rows)
+    async with app.run_test(size=(120, 36)) as pilot:
+        while not first_call.is_set():
+            await pilot.pause(0.01)
+        app.set_as_of(dt.date(2025, 1, 1))
+        while len(calls) < 2 or not app.board.loaded:
+            await pilot.pause(0.01)
+        release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        # as of 2025-01-01 no customer has an assessment yet: everyone waits in the tray
+        assert len(app.board.list_for(Quadrant.NEEDS_ASSESSMENT).rows) == len(ids)
+        assert app.board.list_for(Quadrant.CASH_COWS).rows == []
+
+
+async def test_a_very_short_list_keeps_a_line_for_its_customers(small):
+    app, _ = small
+    async with app.run_test(size=(60, 20)) as pilot:
+        await loaded(app, pilot)
+        for customer_list in app.board.lists:
+            assert customer_list.visible_rows >= 1
+            assert customer_list.head_height < customer_list.scrollable_content_region.height

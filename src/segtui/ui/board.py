@@ -284,6 +284,7 @@ class BoardScreen(Screen):
         self.snapshot = snapshot
         self.keep_at = keep_at
         self._start_as_of = as_of
+        self._reading = 0  # readings asked for so far; only the latest is shown
         self.rows: list[BoardRow] = []
         self.view = BoardView()
         self.currency = snapshot.currency if snapshot else "SEK"
@@ -365,14 +366,20 @@ class BoardScreen(Screen):
         return current.current if current else None
 
     # --- data ---------------------------------------------------------------------
-    @work(thread=True, exclusive=True, group="board-load")
     def load(self) -> None:
+        """Read the book in a worker. A reading asked for later (another day, after
+        an edit) wins: an earlier one still running is not shown when it ends."""
+        self._reading += 1
+        self._read(self._reading)
+
+    @work(thread=True, exclusive=True, group="board-load")
+    def _read(self, reading: int) -> None:
         from segtui.store.board import board_rows
 
         settings = self.book.settings()
         as_of = self.as_of
         rows = board_rows(self.book, as_of)
-        self.app.call_from_thread(self._loaded, rows, settings, Config.from_settings(settings))
+        self.app.call_from_thread(self._loaded, rows, settings, Config.from_settings(settings), reading)
         if self.keep_at is not None and as_of == self._start_as_of:
             # For the next start: the first rows of each quadrant in the first order.
             from segtui.ui import snapshot
@@ -386,9 +393,11 @@ class BoardScreen(Screen):
         self._follow = follow
         self.load()
 
-    def _loaded(self, rows: list[BoardRow], settings: dict[str, str], config: Config) -> None:
+    def _loaded(self, rows: list[BoardRow], settings: dict[str, str], config: Config, reading: int = 0) -> None:
         import gc
 
+        if reading != self._reading:
+            return  # a later reading (another day, say) is on its way: this one is out of date
         self.snapshot = None
         self.rows = rows
         if not self.loaded:
@@ -396,6 +405,7 @@ class BoardScreen(Screen):
             # app, and tens of thousands of rows on a big book) stays, so keep the
             # collector's full passes (80–150 ms there) from walking it again and
             # again while the user works. Rows are still freed when replaced.
+            gc.collect()  # what is garbage already is not kept for good
             gc.freeze()
         self._by_id = {r.id: r for r in rows}
         self.currency = settings.get("currency", "SEK")

@@ -149,9 +149,11 @@ class CustomerList(ScrollView, can_focus=True, inherit_bindings=False):
         self._head_size = size
         width, height = size
         head: list[tuple[str, str]] = []
-        if self.strategy and width > 2:
+        # the strategy takes two lines when there is room, one in a short list,
+        # none when the rows would have fewer than three lines left
+        keep = 0 if height < 5 else 1 if height < 10 else 2
+        if self.strategy and width > 2 and keep:
             lines = textwrap.wrap(self.strategy, max(1, width - 2))
-            keep = 1 if height < 10 else 2
             if len(lines) > keep:
                 rest = " ".join(lines[keep - 1:])
                 lines = lines[: keep - 1] + [rest[: max(0, width - 3)].rstrip() + "…"]
@@ -211,9 +213,11 @@ class CustomerList(ScrollView, can_focus=True, inherit_bindings=False):
         self.post_message(self.Highlighted(self, self.current))
 
     def _refresh_row(self, index: int) -> None:
-        y = index - self.scroll_offset.y + self.head_height
-        if self.head_height <= y < self.size.height:
-            self.refresh_line(y)
+        head = self.head_height
+        if head <= index - self.scroll_offset.y + head < self.size.height:
+            # refresh_line takes the line in the scrolled content and subtracts the
+            # scroll offset itself; the head's lines sit above the rows
+            self.refresh_line(index + head)
 
     def _scroll_to_cursor(self) -> None:
         top = self.scroll_offset.y
