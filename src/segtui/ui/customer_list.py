@@ -150,8 +150,8 @@ class CustomerList(ScrollView, can_focus=True, inherit_bindings=False):
         width, height = size
         head: list[tuple[str, str]] = []
         # the strategy takes two lines when there is room, one in a short list,
-        # none when the rows would have fewer than three lines left
-        keep = 0 if height < 5 else 1 if height < 10 else 2
+        # none when the rows would have fewer than two lines left
+        keep = 0 if height < 4 else 1 if height < 10 else 2
         if self.strategy and width > 2 and keep:
             lines = textwrap.wrap(self.strategy, max(1, width - 2))
             if len(lines) > keep:
