@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from segtui.domain import planning
 from segtui.domain.segments import Config, Quadrant, potential_in_window
 from segtui.store.book import Book
-from segtui.store.plan import planning_customers
 from segtui.store.segments import CustomerSegment, segment_book
 
 # Far enough ahead that every customer with a contact policy gets a due date.
@@ -52,6 +51,8 @@ def board_rows(book: Book, as_of: dt.date) -> list[BoardRow]:
     """Every active customer with its segment, last contact, due date and priority."""
     settings = book.settings()
     segments = segment_book(book, as_of)
+    from segtui.store.plan import planning_customers  # not needed to paint a kept board
+
     customers = planning_customers(book, as_of, segments)
     config = planning.PlanConfig.from_settings(settings)
     rules = Config.from_settings(settings)

@@ -10,7 +10,6 @@ as tables, which are flattened back to binding ids.
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
 
@@ -37,6 +36,8 @@ def load_keymap(path: Path) -> dict[str, str]:
     """Binding id → keys, from ``path``; {} when the file does not exist."""
     if not path.exists():
         return {}
+    import tomllib  # only with a file to read: it costs start-up time
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
@@ -46,6 +47,10 @@ def load_keymap(path: Path) -> dict[str, str]:
 
 def load_theme(path: Path) -> str | None:
     """The theme the user picked last time, if any (a broken file is ignored)."""
+    if not path.exists():
+        return None
+    import tomllib
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
