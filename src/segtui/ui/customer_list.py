@@ -24,10 +24,10 @@ from textual.color import Color
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from segtui.domain.money import share as share_text
+from segtui.ui.cursor import CursorView
 from segtui.domain.money import short_money  # noqa: F401 (the board takes it from here)
 
 if TYPE_CHECKING:
@@ -63,7 +63,7 @@ def loyalty_text(share: float | None) -> str:
     return share_text(share)
 
 
-class CustomerList(ScrollView, can_focus=True, inherit_bindings=False):
+class CustomerList(CursorView, can_focus=True, inherit_bindings=False):
     """The customers of one quadrant (or the tray), one per line, with a cursor."""
     HELP_SECTION = "In a quadrant"
 
@@ -167,6 +167,10 @@ class CustomerList(ScrollView, can_focus=True, inherit_bindings=False):
         """How many rows fit below the head."""
         return max(1, self.scrollable_content_region.height - self.head_height)
 
+    @property
+    def row_count(self) -> int:
+        return len(self.rows)
+
     # --- data ---------------------------------------------------------------------
     def set_rows(self, rows: Sequence[BoardRow], keep_id: int | None = None, empty_text: str = "") -> None:
         """Show ``rows``; keep the cursor on customer ``keep_id`` when it is still there."""
@@ -218,32 +222,6 @@ class CustomerList(ScrollView, can_focus=True, inherit_bindings=False):
             # refresh_line takes the line in the scrolled content and subtracts the
             # scroll offset itself; the head's lines sit above the rows
             self.refresh_line(index + head)
-
-    def _scroll_to_cursor(self) -> None:
-        top = self.scroll_offset.y
-        height = self.visible_rows
-        if self.cursor < top:
-            self.scroll_to(y=self.cursor, animate=False, immediate=True)
-        elif self.cursor >= top + height:
-            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
-
-    def action_cursor_up(self) -> None:
-        self.cursor -= 1
-
-    def action_cursor_down(self) -> None:
-        self.cursor += 1
-
-    def action_page_up(self) -> None:
-        self.cursor -= max(1, self.visible_rows - 1)
-
-    def action_page_down(self) -> None:
-        self.cursor += max(1, self.visible_rows - 1)
-
-    def action_first(self) -> None:
-        self.cursor = 0
-
-    def action_last(self) -> None:
-        self.cursor = len(self.rows) - 1
 
     def action_open(self) -> None:
         if self.current is not None:

@@ -11,11 +11,12 @@ from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from segtui.ui.cursor import CursorView
 
-class RowList(ScrollView, can_focus=True):
+
+class RowList(CursorView, can_focus=True):
     """Rows of rich Text with a cursor; arrows and vim keys move, only visible rows are drawn."""
 
     DEFAULT_CSS = """
@@ -113,36 +114,6 @@ class RowList(ScrollView, can_focus=True):
         self._scroll_to_cursor()
         self.refresh()
         self.post_message(self.Highlighted(self, new))
-
-    def _scroll_to_cursor(self) -> None:
-        height = max(self.scrollable_content_region.height, 1)
-        top = self.scroll_offset.y
-        if self.cursor < top:
-            self.scroll_to(y=self.cursor, animate=False, immediate=True)
-        elif self.cursor >= top + height:
-            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
-
-    def _move(self, delta: int) -> None:
-        if self._items:
-            self.cursor = max(0, min(len(self._items) - 1, self.cursor + delta))
-
-    def action_cursor_up(self) -> None:
-        self._move(-1)
-
-    def action_cursor_down(self) -> None:
-        self._move(1)
-
-    def action_page_up(self) -> None:
-        self._move(-max(self.scrollable_content_region.height - 1, 1))
-
-    def action_page_down(self) -> None:
-        self._move(max(self.scrollable_content_region.height - 1, 1))
-
-    def action_first(self) -> None:
-        self._move(-len(self._items))
-
-    def action_last(self) -> None:
-        self._move(len(self._items))
 
     def on_focus(self) -> None:
         self.refresh()
