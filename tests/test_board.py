@@ -247,6 +247,17 @@ async def test_app_keys_open_the_other_screens(small, monkeypatch):
         assert calls == ["planner", "import", "settings"]
 
 
+async def test_keys_typed_right_after_q_open_nothing(small):
+    app, _ = small
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(app, pilot)
+        app.exit()  # q, and before the app has closed, i (as a fast typist does)
+        app.open_import()
+        app.action_help()
+        await pilot.pause()
+    assert app.return_code == 0
+
+
 async def test_q_quits(small):
     app, _ = small
     async with app.run_test(size=(120, 36)) as pilot:

@@ -72,6 +72,21 @@ class SegtuiApp(GuardedApp):
         self._start_theme = theme
         self._notice = notice
 
+    # --- leaving ----------------------------------------------------------------------
+    leaving = False
+
+    def exit(self, *args, **kwargs) -> None:
+        self.leaving = True
+        super().exit(*args, **kwargs)
+
+    def push_screen(self, screen, callback=None, wait_for_dismiss=False, **kwargs):
+        """As Textual's; but once the app is closing (a key typed right after q), nothing more opens."""
+        if self.leaving and not wait_for_dismiss:
+            from textual.widget import AwaitMount
+
+            return AwaitMount(self.screen, [])
+        return super().push_screen(screen, callback, wait_for_dismiss, **kwargs)
+
     @property
     def config_dir(self) -> Path:
         if self._config_dir is None:
