@@ -299,7 +299,8 @@ def test_feasibility_counts_visits_and_calls_a_week_against_capacity() -> None:
         "Policy needs 23 visits a week (capacity 20) and 10 calls (capacity 50), plus 5 calls to assess."
     )
     # big game alone must go from 20 to 17 visits a week: every 14 × 20/17 → 17 days
-    assert "raise capacity.visits_per_day to 5, or set policy.big_game to visit:17" in result.text
+    assert ("raise visits per day to 5 (setting capacity.visits_per_day), "
+            "or visit Big game every 17 days instead of 14 (setting policy.big_game;") in result.text
 
 
 def test_feasibility_fits() -> None:

@@ -484,13 +484,15 @@ def feasibility(customers: Iterable[Customer], config: PlanConfig, on: dt.date |
             continue
         days = len(config.working_days) or 1
         key = "capacity.visits_per_day" if kind == "visit" else "capacity.calls_per_day"
-        text = f"Too many {kind}s: raise {key} to {math.ceil(need / days)}"
+        text = f"Too many {kind}s: raise {kind}s per day to {math.ceil(need / days)} (setting {key})"
         biggest = max((q for (k, q) in by_segment if k == kind), key=lambda q: by_segment[kind, q])
         rate = by_segment[kind, biggest]
         room = capacity[kind] - (needed[kind] - rate)
         policy = config.policies[biggest]
         if room > 0:
-            text += f", or set policy.{biggest.value} to {kind}:{math.ceil(policy.every * rate / room)}"
+            longer = math.ceil(policy.every * rate / room)
+            text += (f", or {kind} {QUADRANT_LABELS[biggest]} every {longer} days instead of {policy.every}"
+                     f" (setting policy.{biggest.value}; upgrade candidates go twice as often)")
         elif capacity[kind]:
             text += f", or make every {kind} interval {needed[kind] / capacity[kind]:.1f} times longer"
         advice.append(text + ".")
