@@ -77,10 +77,22 @@ async def test_plan_move_done_and_follow_up(book) -> None:
         after = followup_text(app)
         assert f"Done 1 of {len(items)} planned" in after and after != before
 
+        # d again takes it back, and says that the recorded visit goes with it; d once more
+        assert screen.selected_item().id == first.id
+        await pilot.press("d")
+        await settle(pilot)
+        assert plan_store.get_item(book, first.id).status == "planned"
+        assert book.scalar("SELECT count(*) FROM activity WHERE id = ?", (done.activity_id,)) == 0
+        assert any("back to planned" in n.message for n in app._notifications)
+        await pilot.press("d")
+        await settle(pilot)
+        assert plan_store.get_item(book, first.id).status == "done"
+
         # re-plan keeps the moved, done item
         await pilot.press("p")
         await settle(pilot)
         assert plan_store.get_item(book, first.id).status == "done"
+
 
 
 async def test_add_from_the_due_list_skip_and_remove(book) -> None:

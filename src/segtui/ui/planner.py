@@ -724,9 +724,14 @@ class PlannerScreen(Screen):
         item = self._with_item()
         if item is None:
             return
-        # no toast: the ✓ and the follow-up figures show it
+        # marking done needs no toast (the ✓ and the follow-up figures show it);
+        # taking it back removes the recorded visit or call, so that is said
         if item.status == "done":
-            self.write(lambda: plan_store.undo_done(self.book, item.id))
+            lost = " and its outcome" if item.outcome or item.note else ""
+            self.write(
+                lambda: plan_store.undo_done(self.book, item.id),
+                f"{item.name}: back to planned; the {item.kind} recorded{lost} is removed (d marks it done again)",
+            )
         else:
             self.write(lambda: plan_store.mark_done(self.book, item.id, self.as_of))
 
