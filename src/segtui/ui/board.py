@@ -63,7 +63,7 @@ Y {config.y_from}–{config.x_from - 1}, Z 1–{config.y_from - 1}, · none
            (never visited or called: due now); blank when the policy plans no contact
   ↑A       upgrade candidate: potential class (here A) better than revenue class — meet more often
   Quadrant titles count the customers shown, how many are due now (or late), their revenue and potential.
-  The figures follow the book's settings (, or segtui settings BOOK)."""
+  The figures follow the book's settings: press , (comma) or run segtui settings BOOK."""
 
 
 SORTS = ("priority", "revenue", "loyalty", "name")

@@ -483,7 +483,7 @@ class CustomerScreen(Screen[bool]):
         if r is not None:
             bb = r.buying_behaviour
             track = sales_track(bb.focus, bb.custom, bb.collaborate) if bb else None
-            _badge(text, {"complex": "Complex sale", "traditional": "Traditional sale"}.get(track or "", "Sales track ?"),
+            _badge(text, {"complex": "Complex sale", "traditional": "Traditional sale"}.get(track or "", "Sales track unknown (4 Deal)"),
                    "#00695c" if track else "#757575")
         text.append("Loyalty ")
         text.append(rules.share(seg.loyalty) if seg.loyalty is not None else "unknown", style="bold")
@@ -542,7 +542,8 @@ class CustomerScreen(Screen[bool]):
         window_start = rules.add_months(dt.date.fromisoformat(r.as_of), -r.config.window_months).isoformat()
         credit = sum(1 for o in r.orders if o.is_credit_note)
         self.query_one("#orders-title", Label).update(
-            f"Orders {len(r.orders)} · credit notes {credit} · dim: before window"
+            f"Orders {len(r.orders)} · credit notes {credit} · dim: before "
+            f"{(dt.date.fromisoformat(window_start) + dt.timedelta(days=1)).isoformat()}"
         )
 
         def order_row(o: store.Order) -> Text:
