@@ -285,6 +285,7 @@ class BoardScreen(Screen):
         self.keep_at = keep_at
         self._start_as_of = as_of
         self._reading = 0  # readings asked for so far; only the latest is shown
+        self._first_order: dict[Quadrant, list[BoardRow]] | None = None
         self.rows: list[BoardRow] = []
         self.view = BoardView()
         self.currency = snapshot.currency if snapshot else "SEK"
@@ -379,12 +380,13 @@ class BoardScreen(Screen):
         settings = self.book.settings()
         as_of = self.as_of
         rows = board_rows(self.book, as_of)
-        self.app.call_from_thread(self._loaded, rows, settings, Config.from_settings(settings), reading)
+        # The board's first order (no search, no filter, by priority), sorted here
+        # once: the board shows it and the next start's snapshot keeps its top rows.
+        ordered = BoardView().apply(rows)
+        self.app.call_from_thread(self._loaded, rows, settings, Config.from_settings(settings), reading, ordered)
         if self.keep_at is not None and as_of == self._start_as_of:
-            # For the next start: the first rows of each quadrant in the first order.
             from segtui.ui import snapshot
 
-            ordered = BoardView().apply(rows)
             snapshot.save(self.keep_at, snapshot.take(as_of, settings.get("currency", "SEK"), settings, ordered))
 
     def reload(self, follow: int | None = None) -> None:
@@ -393,13 +395,21 @@ class BoardScreen(Screen):
         self._follow = follow
         self.load()
 
-    def _loaded(self, rows: list[BoardRow], settings: dict[str, str], config: Config, reading: int = 0) -> None:
+    def _loaded(
+        self,
+        rows: list[BoardRow],
+        settings: dict[str, str],
+        config: Config,
+        reading: int = 0,
+        ordered: dict[Quadrant, list[BoardRow]] | None = None,
+    ) -> None:
         import gc
 
         if reading != self._reading:
             return  # a later reading (another day, say) is on its way: this one is out of date
         self.snapshot = None
         self.rows = rows
+        self._first_order = ordered  # ``rows`` as BoardView() shows them
         if not self.loaded:
             # The first reading, with nothing else open yet: what exists now (the
             # app, and tens of thousands of rows on a big book) stays, so keep the
@@ -446,7 +456,8 @@ class BoardScreen(Screen):
         if not self.loaded and self.snapshot is not None:
             self._show_snapshot(self.snapshot)
             return
-        shown = self.view.apply(self.rows)
+        first = self._first_order
+        shown = first if first is not None and self.view == BoardView() else self.view.apply(self.rows)
         totals = {q: 0 for q in PANELS}
         for row in self.rows:
             totals[row.quadrant] += 1
