@@ -167,7 +167,7 @@ def test_only_the_newest_five_copies_are_kept(tmp_path: Path) -> None:
     assert latest_backup(path) == made[-1]
     (tmp_path / "book.db.notes.bak").write_text("not ours")
     (tmp_path / "other.db.2026-11-23T0812.bak").write_text("not ours")
-    backup_before(path, "a test", keep=2)
+    backup_before(path, "a test", keep=2, now=dt.datetime(2026, 11, 23, 8, 15))
     assert len(list_backups(path)) == 2
     # copies made within one minute after older ones were pruned still sort last
     for _ in range(4):
