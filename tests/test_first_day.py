@@ -48,7 +48,8 @@ def test_the_notice_says_the_newest_order_and_the_day_shown() -> None:
     newest = dt.date(2011, 12, 9)
     assert first_day.old_data_notice(newest, newest, TODAY) == (
         "newest order 2011-12-09 — showing the book as of that day; d to change")
-    assert "d to see it as of 2011-12-09" in first_day.old_data_notice(newest, TODAY, TODAY)
+    assert first_day.old_data_notice(newest, TODAY, TODAY) == (
+        "newest order 2011-12-09, 5475 days before 2026-12-05 — import newer orders, or d to see the book as of 2011-12-09")
     assert first_day.old_data_notice(dt.date(2026, 12, 1), TODAY, TODAY) is None
 
 

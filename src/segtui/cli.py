@@ -103,7 +103,7 @@ def open_app(book: str | None, as_of: str | None) -> None:
     """Open the app on BOOK (default: your own book)."""
     from segtui.launch import open_app as launch
 
-    launch(book, _as_of(as_of))
+    launch(book, _as_of(as_of) if as_of else None)
 
 
 @main.command()

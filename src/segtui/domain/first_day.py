@@ -41,7 +41,10 @@ def old_data_notice(newest_order: dt.date, as_of: dt.date, today: dt.date) -> st
     newest = newest_order.isoformat()
     if as_of == newest_order:
         return f"newest order {newest} — showing the book as of that day; d to change"
-    return f"newest order {newest}, more than a month before {as_of.isoformat()}: customers look lapsed — d to see it as of {newest}"
+    days = (as_of - newest_order).days
+    if days <= 0:
+        return f"newest order {newest} — the book holds no orders after that day; d to change"
+    return f"newest order {newest}, {days} days before {as_of.isoformat()} — import newer orders, or d to see the book as of {newest}"
 
 
 def two_significant(value: int) -> int:
