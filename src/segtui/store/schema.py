@@ -128,6 +128,19 @@ MIGRATIONS: list[str] = [
     CREATE INDEX plan_item_day ON plan_item (day, kind);
     CREATE INDEX plan_item_customer ON plan_item (customer_id, day);
     """,
+    # 2 — kept by hand (docs/records.md): dated notes, and the id a CRM gives the customer
+    """
+    CREATE TABLE note (
+        id          INTEGER PRIMARY KEY,
+        customer_id INTEGER NOT NULL REFERENCES customer (id) ON DELETE CASCADE,
+        date        TEXT NOT NULL CHECK (date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+        text        TEXT NOT NULL
+    );
+    CREATE INDEX note_customer ON note (customer_id, date);
+
+    ALTER TABLE customer ADD COLUMN crm_id TEXT;
+    CREATE INDEX customer_crm_id ON customer (crm_id) WHERE crm_id IS NOT NULL;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
