@@ -172,7 +172,7 @@ class ImportScreen(Screen):
         Binding("ctrl+t", "switch_kind", "Orders/customers", id="importer.kind"),
         Binding("ctrl+l", "focus_file", "File", id="importer.file"),
         Binding("ctrl+o", "focus_columns", "Columns", id="importer.columns"),
-        Binding("ctrl+y", "focus_currency", "Currency", id="importer.currency"),
+        Binding("ctrl+g", "focus_currency", "Currency", id="importer.currency"),
         Binding("ctrl+a", "accept_thresholds", "Accept thresholds", id="importer.accept_thresholds"),
     ]
 
@@ -339,7 +339,7 @@ class ImportScreen(Screen):
             field = self.query_one("#import-currency", Input)
             currency = field.value.strip().upper() or None
             if self._currency_missing():
-                self._status("Type the currency of the amounts first (ctrl+y), e.g. GBP: the file does not say it.",
+                self._status("Type the currency of the amounts first (ctrl+g), e.g. GBP: the file does not say it.",
                              error=True)
                 field.focus()
                 return
@@ -419,7 +419,7 @@ class ImportScreen(Screen):
             if problems:
                 self._status(f"{len(problems)} of the first rows have problems: {problems[0]}", error=True)
             elif self._currency_missing():
-                self._status("The file does not say its currency: type it in the Currency field (ctrl+y), "
+                self._status("The file does not say its currency: type it in the Currency field (ctrl+g), "
                              "e.g. GBP — this book keeps it.")
             else:
                 self._status("Ready: ctrl+r imports the whole file (checked first; nothing is written if a row is bad).")
