@@ -183,17 +183,30 @@ def outgoing(conn: sqlite3.Connection, everything: bool, upto: int) -> list[tupl
             sql = (
                 f"SELECT x.{t.key}, {payload}, coalesce((SELECT max(at) FROM team_change c "
                 f"WHERE c.tbl = ? AND c.uid = x.{t.key}), '') "
-                f'FROM "{t.table}" x WHERE x.{t.key} IS NOT NULL{only}'
+                f'FROM "{t.table}" x WHERE x.{t.key} IS NOT NULL{only} ORDER BY x.rowid'
             )
             out.extend((t.table, *row) for row in conn.execute(sql, (t.table,)))
             continue
         # sql-safe: names and expressions of the code
         sql = (
             f"SELECT k.uid, CASE WHEN x.{t.key} IS NULL THEN NULL ELSE {payload} END, k.at "
-            "FROM (SELECT uid, max(at) AS at FROM team_change WHERE tbl = ? AND seq <= ? GROUP BY uid) k "
-            f'LEFT JOIN "{t.table}" x ON x.{t.key} = k.uid'
+            "FROM (SELECT uid, max(at) AS at, min(seq) AS first FROM team_change WHERE tbl = ? AND seq <= ? "
+            "GROUP BY uid) k "
+            f'LEFT JOIN "{t.table}" x ON x.{t.key} = k.uid ORDER BY k.first'
         )
         out.extend((t.table, *row) for row in conn.execute(sql, (t.table, upto)))
+    return out
+
+
+def dump(conn: sqlite3.Connection) -> dict[str, list[tuple[str, str]]]:
+    """Every travelling row as it travels, by table, in uid order: two books that
+    agree on the team's rows have equal dumps."""
+    out = {}
+    for t in present(conn):
+        only = f" AND x.{t.only}" if t.only else ""  # sql-safe: our own filter
+        # sql-safe: names and expressions of the code
+        sql = f'SELECT x.{t.key}, {_payload(conn, t)} FROM "{t.table}" x WHERE 1{only} ORDER BY x.{t.key}'
+        out[t.table] = [tuple(r) for r in conn.execute(sql)]
     return out
 
 

@@ -219,8 +219,8 @@ def sync(book, url: str, now: dt.datetime, pause=None, read_only: bool = False) 
             remote.execute("SELECT pg_advisory_xact_lock(%s)", (LOCK,))
             _checked(remote, url)
             remote.execute(
-                "CREATE TEMP TABLE incoming (tbl text NOT NULL, uid text NOT NULL, data jsonb, changed_at text NOT NULL, "
-                "PRIMARY KEY (tbl, uid)) ON COMMIT DROP"
+                "CREATE TEMP TABLE incoming (n bigint GENERATED ALWAYS AS IDENTITY, tbl text NOT NULL, uid text NOT NULL, "
+                "data jsonb, changed_at text NOT NULL, PRIMARY KEY (tbl, uid)) ON COMMIT DROP"
             )
             with remote.cursor().copy("COPY incoming (tbl, uid, data, changed_at) FROM STDIN") as copy:
                 for tbl, uid, data, at in rows:
@@ -269,7 +269,8 @@ def sync(book, url: str, now: dt.datetime, pause=None, read_only: bool = False) 
             )
             cursor = remote.execute(
                 """INSERT INTO segtui.row (tbl, uid, data, version, book, changed_at)
-                   SELECT tbl, uid, data, nextval('segtui.version'), %(me)s, changed_at FROM incoming
+                   SELECT tbl, uid, data, nextval('segtui.version'), %(me)s, changed_at
+                   FROM (SELECT * FROM incoming ORDER BY n) AS i
                    ON CONFLICT (tbl, uid) DO UPDATE SET data = excluded.data, version = excluded.version,
                        book = excluded.book, changed_at = excluded.changed_at""",
                 {"me": me},
