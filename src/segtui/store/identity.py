@@ -119,7 +119,7 @@ def ensure_capture(conn: sqlite3.Connection) -> None:
                 continue
             # sql-safe: trigger, table and column names of the code
             wanted.append(
-                f'CREATE TRIGGER IF NOT EXISTS "{name}" AFTER {event} ON "{t.table}" '
+                f'CREATE TRIGGER IF NOT EXISTS "{name}" AFTER {event} ON "{t.table}" '  # sql-safe: names of the code
                 f"WHEN OLD.{t.key} IS NOT NULL{only} AND {synced} BEGIN "
                 f"INSERT INTO team_change (tbl, uid, at) VALUES ('{t.table}', OLD.{t.key}, "
                 f"strftime('%Y-%m-%dT%H:%M:%f', 'now')); END;"
@@ -181,7 +181,7 @@ def outgoing(conn: sqlite3.Connection, everything: bool, upto: int) -> list[tupl
         if everything:
             # sql-safe: names and expressions of the code
             sql = (
-                f"SELECT x.{t.key}, {payload}, coalesce((SELECT max(at) FROM team_change c "
+                f"SELECT x.{t.key}, {payload}, coalesce((SELECT max(at) FROM team_change c "  # sql-safe: names of the code
                 f"WHERE c.tbl = ? AND c.uid = x.{t.key}), '') "
                 f'FROM "{t.table}" x WHERE x.{t.key} IS NOT NULL{only} ORDER BY x.rowid'
             )
@@ -189,7 +189,7 @@ def outgoing(conn: sqlite3.Connection, everything: bool, upto: int) -> list[tupl
             continue
         # sql-safe: names and expressions of the code
         sql = (
-            f"SELECT k.uid, CASE WHEN x.{t.key} IS NULL THEN NULL ELSE {payload} END, k.at "
+            f"SELECT k.uid, CASE WHEN x.{t.key} IS NULL THEN NULL ELSE {payload} END, k.at "  # sql-safe: names of the code
             "FROM (SELECT uid, max(at) AS at, min(seq) AS first FROM team_change WHERE tbl = ? AND seq <= ? "
             "GROUP BY uid) k "
             f'LEFT JOIN "{t.table}" x ON x.{t.key} = k.uid ORDER BY k.first'
@@ -218,7 +218,7 @@ def apply(conn: sqlite3.Connection) -> int:
     for t in reversed(tables):
         # sql-safe: names of the code
         cursor = conn.execute(
-            f'DELETE FROM "{t.table}" WHERE {t.key} IN (SELECT uid FROM temp.pulled WHERE tbl = ? AND data IS NULL)',
+            f'DELETE FROM "{t.table}" WHERE {t.key} IN (SELECT uid FROM temp.pulled WHERE tbl = ? AND data IS NULL)',  # sql-safe: names of the code
             (t.table,),
         )
         done += max(cursor.rowcount, 0)
@@ -241,7 +241,7 @@ def apply(conn: sqlite3.Connection) -> int:
         updates = ", ".join(f'"{c}" = excluded."{c}"' for c in cols)
         # sql-safe: names and expressions of the code
         sql = (
-            f'INSERT INTO "{t.table}" ({t.key}, {quoted}) '
+            f'INSERT INTO "{t.table}" ({t.key}, {quoted}) '  # sql-safe: names of the code
             f"SELECT p.uid, {', '.join(values)} FROM temp.pulled p "
             f"WHERE p.tbl = ? AND p.data IS NOT NULL{''.join(guards)} ORDER BY p.version "
             f"ON CONFLICT ({t.key}) DO UPDATE SET {updates}"
