@@ -351,3 +351,90 @@ def test_a_password_is_never_stored_as_the_team_address():
         validate("team.url", "postgresql://rep:secret@db.example/team")
     with pytest.raises(SettingError, match="pgpass"):
         validate("team.url", "host=db dbname=team password=secret")
+
+
+# --- the app ----------------------------------------------------------------------
+
+
+async def test_ctrl_y_syncs_the_open_book_and_the_title_says_when(url, tmp_path):
+    from segtui.ui.app import SegtuiApp
+
+    team.sync(_published(tmp_path, url), url, at(0))
+    book = open_book(tmp_path / "rep.db")
+    book.set_setting("team.url", url)
+    app = SegtuiApp(book, as_of=dt.date(2026, 12, 1), config_dir=tmp_path / "config", cache_dir=tmp_path / "cache")
+    async with app.run_test(size=(120, 36)) as pilot:
+        for _ in range(200):
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+            if app.board.loaded and not app.workers:
+                break
+        assert "synced" not in app.sub_title
+        await pilot.press("ctrl+y")
+        for _ in range(400):
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+            if "synced" in app.sub_title:
+                break
+        else:
+            raise AssertionError("the sync did not finish: " + app.sub_title)
+    assert book.scalar("SELECT count(*) FROM customer") == 300
+    assert book.scalar("SELECT value FROM team_state WHERE key = 'last_sync'")
+
+
+def _published(tmp_path: Path, url: str):
+    path = tmp_path / "lead.db"
+    shutil.copy(SAMPLE, path)
+    return open_book(path)
+
+
+def test_the_team_board_shows_coverage_per_rep_and_sends_nothing(url, tmp_path):
+    lead = _published(tmp_path, url)
+    with lead.transaction() as conn:
+        cid = conn.execute("SELECT id FROM customer WHERE owner = 'Erik Berg' ORDER BY id LIMIT 1").fetchone()[0]
+        conn.execute("INSERT INTO plan_item (customer_id, day, kind, status) VALUES (?, '2026-11-30', 'visit', 'done')", (cid,))
+        conn.execute("INSERT INTO plan_item (customer_id, day, kind, status) VALUES (?, '2026-12-01', 'call', 'planned')", (cid,))
+    team.sync(lead, url, at(0))
+    expected = {}
+    for owner, status, n in lead.rows(
+        "SELECT c.owner, p.status, count(*) FROM plan_item p JOIN customer c ON c.id = p.customer_id "
+        "WHERE c.archived = 0 GROUP BY c.owner, p.status"
+    ):
+        cell = expected.setdefault(owner or "(no owner)", [0, 0])
+        cell[0] += n
+        cell[1] += n if status == "done" else 0
+    rows = json.loads(cli("team", "board", url, "--as-of", "2026-12-01", "--format", "json").stdout)
+    reps = {r["owner"] for r in rows}
+    assert reps == {r[0] or "(no owner)" for r in lead.rows("SELECT DISTINCT owner FROM customer WHERE archived = 0")}
+    got = {}
+    for r in rows:
+        cell = got.setdefault(r["owner"], [0, 0])
+        cell[0] += r["planned"]
+        cell[1] += r["done"]
+    assert {k: v for k, v in got.items() if v != [0, 0]} == expected
+    assert sum(r["customers"] for r in rows) == lead.scalar("SELECT count(*) FROM customer WHERE archived = 0")
+    mine = json.loads(cli("team", "board", url, "--owner", "Erik Berg", "--format", "json").stdout)
+    assert {r["owner"] for r in mine} == {"Erik Berg"}
+    table = cli("team", "board", url, "--owner", "Erik Berg").stdout
+    assert "Erik Berg" in table and "coverage" in table
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        assert conn.execute("SELECT count(*) FROM segtui.book").fetchone()[0] == 1  # the board sent nothing
+
+
+def test_a_conflict_is_printed_with_both_values(url, tmp_path):
+    lead = _published(tmp_path, url)
+    team.sync(lead, url, at(0))
+    rep = open_book(tmp_path / "rep.db")
+    team.sync(rep, url, at(1))
+    for book, owner, stamp in ((lead, "Lead's pick", "2026-12-01T10:00:00.000"), (rep, "Rep's pick", "2026-12-01T11:00:00.000")):
+        with book.transaction() as conn:
+            conn.execute("UPDATE customer SET owner = ? WHERE source_id = 'K10001'", (owner,))
+        edited_at(book, stamp)
+    team.sync(rep, url, at(2))
+    rep.close()
+    lead.close()
+    out = cli("sync", str(tmp_path / "lead.db"), url).stdout
+    assert "conflict on customer of customer K10001" in out
+    assert "owner: \"Rep's pick\" kept, \"Lead's pick\" in history" in out

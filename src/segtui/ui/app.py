@@ -23,6 +23,17 @@ def _customer_commands():
     return CustomerCommands
 
 
+def _last_sync(book: Book) -> str | None:
+    """When the book last synced with its team, in local time to the minute, or None."""
+    from segtui.store.team import last_sync
+
+    stamp = last_sync(book)
+    if not stamp:
+        return None
+    moment = dt.datetime.fromisoformat(stamp).replace(tzinfo=dt.timezone.utc).astimezone()
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
 class SegtuiApp(GuardedApp):
     """segtui: the board of loyalty × potential and the week's plan."""
 
@@ -37,6 +48,7 @@ class SegtuiApp(GuardedApp):
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("f1", "help", "Help", show=False, id="app.help_f1"),
         Binding("ctrl+p", "command_palette", "Commands", show=False, priority=True, id="app.palette"),
+        Binding("ctrl+y", "sync", "Sync with the team", show=False, id="app.sync"),
     ]
 
     def __init__(
@@ -66,7 +78,8 @@ class SegtuiApp(GuardedApp):
                 cache_dir = platform_cache_dir()
             keep_at = snapshots.path_for(cache_dir, Path(book.path))
             snapshot = snapshots.load(keep_at)
-        self.sub_title = f"{book.name} · as of {self.as_of.isoformat()}"
+        self.synced = _last_sync(book)
+        self.sub_title = self._title_text()
         self.board = BoardScreen(book, self.as_of, snapshot=snapshot, keep_at=keep_at)
         self._config_dir = config_dir
         self._start_theme = theme
@@ -141,9 +154,50 @@ class SegtuiApp(GuardedApp):
         if keymap:
             self.set_keymap(keymap)
 
+    def _title_text(self) -> str:
+        text = f"{self.book.name} · as of {self.as_of.isoformat()}"
+        return text + (f" · synced {self.synced}" if self.synced else "")
+
     def _show_title(self) -> None:
-        self.sub_title = f"{self.book.name} · as of {self.as_of.isoformat()}"
+        self.sub_title = self._title_text()
         self.board.show_title()
+
+    # --- the team book (docs/team.md) ------------------------------------------------
+    def action_sync(self) -> None:
+        """Send this book's changes to the team book and take the team's, on a thread."""
+        import os
+
+        if self.book.readonly:
+            self.notify("This book is read-only: it cannot sync.", severity="warning", markup=False)
+            return
+        url = self.book.settings().get("team.url", "") or os.environ.get("SEGTUI_TEAM_URL", "")
+        if not url:
+            self.notify("No team book: set team.url in the settings (,) or SEGTUI_TEAM_URL.",
+                        severity="warning", markup=False, timeout=8)
+            return
+        self.notify("Syncing with the team book…", markup=False, timeout=3)
+        self.run_worker(lambda: self._sync(url), thread=True, exclusive=True, group="sync")
+
+    def _sync(self, url: str) -> None:
+        from segtui.store.team import TeamError, sync
+
+        try:
+            result = sync(self.book, url, dt.datetime.now(dt.timezone.utc))
+        except (TeamError, Exception) as error:  # noqa: BLE001 - said on screen, the book is as it was
+            self.call_from_thread(self.notify, str(error), severity="error", markup=False, timeout=10)
+            return
+        self.call_from_thread(self._synced, result, _last_sync(self.book))
+
+    def _synced(self, result, when: str | None) -> None:
+        self.synced = when
+        self._show_title()
+        lines = [f"Synced: sent {result.pushed}, received {result.pulled}."]
+        for c in result.conflicts[:3]:
+            values = "; ".join(f"{k}: {w!r} kept, {l!r} kept in history" for k, (w, l) in c["values"].items())
+            lines.append(f"Conflict on customer {c['customer']}: {values}")
+        self.notify("\n".join(lines), markup=False, timeout=10)
+        if result.pulled:
+            self.board.reload()
 
     # --- the as-of day --------------------------------------------------------------
     def set_as_of(self, day: dt.date) -> None:
@@ -240,6 +294,8 @@ class SegtuiApp(GuardedApp):
         yield SystemCommand("Import", "Import orders or customers from a file (i)", self.open_import)
         yield SystemCommand("Settings", "Thresholds, contact policies and capacity (,)", self.open_settings)
         yield SystemCommand("Help", "Every key (? or F1)", self.action_help)
+        yield SystemCommand("Sync with the team", "Send your changes to the team book, take the team's (ctrl+y)",
+                            self.action_sync)
         if screen is board:
             yield SystemCommand("Search customers", "By name, city or id (/)", board.action_search)
             yield SystemCommand("Filter", "By revenue class, XYZ, group, city, owner (f)", board.action_filter)
