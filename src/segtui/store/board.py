@@ -32,6 +32,7 @@ class BoardRow:
     contract_ends: dt.date | None
     potential: int | None = None  # assessed yearly budget scaled to the revenue window, minor units
     entry: planning.Due | None = None  # the planner's judgement: due_on, days_overdue, kind, priority, …
+    notes: str = ""  # the customer's notes, case-folded, for the board's search (docs/records.md)
 
     @property
     def reason(self) -> str:
@@ -57,6 +58,7 @@ def board_rows(book: Book, as_of: dt.date) -> list[BoardRow]:
     config = planning.PlanConfig.from_settings(settings)
     rules = Config.from_settings(settings)
     until = as_of + _HORIZON
+    notes = dict(book.rows("SELECT customer_id, group_concat(text, ' ') FROM note GROUP BY customer_id"))
     rows = []
     for segment, customer in zip(segments, customers):
         entry = planning.due(customer, config, as_of, until)
@@ -71,6 +73,7 @@ def board_rows(book: Book, as_of: dt.date) -> list[BoardRow]:
                 contract_ends=customer.contract[1] if customer.contract else None,
                 potential=potential_in_window(budget, rules),
                 entry=entry,
+                notes=notes[segment.id].casefold() if segment.id in notes else "",
             )
         )
     return rows

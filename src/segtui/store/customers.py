@@ -107,6 +107,13 @@ class Activity:
 
 
 @dataclass(frozen=True)
+class Note:
+    id: int
+    date: str
+    text: str
+
+
+@dataclass(frozen=True)
 class CustomerRecord:
     """Everything the customer screen shows, read in one go."""
 
@@ -134,6 +141,12 @@ class CustomerRecord:
     activities: list[Activity]  # newest first
     config: Config
     settings: dict[str, str] = field(default_factory=dict)
+    notes: list[Note] = field(default_factory=list)  # newest first
+    master: dict[str, Any] = field(default_factory=dict)  # every column of the customer row
+
+    @property
+    def country(self) -> str | None:
+        return self.master.get("country")
 
     @property
     def latest_assessment(self) -> Assessment | None:
@@ -163,8 +176,7 @@ def _int(value: bool | None) -> int | None:
 def load_customer(book: Book, customer_id: int, as_of: dt.date) -> CustomerRecord:
     """The customer's full record on ``as_of``; BookError when there is no such customer."""
     rows = book.query(
-        "SELECT id, source_id, name, org_number, industry, city, address, postcode, owner, archived "
-        "FROM customer WHERE id = ?",
+        "SELECT * FROM customer WHERE id = ?",
         (customer_id,),
     )
     if not rows:
@@ -269,6 +281,13 @@ def load_customer(book: Book, customer_id: int, as_of: dt.date) -> CustomerRecor
         ],
         config=config,
         settings=settings,
+        notes=[
+            Note(*r)
+            for r in book.query(
+                "SELECT id, date, text FROM note WHERE customer_id = ? ORDER BY date DESC, id DESC", (customer_id,)
+            )
+        ],
+        master={k: c[k] for k in c.keys()},
     )
 
 

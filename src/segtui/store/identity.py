@@ -81,6 +81,7 @@ TABLES: list[Synced] = [
     Synced("competitor_contract"),
     Synced("activity"),
     Synced("plan_item", refs={"customer_id": "customer", "activity_id": "activity"}),
+    Synced("note"),
 ]
 BY_NAME = {t.table: t for t in TABLES}
 

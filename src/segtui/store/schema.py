@@ -128,7 +128,20 @@ MIGRATIONS: list[str] = [
     CREATE INDEX plan_item_day ON plan_item (day, kind);
     CREATE INDEX plan_item_customer ON plan_item (customer_id, day);
     """,
-    # 2 — global identity for the team book (docs/team.md): every row that travels
+    # 2 — kept by hand (docs/records.md): dated notes, and the id a CRM gives the customer
+    """
+    CREATE TABLE note (
+        id          INTEGER PRIMARY KEY,
+        customer_id INTEGER NOT NULL REFERENCES customer (id) ON DELETE CASCADE,
+        date        TEXT NOT NULL CHECK (date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+        text        TEXT NOT NULL
+    );
+    CREATE INDEX note_customer ON note (customer_id, date);
+
+    ALTER TABLE customer ADD COLUMN crm_id TEXT;
+    CREATE INDEX customer_crm_id ON customer (crm_id) WHERE crm_id IS NOT NULL;
+    """,
+    # 3 — global identity for the team book (docs/team.md): every row that travels
     # gets a ``uid`` unique across books. Customers are known by their source id,
     # orders by customer + order key (+ amount for orders without an id), a
     # customer's one-per-customer answers by customer (+ question); everything a
@@ -144,6 +157,7 @@ MIGRATIONS: list[str] = [
     ALTER TABLE competitor_contract ADD COLUMN uid TEXT;
     ALTER TABLE activity ADD COLUMN uid TEXT;
     ALTER TABLE plan_item ADD COLUMN uid TEXT;
+    ALTER TABLE note ADD COLUMN uid TEXT;
 
     UPDATE customer SET uid = source_id;
     UPDATE contact SET uid = lower(hex(randomblob(16)));
@@ -158,6 +172,7 @@ MIGRATIONS: list[str] = [
     UPDATE competitor_contract SET uid = lower(hex(randomblob(16)));
     UPDATE activity SET uid = lower(hex(randomblob(16)));
     UPDATE plan_item SET uid = lower(hex(randomblob(16)));
+    UPDATE note SET uid = lower(hex(randomblob(16)));
 
     CREATE UNIQUE INDEX customer_uid ON customer (uid);
     CREATE UNIQUE INDEX contact_uid ON contact (uid);
@@ -169,6 +184,7 @@ MIGRATIONS: list[str] = [
     CREATE UNIQUE INDEX competitor_contract_uid ON competitor_contract (uid);
     CREATE UNIQUE INDEX activity_uid ON activity (uid);
     CREATE UNIQUE INDEX plan_item_uid ON plan_item (uid);
+    CREATE UNIQUE INDEX note_uid ON note (uid);
 
     -- This book's place in its team: its id, the last team version it has, when it last synced.
     CREATE TABLE team_state (

@@ -218,6 +218,32 @@ class SegtuiApp(GuardedApp):
             lambda _edited: self.board.reload(follow=customer_id),
         )
 
+    def new_customer(self) -> None:
+        """A form for a new customer (a prospect without orders); saved, it opens on its screen."""
+        from segtui.store.records import MASTER_FIELDS
+        from segtui.ui.customer import CustomerScreen, check_master_form, customer_fields
+        from segtui.ui.errors import writes_allowed
+        from segtui.ui.form import FormScreen
+
+        if not writes_allowed(self, self.book):
+            return
+
+        def saved(values: dict | None) -> None:
+            if values is not None:
+                self.push_screen(CustomerScreen(self.book, None, self.as_of, new=values),
+                                 lambda _edited: self.board.reload(follow=None))
+
+        self.push_screen(FormScreen("A new customer (a prospect: no orders yet)",
+                                    customer_fields(MASTER_FIELDS, {}, new=True), check_master_form), saved)
+
+    def open_archived(self) -> None:
+        """The archived customers: enter opens one, X on its screen restores it."""
+        from segtui.ui.archived import ArchivedScreen
+
+        if self._back_to(ArchivedScreen):
+            return
+        self.push_screen(ArchivedScreen(self.book, self.as_of), lambda _changed: self._after())
+
     def _back_to(self, screen_type: type[Screen]) -> bool:
         """If a ``screen_type`` is open already, pop down to it (no second copy) and say so."""
         for screen in reversed(self.screen_stack):
@@ -273,6 +299,12 @@ class SegtuiApp(GuardedApp):
     def action_import(self) -> None:
         self.open_import()
 
+    def action_new_customer(self) -> None:
+        self.new_customer()
+
+    def action_archived(self) -> None:
+        self.open_archived()
+
     def action_settings(self) -> None:
         self.open_settings()
 
@@ -296,6 +328,12 @@ class SegtuiApp(GuardedApp):
         yield SystemCommand("Help", "Every key (? or F1)", self.action_help)
         yield SystemCommand("Sync with the team", "Send your changes to the team book, take the team's (ctrl+y)",
                             self.action_sync)
+        yield SystemCommand("New customer", "Add a prospect with no orders yet (n on the board)", self.new_customer)
+        yield SystemCommand("Archived customers", "See and restore archived customers (A on the board)",
+                            self.open_archived)
+        customer = getattr(screen, "customer_commands", None)
+        if customer is not None:
+            yield from customer()
         if screen is board:
             yield SystemCommand("Search customers", "By name, city or id (/)", board.action_search)
             yield SystemCommand("Filter", "By revenue class, XYZ, group, city, owner (f)", board.action_filter)

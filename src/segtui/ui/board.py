@@ -117,6 +117,7 @@ def matches_search(row: BoardRow, needle: str) -> bool:
         or (c.city is not None and needle in c.city.casefold())
         or needle in c.source_id.casefold()
         or needle == str(c.id)
+        or needle in row.notes
     )
 
 
@@ -271,6 +272,8 @@ class BoardScreen(Screen):
         Binding("escape", "clear", "Clear filters", show=False, id="board.clear"),
         Binding("r", "reload", "Reload", show=False, id="board.reload"),
         Binding("d", "as_of", "As of…", id="board.as_of"),
+        Binding("n", "app.new_customer", "New customer", show=False, id="board.new_customer"),
+        Binding("A", "app.archived", "Archived", show=False, id="board.archived"),
     ]
 
     def __init__(

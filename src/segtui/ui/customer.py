@@ -24,6 +24,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label, Static, Tab, TabbedContent, TabPane
 
 from segtui.domain import customer as rules
+from segtui.domain import records
 from segtui.domain.money import short_money
 from segtui.domain.checklist import QUESTIONS, QUESTION_KEYS, summarise
 from segtui.domain.segments import (
@@ -37,6 +38,7 @@ from segtui.domain.segments import (
     sales_track,
 )
 from segtui.store import customers as store
+from segtui.store import records as record_store
 from segtui.store.book import Book, BookError
 from segtui.store.segments import CustomerSegment
 from segtui.ui.errors import writes_allowed
@@ -146,6 +148,17 @@ class ContactList(RowList):
     BINDINGS = [
         Binding("c", "screen.copy('phone')", "Copy phone", id="customer.copy_phone"),
         Binding("e", "screen.copy('email')", "Copy email", id="customer.copy_email"),
+        Binding("n", "screen.add_contact", "New contact", id="customer.add_contact"),
+        Binding("enter", "screen.edit_contact", "Edit", id="customer.edit_contact"),
+        Binding("d,delete", "screen.remove_contact", "Remove", id="customer.remove_contact"),
+        Binding("p", "screen.primary_contact", "Primary", id="customer.primary_contact"),
+    ]
+
+
+class ActivityList(RowList):
+    HELP_SECTION = "In the activity log (tab 5)"
+    BINDINGS = [
+        Binding("d,delete", "screen.remove_note", "Remove note", id="customer.remove_note"),
     ]
 
 
@@ -257,10 +270,12 @@ class CustomerBody(Vertical):
                 yield Label("Competitor contracts — n add · d remove", classes="list-title")
                 yield ContractList("No competitor contracts known — press n to add one.", id="contracts")
             with TabPane("5 Contacts & activities", id="people"):
-                yield Label("Contacts — c copy phone · e copy email", classes="list-title")
-                yield ContactList("No contacts.", id="contacts")
-                yield Label("Activities — a log a visit, call or mail", classes="list-title")
-                yield RowList("No activities yet — press a to log one.", id="activities")
+                yield Label("Contacts — n new · enter edit · d remove · p primary · c copy phone · e copy email",
+                            classes="list-title")
+                yield ContactList("No contacts — press n to add one.", id="contacts")
+                yield Label("Activities and notes — a log a visit, call or mail · N note · E details · X archive",
+                            classes="list-title")
+                yield ActivityList("No activities yet — press a to log one, N for a note.", id="activities")
 
 
 class CustomerScreen(Screen[bool]):
@@ -288,6 +303,9 @@ class CustomerScreen(Screen[bool]):
         Binding("ctrl+z", "undo", "Undo", id="customer.undo"),
         Binding("b", "estimate", "Estimate", id="customer.estimate"),
         Binding("a", "add_activity", "Log activity", id="customer.add_activity"),
+        Binding("E", "edit_customer", "Edit details", show=False, id="customer.edit"),
+        Binding("N", "add_note", "Note", show=False, id="customer.add_note"),
+        Binding("X", "archive", "Archive/restore", show=False, id="customer.archive"),
         Binding("1", "show_tab('revenue')", "Revenue", show=False, id="customer.tab_revenue"),
         Binding("2", "show_tab('checklist')", "Checklist", show=False, id="customer.tab_checklist"),
         Binding("3", "show_tab('estimates')", "Estimates", show=False, id="customer.tab_estimates"),
@@ -297,12 +315,16 @@ class CustomerScreen(Screen[bool]):
         Binding("left_square_bracket,h,left", "next_tab(-1)", "Prev tab", show=False, id="customer.prev_tab"),
     ]
 
-    def __init__(self, book: Book, customer_id: int, as_of: dt.date, *, segment: CustomerSegment | None = None):
+    def __init__(self, book: Book, customer_id: int | None, as_of: dt.date, *,
+                 segment: CustomerSegment | None = None, new: dict[str, Any] | None = None):
         """``segment`` is what the board already knows of the customer: with it, the
-        first paint shows the name, badges and strategy while the record is read."""
+        first paint shows the name, badges and strategy while the record is read.
+        ``new``: the details of a customer to add first (a prospect); ctrl+z takes it back."""
         super().__init__()
         self.book = book
-        self.customer_id = customer_id
+        self.customer_id = customer_id or 0
+        self.new = new
+        self._added: store.Undo | None = None
         self.as_of = as_of
         self.segment = segment if segment is not None and segment.id == customer_id else None
         self.record: store.CustomerRecord | None = None
@@ -325,7 +347,7 @@ class CustomerScreen(Screen[bool]):
         yield Static("", id="status")
 
     def on_mount(self) -> None:
-        self._enqueue(("load", None))
+        self._enqueue(("add", self.new) if self.new is not None else ("load", None))
 
     def on_screen_resume(self) -> None:
         # Handled before Screen's own resume, which paints the frame at once the
@@ -385,12 +407,18 @@ class CustomerScreen(Screen[bool]):
         kind, payload = job
         message = ""
         try:
-            if kind == "edit":
+            if kind == "add":
+                self.customer_id, self._added = record_store.add_customer(self.book, payload, self.as_of)
+                self.edits.record(self._added)
+                message = f"Added {payload['name']} · ctrl+z takes it back"
+            elif kind == "edit":
                 fn, args, kwargs, message = payload
                 self.edits.record(fn(self.book, *args, **kwargs))
                 message += " · ctrl+z undoes"
             elif kind == "undo":
                 undone = self.edits.undo()
+                if undone is not None and undone is self._added:
+                    return None, f"Undone: {undone.label}", None  # the customer is gone: the screen closes
                 message = f"Undone: {undone.label}" if undone else "Nothing to undo on this screen"
                 if undone and len(self.edits):
                     message += f" · {len(self.edits)} more edit(s) can be undone"
@@ -411,6 +439,11 @@ class CustomerScreen(Screen[bool]):
             self.record = record
             if self._body_ready:
                 self.show(record)
+        if record is None and (self._added is not None and self.edits.last is None or
+                               failed and self.new is not None and self._added is None):
+            self.app.notify(failed or message, severity="error" if failed else "information", markup=False)
+            self.dismiss(True)  # the customer just added was taken back (or could not be added)
+            return
         if failed and self.record is None:
             self._unreadable = True
             reason = failed.removeprefix("Not saved: ")
@@ -464,7 +497,7 @@ class CustomerScreen(Screen[bool]):
         text.append(name or "(no name)", style="bold")
         text.append("  " + " · ".join(d for d in details if d), style="dim")
         if archived:
-            text.append("  archived", style="bold red")
+            text.append("  archived — X restores", style="bold red")
         text.append("\n")
         seg = customer.segment if customer else None
         if seg is None:
@@ -701,20 +734,32 @@ class CustomerScreen(Screen[bool]):
         contacts = []
         for c in r.contacts:
             row = Text("★ " if c.is_primary else "  ", style="yellow")
-            row.append(f"{c.name[:24]:<24} {(c.role or '')[:20]:<20} {(c.phone or '—'):<18} {c.email or '—'}")
+            phone = records.phone_national(c.phone, r.country) or "—"
+            row.append(f"{c.name[:24]:<24} {(c.role or '')[:20]:<20} {phone:<18} {c.email or '—'}")
             contacts.append(row)
         self.query_one("#contacts", ContactList).set_rows(contacts)
-        kinds = {"visit": "cyan", "call": "green", "mail": "magenta"}
+        kinds = {"visit": "cyan", "call": "green", "mail": "magenta", "note": "yellow"}
 
-        def activity_row(a: store.Activity) -> Text:
+        def activity_row(a: store.Activity | store.Note) -> Text:
             row = Text(f"{a.date}  ")
+            if isinstance(a, store.Note):
+                row.append("note ", style=kinds["note"])
+                row.append(f"  {a.text[:90]}", style="italic")
+                return row
             row.append(f"{a.kind:<5}", style=kinds.get(a.kind, ""))
             row.append(f"  {(a.outcome or '')[:30]:<30}")
             if a.note:
                 row.append(f"  {a.note[:60]}", style="italic dim")
             return row
 
-        self.query_one("#activities", RowList).set_items(r.activities, activity_row)
+        self.query_one("#activities", ActivityList).set_items(self._log(r), activity_row)
+
+    @staticmethod
+    def _log(r: store.CustomerRecord) -> list[store.Activity | store.Note]:
+        """Activities and notes, newest first (a note before an activity of its day)."""
+        entries: list[Any] = [*r.activities, *r.notes]
+        entries.sort(key=lambda e: (e.date, isinstance(e, store.Note), e.id), reverse=True)
+        return entries
 
     # --- navigation ---------------------------------------------------------------
     def _pane_id(self, name: str) -> str:
@@ -932,10 +977,186 @@ class CustomerScreen(Screen[bool]):
             return
         index = min(self.query_one("#contacts", ContactList).cursor, len(self.record.contacts) - 1)
         contact = self.record.contacts[index]
-        value = contact.phone if what == "phone" else contact.email
+        value = records.phone_international(contact.phone, self.record.country) if what == "phone" else contact.email
         if not value:
             self.notify(f"{contact.name} has no {what}", severity="warning", markup=False)
             return
         self.app.copy_to_clipboard(value)
         self.notify(f"Copied {value}", markup=False)
         self.query_one("#status", Static).update(Text(f"Copied {contact.name}'s {what}: {value}"))
+
+    def customer_commands(self):
+        """This screen's edits in the command palette."""
+        from textual.app import SystemCommand
+
+        archived = self.record is not None and self.record.archived
+        yield SystemCommand("Edit customer details", "Name, ids, org number, address, owner … (E)",
+                            self.action_edit_customer)
+        yield SystemCommand("Add a note", "A dated note in the activity log (N)", self.action_add_note)
+        yield SystemCommand("New contact", "Name, role, phone, e-mail (n in the contacts)", self.action_add_contact)
+        yield SystemCommand("Restore customer" if archived else "Archive customer",
+                            "Back on the board (X)" if archived else "Off the board, the plan and the mailing list (X)",
+                            self.action_archive)
+
+    def _contact(self) -> store.Contact | None:
+        if self.record is None or not self.record.contacts:
+            return None
+        index = min(self.query_one("#contacts", ContactList).cursor, len(self.record.contacts) - 1)
+        return self.record.contacts[index]
+
+    def _contact_form(self, title: str, current: store.Contact | None, saved: Callable) -> None:
+        country = self.record.country if self.record else None
+        where = records.region(country)
+        self.app.push_screen(
+            FormScreen(
+                title,
+                [
+                    Field("name", "Name", current.name if current else "", lambda t: rules.clean_name(t, "name")),
+                    Field("role", "Role", (current.role if current else None) or "",
+                          lambda t: records.clean_text(t, "role"), "e.g. Buyer"),
+                    Field("phone", "Phone", records.phone_national(current.phone if current else None, country),
+                          lambda t: records.parse_phone(t, country), "e.g. 070-123 45 67",
+                          f"numbers without +country are read as {where}"),
+                    Field("email", "E-mail", (current.email if current else None) or "", records.parse_email,
+                          "name@company.se"),
+                ],
+            ),
+            saved,
+        )
+
+    def action_add_contact(self) -> None:
+        if self.record is None or not writes_allowed(self, self.book):
+            return  # no form to fill on a read-only book
+
+        def saved(values: dict[str, Any] | None) -> None:
+            if values is not None:
+                self._edit(f"Added {values['name']}", record_store.add_contact, self.customer_id, values)
+
+        self._contact_form(f"A new contact at {self.record.name}", None, saved)
+
+    def action_edit_contact(self) -> None:
+        contact = self._contact()
+        if contact is None or not writes_allowed(self, self.book):
+            return
+
+        def saved(values: dict[str, Any] | None) -> None:
+            if values is not None:
+                self._edit(f"Saved {values['name']}", record_store.update_contact, contact.id, values)
+
+        self._contact_form(f"{contact.name} at {self.record.name}", contact, saved)
+
+    def action_remove_contact(self) -> None:
+        contact = self._contact()
+        if contact is not None:
+            self._edit(f"Removed {contact.name}", record_store.remove_contact, contact.id)
+
+    def action_primary_contact(self) -> None:
+        contact = self._contact()
+        if contact is not None:
+            self._edit(f"{contact.name} is the primary contact", record_store.set_primary_contact, contact.id)
+
+    # --- the customer itself --------------------------------------------------------
+    def action_edit_customer(self) -> None:
+        if self.record is None or not writes_allowed(self, self.book):
+            return
+        r = self.record
+        fields = customer_fields(tuple(f for f in record_store.MASTER_FIELDS if f in r.master), r.master)
+
+        def check(values: dict[str, Any]) -> dict[str, str]:
+            return check_master_form(values)
+
+        def saved(values: dict[str, Any] | None) -> None:
+            if values is not None:
+                self._edit("Customer details saved", record_store.update_customer, self.customer_id, values)
+
+        self.app.push_screen(FormScreen(f"Details of {r.name}", fields, check), saved)
+
+    def action_add_note(self) -> None:
+        if self.record is None or not writes_allowed(self, self.book):
+            return
+
+        def required(text: str) -> str:
+            note = rules.clean_note(text)
+            if not note:
+                raise rules.InputError("type the note")
+            return note
+
+        def saved(values: dict[str, Any] | None) -> None:
+            if values is not None:
+                self._edit("Note saved", record_store.add_note, self.customer_id, values["date"], values["text"])
+
+        self.app.push_screen(
+            FormScreen(
+                f"A note on {self.record.name}",
+                [
+                    Field("text", "Note", "", required, "what you learnt", f"up to {rules.NOTE_MAX:,} characters"),
+                    Field("date", "Date", self.as_of.isoformat(), self._past_date, "YYYY-MM-DD"),
+                ],
+            ),
+            saved,
+        )
+
+    def action_remove_note(self) -> None:
+        if self.record is None:
+            return
+        log = self._log(self.record)
+        if not log:
+            return
+        entry = log[min(self.query_one("#activities", ActivityList).cursor, len(log) - 1)]
+        if not isinstance(entry, store.Note):
+            self.notify("Only notes are removed here (a visit or call is taken back in the planner)",
+                        severity="warning")
+            return
+        self._edit(f"Removed the note of {entry.date}", record_store.remove_note, entry.id)
+
+    def action_archive(self) -> None:
+        if self.record is None:
+            return
+        if self.record.archived:
+            self._edit(f"Restored {self.record.name} to the board", record_store.set_archived, self.customer_id, False)
+        else:
+            self._edit(f"Archived {self.record.name}: off the board, the plan and the mailing list",
+                       record_store.set_archived, self.customer_id, True)
+
+
+FIELD_LABELS = {
+    "name": ("Name", "", "the company's name"),
+    "source_id": ("Customer id", "e.g. K10001", "its number in your ERP"),
+    "org_number": ("Org number", "556677-8899", "checked for SE, NO, DK and FI"),
+    "industry": ("Industry", "e.g. Furniture", ""),
+    "employees": ("Employees", "e.g. 45", "company size"),
+    "address": ("Address", "", ""),
+    "postcode": ("Postcode", "", ""),
+    "city": ("City", "", ""),
+    "country": ("Country", "SE", "two letters: SE, NO, DK, FI …"),
+    "owner": ("Owner", "", "the rep who owns the customer"),
+}
+
+
+def customer_fields(present: tuple[str, ...], master: dict[str, Any], new: bool = False) -> list[Field]:
+    """The form fields of a customer's details (every master field the book has).
+    Each field is checked on its own; the org number against the country in :func:`check_master_form`."""
+    fields = []
+    for name in present:
+        label, placeholder, hint = FIELD_LABELS[name]
+        value = master.get(name)
+        if name == "org_number":
+            parse: Callable[[str], Any] = lambda t: (t or "").strip() or None  # checked with the country
+        elif name == "source_id" and new:
+            parse = lambda t: records.clean_text(t, "customer id")  # empty: a prospect id P1, P2 … is given
+        else:
+            parse = (lambda n: (lambda t: record_store.check_master({n: t})[n]))(name)
+        if new and name == "source_id":
+            placeholder, hint = "empty: P1, P2 … for a prospect", "its number in your ERP, when it has one"
+        fields.append(Field(name, label, "" if value is None else str(value), parse, placeholder, hint))
+    return fields
+
+
+def check_master_form(values: dict[str, Any]) -> dict[str, str]:
+    """The org number is checked for the country typed in the same form."""
+    if values.get("org_number"):
+        try:
+            values["org_number"] = records.parse_org_number(values["org_number"], values.get("country"))
+        except rules.InputError as error:
+            return {"org_number": str(error)}
+    return {}

@@ -1,0 +1,183 @@
+"""What a rep types about a customer and its people, checked (docs/records.md).
+
+Phone numbers are parsed with ``phonenumbers`` in the customer's country (Sweden
+when it has none): stored in E.164 (``+46701234567``), shown in the national form
+(``070-123 45 67``) and copied in the international one (``+46 70 123 45 67``).
+Organisation numbers are checked with ``python-stdnum`` for the country's register
+(SE, NO, DK, FI); numbers of other countries are kept as typed.
+Company names compare without case, punctuation or legal form ("Acme AB" is
+"ACME Aktiebolag"), which is how imports match and duplicates are found.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import phonenumbers
+from stdnum.dk import cvr
+from stdnum.fi import ytunnus
+from stdnum.no import orgnr
+from stdnum.se import orgnr as se_orgnr
+from stdnum.exceptions import ValidationError
+
+from segtui.domain.customer import NAME_MAX, InputError, clean_note
+
+DEFAULT_REGION = "SE"
+
+#: Country names a rep may type, to ISO 3166 codes (the codes themselves are taken too).
+COUNTRY_NAMES = {
+    "sweden": "SE", "sverige": "SE", "norway": "NO", "norge": "NO", "denmark": "DK", "danmark": "DK",
+    "finland": "FI", "suomi": "FI", "iceland": "IS", "island": "IS", "germany": "DE", "tyskland": "DE",
+    "united kingdom": "GB", "uk": "GB", "estonia": "EE", "poland": "PL", "netherlands": "NL",
+}
+
+_ORG_CHECKERS = {"SE": se_orgnr, "NO": orgnr, "DK": cvr, "FI": ytunnus}
+
+#: Legal forms dropped when names are compared (lower case, without dots).
+LEGAL_FORMS = {
+    "ab", "aktiebolag", "aktiebolaget", "hb", "handelsbolag", "kb", "kommanditbolag", "ek", "för", "ekonomisk",
+    "förening", "as", "asa", "aksjeselskap", "allmennaksjeselskap", "da", "ans", "aps", "anpartsselskab",
+    "a/s", "aktieselskab", "oy", "oyj", "osakeyhtiö", "ky", "ltd", "limited", "plc", "llc", "inc",
+    "incorporated", "corp", "corporation", "co", "gmbh", "ag", "bv", "nv", "sa", "sarl", "srl", "oü",
+    "publ", "the",
+}
+
+
+def country_code(text: str | None) -> str | None:
+    """An ISO country code from 'SE', 'se', 'Sweden' or 'Sverige'; None when empty or unknown."""
+    value = (text or "").strip()
+    if not value:
+        return None
+    if re.fullmatch(r"[A-Za-z]{2}", value):
+        return value.upper()
+    return COUNTRY_NAMES.get(value.lower())
+
+
+def parse_country(text: str) -> str | None:
+    """A country for a customer: a two-letter code or a known name, stored as the code."""
+    value = (text or "").strip()
+    if not value:
+        return None
+    code = country_code(value)
+    if code is None:
+        raise InputError(f"{value!r} is not a country — type a two-letter code such as SE, NO, DK or FI")
+    return code
+
+
+def region(country: str | None) -> str:
+    """The region phone numbers are read in: the customer's country, else Sweden."""
+    return country_code(country) or DEFAULT_REGION
+
+
+def parse_phone(text: str, country: str | None = None) -> str | None:
+    """A phone number as typed ('070-123 45 67', '+45 46 83 59 36', '0046 70 …') in E.164;
+    None when empty. Refused when it is not a possible number of its country."""
+    raw = (text or "").strip()
+    if not raw:
+        return None
+    try:
+        number = phonenumbers.parse(raw, region(country))
+    except phonenumbers.NumberParseException:
+        raise InputError(f"{raw!r} is not a phone number") from None
+    if not phonenumbers.is_valid_number(number):
+        where = phonenumbers.region_code_for_number(number) or region(country)
+        raise InputError(f"{raw!r} is not a valid phone number in {where} — check the digits")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _number(stored: str, country: str | None):
+    try:
+        number = phonenumbers.parse(stored, region(country))
+    except phonenumbers.NumberParseException:
+        return None
+    return number if phonenumbers.is_valid_number(number) else None
+
+
+def phone_national(stored: str | None, country: str | None = None) -> str:
+    """A stored number as people in the customer's country write it; a number from
+    another country, or one that cannot be read, as it is."""
+    if not stored:
+        return ""
+    number = _number(stored, country)
+    if number is None:
+        return stored
+    if phonenumbers.region_code_for_number(number) != region(country):
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+
+
+def phone_international(stored: str | None, country: str | None = None) -> str:
+    """A stored number in the international form, for the clipboard and phones."""
+    if not stored:
+        return ""
+    number = _number(stored, country)
+    if number is None:
+        return stored
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]{2,}")
+
+
+def parse_email(text: str) -> str | None:
+    value = (text or "").strip()
+    if not value:
+        return None
+    if len(value) > NAME_MAX or not _EMAIL.fullmatch(value):
+        raise InputError(f"{value!r} is not an e-mail address (name@company.se)")
+    return value
+
+
+def parse_org_number(text: str, country: str | None = None) -> str | None:
+    """An organisation number checked for its country (SE, NO, DK, FI; Sweden when the
+    customer has no country) and stored in the register's form ('556677-8899');
+    numbers of other countries are kept as typed."""
+    value = (text or "").strip()
+    if not value:
+        return None
+    code = country_code(country) or DEFAULT_REGION
+    checker = _ORG_CHECKERS.get(code)
+    if checker is None:
+        return clean_note(value, 40, "org number")
+    try:
+        return checker.format(checker.validate(value))
+    except ValidationError as error:
+        raise InputError(f"{value!r} is not a {code} organisation number ({error.message.lower()})") from None
+
+
+def clean_text(text: str | None, field: str, limit: int = NAME_MAX) -> str | None:
+    """An optional short field (industry, city, owner …), trimmed; None when empty."""
+    return clean_note(text, limit, field)
+
+
+def parse_size(text: str) -> int | None:
+    """Company size as a number of employees ('45', '1 200'); None when empty."""
+    raw = re.sub(r"[\s\u00a0\u202f]", "", text or "")
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise InputError(f"{text.strip()!r} is not a number of employees")
+    value = int(raw)
+    if value > 10_000_000:
+        raise InputError("that many employees is implausible — check the number")
+    return value
+
+
+def name_key(name: str | None) -> str:
+    """A company name for comparing: no case, accents kept, punctuation and legal forms
+    dropped ('ACME Aktiebolag' and 'Acme AB.' both give 'acme')."""
+    text = unicodedata.normalize("NFKC", name or "").casefold()
+    text = text.replace("a/s", " as ")
+    words = re.findall(r"[\w&]+", text)
+    kept = [w for w in words if w not in LEGAL_FORMS]
+    return " ".join(kept or words)
+
+
+def city_key(city: str | None) -> str:
+    return " ".join(unicodedata.normalize("NFKC", city or "").casefold().split())
+
+
+def org_key(org_number: str | None) -> str:
+    """An org number for comparing: its digits (and letters) only."""
+    return re.sub(r"[^0-9A-Za-z]", "", org_number or "").upper()
