@@ -75,7 +75,7 @@ async def test_the_next_start_paints_the_last_board_at_once_then_the_books_figur
         release.set()
         await loaded(app, pilot)
         assert "Nya AB" in names(app, Quadrant.NEEDS_ASSESSMENT)  # the book's own figures replace it
-        assert bar(app).startswith("8 customers")
+        assert "8 customers  ·  sorted" in bar(app)
     assert "Nya AB" in [r.customer.name for r in snapshot.load(kept).lists[Quadrant.NEEDS_ASSESSMENT]]
 
 

@@ -203,7 +203,8 @@ def wal_size(path: Path) -> int:
 def run_import(book: Path, data: Path) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     return subprocess.Popen(
-        [sys.executable, "-m", "segtui", "import", "orders", str(book), str(data), "--as-of", "2026-11-23"],
+        [sys.executable, "-m", "segtui", "import", "orders", str(book), str(data), "--as-of", "2026-11-23",
+         "--currency", "SEK"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
     )
 

@@ -123,9 +123,9 @@ def data(shared_data) -> Path:
 def imported(tmp_path_factory, data):
     book = tmp_path_factory.mktemp("e2e") / "retail.db"
     runner = CliRunner()
-    first = runner.invoke(main, ["import", "orders", str(book), str(data), *MAPS, "--as-of", AS_OF.isoformat()])
+    first = runner.invoke(main, ["import", "orders", str(book), str(data), *MAPS, "--as-of", AS_OF.isoformat(), "--currency", "GBP"])
     assert first.exit_code == 0, first.output
-    second = runner.invoke(main, ["import", "orders", str(book), str(data), *MAPS, "--as-of", AS_OF.isoformat()])
+    second = runner.invoke(main, ["import", "orders", str(book), str(data), *MAPS, "--as-of", AS_OF.isoformat(), "--currency", "GBP"])
     assert second.exit_code == 0, second.output
     for key, value in (("abc.b_from", B_FROM), ("abc.a_above", A_ABOVE)):
         assert runner.invoke(main, ["settings", str(book), key, str(value)]).exit_code == 0

@@ -207,7 +207,8 @@ def test_gzip_and_xlsx_files_import(book, tmp_path) -> None:
 
 def test_an_order_in_two_currencies_is_refused(book, tmp_path) -> None:
     path = write(tmp_path, "order,customer,date,amount,currency\n1,1,2026-01-05,1,SEK\n1,1,2026-01-05,1,EUR\n")
-    with pytest.raises(ReadError, match=r'line 3, column "currency": order 1 has lines in SEK \(line 2\) and EUR'):
+    with pytest.raises(ReadError, match=r'line 3, column "currency": EUR is not the currency of the file\'s first '
+                                        r'orders \(SEK, line 2\): a book holds orders in one currency'):
         import_orders(book, path, as_of=AS_OF)
 
 
@@ -390,7 +391,8 @@ def test_preview_explains_a_file_that_cannot_be_imported() -> None:
 
 def test_the_import_command_creates_the_book_and_reports(tmp_path) -> None:
     target = tmp_path / "new.db"
-    args = ["import", "orders", str(target), str(DATA / "orders" / "lines_tab.tsv"), "--as-of", "2026-11-23"]
+    args = ["import", "orders", str(target), str(DATA / "orders" / "lines_tab.tsv"), "--as-of", "2026-11-23",
+            "--currency", "SEK"]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     assert "Created the book" in result.output
@@ -402,7 +404,7 @@ def test_the_import_command_creates_the_book_and_reports(tmp_path) -> None:
 def test_the_import_command_takes_maps_and_dry_runs(tmp_path) -> None:
     path = write(tmp_path, "Kund;Dag;Summa\n9;2026-01-05;12,50\n")
     target = tmp_path / "b.db"
-    result = CliRunner().invoke(main, ["import", "orders", str(target), str(path), "--dry-run",
+    result = CliRunner().invoke(main, ["import", "orders", str(target), str(path), "--dry-run", "--currency", "SEK",
                                        "--map", "customer=Kund", "--map", "date=Dag", "--map", "amount=Summa"])
     assert result.exit_code == 0, result.output
     assert "Would import" in result.output and "Dry run" in result.output
@@ -539,7 +541,7 @@ def _reference(lines: list[tuple]) -> tuple[dict, set]:
         entry = orders.setdefault(key, [date, Decimal(0), currency])
         entry[0] = min(entry[0], date)
         entry[1] += amount
-        if entry[2] != currency:
+        if currency != lines[0][4]:  # a book holds one currency: the file's first
             return {}, {key}
     return {
         (customer, key if not key[:2] in ("c:", "d:") else None, key if key[:2] not in ("c:", "d:") else "d:" + date,
@@ -563,7 +565,7 @@ def test_orders_spread_over_the_file_sum_as_line_by_line(tmp_path, lines) -> Non
     book = open_book(":memory:")
     path = write(tmp_path, "\n".join(text) + "\n", "spread.csv")
     if conflict:
-        with pytest.raises(ReadError, match="has lines in"):
+        with pytest.raises(ReadError, match="is not the currency of the file's first orders"):
             import_orders(book, path, as_of=AS_OF)
         assert book.scalar('SELECT count(*) FROM "order"') == 0
         return

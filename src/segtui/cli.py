@@ -103,7 +103,7 @@ def open_app(book: str | None, as_of: str | None) -> None:
     """Open the app on BOOK (default: your own book)."""
     from segtui.launch import open_app as launch
 
-    launch(book, _as_of(as_of))
+    launch(book, _as_of(as_of) if as_of else None)
 
 
 @main.command()
@@ -198,11 +198,14 @@ _MAP_HELP = "FIELD=COLUMN: take FIELD from COLUMN (repeatable). Without it, colu
 
 
 def _run_import(kind: str, book: str, file: str, maps: tuple[str, ...], sheet: str | None, dry_run: bool,
-                as_of: str | None) -> None:
+                as_of: str | None, currency: str | None = None, accept_thresholds: bool = False,
+                today_text: str | None = None) -> None:
+    from segtui.domain.first_day import view_day
     from segtui.io import importer
     from segtui.store.book import BookError, open_book
 
-    day = _as_of(as_of)
+    today = _as_of(today_text) if today_text else dt.date.today()
+    day = _as_of(as_of) if as_of else None
     try:
         mapping = importer.parse_map_options(maps, kind)
     except importer.ReadError as error:
@@ -215,6 +218,11 @@ def _run_import(kind: str, book: str, file: str, maps: tuple[str, ...], sheet: s
         opened = open_book(":memory:") if dry_run and missing else open_book(book, create=True)
     except BookError as error:
         _fail(str(error))
+    if day is None:  # compare classes on the day the book is shown on
+        day = view_day(opened.settings().get("view.as_of"), today)
+    extra = {}
+    if kind == "orders":
+        extra = {"currency": currency, "ask_currency": True, "accept_thresholds": accept_thresholds, "today": today}
     run = importer.import_orders if kind == "orders" else importer.import_customers
     bar = None
     progress = None
@@ -237,7 +245,14 @@ def _run_import(kind: str, book: str, file: str, maps: tuple[str, ...], sheet: s
     failure = None
     state = {}
     try:
-        summary = run(opened, file, mapping, sheet=sheet, dry_run=dry_run, as_of=day, progress=progress)
+        try:
+            summary = run(opened, file, mapping, sheet=sheet, dry_run=dry_run, as_of=day, progress=progress, **extra)
+        except importer.CurrencyNeeded as error:
+            if not (sys.stdin.isatty() and sys.stderr.isatty()):
+                raise
+            click.echo(f"{file}: {error}", err=True)
+            extra["currency"] = click.prompt("Currency of the amounts (three letters)", err=True).strip().upper()
+            summary = run(opened, file, mapping, sheet=sheet, dry_run=dry_run, as_of=day, progress=progress, **extra)
     except importer.ReadError as error:
         failure = f"{file}: {error} — nothing was imported"
     except BookError as error:
@@ -272,17 +287,27 @@ def _import_options(function):
 
 @import_group.command("orders")
 @_import_options
+@click.option("--currency", help="The currency of the amounts when the file has no currency column (asked once "
+              "for a new book, e.g. GBP); a book holds orders in one currency.")
+@click.option("--accept-thresholds", is_flag=True,
+              help="Store the class thresholds proposed from the book's own revenue (new book, default thresholds).")
+@click.option("--today", "today_text", help="Judge the age of the data on this day instead of today (YYYY-MM-DD).")
 def import_orders_command(book: str, file: str, maps: tuple[str, ...], sheet: str | None, dry_run: bool,
-                          as_of: str | None) -> None:
+                          as_of: str | None, currency: str | None, accept_thresholds: bool,
+                          today_text: str | None) -> None:
     """Import orders or invoice lines from FILE into BOOK (created if needed).
 
     \b
     Fields: customer (required), date (required), amount — or quantity and
     unit_price (lines of one order are summed) —, order, customer_name, currency.
     Negative amounts are credit notes. Rows without a customer id are skipped
-    and counted. Importing the same rows again adds nothing.
+    and counted. Importing the same rows again adds nothing. A new book takes
+    its currency from the file's currency column or --currency; orders in
+    another currency than the book's are refused. When the newest order is more
+    than a month old the book is shown as of that day; for a new book class
+    thresholds are proposed from its own revenue.
     """
-    _run_import("orders", book, file, maps, sheet, dry_run, as_of)
+    _run_import("orders", book, file, maps, sheet, dry_run, as_of, currency, accept_thresholds, today_text)
 
 
 @import_group.command("customers")

@@ -70,7 +70,12 @@ def open_app(book: str | None, day: dt.date | None = None) -> None:
     from segtui.ui.app import SegtuiApp
     from segtui.ui.keymap import terminal_theme
 
-    app = SegtuiApp(opened, as_of=day or dt.date.today(), theme=terminal_theme(dict(os.environ)), notice=notice)
+    today = dt.date.today()
+    if day is None:  # the day the book is remembered on (view.as_of; empty: today)
+        from segtui.domain.first_day import view_day
+
+        day = view_day(opened.settings().get("view.as_of"), today)
+    app = SegtuiApp(opened, as_of=day, theme=terminal_theme(dict(os.environ)), notice=notice, today=today)
     try:
         app.run()
     finally:
@@ -115,7 +120,7 @@ def main(argv: list[str] | None = None) -> None:
     if plain is not None:
         book, day = plain
         try:
-            open_app(book, as_of(day))
+            open_app(book, as_of(day) if day is not None else None)
         except KeyboardInterrupt:
             print("segtui: interrupted; nothing half-done was saved", file=sys.stderr)
             sys.exit(130)

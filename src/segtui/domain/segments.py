@@ -237,6 +237,22 @@ def pareto_classes(
     return classes
 
 
+def pareto_cutoffs(
+    revenues: Mapping[int, int], config: Config, tie_keys: Mapping[int, object] | None = None
+) -> tuple[int, int] | None:
+    """The revenue (minor units) at the Pareto A and B cut-offs the ranking of
+    :func:`pareto_classes` produces: the revenue of the last customer it puts in
+    A, and of the last it puts in B (the A cut-off when none is B). None when no
+    customer has revenue. Pareto mode's potential class and the proposed
+    thresholds of a new book use them (docs/first-day.md)."""
+    classes = pareto_classes(revenues, config, tie_keys)
+    a_cut = min((revenues[c] for c, k in classes.items() if k == "A"), default=None)
+    if a_cut is None:
+        return None
+    b_cut = min((revenues[c] for c, k in classes.items() if k == "B"), default=a_cut)
+    return a_cut, b_cut
+
+
 def potential_in_window(budget_per_year: int | None, config: Config) -> int | None:
     """The potential in minor units: the yearly budget scaled to the window
     (× 2 for 24 months), rounded down; None without a budget."""

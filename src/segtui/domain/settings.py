@@ -75,6 +75,22 @@ def _currency(text: str) -> str:
     return value
 
 
+def _day_or_today(text: str) -> str:
+    """A day YYYY-MM-DD, or empty (or 'today'): today, whatever day that is."""
+    value = text.strip()
+    if value.lower() in ("", "today"):
+        return ""
+    import datetime as dt
+
+    try:
+        day = dt.date.fromisoformat(value) if len(value) == 10 else None
+    except ValueError:
+        day = None
+    if day is None or not 1900 <= day.year <= 2200:
+        raise SettingError(f"{text!r} is not a day: type YYYY-MM-DD, or nothing (today)")
+    return day.isoformat()
+
+
 def _choice(*choices: str) -> Callable[[str], str]:
     def check(text: str) -> str:
         value = text.strip().lower()
@@ -207,6 +223,8 @@ _ALL = [
     Setting("capacity.working_days", "mon,tue,wed,thu,fri", _weekdays, "working days of the week"),
     Setting("team.url", "", _team_url, "the team book's address (postgresql://USER@HOST/DB; password in ~/.pgpass)"),
     Setting("currency", "SEK", _currency, "the book's currency (three letters, e.g. SEK, EUR)"),
+    Setting("view.as_of", "", _day_or_today,
+            "the app shows the book as of this day (YYYY-MM-DD; empty: today); d on the board changes it"),
 ]
 
 REGISTRY: dict[str, Setting] = {s.key: s for s in _ALL}

@@ -46,6 +46,7 @@ __all__ = [
     "ORDER_FIELDS",
     "CUSTOMER_FIELDS",
     "ReadError",
+    "CurrencyNeeded",
     "Mapping",
     "Move",
     "Summary",
@@ -298,6 +299,9 @@ class _Parser:
     date_order: str
     decimal: str | None
     currency: str
+    #: the one currency the file's orders may be in (the book's); None: the first row's
+    #: currency (a new book), False: any (the Import screen's preview before a book is known)
+    expected: str | None | bool = False
 
     def __post_init__(self) -> None:
         m = self.mapping
@@ -368,10 +372,22 @@ class _Parser:
     def _currency(self, line: int, value: Any) -> str:
         shown = _text(value)
         code = shown.upper()
-        if not code:
-            return self.currency
+        if not code:  # an empty cell: the currency the file was given (the book's)
+            if self.expected is None:
+                self.expected, self._first_currency_line = self.currency, line
+            return self.expected if isinstance(self.expected, str) else self.currency
         if not _CURRENCY(code):
             raise self.error(line, "currency", f'"{shown[:40]}" is not a currency code (three letters, like SEK)')
+        expected = self.expected
+        if expected is None:
+            self.expected, self._first_currency_line = code, line
+        elif expected is not False and code != expected:
+            if getattr(self, "_first_currency_line", None) is not None:
+                reason = (f"{code} is not the currency of the file's first orders ({expected}, line "
+                          f"{self._first_currency_line}): a book holds orders in one currency")
+            else:
+                reason = f"{code} is not the book's currency ({expected}): a book holds orders in one currency"
+            raise self.error(line, "currency", reason + " — import them into a book of their own")
         return code
 
     def __call__(self, line: int, values: list[Any]) -> tuple[str, str | None, str, Decimal, str, str] | None:
@@ -463,6 +479,51 @@ class Summary:
     moves: list[Move] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     safety_copy: str | None = None  # the book as it was before the import, kept next to it
+    book: str = ""  # the book's path (for the commands the summary suggests)
+    today: dt.date | None = None  # the day the data's age is judged on
+    currency: str | None = None  # the currency of the orders imported
+    currency_from: str | None = None  # set for a new book: where its currency came from
+    newest_order: dt.date | None = None  # the book's newest order after the import
+    view_as_of: dt.date | None = None  # the day the app shows the book on after the import
+    view_as_of_set: bool = False  # the import changed it (view.as_of)
+    proposed: Any = None  # first_day.Thresholds proposed from the book's revenue, or None
+    threshold_steps: list[tuple[str, str]] = field(default_factory=list)  # the settings that accept them
+    thresholds_before: tuple[int, int] | None = None
+    accept_thresholds: bool = False
+    thresholds_accepted: bool = False
+
+    def first_day_lines(self) -> list[str]:
+        """What a new or old-data book needs said: its currency, the day it is shown
+        on, and the thresholds proposed from its own revenue (docs/first-day.md)."""
+        out = []
+        would = "would be" if self.dry_run else "is"
+        if self.currency_from:
+            then = "would be the book's currency" if self.dry_run else "the book's currency from now on"
+            out.append(f"Currency: {self.currency} (from {self.currency_from}) — {then}")
+        newest, view, today = self.newest_order, self.view_as_of, self.today or dt.date.today()
+        from segtui.domain.first_day import data_is_old
+
+        if newest is not None and data_is_old(newest, today):
+            if view == newest:
+                out.append(f"Newest order {newest.isoformat()} — more than a month before today: the book {would} shown as of "
+                           "that day (view.as_of); d on the board changes it")
+            else:
+                out.append(f"Newest order {newest.isoformat()} — more than a month before today: as of "
+                           f"{(view or today).isoformat()} customers look lapsed; "
+                           f"segtui settings {_quoted(self.book)} view.as_of {newest.isoformat()} shows the book as of that day")
+        if self.proposed is not None:
+            a, b = self.proposed
+            cur = self.currency or ""
+            before = self.thresholds_before or (0, 0)
+            out.append(f"Proposed class thresholds from this book's own revenue (the Pareto A and B cut-offs): "
+                       f"A above {a:,} {cur}, B from {b:,} {cur} (now {before[0]:,} and {before[1]:,})")
+            if self.thresholds_accepted:
+                out.append("  accepted (--accept-thresholds)" if not self.dry_run else "  would be accepted (--accept-thresholds)")
+            else:
+                out.append("  to accept: " + " && ".join(
+                    f"segtui settings {_quoted(self.book)} {key} {value}" for key, value in self.threshold_steps
+                ) + "  (or import with --accept-thresholds)")
+        return out
 
     def lines(self, moves_shown: int = 20) -> list[str]:
         """The summary for people, one statement a line."""
@@ -506,12 +567,19 @@ class Summary:
                 out.append(f"  … and {n(len(self.moves) - moves_shown)} more")
         else:
             out.append(f"No existing customer changed revenue class or quadrant (as of {self.as_of.isoformat()}).")
+        out.extend(self.first_day_lines())
         if self.dry_run:
             out.append("Dry run: nothing was written.")
         return out
 
     def text(self) -> str:
         return "\n".join(self.lines())
+
+
+def _quoted(path: str) -> str:
+    import shlex
+
+    return shlex.quote(path) if path else "BOOK"
 
 
 @contextlib.contextmanager
@@ -540,6 +608,10 @@ def _checked_by_construction(book) -> Iterator[None]:
             yield
         finally:
             conn.execute(f"PRAGMA foreign_keys = {1 if was else 0}")  # sql-safe: a number
+
+
+class CurrencyNeeded(ReadError):
+    """A new book and a file that does not say its currency: ask once (``--currency``)."""
 
 
 class _DryRun(Exception):
@@ -584,27 +656,63 @@ def import_orders(
     dry_run: bool = False,
     as_of: dt.date | None = None,
     progress: Progress | None = None,
+    currency: str | None = None,
+    ask_currency: bool = False,
+    accept_thresholds: bool = False,
+    today: dt.date | None = None,
 ) -> Summary:
     """Import an order file into ``book`` (all or nothing); see the module docstring.
 
+    ``currency``: what the file's amounts are in when it has no currency column
+    (a new book takes it as its currency; a book with orders refuses another);
+    ``ask_currency``: raise :class:`CurrencyNeeded` instead of taking the book's
+    currency for a new book when neither the file nor ``currency`` says it.
+    Orders in a currency other than the book's are refused at their line.
+    ``accept_thresholds`` stores the proposed class thresholds (docs/first-day.md);
+    ``today`` is the day the data's age is judged on (default: the clock).
+
     Raises ReadError (bad file or row; nothing written) or BookError."""
-    as_of = as_of or dt.date.today()
+    today = today or dt.date.today()
+    as_of = as_of or today
+    settings = book.settings()
+    book_currency = settings.get("currency", "SEK")
+    if currency is not None:
+        code = currency.strip().upper()
+        if not _CURRENCY(code):
+            raise ReadError(f'"{currency}" is not a currency code (three letters, like GBP or SEK)')
+        currency = code
+    had_orders = bool(book.scalar('SELECT EXISTS (SELECT 1 FROM "order")'))
     table = open_table(path, sheet=sheet)
     staged = _Staged(book)
     try:
         with table:
             columns = _map_table("orders", table, mapping)
+            has_column = "currency" in columns.fields
+            if had_orders and currency is not None and currency != book_currency:
+                raise ReadError(f"the book's orders are in {book_currency}, not {currency}: "
+                                "a book holds orders in one currency — import these into a book of their own")
+            if not had_orders and not has_column and currency is None and ask_currency:
+                raise CurrencyNeeded(
+                    f"the file does not say which currency its amounts are in (no currency column): "
+                    f"say it once for this new book, e.g. --currency GBP (or {book_currency}, EUR …)"
+                )
+            given = currency or book_currency
             head, rows = _sample(table)
             date_order, decimal = _detect(columns, head)
-            currency = book.settings().get("currency", "SEK")
-            parse = _Parser(table, columns, date_order, decimal, currency)
+            parse = _Parser(table, columns, date_order, decimal, given, expected=book_currency if had_orders else None)
             summary = Summary("orders", os.fspath(path), table.format, dict(columns.fields), as_of, dry_run)
+            summary.book = book.path
+            summary.today = today
             if any("/" in str(v[columns.index("date")]) for _, v in head[:200]):
                 summary.notes.append(
                     "Dates read as " + ("month/day/year" if date_order == "mdy" else "day/month/year")
                 )
             total = count_lines(path) if progress else None
             _stage_orders(staged, parse, rows, summary, progress, total)
+        summary.currency = parse.expected if isinstance(parse.expected, str) else given
+        if not had_orders and summary.currency != book_currency:
+            summary.currency_from = f'the file\'s "{columns.fields["currency"]}" column' if has_column else "the currency given"
+        summary.accept_thresholds = accept_thresholds
         _keep_safety_copy(book, summary)
         _write_orders(book, staged, summary, as_of)
     finally:
@@ -826,13 +934,14 @@ def _replay(conn, parse: _Parser, staged: _Staged) -> dict[tuple[int, int, str],
 
 
 def _write_orders(book, staged: _Staged, summary: Summary, as_of: dt.date) -> None:
-    today = dt.date.today().isoformat()
+    today = (summary.today or dt.date.today()).isoformat()
     names = staged.names
     try:
         with _checked_by_construction(book), book.transaction() as conn, _big_cache(conn):
             had_customers = bool(conn.execute("SELECT EXISTS (SELECT 1 FROM customer)").fetchone()[0])
             before = _standing(book, as_of) if had_customers else {}  # in a new book nobody can move
             had_orders = bool(conn.execute('SELECT EXISTS (SELECT 1 FROM "order")').fetchone()[0])
+            old_newest = conn.execute('SELECT max(date) FROM "order"').fetchone()[0] if had_orders else None
             known = dict(conn.execute("SELECT source_id, id FROM customer"))
             new_customers = sorted(staged.customers.keys() - known.keys())
             conn.executemany(
@@ -902,10 +1011,66 @@ def _write_orders(book, staged: _Staged, summary: Summary, as_of: dt.date) -> No
                 'SELECT count(*) FROM "order" WHERE id > ? AND amount < 0', (last,)
             ).fetchone()[0]
             summary.moves = _moves(before, _standing(book, as_of)) if before else []
+            _first_day(conn, summary, had_orders, old_newest)
             if summary.dry_run:
                 raise _DryRun
     except _DryRun:
         pass
+
+
+def _first_day(conn, summary: Summary, had_orders: bool, old_newest: str | None) -> None:
+    """After the orders are written (same transaction): a new book takes the
+    file's currency; old data sets the day the book is shown on; thresholds are
+    proposed from the book's own revenue (docs/first-day.md)."""
+    from segtui.domain import first_day
+    from segtui.domain.segments import Config, subtract_months
+    from segtui.domain.settings import DEFAULTS, validate_all
+
+    def store(key: str, value: str) -> None:
+        conn.execute(
+            "INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    settings = {**DEFAULTS, **dict(conn.execute("SELECT key, value FROM setting"))}
+    if not had_orders and summary.currency and summary.currency != settings["currency"]:
+        store("currency", summary.currency)
+        settings["currency"] = summary.currency
+    newest_text = conn.execute('SELECT max(date) FROM "order"').fetchone()[0]
+    newest = dt.date.fromisoformat(newest_text) if newest_text else None
+    summary.newest_order = newest
+    today = summary.today or dt.date.today()
+    stored = settings["view.as_of"]
+    follows = stored in ("", old_newest or "")  # not a day the rep chose
+    view = first_day.view_day(stored, today)
+    if newest is not None and follows:
+        wanted = newest.isoformat() if first_day.data_is_old(newest, today) else ""
+        if wanted != stored:
+            store("view.as_of", wanted)
+            settings["view.as_of"] = wanted
+            summary.view_as_of_set = True
+        view = first_day.view_day(wanted, today)
+    summary.view_as_of = view
+    defaults = all(settings[k] == DEFAULTS[k] for k in ("abc.a_above", "abc.b_from"))
+    if had_orders and not defaults:
+        return
+    config = Config.from_settings(settings)
+    start = subtract_months(view, config.window_months).isoformat()
+    revenues = dict(conn.execute(
+        'SELECT customer_id, sum(amount) FROM "order" WHERE date > ? AND date <= ? GROUP BY customer_id',
+        (start, view.isoformat()),
+    ))
+    proposed = first_day.proposed_thresholds(revenues, config)
+    if proposed is None or (str(proposed.a_above), str(proposed.b_from)) == (settings["abc.a_above"], settings["abc.b_from"]):
+        return
+    summary.proposed = proposed
+    summary.threshold_steps = first_day.threshold_settings(settings, proposed)
+    summary.thresholds_before = (int(settings["abc.a_above"]), int(settings["abc.b_from"]))
+    if summary.accept_thresholds:
+        validate_all({**settings, "abc.a_above": str(proposed.a_above), "abc.b_from": str(proposed.b_from)})
+        for key, value in summary.threshold_steps:
+            store(key, value)
+        summary.thresholds_accepted = True
 
 
 def _index_order(row: tuple) -> tuple:

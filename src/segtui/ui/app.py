@@ -8,6 +8,7 @@ import threading
 from pathlib import Path
 from typing import Iterable
 
+from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -59,15 +60,20 @@ class SegtuiApp(GuardedApp):
         theme: str | None = None,
         notice: str | None = None,
         cache_dir: Path | None = None,
+        today: dt.date | None = None,
     ):
         """``config_dir`` holds keymap.toml and the remembered theme (default: the
         platform config folder); ``cache_dir`` the board as last shown, one file per
         book (default: the platform cache folder); ``theme`` is the theme to start with when the user
         has not picked one (the command line picks ``ansi-dark`` for 16-colour terminals);
-        ``notice`` is said once the app is up (e.g. where a new book was made)."""
+        ``notice`` is said once the app is up (e.g. where a new book was made);
+        ``today`` is the day the data's age is judged on and that ``d`` stores as
+        "today" (default: ``as_of``, else the clock — so a test that pins ``as_of``
+        never depends on the day it runs)."""
         super().__init__()
         self.book = book
-        self.as_of = as_of or dt.date.today()
+        self.today = today or as_of or dt.date.today()
+        self.as_of = as_of or self.today
         keep_at = snapshot = None
         if book.path != ":memory:":
             from segtui.ui import snapshot as snapshots
@@ -79,8 +85,8 @@ class SegtuiApp(GuardedApp):
             keep_at = snapshots.path_for(cache_dir, Path(book.path))
             snapshot = snapshots.load(keep_at)
         self.synced = _last_sync(book)
-        self.sub_title = self._title_text()
-        self.board = BoardScreen(book, self.as_of, snapshot=snapshot, keep_at=keep_at)
+        self.sub_title = self._sub_title(None)
+        self.board = BoardScreen(book, self.as_of, snapshot=snapshot, keep_at=keep_at, today=self.today)
         self._config_dir = config_dir
         self._start_theme = theme
         self._notice = notice
@@ -154,12 +160,14 @@ class SegtuiApp(GuardedApp):
         if keymap:
             self.set_keymap(keymap)
 
-    def _title_text(self) -> str:
-        text = f"{self.book.name} · as of {self.as_of.isoformat()}"
-        return text + (f" · synced {self.synced}" if self.synced else "")
+    def _sub_title(self, newest: dt.date | None) -> str:
+        last = ", its newest order" if newest is not None and newest == self.as_of and newest < self.today else ""
+        synced = f" · synced {self.synced}" if self.synced else ""
+        return f"{self.book.name} · as of {self.as_of.isoformat()}{last}{synced}"
 
-    def _show_title(self) -> None:
-        self.sub_title = self._title_text()
+    def show_title(self) -> None:
+        """The book's name and as-of day (said to be the newest order day when it is), and when it last synced."""
+        self.sub_title = self._sub_title(self.board.newest_order)
         self.board.show_title()
 
     # --- the team book (docs/team.md) ------------------------------------------------
@@ -190,7 +198,7 @@ class SegtuiApp(GuardedApp):
 
     def _synced(self, result, when: str | None) -> None:
         self.synced = when
-        self._show_title()
+        self.show_title()
         lines = [f"Synced: sent {result.pushed}, received {result.pulled}."]
         for c in result.conflicts[:3]:
             values = "; ".join(f"{k}: {w!r} kept, {l!r} kept in history" for k, (w, l) in c["values"].items())
@@ -201,10 +209,22 @@ class SegtuiApp(GuardedApp):
 
     # --- the as-of day --------------------------------------------------------------
     def set_as_of(self, day: dt.date) -> None:
-        """See the whole book as it was on ``day``."""
+        """See the whole book as it was on ``day``, and remember the day in the book
+        (``view.as_of``; today is remembered as empty, so it follows the calendar)."""
         self.as_of = day
-        self._show_title()
+        self.show_title()
         self.board.set_as_of(day)
+        if not self.book.readonly:
+            self._remember_as_of("" if day == self.today else day.isoformat())
+
+    @work(thread=True, exclusive=True, group="remember-as-of")
+    def _remember_as_of(self, value: str) -> None:
+        from segtui.store.book import BookError
+
+        try:
+            self.book.set_setting("view.as_of", value)
+        except BookError as error:  # busy or full: the day is shown, only not remembered
+            self.call_from_thread(self.notify, f"The day is not remembered: {error}", severity="warning", markup=False)
 
     # --- doors to the other screens -------------------------------------------------
     def open_customer(self, customer_id: int) -> None:

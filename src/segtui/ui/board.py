@@ -23,6 +23,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
 
 from segtui.domain import planning
+from segtui.domain.first_day import old_data_notice
 from segtui.domain.segments import CLASS_ORDER, GROUP_LABELS, QUADRANT_STRATEGY, Config, Group, Quadrant
 from segtui.ui.customer_list import CustomerList, due_text, loyalty_text, short_money
 from segtui.ui.snapshot import Snapshot, Totals
@@ -277,16 +278,20 @@ class BoardScreen(Screen):
     ]
 
     def __init__(
-        self, book, as_of: dt.date, snapshot: Snapshot | None = None, keep_at: Path | None = None
+        self, book, as_of: dt.date, snapshot: Snapshot | None = None, keep_at: Path | None = None,
+        today: dt.date | None = None,
     ) -> None:
         """``snapshot``: the board as last shown, painted at once until the book is
-        read; ``keep_at``: where to keep this board's snapshot for the next start."""
+        read; ``keep_at``: where to keep this board's snapshot for the next start;
+        ``today``: the day the data's age is judged on (default: the clock)."""
         super().__init__(id="board")
         self.book = book
         self.as_of = as_of
         self.snapshot = snapshot
         self.keep_at = keep_at
         self._start_as_of = as_of
+        self.today = today or dt.date.today()
+        self.newest_order: dt.date | None = None  # the book's newest order (read with the rows)
         self._reading = 0  # readings asked for so far; only the latest is shown
         self._first_order: dict[Quadrant, list[BoardRow]] | None = None
         self.rows: list[BoardRow] = []
@@ -386,7 +391,8 @@ class BoardScreen(Screen):
         # The board's first order (no search, no filter, by priority), sorted here
         # once: the board shows it and the next start's snapshot keeps its top rows.
         ordered = BoardView().apply(rows)
-        self.app.call_from_thread(self._loaded, rows, settings, Config.from_settings(settings), reading, ordered)
+        newest = _newest_order(self.book, rows, as_of, self.today)
+        self.app.call_from_thread(self._loaded, rows, settings, Config.from_settings(settings), reading, ordered, newest)
         if self.keep_at is not None and as_of == self._start_as_of:
             from segtui.ui import snapshot
 
@@ -405,12 +411,16 @@ class BoardScreen(Screen):
         config: Config,
         reading: int = 0,
         ordered: dict[Quadrant, list[BoardRow]] | None = None,
+        newest: dt.date | None = None,
     ) -> None:
         import gc
 
         if reading != self._reading:
             return  # a later reading (another day, say) is on its way: this one is out of date
         self.snapshot = None
+        if newest != self.newest_order:
+            self.newest_order = newest
+            self.app.show_title()
         self.rows = rows
         self._first_order = ordered  # ``rows`` as BoardView() shows them
         if not self.loaded:
@@ -508,8 +518,10 @@ class BoardScreen(Screen):
                 typed[f"filter{n}"] = ", ".join(sorted(values))
         count = f"{shown:,} of {total:,} customers" if self.view.narrowed else f"{total:,} customers"
         head = "  ".join(parts) + ("  esc clears  ·  " if parts else "")
+        old = old_data_notice(self.newest_order, self.as_of, self.today) if self.newest_order else None
+        notice = f"[b]{old}[/b]  ·  " if old else ""  # our own words and ISO dates, no markup in them
         self.query_one("#bar", Static).update(
-            Content.from_markup(f"{head}{count}  ·  sorted by {SORT_LABELS[self.view.sort]}", **typed)
+            Content.from_markup(f"{head}{notice}{count}  ·  sorted by {SORT_LABELS[self.view.sort]}", **typed)
         )
 
     def _update_detail(self) -> None:
@@ -647,12 +659,22 @@ class BoardScreen(Screen):
             if day is not None and day != self.as_of:
                 self.app.set_as_of(day)
 
-        self.app.push_screen(AsOfScreen(self.as_of), done)
+        self.app.push_screen(AsOfScreen(self.as_of, self.today), done)
 
     def set_as_of(self, day: dt.date) -> None:
         self.as_of = day
         row = self.current_row
         self.reload(follow=row.id if row else None)
+
+
+def _newest_order(book, rows: list[BoardRow], as_of: dt.date, today: dt.date) -> dt.date | None:
+    """The book's newest order day: from the rows when the board shows today (their
+    last orders are every order up to today), else read from the book."""
+    if as_of >= today:
+        newest = max((r.customer.last_order for r in rows if r.customer.last_order), default=None)
+    else:
+        newest = book.scalar('SELECT max(date) FROM "order"')
+    return dt.date.fromisoformat(newest) if newest else None
 
 
 def describe(row: BoardRow, currency: str) -> Content:

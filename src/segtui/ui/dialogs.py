@@ -94,14 +94,16 @@ class AsOfScreen(ModalScreen[dt.date | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="as_of.cancel")]
 
-    def __init__(self, as_of: dt.date) -> None:
+    def __init__(self, as_of: dt.date, today: dt.date | None = None) -> None:
         super().__init__()
         self.as_of = as_of
+        self.today = today
 
     def compose(self) -> ComposeResult:
         with Vertical(id="as-of-box"):
             yield Label("[b]See the book as of[/b]")
-            yield Static("A day as YYYY-MM-DD, or 'today'. Enter shows it, esc cancels.", classes="hint")
+            yield Static("A day as YYYY-MM-DD, or 'today'. Enter shows it (and the book remembers it), "
+                         "esc cancels.", classes="hint")
             yield Input(value=self.as_of.isoformat(), id="as-of-input")
             yield Static("", id="as-of-error")
 
@@ -109,7 +111,7 @@ class AsOfScreen(ModalScreen[dt.date | None]):
     def _submitted(self, event: Input.Submitted) -> None:
         text = event.value.strip().lower()
         if text == "today":
-            self.dismiss(dt.date.today())
+            self.dismiss(self.today or dt.date.today())
             return
         try:
             day = parse_day(text)
