@@ -438,3 +438,105 @@ def _write_mailing(opened, today: dt.date, fmt: str, out) -> None:
     else:
         heading = f"Mailing list · {opened.name} · as of {today.isoformat()}: {mailing.summary(recipients)}"
         export.write_mailing_table(recipients, out, heading)
+
+
+def _team_url(url: str | None, book=None) -> str:
+    """The team book's address: URL, else the book's team.url, else $SEGTUI_TEAM_URL."""
+    import os
+
+    if url:
+        return url
+    if book is not None:
+        stored = book.settings().get("team.url", "")
+        if stored:
+            return stored
+    env = os.environ.get("SEGTUI_TEAM_URL", "")
+    if env:
+        return env
+    _fail("no team book address: give URL, set team.url (segtui settings BOOK team.url URL) or SEGTUI_TEAM_URL")
+    return ""
+
+
+@main.group("team")
+def team_group() -> None:
+    """Set up and look at the team book (PostgreSQL) that reps' books sync with."""
+
+
+@team_group.command("init")
+@click.argument("url")
+def team_init(url: str) -> None:
+    """Create the team schema in the PostgreSQL database at URL (again: nothing happens)."""
+    from segtui.store.team import TeamError, init
+
+    try:
+        click.echo(init(url))
+    except TeamError as error:
+        _fail(str(error))
+
+
+@main.command("sync")
+@click.argument("book", type=click.Path(dir_okay=True))
+@click.argument("url", required=False)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def sync_command(book: str, url: str | None, fmt: str) -> None:
+    """Send BOOK's changes to the team book and take everyone else's (creates BOOK when missing)."""
+    import json
+
+    from segtui.store.team import TeamError, sync
+
+    if not url:
+        import os
+
+        if not os.path.exists(book) and not os.environ.get("SEGTUI_TEAM_URL"):
+            _team_url(None)
+    opened = _open(book, create=True)
+    try:
+        address = _team_url(url, opened)
+        try:
+            result = sync(opened, address, dt.datetime.now(dt.timezone.utc))
+        except TeamError as error:
+            _fail(str(error))
+    finally:
+        opened.close()
+    if fmt == "json":
+        click.echo(json.dumps(result.as_json(), ensure_ascii=False))
+        return
+    click.echo(f"Synced {book}: sent {result.pushed} changes, received {result.pulled}.")
+    for c in result.conflicts:
+        values = "; ".join(f"{k}: {w!r} kept, {l!r} in history" for k, (w, l) in c["values"].items())
+        who = "your value was kept" if c["kept"] == "yours" else "another rep's later value was kept"
+        click.echo(f"  conflict on {c['table']} of customer {c['customer']}: {who} ({values})")
+
+
+@team_group.command("board")
+@click.argument("url")
+@click.option("--owner", help="Only this rep's customers.")
+@click.option("--as-of", "as_of", help="Classify as on this day (YYYY-MM-DD, default today).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def team_board(url: str, owner: str | None, as_of: str | None, fmt: str) -> None:
+    """The team's board, read-only: customers per segment and coverage per rep
+    (plan items planned against done, per segment)."""
+    import json
+    import tempfile
+
+    from segtui.store.book import open_book
+    from segtui.store.team import TeamError, coverage, sync
+
+    day = _as_of(as_of)
+    with tempfile.TemporaryDirectory() as folder:
+        book = open_book(Path(folder) / "team.db")
+        try:
+            try:
+                sync(book, url, dt.datetime.now(dt.timezone.utc), read_only=True)
+            except TeamError as error:
+                _fail(str(error))
+            rows = coverage(book, day, owner)
+        finally:
+            book.close()
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False))
+        return
+    click.echo(f"{'rep':<16} {'segment':<18} {'customers':>9} {'planned':>8} {'done':>6} {'coverage':>9}")
+    for r in rows:
+        share = f"{r['coverage']:.0%}" if r["coverage"] is not None else "-"
+        click.echo(f"{r['owner']:<16} {r['segment']:<18} {r['customers']:>9} {r['planned']:>8} {r['done']:>6} {share:>9}")

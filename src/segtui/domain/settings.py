@@ -170,6 +170,20 @@ def _policy(text: str) -> str:
     return parse_policy(text).setting
 
 
+def _team_url(text: str) -> str:
+    """A PostgreSQL connection URL or empty; never one holding a password (the
+    password belongs in ~/.pgpass or PGPASSWORD, not in the book)."""
+    value = text.strip()
+    if not value:
+        return ""
+    if not value.startswith(("postgresql://", "postgres://")) and "=" not in value:
+        raise SettingError(f"{value!r} is not a team book address: use postgresql://USER@HOST/DB")
+    head = value.split("://", 1)[-1].split("@", 1)
+    if "password=" in value.lower() or (len(head) == 2 and ":" in head[0]):
+        raise SettingError("the address must not hold a password: put it in ~/.pgpass or PGPASSWORD")
+    return value
+
+
 @dataclass(frozen=True)
 class Setting:
     key: str
@@ -207,6 +221,7 @@ _ALL = [
     Setting("capacity.visits_per_day", "4", _count(0, 50), "visits per working day"),
     Setting("capacity.calls_per_day", "10", _count(0, 200), "calls per working day"),
     Setting("capacity.working_days", "mon,tue,wed,thu,fri", _weekdays, "working days of the week"),
+    Setting("team.url", "", _team_url, "the team book's address (postgresql://USER@HOST/DB; password in ~/.pgpass)"),
     Setting("currency", "SEK", _currency, "the book's currency (three letters, e.g. SEK, EUR)"),
     Setting("view.as_of", "", _day_or_today,
             "the app shows the book as of this day (YYYY-MM-DD; empty: today); d on the board changes it"),

@@ -409,6 +409,13 @@ def _seed_settings(conn: sqlite3.Connection) -> None:
     )
 
 
+def _capture(conn: sqlite3.Connection) -> None:
+    """The team book's change log triggers (store/identity.py), for tables that lack them."""
+    from segtui.store.identity import ensure_capture
+
+    ensure_capture(conn)
+
+
 def open_book(path: str | os.PathLike[str], create: bool = True) -> Book:
     """Open (and if needed create and migrate) the book at ``path``.
 
@@ -423,6 +430,7 @@ def open_book(path: str | os.PathLike[str], create: bool = True) -> Book:
         conn.execute("PRAGMA foreign_keys = ON")
         _migrate(conn, 0)
         _seed_settings(conn)
+        _capture(conn)
         return Book(conn, ":memory:")
 
     file = Path(path)
@@ -481,6 +489,7 @@ def open_book(path: str | os.PathLike[str], create: bool = True) -> Book:
                 conn.execute("BEGIN IMMEDIATE")
                 _seed_settings(conn)
                 conn.execute("COMMIT")
+            _capture(conn)
     except sqlite3.Error as error:
         if conn is not None:
             conn.close()

@@ -141,6 +141,77 @@ MIGRATIONS: list[str] = [
     ALTER TABLE customer ADD COLUMN crm_id TEXT;
     CREATE INDEX customer_crm_id ON customer (crm_id) WHERE crm_id IS NOT NULL;
     """,
+    # 3 — global identity for the team book (docs/team.md): every row that travels
+    # gets a ``uid`` unique across books. Customers are known by their source id,
+    # orders by customer + order key (+ amount for orders without an id), a
+    # customer's one-per-customer answers by customer (+ question); everything a
+    # rep creates by a random id. New rows get theirs at their first sync.
+    """
+    ALTER TABLE customer ADD COLUMN uid TEXT;
+    ALTER TABLE contact ADD COLUMN uid TEXT;
+    ALTER TABLE "order" ADD COLUMN uid TEXT;
+    ALTER TABLE assessment ADD COLUMN uid TEXT;
+    ALTER TABLE checklist_answer ADD COLUMN uid TEXT;
+    ALTER TABLE qualification ADD COLUMN uid TEXT;
+    ALTER TABLE buying_behaviour ADD COLUMN uid TEXT;
+    ALTER TABLE competitor_contract ADD COLUMN uid TEXT;
+    ALTER TABLE activity ADD COLUMN uid TEXT;
+    ALTER TABLE plan_item ADD COLUMN uid TEXT;
+    ALTER TABLE note ADD COLUMN uid TEXT;
+
+    UPDATE customer SET uid = source_id;
+    UPDATE contact SET uid = lower(hex(randomblob(16)));
+    UPDATE "order" SET uid = (SELECT c.source_id FROM customer c WHERE c.id = "order".customer_id)
+        || char(31) || "order".order_key
+        || CASE WHEN "order".order_ref IS NULL THEN char(31) || "order".amount ELSE '' END;
+    UPDATE assessment SET uid = lower(hex(randomblob(16)));
+    UPDATE checklist_answer SET uid = (SELECT c.source_id FROM customer c WHERE c.id = checklist_answer.customer_id)
+        || char(31) || checklist_answer.question_key;
+    UPDATE qualification SET uid = (SELECT c.source_id FROM customer c WHERE c.id = qualification.customer_id);
+    UPDATE buying_behaviour SET uid = (SELECT c.source_id FROM customer c WHERE c.id = buying_behaviour.customer_id);
+    UPDATE competitor_contract SET uid = lower(hex(randomblob(16)));
+    UPDATE activity SET uid = lower(hex(randomblob(16)));
+    UPDATE plan_item SET uid = lower(hex(randomblob(16)));
+    UPDATE note SET uid = lower(hex(randomblob(16)));
+
+    CREATE UNIQUE INDEX customer_uid ON customer (uid);
+    CREATE UNIQUE INDEX contact_uid ON contact (uid);
+    CREATE UNIQUE INDEX order_uid ON "order" (uid);
+    CREATE UNIQUE INDEX assessment_uid ON assessment (uid);
+    CREATE UNIQUE INDEX checklist_answer_uid ON checklist_answer (uid);
+    CREATE UNIQUE INDEX qualification_uid ON qualification (uid);
+    CREATE UNIQUE INDEX buying_behaviour_uid ON buying_behaviour (uid);
+    CREATE UNIQUE INDEX competitor_contract_uid ON competitor_contract (uid);
+    CREATE UNIQUE INDEX activity_uid ON activity (uid);
+    CREATE UNIQUE INDEX plan_item_uid ON plan_item (uid);
+    CREATE UNIQUE INDEX note_uid ON note (uid);
+
+    -- This book's place in its team: its id, the last team version it has, when it last synced.
+    CREATE TABLE team_state (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    -- Rows changed or deleted since the last sync (filled by triggers, see store/identity.py).
+    CREATE TABLE team_change (
+        seq INTEGER PRIMARY KEY,
+        tbl TEXT NOT NULL,
+        uid TEXT NOT NULL,
+        at  TEXT NOT NULL
+    );
+    -- Conflicts this book was told about: the winning and the losing value, kept.
+    CREATE TABLE team_conflict (
+        id         INTEGER PRIMARY KEY,
+        tbl        TEXT NOT NULL,
+        uid        TEXT NOT NULL,
+        customer   TEXT,
+        winner     TEXT,
+        loser      TEXT,
+        winner_book TEXT NOT NULL,
+        loser_book TEXT NOT NULL,
+        winner_at  TEXT NOT NULL,
+        loser_at   TEXT NOT NULL
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -24,6 +24,17 @@ def _customer_commands():
     return CustomerCommands
 
 
+def _last_sync(book: Book) -> str | None:
+    """When the book last synced with its team, in local time to the minute, or None."""
+    from segtui.store.team import last_sync
+
+    stamp = last_sync(book)
+    if not stamp:
+        return None
+    moment = dt.datetime.fromisoformat(stamp).replace(tzinfo=dt.timezone.utc).astimezone()
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
 class SegtuiApp(GuardedApp):
     """segtui: the board of loyalty × potential and the week's plan."""
 
@@ -38,6 +49,7 @@ class SegtuiApp(GuardedApp):
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("f1", "help", "Help", show=False, id="app.help_f1"),
         Binding("ctrl+p", "command_palette", "Commands", show=False, priority=True, id="app.palette"),
+        Binding("ctrl+y", "sync", "Sync with the team", show=False, id="app.sync"),
     ]
 
     def __init__(
@@ -72,6 +84,7 @@ class SegtuiApp(GuardedApp):
                 cache_dir = platform_cache_dir()
             keep_at = snapshots.path_for(cache_dir, Path(book.path))
             snapshot = snapshots.load(keep_at)
+        self.synced = _last_sync(book)
         self.sub_title = self._sub_title(None)
         self.board = BoardScreen(book, self.as_of, snapshot=snapshot, keep_at=keep_at, today=self.today)
         self._config_dir = config_dir
@@ -149,12 +162,50 @@ class SegtuiApp(GuardedApp):
 
     def _sub_title(self, newest: dt.date | None) -> str:
         last = ", its newest order" if newest is not None and newest == self.as_of and newest < self.today else ""
-        return f"{self.book.name} · as of {self.as_of.isoformat()}{last}"
+        synced = f" · synced {self.synced}" if self.synced else ""
+        return f"{self.book.name} · as of {self.as_of.isoformat()}{last}{synced}"
 
     def show_title(self) -> None:
-        """The book's name and as-of day (said to be the newest order day when it is)."""
+        """The book's name and as-of day (said to be the newest order day when it is), and when it last synced."""
         self.sub_title = self._sub_title(self.board.newest_order)
         self.board.show_title()
+
+    # --- the team book (docs/team.md) ------------------------------------------------
+    def action_sync(self) -> None:
+        """Send this book's changes to the team book and take the team's, on a thread."""
+        import os
+
+        if self.book.readonly:
+            self.notify("This book is read-only: it cannot sync.", severity="warning", markup=False)
+            return
+        url = self.book.settings().get("team.url", "") or os.environ.get("SEGTUI_TEAM_URL", "")
+        if not url:
+            self.notify("No team book: set team.url in the settings (,) or SEGTUI_TEAM_URL.",
+                        severity="warning", markup=False, timeout=8)
+            return
+        self.notify("Syncing with the team book…", markup=False, timeout=3)
+        self.run_worker(lambda: self._sync(url), thread=True, exclusive=True, group="sync")
+
+    def _sync(self, url: str) -> None:
+        from segtui.store.team import TeamError, sync
+
+        try:
+            result = sync(self.book, url, dt.datetime.now(dt.timezone.utc))
+        except (TeamError, Exception) as error:  # noqa: BLE001 - said on screen, the book is as it was
+            self.call_from_thread(self.notify, str(error), severity="error", markup=False, timeout=10)
+            return
+        self.call_from_thread(self._synced, result, _last_sync(self.book))
+
+    def _synced(self, result, when: str | None) -> None:
+        self.synced = when
+        self.show_title()
+        lines = [f"Synced: sent {result.pushed}, received {result.pulled}."]
+        for c in result.conflicts[:3]:
+            values = "; ".join(f"{k}: {w!r} kept, {l!r} kept in history" for k, (w, l) in c["values"].items())
+            lines.append(f"Conflict on customer {c['customer']}: {values}")
+        self.notify("\n".join(lines), markup=False, timeout=10)
+        if result.pulled:
+            self.board.reload()
 
     # --- the as-of day --------------------------------------------------------------
     def set_as_of(self, day: dt.date) -> None:
@@ -305,6 +356,8 @@ class SegtuiApp(GuardedApp):
         yield SystemCommand("Import", "Import orders or customers from a file (i)", self.open_import)
         yield SystemCommand("Settings", "Thresholds, contact policies and capacity (,)", self.open_settings)
         yield SystemCommand("Help", "Every key (? or F1)", self.action_help)
+        yield SystemCommand("Sync with the team", "Send your changes to the team book, take the team's (ctrl+y)",
+                            self.action_sync)
         yield SystemCommand("New customer", "Add a prospect with no orders yet (n on the board)", self.new_customer)
         yield SystemCommand("Archived customers", "See and restore archived customers (A on the board)",
                             self.open_archived)

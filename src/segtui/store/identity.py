@@ -1,0 +1,252 @@
+"""Global identity and change capture: what of a book travels to the team book.
+
+Rules in docs/team.md. Every table that travels is declared here as a
+:class:`Synced` (a table added later joins by appending one line to ``TABLES``
+and giving itself a ``uid TEXT`` column with a unique index in its migration;
+its columns are read from the table itself, so new columns travel too).
+
+How changes are captured, and why: **a change log kept by triggers**
+(``team_change``) for updates and deletes, and **"no uid yet"** for new rows.
+
+- Triggers see every writer (the app, the CLI, imports, a future module)
+  without any of them knowing about the team, and the log entry is written in
+  the same transaction as the edit: an edit is never saved without its entry.
+- Inserts are not logged: a row without a ``uid`` is new since the last sync
+  and gets its uid when the sync takes it. So importing a million orders costs
+  the importer nothing extra (no trigger fires on insert).
+- The log holds only (table, uid, when); what travels is the row as it is at
+  the sync (a row changed ten times travels once, a row gone travels as a
+  tombstone). It was preferred over the SQLite session extension (APSW only,
+  and sqlite-utils cannot work on an APSW connection) and over diffing against
+  a copy of the book as it was at the last sync (a second book on disk, and a
+  full comparison at every sync).
+- A book that has never synced logs nothing (the triggers check
+  ``team_state``): its first sync sends every row.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+
+from segtui.domain.settings import REGISTRY as SETTINGS
+
+RANDOM_UID = "lower(hex(randomblob(16)))"
+
+# Settings that define the classes (and so every figure) are the team's: they
+# travel; the rest (contact policies, capacity, currency, team.url) stay the rep's.
+TEAM_SETTING_PREFIXES = ("abc.", "window.", "loyalty.", "potential.", "xyz.", "group.", "estimate.")
+TEAM_SETTINGS = tuple(k for k in SETTINGS if k.startswith(TEAM_SETTING_PREFIXES))
+
+
+@dataclass(frozen=True)
+class Synced:
+    """A table whose rows travel. ``key`` is the column holding the global id;
+    ``new_key`` the SQL giving a new row its id (random, or from its natural key
+    so two books creating the same thing agree); ``refs`` maps columns holding a
+    local id to the table they point at (they travel as that row's key);
+    ``only`` limits the rows that travel."""
+
+    table: str
+    new_key: str = RANDOM_UID
+    key: str = "uid"
+    refs: dict[str, str] = field(default_factory=lambda: {"customer_id": "customer"})
+    only: str | None = None
+
+
+def _of_customer(table: str, rest: str = "") -> str:
+    # sql-safe: table and column names of the code
+    return f'(SELECT c.uid FROM customer c WHERE c.id = "{table}".customer_id){rest}'
+
+
+TABLES: list[Synced] = [
+    Synced(
+        "setting", new_key="key", key="key", refs={},
+        only="key IN (" + ", ".join("'" + k + "'" for k in TEAM_SETTINGS) + ")",
+    ),
+    Synced("customer", new_key="source_id", refs={}),
+    Synced("contact"),
+    Synced(
+        "order",
+        new_key=_of_customer(
+            "order",
+            ''' || char(31) || "order".order_key || CASE WHEN "order".order_ref IS NULL '''
+            '''THEN char(31) || "order".amount ELSE '' END''',
+        ),
+    ),
+    Synced("assessment"),
+    Synced("checklist_answer", new_key=_of_customer("checklist_answer", " || char(31) || checklist_answer.question_key")),
+    Synced("qualification", new_key=_of_customer("qualification")),
+    Synced("buying_behaviour", new_key=_of_customer("buying_behaviour")),
+    Synced("competitor_contract"),
+    Synced("activity"),
+    Synced("plan_item", refs={"customer_id": "customer", "activity_id": "activity"}),
+    Synced("note"),
+]
+BY_NAME = {t.table: t for t in TABLES}
+
+
+def present(conn: sqlite3.Connection) -> list[Synced]:
+    """The declared tables this book has (with their key column), in order."""
+    names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    found = []
+    for t in TABLES:
+        if t.table in names and t.key in columns_of(conn, t.table, everything=True):
+            found.append(t)
+    return found
+
+
+def columns_of(conn: sqlite3.Connection, table: str, everything: bool = False) -> list[str]:
+    """The columns of ``table`` that travel (all but the local id and the key)."""
+    rows = conn.execute("SELECT name, pk FROM pragma_table_info(?)", (table,)).fetchall()
+    if everything:
+        return [r[0] for r in rows]
+    t = BY_NAME[table]
+    return [r[0] for r in rows if r[0] != t.key and not (r[0] == "id" and r[1])]
+
+
+def ensure_capture(conn: sqlite3.Connection) -> None:
+    """Create the change-log triggers of every declared table that lacks them."""
+    if "team_change" not in {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}:
+        return
+    have = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    wanted = []
+    for t in present(conn):
+        only = f" AND {t.only.replace('key', 'OLD.key', 1)}" if t.only else ""  # sql-safe: our own filter
+        synced = "EXISTS (SELECT 1 FROM team_state WHERE key = 'book')"
+        for event in ("UPDATE", "DELETE"):
+            name = f"team_{event.lower()}_{t.table}"
+            if name in have:
+                continue
+            # sql-safe: trigger, table and column names of the code
+            wanted.append(
+                f'CREATE TRIGGER IF NOT EXISTS "{name}" AFTER {event} ON "{t.table}" '  # sql-safe: names of the code
+                f"WHEN OLD.{t.key} IS NOT NULL{only} AND {synced} BEGIN "
+                f"INSERT INTO team_change (tbl, uid, at) VALUES ('{t.table}', OLD.{t.key}, "
+                f"strftime('%Y-%m-%dT%H:%M:%f', 'now')); END;"
+            )
+    if wanted:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for sql in wanted:
+                conn.execute(sql)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+
+def fill_keys(conn: sqlite3.Connection, at: str) -> int:
+    """Give every new row (no uid yet) its global id and log it as changed at
+    ``at``, in the caller's transaction; returns how many rows."""
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS fresh (r INTEGER PRIMARY KEY)")
+    filled = 0
+    for t in present(conn):
+        if t.key == t.new_key:
+            continue
+        conn.execute("DELETE FROM temp.fresh")
+        # sql-safe: table, column names and key expressions of the code
+        conn.execute(f'INSERT INTO temp.fresh (r) SELECT rowid FROM "{t.table}" WHERE {t.key} IS NULL')
+        conn.execute(f'UPDATE "{t.table}" SET {t.key} = {t.new_key} WHERE {t.key} IS NULL')  # sql-safe: as above
+        cursor = conn.execute(
+            # sql-safe: as above
+            f'INSERT INTO team_change (tbl, uid, at) SELECT ?, {t.key}, ? FROM "{t.table}" '
+            "WHERE rowid IN (SELECT r FROM temp.fresh)",
+            (t.table, at),
+        )
+        filled += cursor.rowcount
+    return filled
+
+
+def _payload(conn: sqlite3.Connection, t: Synced) -> str:
+    parts = []
+    for column in columns_of(conn, t.table):
+        target = t.refs.get(column)
+        if target:
+            ref = BY_NAME[target]
+            # sql-safe: names of the code
+            parts.append(f"'{column}', (SELECT r.{ref.key} FROM \"{target}\" r WHERE r.id = x.{column})")
+        else:
+            parts.append(f"'{column}', x.\"{column}\"")  # sql-safe: names of the code
+    return "json_object(" + ", ".join(parts) + ")"
+
+
+def outgoing(conn: sqlite3.Connection, everything: bool, upto: int) -> list[tuple[str, str, str | None, str | None]]:
+    """(table, uid, row as JSON or None for a tombstone, when it changed) for
+    every row to send: all rows when ``everything`` (a first sync), else the rows
+    in the change log up to entry ``upto``, each once, as it is now."""
+    out = []
+    for t in present(conn):
+        payload = _payload(conn, t)
+        only = f" AND x.{t.only}" if t.only else ""  # sql-safe: our own filter
+        if everything:
+            # sql-safe: names and expressions of the code
+            sql = (
+                f"SELECT x.{t.key}, {payload}, coalesce((SELECT max(at) FROM team_change c "  # sql-safe: names of the code
+                f"WHERE c.tbl = ? AND c.uid = x.{t.key}), '') "
+                f'FROM "{t.table}" x WHERE x.{t.key} IS NOT NULL{only} ORDER BY x.rowid'
+            )
+            out.extend((t.table, *row) for row in conn.execute(sql, (t.table,)))
+            continue
+        # sql-safe: names and expressions of the code
+        sql = (
+            f"SELECT k.uid, CASE WHEN x.{t.key} IS NULL THEN NULL ELSE {payload} END, k.at "  # sql-safe: names of the code
+            "FROM (SELECT uid, max(at) AS at, min(seq) AS first FROM team_change WHERE tbl = ? AND seq <= ? "
+            "GROUP BY uid) k "
+            f'LEFT JOIN "{t.table}" x ON x.{t.key} = k.uid ORDER BY k.first'
+        )
+        out.extend((t.table, *row) for row in conn.execute(sql, (t.table, upto)))
+    return out
+
+
+def dump(conn: sqlite3.Connection) -> dict[str, list[tuple[str, str]]]:
+    """Every travelling row as it travels, by table, in uid order: two books that
+    agree on the team's rows have equal dumps."""
+    out = {}
+    for t in present(conn):
+        only = f" AND x.{t.only}" if t.only else ""  # sql-safe: our own filter
+        # sql-safe: names and expressions of the code
+        sql = f'SELECT x.{t.key}, {_payload(conn, t)} FROM "{t.table}" x WHERE 1{only} ORDER BY x.{t.key}'
+        out[t.table] = [tuple(r) for r in conn.execute(sql)]
+    return out
+
+
+def apply(conn: sqlite3.Connection) -> int:
+    """Write the rows of ``temp.pulled`` (tbl, uid, data, version) into the book:
+    tombstones delete, the rest insert or update by key. Returns how many rows."""
+    tables = present(conn)
+    done = 0
+    for t in reversed(tables):
+        # sql-safe: names of the code
+        cursor = conn.execute(
+            f'DELETE FROM "{t.table}" WHERE {t.key} IN (SELECT uid FROM temp.pulled WHERE tbl = ? AND data IS NULL)',  # sql-safe: names of the code
+            (t.table,),
+        )
+        done += max(cursor.rowcount, 0)
+    for t in tables:
+        cols = columns_of(conn, t.table)
+        values, guards = [], []
+        notnull = {r[0] for r in conn.execute("SELECT name FROM pragma_table_info(?) WHERE \"notnull\"", (t.table,))}
+        for column in cols:
+            target = t.refs.get(column)
+            if target:
+                ref = BY_NAME[target]
+                # sql-safe: names of the code
+                expr = f"(SELECT r.id FROM \"{target}\" r WHERE r.{ref.key} = json_extract(p.data, '$.{column}'))"
+                if column in notnull:
+                    guards.append(f" AND {expr} IS NOT NULL")
+                values.append(expr)
+            else:
+                values.append(f"json_extract(p.data, '$.\"{column}\"')")  # sql-safe: names of the code
+        quoted = ", ".join(f'"{c}"' for c in cols)
+        updates = ", ".join(f'"{c}" = excluded."{c}"' for c in cols)
+        # sql-safe: names and expressions of the code
+        sql = (
+            f'INSERT INTO "{t.table}" ({t.key}, {quoted}) '  # sql-safe: names of the code
+            f"SELECT p.uid, {', '.join(values)} FROM temp.pulled p "
+            f"WHERE p.tbl = ? AND p.data IS NOT NULL{''.join(guards)} ORDER BY p.version "
+            f"ON CONFLICT ({t.key}) DO UPDATE SET {updates}"
+        )
+        cursor = conn.execute(sql, (t.table,))
+        done += max(cursor.rowcount, 0)
+    return done

@@ -1,0 +1,440 @@
+"""The team book against a real PostgreSQL that the tests start (docs/team.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+from segtui.store.book import open_book
+from segtui.store.schema import SCHEMA_VERSION
+from segtui.store import team
+from team_server import Server, bindir
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "sample.db"
+NOW = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.timezone.utc)
+
+
+@pytest.fixture(scope="session")
+def server():
+    found = bindir()
+    if found is None:
+        pytest.skip("PostgreSQL is not installed here (no initdb/pg_ctl; apt-get install postgresql-15)")
+    s = Server(found)
+    s.start()
+    yield s
+    s.stop()
+
+
+@pytest.fixture
+def url(server) -> str:
+    address = server.create_db("t" + uuid.uuid4().hex[:12])
+    team.init(address)
+    return address
+
+
+def at(minute: int) -> dt.datetime:
+    return NOW + dt.timedelta(minutes=minute)
+
+
+def test_init_is_idempotent_and_a_newer_team_book_is_refused(server):
+    address = server.create_db("init" + uuid.uuid4().hex[:8])
+    assert "is set up" in team.init(address)
+    assert "nothing to do" in team.init(address)
+    import psycopg
+
+    with psycopg.connect(address, autocommit=True) as conn:
+        conn.execute("UPDATE segtui.meta SET value = '99' WHERE key = 'schema'")
+    with pytest.raises(team.TeamError, match="newer segtui"):
+        team.init(address)
+
+
+def test_publish_and_join(url, tmp_path):
+    a_path = tmp_path / "a.db"
+    shutil.copy(SAMPLE, a_path)
+    a = open_book(a_path)
+    first = team.sync(a, url, at(0))
+    assert first.pushed > 0
+    b = open_book(tmp_path / "b.db")
+    joined = team.sync(b, url, at(1))
+    assert joined.pulled >= first.pushed - 40
+    assert b.counts() == a.counts()
+    again_a, again_b = team.sync(a, url, at(2)), team.sync(b, url, at(3))
+    assert (again_a.pushed, again_a.pulled, again_b.pushed, again_b.pulled) == (0, 0, 0, 0)
+
+
+# --- helpers -------------------------------------------------------------------
+
+
+def cli(*args: str, check: bool = True, env: dict | None = None) -> subprocess.CompletedProcess:
+    run = subprocess.run(
+        [sys.executable, "-m", "segtui", *args], capture_output=True, text=True, timeout=120,
+        env={**os.environ, **(env or {})},
+    )
+    if check:
+        assert run.returncode == 0, run.stderr
+    return run
+
+
+def sync_json(book: Path, url: str) -> dict:
+    return json.loads(cli("sync", str(book), url, "--format", "json").stdout)
+
+
+def dump(book) -> dict:
+    from segtui.store.identity import dump as dumped
+
+    with book.lock:
+        return dumped(book.conn)
+
+
+def customer_id(book, source_id: str) -> int:
+    return book.scalar("SELECT id FROM customer WHERE source_id = ?", (source_id,))
+
+
+def edited_at(book, stamp: str) -> None:
+    """Say when this book's pending edits were made (offline, at a known time)."""
+    with book.transaction() as conn:
+        conn.execute("UPDATE team_change SET at = ?", (stamp,))
+
+
+def orders_file(path: Path, customers: list[str], n: int) -> Path:
+    import random
+
+    rng = random.Random(7)
+    with path.open("w", encoding="utf-8") as out:
+        out.write("CustomerID,InvoiceNo,InvoiceDate,Amount\n")
+        for i in range(n):
+            day = dt.date(2025, 1, 1) + dt.timedelta(days=rng.randrange(0, 690))
+            out.write(f"{rng.choice(customers)},T{i:06d},{day.isoformat()},{rng.randrange(100, 90000)}.00\n")
+    return path
+
+
+# --- the must-show: publish, join, 60,000 orders, killed syncs -----------------
+
+
+def test_sixty_thousand_orders_reach_the_other_rep_through_killed_syncs(url, tmp_path):
+    import random
+    import signal
+    import time
+
+    from segtui.io.importer import import_orders
+
+    a_path, b_path = tmp_path / "a.db", tmp_path / "b.db"
+    shutil.copy(SAMPLE, a_path)
+    published = sync_json(a_path, url)
+    assert published["pushed"] > 7000 and published["pulled"] == 0
+    joined = sync_json(b_path, url)  # B's book does not exist yet: the sync creates it
+    assert joined["pulled"] >= published["pushed"] - len(team_settings_left_alone())
+
+    a = open_book(a_path)
+    sources = [r[0] for r in a.rows("SELECT source_id FROM customer")]
+    import_orders(a, orders_file(tmp_path / "new.csv", sources, 60_000), as_of=dt.date(2026, 12, 1))
+    total = a.scalar('SELECT count(*) FROM "order"')
+    assert total >= 7827 + 59_000
+    a.close()
+
+    # killed at every step of the sync (in the process), then at random moments (from outside)
+    for step in ("filled", "sent", "pushed", "committed"):
+        def stop(at_step: str, step=step) -> None:
+            if at_step == step:
+                raise KeyboardInterrupt
+        a = open_book(a_path)
+        with pytest.raises(KeyboardInterrupt):
+            team.sync(a, url, at(10), pause=stop)
+        assert a.scalar('SELECT count(*) FROM "order"') == total
+        assert a.scalar("PRAGMA integrity_check") == "ok"
+        a.close()
+    rng = random.Random(21)
+    for _ in range(3):
+        started = subprocess.Popen([sys.executable, "-m", "segtui", "sync", str(a_path), url],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.3, 2.5))
+        started.send_signal(signal.SIGKILL)
+        started.wait(timeout=30)
+        check = sqlite3.connect(a_path)
+        assert check.execute('SELECT count(*) FROM "order"').fetchone()[0] == total
+        assert check.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        check.close()
+
+    completed = sync_json(a_path, url)
+    assert completed["conflicts"] == []
+    received = sync_json(b_path, url)
+    assert received["pulled"] >= 59_000 and received["pushed"] == 0
+
+    as_of = ["--as-of", "2026-12-01", "--format", "csv"]
+    assert cli("segments", str(a_path), *as_of).stdout == cli("segments", str(b_path), *as_of).stdout
+    counts = [sqlite3.connect(p).execute('SELECT count(*) FROM "order"').fetchone()[0] for p in (a_path, b_path)]
+    assert counts == [total, total]
+    for path in (a_path, b_path):
+        again = sync_json(path, url)
+        assert (again["pushed"], again["pulled"]) == (0, 0)
+
+
+def team_settings_left_alone() -> tuple[str, ...]:
+    from segtui.store.identity import TEAM_SETTINGS
+
+    return TEAM_SETTINGS
+
+
+# --- three reps, every order --------------------------------------------------
+
+
+def _three_books(tmp_path: Path, url: str):
+    from segtui.store.demo import generate
+
+    a = generate(tmp_path / "a.db", customers=25, orders=400, seed=3, today=dt.date(2026, 12, 1))
+    team.sync(a, url, at(0))
+    b, c = open_book(tmp_path / "b.db"), open_book(tmp_path / "c.db")
+    team.sync(b, url, at(1))
+    team.sync(c, url, at(2))
+    return {"a": a, "b": b, "c": c}
+
+
+def _offline_edits(books: dict) -> tuple[str, str]:
+    """Each rep edits offline; A and B both change one customer's owner, and C
+    deletes a contact. Returns the contested customer and A's contact."""
+    from segtui.store.customers import add_activity, add_assessment
+
+    contested = books["a"].scalar("SELECT source_id FROM customer ORDER BY source_id LIMIT 1")
+    for i, (name, book) in enumerate(sorted(books.items())):
+        cid = customer_id(book, contested)
+        add_assessment(book, cid, "2026-11-2" + str(i), 100_000 * (i + 1), None, who=name, note="estimate by " + name)
+        add_activity(book, cid, "2026-11-2" + str(i), "call", outcome="spoke", note="call by " + name)
+        with book.transaction() as conn:
+            conn.execute("INSERT INTO contact (customer_id, name, phone) VALUES (?, ?, ?)",
+                         (cid, "Contact of " + name, "+46 70 000 00 0" + str(i)))
+    for name, stamp in (("a", "2026-12-01T10:00:00.000"), ("b", "2026-12-01T11:00:00.000")):
+        with books[name].transaction() as conn:
+            conn.execute("UPDATE customer SET owner = ? WHERE source_id = ?", ("Owner by " + name, contested))
+    with books["c"].transaction() as conn:
+        conn.execute("DELETE FROM contact WHERE id = (SELECT min(id) FROM contact)")
+    edited_at(books["a"], "2026-12-01T10:00:00.000")
+    edited_at(books["b"], "2026-12-01T11:00:00.000")
+    edited_at(books["c"], "2026-12-01T12:00:00.000")
+    return contested, books["a"].scalar("SELECT uid FROM contact WHERE name = 'Contact of a'")
+
+
+@pytest.mark.parametrize("order", list(itertools.permutations("abc")), ids="".join)
+def test_three_reps_syncing_in_any_order_end_identical(order, server, tmp_path):
+    url = server.create_db("three" + uuid.uuid4().hex[:10])
+    team.init(url)
+    books = _three_books(tmp_path, url)
+    deleted = books["c"].scalar("SELECT uid FROM contact WHERE id = (SELECT min(id) FROM contact)")
+    contested, _ = _offline_edits(books)
+    told: dict[str, list] = {name: [] for name in books}
+    for round_ in range(2):
+        for i, name in enumerate(order):
+            told[name] += team.sync(books[name], url, at(10 + 3 * round_ + i)).conflicts
+    dumps = {name: dump(book) for name, book in books.items()}
+    assert dumps["a"] == dumps["b"] == dumps["c"]
+    every = dumps["a"]
+    for name in "abc":
+        assert any(json.loads(row[1])["note"] == "estimate by " + name for row in every["assessment"])
+        assert any(json.loads(row[1])["note"] == "call by " + name for row in every["activity"])
+        assert any(json.loads(row[1])["name"] == "Contact of " + name for row in every["contact"])
+    assert deleted not in {row[0] for row in every["contact"]}
+    # the later change (B's) won, whatever the order; both A and B were told, with both values
+    owner = books["a"].scalar("SELECT owner FROM customer WHERE source_id = ?", (contested,))
+    assert owner == "Owner by b"
+    for name in "ab":
+        reports = [c for c in told[name] if c["table"] == "customer" and c["customer"] == contested]
+        assert len(reports) == 1, told[name]
+        assert reports[0]["values"]["owner"] == ["Owner by b", "Owner by a"]
+        assert reports[0]["kept"] == ("yours" if name == "b" else "theirs")
+        kept = books[name].rows("SELECT winner, loser FROM team_conflict WHERE customer = ?", (contested,))
+        assert [(json.loads(w)["owner"], json.loads(l)["owner"]) for w, l in kept] == [("Owner by b", "Owner by a")]
+    assert told["c"] == []
+    for book in books.values():
+        assert (lambda r: (r.pushed, r.pulled))(team.sync(book, url, at(30))) == (0, 0)
+        book.close()
+
+
+# --- faults ---------------------------------------------------------------------
+
+
+def test_a_server_that_is_down_says_so_in_one_line_and_changes_nothing(tmp_path):
+    import hashlib
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    path = tmp_path / "a.db"
+    shutil.copy(SAMPLE, path)
+    open_book(path).close()
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    run = cli("sync", str(path), f"postgresql://rep@127.0.0.1:{port}/team", check=False)
+    assert run.returncode == 1
+    assert run.stderr.count("\n") == 1 and "cannot reach the team book team on 127.0.0.1" in run.stderr
+    assert "nothing was changed" in run.stderr
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+
+
+def test_a_team_book_not_set_up_is_refused_before_anything_changes(server, tmp_path):
+    address = server.create_db("bare" + uuid.uuid4().hex[:8])
+    book = open_book(tmp_path / "a.db")
+    with pytest.raises(team.TeamError, match="team init"):
+        team.sync(book, address, at(0))
+    assert book.rows("SELECT * FROM team_state") == []
+
+
+def test_two_reps_syncing_at_the_same_moment_both_succeed(url, tmp_path):
+    import threading
+
+    from segtui.store.customers import add_activity
+
+    books = _three_books(tmp_path, url)
+    a, b = books["a"], books["b"]
+    add_activity(a, 1, "2026-11-30", "visit", note="from a")
+    add_activity(b, 2, "2026-11-30", "visit", note="from b")
+    results, errors = {}, []
+
+    def run(name, book):
+        try:
+            results[name] = team.sync(book, url, at(20))
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=item) for item in (("a", a), ("b", b))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert errors == [] and results["a"].pushed == 1 and results["b"].pushed == 1
+    team.sync(a, url, at(21))
+    assert dump(a) == dump(b) or team.sync(b, url, at(22)) and dump(a) == dump(b)
+
+
+# --- identity -------------------------------------------------------------------
+
+
+def test_the_migration_gives_every_row_an_id_and_changes_no_figure(tmp_path):
+    path = tmp_path / "v1.db"
+    shutil.copy(ROOT / "tests" / "fixtures" / "books" / "v1.db", path)
+    tables = ["customer", "contact", "order", "assessment", "checklist_answer", "qualification",
+              "buying_behaviour", "competitor_contract", "activity", "plan_item", "setting"]
+
+    def rows(conn, table, columns):
+        # sql-safe: table and column names of the test
+        return [tuple(r) for r in conn.execute(f'SELECT {", ".join(columns)} FROM "{table}" ORDER BY rowid')]
+
+    raw = sqlite3.connect(path)
+    columns = {t: [r[1] for r in raw.execute("SELECT * FROM pragma_table_info(?)", (t,))] for t in tables}
+    before = {t: rows(raw, t, columns[t]) for t in tables}
+    raw.close()
+    book = open_book(path)
+    assert book.version == SCHEMA_VERSION
+    for t in tables:
+        after = rows(book.conn, t, columns[t])
+        assert after == before[t] if t != "setting" else set(before[t]) <= set(after)
+        if t != "setting":
+            uids = [r[0] for r in book.rows(f'SELECT uid FROM "{t}"')]  # sql-safe: table names of the test
+            assert None not in uids and len(set(uids)) == len(uids)
+    assert book.rows("SELECT uid FROM customer ORDER BY id") == book.rows("SELECT source_id FROM customer ORDER BY id")
+
+
+def test_a_password_is_never_stored_as_the_team_address():
+    from segtui.domain.settings import SettingError, validate
+
+    assert validate("team.url", "postgresql://rep@db.example/team") == "postgresql://rep@db.example/team"
+    with pytest.raises(SettingError, match="pgpass"):
+        validate("team.url", "postgresql://rep:secret@db.example/team")
+    with pytest.raises(SettingError, match="pgpass"):
+        validate("team.url", "host=db dbname=team password=secret")
+
+
+# --- the app ----------------------------------------------------------------------
+
+
+async def test_ctrl_y_syncs_the_open_book_and_the_title_says_when(url, tmp_path):
+    from segtui.ui.app import SegtuiApp
+
+    team.sync(_published(tmp_path, url), url, at(0))
+    book = open_book(tmp_path / "rep.db")
+    book.set_setting("team.url", url)
+    app = SegtuiApp(book, as_of=dt.date(2026, 12, 1), config_dir=tmp_path / "config", cache_dir=tmp_path / "cache")
+    async with app.run_test(size=(120, 36)) as pilot:
+        for _ in range(200):
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+            if app.board.loaded and not app.workers:
+                break
+        assert "synced" not in app.sub_title
+        await pilot.press("ctrl+y")
+        for _ in range(400):
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+            if "synced" in app.sub_title:
+                break
+        else:
+            raise AssertionError("the sync did not finish: " + app.sub_title)
+    assert book.scalar("SELECT count(*) FROM customer") == 300
+    assert book.scalar("SELECT value FROM team_state WHERE key = 'last_sync'")
+
+
+def _published(tmp_path: Path, url: str):
+    path = tmp_path / "lead.db"
+    shutil.copy(SAMPLE, path)
+    return open_book(path)
+
+
+def test_the_team_board_shows_coverage_per_rep_and_sends_nothing(url, tmp_path):
+    lead = _published(tmp_path, url)
+    with lead.transaction() as conn:
+        cid = conn.execute("SELECT id FROM customer WHERE owner = 'Erik Berg' ORDER BY id LIMIT 1").fetchone()[0]
+        conn.execute("INSERT INTO plan_item (customer_id, day, kind, status) VALUES (?, '2026-11-30', 'visit', 'done')", (cid,))
+        conn.execute("INSERT INTO plan_item (customer_id, day, kind, status) VALUES (?, '2026-12-01', 'call', 'planned')", (cid,))
+    team.sync(lead, url, at(0))
+    expected = {}
+    for owner, status, n in lead.rows(
+        "SELECT c.owner, p.status, count(*) FROM plan_item p JOIN customer c ON c.id = p.customer_id "
+        "WHERE c.archived = 0 GROUP BY c.owner, p.status"
+    ):
+        cell = expected.setdefault(owner or "(no owner)", [0, 0])
+        cell[0] += n
+        cell[1] += n if status == "done" else 0
+    rows = json.loads(cli("team", "board", url, "--as-of", "2026-12-01", "--format", "json").stdout)
+    reps = {r["owner"] for r in rows}
+    assert reps == {r[0] or "(no owner)" for r in lead.rows("SELECT DISTINCT owner FROM customer WHERE archived = 0")}
+    got = {}
+    for r in rows:
+        cell = got.setdefault(r["owner"], [0, 0])
+        cell[0] += r["planned"]
+        cell[1] += r["done"]
+    assert {k: v for k, v in got.items() if v != [0, 0]} == expected
+    assert sum(r["customers"] for r in rows) == lead.scalar("SELECT count(*) FROM customer WHERE archived = 0")
+    mine = json.loads(cli("team", "board", url, "--owner", "Erik Berg", "--format", "json").stdout)
+    assert {r["owner"] for r in mine} == {"Erik Berg"}
+    table = cli("team", "board", url, "--owner", "Erik Berg").stdout
+    assert "Erik Berg" in table and "coverage" in table
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        assert conn.execute("SELECT count(*) FROM segtui.book").fetchone()[0] == 1  # the board sent nothing
+
+
+def test_a_conflict_is_printed_with_both_values(url, tmp_path):
+    lead = _published(tmp_path, url)
+    team.sync(lead, url, at(0))
+    rep = open_book(tmp_path / "rep.db")
+    team.sync(rep, url, at(1))
+    for book, owner, stamp in ((lead, "Lead's pick", "2026-12-01T10:00:00.000"), (rep, "Rep's pick", "2026-12-01T11:00:00.000")):
+        with book.transaction() as conn:
+            conn.execute("UPDATE customer SET owner = ? WHERE source_id = 'K10001'", (owner,))
+        edited_at(book, stamp)
+    team.sync(rep, url, at(2))
+    rep.close()
+    lead.close()
+    out = cli("sync", str(tmp_path / "lead.db"), url).stdout
+    assert "conflict on customer of customer K10001" in out
+    assert "owner: \"Rep's pick\" kept, \"Lead's pick\" in history" in out
