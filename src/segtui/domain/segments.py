@@ -14,7 +14,10 @@ Decisions where DESIGN §2 is silent (kept here so every screen agrees):
   imported in. Source ids made only of digits compare as numbers and come
   before other ids, which compare as text. The Pareto total is the sum of the
   positive revenues (customers at zero or below are D and do not count).
-* Potential class always uses the fixed thresholds (a budget has no rank).
+* Potential class uses the fixed thresholds; in Pareto mode the revenue at the
+  A and B cut-offs the ranking produced instead (:func:`pareto_cutoffs`,
+  docs/first-day.md): A from the smallest revenue in class A, B from the
+  smallest in class B.
 * Budget: the latest assessment that states one; the loyalty override only
   counts when it is in the latest assessment (DESIGN: "in the latest
   assessment wins"). A budget of 0 with revenue is >100 % (clamped, flagged);
@@ -245,7 +248,11 @@ def pareto_cutoffs(
     A, and of the last it puts in B (the A cut-off when none is B). None when no
     customer has revenue. Pareto mode's potential class and the proposed
     thresholds of a new book use them (docs/first-day.md)."""
-    classes = pareto_classes(revenues, config, tie_keys)
+    return cutoffs_of(pareto_classes(revenues, config, tie_keys), revenues)
+
+
+def cutoffs_of(classes: Mapping[int, str], revenues: Mapping[int, int]) -> tuple[int, int] | None:
+    """:func:`pareto_cutoffs` from classes already made."""
     a_cut = min((revenues[c] for c, k in classes.items() if k == "A"), default=None)
     if a_cut is None:
         return None
@@ -261,14 +268,22 @@ def potential_in_window(budget_per_year: int | None, config: Config) -> int | No
     return budget_per_year * config.window_months // 12
 
 
-def potential_class(estimate: Estimate, config: Config) -> str | None:
+def potential_class(estimate: Estimate, config: Config, cutoffs: tuple[int, int] | None = None) -> str | None:
     """The revenue scale (fixed thresholds) applied to the yearly budget scaled
-    to the window (× 2 for 24 months), compared exactly; None without a budget."""
+    to the window (× 2 for 24 months), compared exactly; None without a budget.
+    ``cutoffs`` (Pareto mode: the revenue at the A and B cut-offs, minor units):
+    A when the potential is at least the A cut-off, B when at least the B one."""
     if estimate.budget_per_year is None:
         return None
     # potential_in_window against the thresholds, multiplied out by 12 so the
     # comparison stays exact in whole numbers
     scaled = estimate.budget_per_year * config.window_months
+    if cutoffs is not None:
+        if scaled >= cutoffs[0] * 12:
+            return "A"
+        if scaled >= cutoffs[1] * 12:
+            return "B"
+        return "C" if scaled > 0 else "D"
     if scaled > config.a_above * 12:
         return "A"
     if scaled >= config.b_from * 12:
@@ -351,11 +366,13 @@ def group(facts: Facts, loyalty_share: float | None, config: Config) -> Group | 
     return None
 
 
-def classify(facts: Facts, estimate: Estimate, config: Config, revenue_cls: str | None = None) -> Segment:
-    """Every class for one customer. ``revenue_cls`` is given in Pareto mode."""
+def classify(facts: Facts, estimate: Estimate, config: Config, revenue_cls: str | None = None,
+             cutoffs: tuple[int, int] | None = None) -> Segment:
+    """Every class for one customer. ``revenue_cls`` and ``cutoffs`` (see
+    :func:`potential_class`) are given in Pareto mode."""
     revenue = facts.window_revenue
     rev_cls = revenue_cls or revenue_class(revenue, config)
-    pot_cls = potential_class(estimate, config)
+    pot_cls = potential_class(estimate, config, cutoffs)
     share, source, stale = loyalty(facts.revenue_12m, estimate)
     negative = revenue < 0
     flags: tuple[str, ...] = ()
@@ -399,12 +416,17 @@ def classify_all(
     facts = list(facts)
     pareto = None
     if config.mode == "pareto":
-        pareto = pareto_classes({f.customer_id: f.window_revenue for f in facts}, config, tie_keys)
+        revenues = {f.customer_id: f.window_revenue for f in facts}
+        pareto = pareto_classes(revenues, config, tie_keys)
+        cutoffs = cutoffs_of(pareto, revenues)
     none = Estimate()
     estimate = estimates.get
     if pareto is None:
         return {f.customer_id: classify(f, estimate(f.customer_id, none), config) for f in facts}
-    return {f.customer_id: classify(f, estimate(f.customer_id, none), config, pareto[f.customer_id]) for f in facts}
+    return {
+        f.customer_id: classify(f, estimate(f.customer_id, none), config, pareto[f.customer_id], cutoffs)
+        for f in facts
+    }
 
 
 # --- the calendar of the rules ------------------------------------------------------

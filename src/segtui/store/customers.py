@@ -143,6 +143,8 @@ class CustomerRecord:
     settings: dict[str, str] = field(default_factory=dict)
     notes: list[Note] = field(default_factory=list)  # newest first
     master: dict[str, Any] = field(default_factory=dict)  # every column of the customer row
+    #: Pareto mode: the revenue (minor units) at the A and B cut-offs the ranking produced
+    cutoffs: tuple[int, int] | None = None
 
     @property
     def country(self) -> str | None:
@@ -195,7 +197,17 @@ def load_customer(book: Book, customer_id: int, as_of: dt.date) -> CustomerRecor
         """,
         (customer_id, f"{first_quarter.year}-{(first_quarter.q - 1) * 3 + 1:02d}-01", day),
     )
-    segment = segment_customer(book, customer_id, as_of)
+    cutoffs = None
+    if config.mode == "pareto":  # the whole book is ranked: its cut-offs come with it (docs/first-day.md)
+        from segtui.domain.segments import cutoffs_of
+        from segtui.store.segments import segment_book
+
+        everyone = segment_book(book, as_of)
+        segment = next((s for s in everyone if s.id == customer_id), None)
+        cutoffs = cutoffs_of({s.id: s.segment.revenue_class for s in everyone},
+                             {s.id: s.segment.revenue for s in everyone})
+    else:
+        segment = segment_customer(book, customer_id, as_of)
     facts = segment.facts if segment is not None else customer_facts(book, customer_id, as_of, config.window_months)
     return CustomerRecord(
         id=c["id"],
@@ -280,6 +292,7 @@ def load_customer(book: Book, customer_id: int, as_of: dt.date) -> CustomerRecor
             )
         ],
         config=config,
+        cutoffs=cutoffs,
         settings=settings,
         notes=[
             Note(*r)

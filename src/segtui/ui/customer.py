@@ -179,9 +179,11 @@ class RevenueChart(Static):
             return Text("Reading orders…", style="dim")
         config = record.config
         quarters_in_window = max(config.window_months / 3, 1)
+        # Pareto mode: the revenue at the cut-offs the ranking produced (docs/first-day.md)
+        a_line, b_line = record.cutoffs or (config.a_above, config.b_from)
         lines = [
-            ("A pace", round(config.a_above / quarters_in_window)),
-            ("B pace", round(config.b_from / quarters_in_window)),
+            ("A pace", round(a_line / quarters_in_window)),
+            ("B pace", round(b_line / quarters_in_window)),
         ]
         out = Text()
         out.append("Net revenue per quarter, last three years\n", style="bold")
@@ -203,11 +205,12 @@ class RevenueChart(Static):
             if seg.negative_revenue:
                 out.append("  (negative net: credit notes exceed sales)", style="red")
             out.append("\n")
-        out.append(
-            f"A above {rules.money(config.a_above)} · B from {rules.money(config.b_from)} · "
-            f"┄ = that pace per quarter\n",
-            style="dim",
-        )
+        if record.cutoffs is not None:
+            thresholds = (f"Pareto cut-offs: A from {rules.money(a_line)} · B from {rules.money(b_line)} "
+                          "(the smallest revenue in each class)")
+        else:
+            thresholds = f"A above {rules.money(config.a_above)} · B from {rules.money(config.b_from)}"
+        out.append(f"{thresholds} · ┄ = that pace per quarter\n", style="dim")
         out.append(f"Last 12 months: {rules.money(record.revenue_12m, cur)}")
         return out
 
