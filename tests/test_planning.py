@@ -430,3 +430,16 @@ def test_property_the_due_list_agrees_with_due(case, ahead) -> None:
     slow = sorted((d for c in customers if (d := planning.due(c, config, TODAY, until))), key=planning.by_priority)
     assert fast == slow
     assert [d.reason for d in fast] == [d.reason for d in slow]
+
+
+def test_a_backlog_of_assessments_is_stated_in_weeks_and_never_fits() -> None:
+    backlog = [customer(1000 + i, NA) for i in range(4372)]
+    result = planning.feasibility(backlog, CONFIG, TODAY)
+    assert result.once_backlog["call"] == 4372
+    per_day = CONFIG.per_day("call")
+    weeks = round(4372 / CONFIG.per_week("call"))
+    assert f"4372 customers to assess: {weeks} weeks of calls at {per_day} a day" in result.text
+    assert "it fits" not in result.text
+    # a few weeks' worth still fits
+    few = planning.feasibility(backlog[:CONFIG.per_week("call") * 2], CONFIG, TODAY)
+    assert few.text.endswith("calls to assess: it fits.")

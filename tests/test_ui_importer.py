@@ -102,7 +102,16 @@ async def test_ctrl_r_imports_and_dismisses_with_the_summary(book) -> None:
         await settle(pilot)
         await pilot.press("ctrl+r")
         await settle(pilot)
+        # the thresholds proposed from the book's own revenue wait for the rep
+        status = screen_text(app, "#import-status")
+        assert "Proposed class thresholds from this book's own revenue" in status and "ctrl+a accepts" in status
+        assert app.result is UNSET
+        await pilot.press("ctrl+a")
+        await settle(pilot)
         assert isinstance(app.result, Summary)
+        a, b = app.result.proposed
+        assert (book.settings()["abc.a_above"], book.settings()["abc.b_from"]) == (str(a), str(b))
+        assert book.settings()["currency"] == "SEK"
         assert (app.result.orders_new, app.result.customers_new) == (3, 2)
         assert app.result.skipped == {"no customer id": 1}
         assert any("Skipped 1 row (no customer id)" in str(n.message) for n in app._notifications)
@@ -116,6 +125,7 @@ async def test_a_bad_file_is_refused_with_its_line_and_the_book_is_unchanged(boo
     app = Host(book, str(DATA / "broken" / "late_error.csv"))
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
+        app.screen.query_one("#import-currency", Input).value = "SEK"
         await pilot.press("ctrl+r")
         await settle(pilot)
         assert app.result is UNSET
@@ -162,3 +172,48 @@ async def test_paths_complete_to_folders_and_importable_files() -> None:
 def test_every_binding_has_an_id() -> None:
     for cls in (ImportScreen, MappingList):
         assert all(b.id for b in cls.BINDINGS), cls
+
+
+async def test_the_currency_of_the_file_or_the_book_needs_no_typing_and_esc_keeps_the_default_thresholds(
+        book, tmp_path) -> None:
+    path = tmp_path / "eur.csv"
+    path.write_text("order,customer,date,amount,currency\n1,K1,2026-11-20,1000,EUR\n2,K2,2026-11-21,50,EUR\n",
+                    encoding="utf-8")
+    app = Host(book, str(path))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        field = app.screen.query_one("#import-currency", Input)
+        assert field.disabled and field.placeholder == "from the file"
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert "Currency: EUR" in screen_text(app, "#import-status")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.result, Summary) and not app.result.thresholds_accepted
+    assert book.settings()["currency"] == "EUR" and book.settings()["abc.a_above"] == "2000000"
+    # the book now has orders: its currency is settled and shown
+    again = Host(book, str(DATA / "orders" / "visma_semicolon_latin1.csv"))
+    async with again.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        field = again.screen.query_one("#import-currency", Input)
+        assert field.disabled and field.value == "EUR"
+
+
+async def test_a_new_book_is_asked_its_currency_once(book, tmp_path) -> None:
+    path = tmp_path / "pounds.csv"
+    path.write_text("order,customer,date,amount\n1,K1,2026-11-20,1000\n2,K2,2026-11-21,50\n", encoding="utf-8")
+    app = Host(book, str(path))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert "The file does not say its currency" in screen_text(app, "#import-status")
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert "Type the currency of the amounts first" in screen_text(app, "#import-status")
+        assert app.screen.focused is app.screen.query_one("#import-currency")
+        assert book.scalar('SELECT count(*) FROM "order"') == 0
+        await pilot.press("g", "b", "p", "ctrl+r")
+        await settle(pilot)
+        assert "Currency: GBP (from the currency given)" in screen_text(app, "#import-status")
+        await pilot.press("escape")
+        await settle(pilot)
+    assert book.settings()["currency"] == "GBP"

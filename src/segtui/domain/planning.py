@@ -440,22 +440,53 @@ class Feasibility:
     capacity: Mapping[str, int]
     once_backlog: Mapping[str, int]
     advice: tuple[str, ...] = field(default=())
+    per_day: Mapping[str, int] = field(default_factory=dict)  # capacity a working day
 
     def fits(self, kind: str) -> bool:
         return math.ceil(self.needed[kind] - 1e-9) <= self.capacity[kind]
 
+    def backlog_weeks(self, kind: str) -> float | None:
+        """Weeks of the whole week's capacity the one-off backlog takes (None: no capacity)."""
+        if not self.capacity[kind]:
+            return None
+        return self.once_backlog[kind] / self.capacity[kind]
+
     @property
     def text(self) -> str:
-        """'Policy needs 23 visits a week (capacity 20) and 40 calls (capacity 50) …'."""
+        """'Policy needs 23 visits a week (capacity 20) and 40 calls (capacity 50) …'; a
+        backlog of assessments longer than BACKLOG_FITS_WEEKS is stated in weeks
+        ('4372 customers to assess: 87 weeks of calls at 10 a day') and never fits."""
         visit, call = (math.ceil(self.needed[k] - 1e-9) for k in KINDS)
         line = (f"Policy needs {visit} visits a week (capacity {self.capacity['visit']}) "
                 f"and {call} calls (capacity {self.capacity['call']})")
-        backlog = [f"{n} {k}s to assess" for k, n in self.once_backlog.items() if n]
-        if backlog:
-            line += ", plus " + " and ".join(backlog)
+        short, long = [], []
+        for kind, n in self.once_backlog.items():
+            if not n:
+                continue
+            weeks = self.backlog_weeks(kind)
+            if weeks is not None and weeks <= BACKLOG_FITS_WEEKS:
+                short.append(f"{n} {kind}s to assess")
+                continue
+            who = "1 customer" if n == 1 else f"{n} customers"
+            if weeks is None:
+                long.append(f"{who} to assess, and no {kind}s in the week (setting capacity.{kind}s_per_day)")
+            else:
+                per_day = self.per_day.get(kind) or round(self.capacity[kind] / 5)
+                long.append(f"{who} to assess: {max(1, round(weeks))} weeks of {kind}s at {per_day} a day")
+        if short:
+            line += ", plus " + " and ".join(short)
+        if long:
+            line += ". " + "; ".join(long) + (
+                " — more than a month of assessing: import their budgets (segtui import customers) "
+                "or assess the biggest first"
+            )
         if self.advice:
             return line + ". " + " ".join(self.advice)
-        return line + ": it fits."
+        return line + "." if long else line + ": it fits."
+
+
+#: An assessment backlog longer than this many weeks of capacity does not "fit".
+BACKLOG_FITS_WEEKS = 4
 
 
 def feasibility(customers: Iterable[Customer], config: PlanConfig, on: dt.date | None = None) -> Feasibility:
@@ -496,7 +527,7 @@ def feasibility(customers: Iterable[Customer], config: PlanConfig, on: dt.date |
         elif capacity[kind]:
             text += f", or make every {kind} interval {needed[kind] / capacity[kind]:.1f} times longer"
         advice.append(text + ".")
-    return Feasibility(needed, capacity, backlog, tuple(advice))
+    return Feasibility(needed, capacity, backlog, tuple(advice), {k: config.per_day(k) for k in KINDS})
 
 
 # --- follow-up ---------------------------------------------------------------------------

@@ -293,7 +293,17 @@ class SegtuiApp(GuardedApp):
 
         if self._back_to(ImportScreen):
             return
-        self.push_screen(ImportScreen(self.book, self.as_of), lambda _summary: self._after())
+        self.push_screen(ImportScreen(self.book, self.as_of, today=self.today), self._after_import)
+
+    def _after_import(self, summary) -> None:
+        """Back from an import: old data moved the book's day (view.as_of), so show that day."""
+        if summary is not None and getattr(summary, "view_as_of_set", False) and summary.view_as_of:
+            if summary.view_as_of != self.as_of:
+                self.as_of = summary.view_as_of
+                self.show_title()
+                self.board.set_as_of(summary.view_as_of)
+                return
+        self._after()
 
     def open_settings(self) -> None:
         from segtui.ui.settings import SettingsScreen

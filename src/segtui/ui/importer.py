@@ -156,12 +156,13 @@ class ImportScreen(Screen):
     ImportScreen #import-file-row { height: 3; }
     ImportScreen #import-file-row Label { padding: 1 1 0 1; width: auto; }
     ImportScreen #import-path { width: 1fr; }
+    ImportScreen #import-currency { width: 16; }
     ImportScreen #import-format { padding: 0 1; height: auto; color: $text-muted; }
     ImportScreen #import-body { height: 1fr; }
     ImportScreen #import-columns { width: 44; border: round $primary; border-title-align: left; height: 100%; }
     ImportScreen #import-preview { width: 1fr; border: round $primary; border-title-align: left; height: 100%; }
     ImportScreen #import-progress { padding: 0 1; height: 1; }
-    ImportScreen #import-status { padding: 0 1; height: auto; max-height: 6; }
+    ImportScreen #import-status { padding: 0 1; height: auto; max-height: 9; }
     ImportScreen .error { color: $error; }
     """
 
@@ -171,19 +172,26 @@ class ImportScreen(Screen):
         Binding("ctrl+t", "switch_kind", "Orders/customers", id="importer.kind"),
         Binding("ctrl+l", "focus_file", "File", id="importer.file"),
         Binding("ctrl+o", "focus_columns", "Columns", id="importer.columns"),
+        Binding("ctrl+g", "focus_currency", "Currency", id="importer.currency"),
+        Binding("ctrl+a", "accept_thresholds", "Accept thresholds", id="importer.accept_thresholds"),
     ]
 
     kind: reactive[str] = reactive("orders")
 
-    def __init__(self, book: Book, as_of: dt.date, path: str | None = None, kind: str = "orders") -> None:
+    def __init__(self, book: Book, as_of: dt.date, path: str | None = None, kind: str = "orders",
+                 today: dt.date | None = None) -> None:
+        """``today``: the day the data's age is judged on (default: ``as_of``)."""
         super().__init__()
         self.book = book
         self.as_of = as_of
+        self.today = today or as_of
         self.start_path = path
         self.set_reactive(ImportScreen.kind, kind)
         self.overrides: dict[str, str] = {}
         self.current: Preview | None = None
         self.running = False
+        self.book_currency: str | None = None  # set when the book has orders: its currency is settled
+        self.imported: Summary | None = None  # an import whose proposed thresholds wait for ctrl+a
 
     # --- layout -----------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -196,6 +204,8 @@ class ImportScreen(Screen):
                 suggester=PathSuggester(),
                 id="import-path",
             )
+            yield Label("Currency", id="import-currency-label")
+            yield Input(placeholder="e.g. GBP", max_length=3, id="import-currency")
         yield Static("Type or paste the path of an export from your ERP or CRM.", id="import-format")
         with Horizontal(id="import-body"):
             with Vertical(id="import-columns") as columns:
@@ -265,7 +275,7 @@ class ImportScreen(Screen):
     # --- actions ------------------------------------------------------------------
     def action_back(self) -> None:
         if not self.running:
-            self.dismiss(None)
+            self.dismiss(self.imported)
 
     def action_switch_kind(self) -> None:
         if not self.running:
@@ -277,6 +287,44 @@ class ImportScreen(Screen):
     def action_focus_columns(self) -> None:
         self.query_one(MappingList).focus()
 
+    def action_focus_currency(self) -> None:
+        field = self.query_one("#import-currency", Input)
+        if not field.disabled:
+            field.focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "accept_thresholds":  # shown in the footer only while thresholds wait for it
+            summary = self.imported
+            return summary is not None and summary.proposed is not None and not summary.thresholds_accepted
+        return True
+
+    def action_accept_thresholds(self) -> None:
+        """Store the thresholds the import proposed from the book's own revenue."""
+        summary = self.imported
+        if summary is None or summary.proposed is None or summary.thresholds_accepted:
+            self._status("There are no proposed thresholds to accept (they are proposed after importing orders "
+                         "into a new book).", error=True)
+            return
+        self.save_thresholds(summary)
+
+    @work(thread=True, exclusive=True, group="import-thresholds")
+    def save_thresholds(self, summary: Summary) -> None:
+        from segtui.domain.settings import SettingError
+
+        try:
+            for key, value in summary.threshold_steps:
+                self.book.set_setting(key, value)
+        except (SettingError, BookError) as error:
+            self.app.call_from_thread(self._status, f"The thresholds were not saved: {error}", True)
+            return
+        summary.thresholds_accepted = True
+        a, b = summary.proposed
+        self.app.call_from_thread(
+            self.app.notify, f"Class thresholds: A above {a:,}, B from {b:,} {summary.currency or ''}",
+            title="Thresholds", markup=False,
+        )
+        self.app.call_from_thread(self.dismiss, summary)
+
     def action_run(self) -> None:
         if self.running:
             return
@@ -286,21 +334,51 @@ class ImportScreen(Screen):
         if self.current.error:
             self._status(f"This file cannot be imported: {self.current.error}", error=True)
             return
+        currency = None
+        if self.kind == "orders" and self.book_currency is None:
+            field = self.query_one("#import-currency", Input)
+            currency = field.value.strip().upper() or None
+            if self._currency_missing():
+                self._status("Type the currency of the amounts first (ctrl+g), e.g. GBP: the file does not say it.",
+                             error=True)
+                field.focus()
+                return
         self.running = True
         bar = self.query_one(ProgressBar)
         bar.update(total=None, progress=0)
         bar.display = True
         self._status("Importing… the whole file is checked before anything is written.")
-        self.run_import(self.current.path, self.kind, dict(self.overrides))
+        self.run_import(self.current.path, self.kind, dict(self.overrides), currency)
 
     # --- workers ------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="import-preview")
     def load_preview(self, path: str, kind: str, overrides: dict[str, str]) -> None:
         result = preview(path, kind, overrides, rows=PREVIEW_ROWS)
-        self.app.call_from_thread(self._show_preview, result)
+        settled = None
+        if self.book.scalar('SELECT EXISTS (SELECT 1 FROM "order")'):
+            settled = self.book.settings().get("currency", "SEK")
+        self.app.call_from_thread(self._show_preview, result, settled)
 
-    def _show_preview(self, result: Preview) -> None:
+    def _show_currency(self, result: Preview) -> None:
+        """The currency field: the book's once it has orders, the file's column when it
+        has one, else for the rep to type (asked once, for a new book)."""
+        field = self.query_one("#import-currency", Input)
+        field.display = self.query_one("#import-currency-label").display = self.kind == "orders"
+        from_file = result.mapping is not None and "currency" in result.mapping.fields
+        if self.book_currency is not None:
+            field.value, field.disabled = self.book_currency, True
+            field.tooltip = "The book's currency: a book holds orders in one currency"
+        elif from_file:
+            field.value, field.disabled = "", True
+            field.placeholder = "from the file"
+        else:
+            field.disabled = False
+            field.placeholder = "e.g. GBP"
+
+    def _show_preview(self, result: Preview, settled: str | None = None) -> None:
         self.current = result
+        self.book_currency = settled
+        self._show_currency(result)
         mapped = result.mapping.fields if result.mapping else {}
         self.query_one(MappingList).show(self._fields(), result.header, mapped)
         fmt = result.format or "unreadable"
@@ -340,21 +418,27 @@ class ImportScreen(Screen):
             problems = [p for _, _, p in result.rows if p and not p.startswith("skipped")]
             if problems:
                 self._status(f"{len(problems)} of the first rows have problems: {problems[0]}", error=True)
+            elif self._currency_missing():
+                self._status("The file does not say its currency: type it in the Currency field (ctrl+g), "
+                             "e.g. GBP — this book keeps it.")
             else:
-                self._status(f"Ready: ctrl+r imports the whole file (checked first; nothing is written if a row is bad).")
+                self._status("Ready: ctrl+r imports the whole file (checked first; nothing is written if a row is bad).")
 
     @work(thread=True, exclusive=True, group="import-run")
-    def run_import(self, path: str, kind: str, overrides: dict[str, str]) -> None:
+    def run_import(self, path: str, kind: str, overrides: dict[str, str], currency: str | None = None) -> None:
         from segtui.io import importer
 
-        run = importer.import_orders if kind == "orders" else importer.import_customers
         call = self.app.call_from_thread
 
         def progress(done: int, total: int | None) -> None:
             call(self._progress, done, total)
 
         try:
-            summary = run(self.book, path, overrides, as_of=self.as_of, progress=progress)
+            if kind == "orders":
+                summary = importer.import_orders(self.book, path, overrides, as_of=self.as_of, progress=progress,
+                                                 currency=currency, ask_currency=True, today=self.today)
+            else:
+                summary = importer.import_customers(self.book, path, overrides, as_of=self.as_of, progress=progress)
         except (ReadError, BookError) as error:
             call(self._failed, str(error))
             return
@@ -380,7 +464,28 @@ class ImportScreen(Screen):
         )
         kept = f" The book as it was is kept at {summary.safety_copy}." if summary.safety_copy else ""
         self.app.notify(f"Imported {short}{moved}.{skipped}{kept}", title="Import", markup=False, timeout=10)
+        first_day = summary.first_day_lines() if summary.kind == "orders" else []
+        if summary.proposed is not None and not summary.thresholds_accepted:
+            # the rep decides on the thresholds here: ctrl+a accepts them, esc goes to the board
+            self.imported = summary
+            self.query_one(ProgressBar).display = False
+            self.query_one(MappingList).focus()  # off the text fields, which keep ctrl+a for themselves
+            self.refresh_bindings()
+            lines = [line.split("  to accept:")[0] for line in first_day if not line.startswith("  to accept:")]
+            self._status("\n".join([*lines, "ctrl+a accepts these thresholds · esc goes to the board (keeps the defaults)"]))
+            return
+        if first_day:
+            self.app.notify("\n".join(first_day), title="The new book", markup=False, timeout=12)
         self.dismiss(summary)
+
+    def _currency_missing(self) -> bool:
+        """A new book, a file with no currency column and nothing typed in the Currency field."""
+        result = self.current
+        if self.kind != "orders" or self.book_currency is not None or result is None or result.mapping is None:
+            return False
+        if "currency" in result.mapping.fields:
+            return False
+        return not self.query_one("#import-currency", Input).value.strip()
 
     def _status(self, text: str, error: bool = False) -> None:
         status = self.query_one("#import-status", Static)
