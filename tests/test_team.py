@@ -436,5 +436,74 @@ def test_a_conflict_is_printed_with_both_values(url, tmp_path):
     rep.close()
     lead.close()
     out = cli("sync", str(tmp_path / "lead.db"), url).stdout
-    assert "conflict on customer of customer K10001" in out
+    assert "conflict on customer K10001: another rep's later value was kept" in out
     assert "owner: \"Rep's pick\" kept, \"Lead's pick\" in history" in out
+
+
+# --- property: any edits, any sync order, the books end identical ---------------
+
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+EDIT = st.tuples(
+    st.sampled_from("abc"),
+    st.sampled_from(["activity", "owner", "contact", "phone", "drop_contact", "answer", "sync"]),
+    st.integers(0, 4),
+    st.integers(0, 3),
+)
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(EDIT, min_size=1, max_size=25))
+def test_any_edits_synced_in_any_order_end_identical_with_every_dated_row(server, edits):
+    import tempfile
+
+    from segtui.store.customers import add_activity, set_checklist_answer
+    from segtui.store.demo import generate
+
+    url = server.create_db("prop" + uuid.uuid4().hex[:10])
+    team.init(url)
+    with tempfile.TemporaryDirectory() as folder:
+        here = Path(folder)
+        books = {"a": generate(here / "a.db", customers=5, orders=30, seed=5, today=dt.date(2026, 12, 1))}
+        team.sync(books["a"], url, at(0))
+        for name in "bc":
+            books[name] = open_book(here / (name + ".db"))
+            team.sync(books[name], url, at(1))
+        sources = [r[0] for r in books["a"].rows("SELECT source_id FROM customer ORDER BY source_id")]
+        notes = []
+        for step, (name, kind, who, value) in enumerate(edits):
+            book = books[name]
+            cid = customer_id(book, sources[who])
+            if kind == "sync":
+                team.sync(book, url, at(2 + step))
+            elif kind == "activity":
+                note = f"{name}{step}"
+                notes.append(note)
+                add_activity(book, cid, "2026-11-30", "call", note=note)
+            elif kind == "owner":
+                with book.transaction() as conn:
+                    conn.execute("UPDATE customer SET owner = ? WHERE id = ?", (f"{name}{value}", cid))
+            elif kind == "contact":
+                with book.transaction() as conn:
+                    conn.execute("INSERT INTO contact (customer_id, name) VALUES (?, ?)", (cid, f"{name}{step}"))
+            elif kind == "phone":
+                with book.transaction() as conn:
+                    conn.execute("UPDATE contact SET phone = ? WHERE id = (SELECT min(id) FROM contact "
+                                 "WHERE customer_id = ?)", (f"+46 {name}{value}", cid))
+            elif kind == "drop_contact":
+                with book.transaction() as conn:
+                    conn.execute("DELETE FROM contact WHERE id = (SELECT max(id) FROM contact WHERE customer_id = ?)",
+                                 (cid,))
+            elif kind == "answer":
+                set_checklist_answer(book, cid, "growing", "2026-11-30", ["yes", "no", "unknown", "yes"][value])
+        for round_ in range(2):
+            for name in "abc":
+                team.sync(books[name], url, at(100 + round_))
+        dumps = [dump(b) for b in books.values()]
+        assert dumps[0] == dumps[1] == dumps[2]
+        present = {json.loads(row[1])["note"] for row in dumps[0]["activity"]}
+        assert set(notes) <= present
+        for b in books.values():
+            again = team.sync(b, url, at(200))
+            assert (again.pushed, again.pulled) == (0, 0)
+            b.close()

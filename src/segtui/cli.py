@@ -505,7 +505,8 @@ def sync_command(book: str, url: str | None, fmt: str) -> None:
     for c in result.conflicts:
         values = "; ".join(f"{k}: {w!r} kept, {l!r} in history" for k, (w, l) in c["values"].items())
         who = "your value was kept" if c["kept"] == "yours" else "another rep's later value was kept"
-        click.echo(f"  conflict on {c['table']} of customer {c['customer']}: {who} ({values})")
+        what = f"customer {c['customer']}" if c["table"] == "customer" else f"{c['table']} of customer {c['customer']}"
+        click.echo(f"  conflict on {what}: {who} ({values})")
 
 
 @team_group.command("board")

@@ -181,12 +181,8 @@ def outgoing(conn: sqlite3.Connection, everything: bool, upto: int) -> list[tupl
         only = f" AND x.{t.only}" if t.only else ""  # sql-safe: our own filter
         if everything:
             # sql-safe: names and expressions of the code
-            sql = (
-                f"SELECT x.{t.key}, {payload}, coalesce((SELECT max(at) FROM team_change c "  # sql-safe: names of the code
-                f"WHERE c.tbl = ? AND c.uid = x.{t.key}), '') "
-                f'FROM "{t.table}" x WHERE x.{t.key} IS NOT NULL{only} ORDER BY x.rowid'
-            )
-            out.extend((t.table, *row) for row in conn.execute(sql, (t.table,)))
+            sql = f'SELECT x.{t.key}, {payload}, NULL FROM "{t.table}" x WHERE x.{t.key} IS NOT NULL{only} ORDER BY x.rowid'
+            out.extend((t.table, *row) for row in conn.execute(sql))
             continue
         # sql-safe: names and expressions of the code
         sql = (
