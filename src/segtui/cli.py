@@ -220,7 +220,7 @@ def _run_import(kind: str, book: str, file: str, maps: tuple[str, ...], sheet: s
         _fail(str(error))
     if day is None:  # compare classes on the day the book is shown on
         day = view_day(opened.settings().get("view.as_of"), today)
-    extra = {}
+    extra: dict = {"today": today}
     if kind == "orders":
         extra = {"currency": currency, "ask_currency": True, "accept_thresholds": accept_thresholds, "today": today}
     run = importer.import_orders if kind == "orders" else importer.import_customers
@@ -318,9 +318,12 @@ def import_customers_command(book: str, file: str, maps: tuple[str, ...], sheet:
 
     \b
     Fields: customer (the id, required), name, org_number, industry, city,
-    postcode, address, owner, contact, phone, email. HubSpot, Salesforce and
-    Pipedrive column names ("Record ID", "Company name", "Organization - Name",
-    "Billing City", "Company owner", ...) are understood without a map.
+    postcode, address, owner, contact, phone, email, budget (yearly potential),
+    loyalty (0.6 or 60%), employees, annual_revenue, country. HubSpot,
+    Salesforce and Pipedrive column names ("Record ID", "Company name",
+    "Organization - Name", "Number of Employees", "AnnualRevenue",
+    "BillingCountry", ...) are understood without a map. A budget or loyalty
+    is a dated assessment by the file.
     """
     _run_import("customers", book, file, maps, sheet, dry_run, as_of)
 

@@ -71,6 +71,8 @@ ORDER_FIELDS: dict[str, str] = {
     "order": "the order or invoice id (lines of one order are summed)",
     "customer_name": "the customer's name (for new customers)",
     "currency": "the currency code (default: the book's)",
+    "city": "the customer's city (for new customers)",
+    "country": "the customer's country (for new customers)",
 }
 
 #: Customer fields and what they mean.
@@ -86,6 +88,11 @@ CUSTOMER_FIELDS: dict[str, str] = {
     "contact": "the primary contact's name",
     "phone": "the primary contact's phone",
     "email": "the primary contact's e-mail",
+    "budget": "the yearly potential (budget), in the book's currency (a dated assessment)",
+    "loyalty": "the share of wallet we have, 0.6 or 60% (a dated assessment)",
+    "employees": "the number of employees",
+    "annual_revenue": "the company's own annual revenue",
+    "country": "the country",
 }
 
 # Column names each field is found under without a map, best first.  Compared
@@ -101,6 +108,8 @@ _ORDER_NAMES: dict[str, tuple[str, ...]] = {
               "ordernr", "fakturanr", "fakturanummer"),
     "customer_name": ("customername", "kundnamn", "name", "company", "companyname"),
     "currency": ("currency", "currencycode", "valuta"),
+    "city": ("city", "customercity", "ort", "postort"),
+    "country": ("country", "customercountry", "countryregion", "land"),
 }
 
 # HubSpot companies, Salesforce accounts and Pipedrive organizations use these.
@@ -123,6 +132,14 @@ _CUSTOMER_NAMES: dict[str, tuple[str, ...]] = {
     "contact": ("contact", "contactname", "primarycontact", "personname", "kontaktperson"),
     "phone": ("phone", "phonenumber", "telephone", "organizationphone", "personphone", "telefon", "tel"),
     "email": ("email", "emailaddress", "personemail", "epost"),
+    "budget": ("budget", "yearlybudget", "budgetperyear", "potential", "yearlypotential", "annualpotential",
+               "wallet", "walletsize", "arsbudget", "årsbudget", "potential_per_year"),
+    "loyalty": ("loyalty", "shareofwallet", "walletshare", "lojalitet", "andel"),
+    "employees": ("employees", "numberofemployees", "organizationnumberofemployees", "employeecount",
+                  "anstallda", "anställda", "antalanstallda", "antalanställda"),
+    "annual_revenue": ("annualrevenue", "organizationannualrevenue", "revenue", "omsattning", "omsättning"),
+    "country": ("country", "countryregion", "billingcountry", "organizationaddresscountry", "organizationcountry",
+                "shippingcountry", "land"),
 }
 
 _NAME_NOISE = re.compile(r"[\s_\-./#:()]+")
@@ -491,6 +508,7 @@ class Summary:
     thresholds_before: tuple[int, int] | None = None
     accept_thresholds: bool = False
     thresholds_accepted: bool = False
+    assessments_new: int = 0  # budgets and loyalties from a customer file
 
     def first_day_lines(self) -> list[str]:
         """What a new or old-data book needs said: its currency, the day it is shown
@@ -550,6 +568,9 @@ class Summary:
                 f"Customers: {n(self.customers_new)} new, {n(self.customers_updated)} updated, "
                 f"{n(self.customers_existing)} unchanged; contacts: {n(self.contacts_new)} new"
             )
+            if "budget" in self.columns or "loyalty" in self.columns:
+                out.append(f"Assessments: {n(self.assessments_new)} new (budgets and loyalty from the file, "
+                           f"dated {(self.today or dt.date.today()).isoformat()}, by {os.path.basename(self.path)})")
 
         def label(q: str) -> str:
             return QUADRANT_LABELS[Quadrant(q)]
@@ -747,6 +768,7 @@ class _Staged:
         self.customers: dict[str, int] = {}  # source id → index in the temporary tables
         self.currencies: list[str] = []  # each customer's currency (its first line's)
         self.names: dict[str, str] = {}
+        self.places: dict[str, tuple[str, str]] = {}  # customer → (city, country), its first row that has one
         self.replayed: dict[tuple[int, int, str], list[Any]] = {}  # orders summed here, not by SQLite
         self.closer: list[int] = []  # customers whose orders are in ``replayed``
         self.tiny = False  # a line without an order id is below half a cent (its day's orders may be 0 both)
@@ -784,6 +806,9 @@ def _stage_orders(staged: _Staged, parse: _Parser, rows, summary: Summary, progr
     book, conn = staged.book, staged.book.conn
     customers = staged.customers
     names = staged.names
+    places = staged.places
+    i_city, i_country = parse.mapping.index("city"), parse.mapping.index("country")
+    placed = i_city is not None or i_country is not None
     first_currency = staged.currencies
     absolute = 0  # the sum of all amounts, without their signs, in units
     seen_currencies = parse._currencies
@@ -824,6 +849,11 @@ def _stage_orders(staged: _Staged, parse: _Parser, rows, summary: Summary, progr
                     name = value.strip() if value.__class__ is str else _text(value)
                     if name:
                         names[customer] = name
+                if placed and customer not in places:
+                    city = _text(values[i_city]) if i_city is not None else ""
+                    country = _text(values[i_country]) if i_country is not None else ""
+                    if city or country:
+                        places[customer] = (city[:200], country[:200])
                 value = values[i_date]
                 date = dates.get(value) if value.__class__ is str else None
                 if date is None:
@@ -957,6 +987,19 @@ def _write_orders(book, staged: _Staged, summary: Summary, as_of: dt.date) -> No
                 conn.executemany(
                     "UPDATE customer SET name = ? WHERE source_id = ? AND (name = '' OR name = source_id)", named
                 )
+            if staged.places:
+                # a city or country only where the book has none: never blanks or replaces a value
+                conn.executemany(
+                    "UPDATE customer SET city = ? WHERE source_id = ? AND ? <> '' AND coalesce(city, '') = ''",
+                    ((city, c, city) for c, (city, _) in staged.places.items() if city),
+                )
+                if "country" in _customer_columns(conn):
+                    conn.executemany(
+                        "UPDATE customer SET country = ? WHERE source_id = ? AND coalesce(country, '') = ''",
+                        ((country, c) for c, (_, country) in staged.places.items() if country),
+                    )
+                elif any(country for _, country in staged.places.values()):
+                    summary.notes.append("Countries not kept (this book has no place for them yet)")
             # sql-safe: our own table names and integers, never values from the file
             conn.execute(f"CREATE TABLE {_IDS} (cust INTEGER PRIMARY KEY, customer_id INTEGER, currency TEXT)")
             currencies = staged.currencies
@@ -1082,6 +1125,38 @@ def _index_order(row: tuple) -> tuple:
 # --------------------------------------------------------------------------
 
 _CUSTOMER_COLUMNS = ("name", "org_number", "industry", "city", "postcode", "address", "owner")
+# firmographics kept in the customer row when the book has a column for them
+_FIRMOGRAPHICS = ("country", "employees", "annual_revenue")
+_ASSESSED = ("budget", "loyalty")  # a dated assessment (who: the file), not a column
+
+
+def _customer_columns(conn) -> set[str]:
+    return {row[1] for row in conn.execute("PRAGMA table_info(customer)")}
+
+
+def _assessment_columns(conn) -> set[str]:
+    return {row[1] for row in conn.execute("PRAGMA table_info(assessment)")}
+
+
+def _typed(table: Table, line: int, column: str, name: str, value: str) -> Any:
+    """A budget (minor units), loyalty (0–1), employee count or annual revenue (minor
+    units) from its cell; ReadError naming the line and column."""
+    from segtui.domain.settings import SettingError, parse_share
+
+    try:
+        if name == "loyalty":
+            return parse_share(value, "the loyalty")
+        if name == "employees":
+            number = parse_quantity(value.replace(" ", ""))
+            if number < 0 or number != number.to_integral_value():
+                raise ValueError(f'"{value}" is not a number of employees')
+            return int(number)
+        amount = parse_amount(value)
+        if amount < 0:
+            raise ValueError(f'"{value}" is negative: {"a budget" if name == "budget" else "a revenue"} cannot be')
+        return to_minor(amount)
+    except (ValueError, SettingError) as error:
+        raise table.error(line, column, str(error)) from None
 
 
 def import_customers(
@@ -1093,18 +1168,22 @@ def import_customers(
     dry_run: bool = False,
     as_of: dt.date | None = None,
     progress: Progress | None = None,
+    today: dt.date | None = None,
 ) -> Summary:
     """Import a customer file (a CRM export) into ``book``, all or nothing.
 
     New customer ids become customers; known ones get the file's non-empty
-    values.  A phone, e-mail or contact name becomes the primary contact."""
-    as_of = as_of or dt.date.today()
+    values.  A phone, e-mail or contact name becomes the primary contact. A
+    budget or loyalty becomes a dated assessment (``today``; who: the file)."""
+    today = today or dt.date.today()
+    as_of = as_of or today
     table = open_table(path, sheet=sheet)
     with table:
         columns = _map_table("customers", table, mapping)
         summary = Summary("customers", os.fspath(path), table.format, dict(columns.fields), as_of, dry_run)
+        summary.today = today
         index = {f: columns.index(f) for f in columns.fields}
-        records: dict[str, dict[str, str]] = {}
+        records: dict[str, dict[str, Any]] = {}
         total = count_lines(path) if progress else None
         read = skipped = 0
         for line, values in table.rows:
@@ -1122,7 +1201,9 @@ def import_customers(
                 value = _text(values[i])
                 if len(value) > 500:
                     raise table.error(line, columns.fields[f], f"the value is too long ({len(value)} characters)")
-                if value:
+                if value and f in _TYPED_FIELDS:
+                    record[f] = _typed(table, line, columns.fields[f], f, value)
+                elif value:
                     record[f] = value
         summary.rows_read = read
         summary.rows_used = read - skipped
@@ -1131,6 +1212,51 @@ def import_customers(
     _keep_safety_copy(book, summary)
     _write_customers(book, records, summary, as_of)
     return summary
+
+
+_TYPED_FIELDS = frozenset({"budget", "loyalty", "employees", "annual_revenue"})
+
+
+def _write_assessments(conn, records: dict[str, dict[str, Any]], ids: dict[str, int], summary: Summary,
+                       today: str) -> None:
+    """A budget or loyalty from the file is a dated assessment (who: the file's name,
+    source 'imported' where the book records sources), shown in the customer's
+    history. A value equal to the customer's latest assessment adds nothing, so
+    importing the same file again adds nothing."""
+    wanted = [(sid, r) for sid, r in records.items() if "budget" in r or "loyalty" in r]
+    if not wanted:
+        return
+    latest = {
+        row[0]: (row[1], row[2])
+        for row in conn.execute(
+            "SELECT customer_id, budget_per_year, loyalty_override FROM assessment a WHERE id = ("
+            "SELECT b.id FROM assessment b WHERE b.customer_id = a.customer_id ORDER BY b.date DESC, b.id DESC LIMIT 1)"
+        )
+    }
+    who = os.path.basename(summary.path)[:80]
+    with_source = "source" in _assessment_columns(conn)
+    rows = []
+    for source_id, record in wanted:
+        cid = ids[source_id]
+        old = latest.get(cid, (None, None))
+        # what the file does not say is carried over from the latest assessment
+        budget = record.get("budget", old[0])
+        loyalty = record.get("loyalty", old[1])
+        same_loyalty = loyalty == old[1] or (None not in (loyalty, old[1]) and abs(loyalty - old[1]) < 1e-9)
+        if budget == old[0] and same_loyalty:
+            continue
+        rows.append((cid, today, who, budget, loyalty))
+    if with_source:
+        conn.executemany(
+            "INSERT INTO assessment (customer_id, date, who, budget_per_year, loyalty_override, source) "
+            "VALUES (?, ?, ?, ?, ?, 'imported')", rows,
+        )
+    else:
+        conn.executemany(
+            "INSERT INTO assessment (customer_id, date, who, budget_per_year, loyalty_override) VALUES (?, ?, ?, ?, ?)",
+            rows,
+        )
+    summary.assessments_new = len(rows)
 
 
 def _keep_safety_copy(book, summary: Summary) -> None:
@@ -1148,35 +1274,41 @@ def _keep_safety_copy(book, summary: Summary) -> None:
     summary.safety_copy = os.fspath(copy) if copy else None
 
 
-def _write_customers(book, records: dict[str, dict[str, str]], summary: Summary, as_of: dt.date) -> None:
-    today = dt.date.today().isoformat()
-    fields = [f for f in _CUSTOMER_COLUMNS if f in summary.columns]
+def _write_customers(book, records: dict[str, dict[str, Any]], summary: Summary, as_of: dt.date) -> None:
+    today = (summary.today or dt.date.today()).isoformat()
     try:
         with book.transaction() as conn:
+            kept = _customer_columns(conn)
+            columns = (*_CUSTOMER_COLUMNS, *(f for f in _FIRMOGRAPHICS if f in kept))
+            left_out = [f for f in _FIRMOGRAPHICS if f in summary.columns and f not in kept]
+            if left_out:
+                summary.notes.append(f"Not kept (this book has no place for them yet): {', '.join(left_out)}")
+            fields = [f for f in columns if f in summary.columns]
             before = _standing(book, as_of)
+            listed = ", ".join(columns)  # sql-safe: column names are ours, never user text
             existing = {
                 row[0]: row
-                for row in conn.execute(
-                    "SELECT source_id, id, name, org_number, industry, city, postcode, address, owner FROM customer"
-                )
+                # sql-safe: column names are ours, never user text
+                for row in conn.execute(f"SELECT source_id, id, {listed} FROM customer")
             }
             new_rows, updates = [], []
             for source_id, record in records.items():
                 old = existing.get(source_id)
                 if old is None:
                     new_rows.append((
-                        source_id, record.get("name") or source_id, *(record.get(f) for f in _CUSTOMER_COLUMNS[1:]), today,
+                        source_id, record.get("name") or source_id, *(record.get(f) for f in columns[1:]), today,
                     ))
                     continue
-                current = dict(zip(_CUSTOMER_COLUMNS, old[2:]))
+                current = dict(zip(columns, old[2:]))
                 changed = {f: record[f] for f in fields if f in record and record[f] != current[f]}
                 if changed:
                     updates.append((changed, old[1]))
                 else:
                     summary.customers_existing += 1
+            marks = ", ".join("?" for _ in range(len(columns) + 2))
             conn.executemany(
-                "INSERT INTO customer (source_id, name, org_number, industry, city, postcode, address, owner, created) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                # sql-safe: column names are ours, never user text
+                f"INSERT INTO customer (source_id, {listed}, created) VALUES ({marks})",
                 new_rows,
             )
             for changed, cid in updates:
@@ -1211,6 +1343,7 @@ def _write_customers(book, records: dict[str, dict[str, str]], summary: Summary,
             summary.contacts_new = len(contact_rows)
             if contact_updates and not summary.customers_updated:
                 summary.notes.append(f"{len(contact_updates)} primary contacts updated")
+            _write_assessments(conn, records, ids, summary, today)
             summary.moves = _moves(before, _standing(book, as_of))
             if summary.dry_run:
                 raise _DryRun
