@@ -226,14 +226,14 @@ def generate(
             country = _country(city)
             name = build.company(city)
             conn.execute(
-                "INSERT INTO customer (id, source_id, name, org_number, industry, city, postcode, address, owner, created)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO customer (id, source_id, name, org_number, industry, city, postcode, address, owner, created,"
+                " country) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     index, f"K{10000 + index}", name,
                     f"556{rng.randint(100, 999)}-{rng.randint(1000, 9999)}" if country == "SE" else None,
                     rng.choice(INDUSTRIES), city, postcode,
                     f"{rng.choice(['Industrivägen', 'Storgatan', 'Hamngatan', 'Verkstadsgatan'])} {rng.randint(1, 80)}",
-                    OWNERS[index % len(OWNERS)] if rng.random() < 0.9 else None, created,
+                    OWNERS[index % len(OWNERS)] if rng.random() < 0.9 else None, created, country,
                 ),
             )
             for c in range(rng.choice([1, 1, 2, 2, 3])):

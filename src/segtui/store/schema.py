@@ -212,6 +212,18 @@ MIGRATIONS: list[str] = [
         loser_at   TEXT NOT NULL
     );
     """,
+    # 4 — what the book knows of a company (for comparing customers with their peers) and where an
+    # assessment came from: typed by the rep, imported from a file, or an estimate the rep confirmed
+    """
+    ALTER TABLE customer ADD COLUMN country TEXT;
+    ALTER TABLE customer ADD COLUMN employees INTEGER CHECK (employees IS NULL OR employees >= 0);
+    ALTER TABLE customer ADD COLUMN annual_revenue INTEGER CHECK (annual_revenue IS NULL OR annual_revenue >= 0);
+    ALTER TABLE assessment ADD COLUMN source TEXT NOT NULL DEFAULT 'entered'
+        CHECK (source IN ('entered', 'imported', 'confirmed'));
+    -- assessments an earlier import wrote carry the file's name as who
+    UPDATE assessment SET source = 'imported'
+     WHERE lower(who) GLOB '*.csv' OR lower(who) GLOB '*.xlsx' OR lower(who) GLOB '*.tsv' OR lower(who) GLOB '*.txt';
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
