@@ -427,7 +427,9 @@ def _write_plan(opened, monday: dt.date, today: dt.date, fmt: str, out, output: 
         if customers is None:
             customers = plan_store.planning_customers(opened, today)
         line = planning.feasibility(customers, config, today).text
-        export.write_plan_table(items, out, f"{label} ({monday:%d %b} – {monday + dt.timedelta(days=6):%d %b %Y})", line)
+        off = [(d, config.off(d)) for d in planning.week_days(monday, config) if config.off(d)]
+        export.write_plan_table(items, out, f"{label} ({monday:%d %b} – {monday + dt.timedelta(days=6):%d %b %Y})", line,
+                                off)
 
 
 def _write_mailing(opened, today: dt.date, fmt: str, out) -> None:

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Mapping, NamedTuple, Sequence
 
 from segtui.domain.customer import contract_days_left, contract_ends_soon
+from segtui.domain.days_off import day_off, parse_days_off
 from segtui.domain.segments import QUADRANT_LABELS, Quadrant
 from segtui.domain.settings import DEFAULTS, KINDS, WEEKDAYS, Policy, parse_policy  # noqa: F401 (re-exported)
 
@@ -57,6 +58,8 @@ class PlanConfig:
     calls_per_day: int = 10
     working_days: tuple[int, ...] = (0, 1, 2, 3, 4)  # Monday = 0
     warn_days: int = 90
+    country: str = ""  # public holidays of this country are days off (DESIGN §3; domain/days_off.py)
+    days_off: tuple[tuple[dt.date, dt.date], ...] = ()  # the rep's own days off, as (first, last)
 
     @classmethod
     def from_settings(cls, values: Mapping[str, str] | None = None) -> "PlanConfig":
@@ -68,7 +71,13 @@ class PlanConfig:
             calls_per_day=int(v["capacity.calls_per_day"]),
             working_days=tuple(WEEKDAYS.index(d) for d in v["capacity.working_days"].split(",")),
             warn_days=int(v["contract.warn_days"]),
+            country=v["calendar.country"],
+            days_off=parse_days_off(v["calendar.days_off"]),
         )
+
+    def off(self, day: dt.date) -> str | None:
+        """Why ``day`` is never planned ('Christmas Eve', 'day off'), or None: a day to plan."""
+        return day_off(day, self.country, self.days_off)
 
     def per_day(self, kind: str) -> int:
         return self.visits_per_day if kind == "visit" else self.calls_per_day
@@ -110,8 +119,24 @@ def weeks_in_year(year: int) -> int:
 
 
 def week_days(monday: dt.date, config: PlanConfig) -> list[dt.date]:
-    """The working days of the week starting ``monday``."""
+    """The working weekdays of the week starting ``monday`` (the week view's columns),
+    public holidays and days off included: :func:`plan_days` leaves those out."""
     return [monday + dt.timedelta(days=d) for d in config.working_days]
+
+
+def plan_days(monday: dt.date, config: PlanConfig) -> list[dt.date]:
+    """The days of the week that can be planned: working weekdays that are neither a
+    public holiday of ``config.country`` nor one of the rep's days off."""
+    return [d for d in week_days(monday, config) if config.off(d) is None]
+
+
+def next_plan_day(day: dt.date, config: PlanConfig) -> dt.date:
+    """``day`` itself when it can be planned, else the first day after it that can (within a year)."""
+    for n in range(370):
+        candidate = day + dt.timedelta(days=n)
+        if candidate.weekday() in config.working_days and config.off(candidate) is None:
+            return candidate
+    raise ValueError("no working day within a year: check capacity.working_days and calendar.days_off")
 
 
 # --- who is due ----------------------------------------------------------------------
@@ -421,8 +446,9 @@ def plan_week(
     booked: Iterable[Booked] = (),
 ) -> list[Proposal]:
     """The proposals for the week of ``monday`` as seen on ``today``: only days
-    from today on are filled; customers due by the week's last working day count."""
-    days = [d for d in week_days(monday, config) if d >= today]
+    from today on are filled, never a public holiday or a day off; customers due by the
+    week's last working day count."""
+    days = [d for d in plan_days(monday, config) if d >= today]
     if not days:
         return []
     on = max(today, monday)

@@ -184,6 +184,28 @@ def _team_url(text: str) -> str:
     return value
 
 
+def _country(text: str) -> str:
+    """A country the holidays package knows (two letters, 'se' is SE), or empty: no public holidays."""
+    from segtui.domain.days_off import supported_countries
+
+    value = text.strip().upper()
+    if value in ("", "NONE"):
+        return ""
+    if value not in supported_countries():
+        raise SettingError(f"{text.strip()!r} is not a country code the holiday calendar knows: use two letters "
+                           "like SE, NO, DK, FI, DE, GB (empty: no public holidays)")
+    return value
+
+
+def _days_off(text: str) -> str:
+    from segtui.domain.days_off import DaysOffError, format_days_off, parse_days_off
+
+    try:
+        return format_days_off(parse_days_off(text))
+    except DaysOffError as error:
+        raise SettingError(str(error)) from None
+
+
 @dataclass(frozen=True)
 class Setting:
     key: str
@@ -221,6 +243,10 @@ _ALL = [
     Setting("capacity.visits_per_day", "4", _count(0, 50), "visits per working day"),
     Setting("capacity.calls_per_day", "10", _count(0, 200), "calls per working day"),
     Setting("capacity.working_days", "mon,tue,wed,thu,fri", _weekdays, "working days of the week"),
+    Setting("calendar.country", "SE", _country,
+            "public holidays of this country are never planned (SE, NO, DK, FI, …; empty: none)"),
+    Setting("calendar.days_off", "", _days_off,
+            "your own days off, never planned: days and ranges like 2026-12-28..2027-01-03, 2027-02-15"),
     Setting("team.url", "", _team_url, "the team book's address (postgresql://USER@HOST/DB; password in ~/.pgpass)"),
     Setting("currency", "SEK", _currency, "the book's currency (three letters, e.g. SEK, EUR)"),
     Setting("view.as_of", "", _day_or_today,
@@ -259,7 +285,7 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Frequency", ("xyz.",)),
     ("Groups", ("group.",)),
     ("Contact policies", ("policy.", "weight.", "contract.")),
-    ("Capacity", ("capacity.",)),
+    ("Capacity", ("capacity.", "calendar.")),
 )
 
 

@@ -290,12 +290,16 @@ def write_plan_csv(items: Iterable, out: IO[str]) -> None:
     write_csv((plan_record(i) for i in items), PLAN_COLUMNS, out)
 
 
-def write_plan_table(items: Sequence, out: IO[str], week: str, feasibility: str | None = None) -> None:
-    """The week for people: per day its visits and calls with their reasons."""
+def write_plan_table(items: Sequence, out: IO[str], week: str, feasibility: str | None = None,
+                     days_off: Sequence = ()) -> None:
+    """The week for people: per day its visits and calls with their reasons;
+    ``days_off`` ((day, why) pairs) are named under the heading."""
     out.write(f"Plan for {week}: {sum(i.kind == 'visit' for i in items)} visits, "
               f"{sum(i.kind == 'call' for i in items)} calls\n")
     if feasibility:
         out.write(f"{feasibility}\n")
+    if days_off:
+        out.write("Not planned: " + ", ".join(f"{d:%a} {d.isoformat()} ({why})" for d, why in days_off) + "\n")
     day = None
     for item in items:
         if item.day != day:

@@ -105,6 +105,7 @@ class DayColumn(Widget):
     DayColumn.selected { border: round $accent; }
     DayColumn.today { border-title-color: $success; border-title-style: bold reverse; }
     DayColumn.past { opacity: 85%; }
+    DayColumn.off { border: round $panel-darken-2; }
     """
 
     def __init__(self, index: int) -> None:
@@ -114,12 +115,15 @@ class DayColumn(Widget):
         self.items: list[plan_store.PlanItem] = []
         self.cursor: int | None = None
         self.config: planning.PlanConfig | None = None
+        self.off: str | None = None  # a public holiday's name or 'day off': never planned
 
     def show(self, day, items, cursor, config, today) -> None:
         self.day, self.items, self.cursor, self.config = day, items, cursor, config
         visits = sum(i.kind == "visit" and i.status != "skipped" for i in items)
         calls = sum(i.kind == "call" and i.status != "skipped" for i in items)
-        self.border_title = f"{day:%a} {day.day} {day:%b}"
+        self.off = config.off(day)
+        self.border_title = f"{day:%a} {day.day} {day:%b}" + (f" · {self.off}" if self.off else "")
+        self.set_class(self.off is not None, "off")
         over_v = "red" if visits > config.visits_per_day else "default"
         over_c = "red" if calls > config.calls_per_day else "default"
         self.border_subtitle = (
@@ -159,7 +163,7 @@ class DayColumn(Widget):
         width = max(4, self.size.width)
         text = Text(no_wrap=True, overflow="ellipsis")
         if not self.items:
-            text.append("nothing planned", style="dim italic")
+            text.append(f"{self.off}: not planned" if self.off else "nothing planned", style="dim italic")
             return text
         two_rows, top = self._layout()
         inline = width >= self.INLINE_CITY
@@ -510,7 +514,8 @@ class PlannerScreen(Screen):
         strip = Text(no_wrap=True, overflow="ellipsis")
         for n, day in enumerate(view.days):
             style = "reverse bold" if n == self.column else "bold green" if day == self.as_of else ""
-            strip.append(f" {day:%a} {day.day} {day:%b} ", style=style)
+            off = " (off)" if view.config.off(day) else ""
+            strip.append(f" {day:%a} {day.day} {day:%b}{off} ", style=style or ("dim" if off else ""))
         strip.append("  ←/→ day", style="dim")
         self.query_one("#day-strip", Static).update(strip)
 
@@ -682,6 +687,10 @@ class PlannerScreen(Screen):
             self.notify("Tab to the due list, pick a customer, then press a to add them", severity="warning", timeout=3)
             return
         day = self.view.days[self.column]
+        off = self.config.off(day)
+        if off:
+            self.notify(f"{day:%a %d %b} is a day off ({off}): pick another day", severity="warning", timeout=3)
+            return
         load = sum(i.kind == entry.kind and i.status != "skipped" for i in self.view.day_items(day))
         if load >= self.config.per_day(entry.kind):
             self.notify(f"{day:%a} already has {load} {entry.kind}s (capacity {self.config.per_day(entry.kind)})",
@@ -706,7 +715,12 @@ class PlannerScreen(Screen):
         if item is None:
             return
         target = self.column + step
+        while 0 <= target < len(self.view.days) and self.config.off(self.view.days[target]):
+            target += step  # over a public holiday or a day off
         if not 0 <= target < len(self.view.days):
+            if 0 <= self.column + step < len(self.view.days):
+                self.notify("No working day that way this week: r moves it to next week", severity="warning",
+                            timeout=3)
             return
         day = self.view.days[target]
         # show the move at once, so a second key press acts on the same item
@@ -785,7 +799,7 @@ class PlannerScreen(Screen):
         item = self._with_item()
         if item is None or item.status == "done":
             return
-        day = item.day + dt.timedelta(weeks=1)
+        day = planning.next_plan_day(item.day + dt.timedelta(weeks=1), self.config)
         self.write(
             lambda: plan_store.reschedule_item(self.book, item.id, day),
             f"{item.name} moved to {day:%a %d %b} ({planning.week_label(planning.week_monday(day))})",
