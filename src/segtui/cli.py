@@ -366,7 +366,9 @@ def settings_command(book: str, key: str | None, value: str | None) -> None:
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to this file.")
 @click.option("--mailing", is_flag=True,
               help="Instead of the week: the small-fry mailing list (contact and e-mail of each), as table or csv.")
-def plan_command(book: str, week: str | None, as_of: str | None, fmt: str, output: str | None, mailing: bool) -> None:
+@click.option("--owner", help="Plan only this rep's customers (default: the book's plan.owner; '' for everyone's).")
+def plan_command(book: str, week: str | None, as_of: str | None, fmt: str, output: str | None, mailing: bool,
+                 owner: str | None) -> None:
     """The week's visits and calls (planned first when the week is empty).
 
     With --mailing: every small-fry customer with the contact and e-mail to
@@ -393,29 +395,35 @@ def plan_command(book: str, week: str | None, as_of: str | None, fmt: str, outpu
         raise click.BadParameter(str(error), param_hint="--week") from None
     out = _output(output, binary=fmt == "ics")
     try:
-        _write_plan(opened, monday, today, fmt, out, output)
+        _write_plan(opened, monday, today, fmt, out, output, owner)
     finally:
         if output:
             out.close()
 
 
-def _write_plan(opened, monday: dt.date, today: dt.date, fmt: str, out, output: str | None) -> None:
-    """The week's plan (planned first when empty) written to ``out``."""
+def _write_plan(opened, monday: dt.date, today: dt.date, fmt: str, out, output: str | None,
+                owner: str | None = None) -> None:
+    """The week's plan (planned first when empty) written to ``out``; with ``owner``
+    (else the book's plan.owner) only that rep's customers are planned and shown."""
+    import dataclasses
+
     from segtui.domain import planning
     from segtui.io import export
     from segtui.store import plan as plan_store
 
-    items = plan_store.week_items(opened, monday)
     config = planning.PlanConfig.from_settings(opened.settings())
+    if owner is not None:
+        config = dataclasses.replace(config, owner=" ".join(owner.split()))
+    items = plan_store.week_items(opened, monday, config.owner)
     customers = None
     if not items:
-        customers = plan_store.planning_customers(opened, today)
+        customers = plan_store.planning_customers(opened, today, owner=config.owner)
         if opened.readonly:
             click.echo(f"{opened.path} is read-only: showing a plan without saving it", err=True)
             items = plan_store.proposed_items(opened, plan_store.plan_week(opened, monday, today, customers, config, save=False))
         else:
             plan_store.plan_week(opened, monday, today, customers, config)
-            items = plan_store.week_items(opened, monday)
+            items = plan_store.week_items(opened, monday, config.owner)
     label = planning.week_label(monday)
     if fmt == "ics":
         out.write(export.plan_calendar(items, opened.name))
@@ -425,7 +433,7 @@ def _write_plan(opened, monday: dt.date, today: dt.date, fmt: str, out, output: 
         export.write_plan_csv(items, out)
     else:
         if customers is None:
-            customers = plan_store.planning_customers(opened, today)
+            customers = plan_store.planning_customers(opened, today, owner=config.owner)
         line = planning.feasibility(customers, config, today).text
         off = [(d, config.off(d)) for d in planning.week_days(monday, config) if config.off(d)]
         export.write_plan_table(items, out, f"{label} ({monday:%d %b} – {monday + dt.timedelta(days=6):%d %b %Y})", line,

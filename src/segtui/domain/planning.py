@@ -60,6 +60,7 @@ class PlanConfig:
     warn_days: int = 90
     country: str = ""  # public holidays of this country are days off (DESIGN §3; domain/days_off.py)
     days_off: tuple[tuple[dt.date, dt.date], ...] = ()  # the rep's own days off, as (first, last)
+    owner: str = ""  # plan only this rep's customers (empty: everyone's)
 
     @classmethod
     def from_settings(cls, values: Mapping[str, str] | None = None) -> "PlanConfig":
@@ -73,6 +74,7 @@ class PlanConfig:
             warn_days=int(v["contract.warn_days"]),
             country=v["calendar.country"],
             days_off=parse_days_off(v["calendar.days_off"]),
+            owner=v["plan.owner"],
         )
 
     def off(self, day: dt.date) -> str | None:

@@ -243,6 +243,8 @@ _ALL = [
     Setting("capacity.visits_per_day", "4", _count(0, 50), "visits per working day"),
     Setting("capacity.calls_per_day", "10", _count(0, 200), "calls per working day"),
     Setting("capacity.working_days", "mon,tue,wed,thu,fri", _weekdays, "working days of the week"),
+    Setting("plan.owner", "", lambda t: " ".join(t.split()),
+            "plan only this rep's customers (the customer's owner; empty: everyone's)"),
     Setting("calendar.country", "SE", _country,
             "public holidays of this country are never planned (SE, NO, DK, FI, …; empty: none)"),
     Setting("calendar.days_off", "", _days_off,
@@ -285,7 +287,7 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Frequency", ("xyz.",)),
     ("Groups", ("group.",)),
     ("Contact policies", ("policy.", "weight.", "contract.")),
-    ("Capacity", ("capacity.", "calendar.")),
+    ("Capacity", ("capacity.", "calendar.", "plan.")),
 )
 
 

@@ -20,13 +20,24 @@ from segtui.store.book import Book, BookError
 from segtui.store.segments import CustomerSegment, segment_book
 
 
+def owned_by(owner: str | None, customer_owner: str | None) -> bool:
+    """True when ``owner`` (empty or None: everyone) owns the customer; names match
+    case and extra spaces aside."""
+    if not owner or not owner.strip():
+        return True
+    return " ".join((customer_owner or "").split()).casefold() == " ".join(owner.split()).casefold()
+
+
 def planning_customers(
-    book: Book, as_of: dt.date, segments: Sequence[CustomerSegment] | None = None
+    book: Book, as_of: dt.date, segments: Sequence[CustomerSegment] | None = None, owner: str | None = None
 ) -> list[planning.Customer]:
     """Every active customer as planning sees it on ``as_of``: segment, last
-    visit or call, latest assessment, and the next competitor contract to end."""
+    visit or call, latest assessment, and the next competitor contract to end.
+    With ``owner``, only that rep's customers (a rep plans their own)."""
     if segments is None:
         segments = segment_book(book, as_of)
+    if owner and owner.strip():
+        segments = [s for s in segments if owned_by(owner, s.owner)]
     day = as_of.isoformat()
     dates = functools.lru_cache(maxsize=None)(dt.date.fromisoformat)
     contacts = dict(book.rows(
@@ -121,11 +132,16 @@ def _item(row) -> PlanItem:
     )
 
 
-def week_items(book: Book, monday: dt.date) -> list[PlanItem]:
-    """The plan items of the ISO week starting ``monday``, by day, kind and name."""
+def week_items(book: Book, monday: dt.date, owner: str | None = None) -> list[PlanItem]:
+    """The plan items of the ISO week starting ``monday``, by day, kind and name
+    (with ``owner``: only that rep's customers)."""
     sunday = monday + dt.timedelta(days=6)
     rows = book.query(_ITEM_SQL + " WHERE p.day BETWEEN ? AND ?", (monday.isoformat(), sunday.isoformat()))
-    return sorted((_item(r) for r in rows), key=item_order)
+    items = sorted((_item(r) for r in rows), key=item_order)
+    if owner and owner.strip():
+        owners = dict(book.rows("SELECT id, owner FROM customer"))
+        items = [i for i in items if owned_by(owner, owners.get(i.customer_id))]
+    return items
 
 
 def proposed_items(book: Book, proposals: Sequence[planning.Proposal]) -> list[PlanItem]:
@@ -271,17 +287,26 @@ def undo_done(book: Book, item_id: int) -> None:
             conn.execute("DELETE FROM activity WHERE id = ?", (row[0],))
 
 
-def replace_proposals(book: Book, monday: dt.date, today: dt.date, proposals: Iterable[planning.Proposal]) -> int:
+def replace_proposals(book: Book, monday: dt.date, today: dt.date, proposals: Iterable[planning.Proposal],
+                      owner: str | None = None) -> int:
     """Re-plan: drop the week's automatic, still-planned items from ``today`` on
-    and insert ``proposals`` — one transaction. Returns how many were inserted."""
+    (with ``owner``: only that rep's) and insert ``proposals`` — one transaction.
+    Returns how many were inserted."""
     sunday = monday + dt.timedelta(days=6)
     start = max(monday, today)
     rows = [(p.customer_id, p.day.isoformat(), p.kind, p.reason) for p in proposals]
+    drop = None
+    if owner and owner.strip():
+        drop = [(i.id,) for i in week_items(book, monday, owner)
+                if not i.manual and i.status == "planned" and i.day >= start]
     with book.transaction() as conn:
-        conn.execute(
-            "DELETE FROM plan_item WHERE day BETWEEN ? AND ? AND manual = 0 AND status = 'planned'",
-            (start.isoformat(), sunday.isoformat()),
-        )
+        if drop is None:
+            conn.execute(
+                "DELETE FROM plan_item WHERE day BETWEEN ? AND ? AND manual = 0 AND status = 'planned'",
+                (start.isoformat(), sunday.isoformat()),
+            )
+        else:
+            conn.executemany("DELETE FROM plan_item WHERE id = ?", drop)
         conn.executemany(
             "INSERT INTO plan_item (customer_id, day, kind, status, reason, manual) VALUES (?, ?, ?, 'planned', ?, 0)",
             rows,
@@ -301,13 +326,14 @@ def plan_week(
 
     Automatic items not yet done are re-proposed (so a re-plan reflects today's
     priorities); customers already planned in another week are left out. With
-    ``save=False`` nothing is written (read-only books)."""
+    ``save=False`` nothing is written (read-only books). With ``config.owner`` only that
+    rep's customers are planned and only their automatic items are replaced."""
     config = config or planning.PlanConfig.from_settings(book.settings())
     if customers is None:
-        customers = planning_customers(book, today)
+        customers = planning_customers(book, today, owner=config.owner)
     start = max(monday, today)
     kept = [
-        i.booked() for i in week_items(book, monday)
+        i.booked() for i in week_items(book, monday, config.owner)
         if i.manual or i.status != "planned" or i.day < start
     ]
     elsewhere = planned_elsewhere(book, monday, today)
@@ -315,5 +341,5 @@ def plan_week(
         customers = [c for c in customers if c.id not in elsewhere]
     proposals = planning.plan_week(customers, config, monday, today, kept)
     if save:
-        replace_proposals(book, monday, today, proposals)
+        replace_proposals(book, monday, today, proposals, config.owner)
     return proposals

@@ -429,7 +429,7 @@ class PlannerScreen(Screen):
                 from segtui.store.segments import segment_book
 
                 self.segments = segment_book(self.book, self.as_of)
-            customers = plan_store.planning_customers(self.book, self.as_of, self.segments)
+            customers = plan_store.planning_customers(self.book, self.as_of, self.segments, self.config.owner)
             monday = self.monday
             message = None
             if plan:
@@ -443,7 +443,7 @@ class PlannerScreen(Screen):
 
     def _week_view(self, monday: dt.date, customers) -> WeekView:
         config = self.config
-        items = plan_store.week_items(self.book, monday)
+        items = plan_store.week_items(self.book, monday, config.owner)
         days = planning.week_days(monday, config)
         on = max(self.as_of, monday)
         taken = {i.customer_id for i in items} | plan_store.planned_elsewhere(self.book, monday, self.as_of)
