@@ -39,7 +39,7 @@ def test_policies_parse_from_settings() -> None:
     assert CONFIG.policies[BG] == Policy("visit", 14)
     assert CONFIG.policies[SF] == Policy("call", 91)
     assert CONFIG.policies[NA].once
-    assert CONFIG.weights[BG] == 4 and CONFIG.weights[SF] == 1
+    assert CONFIG.weights[BG] == 4 and CONFIG.weights[CC] == 4 and CONFIG.weights[SF] == 1
     assert (CONFIG.visits_per_day, CONFIG.calls_per_day, CONFIG.working_days) == (4, 10, (0, 1, 2, 3, 4))
     custom = PlanConfig.from_settings({"capacity.working_days": "mon,wed", "policy.small_fry": "visit:30"})
     assert custom.working_days == (0, 2)
@@ -185,11 +185,11 @@ def test_priority_is_weight_times_urgency_and_orders_the_list() -> None:
     customers = [
         customer(1, SF, last=91 + 91),  # small fry, one interval late: 1 × 2
         customer(2, BG, last=14 + 7),  # big game, half an interval late: 4 × 1.5
-        customer(3, CC, last=28 + 28),  # cash cow, one interval late: 3 × 2
+        customer(3, CC, last=28 + 14),  # cash cow, half an interval late: 4 × 1.5
         customer(4, BG, last=14),  # big game due today: 4 × 1
     ]
     ordered = planning.due_list(customers, CONFIG, TODAY)
-    # equal priority: the one overdue longer first
+    # equal priority and value: the one overdue longer first
     assert [(d.customer.id, d.priority) for d in ordered] == [(3, 6.0), (2, 6.0), (4, 4.0), (1, 2.0)]
     assert ordered[2].reason == "Big game · due today"
 
@@ -199,6 +199,44 @@ def test_urgency_is_capped_so_the_segment_decides_past_three_intervals() -> None
     fresh_big_game = planning.due(customer(2, BG, last=14), CONFIG, TODAY)
     assert ancient_small_fry.priority == 1 * planning.MAX_URGENCY
     assert fresh_big_game.priority > ancient_small_fry.priority
+
+
+def test_ties_go_to_revenue_then_potential_then_due_date_then_name() -> None:
+    capped = dict(quadrant=BG, last=14 * 4)  # all at the cap: 4 × 3
+    customers = [
+        customer(1, name="Aaa", revenue=100, potential=None, **capped),
+        customer(2, name="Bbb", revenue=900, potential=None, **capped),
+        customer(3, name="Ccc", revenue=100, potential=5_000, **capped),
+        customer(4, name="Ddd", revenue=100, potential=None, quadrant=BG, last=14 * 5),  # due earlier
+        customer(5, name="Aab", revenue=100, potential=None, **capped),
+    ]
+    ordered = planning.due_list(customers, CONFIG, TODAY)
+    assert {d.priority for d in ordered} == {12.0}
+    assert [d.customer.id for d in ordered] == [2, 3, 4, 1, 5]
+
+
+def test_a_long_overdue_cash_cow_is_not_starved_by_big_game_prospects() -> None:
+    """The cash-cow case: a 3.9 M cash cow 155 days late against big-game prospects buying for
+    thousands, all as late as it gets: value decides at the default weights."""
+    cow = customer(1, CC, last=28 + 155, name="Kassako AB", revenue=390_000_000)
+    prospects = [customer(10 + i, BG, last=14 * 4, name=f"Prospekt {i}", revenue=1_200_000, potential=900_000_000)
+                 for i in range(30)]
+    proposals = planning.plan_week([*prospects, cow], CONFIG, TODAY, TODAY)
+    day = {p.customer_id: p.day for p in proposals}
+    assert day[1] == TODAY  # in the week, on its first day
+    # a contract about to end still comes first
+    contract = customer(2, BG, last=40, contract=("Rivalen AB", TODAY + dt.timedelta(days=60)), revenue=1)
+    ordered = planning.due_list([cow, contract, *prospects], CONFIG, TODAY)
+    assert [d.customer.id for d in ordered[:2]] == [2, 1]
+
+
+def test_the_more_urgent_a_visit_the_earlier_in_the_week() -> None:
+    """No shared cities, more visits than days: Monday holds the four most urgent, and so on."""
+    customers = [customer(i, BG, last=14 + 40 - i, city=f"City {i}") for i in range(1, 21)]
+    proposals = planning.fill_week(planning.due_list(customers, CONFIG, TODAY), week(), CONFIG)
+    ranked = sorted(proposals, key=lambda p: -p.priority)
+    assert [p.day for p in ranked] == sorted(p.day for p in ranked)
+    assert {p.customer_id for p in proposals if p.day == TODAY} == {1, 2, 3, 4}
 
 
 # --- filling a week ---------------------------------------------------------------------

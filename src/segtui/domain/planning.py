@@ -12,16 +12,31 @@ Decisions made where DESIGN §3 is silent:
   interval, capped at 3 (``MAX_URGENCY``). The 1 makes a customer due today
   count (otherwise every "due now" customer would have priority 0); the cap
   says that three intervals without contact is as late as it gets — past that,
-  the segment decides. With the default weights (big game 4, small fry 1) the
-  cap guarantees every due big-game customer comes before any small-fry one.
+  the segment's weight and the customer's value decide.
+* **Why the default weights are what they are** (``weight.*``, settings):
+  big game 4 and cash cows 4 — equal, because the interval already says how
+  often each needs a visit: one interval late is as late for a customer you
+  keep as for one you hunt, and hunting must not starve the revenue you have.
+  With cash cows at 3, a long-overdue big-game prospect (4 × 3 = 12) always
+  beat a long-overdue cash cow (3 × 3 = 9): on sample.db the first six weeks
+  were all big-game visits while its biggest cash cows, 60–80 days late,
+  waited. At equal weights both stop at 12 and value decides, so a cash cow
+  with millions in revenue goes ahead of a prospect buying for thousands.
+  Needs assessment 2: a first assessment call (urgency 2 → 4) goes ahead of
+  every small-fry call (at most 1 × 3). Small fry 1: with the cap, a small-fry
+  customer never outranks a big-game or cash-cow customer that is due (4 × 1)
+  even when both are visited. Uninteresting 0: never planned.
+* **Ties** (equal priority — common at the cap and for first assessments) go
+  to the customer worth more: higher revenue in the window, then higher
+  potential (yearly budget), then the earlier due date, then the name.
 * **Never contacted** counts as one full interval overdue (urgency 2).
 * **Competitor contracts** (every one still running, not only the next to end):
   one ending within ``contract.warn_days`` makes a big-game customer due now
   when it has had no visit or call since the warning began (end − warn days);
   after a contact it is due again only when its interval has passed, and not
   at all when that comes after the end (see :func:`open_contract`). While it
-  is, urgency is ``CONTRACT_URGENCY`` (3) rising to 4 as the end comes closer —
-  above every merely overdue customer of the segment, whose urgency stops at 3 —
+  is, urgency is ``CONTRACT_URGENCY`` (3.5) rising to 4 as the end comes closer —
+  above every merely overdue customer, whose urgency stops at 3 —
   and the visit has a deadline: the day before the contract ends.
 * **Due later in the week**: a customer whose due date falls inside the week is
   planned on or after that day, never before (it would come back too soon after
@@ -55,9 +70,11 @@ from segtui.domain.settings import DEFAULTS, KINDS, WEEKDAYS, Policy, parse_poli
 
 MAX_URGENCY = 3.0
 NEVER_URGENCY = 2.0
-#: A competitor contract about to end: above every merely overdue customer of the segment
-#: (whose urgency stops at MAX_URGENCY), rising by up to 1 as the end comes closer.
-CONTRACT_URGENCY = MAX_URGENCY
+#: A competitor contract about to end: above every merely overdue customer (whose urgency
+#: stops at MAX_URGENCY), rising to CONTRACT_URGENCY_MAX as the end comes closer. Above the
+#: cap by half an interval, so at equal weights it beats a capped cash cow too.
+CONTRACT_URGENCY = MAX_URGENCY + 0.5
+CONTRACT_URGENCY_MAX = MAX_URGENCY + 1.0
 
 
 # --- policies and capacity ---------------------------------------------------------
@@ -266,7 +283,7 @@ def due(customer: Customer, config: PlanConfig, on: dt.date, until: dt.date | No
             due_on = min(due_on, contract_due)
             left = contract_days_left(contract[1], on)
             closeness = 1 - left / config.warn_days if config.warn_days else 1.0
-            urgency = max(urgency, CONTRACT_URGENCY + closeness)
+            urgency = max(urgency, CONTRACT_URGENCY + (CONTRACT_URGENCY_MAX - CONTRACT_URGENCY) * closeness)
     if due_on > (until or on):
         return None
     late = (on - due_on).days
@@ -307,8 +324,11 @@ def open_contract(
 
 
 def by_priority(entry: Due) -> tuple:
-    """Highest priority first; then the longer overdue, then by name."""
-    return (-entry.priority, entry.due_on, entry.customer.name.casefold(), entry.customer.id)
+    """Highest priority first; ties to the higher revenue, then the higher potential,
+    then the earlier due date, then by name."""
+    c = entry.customer
+    return (-entry.priority, -c.revenue, -(c.potential if c.potential is not None else -1), entry.due_on,
+            c.name.casefold(), c.id)
 
 
 def due_list(

@@ -265,7 +265,7 @@ LEGEND = (
     "+12d = 12 days overdue (yellow; red when more than a whole interval late), now = due today, "
     "a weekday = due later this week.\n"
     "How p chooses the week: the most urgent customers the week has room for, the most urgent earliest "
-    "in the week and a city's visits on one day. A big-game customer whose competitor contract ends within "
+    "in the week and a city's visits on one day; equal urgency goes to the higher revenue, then potential. A big-game customer whose competitor contract ends within "
     "contract.warn_days comes first, on a day before it ends, until it has had its visit; a customer due "
     "later in the week is not planned before its due day. Days off are never planned. Items you added, "
     "moved, skipped or did stay where they are."
