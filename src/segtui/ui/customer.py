@@ -527,9 +527,6 @@ class CustomerScreen(Screen[bool]):
         text.append(rules.share(seg.loyalty) if seg.loyalty is not None else "unknown", style="bold")
         if seg.loyalty_source:
             text.append(" (computed)" if seg.loyalty_source == "computed" else " (entered)", style="dim")
-        if guess:
-            text.append("  potential estimated from similar customers — B confirms it, b enters your own",
-                        style="yellow")
         text.append("\n")
         text.append(f"{seg.quadrant.label}: ", style="bold")
         text.append(QUADRANT_STRATEGY[seg.quadrant])
