@@ -40,6 +40,8 @@ def test_planning_customers_reads_segment_last_contact_assessment_and_contract(b
     assert c.last_contact == dt.date(2026, 10, 1)
     assert c.last_assessment == dt.date(2026, 5, 1)
     assert c.contract == ("Rival", dt.date(2027, 1, 15))
+    assert c.contracts == (("Rival", dt.date(2027, 1, 15)), ("Later", dt.date(2027, 6, 1)))  # every one still running
+    assert c.revenue == 2_500_000 * 100 and c.potential == 6_000_000 * 100
     entry = planning.due(c, planning.PlanConfig.from_settings(book.settings()), TODAY)
     assert entry.reason == "Big game · 39 days overdue · contract with Rival ends 2027-01-15"
 

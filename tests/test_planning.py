@@ -89,12 +89,65 @@ def test_upgrade_candidates_get_the_interval_halved() -> None:
 
 
 def test_competitor_contract_ending_soon_makes_big_game_due_now() -> None:
-    contract = ("Rivalen AB", dt.date(2027, 1, 15))  # 53 days ahead
-    entry = planning.due(customer(1, BG, last=3, contract=contract), CONFIG, TODAY)
-    assert entry.due_on == TODAY
-    assert entry.reason == "Big game · due Fri 4 Dec · contract with Rivalen AB ends 2027-01-15"
-    overdue = planning.due(customer(2, BG, last=32, contract=contract), CONFIG, TODAY)
-    assert overdue.reason == "Big game · 18 days overdue · contract with Rivalen AB ends 2027-01-15"
+    contract = ("Rivalen AB", dt.date(2027, 1, 15))  # 53 days ahead: the warning began 37 days ago
+    entry = planning.due(customer(1, BG, last=40, contract=contract), CONFIG, TODAY)
+    assert entry.due_on == days_ago(26) and entry.contract_urgent
+    assert entry.deadline == dt.date(2027, 1, 14)  # a day before it ends
+    assert entry.reason == "Big game · 26 days overdue · contract with Rivalen AB ends 2027-01-15"
+    never = planning.due(customer(2, BG, contract=contract), CONFIG, TODAY)
+    assert never.contract_urgent and never.due_on == TODAY
+
+
+def test_a_contract_comes_ahead_of_every_merely_overdue_customer() -> None:
+    contract = ("Rivalen AB", TODAY + dt.timedelta(days=80))
+    urgent = planning.due(customer(1, BG, last=15, contract=contract), CONFIG, TODAY)
+    ancient = planning.due(customer(2, BG, last=3000), CONFIG, TODAY)
+    cash_cow = planning.due(customer(3, CC, last=3000), CONFIG, TODAY)
+    assert urgent.priority > ancient.priority and urgent.priority > cash_cow.priority
+    assert [d.customer.id for d in planning.due_list(
+        [customer(2, BG, last=3000), customer(3, CC, last=3000), customer(1, BG, last=15, contract=contract)],
+        CONFIG, TODAY)][0] == 1
+
+
+def test_a_visit_in_the_warning_window_answers_the_contract_until_the_interval_has_passed() -> None:
+    contract = ("Rivalen AB", dt.date(2027, 1, 15))
+    visited = customer(1, BG, last=3, contract=contract)
+    assert planning.due(visited, CONFIG, TODAY) is None  # not planned again right after the visit
+    again = planning.due(visited, CONFIG, TODAY, until=TODAY + dt.timedelta(days=11))
+    assert again.due_on == TODAY + dt.timedelta(days=11) and again.contract_urgent
+    # the next regular visit would come after the end: the visit in the window was the one it asked for
+    soon = ("Rivalen AB", TODAY + dt.timedelta(days=5))
+    assert planning.due(customer(2, BG, last=3, contract=soon), CONFIG, TODAY, until=TODAY + dt.timedelta(days=6)) is None
+    # a visit before the warning began does not count: due now
+    late_policy = PlanConfig.from_settings({"policy.big_game": "visit:120"})
+    old_visit = planning.due(customer(3, BG, last=100, contract=contract), late_policy, TODAY)
+    assert old_visit.due_on == TODAY and old_visit.contract_urgent
+
+
+def test_every_contract_counts_not_only_the_first_to_end() -> None:
+    first, second = ("Rivalen AB", TODAY + dt.timedelta(days=3)), ("Konkurrent AB", TODAY + dt.timedelta(days=40))
+    c = customer(1, BG, last=100, contract=first, contracts=(first, second))
+    next_week = TODAY + dt.timedelta(weeks=1)  # the first one has ended by then
+    entry = planning.due(c, CONFIG, next_week)
+    assert entry.contract_urgent and entry.contract == second
+    assert "contract with Konkurrent AB" in entry.reason
+    assert planning.due(c, CONFIG, TODAY).contract == first
+
+
+def test_a_contract_visit_goes_on_a_day_before_the_contract_ends() -> None:
+    tuesday = TODAY + dt.timedelta(days=1)
+    contract = ("Rivalen AB", tuesday + dt.timedelta(days=1))  # ends Wednesday: Tuesday at the latest
+    customers = [customer(i, BG, last=40, city="Oslo") for i in range(1, 9)] + [
+        customer(99, BG, last=40, city="Umeå", contract=contract)]
+    # Monday is full already
+    booked = [Booked(100 + i, TODAY, "visit", "planned", "Bergen") for i in range(4)]
+    proposals = planning.fill_week(planning.due_list(customers, CONFIG, TODAY), week(), CONFIG, booked)
+    day = {p.customer_id: p.day for p in proposals}
+    assert day[99] == tuesday
+    # and a day with room before it is used even when the visit's city does not fit there whole
+    visits = planning.visit_days(["oslo", "oslo", "oslo"], week(), {d: 4 for d in week()} | {TODAY: 1}, 4, None,
+                                 [TODAY, None, None])
+    assert visits[0] == TODAY
 
 
 def test_due_follows_the_interval_and_contract_rules_it_is_built_on(monkeypatch) -> None:
@@ -393,11 +446,12 @@ def test_property_due_big_game_is_planned_before_any_small_fry(members, per_day)
 @settings(max_examples=200, deadline=None)
 @given(
     st.lists(st.tuples(st.sampled_from(["Umeå", "Oslo", "Bergen", "Turku", "Malmö", "Lund", "Pori", "Vejle", None]),
-                       st.integers(0, 400)), max_size=40),
+                       st.integers(14, 400)), max_size=40),
     st.integers(1, 6),
     st.sampled_from(["mon,tue,wed,thu,fri", "mon,wed", "tue"]),
 )
 def test_property_a_city_is_split_only_when_capacity_forces_it(members, per_day, working_days) -> None:
+    """Customers due now (a customer due later in the week waits for its due day, see below)."""
     config = PlanConfig.from_settings({"capacity.visits_per_day": str(per_day), "capacity.working_days": working_days})
     customers = [Customer(i, f"C{i}", city, BG, False, days_ago(last)) for i, (city, last) in enumerate(members)]
     proposals = planning.plan_week(customers, config, TODAY, TODAY)
@@ -443,3 +497,29 @@ def test_a_backlog_of_assessments_is_stated_in_weeks_and_never_fits() -> None:
     # a few weeks' worth still fits
     few = planning.feasibility(backlog[:CONFIG.per_week("call") * 2], CONFIG, TODAY)
     assert few.text.endswith("calls to assess: it fits.")
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.tuples(st.sampled_from(["Umeå", "Oslo", "Bergen", None]), st.integers(0, 400),
+                       st.none() | st.integers(1, 20)), max_size=40),
+    st.integers(1, 6),
+)
+def test_property_nobody_is_planned_before_the_due_day_nor_after_the_deadline_with_room(members, per_day) -> None:
+    """A customer due later in the week goes on or after its due day, one whose contract is about to
+    end on or before the day before it ends — whenever such a day had room for it."""
+    config = PlanConfig.from_settings({"capacity.visits_per_day": str(per_day)})
+    customers = [
+        Customer(i, f"C{i}", city, BG, False, days_ago(last), None,
+                 None if ends is None else ("X", TODAY + dt.timedelta(days=ends)))
+        for i, (city, last, ends) in enumerate(members)
+    ]
+    dues = {d.customer.id: d for d in planning.due_list(customers, config, TODAY, until=TODAY + dt.timedelta(days=4))}
+    proposals = planning.plan_week(customers, config, TODAY, TODAY)
+    load = Counter(p.day for p in proposals)
+    for p in proposals:
+        entry = dues[p.customer_id]
+        if p.day < entry.due_on:  # only when the days from its due day on were full
+            assert all(load[d] >= per_day for d in planning.week_days(TODAY, config) if d >= entry.due_on), p
+        if entry.deadline is not None and p.day > entry.deadline:
+            assert all(load[d] >= per_day for d in planning.week_days(TODAY, config) if d <= entry.deadline), p

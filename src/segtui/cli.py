@@ -401,6 +401,38 @@ def plan_command(book: str, week: str | None, as_of: str | None, fmt: str, outpu
             out.close()
 
 
+@main.command("log")
+@click.argument("book", type=click.Path(dir_okay=True))
+@click.argument("customer")
+@click.argument("kind", type=click.Choice(["visit", "call", "mail"]))
+@click.option("--date", "day", help="The day of the contact (YYYY-MM-DD, default today).")
+@click.option("--outcome", help="What came of it, e.g. 'Asked for an offer'.")
+@click.option("--note", help="What was said, what comes next.")
+def log_command(book: str, customer: str, kind: str, day: str | None, outcome: str | None, note: str | None) -> None:
+    """Record a visit, call or mail with CUSTOMER (its customer id in the ERP).
+
+    When that visit or call is in the plan for the customer on that day, it is marked done."""
+    from segtui.domain.customer import InputError, parse_day
+    from segtui.store import plan as plan_store
+
+    if day is None:
+        when = dt.date.today()
+    else:
+        try:
+            when = parse_day(day)
+        except InputError:
+            raise click.BadParameter(f"{day!r} is not a date (use YYYY-MM-DD)", param_hint="--date") from None
+    opened = _open(book)
+    if opened.readonly:
+        _fail(f"{opened.path} is read-only: nothing was recorded")
+    try:
+        logged = plan_store.log_contact(opened, customer, when, kind, outcome, note)
+    except InputError as error:
+        _fail(str(error))
+    done = " · the planned one is marked done" if logged.item_id is not None else ""
+    click.echo(f"Recorded a {kind} with {logged.name} on {when.isoformat()}{done}")
+
+
 def _write_plan(opened, monday: dt.date, today: dt.date, fmt: str, out, output: str | None,
                 owner: str | None = None) -> None:
     """The week's plan (planned first when empty) written to ``out``; with ``owner``

@@ -15,8 +15,17 @@ Decisions made where DESIGN §3 is silent:
   the segment decides. With the default weights (big game 4, small fry 1) the
   cap guarantees every due big-game customer comes before any small-fry one.
 * **Never contacted** counts as one full interval overdue (urgency 2).
-* **Competitor contract** ending within ``contract.warn_days`` makes a big-game
-  customer due now, urgency 2 rising to 3 as the end date comes closer.
+* **Competitor contracts** (every one still running, not only the next to end):
+  one ending within ``contract.warn_days`` makes a big-game customer due now
+  when it has had no visit or call since the warning began (end − warn days);
+  after a contact it is due again only when its interval has passed, and not
+  at all when that comes after the end (see :func:`open_contract`). While it
+  is, urgency is ``CONTRACT_URGENCY`` (3) rising to 4 as the end comes closer —
+  above every merely overdue customer of the segment, whose urgency stops at 3 —
+  and the visit has a deadline: the day before the contract ends.
+* **Due later in the week**: a customer whose due date falls inside the week is
+  planned on or after that day, never before (it would come back too soon after
+  its last visit); when those days are full it waits for next week.
 * **'once' policies** (needs assessment: one call to assess) are due now while
   the customer has had no visit or call since its latest assessment (or ever,
   without one), at urgency 2; once called they drop off until a new
@@ -26,6 +35,9 @@ Decisions made where DESIGN §3 is silent:
   working day, counts days overdue from ``max(today, Monday)``, only fills days
   from today on, and keeps every item already in the week (manual, done,
   skipped). Skipped items free their slot.
+* **Laying out the week** (:func:`visit_days`): the more urgent a visit, the
+  earlier in the week; a deadline is met whenever a day before it has room; a
+  city's visits share a day.
 """
 
 from __future__ import annotations
@@ -43,6 +55,9 @@ from segtui.domain.settings import DEFAULTS, KINDS, WEEKDAYS, Policy, parse_poli
 
 MAX_URGENCY = 3.0
 NEVER_URGENCY = 2.0
+#: A competitor contract about to end: above every merely overdue customer of the segment
+#: (whose urgency stops at MAX_URGENCY), rising by up to 1 as the end comes closer.
+CONTRACT_URGENCY = MAX_URGENCY
 
 
 # --- policies and capacity ---------------------------------------------------------
@@ -155,6 +170,15 @@ class Customer(NamedTuple):
     last_contact: dt.date | None = None  # latest visit or call
     last_assessment: dt.date | None = None
     contract: tuple[str, dt.date] | None = None  # (competitor, ends on): the next contract to end
+    # every competitor contract still running, soonest end first (empty: only ``contract``)
+    contracts: tuple[tuple[str, dt.date], ...] = ()
+    revenue: int = 0  # net revenue in the window, minor units: breaks ties
+    potential: int | None = None  # yearly budget, minor units: breaks ties after revenue
+
+    def running_contracts(self) -> tuple[tuple[str, dt.date], ...]:
+        if self.contracts:
+            return self.contracts
+        return (self.contract,) if self.contract is not None else ()
 
 
 class Due(NamedTuple):
@@ -169,6 +193,8 @@ class Due(NamedTuple):
     on: dt.date  # the day it was judged on
     contract_urgent: bool = False
     once: bool = False
+    contract: tuple[str, dt.date] | None = None  # the contract that makes it urgent
+    deadline: dt.date | None = None  # plan it on or before this day (the day before the contract ends)
 
     @property
     def overdue(self) -> bool:
@@ -193,7 +219,7 @@ class Due(NamedTuple):
             else:
                 parts.append(f"due {_day(regular)}")
         if self.contract_urgent:
-            competitor, ends_on = c.contract
+            competitor, ends_on = self.contract or c.contract
             parts.append(f"contract with {competitor} ends {ends_on.isoformat()}")
         if c.upgrade_candidate and self.interval is not None:
             parts.append(f"upgrade candidate: every {self.interval} days")
@@ -231,22 +257,53 @@ def due(customer: Customer, config: PlanConfig, on: dt.date, until: dt.date | No
             due_on = customer.last_contact + dt.timedelta(days=every)
             late = (on - due_on).days
             urgency = 1.0 if late <= 0 else min(MAX_URGENCY, 1 + late / every)
-    urgent = False
-    contract = customer.contract
-    if contract is not None and customer.quadrant is Quadrant.BIG_GAME and contract_ends_soon(contract[1], on, config.warn_days):
-        urgent = True
-        if due_on > on:
-            due_on = on
-        left = contract_days_left(contract[1], on)
-        closeness = 1 - left / config.warn_days if config.warn_days else 1.0
-        urgency = max(urgency, min(MAX_URGENCY, NEVER_URGENCY + closeness))
+    urgent, contract, deadline = False, None, None
+    if customer.quadrant is Quadrant.BIG_GAME:
+        found = open_contract(customer, config, on, until or on, every)
+        if found is not None:
+            contract, contract_due = found
+            urgent, deadline = True, contract[1] - dt.timedelta(days=1)
+            due_on = min(due_on, contract_due)
+            left = contract_days_left(contract[1], on)
+            closeness = 1 - left / config.warn_days if config.warn_days else 1.0
+            urgency = max(urgency, CONTRACT_URGENCY + closeness)
     if due_on > (until or on):
         return None
     late = (on - due_on).days
     return Due(
         customer, policy.kind, every, due_on, late if late > 0 else 0,
-        round(config.weights[customer.quadrant] * urgency, 6), on, urgent, policy.once,
+        round(config.weights[customer.quadrant] * urgency, 6), on, urgent, policy.once, contract, deadline,
     )
+
+
+def open_contract(
+    customer: Customer, config: PlanConfig, on: dt.date, until: dt.date, every: int | None
+) -> tuple[tuple[str, dt.date], dt.date] | None:
+    """The competitor contract that calls for a visit by ``until``, with the day it
+    is due from, or None.
+
+    Every contract still running counts. One ending within ``contract.warn_days``
+    of ``on`` is due now when the customer has had no visit or call since the
+    warning began (its end − ``warn_days``); after one, it is due again only when
+    the interval has passed, and not at all when that comes after the end: a
+    visit in the warning window is the visit the contract asked for. Of several,
+    the one due soonest wins."""
+    best = None
+    last = customer.last_contact
+    for competitor, ends_on in customer.running_contracts():
+        if not contract_ends_soon(ends_on, on, config.warn_days):
+            continue
+        if last is None or last < ends_on - dt.timedelta(days=config.warn_days):
+            due_from = on
+        elif every is None:
+            continue
+        else:
+            due_from = max(on, last + dt.timedelta(days=every))
+        if due_from >= ends_on or due_from > until:
+            continue
+        if best is None or due_from < best[1] or (due_from == best[1] and ends_on < best[0][1]):
+            best = ((competitor, ends_on), due_from)
+    return best
 
 
 def by_priority(entry: Due) -> tuple:
@@ -272,7 +329,7 @@ def due_list(
     append = found.append
     for c in customers:
         rule = regular.get(c.quadrant)
-        if rule is None or c.last_contact is None or (c.contract is not None and c.quadrant is big_game):
+        if rule is None or c.last_contact is None or (c.quadrant is big_game and (c.contract or c.contracts)):
             entry = due(c, config, on, until)
             if entry is not None:
                 append(entry)
@@ -331,8 +388,11 @@ def fill_week(
     ``dues`` must be in priority order. First the week's customers are chosen:
     the highest priorities that fit the week's free capacity (customers already
     in the week are not planned twice; booked items, except skipped ones, use
-    capacity). Then the chosen visits are laid out by city (:func:`visit_days`);
-    calls fill the days in order."""
+    capacity; a customer due later in the week is chosen only while the days from its
+    due day on have room). Then the chosen visits are laid out by city and priority
+    (:func:`visit_days`); calls fill the days in priority order. A customer with a
+    deadline (a contract about to end) goes on a day on or before it whenever one
+    has room."""
     booked = list(booked)
     days = sorted(days)
     taken = {b.customer_id for b in booked}
@@ -349,21 +409,63 @@ def fill_week(
         room = {d: max(0, cap - load[d, kind]) for d in days}
         free = sum(room.values())
         chosen: list[Due] = []
+        # a customer due later in the week needs room from its due day on: count what is left
+        later: dict[dt.date, int] = defaultdict(int)  # chosen entries due from a day on
         for entry in dues:
             if len(chosen) >= free:
                 break
-            if entry.kind == kind and entry.customer.id not in taken:
-                chosen.append(entry)
-                taken.add(entry.customer.id)
+            if entry.kind != kind or entry.customer.id in taken:
+                continue
+            if days and entry.due_on > days[0]:
+                if not _room_from(entry.due_on, days, room, later):
+                    continue  # its due days are full: next week, rather than too soon after the last contact
+                later[entry.due_on] += 1
+            chosen.append(entry)
+            taken.add(entry.customer.id)
+        # a deadline after the week's last day does not limit the week
+        deadlines = [e.deadline if e.deadline and days and e.deadline < days[-1] else None for e in chosen]
+        earliest = [e.due_on if e.due_on > days[0] else None for e in chosen] if days else []
         if kind == "call":
-            for entry in chosen:
-                day = next(d for d in days if room[d] > 0)
-                room[day] -= 1
-                proposals.append(_proposal(entry, day))
-            continue
-        placed = visit_days([_city_key(e.customer) for e in chosen], days, room, cap, cities)
+            placed = call_days(deadlines, days, room, earliest)
+        else:
+            placed = visit_days([_city_key(e.customer) for e in chosen], days, room, cap, cities, deadlines, earliest)
         proposals.extend(_proposal(entry, day) for entry, day in zip(chosen, placed))
     return proposals
+
+
+def _room_from(due_on: dt.date, days: Sequence[dt.date], room: Mapping[dt.date, int],
+               later: Mapping[dt.date, int]) -> bool:
+    """True when one more customer due from ``due_on`` still fits the days from it on,
+    next to those already chosen that are due later in the week (``later``)."""
+    for start in days:
+        if start > due_on:
+            break
+        need = 1 + sum(n for d, n in later.items() if d >= start)
+        if need > sum(room[d] for d in days if d >= start):
+            return False
+    return True
+
+
+def call_days(
+    deadlines: Sequence[dt.date | None],
+    days: Sequence[dt.date],
+    room: Mapping[dt.date, int],
+    earliest: Sequence[dt.date | None] | None = None,
+) -> list[dt.date]:
+    """The day of each call, the calls in priority order: those with a deadline first
+    (soonest first) on the earliest day with room, then the rest in order; a call due
+    later in the week goes on or after its due day when one has room."""
+    days = sorted(days)
+    left = {d: room.get(d, 0) for d in days}
+    earliest = list(earliest) if earliest is not None else [None] * len(deadlines)
+    placed: list[dt.date] = [days[0]] * len(deadlines) if days else []
+    order = sorted(range(len(deadlines)), key=lambda n: (deadlines[n] is None, deadlines[n] or dt.date.max, n))
+    for n in order:
+        open_days = [d for d in days if left[d] > 0]
+        day = next((d for d in open_days if earliest[n] is None or d >= earliest[n]), open_days[0])
+        left[day] -= 1
+        placed[n] = day
+    return placed
 
 
 def _city_key(customer: Customer) -> object:
@@ -378,58 +480,103 @@ def visit_days(
     room: Mapping[dt.date, int],
     capacity: int,
     booked_cities: Mapping[dt.date, set] | None = None,
+    deadlines: Sequence[dt.date | None] | None = None,
+    earliest: Sequence[dt.date | None] | None = None,
 ) -> list[dt.date]:
     """The day of each visit, ``keys`` being the visits' cities in priority order
-    (the caller has made sure they fit: ``len(keys) <= sum(room.values())``).
+    (the caller has made sure they fit: ``len(keys) <= sum(room.values())``),
+    ``deadlines`` the last day each may go on and ``earliest`` the first (a customer
+    due later in the week is not visited before its due day; None: any day).
 
     1. A city already visited on a day (a kept item) gets its new visits there,
-       as far as the day has room.
-    2. The rest is packed city by city, biggest city first: a city goes whole
-       onto a day without visits when there is one, else onto the fullest day
-       that still holds it whole; only a city that no day can hold whole is
-       split, filling the emptiest day first. So a city is never on two days
-       when one of them could have taken them all, and cities share a day only
-       when there are more cities than days.
-    3. Days without kept visits hold the same, so their contents are swapped
-       to put the most urgent city (the one holding the highest priority)
-       earliest in the week.
+       as far as the day has room (and the deadline allows).
+    2. Then the cities are placed one after another: those holding a deadline
+       first (the soonest first), then those due later in the week (latest due
+       day first), then in priority order (the city of the most urgent visit
+       first). So the more urgent a visit, the earlier in the week
+       it goes. A city goes whole onto one day: a day of its own while there are
+       at least as many days without visits as cities left, else the earliest
+       day that holds it (a day's visits share cities only when the week is
+       fuller than one city a day). Only a city that no day can hold whole is
+       split, filling the emptiest day first.
+    3. A visit with a deadline never goes after it while a day on or before it
+       has room: when its city does not fit whole before the deadline, that
+       visit goes alone onto the earliest day with room before it.
+    4. Likewise a visit is not put before its ``earliest`` day while a day from it
+       on can take its city; only when none can does it go earlier.
     """
     booked_cities = booked_cities or {}
     days = sorted(days)
+    deadlines = list(deadlines) if deadlines is not None else [None] * len(keys)
+    earliest = list(earliest) if earliest is not None else [None] * len(keys)
     if len(keys) > sum(room.get(d, 0) for d in days):
         raise ValueError(f"{len(keys)} visits do not fit the week's room")
     left = {d: room.get(d, 0) for d in days}
     content: dict[dt.date, list[int]] = {d: [] for d in days}
+
+    def allowed(n: int, d: dt.date) -> bool:
+        return (deadlines[n] is None or d <= deadlines[n]) and (earliest[n] is None or d >= earliest[n])
+
+    def put(day: dt.date, members: list[int]) -> None:
+        content[day].extend(members)
+        left[day] -= len(members)
+
     groups: dict[object, list[int]] = {}
-    for n, key in enumerate(keys):
-        groups.setdefault(key, []).append(n)
-    for key, members in groups.items():  # 1. next to the kept visits in the same city
+    for n, key in enumerate(keys):  # visits due later in the week group by city and due day
+        groups.setdefault((key, earliest[n]), []).append(n)
+    for (key, _), members in groups.items():  # 1. next to the kept visits in the same city
         for d in sorted((d for d in days if key in booked_cities.get(d, ())), key=lambda d: -left[d]):
-            take, members[:] = members[: left[d]], members[left[d]:]
-            content[d].extend(take)
-            left[d] -= len(take)
-    order = sorted((m for m in groups.values() if m), key=lambda m: (-len(m), m[0]))
-    for members in order:  # 2. pack the cities, biggest first
+            take = [n for n in members if allowed(n, d)][: left[d]]
+            members[:] = [n for n in members if n not in take]
+            put(d, take)
+
+    def latest(members: list[int]) -> dt.date | None:
+        found = [deadlines[n] for n in members if deadlines[n] is not None]
+        return min(found) if found else None
+
+    def most_bound(members: list[int]) -> tuple:
+        """Deadlines first (soonest first), then visits due later in the week (the latest
+        due day first: they have the fewest days to go on), then by priority."""
+        last = latest(members)
+        first = max((earliest[n] for n in members if earliest[n] is not None), default=None)
+        if last is not None:
+            return (0, last.toordinal(), members[0])
+        if first is not None:
+            return (1, -first.toordinal(), members[0])
+        return (2, 0, members[0])
+
+    order = sorted((m for m in groups.values() if m), key=most_bound)
+    for place, members in enumerate(order):  # 2. the cities: the most bound first, then by priority
+        last = latest(members)
+        if last is not None:
+            fits_before = [d for d in days if d <= last and left[d] >= len(members)]
+            if not fits_before:  # 3. the visits with a deadline go alone, before it
+                for n in sorted((n for n in members if deadlines[n] is not None), key=lambda n: (deadlines[n], n)):
+                    open_days = [d for d in days if left[d] > 0]
+                    before = [d for d in open_days if d <= deadlines[n]]
+                    put(([d for d in before if allowed(n, d)] or before or open_days)[0], [n])
+                members = [n for n in members if deadlines[n] is None]
         while members:
             n = len(members)
             open_days = [d for d in days if left[d] > 0]
-            empty = [d for d in open_days if not content[d] and left[d] == capacity >= n]
-            fits = [d for d in open_days if left[d] >= n]
-            if empty:
+            empty = [d for d in open_days if not content[d] and left[d] == capacity >= n
+                     and all(allowed(m, d) for m in members)]
+            fits = [d for d in open_days if left[d] >= n and all(allowed(m, d) for m in members)]
+            if empty and len(order) - place <= len(empty):
                 day = empty[0]
             elif fits:
-                day = min(fits, key=lambda d: (left[d], d))
-            else:
-                day = max(open_days, key=lambda d: (left[d], -d.toordinal()))
+                day = fits[0]
+            else:  # split: the emptiest day that some of them may go on
+                ok = [d for d in open_days if any(allowed(m, d) for m in members)]
+                day = max(ok or open_days, key=lambda d: (left[d], -d.toordinal()))
+                fitting = [m for m in members if allowed(m, day)] if ok else members
+                take = fitting[: left[day]]
+                members = [m for m in members if m not in take]
+                put(day, take)
+                continue
             take, members = members[: left[day]], members[left[day]:]
-            content[day].extend(take)
-            left[day] -= len(take)
-    free = [d for d in days if room.get(d, 0) == capacity]
-    if len(free) > 1:  # 3. the most urgent city earliest
-        blocks = sorted((content[d] for d in free), key=lambda c: min(c) if c else len(keys))
-        for d, block in zip(free, blocks):
-            content[d] = block
-    placed: list[dt.date] = [days[0]] * len(keys)
+            put(day, take)
+    placed: list[dt.date] = [days[0]] * len(keys) if days else []
     for d, members in content.items():
         for n in members:
             placed[n] = d

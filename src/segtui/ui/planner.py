@@ -263,7 +263,12 @@ LEGEND = (
     "4/4v 10/10c = visits and calls planned against the day's capacity.\n"
     "In the due list: BG big game · CC cash cows · SF small fry · NA needs assessment · UI uninteresting; "
     "+12d = 12 days overdue (yellow; red when more than a whole interval late), now = due today, "
-    "a weekday = due later this week."
+    "a weekday = due later this week.\n"
+    "How p chooses the week: the most urgent customers the week has room for, the most urgent earliest "
+    "in the week and a city's visits on one day. A big-game customer whose competitor contract ends within "
+    "contract.warn_days comes first, on a day before it ends, until it has had its visit; a customer due "
+    "later in the week is not planned before its due day. Days off are never planned. Items you added, "
+    "moved, skipped or did stay where they are."
 )
 
 #: The week shows as columns while each day gets DAY_WIDTH columns beside the due list (DUE_WIDTH);
