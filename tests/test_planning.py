@@ -169,13 +169,31 @@ def test_contract_far_away_or_other_segment_does_not_make_due() -> None:
     assert planning.due(customer(2, CC, last=3, contract=near), CONFIG, TODAY) is None
 
 
-def test_assessment_call_is_due_once_until_the_customer_is_called() -> None:
+def test_an_assessment_stays_due_until_the_reps_own_estimate_is_in() -> None:
     never = planning.due(customer(1, NA, last=None), CONFIG, TODAY)
-    assert never.kind == "call" and never.due_on == TODAY
+    assert never.kind == "call" and never.due_on == TODAY and never.priority == 2 * planning.NEVER_URGENCY
     assert never.reason == "Needs assessment · call to assess · never contacted"
-    assert planning.due(customer(2, NA, last=40), CONFIG, TODAY) is None  # called, no assessment since
-    reassessed = customer(3, NA, last=40, last_assessment=days_ago(10))
+    # called, and no estimate entered since: due again two weeks after the call, at a lower urgency
+    called = customer(2, NA, last=40)
+    again = planning.due(called, CONFIG, TODAY)
+    assert again.due_on == days_ago(40 - planning.ASSESS_AGAIN_DAYS)
+    assert again.priority == 2 * planning.ASSESS_AGAIN_URGENCY < never.priority
+    assert again.reason == "Needs assessment · call to assess · contacted Wed 14 Oct, no estimate entered yet"
+    assert planning.due(customer(3, NA, last=5), CONFIG, TODAY) is None  # called five days ago
+    assert planning.due(customer(3, NA, last=5), CONFIG, TODAY, until=TODAY + dt.timedelta(days=9)) is not None
+    # an assessment after the last contact (imported, say) asks for a call again, at full urgency
+    reassessed = customer(4, NA, last=40, last_assessment=days_ago(10))
     assert planning.due(reassessed, CONFIG, TODAY).reason == "Needs assessment · call to assess"
+    # the rep's own estimate (entered or confirmed) settles it
+    assert planning.due(customer(5, NA, last=40, assessed=days_ago(39)), CONFIG, TODAY) is None
+    assert planning.due(customer(6, NA, assessed=days_ago(3)), CONFIG, TODAY) is None
+
+
+def test_called_without_an_estimate_counts_as_not_assessed() -> None:
+    customers = [customer(1, NA, last=3), customer(2, NA, last=None), customer(3, NA, last=3, assessed=days_ago(2))]
+    result = planning.follow_up(customers, CONFIG, TODAY, [])
+    assert [(s.quadrant, s.within, s.total) for s in result.segments] == [(NA, 1, 3)]
+    assert planning.feasibility(customers, CONFIG, TODAY).once_backlog["call"] == 2
 
 
 # --- priority -------------------------------------------------------------------------
@@ -410,7 +428,7 @@ def test_follow_up_counts_done_and_customers_seen_within_their_interval() -> Non
     assert (result.planned, result.done, result.skipped) == (4, 2, 1)
     assert result.text == "Done 2 of 4 planned · 1 skipped"
     assert [(s.quadrant, s.within, s.total) for s in result.segments] == [
-        (BG, 1, 3), (SF, 1, 1), (NA, 1, 1),
+        (BG, 1, 3), (SF, 1, 1), (NA, 0, 1),  # called, but no estimate entered: not assessed
     ]
 
 

@@ -41,10 +41,15 @@ Decisions made where DESIGN §3 is silent:
 * **Due later in the week**: a customer whose due date falls inside the week is
   planned on or after that day, never before (it would come back too soon after
   its last visit); when those days are full it waits for next week.
-* **'once' policies** (needs assessment: one call to assess) are due now while
-  the customer has had no visit or call since its latest assessment (or ever,
-  without one), at urgency 2; once called they drop off until a new
-  assessment is entered.
+* **'once' policies** (needs assessment: a call to assess) keep a customer due
+  until its potential is the rep's own: an assessment with a budget that was
+  entered or confirmed (``Customer.assessed``; an imported budget is not the
+  rep's judgement). With no visit or call since its latest assessment (or ever)
+  it is due now at urgency 2 (``NEVER_URGENCY``). A contact after which no
+  estimate was entered does not settle it: the customer comes back
+  ``ASSESS_AGAIN_DAYS`` (14) after that contact at urgency 1
+  (``ASSESS_AGAIN_URGENCY``) — behind every customer not yet called, with the
+  reason "called …, no estimate entered yet" as the reminder to enter it.
 * **Upgrade candidates** get the interval halved (rounded down, at least 1 day).
 * **Planning a week** considers customers due on or before the week's last
   working day, counts days overdue from ``max(today, Monday)``, only fills days
@@ -73,6 +78,10 @@ NEVER_URGENCY = 2.0
 #: A competitor contract about to end: above every merely overdue customer (whose urgency
 #: stops at MAX_URGENCY), rising to CONTRACT_URGENCY_MAX as the end comes closer. Above the
 #: cap by half an interval, so at equal weights it beats a capped cash cow too.
+#: A customer to assess that was contacted without an estimate entered comes back this many
+#: days after the contact, at this urgency (below a first assessment call's NEVER_URGENCY).
+ASSESS_AGAIN_DAYS = 14
+ASSESS_AGAIN_URGENCY = 1.0
 CONTRACT_URGENCY = MAX_URGENCY + 0.5
 CONTRACT_URGENCY_MAX = MAX_URGENCY + 1.0
 
@@ -191,6 +200,12 @@ class Customer(NamedTuple):
     contracts: tuple[tuple[str, dt.date], ...] = ()
     revenue: int = 0  # net revenue in the window, minor units: breaks ties
     potential: int | None = None  # yearly budget, minor units: breaks ties after revenue
+    assessed: dt.date | None = None  # latest budget the rep entered or confirmed (None: never assessed)
+
+    def contacted_since_assessment(self) -> bool:
+        """A visit or call on or after the latest assessment (or ever, without one)."""
+        return self.last_contact is not None and (
+            self.last_assessment is None or self.last_contact >= self.last_assessment)
 
     def running_contracts(self) -> tuple[tuple[str, dt.date], ...]:
         if self.contracts:
@@ -223,7 +238,11 @@ class Due(NamedTuple):
         c = self.customer
         parts = [QUADRANT_LABELS[c.quadrant]]
         if self.once:
-            parts.append(f"{self.kind} to assess" + ("" if c.last_contact else " · never contacted"))
+            parts.append(f"{self.kind} to assess")
+            if c.last_contact is None:
+                parts.append("never contacted")
+            elif c.contacted_since_assessment():
+                parts.append(f"contacted {_day(c.last_contact)}, no estimate entered yet")
         elif c.last_contact is None:
             parts.append("never contacted")
         else:
@@ -262,10 +281,13 @@ def due(customer: Customer, config: PlanConfig, on: dt.date, until: dt.date | No
         return None
     every = None
     if policy.once:
-        since = customer.last_assessment
-        if customer.last_contact is not None and (since is None or customer.last_contact >= since):
-            return None
-        due_on, urgency = on, NEVER_URGENCY
+        if customer.assessed is not None:
+            return None  # the rep's own estimate is in
+        if customer.contacted_since_assessment():
+            due_on = customer.last_contact + dt.timedelta(days=ASSESS_AGAIN_DAYS)
+            urgency = ASSESS_AGAIN_URGENCY
+        else:
+            due_on, urgency = on, NEVER_URGENCY
     else:
         every = interval(customer, config)
         if customer.last_contact is None:
@@ -686,7 +708,7 @@ BACKLOG_FITS_WEEKS = 4
 
 def feasibility(customers: Iterable[Customer], config: PlanConfig, on: dt.date | None = None) -> Feasibility:
     """Visits and calls a week the policies need (7 ÷ interval per customer),
-    the one-off backlog ('once' policies still due), and what to change when
+    the one-off backlog ('once' policies: customers not yet assessed), and what to change when
     the need is above capacity."""
     needed = {k: 0.0 for k in KINDS}
     backlog = {k: 0 for k in KINDS}
@@ -696,7 +718,7 @@ def feasibility(customers: Iterable[Customer], config: PlanConfig, on: dt.date |
         if policy.kind is None:
             continue
         if policy.once:
-            if on is None or due(c, config, on) is not None:
+            if c.assessed is None:  # waiting for a call or for its estimate
                 backlog[policy.kind] += 1
             continue
         rate = 7 / interval(c, config)
@@ -752,8 +774,8 @@ def within_interval(customer: Customer, config: PlanConfig, on: dt.date) -> bool
     policy = config.policies[customer.quadrant]
     if policy.kind is None:
         return None
-    if policy.once:
-        return due(customer, config, on) is None
+    if policy.once:  # assessed: the rep's own estimate is in (a call alone does not count)
+        return customer.assessed is not None
     if customer.last_contact is None:
         return False
     return 0 <= (on - customer.last_contact).days <= interval(customer, config)

@@ -33,7 +33,8 @@ def planning_customers(
 ) -> list[planning.Customer]:
     """Every active customer as planning sees it on ``as_of``: segment, last
     visit or call, latest assessment, every competitor contract still running
-    (``contract`` the next to end), revenue and potential (they break ties).
+    (``contract`` the next to end), revenue and potential (they break ties), and
+    the latest budget the rep entered or confirmed (``assessed``).
     With ``owner``, only that rep's customers (a rep plans their own)."""
     if segments is None:
         segments = segment_book(book, as_of)
@@ -48,6 +49,12 @@ def planning_customers(
         (day,),
     ))
     assessed = dict(book.rows("SELECT customer_id, max(date) FROM assessment WHERE date <= ? GROUP BY customer_id", (day,)))
+    # the rep's own estimate: a budget typed ('entered') or an estimate made their own ('confirmed')
+    own = dict(book.rows(
+        "SELECT customer_id, max(date) FROM assessment WHERE date <= ? AND source IN ('entered', 'confirmed') "
+        "AND budget_per_year IS NOT NULL GROUP BY customer_id",
+        (day,),
+    ))
     running: dict[int, list[tuple[str, dt.date]]] = {}
     for cid, competitor, ends_on in book.rows(
         "SELECT customer_id, competitor, ends_on FROM competitor_contract WHERE ends_on >= ? "
@@ -72,6 +79,7 @@ def planning_customers(
             running_contracts,
             s.segment.revenue,
             s.estimate.budget_per_year if s.estimate is not None else None,
+            dates(own[cid]) if cid in own else None,
         ))
     return result
 

@@ -267,7 +267,9 @@ LEGEND = (
     "How p chooses the week: the most urgent customers the week has room for, the most urgent earliest "
     "in the week and a city's visits on one day; equal urgency goes to the higher revenue, then potential. A big-game customer whose competitor contract ends within "
     "contract.warn_days comes first, on a day before it ends, until it has had its visit; a customer due "
-    "later in the week is not planned before its due day. Days off are never planned. Items you added, "
+    "later in the week is not planned before its due day. A customer to assess stays due until you enter "
+    "its budget (or confirm the estimate): called without one, it comes back two weeks later, behind those "
+    "not yet called. Days off are never planned. Items you added, "
     "moved, skipped or did stay where they are."
 )
 
@@ -585,7 +587,8 @@ class PlannerScreen(Screen):
         rows = [view.follow_up.text + " this week"]
         for seg in view.follow_up.segments:
             pct = f"{seg.within * 100 // seg.total:3d} %" if seg.total else "    –"
-            rows.append(f"{QUADRANT_LABELS[seg.quadrant]:<17}{seg.within:>5}/{seg.total:<5} {pct} in interval")
+            what = "assessed" if view.config.policies[seg.quadrant].once else "in interval"
+            rows.append(f"{QUADRANT_LABELS[seg.quadrant]:<17}{seg.within:>5}/{seg.total:<5} {pct} {what}")
         panel.update("\n".join(rows))
 
     # --- selection -------------------------------------------------------------------
