@@ -50,6 +50,12 @@ Decisions made where DESIGN §3 is silent:
   ``ASSESS_AGAIN_DAYS`` (14) after that contact at urgency 1
   (``ASSESS_AGAIN_URGENCY``) — behind every customer not yet called, with the
   reason "called …, no estimate entered yet" as the reminder to enter it.
+* **Dated follow-ups** ("call back 2027-01-12", set on the customer screen, in the
+  outcome dialog or with ``segtui log --follow-up``) are manual plan items on
+  their day, so they hold their place and use the day's capacity before the
+  policy fills the rest. The customer is due on that day (urgency
+  ``FOLLOW_UP_URGENCY`` times the highest weight: above everything) with it as its
+  deadline; until then it is planned, so not due.
 * **Upgrade candidates** get the interval halved (rounded down, at least 1 day).
 * **Planning a week** considers customers due on or before the week's last
   working day, counts days overdue from ``max(today, Monday)``, only fills days
@@ -82,6 +88,8 @@ NEVER_URGENCY = 2.0
 #: days after the contact, at this urgency (below a first assessment call's NEVER_URGENCY).
 ASSESS_AGAIN_DAYS = 14
 ASSESS_AGAIN_URGENCY = 1.0
+#: A dated follow-up ("call back 12 January") the rep set: planned on its day, before any policy.
+FOLLOW_UP_URGENCY = MAX_URGENCY + 2.0
 CONTRACT_URGENCY = MAX_URGENCY + 0.5
 CONTRACT_URGENCY_MAX = MAX_URGENCY + 1.0
 
@@ -201,6 +209,7 @@ class Customer(NamedTuple):
     revenue: int = 0  # net revenue in the window, minor units: breaks ties
     potential: int | None = None  # yearly budget, minor units: breaks ties after revenue
     assessed: dt.date | None = None  # latest budget the rep entered or confirmed (None: never assessed)
+    follow_up: tuple[dt.date, str] | None = None  # (day, visit/call): the next dated follow-up planned
 
     def contacted_since_assessment(self) -> bool:
         """A visit or call on or after the latest assessment (or ever, without one)."""
@@ -227,6 +236,8 @@ class Due(NamedTuple):
     once: bool = False
     contract: tuple[str, dt.date] | None = None  # the contract that makes it urgent
     deadline: dt.date | None = None  # plan it on or before this day (the day before the contract ends)
+    follow_up: bool = False  # due because of a dated follow-up
+
 
     @property
     def overdue(self) -> bool:
@@ -237,6 +248,9 @@ class Due(NamedTuple):
         """'Big game · 18 days overdue · contract with X ends 2027-01-15'."""
         c = self.customer
         parts = [QUADRANT_LABELS[c.quadrant]]
+        if self.follow_up:
+            parts.append(f"follow-up {_day(self.due_on)}")
+            return " · ".join(parts)
         if self.once:
             parts.append(f"{self.kind} to assess")
             if c.last_contact is None:
@@ -276,6 +290,14 @@ def _day(day: dt.date) -> str:
 
 def due(customer: Customer, config: PlanConfig, on: dt.date, until: dt.date | None = None) -> Due | None:
     """The customer as due on ``on`` (or by ``until``), or None when not due."""
+    if customer.follow_up is not None:  # a dated follow-up comes before the policy
+        day, kind = customer.follow_up
+        if day > (until or on):
+            return None
+        late = (on - day).days
+        return Due(customer, kind, interval(customer, config), day, late if late > 0 else 0,
+                   round(max(1, *config.weights.values()) * FOLLOW_UP_URGENCY, 6), on,
+                   deadline=day, follow_up=True)
     policy = config.policies[customer.quadrant]
     if policy.kind is None:
         return None
@@ -371,7 +393,8 @@ def due_list(
     append = found.append
     for c in customers:
         rule = regular.get(c.quadrant)
-        if rule is None or c.last_contact is None or (c.quadrant is big_game and (c.contract or c.contracts)):
+        if (rule is None or c.last_contact is None or c.follow_up is not None
+                or (c.quadrant is big_game and (c.contract or c.contracts))):
             entry = due(c, config, on, until)
             if entry is not None:
                 append(entry)
