@@ -408,8 +408,10 @@ def test_feasibility_counts_visits_and_calls_a_week_against_capacity() -> None:
         "Policy needs 23 visits a week (capacity 20) and 10 calls (capacity 50), plus 5 calls to assess."
     )
     # big game alone must go from 20 to 17 visits a week: every 14 × 20/17 → 17 days
-    assert ("raise visits per day to 5 (setting capacity.visits_per_day), "
+    assert ("Too many visits: you can make 20 visits a week for your 40 Big game customers; visits every 14 days "
+            "need 20 a week. Raise visits per day to 5 (setting capacity.visits_per_day), "
             "or visit Big game every 17 days instead of 14 (setting policy.big_game;") in result.text
+    assert result.changes == (("capacity.visits_per_day", "5"), ("policy.big_game", "visit:17"))
 
 
 def test_feasibility_fits() -> None:
@@ -579,3 +581,59 @@ def test_property_nobody_is_planned_before_the_due_day_nor_after_the_deadline_wi
             assert all(load[d] >= per_day for d in planning.week_days(TODAY, config) if d >= entry.due_on), p
         if entry.deadline is not None and p.day > entry.deadline:
             assert all(load[d] >= per_day for d in planning.week_days(TODAY, config) if d <= entry.deadline), p
+
+
+def test_advice_never_names_a_value_the_settings_refuse() -> None:
+    """The issue's cases: 'visit Big game every 3038 days' and 'raise visits per day to 190'."""
+    crowd = [customer(i, BG, upgrade_candidate=i % 3 == 0) for i in range(2000)]
+    result = planning.feasibility(crowd, CONFIG, TODAY)
+    assert not result.fits("visit") and result.changes == ()
+    assert "every 3038 days" not in result.text and "to 190" not in result.text
+    assert "No interval up to 730 days fits" in result.text
+    assert "you can make 20 visits a week for your 2000 Big game customers" in result.text
+
+
+@st.composite
+def settings_and_books(draw):
+    values = {
+        "capacity.visits_per_day": str(draw(st.integers(0, 50))),
+        "capacity.calls_per_day": str(draw(st.integers(0, 200))),
+        "capacity.working_days": draw(st.sampled_from(["mon,tue,wed,thu,fri", "mon,wed", "tue", "mon,tue,wed,thu,fri,sat"])),
+    }
+    for q in ("big_game", "cash_cows", "small_fry"):
+        kind = draw(st.sampled_from(["visit", "call"]))
+        values[f"policy.{q}"] = draw(st.sampled_from(["none", f"{kind}:once"]) | st.integers(1, 730).map(
+            lambda n, kind=kind: f"{kind}:{n}"))
+    config = PlanConfig.from_settings(values)
+    counts = draw(st.lists(st.tuples(st.sampled_from([BG, CC, SF, NA, UI]), st.booleans(), st.integers(1, 400)),
+                           max_size=6))
+    customers = [customer(len(found) + n, q, upgrade_candidate=up)
+                 for found in [[]] for q, up, many in counts for n in range(many)]
+    customers = [c._replace(id=i) for i, c in enumerate(customers)]
+    return values, config, customers
+
+
+@settings(max_examples=150, deadline=None)
+@given(settings_and_books())
+def test_property_every_advice_names_only_values_the_settings_accept_and_they_fit(case) -> None:
+    from segtui.domain.settings import validate, validate_all, DEFAULTS
+
+    values, config, customers = case
+    result = planning.feasibility(customers, config, TODAY)
+    for kind in planning.KINDS:
+        if not result.fits(kind):
+            assert f"Too many {kind}s" in result.text
+    for key, value in result.changes:
+        assert validate(key, value) == value  # the settings take it as it is written
+        assert f"setting {key}" in result.text
+        applied = {**DEFAULTS, **values, key: value}
+        validate_all(applied)
+        after = planning.feasibility(customers, PlanConfig.from_settings(applied), TODAY)
+        changed_kind = "visit" if "visit" in value or key == "capacity.visits_per_day" else "call"
+        assert after.fits(changed_kind), (key, value, after.text)  # applying it is enough
+    # no number in the advice beyond what the settings take
+    import re
+    for days in re.findall(r"every (\d+) days instead", result.text):
+        assert 1 <= int(days) <= 730
+    for n in re.findall(r"per day to (\d+)", result.text):
+        assert int(n) <= 200

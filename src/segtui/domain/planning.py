@@ -77,7 +77,7 @@ from typing import Iterable, Mapping, NamedTuple, Sequence
 from segtui.domain.customer import contract_days_left, contract_ends_soon
 from segtui.domain.days_off import day_off, parse_days_off
 from segtui.domain.segments import QUADRANT_LABELS, Quadrant
-from segtui.domain.settings import DEFAULTS, KINDS, WEEKDAYS, Policy, parse_policy  # noqa: F401 (re-exported)
+from segtui.domain.settings import DEFAULTS, KINDS, WEEKDAYS, Policy, SettingError, parse_policy, validate  # noqa: F401
 
 MAX_URGENCY = 3.0
 NEVER_URGENCY = 2.0
@@ -681,6 +681,7 @@ class Feasibility:
     once_backlog: Mapping[str, int]
     advice: tuple[str, ...] = field(default=())
     per_day: Mapping[str, int] = field(default_factory=dict)  # capacity a working day
+    changes: tuple[tuple[str, str], ...] = ()  # the settings the advice names, as (key, value)
 
     def fits(self, kind: str) -> bool:
         return math.ceil(self.needed[kind] - 1e-9) <= self.capacity[kind]
@@ -736,6 +737,7 @@ def feasibility(customers: Iterable[Customer], config: PlanConfig, on: dt.date |
     needed = {k: 0.0 for k in KINDS}
     backlog = {k: 0 for k in KINDS}
     by_segment: dict[tuple[str, Quadrant], float] = defaultdict(float)
+    counts: dict[tuple[str, Quadrant], tuple[int, int]] = defaultdict(lambda: (0, 0))  # (regular, upgrade)
     for c in customers:
         policy = config.policies[c.quadrant]
         if policy.kind is None:
@@ -747,27 +749,82 @@ def feasibility(customers: Iterable[Customer], config: PlanConfig, on: dt.date |
         rate = 7 / interval(c, config)
         needed[policy.kind] += rate
         by_segment[policy.kind, c.quadrant] += rate
+        plain, upgrade = counts[policy.kind, c.quadrant]
+        counts[policy.kind, c.quadrant] = (plain, upgrade + 1) if c.upgrade_candidate else (plain + 1, upgrade)
     capacity = {k: config.per_week(k) for k in KINDS}
-    advice = []
+    advice, changes = [], []
     for kind in KINDS:
         need = math.ceil(needed[kind] - 1e-9)
         if need <= capacity[kind]:
             continue
-        days = len(config.working_days) or 1
-        key = "capacity.visits_per_day" if kind == "visit" else "capacity.calls_per_day"
-        text = f"Too many {kind}s: raise {kind}s per day to {math.ceil(need / days)} (setting {key})"
         biggest = max((q for (k, q) in by_segment if k == kind), key=lambda q: by_segment[kind, q])
-        rate = by_segment[kind, biggest]
-        room = capacity[kind] - (needed[kind] - rate)
+        members = counts[kind, biggest]
         policy = config.policies[biggest]
-        if room > 0:
-            longer = math.ceil(policy.every * rate / room)
-            text += (f", or {kind} {QUADRANT_LABELS[biggest]} every {longer} days instead of {policy.every}"
-                     f" (setting policy.{biggest.value}; upgrade candidates go twice as often)")
-        elif capacity[kind]:
-            text += f", or make every {kind} interval {needed[kind] / capacity[kind]:.1f} times longer"
-        advice.append(text + ".")
-    return Feasibility(needed, capacity, backlog, tuple(advice), {k: config.per_day(k) for k in KINDS})
+        label = QUADRANT_LABELS[biggest]
+        seg_need = math.ceil(by_segment[kind, biggest] - 1e-9)
+        who = "customer" if sum(members) == 1 else "customers"
+        text = (f"Too many {kind}s: you can make {capacity[kind]} {kind}s a week for your {sum(members)} "
+                f"{label} {who}; {kind}s every {policy.every} days need {seg_need} a week")
+        options = []
+        days = len(config.working_days)
+        key = f"capacity.{kind}s_per_day"
+        per_day = math.ceil(need / days) if days else None
+        if per_day is not None and per_day <= min(ADVICE_MAX_PER_DAY_FACTOR * config.per_day(kind), _top(key)):
+            options.append(f"raise {kind}s per day to {per_day} (setting {key})")
+            changes.append((key, str(per_day)))
+        longer = _interval_that_fits(members, capacity[kind] - (needed[kind] - by_segment[kind, biggest]))
+        if longer is not None and longer > policy.every:
+            options.append(f"{kind} {label} every {longer} days instead of {policy.every} "
+                           f"(setting policy.{biggest.value}; upgrade candidates go twice as often)")
+            changes.append((f"policy.{biggest.value}", f"{kind}:{longer}"))
+        if not options:
+            options.append(f"no interval up to {MAX_INTERVAL} days fits: see the most valuable first "
+                           "and let the rest wait, or share the segment with a colleague")
+        advice.append(text + ". " + options[0][0].upper() + options[0][1:]
+                      + "".join(f", or {o}" for o in options[1:]) + ".")
+    return Feasibility(needed, capacity, backlog, tuple(advice), {k: config.per_day(k) for k in KINDS},
+                       tuple(changes))
+
+
+#: The longest interval a policy takes (settings: 1–730 days).
+MAX_INTERVAL = 730
+#: Advice never says to raise a day's capacity beyond this many times what it is: more is no plan a
+#: rep can keep ("raise visits per day to 190" helps nobody).
+ADVICE_MAX_PER_DAY_FACTOR = 2
+
+
+def _top(key: str) -> int:
+    """The highest day's capacity setting ``key`` accepts (asked of its validator, so the
+    advice follows the settings registry)."""
+    for n in (1000, 500, 200, 100, 50, 20, 10, 5):
+        try:
+            validate(key, str(n))
+            return n
+        except SettingError:
+            continue
+    return 1
+
+
+def _interval_that_fits(members: tuple[int, int], room: float) -> int | None:
+    """The shortest interval (days, at most MAX_INTERVAL) at which ``members`` — (regular,
+    upgrade candidates) customers of one segment — need no more than ``room`` contacts a
+    week (upgrade candidates at half the interval, rounded down); None when none does."""
+    plain, upgrade = members
+
+    def rate(every: int) -> float:
+        return 7 * plain / every + 7 * upgrade / max(1, every // 2)
+
+    if room <= 0 or rate(MAX_INTERVAL) > room + 1e-9:
+        return None
+    low, high = 1, MAX_INTERVAL
+    while low < high:
+        mid = (low + high) // 2
+        if rate(mid) <= room + 1e-9:
+            high = mid
+        else:
+            low = mid + 1
+    return low
+
 
 
 # --- follow-up ---------------------------------------------------------------------------
