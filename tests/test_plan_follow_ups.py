@@ -147,3 +147,14 @@ async def test_settings_changed_elsewhere_take_effect_when_the_planner_is_back(d
         await settle(pilot, final=0.3)
     visits = [i for i in plan_store.week_items(demo, TODAY) if i.kind == "visit"]
     assert visits and max(sum(i.day == d for i in visits) for d in {i.day for i in visits}) == 1
+
+
+def test_the_board_shows_a_follow_up_as_the_customers_due_date(book) -> None:
+    from segtui.store.board import board_rows
+
+    cid = big_game(book, city="Oslo")
+    add_activity(book, cid, "2026-11-20")
+    plan_store.add_follow_up(book, cid, dt.date(2027, 1, 12), "call", "budget meeting")
+    (row,) = [r for r in board_rows(book, TODAY) if r.id == cid]
+    assert row.due == dt.date(2027, 1, 12)
+    assert row.reason == "Big game · follow-up Tue 12 Jan"

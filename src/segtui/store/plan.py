@@ -53,13 +53,17 @@ def planning_customers(
         "GROUP BY customer_id",
         (day,),
     ))
-    assessed = dict(book.rows("SELECT customer_id, max(date) FROM assessment WHERE date <= ? GROUP BY customer_id", (day,)))
-    # the rep's own estimate: a budget typed ('entered') or an estimate made their own ('confirmed')
-    own = dict(book.rows(
-        "SELECT customer_id, max(date) FROM assessment WHERE date <= ? AND source IN ('entered', 'confirmed') "
-        "AND budget_per_year IS NOT NULL GROUP BY customer_id",
+    # the latest assessment, and the latest of the rep's own estimates: a budget typed ('entered')
+    # or an estimate made their own ('confirmed') — one pass over the assessments
+    assessed, own = {}, {}
+    for cid, latest, latest_own in book.rows(
+        "SELECT customer_id, max(date), max(CASE WHEN source IN ('entered', 'confirmed') "
+        "AND budget_per_year IS NOT NULL THEN date END) FROM assessment WHERE date <= ? GROUP BY customer_id",
         (day,),
-    ))
+    ):
+        assessed[cid] = latest
+        if latest_own is not None:
+            own[cid] = latest_own
     running: dict[int, list[tuple[str, dt.date]]] = {}
     for cid, competitor, ends_on in book.rows(
         "SELECT customer_id, competitor, ends_on FROM competitor_contract WHERE ends_on >= ? "
