@@ -94,6 +94,8 @@ async def test_enter_opens_the_customer_and_the_outcome_dialog_sets_a_follow_up(
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, PlannerScreen)
+        await settle(pilot, final=0.3)
+        assert app.screen.segments is not None and not app.screen.customer_opened  # read again
         await pilot.press("o")
         await pilot.pause()
         assert isinstance(app.screen, FormScreen)

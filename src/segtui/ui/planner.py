@@ -370,6 +370,7 @@ class PlannerScreen(Screen):
         # read from the book's settings in the loading worker, never on the event loop
         self.config: planning.PlanConfig | None = None
         self.settings: dict[str, str] | None = None  # as last read: a change reads the book again
+        self.customer_opened = False  # enter opened a customer: its segment is read again on return
         self.monday = planning.week_monday(as_of)
         self.segments = None
         self.customers: list[planning.Customer] | None = None
@@ -406,6 +407,8 @@ class PlannerScreen(Screen):
         """Back at the front (from the settings, a customer, a dialog): show the week with the
         settings as they are now, and what changed meanwhile."""
         if self.view is not None:
+            if self.customer_opened:  # an estimate or a contract edited there can move the customer
+                self.customer_opened, self.segments = False, None
             self.load()
 
     def on_resize(self, event: events.Resize) -> None:
@@ -842,6 +845,7 @@ class PlannerScreen(Screen):
             return
         from segtui.ui.customer import CustomerScreen  # the customer screen is big: loaded when wanted
 
+        self.customer_opened = True
         self.app.push_screen(CustomerScreen(self.book, customer_id, self.as_of))
 
     def action_mailing(self) -> None:
