@@ -24,7 +24,7 @@ from benchmarks.suite import BENCHMARKS, Context, Row
 from benchmarks.timing import BenchError
 from benchmarks.report import markdown_table, text_table
 
-DEFAULT_RUNS = {"import": 3, "segments": 5, "paint": 5, "tmux": 5, "plan": 1}
+DEFAULT_RUNS = {"import": 3, "segments": 5, "paint": 5, "language": 5, "tmux": 5, "plan": 1}
 
 
 def machine() -> dict[str, str]:

@@ -177,6 +177,7 @@ def main() -> None:
     parser.add_argument("--opens", type=int, default=0, help="customer openings to time")
     parser.add_argument("--settle", action="store_true", help="after the first paint, wait until the book is read")
     parser.add_argument("--cache-dir", help="the app's cache folder (the board kept from the last start)")
+    parser.add_argument("--language", help="LANG for the app (sv_SE.UTF-8: the board in Swedish)")
     args = parser.parse_args()
     import faulthandler
 
@@ -199,7 +200,14 @@ def main() -> None:
             options["config_dir"] = Path(tempfile.mkdtemp(prefix="segtui-bench-config-"))  # not the user's
         if args.cache_dir and "cache_dir" in inspect.signature(SegtuiApp).parameters:
             options["cache_dir"] = Path(args.cache_dir)
-        app = SegtuiApp(open_book(args.book, create=False), as_of=dt.date.fromisoformat(args.as_of), **options)
+        book = open_book(args.book, create=False)
+        if args.language:
+            import segtui.launch as launch
+
+            if not hasattr(launch, "speak"):
+                raise SystemExit("this segtui speaks only English")
+            launch.speak(book, {"LANG": args.language})
+        app = SegtuiApp(book, as_of=dt.date.fromisoformat(args.as_of), **options)
         ready = board_ready
     else:
         from benchmarks.hello import HelloApp

@@ -317,6 +317,52 @@ def bench_paint_headless(ctx: Context) -> list[Row]:
     return out + cold_rows + [keys, opens, settled, mem]
 
 
+# --- start-up in Swedish -----------------------------------------------------------------------
+
+
+def bench_language(ctx: Context) -> list[Row]:
+    """First paint of the board in Swedish (LANG=sv_SE.UTF-8: catalog and Babel's formats loaded)
+    against the hello-world app (DESIGN §7's budget) and against the same board in English."""
+    hello = Row("first paint in Swedish (headless run_test), sample.db",
+                "board in Swedish painted (board kept from the last start)", "hello-world Textual app", budget=1.5)
+    english = Row("first paint in Swedish against English, sample.db", "board in Swedish painted",
+                  "the same board in English")
+    try:
+        probe = run_process([PY, HERE / "probe_app.py", "app", "--book", ctx.sample, "--language", "sv_SE.UTF-8",
+                             "--timeout", "30", "--give-up", "10"], capture=True, timeout=180)
+        speaks = json.loads(probe.stdout or "{}").get("first_paint") is not None
+    except BenchError:
+        speaks = False
+    if not speaks:
+        hello.skipped = english.skipped = "not available yet: the app does not speak Swedish"
+        return [hello, english]
+    cache = ctx.work / "cache-language"
+
+    def paint(*extra: str) -> float:
+        seconds, _, _ = _probe(["app", "--book", ctx.sample, "--cache-dir", cache, *extra])
+        if seconds is None:
+            raise BenchError("the board did not paint")
+        return seconds
+
+    def swedish() -> float:
+        return paint("--language", "sv_SE.UTF-8")
+
+    def in_english() -> float:
+        return paint("--language", "en_GB.UTF-8")
+
+    def baseline() -> float:
+        seconds, _, _ = _probe(["hello"])
+        return seconds
+
+    _probe(["app", "--book", ctx.sample, "--cache-dir", cache, "--settle"])  # untimed: keep the board
+    if ctx.warmup:
+        swedish(), in_english(), baseline()
+    hello.t, hello.b = alternate(ctx.runs, swedish, baseline)
+    english.t, english.b = alternate(ctx.runs, swedish, in_english)
+    english.note = "for information: what speaking Swedish costs at start (no budget of its own)"
+    return [hello, english]
+
+
 # --- start to first paint in a real terminal (tmux) ---------------------------------------
 
 
@@ -429,6 +475,7 @@ BENCHMARKS: dict[str, Callable[[Context], list[Row]]] = {
     "import": bench_import,
     "segments": bench_segments,
     "paint": bench_paint_headless,
+    "language": bench_language,
     "tmux": bench_paint_tmux,
     "plan": bench_plan,
 }

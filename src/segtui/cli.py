@@ -80,6 +80,15 @@ def _open(book_path: str | Path, create: bool = False):
     return book
 
 
+def _speak(settings: dict) -> None:
+    """Tables for people in the book's language (ui.language, else LANG); CSV and JSON stay English."""
+    import os
+
+    from segtui import i18n
+
+    i18n.use(i18n.pick(settings.get("ui.language"), os.environ))
+
+
 def _as_of(value: str | None) -> dt.date:
     """The day to classify on: ``value`` (YYYY-MM-DD) or today; a bad date ends the command."""
     from segtui.launch import as_of
@@ -177,6 +186,7 @@ def _write_segments(book: str, day: dt.date, fmt: str, output: str | None) -> No
             export.write_json([export.segment_json_record(r) for r in rows], out)
         else:
             values = opened.settings()
+            _speak(values)
             export.write_segments_table(
                 rows, out, day.isoformat(), values["currency"], int(values["window.months"]), opened.name, values
             )

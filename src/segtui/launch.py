@@ -37,6 +37,14 @@ def say_upgrade(book) -> None:
         )
 
 
+def speak(book, environ) -> str:
+    """Speak the book's language (ui.language), else the environment's (LC_ALL, LC_MESSAGES, LANG),
+    else English, from now on; gives the language."""
+    from segtui import i18n
+
+    return i18n.use(i18n.pick(book.settings().get("ui.language"), environ))
+
+
 def open_app(book: str | None, day: dt.date | None = None) -> None:
     """Open the app on ``book`` (default: the user's own book, made when missing)
     as of ``day`` (default: today); a book that cannot be opened ends with one line."""
@@ -67,6 +75,7 @@ def open_app(book: str | None, day: dt.date | None = None) -> None:
             show_message("This book cannot be opened", message, sub_title=str(book))
         _fail(message)
     say_upgrade(opened)
+    speak(opened, os.environ)
     from segtui.ui.app import SegtuiApp
     from segtui.ui.keymap import terminal_theme
 

@@ -38,13 +38,16 @@ def old_data_notice(newest_order: dt.date, as_of: dt.date, today: dt.date) -> st
     None when the data is recent."""
     if not data_is_old(newest_order, today):
         return None
-    newest = newest_order.isoformat()
+    from segtui.i18n import _, day
+
+    newest = day(newest_order)
     if as_of == newest_order:
-        return f"newest order {newest} — showing the book as of that day; d to change"
+        return _("newest order {newest} — showing the book as of that day; d to change").format(newest=newest)
     days = (as_of - newest_order).days
     if days <= 0:
-        return f"newest order {newest} — the book holds no orders after that day; d to change"
-    return f"newest order {newest}, {days} days before {as_of.isoformat()} — import newer orders, or d to see the book as of {newest}"
+        return _("newest order {newest} — the book holds no orders after that day; d to change").format(newest=newest)
+    return _("newest order {newest}, {days} days before {as_of} — import newer orders, or d to see the book as of "
+             "{newest}").format(newest=newest, days=days, as_of=day(as_of))
 
 
 def two_significant(value: int) -> int:

@@ -1,10 +1,14 @@
 """Money and shares for people: the one place figures are formatted.
 
 The book keeps integer minor units (öre, cents); people see whole major units,
-rounded (half away from zero), with plain spaces between thousands.
+rounded (half away from zero), with plain spaces between thousands. In another
+language than English the figures follow that language's locale (segtui.i18n,
+Babel): '1 234 567 kr', '945 tkr', '62 %'.
 """
 
 from __future__ import annotations
+
+from segtui import i18n
 
 
 def _whole(minor: int) -> int:
@@ -17,12 +21,16 @@ def money(minor: int | None, currency: str = "") -> str:
     """'1 234 567' or '1 234 567 SEK' (credit notes keep their minus); None is '—'."""
     if minor is None:
         return "—"
+    if i18n.language() != i18n.SOURCE:
+        return i18n.money(minor, currency)
     text = f"{_whole(minor):,}".replace(",", " ")
     return f"{text} {currency}" if currency else text
 
 
 def short_money(minor: int) -> str:
     """Major units in a narrow column: '950', '738 k', '4.6 M', '2.3 bn'."""
+    if i18n.language() != i18n.SOURCE:
+        return i18n.short_money(minor)
     major = minor / 100
     size = abs(major)
     if size >= 1_000_000_000:
@@ -34,6 +42,17 @@ def short_money(minor: int) -> str:
     return f"{major:.0f}"
 
 
+def short_amount(minor: int, currency: str) -> str:
+    """A narrow figure with its currency: '738 k SEK' in English, '738 tkr' in Swedish."""
+    if i18n.language() != i18n.SOURCE:
+        return i18n.short_money(minor, currency)
+    return f"{short_money(minor)} {currency}"
+
+
 def share(value: float | None) -> str:
-    """A share 0–1 as a whole percentage: '69%'; None is '—'."""
-    return "—" if value is None else f"{value * 100:.0f}%"
+    """A share 0–1 as a whole percentage: '69%' ('69 %' in Swedish); None is '—'."""
+    if value is None:
+        return "—"
+    if i18n.language() != i18n.SOURCE:
+        return i18n.share(value)
+    return f"{value * 100:.0f}%"

@@ -39,6 +39,7 @@ from fractions import Fraction
 from typing import Iterable, Mapping, NamedTuple
 
 from segtui.domain.settings import DEFAULTS
+from segtui.i18n import N_, _
 
 
 class Quadrant(str, Enum):
@@ -50,15 +51,16 @@ class Quadrant(str, Enum):
 
     @property
     def label(self) -> str:
-        return QUADRANT_LABELS[self]
+        """The quadrant's name for people, in the app's language (QUADRANT_LABELS stay English)."""
+        return _(QUADRANT_LABELS[self])
 
 
 QUADRANT_LABELS = {
-    Quadrant.CASH_COWS: "Cash cows",
-    Quadrant.BIG_GAME: "Big game",
-    Quadrant.SMALL_FRY: "Small fry",
-    Quadrant.UNINTERESTING: "Uninteresting",
-    Quadrant.NEEDS_ASSESSMENT: "Needs assessment",
+    Quadrant.CASH_COWS: N_("Cash cows"),
+    Quadrant.BIG_GAME: N_("Big game"),
+    Quadrant.SMALL_FRY: N_("Small fry"),
+    Quadrant.UNINTERESTING: N_("Uninteresting"),
+    Quadrant.NEEDS_ASSESSMENT: N_("Needs assessment"),
 }
 QUADRANT_SWEDISH = {
     Quadrant.CASH_COWS: "kassakor",
@@ -68,11 +70,11 @@ QUADRANT_SWEDISH = {
     Quadrant.NEEDS_ASSESSMENT: "behöver bedömning",
 }
 QUADRANT_STRATEGY = {
-    Quadrant.CASH_COWS: "Keep them: effort and personal contact.",
-    Quadrant.BIG_GAME: "Hunt now: win a bigger share, watch when competitor contracts end.",
-    Quadrant.SMALL_FRY: "Maintain: mass treatment, watch for growth.",
-    Quadrant.UNINTERESTING: "Stop: spend no time.",
-    Quadrant.NEEDS_ASSESSMENT: "Assess: estimate their yearly budget to place them.",
+    Quadrant.CASH_COWS: N_("Keep them: effort and personal contact."),
+    Quadrant.BIG_GAME: N_("Hunt now: win a bigger share, watch when competitor contracts end."),
+    Quadrant.SMALL_FRY: N_("Maintain: mass treatment, watch for growth."),
+    Quadrant.UNINTERESTING: N_("Stop: spend no time."),
+    Quadrant.NEEDS_ASSESSMENT: N_("Assess: estimate their yearly budget to place them."),
 }
 
 
@@ -84,20 +86,21 @@ class Group(str, Enum):
 
     @property
     def label(self) -> str:
-        return GROUP_LABELS[self]
+        """The group's name for people, in the app's language (GROUP_LABELS stay English)."""
+        return _(GROUP_LABELS[self])
 
 
 GROUP_LABELS = {
-    Group.LAPSED: "Lapsed",
-    Group.EXCLUSIVE: "Exclusive",
-    Group.RECURRING: "Recurring",
-    Group.ONE_OFF: "One-off",
+    Group.LAPSED: N_("Lapsed"),
+    Group.EXCLUSIVE: N_("Exclusive"),
+    Group.RECURRING: N_("Recurring"),
+    Group.ONE_OFF: N_("One-off"),
 }
 GROUP_STRATEGY = {
-    Group.LAPSED: "Win back: find out why they stopped buying and make an offer.",
-    Group.EXCLUSIVE: "Protect: they buy nearly every month — never let service slip.",
-    Group.RECURRING: "Grow: they come back — widen the range they buy.",
-    Group.ONE_OFF: "Convert: turn the first order into a second.",
+    Group.LAPSED: N_("Win back: find out why they stopped buying and make an offer."),
+    Group.EXCLUSIVE: N_("Protect: they buy nearly every month — never let service slip."),
+    Group.RECURRING: N_("Grow: they come back — widen the range they buy."),
+    Group.ONE_OFF: N_("Convert: turn the first order into a second."),
 }
 
 CLASS_ORDER = {"A": 0, "B": 1, "C": 2, "D": 3}
@@ -382,11 +385,11 @@ def classify(facts: Facts, estimate: Estimate, config: Config, revenue_cls: str 
     negative = revenue < 0
     flags: tuple[str, ...] = ()
     if negative:
-        flags = ("negative net revenue",)
+        flags = (N_("negative net revenue"),)
     elif revenue == 0 and facts.entries_in_window > 0:
-        flags = ("credit notes net revenue to zero",)
+        flags = (N_("credit notes net revenue to zero"),)
     if stale:
-        flags += ("budget looks stale",)
+        flags += (N_("budget looks stale"),)
     # tuple.__new__ is what Segment(...) does, without the call through NamedTuple's
     # __new__: the engine classifies tens of thousands of customers per run
     return _new(Segment, (

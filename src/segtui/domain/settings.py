@@ -213,6 +213,19 @@ def _days_off(text: str) -> str:
         raise SettingError(str(error)) from None
 
 
+def _language(text: str) -> str:
+    """A language with a catalog ('sv', 'en'; 'sv_SE' is sv), or empty: the environment's (LANG)."""
+    from segtui.i18n import available
+
+    value = text.strip().lower().replace("-", "_").split("_")[0]
+    if value in ("", "auto"):
+        return ""
+    if value not in available():
+        raise SettingError(f"{text.strip()!r} is not a language segtui speaks: use {', '.join(available())} "
+                           "(empty: the language of the environment, LANG)")
+    return value
+
+
 @dataclass(frozen=True)
 class Setting:
     key: str
@@ -264,6 +277,8 @@ _ALL = [
             "your own days off, never planned: days and ranges like 2026-12-28..2027-01-03, 2027-02-15"),
     Setting("team.url", "", _team_url, "the team book's address (postgresql://USER@HOST/DB; password in ~/.pgpass)"),
     Setting("currency", "SEK", _currency, "the book's currency (three letters, e.g. SEK, EUR)"),
+    Setting("ui.language", "", _language,
+            "the language of the app and the command line's tables: sv, en (empty: LANG's); read at start"),
     Setting("view.as_of", "", _day_or_today,
             "the app shows the book as of this day (YYYY-MM-DD; empty: today); d on the board changes it"),
 ]

@@ -11,6 +11,7 @@ import json
 from typing import IO, Iterable, Sequence
 
 from segtui.domain.money import money, share
+from segtui.i18n import N_, _
 
 SEGMENT_COLUMNS = [
     "customer", "name", "city", "owner", "revenue", "orders", "abc", "potential_class",
@@ -219,35 +220,40 @@ def write_segments_table(
     upgrades = sum(r.segment.upgrade_candidate for r in rows)
     flagged = sum(bool(r.segment.flags) for r in rows)
     heading = f"{title} · " if title else ""
-    out.write(f"{heading}segments as of {as_of} · revenue over the last {window_months} months, {currency}\n")
+    out.write(heading + _("segments as of {day} · revenue over the last {months} months, {currency}").format(
+        day=as_of, months=window_months, currency=currency) + "\n")
     out.write(
-        f"{total} customers · revenue {money(revenue_all)} {currency} · "
-        f"{upgrades} upgrade candidates · {flagged} flagged\n"
+        _("{total} customers · revenue {revenue} · {upgrades} upgrade candidates · {flagged} flagged").format(
+            total=total, revenue=money(revenue_all, currency), upgrades=upgrades, flagged=flagged) + "\n"
     )
 
     def section(title: str, keys: Sequence, label, pick) -> None:
-        out.write(f"\n{title:<28}{'customers':>9}{'share':>9}{'revenue':>17}\n")
+        out.write("\n" + _(title).ljust(28) + _("customers").rjust(9) + _("share").rjust(9)
+                  + _("revenue").rjust(17) + "\n")
         for key in keys:
             members = [r for r in rows if pick(r) == key]
             revenue = sum(r.segment.revenue for r in members)
             part = len(members) * 100 / total if total else 0.0
             out.write(f"  {label(key):<26}{len(members):>9}{part:>7.1f} %{money(revenue):>17}\n")
 
-    section("Quadrant", list(Quadrant), lambda q: QUADRANT_LABELS[q], lambda r: r.segment.quadrant)
-    class_labels = {"A": "A", "B": "B", "C": "C", "D": "D  none or a net loss"}
+    section(N_("Quadrant"), list(Quadrant), lambda q: _(QUADRANT_LABELS[q]), lambda r: r.segment.quadrant)
+    class_labels = {"A": "A", "B": "B", "C": "C", "D": _("D  none or a net loss")}
     if settings and settings.get("abc.mode") == "pareto":
         a, b = float(settings["abc.pareto_a"]) * 100, float(settings["abc.pareto_b"]) * 100
-        class_labels.update(A=f"A  first {a:g} % of revenue", B=f"B  up to {b:g} %", C="C  the rest")
+        class_labels.update(A=_("A  first {a} of revenue").format(a=f"{a:g} %"), B=_("B  up to {b}").format(
+            b=f"{b:g} %"), C=_("C  the rest"))
     elif settings:
         a_above, b_from = int(settings["abc.a_above"]) * 100, int(settings["abc.b_from"]) * 100
         class_labels.update(
-            A=f"A  above {money(a_above)}", B=f"B  from {money(b_from)}", C=f"C  below {money(b_from)}"
+            A=_("A  above {amount}").format(amount=money(a_above)), B=_("B  from {amount}").format(amount=money(b_from)),
+            C=_("C  below {amount}").format(amount=money(b_from)),
         )
-    section("Revenue class", list("ABCD"), class_labels.get, lambda r: r.segment.revenue_class)
-    xyz_labels = {"X": "X  about monthly", "Y": "Y  regular", "Z": "Z  rare", None: "–  no order in the window"}
-    section("Order frequency", ["X", "Y", "Z", None], xyz_labels.get, lambda r: r.segment.xyz)
+    section(N_("Revenue class"), list("ABCD"), class_labels.get, lambda r: r.segment.revenue_class)
+    xyz_labels = {"X": _("X  about monthly"), "Y": _("Y  regular"), "Z": _("Z  rare"),
+                  None: _("–  no order in the window")}
+    section(N_("Order frequency"), ["X", "Y", "Z", None], xyz_labels.get, lambda r: r.segment.xyz)
     section(
-        "Customer group", [*Group, None], lambda g: GROUP_LABELS[g] if g else "–  no orders",
+        N_("Customer group"), [*Group, None], lambda g: _(GROUP_LABELS[g]) if g else _("–  no orders"),
         lambda r: r.segment.group,
     )
 
@@ -255,32 +261,31 @@ def write_segments_table(
         members = sorted(
             (r for r in rows if r.segment.quadrant == quadrant), key=lambda r: (-r.segment.revenue, r.source_id)
         )
-        out.write(f"\n{QUADRANT_LABELS[quadrant]} ({len(members)}) — {QUADRANT_STRATEGY[quadrant]}\n")
+        out.write(f"\n{_(QUADRANT_LABELS[quadrant])} ({len(members)}) — {_(QUADRANT_STRATEGY[quadrant])}\n")
         if not members:
-            out.write("  (none)\n")
+            out.write("  " + _("(none)") + "\n")
             continue
         out.write(
-            f"  {'customer':<10} {'name':<32} {'abc':<3} {'pot':<3} {'xyz':<3} {'revenue':>13} {'loyalty':>7}  group\n"
+            "  " + _("customer").ljust(10) + " " + _("name").ljust(32) + " abc " + _("pot").ljust(3) + " xyz "
+            + _("revenue").rjust(13) + " " + _("loyalty").rjust(7) + "  " + _("group") + "\n"
         )
         for r in members:
             s = r.segment
             loyalty = "–" if s.loyalty is None else share(s.loyalty)
-            marks = (" ↑" if s.upgrade_candidate else "") + (f" ! {', '.join(s.flags)}" if s.flags else "")
+            marks = (" ↑" if s.upgrade_candidate else "") + (" ! " + ", ".join(_(f) for f in s.flags) if s.flags else "")
             potential = (s.potential_class or "–") + ("~" if _estimated(r) else "")
             out.write(
                 f"  {r.source_id[:10]:<10} {r.name[:32]:<32} {s.revenue_class:<3} {potential:<3} "
                 f"{s.xyz or '–':<3} {money(s.revenue):>13} {loyalty:>7}  "
-                f"{GROUP_LABELS[s.group] if s.group else '–'}{marks}\n"
+                f"{_(GROUP_LABELS[s.group]) if s.group else '–'}{marks}\n"
             )
-    out.write("\n↑ upgrade candidate (potential class above revenue class)   ! flagged\n")
+    out.write("\n" + _("↑ upgrade candidate (potential class above revenue class)   ! flagged") + "\n")
     estimated = sum(_estimated(r) for r in rows)
     if estimated:
-        out.write(
-            f"~ potential estimated from similar customers ({estimated} customers): "
-            "confirm or correct it on the customer screen (b)\n"
-        )
+        out.write(_("~ potential estimated from similar customers ({count} customers): "
+                    "confirm or correct it on the customer screen (b)").format(count=estimated) + "\n")
     for g in Group:
-        out.write(f"  {GROUP_LABELS[g]}: {GROUP_STRATEGY[g]}\n")
+        out.write(f"  {_(GROUP_LABELS[g])}: {_(GROUP_STRATEGY[g])}\n")
 
 
 def _estimated(row) -> bool:

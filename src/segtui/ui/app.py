@@ -13,7 +13,9 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from segtui.i18n import N_, _
 from segtui.store.book import Book
+from segtui.ui import translated  # noqa: F401  (Textual's footer in the app's language)
 from segtui.ui.board import PANELS, BoardScreen
 from segtui.ui.errors import GuardedApp
 
@@ -161,9 +163,12 @@ class SegtuiApp(GuardedApp):
             self.set_keymap(keymap)
 
     def _sub_title(self, newest: dt.date | None) -> str:
-        last = ", its newest order" if newest is not None and newest == self.as_of and newest < self.today else ""
-        synced = f" · synced {self.synced}" if self.synced else ""
-        return f"{self.book.name} · as of {self.as_of.isoformat()}{last}{synced}"
+        from segtui.i18n import day
+
+        last = _(", its newest order") if newest is not None and newest == self.as_of and newest < self.today else ""
+        synced = _(" · synced {when}").format(when=self.synced) if self.synced else ""
+        return _("{book} · as of {day}{last}{synced}").format(book=self.book.name, day=day(self.as_of), last=last,
+                                                               synced=synced)
 
     def show_title(self) -> None:
         """The book's name and as-of day (said to be the newest order day when it is), and when it last synced."""
@@ -343,36 +348,44 @@ class SegtuiApp(GuardedApp):
 
         if type(self.screen).__name__ == "HelpScreen":
             return
-        hint = f"Remap any key in {self.keymap_path} — e.g. \"board.search\" = \"ctrl+f\" (ids in the README)."
+        hint = _("Remap any key in {path} — e.g. \"board.search\" = \"ctrl+f\" (ids in the README).").format(
+            path=self.keymap_path)
         legend = self.board.legend if self.screen is self.board else getattr(self.screen, "HELP_LEGEND", "")
         self.push_screen(HelpScreen(keys_of(self.screen), hint, legend))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from translated.system_commands(self._commands(screen))
+        if screen is self.board:
+            for index, quadrant in enumerate(PANELS):
+                yield SystemCommand(
+                    _("Go to {quadrant}").format(quadrant=quadrant.label),
+                    _("Jump to {quadrant} ({key})").format(quadrant=quadrant.label, key=index + 1)
+                    + (f" · Go to {quadrant.value.replace('_', ' ')}" if _("Go to {quadrant}") != "Go to {quadrant}" else ""),
+                    lambda index=index: self.board.action_jump(index),
+                )
+
+    def _commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The palette's commands in English (translated on their way out)."""
         yield from super().get_system_commands(screen)
         board = self.board
-        yield SystemCommand("Planner", "Plan the week: visits, calls, due and overdue (w)", self.open_planner)
-        yield SystemCommand("Mailing list", "Small fry with their e-mail addresses: copy, export, mark mailed (m in the planner)",
+        yield SystemCommand(N_("Planner"), N_("Plan the week: visits, calls, due and overdue (w)"), self.open_planner)
+        yield SystemCommand(N_("Mailing list"), N_("Small fry with their e-mail addresses: copy, export, mark mailed (m in the planner)"),
                             self.open_mailing)
-        yield SystemCommand("Import", "Import orders or customers from a file (i)", self.open_import)
-        yield SystemCommand("Settings", "Thresholds, contact policies and capacity (,)", self.open_settings)
-        yield SystemCommand("Help", "Every key (? or F1)", self.action_help)
-        yield SystemCommand("Sync with the team", "Send your changes to the team book, take the team's (ctrl+y)",
+        yield SystemCommand(N_("Import"), N_("Import orders or customers from a file (i)"), self.open_import)
+        yield SystemCommand(N_("Settings"), N_("Thresholds, contact policies and capacity (,)"), self.open_settings)
+        yield SystemCommand(N_("Help"), N_("Every key (? or F1)"), self.action_help)
+        yield SystemCommand(N_("Sync with the team"), N_("Send your changes to the team book, take the team's (ctrl+y)"),
                             self.action_sync)
-        yield SystemCommand("New customer", "Add a prospect with no orders yet (n on the board)", self.new_customer)
-        yield SystemCommand("Archived customers", "See and restore archived customers (A on the board)",
+        yield SystemCommand(N_("New customer"), N_("Add a prospect with no orders yet (n on the board)"), self.new_customer)
+        yield SystemCommand(N_("Archived customers"), N_("See and restore archived customers (A on the board)"),
                             self.open_archived)
         customer = getattr(screen, "customer_commands", None)
         if customer is not None:
             yield from customer()
         if screen is board:
-            yield SystemCommand("Search customers", "By name, city or id (/)", board.action_search)
-            yield SystemCommand("Filter", "By revenue class, XYZ, group, city, owner (f)", board.action_filter)
-            yield SystemCommand("Clear filters", "Show every customer again (esc)", board.action_clear)
-            yield SystemCommand("Change sort", "Priority, revenue, loyalty, name (s)", board.action_cycle_sort)
-            yield SystemCommand("Reload the book", "Read the book again (r)", board.action_reload)
-            yield SystemCommand("As of another day", "See the book as it was on a day (d)", board.action_as_of)
-            for index, quadrant in enumerate(PANELS):
-                yield SystemCommand(
-                    f"Go to {quadrant.label}", f"Jump to {quadrant.label} ({index + 1})",
-                    lambda index=index: board.action_jump(index),
-                )
+            yield SystemCommand(N_("Search customers"), N_("By name, city or id (/)"), board.action_search)
+            yield SystemCommand(N_("Filter"), N_("By revenue class, XYZ, group, city, owner (f)"), board.action_filter)
+            yield SystemCommand(N_("Clear filters"), N_("Show every customer again (esc)"), board.action_clear)
+            yield SystemCommand(N_("Change sort"), N_("Priority, revenue, loyalty, name (s)"), board.action_cycle_sort)
+            yield SystemCommand(N_("Reload the book"), N_("Read the book again (r)"), board.action_reload)
+            yield SystemCommand(N_("As of another day"), N_("See the book as it was on a day (d)"), board.action_as_of)

@@ -24,6 +24,9 @@ from textual.widgets import Footer, Input, Static
 
 from segtui.domain import planning
 from segtui.domain.first_day import old_data_notice
+from segtui.domain.money import short_amount
+from segtui.i18n import N_, _, ngettext
+from segtui.i18n import day as day_text
 from segtui.domain.segments import CLASS_ORDER, GROUP_LABELS, QUADRANT_STRATEGY, Config, Group, Quadrant
 from segtui.ui.customer_list import CustomerList, due_text, estimated, loyalty_text, short_money
 from segtui.ui.snapshot import Snapshot, Totals
@@ -44,40 +47,46 @@ NEIGHBOURS = {
     (Quadrant.BIG_GAME, "left"): Quadrant.UNINTERESTING,
 }
 
-def legend(config: Config) -> str:
-    """What the board's columns mean, with the thresholds of the book's settings."""
-    window = config.window_months
-    if config.mode == "pareto":
-        abc = (f"A the customers making the first {float(config.pareto_a):.0%} of revenue, "
-               f"B up to {float(config.pareto_b):.0%}, C the rest, D none")
-    else:
-        abc = (f"A above {short_money(config.a_above)}, B {short_money(config.b_from)}–"
-               f"{short_money(config.a_above)}, C below {short_money(config.b_from)}, D none")
-    return f"""\
+LEGEND = N_("""\
   ABC      revenue class over the last {window} months: {abc}
-  XYZ      how often they order: X about monthly ({config.x_from}+ orders in {window} months), \
-Y {config.y_from}–{config.x_from - 1}, Z 1–{config.y_from - 1}, · none
+  XYZ      how often they order: X about monthly ({x_from}+ orders in {window} months), \
+Y {y_from}–{x_below}, Z 1–{y_below}, · none
   revenue  net revenue in the window (major units: k thousand, M million, bn billion)
   loyal    share of wallet: revenue last 12 months ÷ yearly budget (— not assessed), high from \
-{config.loyalty_high_from:.0%}
+{high}
            ~62% when the yearly budget is only estimated from similar customers: open the customer
            (enter) and press B to confirm it, or b to enter your own
   contact  when to contact them by the segment's policy: 12d late, due now, in 5d, or never
            (never visited or called: due now); blank when the policy plans no contact
   ↑A       upgrade candidate: potential class (here A) better than revenue class — meet more often
   Quadrant titles count the customers shown, how many are due now (or late), their revenue and potential.
-  The figures follow the book's settings: press , (comma) or run segtui settings BOOK."""
+  The figures follow the book's settings: press , (comma) or run segtui settings BOOK.""")
+
+
+def legend(config: Config) -> str:
+    """What the board's columns mean, with the thresholds of the book's settings."""
+    window = config.window_months
+    if config.mode == "pareto":
+        abc = _("A the customers making the first {a} of revenue, B up to {b}, C the rest, D none").format(
+            a=f"{float(config.pareto_a):.0%}", b=f"{float(config.pareto_b):.0%}")
+    else:
+        abc = _("A above {a}, B {b}–{a}, C below {b}, D none").format(
+            a=short_money(config.a_above), b=short_money(config.b_from))
+    return _(LEGEND).format(
+        window=window, abc=abc, x_from=config.x_from, y_from=config.y_from, x_below=config.x_from - 1,
+        y_below=config.y_from - 1, high=f"{config.loyalty_high_from:.0%}",
+    )
 
 
 SORTS = ("priority", "revenue", "loyalty", "name")
 SORT_LABELS = {
-    "priority": "priority (most urgent first)",
-    "revenue": "revenue",
-    "loyalty": "loyalty",
-    "name": "name",
+    "priority": N_("priority (most urgent first)"),
+    "revenue": N_("revenue"),
+    "loyalty": N_("loyalty"),
+    "name": N_("name"),
 }
 FILTER_FIELDS = ("class", "xyz", "group", "city", "owner")
-FILTER_LABELS = {"class": "class", "xyz": "XYZ", "group": "group", "city": "city", "owner": "owner"}
+FILTER_LABELS = {"class": N_("class"), "xyz": "XYZ", "group": N_("group"), "city": N_("city"), "owner": N_("owner")}
 
 if TYPE_CHECKING:
     from segtui.store.board import BoardRow
@@ -161,7 +170,7 @@ def filter_options(rows: list[BoardRow]) -> dict[str, list[str]]:
     return {
         "class": sorted(CLASS_ORDER, key=CLASS_ORDER.get),
         "xyz": ["X", "Y", "Z", "none"],
-        "group": [GROUP_LABELS[g] for g in Group] + ["none"],
+        "group": [g.label for g in Group] + ["none"],
         "city": cities,
         "owner": owners,
     }
@@ -190,11 +199,13 @@ def show_totals(customer_list: CustomerList, number: int, totals: Totals, total:
     """A quadrant's title counts the customers shown (of ``total`` there) and those
     due; its subtitle gives their revenue and potential."""
     quadrant = customer_list.quadrant
-    count = f"{totals.count:,}" if totals.count == total else f"{totals.count:,} of {total:,}"
-    due = f" · {totals.due} due" if totals.due else ""
+    count = f"{totals.count:,}" if totals.count == total else _("{count:,} of {total:,}").format(
+        count=totals.count, total=total)
+    due = _(" · {due} due").format(due=totals.due) if totals.due else ""
     customer_list.border_title = f"{number} {quadrant.label} · {count}{due}"
-    potential = f"{short_money(totals.potential)} {currency}" if totals.potential is not None else "unknown"
-    customer_list.border_subtitle = f"revenue {short_money(totals.revenue)} {currency} · potential {potential}"
+    potential = short_amount(totals.potential, currency) if totals.potential is not None else _("unknown")
+    customer_list.border_subtitle = _("revenue {revenue} · potential {potential}").format(
+        revenue=short_amount(totals.revenue, currency), potential=potential)
 
 
 def axis_labels(config: Config) -> tuple[tuple[str, str], tuple[str, str]]:
@@ -203,8 +214,8 @@ def axis_labels(config: Config) -> tuple[tuple[str, str], tuple[str, str]]:
     classes = [c for c in CLASS_ORDER if c in config.high_potential]
     low_classes = [c for c in CLASS_ORDER if c not in config.high_potential]
     return (
-        (f"HIGH\nLOYALTY\n≥ {high}", f"LOW\nLOYALTY\n< {high}"),
-        (f"LOW POTENTIAL  ({', '.join(low_classes)})", f"HIGH POTENTIAL  ({', '.join(classes)})"),
+        (_("HIGH\nLOYALTY") + f"\n≥ {high}", _("LOW\nLOYALTY") + f"\n< {high}"),
+        (_("LOW POTENTIAL") + f"  ({', '.join(low_classes)})", _("HIGH POTENTIAL") + f"  ({', '.join(classes)})"),
     )
 
 
@@ -328,7 +339,7 @@ class BoardScreen(Screen):
 
     def _list(self, quadrant: Quadrant, wide: bool = False) -> CustomerList:
         customer_list = CustomerList(
-            wide=wide, strategy=QUADRANT_STRATEGY[quadrant], id=f"list-{quadrant.value}", classes="panel"
+            wide=wide, strategy=_(QUADRANT_STRATEGY[quadrant]), id=f"list-{quadrant.value}", classes="panel"
         )
         customer_list.quadrant = quadrant
         customer_list.border_title = f"{PANELS.index(quadrant) + 1} {quadrant.label}"
@@ -353,11 +364,12 @@ class BoardScreen(Screen):
     def _bar_while_reading(self) -> str:
         snapshot = self.snapshot
         if snapshot is None:
-            return "Reading the book…"
+            return _("Reading the book…")
         saved = snapshot.saved
         when = saved.strftime("%H:%M") if saved.date() == dt.date.today() else saved.strftime("%Y-%m-%d %H:%M")
-        seen = f" as of {snapshot.as_of.isoformat()}" if snapshot.as_of != self.as_of else ""
-        return f"Reading the book… showing the board as last read at {when}{seen} ({snapshot.customers:,} customers)"
+        seen = _(" as of {day}").format(day=snapshot.as_of.isoformat()) if snapshot.as_of != self.as_of else ""
+        return _("Reading the book… showing the board as last read at {when}{seen} ({customers:,} customers)").format(
+            when=when, seen=seen, customers=snapshot.customers)
 
     @property
     def lists(self) -> list[CustomerList]:
@@ -445,15 +457,16 @@ class BoardScreen(Screen):
             row = self._by_id[follow]
             old = before.get(follow)
             if old is not None and old is not row.quadrant:
-                self.notify(f"{row.customer.name} moved {old.label} → {row.quadrant.label}", title="Moved", markup=False)
+                self.notify(_("{name} moved {old} → {new}").format(name=row.customer.name, old=old.label,
+                            new=row.quadrant.label), title=_("Moved"), markup=False)
             self.select_customer(follow)
         elif moved:
             # An import or a settings change moved customers: say who, and show the first.
             moved.sort(key=lambda r: r.customer.name.casefold())
             lines = [f"{r.customer.name}: {before[r.id].label} → {r.quadrant.label}" for r in moved[:5]]
             if len(moved) > 5:
-                lines.append(f"… and {len(moved) - 5} more")
-            title = "1 customer moved" if len(moved) == 1 else f"{len(moved)} customers moved"
+                lines.append(_("… and {count} more").format(count=len(moved) - 5))
+            title = ngettext("1 customer moved", "{count} customers moved", len(moved)).format(count=len(moved))
             self.notify("\n".join(lines), title=title, markup=False, timeout=10)
             self.select_customer(moved[0].id)
 
@@ -480,13 +493,13 @@ class BoardScreen(Screen):
             customer_list = self.list_for(quadrant)
             keep = customer_list.current.id if customer_list.current and keep_selection else None
             if not self.loaded:
-                empty = "Reading the book…"
+                empty = _("Reading the book…")
             elif not self.rows:
-                empty = "Empty book: press i to import orders or customers."
+                empty = _("Empty book: press i to import orders or customers.")
             elif totals[quadrant] == 0:
-                empty = "No customers here."
+                empty = _("No customers here.")
             else:
-                empty = "No customers match — esc clears the filter."
+                empty = _("No customers match — esc clears the filter.")
             customer_list.set_rows(shown[quadrant], keep_id=keep, empty_text=empty)
             show_totals(customer_list, PANELS.index(quadrant) + 1, Totals.of(shown[quadrant]), totals[quadrant],
                         self.currency)
@@ -498,7 +511,7 @@ class BoardScreen(Screen):
         sort wait for the book's own rows)."""
         for quadrant in PANELS:
             totals = snapshot.totals.get(quadrant, Totals())
-            empty = "Reading the book…" if totals.count else "No customers here."
+            empty = _("Reading the book…") if totals.count else _("No customers here.")
             customer_list = self.list_for(quadrant)
             customer_list.set_rows(snapshot.lists.get(quadrant, []), empty_text=empty)
             show_totals(customer_list, PANELS.index(quadrant) + 1, totals, totals.count, snapshot.currency)
@@ -511,19 +524,21 @@ class BoardScreen(Screen):
         parts = []
         typed: dict[str, str] = {}  # what people typed or chose goes in as $variables, never as markup
         if self.view.search.strip():
-            parts.append("[reverse] search: $search [/reverse]")
+            parts.append("[reverse] " + _("search") + ": $search [/reverse]")
             typed["search"] = self.view.search.strip()
         for n, key in enumerate(FILTER_FIELDS):
             values = self.view.filters.get(key)
             if values:
-                parts.append(f"[reverse] {FILTER_LABELS[key]}: $filter{n} [/reverse]")
+                parts.append(f"[reverse] {_(FILTER_LABELS[key])}: $filter{n} [/reverse]")
                 typed[f"filter{n}"] = ", ".join(sorted(values))
-        count = f"{shown:,} of {total:,} customers" if self.view.narrowed else f"{total:,} customers"
-        head = "  ".join(parts) + ("  esc clears  ·  " if parts else "")
+        count = (_("{shown:,} of {total:,} customers").format(shown=shown, total=total) if self.view.narrowed
+                 else _("{total:,} customers").format(total=total))
+        head = "  ".join(parts) + (_("  esc clears  ·  ") if parts else "")
         old = old_data_notice(self.newest_order, self.as_of, self.today) if self.newest_order else None
         notice = f"[b]{old}[/b]  ·  " if old else ""  # our own words and ISO dates, no markup in them
         self.query_one("#bar", Static).update(
-            Content.from_markup(f"{head}{notice}{count}  ·  sorted by {SORT_LABELS[self.view.sort]}", **typed)
+            Content.from_markup(f"{head}{notice}{count}  ·  " + _("sorted by {sort}").format(
+                sort=_(SORT_LABELS[self.view.sort])), **typed)
         )
 
     def _update_detail(self) -> None:
@@ -616,7 +631,7 @@ class BoardScreen(Screen):
     def action_search(self) -> None:
         box = self._search_box()
         if box is None:
-            box = Input(placeholder="Search by name, city or customer id — enter keeps it, esc clears", id="search")
+            box = Input(placeholder=_("Search by name, city or customer id — enter keeps it, esc clears"), id="search")
             self.mount(box, after="#bar")
         box.display = True
         box.focus()
@@ -625,7 +640,7 @@ class BoardScreen(Screen):
         from segtui.ui.dialogs import FilterScreen
 
         if not self.loaded:
-            self.notify("Still reading the book: the filters need every customer", timeout=3)
+            self.notify(_("Still reading the book: the filters need every customer"), timeout=3)
             return
 
         def done(filters: dict[str, frozenset[str]] | None) -> None:
@@ -638,7 +653,7 @@ class BoardScreen(Screen):
     def action_cycle_sort(self) -> None:
         self.view.sort = SORTS[(SORTS.index(self.view.sort) + 1) % len(SORTS)]
         self.refresh_lists(keep_selection=False)  # a new order is read from its top
-        self.notify(f"Sorted by {SORT_LABELS[self.view.sort]}", timeout=2)
+        self.notify(_("Sorted by {sort}").format(sort=_(SORT_LABELS[self.view.sort])), timeout=2)
 
     def action_clear(self) -> None:
         if self.view.narrowed:
@@ -652,7 +667,7 @@ class BoardScreen(Screen):
     def action_reload(self) -> None:
         row = self.current_row
         self.reload(follow=row.id if row else None)
-        self.notify("Read the book again", timeout=2)
+        self.notify(_("Read the book again"), timeout=2)
 
     def action_as_of(self) -> None:
         from segtui.ui.dialogs import AsOfScreen
@@ -692,29 +707,32 @@ def describe(row: BoardRow, currency: str) -> Content:
     name = bold(c.name) + (Content(f" ({c.city})") if c.city else Content(""))
     parts: list[Content | str] = [name, seg.quadrant.label]
     guess = c.estimate is not None and c.estimate.source == "estimated"
-    potential = (f", potential {seg.potential_class}{' (estimated)' if guess else ''}" if seg.potential_class
-                 else ", potential unknown")
-    parts.append(f"revenue {short_money(seg.revenue)} {currency} (class {seg.revenue_class}{potential})")
+    potential = (_(", potential {klass}").format(klass=seg.potential_class) + (_(" (estimated)") if guess else "")
+                 if seg.potential_class else _(", potential unknown"))
+    parts.append(_("revenue {revenue} (class {klass}{potential})").format(
+        revenue=short_amount(seg.revenue, currency), klass=seg.revenue_class, potential=potential))
     if seg.upgrade_candidate:
-        parts.append(bold(f"upgrade candidate {seg.revenue_class}→{seg.potential_class}"))
-    parts.append(f"loyalty {loyalty_text(seg.loyalty, estimated(c))}")
+        parts.append(bold(_("upgrade candidate {now}→{then}").format(now=seg.revenue_class, then=seg.potential_class)))
+    parts.append(_("loyalty {loyalty}").format(loyalty=loyalty_text(seg.loyalty, estimated(c))))
     if seg.group:
         parts.append(seg.group.label.lower())
     # What the planner weighs, less what this line already says (quadrant, upgrade, due date).
     entry = row.entry
     if entry is not None:
         if entry.once:
-            parts.append(f"{entry.kind} to assess")
+            parts.append(_("visit to assess") if entry.kind == "visit" else _("call to assess"))
         elif entry.overdue:
             late = entry.days_overdue
-            parts.append(bold(f"{late} day{'s' * (late != 1)} overdue"))
+            parts.append(bold(ngettext("{late} day overdue", "{late} days overdue", late).format(late=late)))
         if entry.contract_urgent and row.contract_ends:
             competitor = entry.customer.contract[0]
-            parts.append(Content(f"contract with {competitor} ends {row.contract_ends.isoformat()}"))
+            parts.append(Content(_("contract with {competitor} ends {day}").format(
+                competitor=competitor, day=day_text(row.contract_ends))))
     if row.due is not None and row.overdue_days is not None and row.overdue_days < 0:
-        parts.append(f"next contact {row.due.isoformat()}")
-    parts.append(f"last visit or call {row.last_activity.isoformat()}" if row.last_activity else "never visited or called")
+        parts.append(_("next contact {day}").format(day=day_text(row.due)))
+    parts.append(_("last visit or call {day}").format(day=day_text(row.last_activity)) if row.last_activity
+                 else _("never visited or called"))
     if row.contract_ends and not (entry is not None and entry.contract_urgent):
-        parts.append(f"competitor contract ends {row.contract_ends.isoformat()}")
-    parts.extend(seg.flags)
+        parts.append(_("competitor contract ends {day}").format(day=day_text(row.contract_ends)))
+    parts.extend(_(flag) for flag in seg.flags)
     return Content(" · ").join(p if isinstance(p, Content) else Content(p) for p in parts)

@@ -27,6 +27,7 @@ from textual.reactive import reactive
 from textual.strip import Strip
 
 from segtui.domain.money import share as share_text
+from segtui.i18n import N_, _, pgettext
 from segtui.ui.cursor import CursorView
 from segtui.domain.money import short_money  # noqa: F401 (the board takes it from here)
 
@@ -51,12 +52,12 @@ def due_text(row: BoardRow) -> str:
     if days is None:
         return ""
     if row.last_activity is None and days >= 0:
-        return "never"
+        return _("never")
     if days > 0:
-        return f"{days}d late"
+        return _("{days}d late").format(days=days)
     if days == 0:
-        return "due now"
-    return f"in {-days}d"
+        return _("due now")
+    return _("in {days}d").format(days=-days)
 
 
 def loyalty_text(share: float | None, estimated: bool = False) -> str:
@@ -73,7 +74,7 @@ def estimated(customer) -> bool:
 
 class CustomerList(CursorView, can_focus=True, inherit_bindings=False):
     """The customers of one quadrant (or the tray), one per line, with a cursor."""
-    HELP_SECTION = "In a quadrant"
+    HELP_SECTION = N_("In a quadrant")
 
     BINDINGS = [
         Binding("up,k", "cursor_up", "Up", show=False, id="list.up"),
@@ -135,7 +136,7 @@ class CustomerList(CursorView, can_focus=True, inherit_bindings=False):
         self.rows: Sequence[BoardRow] = ()
         self.wide = wide
         self.strategy = strategy
-        self.empty_text = empty_text
+        self.empty_text = _(empty_text)
         self._cache: LRUCache[tuple, Strip] = LRUCache(1024)
         self._generation = 0
         self._head: list[tuple[str, Style]] = []  # (text, style over muted) of the lines that stay put
@@ -363,7 +364,8 @@ def header_text(width: int, wide: bool = False) -> str:
     """The column titles that match :meth:`CustomerList._render_row` at ``width``."""
     name_w, columns = column_layout(width, wide)
     titles = {
-        "city": f"{'city':<16}", "owner": f"{'owner':<14}", "abc": "ABC", "xyz": "XYZ",
-        "revenue": f"{'revenue':>7}", "loyal": f"{'loyal':>5}", "next": f"{'contact':>9}", "up": "  ",
+        "city": pgettext("column", "city").ljust(16), "owner": pgettext("column", "owner").ljust(14), "abc": "ABC",
+        "xyz": "XYZ", "revenue": pgettext("column", "revenue").rjust(7), "loyal": pgettext("column", "loyal").rjust(5),
+        "next": pgettext("column", "contact").rjust(9), "up": "  ",
     }
-    return f" {'customer':<{name_w}}" + "".join(" " + titles[c] for c in columns)
+    return " " + pgettext("column", "customer").ljust(name_w) + "".join(" " + titles[c] for c in columns)

@@ -11,6 +11,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, Static
 
+from segtui.i18n import N_, _
+
 
 @dataclass(frozen=True)
 class KeyHelp:
@@ -20,9 +22,9 @@ class KeyHelp:
     binding_ids: tuple[str, ...]  # every binding on this line (e.g. q and ctrl+q both quit)
 
 
-EVERYWHERE = "Everywhere"
-THIS_SCREEN = "This screen"
-IN_A_LIST = "In a list"
+EVERYWHERE = N_("Everywhere")
+THIS_SCREEN = N_("This screen")
+IN_A_LIST = N_("In a list")
 
 
 def _declared_by(node, binding_id: str | None):
@@ -80,7 +82,7 @@ def keys_of(screen: Screen) -> list[KeyHelp]:
                     ids = old.binding_ids + tuple(i for i in ids if i not in old.binding_ids)
                     entries[name] = KeyHelp(old.section, keys, old.description, ids)
                 else:
-                    entries[name] = KeyHelp(where, display, binding.tooltip or binding.description, ids)
+                    entries[name] = KeyHelp(where, display, _(binding.tooltip or binding.description), ids)
                     order.append(name)
     sections = [entries[n].section for n in order]
     rank = {s: i for i, s in enumerate(dict.fromkeys(s for s in sections if s not in (IN_A_LIST, THIS_SCREEN, EVERYWHERE)))}
@@ -108,18 +110,18 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-box"):
-            yield Label("[b]Keys[/b]")
+            yield Label("[b]" + _("Keys") + "[/b]")
             if self.config_hint:
                 yield Static(self.config_hint, classes="hint")
             section = None
             for entry in self.entries:
                 if entry.section != section:
                     section = entry.section
-                    yield Static(section, classes="section")
+                    yield Static(_(section), classes="section")
                 # plain Text, not markup: a key like "[" must show as itself
                 yield Static(Text.assemble("  ", (f"{entry.keys:<22}", "bold"), " ", entry.description), classes="key")
             if self.legend:
-                yield Static("What the columns mean", classes="section")
+                yield Static(_("What the columns mean"), classes="section")
                 yield Static(self.legend, classes="legend")
 
     def action_close(self) -> None:

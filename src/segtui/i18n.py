@@ -1,0 +1,241 @@
+"""The app's language: gettext catalogs (managed with Babel) and the formats of the language's locale.
+
+Every text for people goes through ``_()`` (or ``ngettext``); a text that must be
+marked where it is written but translated where it is shown (a binding's
+description, a label in a table at import time) is marked ``N_()`` and passed
+through ``_()`` when it is shown. English is the source language: with English
+chosen, ``_()`` gives back its argument, so English output is exactly as written.
+
+The language is the setting ``ui.language`` (``sv``, ``en``), else the
+environment (``LC_ALL``, ``LC_MESSAGES``, ``LANG``, the first one set), else
+English. A language is available when ``segtui/locale/<lang>/LC_MESSAGES/segtui.mo``
+exists: adding Danish is a new catalog, no code (docs/i18n.md).
+
+Scripts read English: the CSV/JSON contracts never pass through here.
+"""
+
+from __future__ import annotations
+
+import gettext as _gettext
+from pathlib import Path
+from typing import Mapping
+
+DOMAIN = "segtui"
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+SOURCE = "en"
+
+_translations: _gettext.NullTranslations = _gettext.NullTranslations()
+_language = SOURCE
+
+
+def available() -> tuple[str, ...]:
+    """English and every language with a compiled catalog, sorted."""
+    found = {SOURCE}
+    if LOCALE_DIR.is_dir():
+        for path in LOCALE_DIR.iterdir():
+            if (path / "LC_MESSAGES" / f"{DOMAIN}.mo").is_file():
+                found.add(path.name)
+    return tuple(sorted(found))
+
+
+def _code(value: str | None) -> str | None:
+    """'sv' from 'sv_SE.UTF-8', 'sv-SE' or 'SV'; None for nothing, 'C' or 'POSIX'."""
+    text = (value or "").strip()
+    if not text or text.upper() in ("C", "POSIX") or text.upper().startswith("C."):
+        return None
+    return text.split(".")[0].split("@")[0].replace("-", "_").split("_")[0].lower() or None
+
+
+def pick(setting: str | None, environ: Mapping[str, str]) -> str:
+    """The language to use: ``setting`` (ui.language) when set, else the first of
+    LC_ALL, LC_MESSAGES, LANG that is set (POSIX order; LANGUAGE lists are read too,
+    first available wins), else English. A language without a catalog is English."""
+    languages = available()
+    chosen = _code(setting)
+    if chosen:
+        return chosen if chosen in languages else SOURCE
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(name, "")
+        if value:
+            code = _code(value)
+            return code if code in languages else SOURCE
+    return SOURCE
+
+
+def use(language: str) -> str:
+    """Speak ``language`` from now on (English when it has no catalog); gives the language used."""
+    global _translations, _language
+    _missing.clear()
+    code = _code(language) or SOURCE
+    if code == SOURCE or code not in available():
+        _translations, _language = _gettext.NullTranslations(), SOURCE
+    else:
+        with open(LOCALE_DIR / code / "LC_MESSAGES" / f"{DOMAIN}.mo", "rb") as file:
+            _translations, _language = _gettext.GNUTranslations(file), code
+    return _language
+
+
+def language() -> str:
+    """The language in use ('en', 'sv', …)."""
+    return _language
+
+
+_missing: set[str] = set()
+
+
+def missing() -> set[str]:
+    """Every text asked for in a language other than English that its catalog lacks (tests read it)."""
+    return set(_missing)
+
+
+def _(message: str) -> str:
+    """``message`` in the language in use (itself in English or without a translation)."""
+    if _language == SOURCE or not message:
+        return message
+    text = _translations.gettext(message)
+    if text is message:
+        _missing.add(message)
+    return text
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The singular or plural of a message for ``n``, in the language in use."""
+    if _language == SOURCE:
+        return singular if n == 1 else plural
+    return _translations.ngettext(singular, plural, n)
+
+
+def pgettext(context: str, message: str) -> str:
+    """``message`` as meant in ``context`` (a narrow column title, say), in the language in use."""
+    if _language == SOURCE:
+        return message
+    return _translations.pgettext(context, message)
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for the catalog without translating it here (it is translated where shown)."""
+    return message
+
+
+# --- formats of the language's locale (Babel, loaded only for a language other than English) ---------
+
+LOCALES = {"sv": "sv_SE", "da": "da_DK", "nb": "nb_NO", "nn": "nn_NO", "fi": "fi_FI", "de": "de_DE"}
+
+
+def locale_name() -> str:
+    """The Babel locale of the language in use ('sv_SE'); English is 'en'."""
+    return LOCALES.get(_language, _language)
+
+
+def _babel_numbers():
+    from babel import numbers
+
+    return numbers
+
+
+def _babel_dates():
+    from babel import dates
+
+    return dates
+
+
+# Currencies whose Swedish, Danish and Norwegian short forms end in "kr" (tkr, mnkr, mdkr).
+KRONOR = {"SEK", "NOK", "DKK", "ISK"}
+
+
+def money(minor: int, currency: str = "", decimals: bool = False) -> str:
+    """Money in the locale of the language in use (not English: money.money keeps English as it was):
+    '1 234 567 kr', or with ``decimals`` '1 234,50 kr'; without a currency only the figure."""
+    from decimal import Decimal
+
+    numbers = _babel_numbers()
+    loc = locale_name()
+    if decimals:
+        value = Decimal(minor) / 100
+        if not currency:
+            return numbers.format_decimal(value, format="#,##0.00", locale=loc)
+        return numbers.format_currency(value, currency, locale=loc)
+    units = (abs(minor) + 50) // 100
+    whole = -units if minor < 0 else units
+    if not currency:
+        return numbers.format_decimal(whole, format="#,##0", locale=loc)
+    return numbers.format_currency(whole, currency, format="#,##0\xa0¤", currency_digits=False, locale=loc)
+
+
+# Short forms: thousand, million, billion in the language in use (msgids are the Swedish
+# forms' English names; a catalog gives its own).
+SHORT_UNITS = (N_("thousand (short)"), N_("million (short)"), N_("billion (short)"))
+
+
+def short_money(minor: int, currency: str = "") -> str:
+    """A narrow figure in the locale: '950 kr', '945 tkr', '1,2 mnkr', '2,3 mdkr' (kronor);
+    '945 t EUR' for other currencies; without a currency '945 t', '1,2 mn'."""
+    numbers = _babel_numbers()
+    loc = locale_name()
+    major = minor / 100
+    size = abs(major)
+    thousand, million, billion = (_(u) for u in SHORT_UNITS)
+    if size >= 1_000_000_000:
+        figure, unit = numbers.format_decimal(round(major / 1_000_000_000, 1), format="#,##0.0", locale=loc), billion
+    elif size >= 1_000_000:
+        figure, unit = numbers.format_decimal(round(major / 1_000_000, 1), format="#,##0.0", locale=loc), million
+    elif size >= 1_000:
+        figure, unit = numbers.format_decimal(round(major / 1_000), format="#,##0", locale=loc), thousand
+    else:
+        figure, unit = numbers.format_decimal(round(major), format="#,##0", locale=loc), ""
+    code = currency.upper()
+    if code in KRONOR:
+        return f"{figure}\xa0{unit}kr"
+    tail = " ".join(part for part in (unit, code) if part)
+    return f"{figure}\xa0{tail}" if tail else figure
+
+
+def share(value: float) -> str:
+    """A share 0–1 as a whole percentage in the locale: '62 %'."""
+    return _babel_numbers().format_percent(value, format="#,##0\xa0%", locale=locale_name())
+
+
+def day(value) -> str:
+    """A day for people: ISO in English ('2026-12-02'), the locale's medium date otherwise ('2 dec. 2026')."""
+    if _language == SOURCE:
+        return value.isoformat()
+    return _babel_dates().format_date(value, "medium", locale=locale_name())
+
+
+def week(year: int, number: int, with_year: bool = True) -> str:
+    """An ISO week: '2026-W49' in English, 'v. 49 2026' (or 'v. 49') in Swedish."""
+    if _language == SOURCE:
+        return f"{year}-W{number:02d}" if with_year else f"W{number:02d}"
+    label = _("wk. {number}").format(number=number)
+    return f"{label} {year}" if with_year else label
+
+
+WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def weekday(value, short: bool = False) -> str:
+    """The day's name: 'Monday' / 'Mon' in English, 'måndag' / 'mån' in Swedish."""
+    if _language == SOURCE:
+        name = WEEKDAYS_EN[value.weekday()]
+        return name[:3] if short else name
+    return _babel_dates().format_date(value, "EEE" if short else "EEEE", locale=locale_name())
+
+
+def relative_days(days: int) -> str:
+    """``days`` from today in words: 'in 5 days', '12 days ago', 'today'; Swedish from pendulum's
+    own locale ('om 5 dagar', 'för 12 dagar sedan', 'i dag')."""
+    if days == 0:
+        return _("today")
+    if _language == SOURCE:
+        n = abs(days)
+        unit = "day" if n == 1 else "days"
+        return f"in {n} {unit}" if days > 0 else f"{n} {unit} ago"
+    from pendulum.locales.locale import Locale
+
+    try:
+        pendulum_locale = Locale.load(_language)
+    except ValueError:
+        pendulum_locale = Locale.load(SOURCE)
+    n = abs(days)
+    forms = pendulum_locale.get(f"translations.relative.day.{'future' if days > 0 else 'past'}")
+    return forms[pendulum_locale.plural(n)].format(n)
