@@ -15,6 +15,7 @@ from segtui.domain.money import money, share
 SEGMENT_COLUMNS = [
     "customer", "name", "city", "owner", "revenue", "orders", "abc", "potential_class",
     "upgrade_candidate", "loyalty", "loyalty_source", "quadrant", "xyz", "group", "last_order", "flags",
+    "trend",
 ]
 
 
@@ -59,7 +60,13 @@ def segment_values(row) -> tuple:
         codes[s.group],
         row.last_order or "",
         "; ".join(s.flags),
+        _trend_kind(row),
     )
+
+
+def _trend_kind(row) -> str:
+    trend = row.trend
+    return (trend.kind or "") if trend is not None else ""
 
 
 def segment_record(row) -> dict:
@@ -77,7 +84,20 @@ def segment_json_record(row) -> dict:
         if record[key] == "":
             record[key] = None
     record["flags"] = list(row.segment.flags)
+    trend = row.trend
+    record["trend"] = trend.kind if trend is not None else None
+    if trend is not None:
+        record["revenue_12m"] = _number(trend.revenue_12m)
+        record["revenue_before_12m"] = _number(trend.revenue_before_12m)
+        if trend.kind == "silent":
+            record["usual_gap_days"] = trend.usual_gap_days
+            record["expected_order"] = trend.expected_order.isoformat()
     return record
+
+
+def _number(minor: int):
+    """Minor units as a JSON number in major units (whole amounts as integers)."""
+    return float(major(minor)) if minor % 100 else minor // 100
 
 
 def write_segments_csv(rows: Iterable, out: IO[str]) -> None:
@@ -97,6 +117,8 @@ def write_segments_csv(rows: Iterable, out: IO[str]) -> None:
     lines: list[str] = []
     for row in rows:
         _, source_id, name, city, owner, last_order, s = row[:7]
+        trend = row[9] if len(row) > 9 else None
+        kind = (trend.kind or "") if trend is not None else ""
         _, revenue, orders, abc, _, potential, upgrade, share, source, _, quadrant, xyz, group, flags = s
         key = (abc, potential, upgrade, source, quadrant, xyz, group, flags)
         text = texts.get(key)
@@ -109,7 +131,7 @@ def write_segments_csv(rows: Iterable, out: IO[str]) -> None:
         line = (
             f"{source_id},{name},{city or ''},{owner or ''},"
             f"{'%d.%02d' % divmod(revenue, 100) if revenue >= 0 else major(revenue)},{orders},{text[0]},"
-            f"{'' if share is None else round(share, 4)},{text[1]},{last_order or ''},{text[2]}"
+            f"{'' if share is None else round(share, 4)},{text[1]},{last_order or ''},{text[2]},{kind}"
         )
         if line.count(",") == separators and '"' not in line and "\n" not in line and "\r" not in line:
             lines.append(line)
@@ -251,12 +273,14 @@ def write_segments_table(
             s = r.segment
             loyalty = "–" if s.loyalty is None else share(s.loyalty)
             marks = (" ↑" if s.upgrade_candidate else "") + (f" ! {', '.join(s.flags)}" if s.flags else "")
+            if r.trend is not None and r.trend.kind:
+                marks += f" ↓ {r.trend.kind}"
             out.write(
                 f"  {r.source_id[:10]:<10} {r.name[:32]:<32} {s.revenue_class:<3} {s.potential_class or '–':<3} "
                 f"{s.xyz or '–':<3} {money(s.revenue):>13} {loyalty:>7}  "
                 f"{GROUP_LABELS[s.group] if s.group else '–'}{marks}\n"
             )
-    out.write("\n↑ upgrade candidate (potential class above revenue class)   ! flagged\n")
+    out.write("\n↑ upgrade candidate (potential class above revenue class)   ! flagged   ↓ declining or silent\n")
     for g in Group:
         out.write(f"  {GROUP_LABELS[g]}: {GROUP_STRATEGY[g]}\n")
 

@@ -38,6 +38,7 @@ from segtui.domain.segments import (
     source_id_order,
     subtract_months,
 )
+from segtui.domain.trends import Trend
 from segtui.store.book import Book
 
 
@@ -88,6 +89,7 @@ class CustomerSegment(NamedTuple):
     segment: Segment
     facts: Facts | None = None  # what the order history says, as the rules read it
     estimate: Estimate | None = None  # the latest assessment the rules used (None: never assessed)
+    trend: Trend | None = None  # declining or silent (domain.trends), after the group
 
 
 # The orders as (customer_id, date, net), for the rows matching {where}. Rows
@@ -395,8 +397,9 @@ def latest_estimates(book: Book, as_of: dt.date, customer_id: int | None = None)
     return {cid: _new(Estimate, (budgets(cid), override)) for cid, override in overrides.items()}
 
 
-def segment_book(book: Book, as_of: dt.date | None = None) -> list[CustomerSegment]:
-    """Every active (not archived) customer with every class of DESIGN §2, in name order."""
+def segment_book(book: Book, as_of: dt.date | None = None, trends: bool = True) -> list[CustomerSegment]:
+    """Every active (not archived) customer with every class of DESIGN §2, in name order
+    (with its trend unless ``trends`` is False)."""
     as_of = as_of or dt.date.today()
     config = Config.from_settings(book.settings())
     job = _FactsJob(book, as_of, config.window_months)  # aggregates while we read the customers
@@ -410,13 +413,22 @@ def segment_book(book: Book, as_of: dt.date | None = None) -> list[CustomerSegme
     ties = {c[0]: source_id_order(c[1]) for c in customers} if config.mode == "pareto" else None
     segments = classify_all((facts[i] for i in ids), estimates, config, ties)
     estimate = estimates.get
-    # (id, source_id, name, city, owner, last_order, segment, facts, estimate)
+    trend = _trends(book, as_of, segments, None).get if trends else {}.get
+    # (id, source_id, name, city, owner, last_order, segment, facts, estimate, trend)
     return [
-        _new(CustomerSegment, (*c, f.last_order, segments[cid], f, estimate(cid)))
+        _new(CustomerSegment, (*c, f.last_order, segments[cid], f, estimate(cid), trend(cid)))
         for c in customers
         for cid in (c[0],)
         for f in (facts[cid],)
     ]
+
+
+def _trends(book: Book, as_of: dt.date, segments: dict, customer_ids: list[int] | None) -> dict[int, Trend]:
+    from segtui.domain.segments import Group
+    from segtui.store.trends import book_trends
+
+    lapsed = {cid for cid, s in segments.items() if s.group is Group.LAPSED}
+    return book_trends(book, as_of, lapsed, customer_ids)
 
 
 def segment_customer(book: Book, customer_id: int, as_of: dt.date | None = None) -> CustomerSegment | None:
@@ -436,8 +448,11 @@ def segment_customer(book: Book, customer_id: int, as_of: dt.date | None = None)
     c = rows[0]
     facts = customer_facts(book, customer_id, as_of, config.window_months)
     estimates = latest_estimates(book, as_of, customer_id)
-    segment = classify_all([facts], estimates, config)[customer_id]
-    return CustomerSegment(c[0], c[1], c[2], c[3], c[4], facts.last_order, segment, facts, estimates.get(customer_id))
+    segments = classify_all([facts], estimates, config)
+    trend = _trends(book, as_of, segments, [customer_id]).get(customer_id)
+    return CustomerSegment(
+        c[0], c[1], c[2], c[3], c[4], facts.last_order, segments[customer_id], facts, estimates.get(customer_id), trend
+    )
 
 
 def customer_facts(book: Book, customer_id: int, as_of: dt.date, months: int | None = None) -> Facts:

@@ -1,0 +1,91 @@
+"""Trend: who is slipping (DESIGN §2 "Trend"), checked after the group.
+
+- *silent*: at least 3 distinct order days (days with an order of positive net, whole history
+  up to ``as_of``) and the days since the last of them exceed ``silent_factor`` × the median gap
+  between consecutive order days;
+- *declining* (when not silent): net revenue of the last 12 months below
+  (1 − ``decline_from``) × the net revenue of the 12 months before those, which is above 0.
+
+Lapsed customers have no trend. Money is in minor units."""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from dataclasses import dataclass
+from typing import Mapping, Sequence
+
+from segtui.domain.money import money
+
+DECLINING = "declining"
+SILENT = "silent"
+
+
+@dataclass(frozen=True)
+class TrendConfig:
+    decline_from: float = 0.3
+    silent_factor: float = 2.0
+
+    @classmethod
+    def from_settings(cls, values: Mapping[str, str]) -> "TrendConfig":
+        return cls(
+            decline_from=float(values.get("trend.decline_from", "0.3")),
+            silent_factor=float(values.get("trend.silent_factor", "2")),
+        )
+
+
+@dataclass(frozen=True)
+class Trend:
+    kind: str | None  # 'declining', 'silent' or None
+    revenue_12m: int = 0
+    revenue_before_12m: int = 0
+    usual_gap_days: float | None = None  # median gap between order days (3+ order days)
+    last_order_day: dt.date | None = None
+    expected_order: dt.date | None = None  # last order day + the usual gap
+    as_of: dt.date | None = None
+
+    def words(self) -> str:
+        """The trend as a salesperson says it ('' when there is none)."""
+        if self.kind == SILENT:
+            assert self.last_order_day is not None and self.usual_gap_days is not None
+            return f"ordered every {_days(self.usual_gap_days)} days; nothing for {self.silent_days} days"
+        if self.kind == DECLINING:
+            drop = 1 - self.revenue_12m / self.revenue_before_12m
+            return (
+                f"bought {round(drop * 100)}% less than the 12 months before "
+                f"({money(self.revenue_12m)} against {money(self.revenue_before_12m)})"
+            )
+        return ""
+
+    @property
+    def silent_days(self) -> int | None:
+        """Days from the last order day to as_of."""
+        return None if self.as_of is None or self.last_order_day is None else (self.as_of - self.last_order_day).days
+
+
+def _days(value: float) -> str:
+    return f"{value:g}" if value != int(value) else str(int(value))
+
+
+def trend(
+    lapsed: bool,
+    order_days: Sequence[dt.date],
+    revenue_12m: int,
+    revenue_before_12m: int,
+    as_of: dt.date,
+    config: TrendConfig = TrendConfig(),
+) -> Trend:
+    """The trend of one customer. ``order_days``: the sorted distinct days with an order of
+    positive net up to ``as_of``; the revenues: net of the last 12 months and of the 12 before."""
+    last = order_days[-1] if order_days else None
+    gap = None
+    if len(order_days) >= 3:
+        gap = statistics.median((b - a).days for a, b in zip(order_days, order_days[1:]))
+    expected = last + dt.timedelta(days=round(gap)) if gap is not None and last is not None else None
+    kind = None
+    if not lapsed:
+        if gap is not None and (as_of - last).days > config.silent_factor * gap:
+            kind = SILENT
+        elif revenue_before_12m > 0 and revenue_12m < (1 - config.decline_from) * revenue_before_12m:
+            kind = DECLINING
+    return Trend(kind, revenue_12m, revenue_before_12m, gap, last, expected, as_of)
