@@ -9,11 +9,15 @@ compared with what `segtui segments --format csv` says after `segtui import orde
 from __future__ import annotations
 
 import csv
+import json
 import datetime as dt
 import gzip
 import io
+import shutil
+import math
 import sqlite3
 from collections import Counter, defaultdict
+from fractions import Fraction
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
@@ -105,7 +109,9 @@ def expected(data: Path) -> dict:
             group = "recurring"
         else:
             group = "one_off" if n == 1 else ""
+        revenue_12m = sum(c for d, c, _ in rows if year_start < d <= AS_OF)
         result[customer] = {"revenue": revenue, "orders": n, "abc": abc, "xyz": xyz, "group": group,
+                            "revenue_12m": revenue_12m, "tenure": "established" if before else "new",
                             "only_credit_notes": all(c < 0 for _, c, _ in rows)}
     return {"customers": result, "without_customer": lines_without_customer, "credit_invoices": credit_invoices,
             "credit_notes_with_customer": sum(1 for (_, inv), (_, net) in orders.items() if net < 0)}
@@ -129,10 +135,22 @@ def imported(tmp_path_factory, data):
     assert second.exit_code == 0, second.output
     for key, value in (("abc.b_from", B_FROM), ("abc.a_above", A_ABOVE)):
         assert runner.invoke(main, ["settings", str(book), key, str(value)]).exit_code == 0
-    segments = runner.invoke(main, ["segments", str(book), "--as-of", AS_OF.isoformat(), "--format", "csv"])
-    assert segments.exit_code == 0, segments.output
-    rows = {r["customer"]: r for r in csv.DictReader(io.StringIO(segments.stdout))}
-    return {"book": book, "first": first.output, "second": second.output, "rows": rows}
+
+    def segments(*extra: str) -> dict[str, dict]:
+        done = runner.invoke(main, ["segments", str(book), "--as-of", AS_OF.isoformat(), *extra])
+        assert done.exit_code == 0, done.output
+        if extra == ("--format", "json"):
+            return {r["customer"]: r for r in json.loads(done.stdout)}
+        return {r["customer"]: r for r in csv.DictReader(io.StringIO(done.stdout))}
+
+    # with the estimate off the rules are DESIGN §2 without budgets, which the independent
+    # derivation reproduces; the estimate (on by default) is read after
+    assert runner.invoke(main, ["settings", str(book), "potential.estimate", "off"]).exit_code == 0
+    rows = segments("--format", "csv")
+    for key, value in (("abc.a_above", 50000), ("abc.b_from", 10000), ("potential.estimate", "peers")):
+        assert runner.invoke(main, ["settings", str(book), key, str(value)]).exit_code == 0
+    estimated = segments("--format", "json")  # the thresholds of issue 14's figures
+    return {"book": book, "first": first.output, "second": second.output, "rows": rows, "estimated": estimated}
 
 
 @pytest.fixture(scope="module")
@@ -219,6 +237,85 @@ def test_the_classes_are_meaningful(imported) -> None:
     assert all(counts[c] > 100 for c in "ABC"), counts
     assert counts["D"] == 41 + 14  # negative or zero net over the whole window
     assert sum(r["xyz"] == "" for r in imported["rows"].values()) == 34
+
+
+# --- the first day: estimated potential (DESIGN §2, docs/estimated-potential.md) ------------
+
+
+def independent_estimates(truth: dict, countries: dict[str, str], quantile=Fraction(4, 5), least: int = 20) -> dict:
+    """The estimate from the raw rows: peers by (country, pattern), then pattern, then
+    everyone; the nearest-rank quantile of their best 12 months; never below the
+    customer's own. (This file has no industry, size or city.)"""
+    shown = {
+        cid: max(c["revenue_12m"], c["revenue"] - c["revenue_12m"])
+        for cid, c in truth["customers"].items()
+        if c["orders"] > 0
+    }
+    pattern = {cid: (truth["customers"][cid]["xyz"], truth["customers"][cid]["tenure"]) for cid in shown}
+    keys = [
+        lambda cid: ("country", countries.get(cid) or None, pattern[cid]),
+        lambda cid: ("pattern", pattern[cid]),
+        lambda cid: ("everyone",),
+    ]
+    groups: dict[tuple, list[int]] = defaultdict(list)
+    for cid, value in shown.items():
+        if value > 0:
+            for key in keys:
+                groups[key(cid)].append(value)
+    result = {}
+    for cid, value in shown.items():
+        if value <= 0:
+            continue
+        for key in keys:
+            k = key(cid)
+            if None in k or len(groups[k]) < least:
+                continue
+            values = sorted(groups[k])
+            result[cid] = max(values[math.ceil(quantile * len(values)) - 1], value)
+            break
+    return result
+
+
+def test_the_first_import_puts_the_book_on_the_board(imported, truth) -> None:
+    estimated = imported["estimated"]
+    with_revenue = [cid for cid, c in truth["customers"].items() if c["revenue"] > 0]
+    placed = [
+        cid for cid in with_revenue
+        if estimated[cid]["quadrant"] != "needs_assessment"
+        and estimated[cid]["budget_source"] == "estimated"
+        and estimated[cid]["budget_basis"].startswith("estimated: 80th percentile of ")
+    ]
+    assert len(placed) >= 0.9 * len(with_revenue), (len(placed), len(with_revenue))
+    for cid, record in estimated.items():
+        if record["budget_source"] == "estimated":
+            assert Decimal(str(record["budget"])) * 100 >= truth["customers"][cid]["revenue_12m"], cid
+    quadrants = Counter(estimated[cid]["quadrant"] for cid in placed)
+    assert sum(count >= 0.05 * len(placed) for count in quadrants.values()) >= 3, quadrants
+
+
+def test_the_estimates_match_the_independent_derivation(imported, truth) -> None:
+    with sqlite3.connect(imported["book"]) as conn:
+        countries = dict(conn.execute("SELECT source_id, country FROM customer"))
+    want = independent_estimates(truth, countries)
+    got = {
+        cid: int(Decimal(str(r["budget"])) * 100)
+        for cid, r in imported["estimated"].items() if r["budget_source"] == "estimated"
+    }
+    assert got == want
+
+
+def test_an_imported_budget_wins_over_the_estimate(imported, tmp_path) -> None:
+    book = tmp_path / "retail.db"
+    shutil.copy(imported["book"], book)
+    crm = tmp_path / "crm.csv"
+    crm.write_text("customer,name,budget\n12347,Iceland Crafts,25000\n", encoding="utf-8")
+    runner = CliRunner()
+    done = runner.invoke(main, ["import", "customers", str(book), str(crm)])
+    assert done.exit_code == 0, done.output
+    out = runner.invoke(main, ["segments", str(book), "--as-of", AS_OF.isoformat(), "--format", "json"])
+    record = next(r for r in json.loads(out.stdout) if r["customer"] == "12347")
+    assert (record["budget"], record["budget_source"], record["budget_basis"]) == (25000, "imported", None)
+    assert imported["estimated"]["12347"]["budget_source"] == "estimated"
 
 
 # --- trends (DESIGN §2 "Trend"), computed from the raw rows ------------------------

@@ -513,6 +513,6 @@ def test_each_segment_carries_the_estimate_it_was_classified_with(book, as_of) -
     add_assessment(book, assessed, "2025-01-10", 300_000)
     add_assessment(book, assessed, "2026-06-01", 800_000, loyalty=0.4)
     rows = {r.id: r for r in segment_book(book, as_of)}
-    assert rows[assessed].estimate == Estimate(800_000_00, 0.4)
+    assert rows[assessed].estimate == Estimate(800_000_00, 0.4, "entered")
     assert rows[never].estimate is None
     assert segment_customer(book, assessed, as_of).estimate == rows[assessed].estimate

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 # The commands of segtui.cli: `segtui NAME` runs one of these, never a book named NAME.
-COMMANDS = frozenset({"open", "demo", "import", "segments", "plan", "settings", "sync", "team"})
+COMMANDS = frozenset({"open", "demo", "import", "segments", "plan", "log", "settings", "sync", "team"})
 
 
 def _fail(message: str) -> None:

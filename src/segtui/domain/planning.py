@@ -12,20 +12,58 @@ Decisions made where DESIGN §3 is silent:
   interval, capped at 3 (``MAX_URGENCY``). The 1 makes a customer due today
   count (otherwise every "due now" customer would have priority 0); the cap
   says that three intervals without contact is as late as it gets — past that,
-  the segment decides. With the default weights (big game 4, small fry 1) the
-  cap guarantees every due big-game customer comes before any small-fry one.
+  the segment's weight and the customer's value decide.
+* **Why the default weights are what they are** (``weight.*``, settings):
+  big game 4 and cash cows 4 — equal, because the interval already says how
+  often each needs a visit: one interval late is as late for a customer you
+  keep as for one you hunt, and hunting must not starve the revenue you have.
+  With cash cows at 3, a long-overdue big-game prospect (4 × 3 = 12) always
+  beat a long-overdue cash cow (3 × 3 = 9): on sample.db the first six weeks
+  were all big-game visits while its biggest cash cows, 60–80 days late,
+  waited. At equal weights both stop at 12 and value decides, so a cash cow
+  with millions in revenue goes ahead of a prospect buying for thousands.
+  Needs assessment 2: a first assessment call (urgency 2 → 4) goes ahead of
+  every small-fry call (at most 1 × 3). Small fry 1: with the cap, a small-fry
+  customer never outranks a big-game or cash-cow customer that is due (4 × 1)
+  even when both are visited. Uninteresting 0: never planned.
+* **Ties** (equal priority — common at the cap and for first assessments) go
+  to the customer worth more: higher revenue in the window, then higher
+  potential (yearly budget), then the earlier due date, then the name.
 * **Never contacted** counts as one full interval overdue (urgency 2).
-* **Competitor contract** ending within ``contract.warn_days`` makes a big-game
-  customer due now, urgency 2 rising to 3 as the end date comes closer.
-* **'once' policies** (needs assessment: one call to assess) are due now while
-  the customer has had no visit or call since its latest assessment (or ever,
-  without one), at urgency 2; once called they drop off until a new
-  assessment is entered.
+* **Competitor contracts** (every one still running, not only the next to end):
+  one ending within ``contract.warn_days`` makes a big-game customer due now
+  when it has had no visit or call since the warning began (end − warn days);
+  after a contact it is due again only when its interval has passed, and not
+  at all when that comes after the end (see :func:`open_contract`). While it
+  is, urgency is ``CONTRACT_URGENCY`` (3.5) rising to 4 as the end comes closer —
+  above every merely overdue customer, whose urgency stops at 3 —
+  and the visit has a deadline: the day before the contract ends.
+* **Due later in the week**: a customer whose due date falls inside the week is
+  planned on or after that day, never before (it would come back too soon after
+  its last visit); when those days are full it waits for next week.
+* **'once' policies** (needs assessment: a call to assess) keep a customer due
+  until its potential is the rep's own: an assessment with a budget that was
+  entered or confirmed (``Customer.assessed``; an imported budget is not the
+  rep's judgement). With no visit or call since its latest assessment (or ever)
+  it is due now at urgency 2 (``NEVER_URGENCY``). A contact after which no
+  estimate was entered does not settle it: the customer comes back
+  ``ASSESS_AGAIN_DAYS`` (14) after that contact at urgency 1
+  (``ASSESS_AGAIN_URGENCY``) — behind every customer not yet called, with the
+  reason "called …, no estimate entered yet" as the reminder to enter it.
+* **Dated follow-ups** ("call back 2027-01-12", set on the customer screen, in the
+  outcome dialog or with ``segtui log --follow-up``) are manual plan items on
+  their day, so they hold their place and use the day's capacity before the
+  policy fills the rest. The customer is due on that day (urgency
+  ``FOLLOW_UP_URGENCY`` times the highest weight: above everything) with it as its
+  deadline; until then it is planned, so not due.
 * **Upgrade candidates** get the interval halved (rounded down, at least 1 day).
 * **Planning a week** considers customers due on or before the week's last
   working day, counts days overdue from ``max(today, Monday)``, only fills days
   from today on, and keeps every item already in the week (manual, done,
   skipped). Skipped items free their slot.
+* **Laying out the week** (:func:`visit_days`): the more urgent a visit, the
+  earlier in the week; a deadline is met whenever a day before it has room; a
+  city's visits share a day.
 """
 
 from __future__ import annotations
@@ -39,10 +77,21 @@ from typing import Iterable, Mapping, NamedTuple, Sequence
 from segtui.domain.customer import contract_days_left, contract_ends_soon
 from segtui.domain.days_off import day_off, parse_days_off
 from segtui.domain.segments import QUADRANT_LABELS, Quadrant
-from segtui.domain.settings import DEFAULTS, KINDS, WEEKDAYS, Policy, parse_policy  # noqa: F401 (re-exported)
+from segtui.domain.settings import DEFAULTS, KINDS, WEEKDAYS, Policy, SettingError, parse_policy, validate  # noqa: F401
 
 MAX_URGENCY = 3.0
 NEVER_URGENCY = 2.0
+#: A competitor contract about to end: above every merely overdue customer (whose urgency
+#: stops at MAX_URGENCY), rising to CONTRACT_URGENCY_MAX as the end comes closer. Above the
+#: cap by half an interval, so at equal weights it beats a capped cash cow too.
+#: A customer to assess that was contacted without an estimate entered comes back this many
+#: days after the contact, at this urgency (below a first assessment call's NEVER_URGENCY).
+ASSESS_AGAIN_DAYS = 14
+ASSESS_AGAIN_URGENCY = 1.0
+#: A dated follow-up ("call back 12 January") the rep set: planned on its day, before any policy.
+FOLLOW_UP_URGENCY = MAX_URGENCY + 2.0
+CONTRACT_URGENCY = MAX_URGENCY + 0.5
+CONTRACT_URGENCY_MAX = MAX_URGENCY + 1.0
 
 
 # --- policies and capacity ---------------------------------------------------------
@@ -155,6 +204,22 @@ class Customer(NamedTuple):
     last_contact: dt.date | None = None  # latest visit or call
     last_assessment: dt.date | None = None
     contract: tuple[str, dt.date] | None = None  # (competitor, ends on): the next contract to end
+    # every competitor contract still running, soonest end first (empty: only ``contract``)
+    contracts: tuple[tuple[str, dt.date], ...] = ()
+    revenue: int = 0  # net revenue in the window, minor units: breaks ties
+    potential: int | None = None  # yearly budget, minor units: breaks ties after revenue
+    assessed: dt.date | None = None  # latest budget the rep entered or confirmed (None: never assessed)
+    follow_up: tuple[dt.date, str] | None = None  # (day, visit/call): the next dated follow-up planned
+
+    def contacted_since_assessment(self) -> bool:
+        """A visit or call on or after the latest assessment (or ever, without one)."""
+        return self.last_contact is not None and (
+            self.last_assessment is None or self.last_contact >= self.last_assessment)
+
+    def running_contracts(self) -> tuple[tuple[str, dt.date], ...]:
+        if self.contracts:
+            return self.contracts
+        return (self.contract,) if self.contract is not None else ()
 
 
 class Due(NamedTuple):
@@ -169,6 +234,10 @@ class Due(NamedTuple):
     on: dt.date  # the day it was judged on
     contract_urgent: bool = False
     once: bool = False
+    contract: tuple[str, dt.date] | None = None  # the contract that makes it urgent
+    deadline: dt.date | None = None  # plan it on or before this day (the day before the contract ends)
+    follow_up: bool = False  # due because of a dated follow-up
+
 
     @property
     def overdue(self) -> bool:
@@ -179,8 +248,15 @@ class Due(NamedTuple):
         """'Big game · 18 days overdue · contract with X ends 2027-01-15'."""
         c = self.customer
         parts = [QUADRANT_LABELS[c.quadrant]]
+        if self.follow_up:
+            parts.append(f"follow-up {_day(self.due_on)}")
+            return " · ".join(parts)
         if self.once:
-            parts.append(f"{self.kind} to assess" + ("" if c.last_contact else " · never contacted"))
+            parts.append(f"{self.kind} to assess")
+            if c.last_contact is None:
+                parts.append("never contacted")
+            elif c.contacted_since_assessment():
+                parts.append(f"contacted {_day(c.last_contact)}, no estimate entered yet")
         elif c.last_contact is None:
             parts.append("never contacted")
         else:
@@ -193,7 +269,7 @@ class Due(NamedTuple):
             else:
                 parts.append(f"due {_day(regular)}")
         if self.contract_urgent:
-            competitor, ends_on = c.contract
+            competitor, ends_on = self.contract or c.contract
             parts.append(f"contract with {competitor} ends {ends_on.isoformat()}")
         if c.upgrade_candidate and self.interval is not None:
             parts.append(f"upgrade candidate: every {self.interval} days")
@@ -214,15 +290,26 @@ def _day(day: dt.date) -> str:
 
 def due(customer: Customer, config: PlanConfig, on: dt.date, until: dt.date | None = None) -> Due | None:
     """The customer as due on ``on`` (or by ``until``), or None when not due."""
+    if customer.follow_up is not None:  # a dated follow-up comes before the policy
+        day, kind = customer.follow_up
+        if day > (until or on):
+            return None
+        late = (on - day).days
+        return Due(customer, kind, interval(customer, config), day, late if late > 0 else 0,
+                   round(max(1, *config.weights.values()) * FOLLOW_UP_URGENCY, 6), on,
+                   deadline=day, follow_up=True)
     policy = config.policies[customer.quadrant]
     if policy.kind is None:
         return None
     every = None
     if policy.once:
-        since = customer.last_assessment
-        if customer.last_contact is not None and (since is None or customer.last_contact >= since):
-            return None
-        due_on, urgency = on, NEVER_URGENCY
+        if customer.assessed is not None:
+            return None  # the rep's own estimate is in
+        if customer.contacted_since_assessment():
+            due_on = customer.last_contact + dt.timedelta(days=ASSESS_AGAIN_DAYS)
+            urgency = ASSESS_AGAIN_URGENCY
+        else:
+            due_on, urgency = on, NEVER_URGENCY
     else:
         every = interval(customer, config)
         if customer.last_contact is None:
@@ -231,27 +318,61 @@ def due(customer: Customer, config: PlanConfig, on: dt.date, until: dt.date | No
             due_on = customer.last_contact + dt.timedelta(days=every)
             late = (on - due_on).days
             urgency = 1.0 if late <= 0 else min(MAX_URGENCY, 1 + late / every)
-    urgent = False
-    contract = customer.contract
-    if contract is not None and customer.quadrant is Quadrant.BIG_GAME and contract_ends_soon(contract[1], on, config.warn_days):
-        urgent = True
-        if due_on > on:
-            due_on = on
-        left = contract_days_left(contract[1], on)
-        closeness = 1 - left / config.warn_days if config.warn_days else 1.0
-        urgency = max(urgency, min(MAX_URGENCY, NEVER_URGENCY + closeness))
+    urgent, contract, deadline = False, None, None
+    if customer.quadrant is Quadrant.BIG_GAME:
+        found = open_contract(customer, config, on, until or on, every)
+        if found is not None:
+            contract, contract_due = found
+            urgent, deadline = True, contract[1] - dt.timedelta(days=1)
+            due_on = min(due_on, contract_due)
+            left = contract_days_left(contract[1], on)
+            closeness = 1 - left / config.warn_days if config.warn_days else 1.0
+            urgency = max(urgency, CONTRACT_URGENCY + (CONTRACT_URGENCY_MAX - CONTRACT_URGENCY) * closeness)
     if due_on > (until or on):
         return None
     late = (on - due_on).days
     return Due(
         customer, policy.kind, every, due_on, late if late > 0 else 0,
-        round(config.weights[customer.quadrant] * urgency, 6), on, urgent, policy.once,
+        round(config.weights[customer.quadrant] * urgency, 6), on, urgent, policy.once, contract, deadline,
     )
 
 
+def open_contract(
+    customer: Customer, config: PlanConfig, on: dt.date, until: dt.date, every: int | None
+) -> tuple[tuple[str, dt.date], dt.date] | None:
+    """The competitor contract that calls for a visit by ``until``, with the day it
+    is due from, or None.
+
+    Every contract still running counts. One ending within ``contract.warn_days``
+    of ``on`` is due now when the customer has had no visit or call since the
+    warning began (its end − ``warn_days``); after one, it is due again only when
+    the interval has passed, and not at all when that comes after the end: a
+    visit in the warning window is the visit the contract asked for. Of several,
+    the one due soonest wins."""
+    best = None
+    last = customer.last_contact
+    for competitor, ends_on in customer.running_contracts():
+        if not contract_ends_soon(ends_on, on, config.warn_days):
+            continue
+        if last is None or last < ends_on - dt.timedelta(days=config.warn_days):
+            due_from = on
+        elif every is None:
+            continue
+        else:
+            due_from = max(on, last + dt.timedelta(days=every))
+        if due_from >= ends_on or due_from > until:
+            continue
+        if best is None or due_from < best[1] or (due_from == best[1] and ends_on < best[0][1]):
+            best = ((competitor, ends_on), due_from)
+    return best
+
+
 def by_priority(entry: Due) -> tuple:
-    """Highest priority first; then the longer overdue, then by name."""
-    return (-entry.priority, entry.due_on, entry.customer.name.casefold(), entry.customer.id)
+    """Highest priority first; ties to the higher revenue, then the higher potential,
+    then the earlier due date, then by name."""
+    c = entry.customer
+    return (-entry.priority, -c.revenue, -(c.potential if c.potential is not None else -1), entry.due_on,
+            c.name.casefold(), c.id)
 
 
 def due_list(
@@ -272,7 +393,8 @@ def due_list(
     append = found.append
     for c in customers:
         rule = regular.get(c.quadrant)
-        if rule is None or c.last_contact is None or (c.contract is not None and c.quadrant is big_game):
+        if (rule is None or c.last_contact is None or c.follow_up is not None
+                or (c.quadrant is big_game and (c.contract or c.contracts))):
             entry = due(c, config, on, until)
             if entry is not None:
                 append(entry)
@@ -331,8 +453,11 @@ def fill_week(
     ``dues`` must be in priority order. First the week's customers are chosen:
     the highest priorities that fit the week's free capacity (customers already
     in the week are not planned twice; booked items, except skipped ones, use
-    capacity). Then the chosen visits are laid out by city (:func:`visit_days`);
-    calls fill the days in order."""
+    capacity; a customer due later in the week is chosen only while the days from its
+    due day on have room). Then the chosen visits are laid out by city and priority
+    (:func:`visit_days`); calls fill the days in priority order. A customer with a
+    deadline (a contract about to end) goes on a day on or before it whenever one
+    has room."""
     booked = list(booked)
     days = sorted(days)
     taken = {b.customer_id for b in booked}
@@ -349,21 +474,63 @@ def fill_week(
         room = {d: max(0, cap - load[d, kind]) for d in days}
         free = sum(room.values())
         chosen: list[Due] = []
+        # a customer due later in the week needs room from its due day on: count what is left
+        later: dict[dt.date, int] = defaultdict(int)  # chosen entries due from a day on
         for entry in dues:
             if len(chosen) >= free:
                 break
-            if entry.kind == kind and entry.customer.id not in taken:
-                chosen.append(entry)
-                taken.add(entry.customer.id)
+            if entry.kind != kind or entry.customer.id in taken:
+                continue
+            if days and entry.due_on > days[0]:
+                if not _room_from(entry.due_on, days, room, later):
+                    continue  # its due days are full: next week, rather than too soon after the last contact
+                later[entry.due_on] += 1
+            chosen.append(entry)
+            taken.add(entry.customer.id)
+        # a deadline after the week's last day does not limit the week
+        deadlines = [e.deadline if e.deadline and days and e.deadline < days[-1] else None for e in chosen]
+        earliest = [e.due_on if e.due_on > days[0] else None for e in chosen] if days else []
         if kind == "call":
-            for entry in chosen:
-                day = next(d for d in days if room[d] > 0)
-                room[day] -= 1
-                proposals.append(_proposal(entry, day))
-            continue
-        placed = visit_days([_city_key(e.customer) for e in chosen], days, room, cap, cities)
+            placed = call_days(deadlines, days, room, earliest)
+        else:
+            placed = visit_days([_city_key(e.customer) for e in chosen], days, room, cap, cities, deadlines, earliest)
         proposals.extend(_proposal(entry, day) for entry, day in zip(chosen, placed))
     return proposals
+
+
+def _room_from(due_on: dt.date, days: Sequence[dt.date], room: Mapping[dt.date, int],
+               later: Mapping[dt.date, int]) -> bool:
+    """True when one more customer due from ``due_on`` still fits the days from it on,
+    next to those already chosen that are due later in the week (``later``)."""
+    for start in days:
+        if start > due_on:
+            break
+        need = 1 + sum(n for d, n in later.items() if d >= start)
+        if need > sum(room[d] for d in days if d >= start):
+            return False
+    return True
+
+
+def call_days(
+    deadlines: Sequence[dt.date | None],
+    days: Sequence[dt.date],
+    room: Mapping[dt.date, int],
+    earliest: Sequence[dt.date | None] | None = None,
+) -> list[dt.date]:
+    """The day of each call, the calls in priority order: those with a deadline first
+    (soonest first) on the earliest day with room, then the rest in order; a call due
+    later in the week goes on or after its due day when one has room."""
+    days = sorted(days)
+    left = {d: room.get(d, 0) for d in days}
+    earliest = list(earliest) if earliest is not None else [None] * len(deadlines)
+    placed: list[dt.date] = [days[0]] * len(deadlines) if days else []
+    order = sorted(range(len(deadlines)), key=lambda n: (deadlines[n] is None, deadlines[n] or dt.date.max, n))
+    for n in order:
+        open_days = [d for d in days if left[d] > 0]
+        day = next((d for d in open_days if earliest[n] is None or d >= earliest[n]), open_days[0])
+        left[day] -= 1
+        placed[n] = day
+    return placed
 
 
 def _city_key(customer: Customer) -> object:
@@ -378,58 +545,103 @@ def visit_days(
     room: Mapping[dt.date, int],
     capacity: int,
     booked_cities: Mapping[dt.date, set] | None = None,
+    deadlines: Sequence[dt.date | None] | None = None,
+    earliest: Sequence[dt.date | None] | None = None,
 ) -> list[dt.date]:
     """The day of each visit, ``keys`` being the visits' cities in priority order
-    (the caller has made sure they fit: ``len(keys) <= sum(room.values())``).
+    (the caller has made sure they fit: ``len(keys) <= sum(room.values())``),
+    ``deadlines`` the last day each may go on and ``earliest`` the first (a customer
+    due later in the week is not visited before its due day; None: any day).
 
     1. A city already visited on a day (a kept item) gets its new visits there,
-       as far as the day has room.
-    2. The rest is packed city by city, biggest city first: a city goes whole
-       onto a day without visits when there is one, else onto the fullest day
-       that still holds it whole; only a city that no day can hold whole is
-       split, filling the emptiest day first. So a city is never on two days
-       when one of them could have taken them all, and cities share a day only
-       when there are more cities than days.
-    3. Days without kept visits hold the same, so their contents are swapped
-       to put the most urgent city (the one holding the highest priority)
-       earliest in the week.
+       as far as the day has room (and the deadline allows).
+    2. Then the cities are placed one after another: those holding a deadline
+       first (the soonest first), then those due later in the week (latest due
+       day first), then in priority order (the city of the most urgent visit
+       first). So the more urgent a visit, the earlier in the week
+       it goes. A city goes whole onto one day: a day of its own while there are
+       at least as many days without visits as cities left, else the earliest
+       day that holds it (a day's visits share cities only when the week is
+       fuller than one city a day). Only a city that no day can hold whole is
+       split, filling the emptiest day first.
+    3. A visit with a deadline never goes after it while a day on or before it
+       has room: when its city does not fit whole before the deadline, that
+       visit goes alone onto the earliest day with room before it.
+    4. Likewise a visit is not put before its ``earliest`` day while a day from it
+       on can take its city; only when none can does it go earlier.
     """
     booked_cities = booked_cities or {}
     days = sorted(days)
+    deadlines = list(deadlines) if deadlines is not None else [None] * len(keys)
+    earliest = list(earliest) if earliest is not None else [None] * len(keys)
     if len(keys) > sum(room.get(d, 0) for d in days):
         raise ValueError(f"{len(keys)} visits do not fit the week's room")
     left = {d: room.get(d, 0) for d in days}
     content: dict[dt.date, list[int]] = {d: [] for d in days}
+
+    def allowed(n: int, d: dt.date) -> bool:
+        return (deadlines[n] is None or d <= deadlines[n]) and (earliest[n] is None or d >= earliest[n])
+
+    def put(day: dt.date, members: list[int]) -> None:
+        content[day].extend(members)
+        left[day] -= len(members)
+
     groups: dict[object, list[int]] = {}
-    for n, key in enumerate(keys):
-        groups.setdefault(key, []).append(n)
-    for key, members in groups.items():  # 1. next to the kept visits in the same city
+    for n, key in enumerate(keys):  # visits due later in the week group by city and due day
+        groups.setdefault((key, earliest[n]), []).append(n)
+    for (key, _), members in groups.items():  # 1. next to the kept visits in the same city
         for d in sorted((d for d in days if key in booked_cities.get(d, ())), key=lambda d: -left[d]):
-            take, members[:] = members[: left[d]], members[left[d]:]
-            content[d].extend(take)
-            left[d] -= len(take)
-    order = sorted((m for m in groups.values() if m), key=lambda m: (-len(m), m[0]))
-    for members in order:  # 2. pack the cities, biggest first
+            take = [n for n in members if allowed(n, d)][: left[d]]
+            members[:] = [n for n in members if n not in take]
+            put(d, take)
+
+    def latest(members: list[int]) -> dt.date | None:
+        found = [deadlines[n] for n in members if deadlines[n] is not None]
+        return min(found) if found else None
+
+    def most_bound(members: list[int]) -> tuple:
+        """Deadlines first (soonest first), then visits due later in the week (the latest
+        due day first: they have the fewest days to go on), then by priority."""
+        last = latest(members)
+        first = max((earliest[n] for n in members if earliest[n] is not None), default=None)
+        if last is not None:
+            return (0, last.toordinal(), members[0])
+        if first is not None:
+            return (1, -first.toordinal(), members[0])
+        return (2, 0, members[0])
+
+    order = sorted((m for m in groups.values() if m), key=most_bound)
+    for place, members in enumerate(order):  # 2. the cities: the most bound first, then by priority
+        last = latest(members)
+        if last is not None:
+            fits_before = [d for d in days if d <= last and left[d] >= len(members)]
+            if not fits_before:  # 3. the visits with a deadline go alone, before it
+                for n in sorted((n for n in members if deadlines[n] is not None), key=lambda n: (deadlines[n], n)):
+                    open_days = [d for d in days if left[d] > 0]
+                    before = [d for d in open_days if d <= deadlines[n]]
+                    put(([d for d in before if allowed(n, d)] or before or open_days)[0], [n])
+                members = [n for n in members if deadlines[n] is None]
         while members:
             n = len(members)
             open_days = [d for d in days if left[d] > 0]
-            empty = [d for d in open_days if not content[d] and left[d] == capacity >= n]
-            fits = [d for d in open_days if left[d] >= n]
-            if empty:
+            empty = [d for d in open_days if not content[d] and left[d] == capacity >= n
+                     and all(allowed(m, d) for m in members)]
+            fits = [d for d in open_days if left[d] >= n and all(allowed(m, d) for m in members)]
+            if empty and len(order) - place <= len(empty):
                 day = empty[0]
             elif fits:
-                day = min(fits, key=lambda d: (left[d], d))
-            else:
-                day = max(open_days, key=lambda d: (left[d], -d.toordinal()))
+                day = fits[0]
+            else:  # split: the emptiest day that some of them may go on
+                ok = [d for d in open_days if any(allowed(m, d) for m in members)]
+                day = max(ok or open_days, key=lambda d: (left[d], -d.toordinal()))
+                fitting = [m for m in members if allowed(m, day)] if ok else members
+                take = fitting[: left[day]]
+                members = [m for m in members if m not in take]
+                put(day, take)
+                continue
             take, members = members[: left[day]], members[left[day]:]
-            content[day].extend(take)
-            left[day] -= len(take)
-    free = [d for d in days if room.get(d, 0) == capacity]
-    if len(free) > 1:  # 3. the most urgent city earliest
-        blocks = sorted((content[d] for d in free), key=lambda c: min(c) if c else len(keys))
-        for d, block in zip(free, blocks):
-            content[d] = block
-    placed: list[dt.date] = [days[0]] * len(keys)
+            put(day, take)
+    placed: list[dt.date] = [days[0]] * len(keys) if days else []
     for d, members in content.items():
         for n in members:
             placed[n] = d
@@ -469,6 +681,7 @@ class Feasibility:
     once_backlog: Mapping[str, int]
     advice: tuple[str, ...] = field(default=())
     per_day: Mapping[str, int] = field(default_factory=dict)  # capacity a working day
+    changes: tuple[tuple[str, str], ...] = ()  # the settings the advice names, as (key, value)
 
     def fits(self, kind: str) -> bool:
         return math.ceil(self.needed[kind] - 1e-9) <= self.capacity[kind]
@@ -519,43 +732,99 @@ BACKLOG_FITS_WEEKS = 4
 
 def feasibility(customers: Iterable[Customer], config: PlanConfig, on: dt.date | None = None) -> Feasibility:
     """Visits and calls a week the policies need (7 ÷ interval per customer),
-    the one-off backlog ('once' policies still due), and what to change when
+    the one-off backlog ('once' policies: customers not yet assessed), and what to change when
     the need is above capacity."""
     needed = {k: 0.0 for k in KINDS}
     backlog = {k: 0 for k in KINDS}
     by_segment: dict[tuple[str, Quadrant], float] = defaultdict(float)
+    counts: dict[tuple[str, Quadrant], tuple[int, int]] = defaultdict(lambda: (0, 0))  # (regular, upgrade)
     for c in customers:
         policy = config.policies[c.quadrant]
         if policy.kind is None:
             continue
         if policy.once:
-            if on is None or due(c, config, on) is not None:
+            if c.assessed is None:  # waiting for a call or for its estimate
                 backlog[policy.kind] += 1
             continue
         rate = 7 / interval(c, config)
         needed[policy.kind] += rate
         by_segment[policy.kind, c.quadrant] += rate
+        plain, upgrade = counts[policy.kind, c.quadrant]
+        counts[policy.kind, c.quadrant] = (plain, upgrade + 1) if c.upgrade_candidate else (plain + 1, upgrade)
     capacity = {k: config.per_week(k) for k in KINDS}
-    advice = []
+    advice, changes = [], []
     for kind in KINDS:
         need = math.ceil(needed[kind] - 1e-9)
         if need <= capacity[kind]:
             continue
-        days = len(config.working_days) or 1
-        key = "capacity.visits_per_day" if kind == "visit" else "capacity.calls_per_day"
-        text = f"Too many {kind}s: raise {kind}s per day to {math.ceil(need / days)} (setting {key})"
         biggest = max((q for (k, q) in by_segment if k == kind), key=lambda q: by_segment[kind, q])
-        rate = by_segment[kind, biggest]
-        room = capacity[kind] - (needed[kind] - rate)
+        members = counts[kind, biggest]
         policy = config.policies[biggest]
-        if room > 0:
-            longer = math.ceil(policy.every * rate / room)
-            text += (f", or {kind} {QUADRANT_LABELS[biggest]} every {longer} days instead of {policy.every}"
-                     f" (setting policy.{biggest.value}; upgrade candidates go twice as often)")
-        elif capacity[kind]:
-            text += f", or make every {kind} interval {needed[kind] / capacity[kind]:.1f} times longer"
-        advice.append(text + ".")
-    return Feasibility(needed, capacity, backlog, tuple(advice), {k: config.per_day(k) for k in KINDS})
+        label = QUADRANT_LABELS[biggest]
+        seg_need = math.ceil(by_segment[kind, biggest] - 1e-9)
+        who = "customer" if sum(members) == 1 else "customers"
+        text = (f"Too many {kind}s: you can make {capacity[kind]} {kind}s a week for your {sum(members)} "
+                f"{label} {who}; {kind}s every {policy.every} days need {seg_need} a week")
+        options = []
+        days = len(config.working_days)
+        key = f"capacity.{kind}s_per_day"
+        per_day = math.ceil(need / days) if days else None
+        if per_day is not None and per_day <= min(ADVICE_MAX_PER_DAY_FACTOR * config.per_day(kind), _top(key)):
+            options.append(f"raise {kind}s per day to {per_day} (setting {key})")
+            changes.append((key, str(per_day)))
+        longer = _interval_that_fits(members, capacity[kind] - (needed[kind] - by_segment[kind, biggest]))
+        if longer is not None and longer > policy.every:
+            options.append(f"{kind} {label} every {longer} days instead of {policy.every} "
+                           f"(setting policy.{biggest.value}; upgrade candidates go twice as often)")
+            changes.append((f"policy.{biggest.value}", f"{kind}:{longer}"))
+        if not options:
+            options.append(f"no interval up to {MAX_INTERVAL} days fits: see the most valuable first "
+                           "and let the rest wait, or share the segment with a colleague")
+        advice.append(text + ". " + options[0][0].upper() + options[0][1:]
+                      + "".join(f", or {o}" for o in options[1:]) + ".")
+    return Feasibility(needed, capacity, backlog, tuple(advice), {k: config.per_day(k) for k in KINDS},
+                       tuple(changes))
+
+
+#: The longest interval a policy takes (settings: 1–730 days).
+MAX_INTERVAL = 730
+#: Advice never says to raise a day's capacity beyond this many times what it is: more is no plan a
+#: rep can keep ("raise visits per day to 190" helps nobody).
+ADVICE_MAX_PER_DAY_FACTOR = 2
+
+
+def _top(key: str) -> int:
+    """The highest day's capacity setting ``key`` accepts (asked of its validator, so the
+    advice follows the settings registry)."""
+    for n in (1000, 500, 200, 100, 50, 20, 10, 5):
+        try:
+            validate(key, str(n))
+            return n
+        except SettingError:
+            continue
+    return 1
+
+
+def _interval_that_fits(members: tuple[int, int], room: float) -> int | None:
+    """The shortest interval (days, at most MAX_INTERVAL) at which ``members`` — (regular,
+    upgrade candidates) customers of one segment — need no more than ``room`` contacts a
+    week (upgrade candidates at half the interval, rounded down); None when none does."""
+    plain, upgrade = members
+
+    def rate(every: int) -> float:
+        return 7 * plain / every + 7 * upgrade / max(1, every // 2)
+
+    if room <= 0 or rate(MAX_INTERVAL) > room + 1e-9:
+        return None
+    low, high = 1, MAX_INTERVAL
+    while low < high:
+        mid = (low + high) // 2
+        if rate(mid) <= room + 1e-9:
+            high = mid
+        else:
+            low = mid + 1
+    return low
+
 
 
 # --- follow-up ---------------------------------------------------------------------------
@@ -585,8 +854,8 @@ def within_interval(customer: Customer, config: PlanConfig, on: dt.date) -> bool
     policy = config.policies[customer.quadrant]
     if policy.kind is None:
         return None
-    if policy.once:
-        return due(customer, config, on) is None
+    if policy.once:  # assessed: the rep's own estimate is in (a call alone does not count)
+        return customer.assessed is not None
     if customer.last_contact is None:
         return False
     return 0 <= (on - customer.last_contact).days <= interval(customer, config)

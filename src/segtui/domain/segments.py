@@ -170,10 +170,15 @@ class Facts(NamedTuple):
 
 
 class Estimate(NamedTuple):
-    """The latest assessment: yearly budget (minor units) and loyalty override (0–1)."""
+    """The budget and loyalty the rules use: yearly budget (minor units) and loyalty
+    override (0–1), where the budget comes from (``source``: 'entered' — the rep's,
+    typed or a confirmed estimate —, 'imported', 'estimated' or None) and, for an
+    estimate, why (``basis``, a sentence; docs/estimated-potential.md)."""
 
     budget_per_year: int | None = None
     loyalty_override: float | None = None
+    source: str | None = None
+    basis: str | None = None
 
 
 class Segment(NamedTuple):

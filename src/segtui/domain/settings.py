@@ -78,6 +78,13 @@ def _share(text: str) -> str:
     return f"{parse_share(text):g}"
 
 
+def _quantile(text: str) -> str:
+    value = parse_share(text, "a quantile")
+    if value <= 0:
+        raise SettingError("a quantile must be above 0 (e.g. 0.8)")
+    return f"{value:g}"
+
+
 def _currency(text: str) -> str:
     """An ISO 4217-style code: exactly three letters A–Z ('sek' is SEK)."""
     value = text.strip().upper()
@@ -236,6 +243,12 @@ _ALL = [
     Setting("loyalty.high_from", "0.5", _share, "high loyalty from this share of wallet"),
     Setting("loyalty.exclusive_from", "0.75", _share, "exclusive customers need at least this loyalty when known"),
     Setting("potential.high_classes", "A,B", _classes, "potential classes that count as high potential"),
+    Setting("potential.estimate", "peers", _choice("peers", "off"),
+            "a customer without an entered or imported budget gets one estimated from its peers (peers, off)"),
+    Setting("potential.quantile", "0.8", _quantile,
+            "the estimate: this quantile of the peers' yearly spend (0.8 = 80th percentile)"),
+    Setting("potential.min_peers", "20", _count(1, 100000),
+            "the estimate widens the peer group until it holds at least this many customers"),
     Setting("xyz.x_from", "24", _count(1, 100000), "X: at least this many orders in the window"),
     Setting("xyz.y_from", "8", _count(1, 100000), "Y: at least this many orders in the window (below X)"),
     Setting("group.exclusive_months", "9", _count(1, 12), "exclusive: an order in at least this many of the last 12 months"),
@@ -250,7 +263,7 @@ _ALL = [
     Setting("policy.uninteresting", "none", _policy, "contact policy for Uninteresting"),
     Setting("policy.needs_assessment", "call:once", _policy, "contact policy for customers that need assessment"),
     Setting("weight.big_game", "4", _count(0, 100), "planning weight of Big game"),
-    Setting("weight.cash_cows", "3", _count(0, 100), "planning weight of Cash cows"),
+    Setting("weight.cash_cows", "4", _count(0, 100), "planning weight of Cash cows"),
     Setting("weight.needs_assessment", "2", _count(0, 100), "planning weight of customers that need assessment"),
     Setting("weight.small_fry", "1", _count(0, 100), "planning weight of Small fry"),
     Setting("weight.uninteresting", "0", _count(0, 100), "planning weight of Uninteresting"),

@@ -15,7 +15,7 @@ from segtui.domain.money import money, share
 SEGMENT_COLUMNS = [
     "customer", "name", "city", "owner", "revenue", "orders", "abc", "potential_class",
     "upgrade_candidate", "loyalty", "loyalty_source", "quadrant", "xyz", "group", "last_order", "flags",
-    "trend",
+    "trend", "budget", "budget_source",
 ]
 
 
@@ -61,12 +61,20 @@ def segment_values(row) -> tuple:
         row.last_order or "",
         "; ".join(s.flags),
         _trend_kind(row),
+        *_budget(row.estimate),
     )
 
 
 def _trend_kind(row) -> str:
     trend = row.trend
     return (trend.kind or "") if trend is not None else ""
+
+
+def _budget(estimate) -> tuple[str, str]:
+    """The yearly budget the rules used (major units, empty when none) and its source."""
+    if estimate is None or estimate.budget_per_year is None:
+        return "", ""
+    return major(estimate.budget_per_year), estimate.source or ""
 
 
 def segment_record(row) -> dict:
@@ -92,6 +100,10 @@ def segment_json_record(row) -> dict:
         if trend.kind == "silent":
             record["usual_gap_days"] = trend.usual_gap_days
             record["expected_order"] = trend.expected_order.isoformat()
+    budget = row.estimate.budget_per_year if row.estimate is not None else None
+    record["budget"] = None if budget is None else (budget / 100 if budget % 100 else budget // 100)
+    record["budget_source"] = record["budget_source"] or None
+    record["budget_basis"] = row.estimate.basis if row.estimate is not None and budget is not None else None
     return record
 
 
@@ -116,7 +128,7 @@ def write_segments_csv(rows: Iterable, out: IO[str]) -> None:
     texts: dict = {}  # the classes of a segment → their three texts in the line
     lines: list[str] = []
     for row in rows:
-        _, source_id, name, city, owner, last_order, s = row[:7]
+        _, source_id, name, city, owner, last_order, s, _, estimate = row[:9]
         trend = row[9] if len(row) > 9 else None
         kind = (trend.kind or "") if trend is not None else ""
         _, revenue, orders, abc, _, potential, upgrade, share, source, _, quadrant, xyz, group, flags = s
@@ -131,7 +143,9 @@ def write_segments_csv(rows: Iterable, out: IO[str]) -> None:
         line = (
             f"{source_id},{name},{city or ''},{owner or ''},"
             f"{'%d.%02d' % divmod(revenue, 100) if revenue >= 0 else major(revenue)},{orders},{text[0]},"
-            f"{'' if share is None else round(share, 4)},{text[1]},{last_order or ''},{text[2]},{kind}"
+            f"{'' if share is None else round(share, 4)},{text[1]},{last_order or ''},{text[2]},{kind},"
+            f"{'' if estimate is None or estimate.budget_per_year is None else major(estimate.budget_per_year)},"
+            f"{'' if estimate is None or estimate.budget_per_year is None else estimate.source or ''}"
         )
         if line.count(",") == separators and '"' not in line and "\n" not in line and "\r" not in line:
             lines.append(line)
@@ -273,16 +287,28 @@ def write_segments_table(
             s = r.segment
             loyalty = "–" if s.loyalty is None else share(s.loyalty)
             marks = (" ↑" if s.upgrade_candidate else "") + (f" ! {', '.join(s.flags)}" if s.flags else "")
+            potential = (s.potential_class or "–") + ("~" if _estimated(r) else "")
             if r.trend is not None and r.trend.kind:
                 marks += f" ↓ {r.trend.kind}"
             out.write(
-                f"  {r.source_id[:10]:<10} {r.name[:32]:<32} {s.revenue_class:<3} {s.potential_class or '–':<3} "
+                f"  {r.source_id[:10]:<10} {r.name[:32]:<32} {s.revenue_class:<3} {potential:<3} "
                 f"{s.xyz or '–':<3} {money(s.revenue):>13} {loyalty:>7}  "
                 f"{GROUP_LABELS[s.group] if s.group else '–'}{marks}\n"
             )
     out.write("\n↑ upgrade candidate (potential class above revenue class)   ! flagged   ↓ declining or silent\n")
+    estimated = sum(_estimated(r) for r in rows)
+    if estimated:
+        out.write(
+            f"~ potential estimated from similar customers ({estimated} customers): "
+            "confirm or correct it on the customer screen (b)\n"
+        )
     for g in Group:
         out.write(f"  {GROUP_LABELS[g]}: {GROUP_STRATEGY[g]}\n")
+
+
+def _estimated(row) -> bool:
+    estimate = getattr(row, "estimate", None)
+    return estimate is not None and estimate.source == "estimated"
 
 
 # --- the week's plan -------------------------------------------------------------------

@@ -510,6 +510,13 @@ class Summary:
     thresholds_accepted: bool = False
     assessments_new: int = 0  # budgets and loyalties from a customer file
 
+    @property
+    def assessed_on(self) -> dt.date:
+        """The day a customer file's budgets and loyalties are dated: today, or the day
+        the book is shown on when that is earlier (they count on the board shown)."""
+        today = self.today or dt.date.today()
+        return min(today, self.as_of)
+
     def first_day_lines(self) -> list[str]:
         """What a new or old-data book needs said: its currency, the day it is shown
         on, and the thresholds proposed from its own revenue (docs/first-day.md)."""
@@ -570,7 +577,7 @@ class Summary:
             )
             if "budget" in self.columns or "loyalty" in self.columns:
                 out.append(f"Assessments: {n(self.assessments_new)} new (budgets and loyalty from the file, "
-                           f"dated {(self.today or dt.date.today()).isoformat()}, by {os.path.basename(self.path)})")
+                           f"dated {self.assessed_on.isoformat()}, by {os.path.basename(self.path)})")
 
         def label(q: str) -> str:
             return QUADRANT_LABELS[Quadrant(q)]
@@ -1343,7 +1350,9 @@ def _write_customers(book, records: dict[str, dict[str, Any]], summary: Summary,
             summary.contacts_new = len(contact_rows)
             if contact_updates and not summary.customers_updated:
                 summary.notes.append(f"{len(contact_updates)} primary contacts updated")
-            _write_assessments(conn, records, ids, summary, today)
+            # dated the day the book is shown on when that is before today (a book of old
+            # orders): an assessment dated after that day would not count on the board
+            _write_assessments(conn, records, ids, summary, summary.assessed_on.isoformat())
             summary.moves = _moves(before, _standing(book, as_of))
             if summary.dry_run:
                 raise _DryRun

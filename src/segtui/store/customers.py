@@ -58,6 +58,7 @@ class Assessment:
     loyalty_override: float | None
     confidence: str | None
     note: str | None
+    source: str = "entered"  # 'entered' (typed), 'imported' (a file), 'confirmed' (an estimate made the rep's own)
 
 
 @dataclass(frozen=True)
@@ -243,7 +244,7 @@ def load_customer(book: Book, customer_id: int, as_of: dt.date) -> CustomerRecor
         assessments=[
             Assessment(*r)
             for r in book.query(
-                "SELECT id, date, who, budget_per_year, loyalty_override, confidence, note FROM assessment "
+                "SELECT id, date, who, budget_per_year, loyalty_override, confidence, note, source FROM assessment "
                 "WHERE customer_id = ? ORDER BY date DESC, id DESC",
                 (customer_id,),
             )
@@ -339,8 +340,10 @@ def add_assessment(
     who: str | None = None,
     note: str | None = None,
     confidence: str | None = None,
+    source: str = "entered",
 ) -> Undo:
-    """A new dated estimate (yearly budget in minor units and/or loyalty override 0–1)."""
+    """A new dated estimate (yearly budget in minor units and/or loyalty override 0–1);
+    ``source`` 'confirmed' when the rep makes an estimated budget their own."""
     day = _check_date(on)
     if budget_per_year is None and loyalty_override is None:
         raise rules.InputError("enter a budget, a loyalty, or both")
@@ -352,17 +355,32 @@ def add_assessment(
         raise rules.InputError("loyalty must be between 0 and 100 %")
     if confidence not in (None, "low", "medium", "high"):
         raise rules.InputError("confidence is low, medium or high")
+    if source not in ("entered", "confirmed"):
+        raise rules.InputError("an assessment by hand is entered or confirmed")
     note = rules.clean_note(note)
     who = rules.clean_note(who, rules.NAME_MAX, "name")
     with book.transaction() as conn:
         _require_customer(conn, customer_id)
         cur = conn.execute(
-            "INSERT INTO assessment (customer_id, date, who, budget_per_year, loyalty_override, confidence, note) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (customer_id, day, who, budget_per_year, loyalty_override, confidence, note),
+            "INSERT INTO assessment (customer_id, date, who, budget_per_year, loyalty_override, confidence, note, "
+            "source) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (customer_id, day, who, budget_per_year, loyalty_override, confidence, note, source),
         )
         new_id = cur.lastrowid
     return Undo("estimate", (("DELETE FROM assessment WHERE id = ?", (new_id,)),))
+
+
+def confirm_estimate(book: Book, customer_id: int, on: str | dt.date, as_of: dt.date | None = None) -> Undo:
+    """The rep makes the customer's estimated budget their own: a dated assessment of
+    that budget (source 'confirmed'), which from then on wins like one typed in.
+    InputError when the customer has no estimated budget on ``as_of`` (default ``on``)."""
+    day = _check_date(on)
+    segment = segment_customer(book, customer_id, as_of or dt.date.fromisoformat(day))
+    estimate = segment.estimate if segment is not None else None
+    if estimate is None or estimate.source != "estimated" or estimate.budget_per_year is None:
+        raise rules.InputError("there is no estimated budget to confirm: enter one with b")
+    return add_assessment(book, customer_id, day, estimate.budget_per_year, estimate.loyalty_override,
+                          note=estimate.basis, source="confirmed")
 
 
 _KEEP: Any = object()

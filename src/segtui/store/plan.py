@@ -1,8 +1,8 @@
 """The plan in the book: what planning needs to read, and every change to plan items.
 
 Segments come from :func:`segtui.store.segments.segment_book` (the one engine);
-this module adds each customer's last real contact, latest assessment and next
-competitor contract in three small queries, and reads and writes ``plan_item``.
+this module adds each customer's last real contact, latest assessment and the
+competitor contracts still running in three small queries, and reads and writes ``plan_item``.
 Every write is one transaction; marking an item done records the activity in
 the same transaction and links it.
 """
@@ -20,6 +20,11 @@ from segtui.store.book import Book, BookError
 from segtui.store.segments import CustomerSegment, segment_book
 
 
+#: A dated follow-up is a plan item kept by hand whose reason starts with this word.
+FOLLOW_UP = "Follow-up"
+_IS_FOLLOW_UP = "manual = 1 AND reason GLOB 'Follow-up*'"
+
+
 def owned_by(owner: str | None, customer_owner: str | None) -> bool:
     """True when ``owner`` (empty or None: everyone) owns the customer; names match
     case and extra spaces aside."""
@@ -32,7 +37,9 @@ def planning_customers(
     book: Book, as_of: dt.date, segments: Sequence[CustomerSegment] | None = None, owner: str | None = None
 ) -> list[planning.Customer]:
     """Every active customer as planning sees it on ``as_of``: segment, last
-    visit or call, latest assessment, and the next competitor contract to end.
+    visit or call, latest assessment, every competitor contract still running
+    (``contract`` the next to end), revenue and potential (they break ties), and
+    the latest budget the rep entered or confirmed (``assessed``).
     With ``owner``, only that rep's customers (a rep plans their own)."""
     if segments is None:
         segments = segment_book(book, as_of)
@@ -46,13 +53,31 @@ def planning_customers(
         "GROUP BY customer_id",
         (day,),
     ))
-    assessed = dict(book.rows("SELECT customer_id, max(date) FROM assessment WHERE date <= ? GROUP BY customer_id", (day,)))
-    contracts = {
-        cid: (competitor, dates(ends_on))
-        for cid, competitor, ends_on in book.rows(
+    # the latest assessment, and the latest of the rep's own estimates: a budget typed ('entered')
+    # or an estimate made their own ('confirmed') — one pass over the assessments
+    assessed, own = {}, {}
+    for cid, latest, latest_own in book.rows(
+        "SELECT customer_id, max(date), max(CASE WHEN source IN ('entered', 'confirmed') "
+        "AND budget_per_year IS NOT NULL THEN date END) FROM assessment WHERE date <= ? GROUP BY customer_id",
+        (day,),
+    ):
+        assessed[cid] = latest
+        if latest_own is not None:
+            own[cid] = latest_own
+    running: dict[int, list[tuple[str, dt.date]]] = {}
+    for cid, competitor, ends_on in book.rows(
+        "SELECT customer_id, competitor, ends_on FROM competitor_contract WHERE ends_on >= ? "
+        "ORDER BY customer_id, ends_on, id",
+        (day,),
+    ):
+        running.setdefault(cid, []).append((competitor, dates(ends_on)))
+    contracts = {cid: tuple(found) for cid, found in running.items()}
+    follow_ups = {
+        cid: (dates(day), kind)
+        for cid, day, kind in book.rows(
             # SQLite: with min(), the bare column comes from the row holding the minimum
-            "SELECT customer_id, competitor, min(ends_on) FROM competitor_contract WHERE ends_on >= ? "
-            "GROUP BY customer_id",
+            "SELECT customer_id, min(day), kind FROM plan_item WHERE status = 'planned' AND day >= ? "
+            f"AND {_IS_FOLLOW_UP} GROUP BY customer_id",  # sql-safe: a fixed condition from the code
             (day,),
         )
     }
@@ -63,11 +88,17 @@ def planning_customers(
         cid = s.id
         contact = contacts.get(cid)
         assessment = assessed.get(cid)
+        running_contracts = contracts.get(cid, ())
         append(Customer(
             cid, s.name, s.city, s.segment.quadrant, s.segment.upgrade_candidate,
             dates(contact) if contact else None,
             dates(assessment) if assessment else None,
-            contracts.get(cid),
+            running_contracts[0] if running_contracts else None,
+            running_contracts,
+            s.segment.revenue,
+            s.estimate.budget_per_year if s.estimate is not None else None,
+            dates(own[cid]) if cid in own else None,
+            follow_ups.get(cid),
         ))
     return result
 
@@ -98,6 +129,11 @@ class PlanItem:
     def location(self) -> str:
         place = " ".join(p for p in (self.postcode, self.city) if p)
         return ", ".join(p for p in (self.address, place) if p)
+
+    @property
+    def follow_up(self) -> bool:
+        """A dated follow-up the rep set ('call back 12 January')."""
+        return self.manual and self.reason.startswith(FOLLOW_UP)
 
     def booked(self) -> planning.Booked:
         return planning.Booked(self.customer_id, self.day, self.kind, self.status, self.city)
@@ -258,6 +294,56 @@ def mark_done(book: Book, item_id: int, today: dt.date, outcome: str | None = No
             "UPDATE plan_item SET status = 'done', activity_id = ? WHERE id = ?", (cur.lastrowid, item_id)
         )
         return cur.lastrowid
+
+
+@dataclass(frozen=True)
+class Logged:
+    """What :func:`log_contact` recorded: the activity, and the plan item it marked done (or None)."""
+
+    activity_id: int
+    item_id: int | None
+    customer_id: int
+    name: str
+
+
+def log_contact(book: Book, source_id: str, day: dt.date, kind: str, outcome: str | None = None,
+                note: str | None = None) -> Logged:
+    """Record a visit, call or mail with customer ``source_id`` on ``day`` (`segtui log`).
+    When a visit or call of that kind is planned for the customer on that day, it is
+    marked done with this activity, as ``d`` in the planner does."""
+    kind = rules.parse_kind(kind)
+    outcome, note = _outcome_and_note(outcome, note)
+    with book.transaction() as conn:
+        row = conn.execute("SELECT id, name FROM customer WHERE source_id = ?", (source_id.strip(),)).fetchone()
+        if row is None:
+            raise BookError(f"no customer with the id {source_id.strip()!r} in this book")
+        customer_id, name = row
+        cur = conn.execute(
+            "INSERT INTO activity (customer_id, date, kind, outcome, note) VALUES (?, ?, ?, ?, ?)",
+            (customer_id, day.isoformat(), kind, outcome, note),
+        )
+        activity_id = cur.lastrowid
+        item = conn.execute(
+            "SELECT id FROM plan_item WHERE customer_id = ? AND day = ? AND kind = ? AND status = 'planned' "
+            "ORDER BY id LIMIT 1",
+            (customer_id, day.isoformat(), kind),
+        ).fetchone()
+        if item is not None:
+            conn.execute("UPDATE plan_item SET status = 'done', activity_id = ? WHERE id = ?", (activity_id, item[0]))
+        return Logged(activity_id, item[0] if item else None, customer_id, name)
+
+
+def add_follow_up(book: Book, customer_id: int, day: dt.date, kind: str = "call", note: str | None = None,
+                  config: planning.PlanConfig | None = None) -> tuple[int, dt.date]:
+    """A dated follow-up ("call back 2027-01-12"): a visit or call kept on its day, ahead
+    of the policy. A day off moves it to the next working day. Returns the item and its day."""
+    if kind not in planning.KINDS:
+        raise ValueError(f"{kind!r} is not a visit or a call")
+    config = config or planning.PlanConfig.from_settings(book.settings())
+    day = planning.next_plan_day(day, config)
+    note = rules.clean_note(note, rules.NAME_MAX, "follow-up")
+    reason = f"{FOLLOW_UP}: {note}" if note else FOLLOW_UP
+    return add_item(book, customer_id, day, kind, reason, manual=True), day
 
 
 def set_outcome(book: Book, item_id: int, outcome: str | None, note: str | None) -> None:

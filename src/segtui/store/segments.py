@@ -28,6 +28,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
+from segtui.domain.estimate import (
+    EstimateConfig,
+    Profile,
+    estimate_wallets,
+    pattern_of,
+    region_of,
+    shown_spend,
+    size_band,
+)
 from segtui.domain.segments import (
     Config,
     Estimate,
@@ -37,6 +46,7 @@ from segtui.domain.segments import (
     month_periods,
     source_id_order,
     subtract_months,
+    xyz,
 )
 from segtui.domain.trends import Trend
 from segtui.store.book import Book
@@ -379,44 +389,132 @@ class _WindowJob:
         return self.rows
 
 
+# the rep's own word beats a file's (DESIGN §2): 'entered' and 'confirmed' are the rep's
+_HUMAN = ("entered", "confirmed")
+
+
 def latest_estimates(book: Book, as_of: dt.date, customer_id: int | None = None) -> dict[int, Estimate]:
-    """Each customer's estimate on ``as_of``: the budget of the latest assessment
-    that states one, and the loyalty override of the latest assessment (an
-    override only counts while it is in the latest assessment). Latest = by
-    date, then by the order they were entered. One customer's when ``customer_id`` is given."""
+    """Each customer's assessed budget and loyalty override on ``as_of``, by tier: the
+    rep's own assessments (typed, or an estimate confirmed) win over imported ones.
+    Within the tier that counts: the budget of the latest assessment that states one,
+    and the loyalty override of the latest assessment (an override only counts while
+    it is in the latest one). The budget's tier is the ``source`` ('entered' for the
+    rep's, 'imported'); a budget only an import states is used when the rep stated
+    none. Latest = by date, then by the order they were entered. One customer's when
+    ``customer_id`` is given."""
     only = "" if customer_id is None else "AND customer_id = ? "
     params = (as_of.isoformat(),) if customer_id is None else (as_of.isoformat(), customer_id)
     rows = book.rows(  # sql-safe: `only` is fixed text with a ? parameter
-        "SELECT customer_id, budget_per_year, loyalty_override FROM assessment "
+        "SELECT customer_id, budget_per_year, loyalty_override, source FROM assessment "
         f"WHERE date <= ? {only}ORDER BY customer_id, date, id",
         params,
     )
     # in that order a later row replaces an earlier one: the latest override, the latest stated budget
-    overrides = {cid: override for cid, _, override in rows}
-    budgets = {cid: budget for cid, budget, _ in rows if budget is not None}.get
-    return {cid: _new(Estimate, (budgets(cid), override)) for cid, override in overrides.items()}
+    human_override: dict[int, float | None] = {}
+    imported_override: dict[int, float | None] = {}
+    human_budget: dict[int, int] = {}
+    imported_budget: dict[int, int] = {}
+    for cid, budget, override, source in rows:
+        if source in _HUMAN:
+            human_override[cid] = override
+            if budget is not None:
+                human_budget[cid] = budget
+        else:
+            imported_override[cid] = override
+            if budget is not None:
+                imported_budget[cid] = budget
+    result: dict[int, Estimate] = {}
+    for cid in {**imported_override, **human_override}:
+        override = human_override[cid] if cid in human_override else imported_override[cid]
+        if cid in human_budget:
+            result[cid] = _new(Estimate, (human_budget[cid], override, "entered", None))
+        elif cid in imported_budget:
+            result[cid] = _new(Estimate, (imported_budget[cid], override, "imported", None))
+        else:
+            result[cid] = _new(Estimate, (None, override, None, None))
+    return result
+
+
+def _profiles(customers: list[tuple], facts: dict[int, Facts], config: Config) -> tuple[list[Profile], dict[str, str]]:
+    """Every customer's profile for the estimate, and how its region and country are written."""
+    profiles: list[Profile] = []
+    names: dict[str, str] = {}
+    for cid, _source, _name, city, _owner, industry, employees, annual_revenue, country, postcode in customers:
+        f = facts.get(cid)
+        if f is None or f.orders_in_window == 0:
+            continue
+        country_key = (country or "").strip().casefold() or None
+        region = region_of(city, postcode, country)
+        if country_key is not None:
+            names.setdefault(f"country:{country_key}", country.strip())
+        if region is not None:
+            place = (city or "").strip() or f"postcode {''.join((postcode or '').split())[:2]}"
+            names.setdefault(f"region:{region}", f"{place}, {country.strip()}" if country_key else place)
+        industry = (industry or "").strip() or None
+        profiles.append(_new(Profile, (
+            cid,
+            shown_spend(f.window_revenue, f.revenue_12m),
+            f.revenue_12m,
+            industry.casefold() if industry else None,
+            size_band(employees, None if annual_revenue is None else annual_revenue // 100),
+            region,
+            country_key,
+            pattern_of(xyz(f.orders_in_window, config), f.ordered_before_12m),
+        )))
+        if industry:
+            names.setdefault(f"industry:{industry.casefold()}", industry)
+    return profiles, names
+
+
+def _with_estimates(
+    customers: list[tuple], facts: dict[int, Facts], estimates: dict[int, Estimate], config: Config,
+    settings: dict[str, str],
+) -> dict[int, Estimate]:
+    """``estimates`` with an estimated budget for each customer that has no budget
+    from any assessment (DESIGN §2 "Estimated potential")."""
+    wanted_config = EstimateConfig.from_settings(settings)
+    if not wanted_config.enabled:
+        return estimates
+    none = Estimate()
+    wanted = [c[0] for c in customers if estimates.get(c[0], none).budget_per_year is None]
+    if not wanted:
+        return estimates
+    profiles, names = _profiles(customers, facts, config)
+    wallets = estimate_wallets(profiles, wanted, wanted_config, names)
+    if not wallets:
+        return estimates
+    result = dict(estimates)
+    for cid, wallet in wallets.items():
+        override = estimates.get(cid, none).loyalty_override
+        result[cid] = _new(Estimate, (wallet.budget_per_year, override, "estimated", wallet.basis))
+    return result
+
+
+_CUSTOMERS_SQL = (
+    "SELECT id, source_id, name, city, owner, industry, employees, annual_revenue, country, postcode "
+    "FROM customer WHERE archived = 0"
+)
 
 
 def segment_book(book: Book, as_of: dt.date | None = None, trends: bool = True) -> list[CustomerSegment]:
     """Every active (not archived) customer with every class of DESIGN §2, in name order
     (with its trend unless ``trends`` is False)."""
     as_of = as_of or dt.date.today()
-    config = Config.from_settings(book.settings())
+    settings = book.settings()
+    config = Config.from_settings(settings)
     job = _FactsJob(book, as_of, config.window_months)  # aggregates while we read the customers
-    customers = book.rows(
-        "SELECT id, source_id, name, city, owner FROM customer "
-        "WHERE archived = 0 ORDER BY name COLLATE NOCASE, id"
-    )
+    customers = book.rows(_CUSTOMERS_SQL + " ORDER BY name COLLATE NOCASE, id")
     ids = [c[0] for c in customers]
     estimates = latest_estimates(book, as_of)
     facts = job.facts(ids)
+    estimates = _with_estimates(customers, facts, estimates, config, settings)
     ties = {c[0]: source_id_order(c[1]) for c in customers} if config.mode == "pareto" else None
     segments = classify_all((facts[i] for i in ids), estimates, config, ties)
     estimate = estimates.get
     trend = _trends(book, as_of, segments, None).get if trends else {}.get
     # (id, source_id, name, city, owner, last_order, segment, facts, estimate, trend)
     return [
-        _new(CustomerSegment, (*c, f.last_order, segments[cid], f, estimate(cid), trend(cid)))
+        _new(CustomerSegment, (*c[:5], f.last_order, segments[cid], f, estimate(cid), trend(cid)))
         for c in customers
         for cid in (c[0],)
         for f in (facts[cid],)
@@ -435,19 +533,25 @@ def segment_customer(book: Book, customer_id: int, as_of: dt.date | None = None)
     """One customer's segment, by the same aggregate and rules as :func:`segment_book`
     over that customer's rows only (None for an archived or unknown customer).
 
-    Pareto classes depend on the whole book, so in that mode the whole book is classified."""
+    Pareto classes depend on the whole book, so in that mode the whole book is
+    classified; so is an estimated budget (its peers are the whole book)."""
     as_of = as_of or dt.date.today()
-    config = Config.from_settings(book.settings())
+    settings = book.settings()
+    config = Config.from_settings(settings)
     if config.mode == "pareto":
         return next((c for c in segment_book(book, as_of) if c.id == customer_id), None)
-    rows = book.rows(
-        "SELECT id, source_id, name, city, owner FROM customer WHERE id = ? AND archived = 0", (customer_id,)
-    )
+    rows = book.rows(_CUSTOMERS_SQL + " AND id = ?", (customer_id,))
     if not rows:
         return None
     c = rows[0]
     facts = customer_facts(book, customer_id, as_of, config.window_months)
     estimates = latest_estimates(book, as_of, customer_id)
+    if (
+        EstimateConfig.from_settings(settings).enabled
+        and facts.orders_in_window > 0
+        and estimates.get(customer_id, Estimate()).budget_per_year is None
+    ):
+        return next((s for s in segment_book(book, as_of) if s.id == customer_id), None)
     segments = classify_all([facts], estimates, config)
     trend = _trends(book, as_of, segments, [customer_id]).get(customer_id)
     return CustomerSegment(

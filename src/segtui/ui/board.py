@@ -25,7 +25,7 @@ from textual.widgets import Footer, Input, Static
 from segtui.domain import planning
 from segtui.domain.first_day import old_data_notice
 from segtui.domain.segments import CLASS_ORDER, GROUP_LABELS, QUADRANT_STRATEGY, Config, Group, Quadrant
-from segtui.ui.customer_list import CustomerList, due_text, loyalty_text, short_money
+from segtui.ui.customer_list import CustomerList, due_text, estimated, loyalty_text, short_money
 from segtui.ui.snapshot import Snapshot, Totals
 
 # Reading order of the matrix, and the numbers that jump there.
@@ -60,6 +60,8 @@ Y {config.y_from}–{config.x_from - 1}, Z 1–{config.y_from - 1}, · none
   revenue  net revenue in the window (major units: k thousand, M million, bn billion)
   loyal    share of wallet: revenue last 12 months ÷ yearly budget (— not assessed), high from \
 {config.loyalty_high_from:.0%}
+           ~62% when the yearly budget is only estimated from similar customers: open the customer
+           (enter) and press B to confirm it, or b to enter your own
   contact  when to contact them by the segment's policy: 12d late, due now, in 5d, or never
            (never visited or called: due now); blank when the policy plans no contact
   ↑A       upgrade candidate: potential class (here A) better than revenue class — meet more often
@@ -689,11 +691,13 @@ def describe(row: BoardRow, currency: str) -> Content:
     seg = c.segment
     name = bold(c.name) + (Content(f" ({c.city})") if c.city else Content(""))
     parts: list[Content | str] = [name, seg.quadrant.label]
-    potential = f", potential {seg.potential_class}" if seg.potential_class else ", potential unknown"
+    guess = c.estimate is not None and c.estimate.source == "estimated"
+    potential = (f", potential {seg.potential_class}{' (estimated)' if guess else ''}" if seg.potential_class
+                 else ", potential unknown")
     parts.append(f"revenue {short_money(seg.revenue)} {currency} (class {seg.revenue_class}{potential})")
     if seg.upgrade_candidate:
         parts.append(bold(f"upgrade candidate {seg.revenue_class}→{seg.potential_class}"))
-    parts.append(f"loyalty {loyalty_text(seg.loyalty)}")
+    parts.append(f"loyalty {loyalty_text(seg.loyalty, estimated(c))}")
     if seg.group:
         parts.append(seg.group.label.lower())
     # What the planner weighs, less what this line already says (quadrant, upgrade, due date).

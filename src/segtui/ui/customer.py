@@ -266,7 +266,7 @@ class CustomerBody(Vertical):
                 yield Static("", id="checklist-detail")
             with TabPane("3 Estimates", id="estimates"):
                 yield Static("", id="estimate-summary")
-                yield Label("History (newest first) — b new estimate", classes="list-title")
+                yield Label("History (newest first) — b new estimate · B confirm the estimated one", classes="list-title")
                 yield RowList("Never assessed — press b to enter a yearly budget or a loyalty.", id="assessments")
             with TabPane("4 Deal", id="deal-tab"):
                 yield Static("", id="deal")
@@ -305,7 +305,10 @@ class CustomerScreen(Screen[bool]):
         Binding("escape", "back", "Back", id="customer.back"),
         Binding("ctrl+z", "undo", "Undo", id="customer.undo"),
         Binding("b", "estimate", "Estimate", id="customer.estimate"),
+        Binding("B", "confirm_estimate", "Confirm estimate", show=False, id="customer.confirm_estimate"),
         Binding("a", "add_activity", "Log activity", id="customer.add_activity"),
+        Binding("F", "follow_up", "Follow-up", show=False, tooltip="Plan a dated follow-up (call back on a day)",
+                id="customer.follow_up"),
         Binding("E", "edit_customer", "Edit details", show=False, id="customer.edit"),
         Binding("N", "add_note", "Note", show=False, id="customer.add_note"),
         Binding("X", "archive", "Archive/restore", show=False, id="customer.archive"),
@@ -507,8 +510,9 @@ class CustomerScreen(Screen[bool]):
             text.append("Not classified (archived customers are not on the board).", style="dim")
             return text
         _badge(text, f"Revenue {seg.revenue_class}", CLASS_COLOURS[seg.revenue_class])
+        guess = customer.estimate is not None and customer.estimate.source == "estimated"
         if seg.potential_class:
-            _badge(text, f"Potential {seg.potential_class}", CLASS_COLOURS[seg.potential_class])
+            _badge(text, f"Potential {seg.potential_class}{' ~est.' if guess else ''}", CLASS_COLOURS[seg.potential_class])
         else:
             _badge(text, "Potential ?", "#757575")
         _badge(text, seg.quadrant.label, QUADRANT_COLOURS[seg.quadrant])
@@ -637,26 +641,37 @@ class CustomerScreen(Screen[bool]):
 
     def _show_estimates(self, r: store.CustomerRecord) -> None:
         seg = r.segment.segment if r.segment else None
+        used = r.segment.estimate if r.segment else None  # the budget the rules use (entered > imported > estimated)
+        budget = used.budget_per_year if used is not None else None
         latest = r.latest_assessment
         cur = r.currency
         text = Text()
-        if latest is None:
+        if budget is not None and used.source == "estimated":
+            text.append("Budget per year: ")
+            text.append(rules.money(budget, cur), style="bold")
+            text.append("  ESTIMATED", style="bold yellow")
+            text.append(f" — {used.basis.removeprefix('estimated: ')}\n")
+            text.append("Not yet your judgement: press B to confirm it as your own, or b to enter another budget "
+                        "(the checklist helps).\n", style="yellow")
+        elif latest is None:
             text.append("Never assessed.", style="bold yellow")
             text.append(" Answer the checklist, then press b to enter their yearly budget for what we sell "
                         "(and a loyalty if you know it better than the figures).\n")
         else:
-            stale = rules.is_stale(latest.date, dt.date.fromisoformat(r.as_of), r.stale_months)
+            tier = ("imported",) if used is not None and used.source == "imported" else ("entered", "confirmed")
+            source = next((a for a in r.assessments if a.budget_per_year is not None and a.source in tier), latest)
+            stale = rules.is_stale(source.date, dt.date.fromisoformat(r.as_of), r.stale_months)
             text.append("Budget per year: ")
-            text.append(rules.money(latest.budget_per_year, cur) if latest.budget_per_year is not None
-                        else "not estimated", style="bold")
-            text.append(f"   estimated {latest.date}" + (f" by {latest.who}" if latest.who else ""))
+            text.append(rules.money(budget, cur) if budget is not None else "not estimated", style="bold")
+            how = {"imported": "imported", "confirmed": "confirmed"}.get(source.source, "estimated")
+            text.append(f"   {how} {source.date}" + (f" by {source.who}" if source.who else ""))
             if stale:
                 text.append(f"  STALE — older than {r.stale_months} months", style="bold red")
             text.append("\n")
         if seg is not None:
             text.append("Potential: ")
-            if seg.potential_class and latest and latest.budget_per_year is not None:
-                scaled = potential_in_window(latest.budget_per_year, r.config)
+            if seg.potential_class and budget is not None:
+                scaled = potential_in_window(budget, r.config)
                 text.append(f"class {seg.potential_class}", style="bold")
                 text.append(f" (budget over {r.config.window_months} months = {rules.money(scaled, cur)})")
             else:
@@ -666,10 +681,10 @@ class CustomerScreen(Screen[bool]):
                 text.append(rules.share(seg.loyalty), style="bold")
             if seg.loyalty_source == "entered":
                 text.append(" entered (override in the latest estimate)")
-            elif seg.loyalty_source == "computed" and latest and latest.budget_per_year:
+            elif seg.loyalty_source == "computed" and budget:
                 text.append(
                     f" computed — share of wallet: last 12 months {rules.money(r.revenue_12m, cur)}"
-                    f" ÷ budget {rules.money(latest.budget_per_year, cur)}"
+                    f" ÷ budget {rules.money(budget, cur)}"
                 )
             else:
                 text.append("unknown — enter a budget or a loyalty", style="yellow")
@@ -683,6 +698,8 @@ class CustomerScreen(Screen[bool]):
             row.append(f"budget {rules.money(a.budget_per_year):>13}  ")
             row.append(f"loyalty {rules.share(a.loyalty_override) if a.loyalty_override is not None else '—':>5}  ")
             row.append(f"{(a.confidence or ''):<6}  {(a.who or '')[:18]:<18}  ")
+            if a.source != "entered":
+                row.append(f"{a.source}  ", style="dim")
             row.append((a.note or "")[:40], style="italic dim")
             if rules.is_stale(a.date, today, r.stale_months):
                 row.append("  stale", style="red")
@@ -831,6 +848,17 @@ class CustomerScreen(Screen[bool]):
         )
 
     # --- estimates ------------------------------------------------------------------
+    def action_confirm_estimate(self) -> None:
+        """Make the estimated budget the rep's own (a dated assessment, source confirmed)."""
+        if self.record is None or not writes_allowed(self, self.book):
+            return
+        used = self.record.segment.estimate if self.record.segment else None
+        if used is None or used.source != "estimated":
+            self.notify("Nothing to confirm: the budget is already yours or there is none — b enters one")
+            return
+        self._edit(f"Estimate confirmed: {rules.money(used.budget_per_year, self.record.currency)} a year is "
+                   "now your budget", store.confirm_estimate, self.customer_id, self.as_of)
+
     def action_estimate(self) -> None:
         if self.record is None or not writes_allowed(self, self.book):
             return  # no form to fill on a read-only book
@@ -886,6 +914,49 @@ class CustomerScreen(Screen[bool]):
                     Field("outcome", "Outcome", "", lambda t: rules.clean_note(t, rules.NAME_MAX, "outcome"),
                           "e.g. Offer requested"),
                     Field("note", "Note", "", rules.clean_note),
+                ],
+            ),
+            saved,
+        )
+
+    def action_follow_up(self) -> None:
+        """A dated follow-up ("call back 2027-01-12"): planned on that day, ahead of the policy."""
+        if self.record is None or not writes_allowed(self, self.book):
+            return
+        from segtui.store import plan as plan_store
+        from segtui.ui.planner import follow_up_day
+
+        def add(book: Book, customer_id: int, day, kind: str, note: str | None) -> store.Undo:
+            item_id, _ = plan_store.add_follow_up(book, customer_id, day, kind, note)
+            return store.Undo("follow-up", (("DELETE FROM plan_item WHERE id = ?", (item_id,)),))
+
+        def saved(values: dict[str, Any] | None) -> None:
+            if values is None:
+                return
+            day = values["day"]  # a day off moves to the next working day when it is written
+            self._edit(f"Follow-up {values['kind']} planned for {day:%a %d %b %Y} (a day off: the next working day)",
+                       add, self.customer_id, day, values["kind"], values["note"])
+
+        def kind(text: str) -> str:
+            value = rules.parse_kind(text)
+            if value == "mail":
+                raise rules.InputError("a follow-up is a visit or a call")
+            return value
+
+        def required_day(text: str):
+            day = follow_up_day(text, self.as_of)
+            if day is None:
+                raise rules.InputError("type the day of the follow-up, YYYY-MM-DD")
+            return day
+
+        self.app.push_screen(
+            FormScreen(
+                f"Follow-up with {self.record.name}",
+                [
+                    Field("day", "On", "", required_day, "YYYY-MM-DD", "planned on that day (a day off: the next)"),
+                    Field("kind", "Kind", "call", kind, "call / visit", "call or visit"),
+                    Field("note", "What", "", lambda t: rules.clean_note(t, rules.NAME_MAX, "follow-up"),
+                          "e.g. Call back after the budget meeting"),
                 ],
             ),
             saved,

@@ -59,8 +59,16 @@ def due_text(row: BoardRow) -> str:
     return f"in {-days}d"
 
 
-def loyalty_text(share: float | None) -> str:
-    return share_text(share)
+def loyalty_text(share: float | None, estimated: bool = False) -> str:
+    """A share of wallet; '~62%' when it rests on an estimated potential."""
+    text = share_text(share)
+    return f"~{text}" if estimated and share is not None else text
+
+
+def estimated(customer) -> bool:
+    """The customer's potential (and the loyalty from it) is only estimated."""
+    estimate = customer.estimate
+    return estimate is not None and estimate.source == "estimated" and customer.segment.loyalty_source == "computed"
 
 
 class CustomerList(CursorView, can_focus=True, inherit_bindings=False):
@@ -323,7 +331,8 @@ class CustomerList(CursorView, can_focus=True, inherit_bindings=False):
             "abc": (f"{seg.revenue_class:^3}", class_style),
             "xyz": (f"{seg.xyz or '·':^3}", Style()),
             "revenue": (f"{short_money(seg.revenue):>7}", Style()),
-            "loyal": (f"{loyalty_text(seg.loyalty):>5}", Style() if seg.loyalty is not None else muted),
+            "loyal": (f"{loyalty_text(seg.loyalty, estimated(row.customer)):>5}",
+                      Style() if seg.loyalty is not None and not estimated(row.customer) else muted),
             "next": (f"{due_text(row):>9}", due_style),
             "up": (f"{upgrade:<2}", accents["upgrade"]),
         }
