@@ -129,7 +129,7 @@ async def test_outcome_after_done_and_on_a_planned_item(book) -> None:
         await pilot.press(*"Ask", "right")  # → takes the suggestion
         await pilot.pause()
         assert app.screen.query_one("#field-outcome", Input).value == "Asked for an offer"
-        await pilot.press("enter", *"Prices by Friday", "enter")
+        await pilot.press("enter", *"Prices by Friday", "enter", "enter")  # no follow-up
         await settle(pilot)
         assert isinstance(app.screen, PlannerScreen)
         done = plan_store.get_item(book, first)

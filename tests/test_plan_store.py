@@ -126,3 +126,18 @@ def test_customers_planned_in_another_week_are_not_planned_again(book) -> None:
     proposals = plan_store.plan_week(book, TODAY, TODAY)
     assert [p.customer_id for p in proposals] == [second]
     assert plan_store.planned_elsewhere(book, TODAY, TODAY) == {first}
+
+
+def test_only_the_reps_own_budget_counts_as_assessed(book) -> None:
+    """An assessment's source: 'entered' and 'confirmed' are the rep's own; an imported budget, or an
+    assessment without a budget, leaves the customer to assess."""
+    entered, confirmed, imported, empty = (add_customer(book, name=n) for n in ("E", "C", "I", "N"))
+    add_assessment(book, entered, "2026-11-01", budget_major=100_000)
+    add_assessment(book, confirmed, "2026-11-02", budget_major=100_000)
+    add_assessment(book, imported, "2026-11-03", budget_major=100_000)
+    add_assessment(book, empty, "2026-11-04", budget_major=None)
+    with book.transaction() as conn:
+        conn.execute("UPDATE assessment SET source = 'confirmed' WHERE customer_id = ?", (confirmed,))
+        conn.execute("UPDATE assessment SET source = 'imported' WHERE customer_id = ?", (imported,))
+    got = {c.id: c.assessed for c in plan_store.planning_customers(book, TODAY)}
+    assert got == {entered: dt.date(2026, 11, 1), confirmed: dt.date(2026, 11, 2), imported: None, empty: None}

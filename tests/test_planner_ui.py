@@ -292,3 +292,13 @@ async def test_help_explains_the_marks_and_shows_keys_as_typed(book) -> None:
         await pilot.pause()
         text = "\n".join(str(s.render()) for s in app.screen.query("Static"))
         assert "[/b]" not in text and "✓ done" in text and "BG big game" in text
+
+
+async def test_follow_up_counts_customers_to_assess_as_assessed_only_with_an_estimate(book) -> None:
+    app = PlannerApp(book)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        text = followup_text(app)
+        line = next(line for line in text.splitlines() if line.startswith("Needs assessment"))
+        assert line.endswith("assessed") and "in interval" not in line
+        assert "in interval" in text  # the other segments

@@ -39,7 +39,7 @@ def test_policies_parse_from_settings() -> None:
     assert CONFIG.policies[BG] == Policy("visit", 14)
     assert CONFIG.policies[SF] == Policy("call", 91)
     assert CONFIG.policies[NA].once
-    assert CONFIG.weights[BG] == 4 and CONFIG.weights[SF] == 1
+    assert CONFIG.weights[BG] == 4 and CONFIG.weights[CC] == 4 and CONFIG.weights[SF] == 1
     assert (CONFIG.visits_per_day, CONFIG.calls_per_day, CONFIG.working_days) == (4, 10, (0, 1, 2, 3, 4))
     custom = PlanConfig.from_settings({"capacity.working_days": "mon,wed", "policy.small_fry": "visit:30"})
     assert custom.working_days == (0, 2)
@@ -169,13 +169,31 @@ def test_contract_far_away_or_other_segment_does_not_make_due() -> None:
     assert planning.due(customer(2, CC, last=3, contract=near), CONFIG, TODAY) is None
 
 
-def test_assessment_call_is_due_once_until_the_customer_is_called() -> None:
+def test_an_assessment_stays_due_until_the_reps_own_estimate_is_in() -> None:
     never = planning.due(customer(1, NA, last=None), CONFIG, TODAY)
-    assert never.kind == "call" and never.due_on == TODAY
+    assert never.kind == "call" and never.due_on == TODAY and never.priority == 2 * planning.NEVER_URGENCY
     assert never.reason == "Needs assessment · call to assess · never contacted"
-    assert planning.due(customer(2, NA, last=40), CONFIG, TODAY) is None  # called, no assessment since
-    reassessed = customer(3, NA, last=40, last_assessment=days_ago(10))
+    # called, and no estimate entered since: due again two weeks after the call, at a lower urgency
+    called = customer(2, NA, last=40)
+    again = planning.due(called, CONFIG, TODAY)
+    assert again.due_on == days_ago(40 - planning.ASSESS_AGAIN_DAYS)
+    assert again.priority == 2 * planning.ASSESS_AGAIN_URGENCY < never.priority
+    assert again.reason == "Needs assessment · call to assess · contacted Wed 14 Oct, no estimate entered yet"
+    assert planning.due(customer(3, NA, last=5), CONFIG, TODAY) is None  # called five days ago
+    assert planning.due(customer(3, NA, last=5), CONFIG, TODAY, until=TODAY + dt.timedelta(days=9)) is not None
+    # an assessment after the last contact (imported, say) asks for a call again, at full urgency
+    reassessed = customer(4, NA, last=40, last_assessment=days_ago(10))
     assert planning.due(reassessed, CONFIG, TODAY).reason == "Needs assessment · call to assess"
+    # the rep's own estimate (entered or confirmed) settles it
+    assert planning.due(customer(5, NA, last=40, assessed=days_ago(39)), CONFIG, TODAY) is None
+    assert planning.due(customer(6, NA, assessed=days_ago(3)), CONFIG, TODAY) is None
+
+
+def test_called_without_an_estimate_counts_as_not_assessed() -> None:
+    customers = [customer(1, NA, last=3), customer(2, NA, last=None), customer(3, NA, last=3, assessed=days_ago(2))]
+    result = planning.follow_up(customers, CONFIG, TODAY, [])
+    assert [(s.quadrant, s.within, s.total) for s in result.segments] == [(NA, 1, 3)]
+    assert planning.feasibility(customers, CONFIG, TODAY).once_backlog["call"] == 2
 
 
 # --- priority -------------------------------------------------------------------------
@@ -185,11 +203,11 @@ def test_priority_is_weight_times_urgency_and_orders_the_list() -> None:
     customers = [
         customer(1, SF, last=91 + 91),  # small fry, one interval late: 1 × 2
         customer(2, BG, last=14 + 7),  # big game, half an interval late: 4 × 1.5
-        customer(3, CC, last=28 + 28),  # cash cow, one interval late: 3 × 2
+        customer(3, CC, last=28 + 14),  # cash cow, half an interval late: 4 × 1.5
         customer(4, BG, last=14),  # big game due today: 4 × 1
     ]
     ordered = planning.due_list(customers, CONFIG, TODAY)
-    # equal priority: the one overdue longer first
+    # equal priority and value: the one overdue longer first
     assert [(d.customer.id, d.priority) for d in ordered] == [(3, 6.0), (2, 6.0), (4, 4.0), (1, 2.0)]
     assert ordered[2].reason == "Big game · due today"
 
@@ -199,6 +217,44 @@ def test_urgency_is_capped_so_the_segment_decides_past_three_intervals() -> None
     fresh_big_game = planning.due(customer(2, BG, last=14), CONFIG, TODAY)
     assert ancient_small_fry.priority == 1 * planning.MAX_URGENCY
     assert fresh_big_game.priority > ancient_small_fry.priority
+
+
+def test_ties_go_to_revenue_then_potential_then_due_date_then_name() -> None:
+    capped = dict(quadrant=BG, last=14 * 4)  # all at the cap: 4 × 3
+    customers = [
+        customer(1, name="Aaa", revenue=100, potential=None, **capped),
+        customer(2, name="Bbb", revenue=900, potential=None, **capped),
+        customer(3, name="Ccc", revenue=100, potential=5_000, **capped),
+        customer(4, name="Ddd", revenue=100, potential=None, quadrant=BG, last=14 * 5),  # due earlier
+        customer(5, name="Aab", revenue=100, potential=None, **capped),
+    ]
+    ordered = planning.due_list(customers, CONFIG, TODAY)
+    assert {d.priority for d in ordered} == {12.0}
+    assert [d.customer.id for d in ordered] == [2, 3, 4, 1, 5]
+
+
+def test_a_long_overdue_cash_cow_is_not_starved_by_big_game_prospects() -> None:
+    """The cash-cow case: a 3.9 M cash cow 155 days late against big-game prospects buying for
+    thousands, all as late as it gets: value decides at the default weights."""
+    cow = customer(1, CC, last=28 + 155, name="Kassako AB", revenue=390_000_000)
+    prospects = [customer(10 + i, BG, last=14 * 4, name=f"Prospekt {i}", revenue=1_200_000, potential=900_000_000)
+                 for i in range(30)]
+    proposals = planning.plan_week([*prospects, cow], CONFIG, TODAY, TODAY)
+    day = {p.customer_id: p.day for p in proposals}
+    assert day[1] == TODAY  # in the week, on its first day
+    # a contract about to end still comes first
+    contract = customer(2, BG, last=40, contract=("Rivalen AB", TODAY + dt.timedelta(days=60)), revenue=1)
+    ordered = planning.due_list([cow, contract, *prospects], CONFIG, TODAY)
+    assert [d.customer.id for d in ordered[:2]] == [2, 1]
+
+
+def test_the_more_urgent_a_visit_the_earlier_in_the_week() -> None:
+    """No shared cities, more visits than days: Monday holds the four most urgent, and so on."""
+    customers = [customer(i, BG, last=14 + 40 - i, city=f"City {i}") for i in range(1, 21)]
+    proposals = planning.fill_week(planning.due_list(customers, CONFIG, TODAY), week(), CONFIG)
+    ranked = sorted(proposals, key=lambda p: -p.priority)
+    assert [p.day for p in ranked] == sorted(p.day for p in ranked)
+    assert {p.customer_id for p in proposals if p.day == TODAY} == {1, 2, 3, 4}
 
 
 # --- filling a week ---------------------------------------------------------------------
@@ -352,8 +408,10 @@ def test_feasibility_counts_visits_and_calls_a_week_against_capacity() -> None:
         "Policy needs 23 visits a week (capacity 20) and 10 calls (capacity 50), plus 5 calls to assess."
     )
     # big game alone must go from 20 to 17 visits a week: every 14 × 20/17 → 17 days
-    assert ("raise visits per day to 5 (setting capacity.visits_per_day), "
+    assert ("Too many visits: you can make 20 visits a week for your 40 Big game customers; visits every 14 days "
+            "need 20 a week. Raise visits per day to 5 (setting capacity.visits_per_day), "
             "or visit Big game every 17 days instead of 14 (setting policy.big_game;") in result.text
+    assert result.changes == (("capacity.visits_per_day", "5"), ("policy.big_game", "visit:17"))
 
 
 def test_feasibility_fits() -> None:
@@ -372,7 +430,7 @@ def test_follow_up_counts_done_and_customers_seen_within_their_interval() -> Non
     assert (result.planned, result.done, result.skipped) == (4, 2, 1)
     assert result.text == "Done 2 of 4 planned · 1 skipped"
     assert [(s.quadrant, s.within, s.total) for s in result.segments] == [
-        (BG, 1, 3), (SF, 1, 1), (NA, 1, 1),
+        (BG, 1, 3), (SF, 1, 1), (NA, 0, 1),  # called, but no estimate entered: not assessed
     ]
 
 
@@ -523,3 +581,59 @@ def test_property_nobody_is_planned_before_the_due_day_nor_after_the_deadline_wi
             assert all(load[d] >= per_day for d in planning.week_days(TODAY, config) if d >= entry.due_on), p
         if entry.deadline is not None and p.day > entry.deadline:
             assert all(load[d] >= per_day for d in planning.week_days(TODAY, config) if d <= entry.deadline), p
+
+
+def test_advice_never_names_a_value_the_settings_refuse() -> None:
+    """The issue's cases: 'visit Big game every 3038 days' and 'raise visits per day to 190'."""
+    crowd = [customer(i, BG, upgrade_candidate=i % 3 == 0) for i in range(2000)]
+    result = planning.feasibility(crowd, CONFIG, TODAY)
+    assert not result.fits("visit") and result.changes == ()
+    assert "every 3038 days" not in result.text and "to 190" not in result.text
+    assert "No interval up to 730 days fits" in result.text
+    assert "you can make 20 visits a week for your 2000 Big game customers" in result.text
+
+
+@st.composite
+def settings_and_books(draw):
+    values = {
+        "capacity.visits_per_day": str(draw(st.integers(0, 50))),
+        "capacity.calls_per_day": str(draw(st.integers(0, 200))),
+        "capacity.working_days": draw(st.sampled_from(["mon,tue,wed,thu,fri", "mon,wed", "tue", "mon,tue,wed,thu,fri,sat"])),
+    }
+    for q in ("big_game", "cash_cows", "small_fry"):
+        kind = draw(st.sampled_from(["visit", "call"]))
+        values[f"policy.{q}"] = draw(st.sampled_from(["none", f"{kind}:once"]) | st.integers(1, 730).map(
+            lambda n, kind=kind: f"{kind}:{n}"))
+    config = PlanConfig.from_settings(values)
+    counts = draw(st.lists(st.tuples(st.sampled_from([BG, CC, SF, NA, UI]), st.booleans(), st.integers(1, 400)),
+                           max_size=6))
+    customers = [customer(len(found) + n, q, upgrade_candidate=up)
+                 for found in [[]] for q, up, many in counts for n in range(many)]
+    customers = [c._replace(id=i) for i, c in enumerate(customers)]
+    return values, config, customers
+
+
+@settings(max_examples=150, deadline=None)
+@given(settings_and_books())
+def test_property_every_advice_names_only_values_the_settings_accept_and_they_fit(case) -> None:
+    from segtui.domain.settings import validate, validate_all, DEFAULTS
+
+    values, config, customers = case
+    result = planning.feasibility(customers, config, TODAY)
+    for kind in planning.KINDS:
+        if not result.fits(kind):
+            assert f"Too many {kind}s" in result.text
+    for key, value in result.changes:
+        assert validate(key, value) == value  # the settings take it as it is written
+        assert f"setting {key}" in result.text
+        applied = {**DEFAULTS, **values, key: value}
+        validate_all(applied)
+        after = planning.feasibility(customers, PlanConfig.from_settings(applied), TODAY)
+        changed_kind = "visit" if "visit" in value or key == "capacity.visits_per_day" else "call"
+        assert after.fits(changed_kind), (key, value, after.text)  # applying it is enough
+    # no number in the advice beyond what the settings take
+    import re
+    for days in re.findall(r"every (\d+) days instead", result.text):
+        assert 1 <= int(days) <= 730
+    for n in re.findall(r"per day to (\d+)", result.text):
+        assert int(n) <= 200

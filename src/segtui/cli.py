@@ -408,20 +408,27 @@ def plan_command(book: str, week: str | None, as_of: str | None, fmt: str, outpu
 @click.option("--date", "day", help="The day of the contact (YYYY-MM-DD, default today).")
 @click.option("--outcome", help="What came of it, e.g. 'Asked for an offer'.")
 @click.option("--note", help="What was said, what comes next.")
-def log_command(book: str, customer: str, kind: str, day: str | None, outcome: str | None, note: str | None) -> None:
+@click.option("--follow-up", "follow_up", metavar="DATE",
+              help="Plan a follow-up on this day (YYYY-MM-DD): a visit after a visit, else a call.")
+def log_command(book: str, customer: str, kind: str, day: str | None, outcome: str | None, note: str | None,
+                follow_up: str | None) -> None:
     """Record a visit, call or mail with CUSTOMER (its customer id in the ERP).
 
-    When that visit or call is in the plan for the customer on that day, it is marked done."""
+    When that visit or call is in the plan for the customer on that day, it is marked done.
+    With --follow-up DATE a follow-up goes into the plan on that day, ahead of the policy."""
     from segtui.domain.customer import InputError, parse_day
     from segtui.store import plan as plan_store
 
-    if day is None:
-        when = dt.date.today()
-    else:
+    def date_of(text: str, option: str) -> dt.date:
         try:
-            when = parse_day(day)
+            return parse_day(text)
         except InputError:
-            raise click.BadParameter(f"{day!r} is not a date (use YYYY-MM-DD)", param_hint="--date") from None
+            raise click.BadParameter(f"{text!r} is not a date (use YYYY-MM-DD)", param_hint=option) from None
+
+    when = dt.date.today() if day is None else date_of(day, "--date")
+    again = date_of(follow_up, "--follow-up") if follow_up else None
+    if again is not None and again <= when:
+        raise click.BadParameter(f"{follow_up} is not after the contact ({when.isoformat()})", param_hint="--follow-up")
     opened = _open(book)
     if opened.readonly:
         _fail(f"{opened.path} is read-only: nothing was recorded")
@@ -431,6 +438,14 @@ def log_command(book: str, customer: str, kind: str, day: str | None, outcome: s
         _fail(str(error))
     done = " · the planned one is marked done" if logged.item_id is not None else ""
     click.echo(f"Recorded a {kind} with {logged.name} on {when.isoformat()}{done}")
+    if again is not None:
+        follow_kind = "visit" if kind == "visit" else "call"
+        try:
+            _, planned = plan_store.add_follow_up(opened, logged.customer_id, again, follow_kind, outcome)
+        except (InputError, ValueError) as error:
+            _fail(str(error))
+        moved = f" (the first working day from {again.isoformat()})" if planned != again else ""
+        click.echo(f"Follow-up {follow_kind} planned for {planned:%a} {planned.isoformat()}{moved}")
 
 
 def _write_plan(opened, monday: dt.date, today: dt.date, fmt: str, out, output: str | None,

@@ -12,24 +12,50 @@ Decisions made where DESIGN §3 is silent:
   interval, capped at 3 (``MAX_URGENCY``). The 1 makes a customer due today
   count (otherwise every "due now" customer would have priority 0); the cap
   says that three intervals without contact is as late as it gets — past that,
-  the segment decides. With the default weights (big game 4, small fry 1) the
-  cap guarantees every due big-game customer comes before any small-fry one.
+  the segment's weight and the customer's value decide.
+* **Why the default weights are what they are** (``weight.*``, settings):
+  big game 4 and cash cows 4 — equal, because the interval already says how
+  often each needs a visit: one interval late is as late for a customer you
+  keep as for one you hunt, and hunting must not starve the revenue you have.
+  With cash cows at 3, a long-overdue big-game prospect (4 × 3 = 12) always
+  beat a long-overdue cash cow (3 × 3 = 9): on sample.db the first six weeks
+  were all big-game visits while its biggest cash cows, 60–80 days late,
+  waited. At equal weights both stop at 12 and value decides, so a cash cow
+  with millions in revenue goes ahead of a prospect buying for thousands.
+  Needs assessment 2: a first assessment call (urgency 2 → 4) goes ahead of
+  every small-fry call (at most 1 × 3). Small fry 1: with the cap, a small-fry
+  customer never outranks a big-game or cash-cow customer that is due (4 × 1)
+  even when both are visited. Uninteresting 0: never planned.
+* **Ties** (equal priority — common at the cap and for first assessments) go
+  to the customer worth more: higher revenue in the window, then higher
+  potential (yearly budget), then the earlier due date, then the name.
 * **Never contacted** counts as one full interval overdue (urgency 2).
 * **Competitor contracts** (every one still running, not only the next to end):
   one ending within ``contract.warn_days`` makes a big-game customer due now
   when it has had no visit or call since the warning began (end − warn days);
   after a contact it is due again only when its interval has passed, and not
   at all when that comes after the end (see :func:`open_contract`). While it
-  is, urgency is ``CONTRACT_URGENCY`` (3) rising to 4 as the end comes closer —
-  above every merely overdue customer of the segment, whose urgency stops at 3 —
+  is, urgency is ``CONTRACT_URGENCY`` (3.5) rising to 4 as the end comes closer —
+  above every merely overdue customer, whose urgency stops at 3 —
   and the visit has a deadline: the day before the contract ends.
 * **Due later in the week**: a customer whose due date falls inside the week is
   planned on or after that day, never before (it would come back too soon after
   its last visit); when those days are full it waits for next week.
-* **'once' policies** (needs assessment: one call to assess) are due now while
-  the customer has had no visit or call since its latest assessment (or ever,
-  without one), at urgency 2; once called they drop off until a new
-  assessment is entered.
+* **'once' policies** (needs assessment: a call to assess) keep a customer due
+  until its potential is the rep's own: an assessment with a budget that was
+  entered or confirmed (``Customer.assessed``; an imported budget is not the
+  rep's judgement). With no visit or call since its latest assessment (or ever)
+  it is due now at urgency 2 (``NEVER_URGENCY``). A contact after which no
+  estimate was entered does not settle it: the customer comes back
+  ``ASSESS_AGAIN_DAYS`` (14) after that contact at urgency 1
+  (``ASSESS_AGAIN_URGENCY``) — behind every customer not yet called, with the
+  reason "called …, no estimate entered yet" as the reminder to enter it.
+* **Dated follow-ups** ("call back 2027-01-12", set on the customer screen, in the
+  outcome dialog or with ``segtui log --follow-up``) are manual plan items on
+  their day, so they hold their place and use the day's capacity before the
+  policy fills the rest. The customer is due on that day (urgency
+  ``FOLLOW_UP_URGENCY`` times the highest weight: above everything) with it as its
+  deadline; until then it is planned, so not due.
 * **Upgrade candidates** get the interval halved (rounded down, at least 1 day).
 * **Planning a week** considers customers due on or before the week's last
   working day, counts days overdue from ``max(today, Monday)``, only fills days
@@ -51,13 +77,21 @@ from typing import Iterable, Mapping, NamedTuple, Sequence
 from segtui.domain.customer import contract_days_left, contract_ends_soon
 from segtui.domain.days_off import day_off, parse_days_off
 from segtui.domain.segments import QUADRANT_LABELS, Quadrant
-from segtui.domain.settings import DEFAULTS, KINDS, WEEKDAYS, Policy, parse_policy  # noqa: F401 (re-exported)
+from segtui.domain.settings import DEFAULTS, KINDS, WEEKDAYS, Policy, SettingError, parse_policy, validate  # noqa: F401
 
 MAX_URGENCY = 3.0
 NEVER_URGENCY = 2.0
-#: A competitor contract about to end: above every merely overdue customer of the segment
-#: (whose urgency stops at MAX_URGENCY), rising by up to 1 as the end comes closer.
-CONTRACT_URGENCY = MAX_URGENCY
+#: A competitor contract about to end: above every merely overdue customer (whose urgency
+#: stops at MAX_URGENCY), rising to CONTRACT_URGENCY_MAX as the end comes closer. Above the
+#: cap by half an interval, so at equal weights it beats a capped cash cow too.
+#: A customer to assess that was contacted without an estimate entered comes back this many
+#: days after the contact, at this urgency (below a first assessment call's NEVER_URGENCY).
+ASSESS_AGAIN_DAYS = 14
+ASSESS_AGAIN_URGENCY = 1.0
+#: A dated follow-up ("call back 12 January") the rep set: planned on its day, before any policy.
+FOLLOW_UP_URGENCY = MAX_URGENCY + 2.0
+CONTRACT_URGENCY = MAX_URGENCY + 0.5
+CONTRACT_URGENCY_MAX = MAX_URGENCY + 1.0
 
 
 # --- policies and capacity ---------------------------------------------------------
@@ -174,6 +208,13 @@ class Customer(NamedTuple):
     contracts: tuple[tuple[str, dt.date], ...] = ()
     revenue: int = 0  # net revenue in the window, minor units: breaks ties
     potential: int | None = None  # yearly budget, minor units: breaks ties after revenue
+    assessed: dt.date | None = None  # latest budget the rep entered or confirmed (None: never assessed)
+    follow_up: tuple[dt.date, str] | None = None  # (day, visit/call): the next dated follow-up planned
+
+    def contacted_since_assessment(self) -> bool:
+        """A visit or call on or after the latest assessment (or ever, without one)."""
+        return self.last_contact is not None and (
+            self.last_assessment is None or self.last_contact >= self.last_assessment)
 
     def running_contracts(self) -> tuple[tuple[str, dt.date], ...]:
         if self.contracts:
@@ -195,6 +236,8 @@ class Due(NamedTuple):
     once: bool = False
     contract: tuple[str, dt.date] | None = None  # the contract that makes it urgent
     deadline: dt.date | None = None  # plan it on or before this day (the day before the contract ends)
+    follow_up: bool = False  # due because of a dated follow-up
+
 
     @property
     def overdue(self) -> bool:
@@ -205,8 +248,15 @@ class Due(NamedTuple):
         """'Big game · 18 days overdue · contract with X ends 2027-01-15'."""
         c = self.customer
         parts = [QUADRANT_LABELS[c.quadrant]]
+        if self.follow_up:
+            parts.append(f"follow-up {_day(self.due_on)}")
+            return " · ".join(parts)
         if self.once:
-            parts.append(f"{self.kind} to assess" + ("" if c.last_contact else " · never contacted"))
+            parts.append(f"{self.kind} to assess")
+            if c.last_contact is None:
+                parts.append("never contacted")
+            elif c.contacted_since_assessment():
+                parts.append(f"contacted {_day(c.last_contact)}, no estimate entered yet")
         elif c.last_contact is None:
             parts.append("never contacted")
         else:
@@ -240,15 +290,26 @@ def _day(day: dt.date) -> str:
 
 def due(customer: Customer, config: PlanConfig, on: dt.date, until: dt.date | None = None) -> Due | None:
     """The customer as due on ``on`` (or by ``until``), or None when not due."""
+    if customer.follow_up is not None:  # a dated follow-up comes before the policy
+        day, kind = customer.follow_up
+        if day > (until or on):
+            return None
+        late = (on - day).days
+        return Due(customer, kind, interval(customer, config), day, late if late > 0 else 0,
+                   round(max(1, *config.weights.values()) * FOLLOW_UP_URGENCY, 6), on,
+                   deadline=day, follow_up=True)
     policy = config.policies[customer.quadrant]
     if policy.kind is None:
         return None
     every = None
     if policy.once:
-        since = customer.last_assessment
-        if customer.last_contact is not None and (since is None or customer.last_contact >= since):
-            return None
-        due_on, urgency = on, NEVER_URGENCY
+        if customer.assessed is not None:
+            return None  # the rep's own estimate is in
+        if customer.contacted_since_assessment():
+            due_on = customer.last_contact + dt.timedelta(days=ASSESS_AGAIN_DAYS)
+            urgency = ASSESS_AGAIN_URGENCY
+        else:
+            due_on, urgency = on, NEVER_URGENCY
     else:
         every = interval(customer, config)
         if customer.last_contact is None:
@@ -266,7 +327,7 @@ def due(customer: Customer, config: PlanConfig, on: dt.date, until: dt.date | No
             due_on = min(due_on, contract_due)
             left = contract_days_left(contract[1], on)
             closeness = 1 - left / config.warn_days if config.warn_days else 1.0
-            urgency = max(urgency, CONTRACT_URGENCY + closeness)
+            urgency = max(urgency, CONTRACT_URGENCY + (CONTRACT_URGENCY_MAX - CONTRACT_URGENCY) * closeness)
     if due_on > (until or on):
         return None
     late = (on - due_on).days
@@ -307,8 +368,11 @@ def open_contract(
 
 
 def by_priority(entry: Due) -> tuple:
-    """Highest priority first; then the longer overdue, then by name."""
-    return (-entry.priority, entry.due_on, entry.customer.name.casefold(), entry.customer.id)
+    """Highest priority first; ties to the higher revenue, then the higher potential,
+    then the earlier due date, then by name."""
+    c = entry.customer
+    return (-entry.priority, -c.revenue, -(c.potential if c.potential is not None else -1), entry.due_on,
+            c.name.casefold(), c.id)
 
 
 def due_list(
@@ -329,7 +393,8 @@ def due_list(
     append = found.append
     for c in customers:
         rule = regular.get(c.quadrant)
-        if rule is None or c.last_contact is None or (c.quadrant is big_game and (c.contract or c.contracts)):
+        if (rule is None or c.last_contact is None or c.follow_up is not None
+                or (c.quadrant is big_game and (c.contract or c.contracts))):
             entry = due(c, config, on, until)
             if entry is not None:
                 append(entry)
@@ -616,6 +681,7 @@ class Feasibility:
     once_backlog: Mapping[str, int]
     advice: tuple[str, ...] = field(default=())
     per_day: Mapping[str, int] = field(default_factory=dict)  # capacity a working day
+    changes: tuple[tuple[str, str], ...] = ()  # the settings the advice names, as (key, value)
 
     def fits(self, kind: str) -> bool:
         return math.ceil(self.needed[kind] - 1e-9) <= self.capacity[kind]
@@ -666,43 +732,99 @@ BACKLOG_FITS_WEEKS = 4
 
 def feasibility(customers: Iterable[Customer], config: PlanConfig, on: dt.date | None = None) -> Feasibility:
     """Visits and calls a week the policies need (7 ÷ interval per customer),
-    the one-off backlog ('once' policies still due), and what to change when
+    the one-off backlog ('once' policies: customers not yet assessed), and what to change when
     the need is above capacity."""
     needed = {k: 0.0 for k in KINDS}
     backlog = {k: 0 for k in KINDS}
     by_segment: dict[tuple[str, Quadrant], float] = defaultdict(float)
+    counts: dict[tuple[str, Quadrant], tuple[int, int]] = defaultdict(lambda: (0, 0))  # (regular, upgrade)
     for c in customers:
         policy = config.policies[c.quadrant]
         if policy.kind is None:
             continue
         if policy.once:
-            if on is None or due(c, config, on) is not None:
+            if c.assessed is None:  # waiting for a call or for its estimate
                 backlog[policy.kind] += 1
             continue
         rate = 7 / interval(c, config)
         needed[policy.kind] += rate
         by_segment[policy.kind, c.quadrant] += rate
+        plain, upgrade = counts[policy.kind, c.quadrant]
+        counts[policy.kind, c.quadrant] = (plain, upgrade + 1) if c.upgrade_candidate else (plain + 1, upgrade)
     capacity = {k: config.per_week(k) for k in KINDS}
-    advice = []
+    advice, changes = [], []
     for kind in KINDS:
         need = math.ceil(needed[kind] - 1e-9)
         if need <= capacity[kind]:
             continue
-        days = len(config.working_days) or 1
-        key = "capacity.visits_per_day" if kind == "visit" else "capacity.calls_per_day"
-        text = f"Too many {kind}s: raise {kind}s per day to {math.ceil(need / days)} (setting {key})"
         biggest = max((q for (k, q) in by_segment if k == kind), key=lambda q: by_segment[kind, q])
-        rate = by_segment[kind, biggest]
-        room = capacity[kind] - (needed[kind] - rate)
+        members = counts[kind, biggest]
         policy = config.policies[biggest]
-        if room > 0:
-            longer = math.ceil(policy.every * rate / room)
-            text += (f", or {kind} {QUADRANT_LABELS[biggest]} every {longer} days instead of {policy.every}"
-                     f" (setting policy.{biggest.value}; upgrade candidates go twice as often)")
-        elif capacity[kind]:
-            text += f", or make every {kind} interval {needed[kind] / capacity[kind]:.1f} times longer"
-        advice.append(text + ".")
-    return Feasibility(needed, capacity, backlog, tuple(advice), {k: config.per_day(k) for k in KINDS})
+        label = QUADRANT_LABELS[biggest]
+        seg_need = math.ceil(by_segment[kind, biggest] - 1e-9)
+        who = "customer" if sum(members) == 1 else "customers"
+        text = (f"Too many {kind}s: you can make {capacity[kind]} {kind}s a week for your {sum(members)} "
+                f"{label} {who}; {kind}s every {policy.every} days need {seg_need} a week")
+        options = []
+        days = len(config.working_days)
+        key = f"capacity.{kind}s_per_day"
+        per_day = math.ceil(need / days) if days else None
+        if per_day is not None and per_day <= min(ADVICE_MAX_PER_DAY_FACTOR * config.per_day(kind), _top(key)):
+            options.append(f"raise {kind}s per day to {per_day} (setting {key})")
+            changes.append((key, str(per_day)))
+        longer = _interval_that_fits(members, capacity[kind] - (needed[kind] - by_segment[kind, biggest]))
+        if longer is not None and longer > policy.every:
+            options.append(f"{kind} {label} every {longer} days instead of {policy.every} "
+                           f"(setting policy.{biggest.value}; upgrade candidates go twice as often)")
+            changes.append((f"policy.{biggest.value}", f"{kind}:{longer}"))
+        if not options:
+            options.append(f"no interval up to {MAX_INTERVAL} days fits: see the most valuable first "
+                           "and let the rest wait, or share the segment with a colleague")
+        advice.append(text + ". " + options[0][0].upper() + options[0][1:]
+                      + "".join(f", or {o}" for o in options[1:]) + ".")
+    return Feasibility(needed, capacity, backlog, tuple(advice), {k: config.per_day(k) for k in KINDS},
+                       tuple(changes))
+
+
+#: The longest interval a policy takes (settings: 1–730 days).
+MAX_INTERVAL = 730
+#: Advice never says to raise a day's capacity beyond this many times what it is: more is no plan a
+#: rep can keep ("raise visits per day to 190" helps nobody).
+ADVICE_MAX_PER_DAY_FACTOR = 2
+
+
+def _top(key: str) -> int:
+    """The highest day's capacity setting ``key`` accepts (asked of its validator, so the
+    advice follows the settings registry)."""
+    for n in (1000, 500, 200, 100, 50, 20, 10, 5):
+        try:
+            validate(key, str(n))
+            return n
+        except SettingError:
+            continue
+    return 1
+
+
+def _interval_that_fits(members: tuple[int, int], room: float) -> int | None:
+    """The shortest interval (days, at most MAX_INTERVAL) at which ``members`` — (regular,
+    upgrade candidates) customers of one segment — need no more than ``room`` contacts a
+    week (upgrade candidates at half the interval, rounded down); None when none does."""
+    plain, upgrade = members
+
+    def rate(every: int) -> float:
+        return 7 * plain / every + 7 * upgrade / max(1, every // 2)
+
+    if room <= 0 or rate(MAX_INTERVAL) > room + 1e-9:
+        return None
+    low, high = 1, MAX_INTERVAL
+    while low < high:
+        mid = (low + high) // 2
+        if rate(mid) <= room + 1e-9:
+            high = mid
+        else:
+            low = mid + 1
+    return low
+
 
 
 # --- follow-up ---------------------------------------------------------------------------
@@ -732,8 +854,8 @@ def within_interval(customer: Customer, config: PlanConfig, on: dt.date) -> bool
     policy = config.policies[customer.quadrant]
     if policy.kind is None:
         return None
-    if policy.once:
-        return due(customer, config, on) is None
+    if policy.once:  # assessed: the rep's own estimate is in (a call alone does not count)
+        return customer.assessed is not None
     if customer.last_contact is None:
         return False
     return 0 <= (on - customer.last_contact).days <= interval(customer, config)

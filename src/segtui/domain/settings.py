@@ -248,7 +248,7 @@ _ALL = [
     Setting("policy.uninteresting", "none", _policy, "contact policy for Uninteresting"),
     Setting("policy.needs_assessment", "call:once", _policy, "contact policy for customers that need assessment"),
     Setting("weight.big_game", "4", _count(0, 100), "planning weight of Big game"),
-    Setting("weight.cash_cows", "3", _count(0, 100), "planning weight of Cash cows"),
+    Setting("weight.cash_cows", "4", _count(0, 100), "planning weight of Cash cows"),
     Setting("weight.needs_assessment", "2", _count(0, 100), "planning weight of customers that need assessment"),
     Setting("weight.small_fry", "1", _count(0, 100), "planning weight of Small fry"),
     Setting("weight.uninteresting", "0", _count(0, 100), "planning weight of Uninteresting"),

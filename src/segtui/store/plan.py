@@ -20,6 +20,11 @@ from segtui.store.book import Book, BookError
 from segtui.store.segments import CustomerSegment, segment_book
 
 
+#: A dated follow-up is a plan item kept by hand whose reason starts with this word.
+FOLLOW_UP = "Follow-up"
+_IS_FOLLOW_UP = "manual = 1 AND reason GLOB 'Follow-up*'"
+
+
 def owned_by(owner: str | None, customer_owner: str | None) -> bool:
     """True when ``owner`` (empty or None: everyone) owns the customer; names match
     case and extra spaces aside."""
@@ -33,7 +38,8 @@ def planning_customers(
 ) -> list[planning.Customer]:
     """Every active customer as planning sees it on ``as_of``: segment, last
     visit or call, latest assessment, every competitor contract still running
-    (``contract`` the next to end), revenue and potential (they break ties).
+    (``contract`` the next to end), revenue and potential (they break ties), and
+    the latest budget the rep entered or confirmed (``assessed``).
     With ``owner``, only that rep's customers (a rep plans their own)."""
     if segments is None:
         segments = segment_book(book, as_of)
@@ -47,7 +53,17 @@ def planning_customers(
         "GROUP BY customer_id",
         (day,),
     ))
-    assessed = dict(book.rows("SELECT customer_id, max(date) FROM assessment WHERE date <= ? GROUP BY customer_id", (day,)))
+    # the latest assessment, and the latest of the rep's own estimates: a budget typed ('entered')
+    # or an estimate made their own ('confirmed') — one pass over the assessments
+    assessed, own = {}, {}
+    for cid, latest, latest_own in book.rows(
+        "SELECT customer_id, max(date), max(CASE WHEN source IN ('entered', 'confirmed') "
+        "AND budget_per_year IS NOT NULL THEN date END) FROM assessment WHERE date <= ? GROUP BY customer_id",
+        (day,),
+    ):
+        assessed[cid] = latest
+        if latest_own is not None:
+            own[cid] = latest_own
     running: dict[int, list[tuple[str, dt.date]]] = {}
     for cid, competitor, ends_on in book.rows(
         "SELECT customer_id, competitor, ends_on FROM competitor_contract WHERE ends_on >= ? "
@@ -56,6 +72,15 @@ def planning_customers(
     ):
         running.setdefault(cid, []).append((competitor, dates(ends_on)))
     contracts = {cid: tuple(found) for cid, found in running.items()}
+    follow_ups = {
+        cid: (dates(day), kind)
+        for cid, day, kind in book.rows(
+            # SQLite: with min(), the bare column comes from the row holding the minimum
+            "SELECT customer_id, min(day), kind FROM plan_item WHERE status = 'planned' AND day >= ? "
+            f"AND {_IS_FOLLOW_UP} GROUP BY customer_id",  # sql-safe: a fixed condition from the code
+            (day,),
+        )
+    }
     Customer = planning.Customer
     result = []
     append = result.append
@@ -72,6 +97,8 @@ def planning_customers(
             running_contracts,
             s.segment.revenue,
             s.estimate.budget_per_year if s.estimate is not None else None,
+            dates(own[cid]) if cid in own else None,
+            follow_ups.get(cid),
         ))
     return result
 
@@ -102,6 +129,11 @@ class PlanItem:
     def location(self) -> str:
         place = " ".join(p for p in (self.postcode, self.city) if p)
         return ", ".join(p for p in (self.address, place) if p)
+
+    @property
+    def follow_up(self) -> bool:
+        """A dated follow-up the rep set ('call back 12 January')."""
+        return self.manual and self.reason.startswith(FOLLOW_UP)
 
     def booked(self) -> planning.Booked:
         return planning.Booked(self.customer_id, self.day, self.kind, self.status, self.city)
@@ -299,6 +331,19 @@ def log_contact(book: Book, source_id: str, day: dt.date, kind: str, outcome: st
         if item is not None:
             conn.execute("UPDATE plan_item SET status = 'done', activity_id = ? WHERE id = ?", (activity_id, item[0]))
         return Logged(activity_id, item[0] if item else None, customer_id, name)
+
+
+def add_follow_up(book: Book, customer_id: int, day: dt.date, kind: str = "call", note: str | None = None,
+                  config: planning.PlanConfig | None = None) -> tuple[int, dt.date]:
+    """A dated follow-up ("call back 2027-01-12"): a visit or call kept on its day, ahead
+    of the policy. A day off moves it to the next working day. Returns the item and its day."""
+    if kind not in planning.KINDS:
+        raise ValueError(f"{kind!r} is not a visit or a call")
+    config = config or planning.PlanConfig.from_settings(book.settings())
+    day = planning.next_plan_day(day, config)
+    note = rules.clean_note(note, rules.NAME_MAX, "follow-up")
+    reason = f"{FOLLOW_UP}: {note}" if note else FOLLOW_UP
+    return add_item(book, customer_id, day, kind, reason, manual=True), day
 
 
 def set_outcome(book: Book, item_id: int, outcome: str | None, note: str | None) -> None:

@@ -307,6 +307,8 @@ class CustomerScreen(Screen[bool]):
         Binding("b", "estimate", "Estimate", id="customer.estimate"),
         Binding("B", "confirm_estimate", "Confirm estimate", show=False, id="customer.confirm_estimate"),
         Binding("a", "add_activity", "Log activity", id="customer.add_activity"),
+        Binding("F", "follow_up", "Follow-up", show=False, tooltip="Plan a dated follow-up (call back on a day)",
+                id="customer.follow_up"),
         Binding("E", "edit_customer", "Edit details", show=False, id="customer.edit"),
         Binding("N", "add_note", "Note", show=False, id="customer.add_note"),
         Binding("X", "archive", "Archive/restore", show=False, id="customer.archive"),
@@ -909,6 +911,49 @@ class CustomerScreen(Screen[bool]):
                     Field("outcome", "Outcome", "", lambda t: rules.clean_note(t, rules.NAME_MAX, "outcome"),
                           "e.g. Offer requested"),
                     Field("note", "Note", "", rules.clean_note),
+                ],
+            ),
+            saved,
+        )
+
+    def action_follow_up(self) -> None:
+        """A dated follow-up ("call back 2027-01-12"): planned on that day, ahead of the policy."""
+        if self.record is None or not writes_allowed(self, self.book):
+            return
+        from segtui.store import plan as plan_store
+        from segtui.ui.planner import follow_up_day
+
+        def add(book: Book, customer_id: int, day, kind: str, note: str | None) -> store.Undo:
+            item_id, _ = plan_store.add_follow_up(book, customer_id, day, kind, note)
+            return store.Undo("follow-up", (("DELETE FROM plan_item WHERE id = ?", (item_id,)),))
+
+        def saved(values: dict[str, Any] | None) -> None:
+            if values is None:
+                return
+            day = values["day"]  # a day off moves to the next working day when it is written
+            self._edit(f"Follow-up {values['kind']} planned for {day:%a %d %b %Y} (a day off: the next working day)",
+                       add, self.customer_id, day, values["kind"], values["note"])
+
+        def kind(text: str) -> str:
+            value = rules.parse_kind(text)
+            if value == "mail":
+                raise rules.InputError("a follow-up is a visit or a call")
+            return value
+
+        def required_day(text: str):
+            day = follow_up_day(text, self.as_of)
+            if day is None:
+                raise rules.InputError("type the day of the follow-up, YYYY-MM-DD")
+            return day
+
+        self.app.push_screen(
+            FormScreen(
+                f"Follow-up with {self.record.name}",
+                [
+                    Field("day", "On", "", required_day, "YYYY-MM-DD", "planned on that day (a day off: the next)"),
+                    Field("kind", "Kind", "call", kind, "call / visit", "call or visit"),
+                    Field("note", "What", "", lambda t: rules.clean_note(t, rules.NAME_MAX, "follow-up"),
+                          "e.g. Call back after the budget meeting"),
                 ],
             ),
             saved,

@@ -71,6 +71,16 @@ def short_name(name: str, width: int) -> str:
     return text if len(text) <= width else text[: max(0, width - 1)] + "…"
 
 
+def follow_up_day(text: str, after: dt.date) -> dt.date | None:
+    """A follow-up day typed in a form: empty is none; otherwise a date after ``after``."""
+    if not (text or "").strip():
+        return None
+    day = rules.parse_day(text.strip())
+    if day <= after:
+        raise rules.InputError(f"a follow-up comes after {after.isoformat()}")
+    return day
+
+
 SHORT_SEGMENT = {
     "big_game": "BG",
     "cash_cows": "CC",
@@ -170,7 +180,7 @@ class DayColumn(Widget):
         # a wide column: name, then where (visits) or whom to call (calls) in a second column
         name_width = min(max(len(i.name) for i in self.items), width - 3 - 2 - 16) if inline else width - 3
         for n, item in enumerate(self.items[top:], top):
-            mark = {"done": "✓", "skipped": "–"}.get(item.status, "•" if item.manual else " ")
+            mark = {"done": "✓", "skipped": "–"}.get(item.status, "↻" if item.follow_up else "•" if item.manual else " ")
             style = {"done": "green", "skipped": "dim strike"}.get(item.status, "")
             kind = "V" if item.kind == "visit" else "C"
             line = Text(f"{mark}{kind} {short_name(item.name, name_width):<{name_width}}", style=style)
@@ -259,15 +269,19 @@ class CallsBox(VerticalScroll, can_focus=False):
 
 #: What the marks on the planner mean (shown in help).
 LEGEND = (
-    "In a day: V visit · C call · ✓ done · – skipped · • added or moved by hand (a re-plan keeps it) · "
+    "In a day: V visit · C call · ✓ done · – skipped · ↻ a dated follow-up · • added or moved by hand "
+    "(a re-plan keeps it) · "
     "4/4v 10/10c = visits and calls planned against the day's capacity.\n"
     "In the due list: BG big game · CC cash cows · SF small fry · NA needs assessment · UI uninteresting; "
     "+12d = 12 days overdue (yellow; red when more than a whole interval late), now = due today, "
     "a weekday = due later this week.\n"
     "How p chooses the week: the most urgent customers the week has room for, the most urgent earliest "
-    "in the week and a city's visits on one day. A big-game customer whose competitor contract ends within "
+    "in the week and a city's visits on one day; equal urgency goes to the higher revenue, then potential. A big-game customer whose competitor contract ends within "
     "contract.warn_days comes first, on a day before it ends, until it has had its visit; a customer due "
-    "later in the week is not planned before its due day. Days off are never planned. Items you added, "
+    "later in the week is not planned before its due day. A customer to assess stays due until you enter "
+    "its budget (or confirm the estimate): called without one, it comes back two weeks later, behind those "
+    "not yet called. A follow-up you set (o, or F on the customer) is planned on its day ahead of all that. "
+    "Days off are never planned. Items you added, "
     "moved, skipped or did stay where they are."
 )
 
@@ -316,6 +330,8 @@ class PlannerScreen(Screen):
         Binding("question_mark", "app.help", "Help", tooltip="Every key, and what the marks mean",
                 id="planner.help"),
         Binding("p", "plan", "Plan week", id="planner.plan"),
+        Binding("enter", "open_customer", "Customer", show=False, tooltip="Open the customer of the item",
+                id="planner.open_customer"),
         Binding("d", "done", "Done", tooltip="Mark done (again: back to planned); records the activity",
                 id="planner.done"),
         Binding("o", "outcome", "Outcome", show=False, tooltip="Outcome and note of the visit or call (marks it done)",
@@ -353,6 +369,8 @@ class PlannerScreen(Screen):
         self.as_of = as_of
         # read from the book's settings in the loading worker, never on the event loop
         self.config: planning.PlanConfig | None = None
+        self.settings: dict[str, str] | None = None  # as last read: a change reads the book again
+        self.customer_opened = False  # enter opened a customer: its segment is read again on return
         self.monday = planning.week_monday(as_of)
         self.segments = None
         self.customers: list[planning.Customer] | None = None
@@ -384,6 +402,14 @@ class PlannerScreen(Screen):
         self._fit(self.size)
         self._title()
         self.load()
+
+    def on_screen_resume(self) -> None:
+        """Back at the front (from the settings, a customer, a dialog): show the week with the
+        settings as they are now, and what changed meanwhile."""
+        if self.view is not None:
+            if self.customer_opened:  # an estimate or a contract edited there can move the customer
+                self.customer_opened, self.segments = False, None
+            self.load()
 
     def on_resize(self, event: events.Resize) -> None:
         self._fit(event.size)
@@ -428,8 +454,12 @@ class PlannerScreen(Screen):
     def load(self, plan: bool = False) -> None:
         """Read (and with ``plan`` fill) the week in a worker, then show it."""
         try:
-            if self.config is None:
-                self.config = planning.PlanConfig.from_settings(self.book.settings())
+            settings = self.book.settings()
+            if self.config is None or settings != self.settings:  # changed on the settings screen, say
+                self.config = planning.PlanConfig.from_settings(settings)
+                if self.settings is not None:
+                    self.segments = None  # thresholds and policies may have changed the segments
+                self.settings = settings
             if self.segments is None:
                 from segtui.store.segments import segment_book
 
@@ -465,6 +495,10 @@ class PlannerScreen(Screen):
         )
 
     async def _show(self, view: WeekView, customers, message: str | None = None) -> None:
+        columns = self.query(DayColumn)
+        if columns and len(columns) != len(view.days):  # the working days changed
+            await columns.remove()
+            self.column = min(self.column, len(view.days) - 1)
         if not self.query(DayColumn):
             await self.query_one("#week", Horizontal).mount_all(DayColumn(n) for n in range(len(view.days)))
             if view.monday == planning.week_monday(self.as_of):
@@ -585,7 +619,8 @@ class PlannerScreen(Screen):
         rows = [view.follow_up.text + " this week"]
         for seg in view.follow_up.segments:
             pct = f"{seg.within * 100 // seg.total:3d} %" if seg.total else "    –"
-            rows.append(f"{QUADRANT_LABELS[seg.quadrant]:<17}{seg.within:>5}/{seg.total:<5} {pct} in interval")
+            what = "assessed" if view.config.policies[seg.quadrant].once else "in interval"
+            rows.append(f"{QUADRANT_LABELS[seg.quadrant]:<17}{seg.within:>5}/{seg.total:<5} {pct} {what}")
         panel.update("\n".join(rows))
 
     # --- selection -------------------------------------------------------------------
@@ -770,11 +805,17 @@ class PlannerScreen(Screen):
         def saved(values: dict | None) -> None:
             if values is None:
                 return
-            outcome, note = values["outcome"], values["note"]
+            outcome, note, again = values["outcome"], values["note"], values["follow_up"]
             if done:
                 self.write(lambda: plan_store.set_outcome(self.book, item.id, outcome, note))
             else:
                 self.write(lambda: plan_store.mark_done(self.book, item.id, self.as_of, outcome, note))
+            if again is not None:
+                day = planning.next_plan_day(again, self.config)
+                self.write(
+                    lambda: plan_store.add_follow_up(self.book, item.customer_id, day, item.kind, outcome, self.config),
+                    f"Follow-up {item.kind} with {item.name} planned for {day:%a %d %b %Y}",
+                )
 
         when = "" if done else " (marks it done)"
         self.app.push_screen(
@@ -785,10 +826,27 @@ class PlannerScreen(Screen):
                           lambda t: rules.clean_note(t, rules.NAME_MAX, "outcome"), "e.g. Asked for an offer",
                           "→ takes a suggestion", rules.OUTCOMES),
                     Field("note", "Note", item.note or "", rules.clean_note, "what was said, what comes next"),
+                    Field("follow_up", "Follow-up on", "", lambda t: follow_up_day(t, item.day),
+                          "YYYY-MM-DD (empty: none)", "a visit or call on that day, ahead of the policy"),
                 ],
             ),
             saved,
         )
+
+    def action_open_customer(self) -> None:
+        """Enter: the customer of the selected plan item (or due customer)."""
+        if self.view is None:
+            return
+        entry = self.selected_due() if self.pane == "due" else None
+        item = self.selected_item() if self.pane == "week" else None
+        customer_id = item.customer_id if item is not None else entry.customer.id if entry is not None else None
+        if customer_id is None:
+            self.notify("Nothing selected", severity="warning", timeout=3)
+            return
+        from segtui.ui.customer import CustomerScreen  # the customer screen is big: loaded when wanted
+
+        self.customer_opened = True
+        self.app.push_screen(CustomerScreen(self.book, customer_id, self.as_of))
 
     def action_mailing(self) -> None:
         from segtui.ui.mailing import MailingScreen  # it lists names as the planner shortens them
