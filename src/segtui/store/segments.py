@@ -34,7 +34,6 @@ from segtui.domain.estimate import (
     estimate_wallets,
     pattern_of,
     region_of,
-    shown_spend,
     size_band,
 )
 from segtui.domain.segments import (
@@ -46,7 +45,6 @@ from segtui.domain.segments import (
     month_periods,
     source_id_order,
     subtract_months,
-    xyz,
 )
 from segtui.domain.trends import Trend
 from segtui.store.book import Book
@@ -436,33 +434,50 @@ def latest_estimates(book: Book, as_of: dt.date, customer_id: int | None = None)
 
 
 def _profiles(customers: list[tuple], facts: dict[int, Facts], config: Config) -> tuple[list[Profile], dict[str, str]]:
-    """Every customer's profile for the estimate, and how its region and country are written."""
+    """Every buying customer's profile for the estimate, and how its attributes are written.
+    A book has few distinct places, sizes and industries: each is worked out once."""
     profiles: list[Profile] = []
     names: dict[str, str] = {}
+    places: dict[tuple, tuple] = {}  # (city, postcode, country) → (region, country key)
+    sizes: dict[tuple, str | None] = {}
+    industries: dict[str | None, str | None] = {None: None}
+    patterns: dict[tuple, str | None] = {}
+    x_from, y_from = config.x_from, config.y_from
     for cid, _source, _name, city, _owner, industry, employees, annual_revenue, country, postcode in customers:
         f = facts.get(cid)
         if f is None or f.orders_in_window == 0:
             continue
-        country_key = (country or "").strip().casefold() or None
-        region = region_of(city, postcode, country)
-        if country_key is not None:
-            names.setdefault(f"country:{country_key}", country.strip())
-        if region is not None:
-            place = (city or "").strip() or f"postcode {''.join((postcode or '').split())[:2]}"
-            names.setdefault(f"region:{region}", f"{place}, {country.strip()}" if country_key else place)
-        industry = (industry or "").strip() or None
+        place = places.get((city, postcode, country))
+        if place is None:
+            country_key = (country or "").strip().casefold() or None
+            region = region_of(city, postcode, country)
+            if country_key is not None:
+                names.setdefault(f"country:{country_key}", country.strip())
+            if region is not None:
+                where = (city or "").strip() or f"postcode {''.join((postcode or '').split())[:2]}"
+                names.setdefault(f"region:{region}", f"{where}, {country.strip()}" if country_key else where)
+            place = places[(city, postcode, country)] = (region, country_key)
+        size = sizes.get((employees, annual_revenue), False)
+        if size is False:
+            size = sizes[(employees, annual_revenue)] = size_band(
+                employees, None if annual_revenue is None else annual_revenue // 100)
+        trade = industries.get(industry, False)
+        if trade is False:
+            clean = (industry or "").strip()
+            trade = industries[industry] = clean.casefold() if clean else None
+            if clean:
+                names.setdefault(f"industry:{trade}", clean)
+        n = f.orders_in_window
+        frequency = "X" if n >= x_from else "Y" if n >= y_from else "Z"
+        pattern = patterns.get((frequency, f.ordered_before_12m))
+        if pattern is None:
+            pattern = patterns[(frequency, f.ordered_before_12m)] = pattern_of(frequency, f.ordered_before_12m)
+        revenue_12m = f.revenue_12m
+        earlier = f.window_revenue - revenue_12m
         profiles.append(_new(Profile, (
-            cid,
-            shown_spend(f.window_revenue, f.revenue_12m),
-            f.revenue_12m,
-            industry.casefold() if industry else None,
-            size_band(employees, None if annual_revenue is None else annual_revenue // 100),
-            region,
-            country_key,
-            pattern_of(xyz(f.orders_in_window, config), f.ordered_before_12m),
+            cid, revenue_12m if revenue_12m >= earlier else earlier, revenue_12m,
+            trade, size, place[0], place[1], pattern,
         )))
-        if industry:
-            names.setdefault(f"industry:{industry.casefold()}", industry)
     return profiles, names
 
 
