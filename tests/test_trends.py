@@ -153,3 +153,42 @@ def test_segments_csv_and_json(tmp_path) -> None:
 
 def test_trend_words_of_no_trend() -> None:
     assert Trend(None).words() == ""
+
+
+async def test_the_board_marks_slipping_customers_and_filters_by_trend(book, tmp_path) -> None:
+    from tests.board_books import loaded
+    from segtui.ui.app import SegtuiApp
+
+    steady = add_customer(book, name="Steady AB")
+    silent = add_customer(book, name="Quiet AB")
+    falling = add_customer(book, name="Falling AB")
+    for month in range(1, 13):
+        add_order(book, steady, f"2026-{month:02d}-01", 1000)
+    for day in ("2026-07-01", "2026-07-22", "2026-08-12", "2026-09-02"):
+        add_order(book, silent, day, 1000)
+    add_order(book, falling, "2025-06-01", 10000)
+    add_order(book, falling, "2026-06-01", 2000)
+    app = SegtuiApp(book, as_of=AS_OF, config_dir=tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(app, pilot)
+        board = app.board
+        marks = {}
+        for customer_list in board.lists:
+            for i, row in enumerate(customer_list.rows):
+                marks[row.customer.name] = customer_list._render_row(row, 80, False).text
+        assert "‖" in marks["Quiet AB"] and "↓" not in marks["Quiet AB"]
+        assert "↓" in marks["Falling AB"]
+        assert "‖" not in marks["Steady AB"] and "↓" not in marks["Steady AB"]
+        await pilot.press("f")
+        await pilot.pause()
+        app.screen.query_one("#filter-trend").select("silent")
+        app.screen.query_one("#filter-trend").select("declining")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        shown = {r.customer.name for cl in board.lists for r in cl.rows}
+        assert shown == {"Quiet AB", "Falling AB"}
+        assert "trend: declining, silent" in str(board.query_one("#bar").render())
+        board.select_customer(silent)
+        await pilot.pause()
+        assert "silent: ordered every 21 days; nothing for 95 days" in str(board.query_one("#detail").render())

@@ -65,6 +65,8 @@ Y {config.y_from}–{config.x_from - 1}, Z 1–{config.y_from - 1}, · none
   contact  when to contact them by the segment's policy: 12d late, due now, in 5d, or never
            (never visited or called: due now); blank when the policy plans no contact
   ↑A       upgrade candidate: potential class (here A) better than revenue class — meet more often
+  ↓ ‖      slipping: ↓ declining (bought a lot less than the 12 months before), ‖ silent (no order for
+           twice their usual gap); press f to list them (trend)
   Quadrant titles count the customers shown, how many are due now (or late), their revenue and potential.
   The figures follow the book's settings: press , (comma) or run segtui settings BOOK."""
 
@@ -76,8 +78,8 @@ SORT_LABELS = {
     "loyalty": "loyalty",
     "name": "name",
 }
-FILTER_FIELDS = ("class", "xyz", "group", "city", "owner")
-FILTER_LABELS = {"class": "class", "xyz": "XYZ", "group": "group", "city": "city", "owner": "owner"}
+FILTER_FIELDS = ("class", "xyz", "group", "trend", "city", "owner")
+FILTER_LABELS = {"class": "class", "xyz": "XYZ", "group": "group", "trend": "trend", "city": "city", "owner": "owner"}
 
 if TYPE_CHECKING:
     from segtui.store.board import BoardRow
@@ -108,9 +110,14 @@ def row_values(row: BoardRow) -> dict[str, str]:
         "class": seg.revenue_class,
         "xyz": seg.xyz or "none",
         "group": seg.group.label if seg.group else "none",
+        "trend": trend_label(row.customer.trend),
         "city": row.customer.city or "none",
         "owner": row.customer.owner or "none",
     }
+
+
+def trend_label(trend) -> str:
+    return trend.kind if trend is not None and trend.kind else "none"
 
 
 def matches_search(row: BoardRow, needle: str) -> bool:
@@ -162,6 +169,7 @@ def filter_options(rows: list[BoardRow]) -> dict[str, list[str]]:
         "class": sorted(CLASS_ORDER, key=CLASS_ORDER.get),
         "xyz": ["X", "Y", "Z", "none"],
         "group": [GROUP_LABELS[g] for g in Group] + ["none"],
+        "trend": ["declining", "silent", "none"],
         "city": cities,
         "owner": owners,
     }
@@ -700,6 +708,8 @@ def describe(row: BoardRow, currency: str) -> Content:
     parts.append(f"loyalty {loyalty_text(seg.loyalty, estimated(c))}")
     if seg.group:
         parts.append(seg.group.label.lower())
+    if c.trend is not None and c.trend.kind:
+        parts.append(bold(f"{c.trend.kind}: {c.trend.words()}"))
     # What the planner weighs, less what this line already says (quadrant, upgrade, due date).
     entry = row.entry
     if entry is not None:

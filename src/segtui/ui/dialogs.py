@@ -18,6 +18,7 @@ FIELDS = (
     ("class", "Revenue class"),
     ("xyz", "Order frequency"),
     ("group", "Group"),
+    ("trend", "Trend"),
     ("city", "City"),
     ("owner", "Owner"),
 )

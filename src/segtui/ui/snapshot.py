@@ -26,7 +26,7 @@ from segtui.domain.segments import Quadrant
 if TYPE_CHECKING:
     from segtui.store.board import BoardRow
 
-VERSION = 1
+VERSION = 2  # 2: rows carry the customer's trend
 # Rows kept per quadrant: more than a tall terminal shows.
 PER_QUADRANT = 120
 
