@@ -11,7 +11,8 @@ Lapsed customers have no trend. Money is in minor units."""
 from __future__ import annotations
 
 import datetime as dt
-import statistics
+from bisect import bisect_right
+from operator import sub
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
@@ -75,12 +76,34 @@ def trend(
     as_of: dt.date,
     config: TrendConfig = TrendConfig(),
 ) -> Trend:
-    """The trend of one customer. ``order_days``: the sorted distinct days with an order of
-    positive net up to ``as_of``; the revenues: net of the last 12 months and of the 12 before."""
-    last = order_days[-1] if order_days else None
+    """The trend of one customer. ``order_days``: the sorted days with an order of positive
+    net up to ``as_of``; the revenues: net of the last 12 months and of the 12 before."""
+    return trend_of_day_numbers(
+        lapsed, [d.toordinal() for d in order_days], revenue_12m, revenue_before_12m, as_of, config
+    )
+
+
+def trend_of_day_numbers(
+    lapsed: bool,
+    day_numbers: Sequence[int],
+    revenue_12m: int,
+    revenue_before_12m: int,
+    as_of: dt.date,
+    config: TrendConfig = TrendConfig(),
+) -> Trend:
+    """:func:`trend` with the order days as sorted day numbers (``date.toordinal()``; a day
+    may repeat, it counts once), which a book of a million orders hands over much faster
+    than dates."""
+    last = dt.date.fromordinal(day_numbers[-1]) if day_numbers else None
     gap = None
-    if len(order_days) >= 3:
-        gap = statistics.median((b - a).days for a, b in zip(order_days, order_days[1:]))
+    if len(day_numbers) >= 3:
+        # gaps between consecutive days, sorted; a repeated day gives a gap of 0, dropped
+        gaps = sorted(map(sub, day_numbers[1:], day_numbers[:-1]))
+        first = bisect_right(gaps, 0)
+        k = len(gaps) - first  # distinct days - 1
+        if k >= 2:
+            middle = first + k // 2
+            gap = gaps[middle] if k % 2 else (gaps[middle - 1] + gaps[middle]) / 2
     expected = last + dt.timedelta(days=round(gap)) if gap is not None and last is not None else None
     kind = None
     if not lapsed:

@@ -518,6 +518,7 @@ def segment_book(book: Book, as_of: dt.date | None = None, trends: bool = True) 
     settings = book.settings()
     config = Config.from_settings(settings)
     job = _FactsJob(book, as_of, config.window_months)  # aggregates while we read the customers
+    trend_job = _trend_job(book, as_of) if trends else None  # and the trends' pass too
     customers = book.rows(_CUSTOMERS_SQL + " ORDER BY name COLLATE NOCASE, id")
     ids = [c[0] for c in customers]
     estimates = latest_estimates(book, as_of)
@@ -526,7 +527,7 @@ def segment_book(book: Book, as_of: dt.date | None = None, trends: bool = True) 
     ties = {c[0]: source_id_order(c[1]) for c in customers} if config.mode == "pareto" else None
     segments = classify_all((facts[i] for i in ids), estimates, config, ties)
     estimate = estimates.get
-    trend = _trends(book, as_of, segments, None).get if trends else {}.get
+    trend = trend_job.trends(_lapsed(segments)).get if trend_job is not None else {}.get
     # (id, source_id, name, city, owner, last_order, segment, facts, estimate, trend)
     return [
         _new(CustomerSegment, (*c[:5], f.last_order, segments[cid], f, estimate(cid), trend(cid)))
@@ -536,12 +537,20 @@ def segment_book(book: Book, as_of: dt.date | None = None, trends: bool = True) 
     ]
 
 
-def _trends(book: Book, as_of: dt.date, segments: dict, customer_ids: list[int] | None) -> dict[int, Trend]:
-    from segtui.domain.segments import Group
-    from segtui.store.trends import book_trends
+def _trend_job(book: Book, as_of: dt.date, customer_ids: list[int] | None = None):
+    from segtui.store.trends import TrendJob
 
-    lapsed = {cid for cid, s in segments.items() if s.group is Group.LAPSED}
-    return book_trends(book, as_of, lapsed, customer_ids)
+    return TrendJob(book, as_of, customer_ids)
+
+
+def _lapsed(segments: dict) -> set[int]:
+    from segtui.domain.segments import Group
+
+    return {cid for cid, s in segments.items() if s.group is Group.LAPSED}
+
+
+def _trends(book: Book, as_of: dt.date, segments: dict, customer_ids: list[int] | None) -> dict[int, Trend]:
+    return _trend_job(book, as_of, customer_ids).trends(_lapsed(segments), customer_ids)
 
 
 def segment_customer(book: Book, customer_id: int, as_of: dt.date | None = None) -> CustomerSegment | None:
