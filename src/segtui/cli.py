@@ -134,15 +134,21 @@ def demo(out: str, customers: int, orders: int | None, seed: int, today: str | N
 @click.option("--as-of", "as_of", help="Classify as on this day (YYYY-MM-DD, default today).")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "xlsx"]), default="table", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to this file (required for xlsx).")
-def segments(book: str, as_of: str | None, fmt: str, output: str | None) -> None:
+@click.option("--compare", "compare", metavar="DATE",
+              help="Also classify as on this earlier day: table shows who moved, csv/json/xlsx add "
+                   "quadrant_before and abc_before.")
+def segments(book: str, as_of: str | None, fmt: str, output: str | None, compare: str | None) -> None:
     """Every customer's revenue class, potential, loyalty, quadrant, XYZ and group.
 
     `table` is a summary for people; `csv` and `json` (one record per customer,
     columns customer, name, city, owner, revenue, orders, abc, potential_class,
     upgrade_candidate, loyalty, loyalty_source, quadrant, xyz, group,
-    last_order, flags) are for scripts and stay the same for the same book and
-    --as-of."""
+    last_order, flags, trend, budget, budget_source) are for scripts and stay the
+    same for the same book and --as-of (and --compare)."""
     day = _as_of(as_of)
+    earlier = _as_of(compare) if compare else None
+    if earlier is not None and earlier >= day:
+        raise click.BadParameter(f"{earlier} is not before {day}", param_hint="--compare")
     if fmt == "xlsx" and not output:
         raise click.UsageError("--format xlsx needs --output FILE.xlsx")
     import gc
@@ -154,13 +160,13 @@ def segments(book: str, as_of: str | None, fmt: str, output: str | None) -> None
     collecting = gc.isenabled()
     gc.disable()
     try:
-        _write_segments(book, day, fmt, output)
+        _write_segments(book, day, fmt, output, earlier)
     finally:
         if collecting:
             gc.enable()
 
 
-def _write_segments(book: str, day: dt.date, fmt: str, output: str | None) -> None:
+def _write_segments(book: str, day: dt.date, fmt: str, output: str | None, earlier: dt.date | None = None) -> None:
     from segtui.io import export
     from segtui.store.segments import segment_book
 
@@ -168,13 +174,22 @@ def _write_segments(book: str, day: dt.date, fmt: str, output: str | None) -> No
     out = _output(output, binary=fmt == "xlsx")
     try:
         rows = segment_book(opened, day)
+        # the same customers classified on the earlier day (trends are not compared)
+        before = {r.id: r for r in segment_book(opened, earlier, trends=False)} if earlier else None
+        then = before.get if before is not None else (lambda _: None)
         if fmt == "xlsx":
-            export.write_xlsx((export.segment_record(r) for r in rows), export.SEGMENT_COLUMNS, out)
+            columns = export.SEGMENT_COLUMNS + (export.COMPARE_COLUMNS if before is not None else [])
+            export.write_xlsx((export.segment_record(r, then(r.id)) for r in rows), columns, out)
             click.echo(f"Wrote {len(rows)} customers to {output}", err=True)
         elif fmt == "csv":
-            export.write_segments_csv(rows, out)
+            export.write_segments_csv(rows, out, before)
         elif fmt == "json":
-            export.write_json([export.segment_json_record(r) for r in rows], out)
+            export.write_json([export.segment_json_record(r, then(r.id)) for r in rows], out)
+        elif before is not None:
+            values = opened.settings()
+            export.write_movements_table(
+                rows, before, out, day.isoformat(), earlier.isoformat(), values["currency"], opened.name
+            )
         else:
             values = opened.settings()
             export.write_segments_table(

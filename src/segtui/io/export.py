@@ -17,6 +17,8 @@ SEGMENT_COLUMNS = [
     "upgrade_candidate", "loyalty", "loyalty_source", "quadrant", "xyz", "group", "last_order", "flags",
     "trend", "budget", "budget_source",
 ]
+# with --compare DATE: where the customer stood on that day (docs/trends.md "Movements")
+COMPARE_COLUMNS = ["quadrant_before", "abc_before"]
 
 
 def major(minor: int) -> str:
@@ -77,16 +79,25 @@ def _budget(estimate) -> tuple[str, str]:
     return major(estimate.budget_per_year), estimate.source or ""
 
 
-def segment_record(row) -> dict:
-    """One customer's segments as a flat record for people and spreadsheets."""
+def segment_record(row, before=None) -> dict:
+    """One customer's segments as a flat record for people and spreadsheets; with ``before``
+    (the customer's store CustomerSegment on an earlier day) also COMPARE_COLUMNS."""
     record = dict(zip(SEGMENT_COLUMNS, segment_values(row)))
     record["upgrade_candidate"] = row.segment.upgrade_candidate
+    if before is not None:
+        record.update(zip(COMPARE_COLUMNS, _before_values(before)))
     return record
 
 
-def segment_json_record(row) -> dict:
+def _before_values(before) -> tuple[str, str]:
+    """quadrant_before, abc_before of an earlier CustomerSegment."""
+    codes = _CODES or _CODES.update(_codes()) or _CODES
+    return codes[before.segment.quadrant], before.segment.revenue_class
+
+
+def segment_json_record(row, before=None) -> dict:
     """A record for scripts: numbers as numbers, unknowns as null."""
-    record = segment_record(row)
+    record = segment_record(row, before)
     record["revenue"] = float(record["revenue"]) if row.segment.revenue % 100 else row.segment.revenue // 100
     for key in ("city", "owner", "loyalty", "potential_class", "xyz", "group", "last_order", "loyalty_source"):
         if record[key] == "":
@@ -112,7 +123,7 @@ def _number(minor: int):
     return float(major(minor)) if minor % 100 else minor // 100
 
 
-def write_segments_csv(rows: Iterable, out: IO[str]) -> None:
+def write_segments_csv(rows: Iterable, out: IO[str], before: dict | None = None) -> None:
     """``segtui segments --format csv``: a header and one line per customer.
 
     Lines without a comma, quote or line break inside a field are formatted
@@ -120,11 +131,13 @@ def write_segments_csv(rows: Iterable, out: IO[str]) -> None:
     faster: this is most of the command's time after the engine); the others go
     through the csv module, which quotes them. The rows are read as the tuples
     they are (store CustomerSegment holding a domain Segment), and the texts of
-    the classes, of which a book has few combinations, are formatted once each."""
+    the classes, of which a book has few combinations, are formatted once each.
+
+    ``before`` (customer id → its CustomerSegment on an earlier day) adds COMPARE_COLUMNS."""
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(SEGMENT_COLUMNS)
+    writer.writerow(SEGMENT_COLUMNS + (COMPARE_COLUMNS if before is not None else []))
     codes = _CODES or _CODES.update(_codes()) or _CODES
-    separators = len(SEGMENT_COLUMNS) - 1
+    separators = len(SEGMENT_COLUMNS) - 1 + (len(COMPARE_COLUMNS) if before is not None else 0)
     texts: dict = {}  # the classes of a segment → their three texts in the line
     lines: list[str] = []
     for row in rows:
@@ -147,13 +160,16 @@ def write_segments_csv(rows: Iterable, out: IO[str]) -> None:
             f"{'' if estimate is None or estimate.budget_per_year is None else major(estimate.budget_per_year)},"
             f"{'' if estimate is None or estimate.budget_per_year is None else estimate.source or ''}"
         )
+        if before is not None:
+            line += ",%s,%s" % _before_values(before[row[0]])
         if line.count(",") == separators and '"' not in line and "\n" not in line and "\r" not in line:
             lines.append(line)
         else:
             if lines:
                 out.write("\n".join(lines) + "\n")
                 lines = []
-            writer.writerow(segment_values(row))
+            values = segment_values(row)
+            writer.writerow(values if before is None else (*values, *_before_values(before[row[0]])))
     if lines:
         out.write("\n".join(lines) + "\n")
 
@@ -304,6 +320,60 @@ def write_segments_table(
         )
     for g in Group:
         out.write(f"  {GROUP_LABELS[g]}: {GROUP_STRATEGY[g]}\n")
+
+
+def write_movements_table(
+    rows: Sequence, before: dict, out: IO[str], as_of: str, compare: str, currency: str = "SEK",
+    title: str | None = None,
+) -> None:
+    """``segments --compare DATE --format table``: who moved between quadrants and between
+    revenue classes from ``compare`` to ``as_of`` (from × to, customers and revenue now)."""
+    from segtui.domain.movements import movement_matrix, moved
+    from segtui.domain.segments import QUADRANT_LABELS, Quadrant
+
+    heading = f"{title} · " if title else ""
+    out.write(f"{heading}movements from {compare} to {as_of} · {len(rows)} customers · revenue now, {currency}\n")
+
+    def matrix(name: str, keys: Sequence, label, pick) -> None:
+        pairs = [(pick(before[r.id]), pick(r), r.segment.revenue) for r in rows]
+        cells = movement_matrix(pairs)
+        width = max(len("total"), *(len(label(k)) for k in keys)) + 2
+        out.write(f"\n{name}: {moved(pairs)} of {len(rows)} customers moved (rows: on {compare}, columns: now)\n")
+        out.write(" " * (width + 2) + "".join(f"{label(k):>18}" for k in keys) + f"{'total':>18}\n")
+        for a in keys:
+            line = f"  {label(a):<{width}}"
+            for b in keys:
+                cell = cells.get((a, b))
+                line += f"{cell.customers if cell else 0:>18}"
+            line += f"{sum(c.customers for (x, _), c in cells.items() if x == a):>18}"
+            out.write(line + "\n")
+            line = " " * (width + 2)
+            for b in keys:
+                cell = cells.get((a, b))
+                line += f"{money(cell.revenue) if cell else '–':>18}"
+            line += f"{money(sum(c.revenue for (x, _), c in cells.items() if x == a)):>18}"
+            out.write(line + "\n")
+        out.write(f"  {'total':<{width}}")
+        out.write("".join(f"{sum(c.customers for (_, y), c in cells.items() if y == b):>18}" for b in keys))
+        out.write(f"{len(rows):>18}\n")
+
+    matrix("Quadrant", list(Quadrant), lambda q: QUADRANT_LABELS[q], lambda r: r.segment.quadrant)
+    matrix("Revenue class", list("ABCD"), str, lambda r: r.segment.revenue_class)
+    movers = sorted(
+        (r for r in rows if before[r.id].segment.quadrant != r.segment.quadrant),
+        key=lambda r: (-r.segment.revenue, r.source_id),
+    )
+    if movers:
+        out.write(f"\nMoved quadrant, by revenue now ({len(movers)})\n")
+        for r in movers[:50]:
+            was = before[r.id].segment
+            out.write(
+                f"  {r.source_id[:10]:<10} {r.name[:32]:<32} {QUADRANT_LABELS[was.quadrant]:>18} → "
+                f"{QUADRANT_LABELS[r.segment.quadrant]:<16} {was.revenue_class}→{r.segment.revenue_class}"
+                f" {money(r.segment.revenue):>13}\n"
+            )
+        if len(movers) > 50:
+            out.write(f"  … and {len(movers) - 50} more (--format csv lists every customer)\n")
 
 
 def _estimated(row) -> bool:
