@@ -188,7 +188,51 @@ async def test_the_board_marks_slipping_customers_and_filters_by_trend(book, tmp
         await pilot.pause()
         shown = {r.customer.name for cl in board.lists for r in cl.rows}
         assert shown == {"Quiet AB", "Falling AB"}
-        assert "trend: declining, silent" in str(board.query_one("#bar").render())
+        assert "slipping: declining, silent" in str(board.query_one("#bar").render())
         board.select_customer(silent)
         await pilot.pause()
         assert "silent: ordered every 21 days; nothing for 95 days" in str(board.query_one("#detail").render())
+
+
+async def test_the_board_sorts_slipping_and_lapsed_customers_by_revenue_at_risk(book, tmp_path) -> None:
+    """The win-back list: tick declining, silent and lapsed under Slipping, sort by revenue at risk."""
+    from tests.board_books import loaded
+    from segtui.ui.app import SegtuiApp
+
+    steady = add_customer(book, name="Steady AB")
+    for month in range(1, 13):
+        add_order(book, steady, f"2026-{month:02d}-01", 9000)
+    small = add_customer(book, name="Small Falling AB")
+    add_order(book, small, "2025-06-01", 1000)
+    add_order(book, small, "2026-06-01", 100)
+    big = add_customer(book, name="Big Falling AB")
+    add_order(book, big, "2025-06-01", 50000)
+    add_order(book, big, "2026-06-01", 1000)
+    gone = add_customer(book, name="Gone AB")
+    add_order(book, gone, "2025-03-01", 20000)
+    app = SegtuiApp(book, as_of=AS_OF, config_dir=tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(app, pilot)
+        board = app.board
+        await pilot.press("f")
+        await pilot.pause()
+        slipping = app.screen.query_one("#filter-trend")
+        for value in ("declining", "silent", "lapsed"):
+            slipping.select(value)
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        while board.view.sort != "at_risk":
+            await pilot.press("s")
+        rows = sorted((r for cl in board.lists for r in cl.rows), key=lambda r: -at_risk_of(r))
+        assert [r.customer.name for r in rows] == ["Big Falling AB", "Gone AB", "Small Falling AB"]
+        for customer_list in board.lists:
+            risks = [at_risk_of(r) for r in customer_list.rows]
+            assert risks == sorted(risks, reverse=True)
+        assert "revenue at risk" in str(board.query_one("#bar").render())
+
+
+def at_risk_of(row) -> int:
+    from segtui.ui.board import at_risk
+
+    return at_risk(row)

@@ -66,20 +66,21 @@ Y {config.y_from}–{config.x_from - 1}, Z 1–{config.y_from - 1}, · none
            (never visited or called: due now); blank when the policy plans no contact
   ↑A       upgrade candidate: potential class (here A) better than revenue class — meet more often
   ↓ ‖      slipping: ↓ declining (bought a lot less than the 12 months before), ‖ silent (no order for
-           twice their usual gap); press f to list them (trend)
+           twice their usual gap); f lists them (Slipping), s sorts by revenue at risk
   Quadrant titles count the customers shown, how many are due now (or late), their revenue and potential.
   The figures follow the book's settings: press , (comma) or run segtui settings BOOK."""
 
 
-SORTS = ("priority", "revenue", "loyalty", "name")
+SORTS = ("priority", "revenue", "loyalty", "at_risk", "name")
 SORT_LABELS = {
     "priority": "priority (most urgent first)",
     "revenue": "revenue",
     "loyalty": "loyalty",
+    "at_risk": "revenue at risk (slipping and lapsed customers first)",
     "name": "name",
 }
 FILTER_FIELDS = ("class", "xyz", "group", "trend", "city", "owner")
-FILTER_LABELS = {"class": "class", "xyz": "XYZ", "group": "group", "trend": "trend", "city": "city", "owner": "owner"}
+FILTER_LABELS = {"class": "class", "xyz": "XYZ", "group": "group", "trend": "slipping", "city": "city", "owner": "owner"}
 
 if TYPE_CHECKING:
     from segtui.store.board import BoardRow
@@ -96,6 +97,8 @@ def sort_key(mode: str):
         )
     if mode == "name":
         return lambda r: (r.customer.name.casefold(), r.id)
+    if mode == "at_risk":
+        return lambda r: (-at_risk(r), r.customer.name.casefold(), r.id)
     # The planner's order (domain.planning.by_priority); customers never due last, by revenue.
     return lambda r: (
         (False, planning.by_priority(r.entry)) if r.entry is not None
@@ -110,14 +113,28 @@ def row_values(row: BoardRow) -> dict[str, str]:
         "class": seg.revenue_class,
         "xyz": seg.xyz or "none",
         "group": seg.group.label if seg.group else "none",
-        "trend": trend_label(row.customer.trend),
+        "trend": trend_label(row.customer.trend, seg.group is Group.LAPSED),
         "city": row.customer.city or "none",
         "owner": row.customer.owner or "none",
     }
 
 
-def trend_label(trend) -> str:
+def trend_label(trend, lapsed: bool = False) -> str:
+    """The Slipping filter's value: declining, silent, lapsed (no trend, already gone) or none."""
+    if lapsed:
+        return "lapsed"
     return trend.kind if trend is not None and trend.kind else "none"
+
+
+def at_risk(row: BoardRow) -> int:
+    """The revenue a win-back call is about: for a lapsed, declining or silent customer the
+    net revenue of the 12 months before the last 12 (minor units); -1 for everyone else, who
+    sort after them."""
+    c = row.customer
+    trend = c.trend
+    if trend is None or not (trend.kind or c.segment.group is Group.LAPSED):
+        return -1
+    return max(trend.revenue_before_12m, 0)
 
 
 def matches_search(row: BoardRow, needle: str) -> bool:
@@ -169,7 +186,7 @@ def filter_options(rows: list[BoardRow]) -> dict[str, list[str]]:
         "class": sorted(CLASS_ORDER, key=CLASS_ORDER.get),
         "xyz": ["X", "Y", "Z", "none"],
         "group": [GROUP_LABELS[g] for g in Group] + ["none"],
-        "trend": ["declining", "silent", "none"],
+        "trend": ["declining", "silent", "lapsed", "none"],
         "city": cities,
         "owner": owners,
     }

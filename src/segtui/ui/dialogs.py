@@ -18,7 +18,7 @@ FIELDS = (
     ("class", "Revenue class"),
     ("xyz", "Order frequency"),
     ("group", "Group"),
-    ("trend", "Trend"),
+    ("trend", "Slipping"),
     ("city", "City"),
     ("owner", "Owner"),
 )
