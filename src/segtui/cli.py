@@ -80,11 +80,12 @@ def _open(book_path: str | Path, create: bool = False):
     return book
 
 
-def _as_of(value: str | None) -> dt.date:
-    """The day to classify on: ``value`` (YYYY-MM-DD) or today; a bad date ends the command."""
+def _as_of(value: str | None, option: str = "--as-of") -> dt.date:
+    """The day to classify on: ``value`` (YYYY-MM-DD) or today; a bad date ends the command
+    with a message naming ``option``."""
     from segtui.launch import as_of
 
-    return as_of(value)
+    return as_of(value, option)
 
 
 @click.group(cls=BookOrCommand, context_settings={"help_option_names": ["-h", "--help"]})
@@ -118,7 +119,7 @@ def demo(out: str, customers: int, orders: int | None, seed: int, today: str | N
     from segtui.store.demo import generate
 
     try:
-        book = generate(out, customers=customers, orders=orders, seed=seed, today=_as_of(today))
+        book = generate(out, customers=customers, orders=orders, seed=seed, today=_as_of(today, "--today"))
     except (FileExistsError, BookError) as error:
         _fail(str(error))
     counts = book.counts()
@@ -146,7 +147,7 @@ def segments(book: str, as_of: str | None, fmt: str, output: str | None, compare
     last_order, flags, trend, budget, budget_source) are for scripts and stay the
     same for the same book and --as-of (and --compare)."""
     day = _as_of(as_of)
-    earlier = _as_of(compare) if compare else None
+    earlier = _as_of(compare, "--compare") if compare else None
     if earlier is not None and earlier >= day:
         raise click.BadParameter(f"{earlier} is not before {day}", param_hint="--compare")
     if fmt == "xlsx" and not output:
@@ -345,32 +346,38 @@ def import_customers_command(book: str, file: str, maps: tuple[str, ...], sheet:
 
 @main.command("settings", context_settings={"ignore_unknown_options": True})
 @click.argument("book", type=click.Path(dir_okay=True))
-@click.argument("key", required=False)
-@click.argument("value", required=False)
-def settings_command(book: str, key: str | None, value: str | None) -> None:
-    """Show all settings, read one KEY, or set KEY to VALUE (checked before it is saved)."""
+@click.argument("pairs", nargs=-1, metavar="[KEY [VALUE] ...]")
+def settings_command(book: str, pairs: tuple[str, ...]) -> None:
+    """Show all settings, read one KEY, or set KEY to VALUE — several KEY VALUE pairs at once
+    are checked together and saved all or none (abc.a_above 500 abc.b_from 100)."""
     from segtui.domain.settings import REGISTRY, SettingError, sections
     from segtui.store.book import BookError
 
-    if key is not None and key not in REGISTRY:
-        _fail(f"unknown setting {key!r}; valid keys: {', '.join(sorted(REGISTRY))}")
+    keys = pairs[0::2]
+    for key in keys:
+        if key not in REGISTRY:
+            _fail(f"unknown setting {key!r}; valid keys: {', '.join(sorted(REGISTRY))}")
+    if len(pairs) > 1 and len(pairs) % 2:
+        _fail(f"{pairs[-1]} has no value: give KEY VALUE pairs")
     opened = _open(book)
     values = opened.settings()
-    if key is None:
+    if not pairs:
         width = max(len(k) for k in REGISTRY)
-        for title, keys in sections():
+        for title, section_keys in sections():
             click.echo(title)
-            for k in keys:
+            for k in section_keys:
                 click.echo(f"  {k:<{width}}  {values[k]:<20}  {REGISTRY[k].help}")
         return
-    if value is None:
-        click.echo(values[key])
+    if len(pairs) == 1:
+        click.echo(values[pairs[0]])
         return
+    changes = dict(zip(keys, pairs[1::2]))
     try:
-        stored = opened.set_setting(key, value)
+        stored = opened.set_settings(changes)
     except (SettingError, BookError) as error:
-        _fail(str(error))
-    click.echo(f"{key} = {stored}")
+        _fail(str(error) + (" (nothing was changed)" if len(changes) > 1 else ""))
+    for key, value in stored.items():
+        click.echo(f"{key} = {value}")
 
 
 @main.command("plan")

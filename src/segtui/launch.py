@@ -84,7 +84,7 @@ def open_app(book: str | None, day: dt.date | None = None) -> None:
         sys.exit(app.return_code)
 
 
-def as_of(value: str | None) -> dt.date:
+def as_of(value: str | None, option: str = "--as-of") -> dt.date:
     """The day to see the book on: ``value`` (YYYY-MM-DD) or today; a bad date ends the command."""
     from segtui.domain.customer import InputError, parse_day
 
@@ -93,7 +93,7 @@ def as_of(value: str | None) -> dt.date:
     try:
         return parse_day(value)
     except InputError:
-        _fail(f"--as-of {value!r} is not a date (use YYYY-MM-DD, e.g. 2026-11-23)")
+        _fail(f"{option} {value!r} is not a date (use YYYY-MM-DD, e.g. 2026-11-23)")
 
 
 def _plain_open(args: list[str]) -> tuple[str | None, str | None] | None:
