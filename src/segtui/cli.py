@@ -9,6 +9,8 @@ from pathlib import Path
 
 import click
 
+from segtui import clock
+
 
 class BookOrCommand(click.Group):
     """`segtui [BOOK]` opens the app; `segtui COMMAND …` runs a command."""
@@ -220,7 +222,7 @@ def _run_import(kind: str, book: str, file: str, maps: tuple[str, ...], sheet: s
     from segtui.io import importer
     from segtui.store.book import BookError, open_book
 
-    today = _as_of(today_text) if today_text else dt.date.today()
+    today = _as_of(today_text) if today_text else clock.today()
     day = _as_of(as_of) if as_of else None
     try:
         mapping = importer.parse_map_options(maps, kind)
@@ -447,7 +449,7 @@ def log_command(book: str, customer: str, kind: str, day: str | None, outcome: s
         except InputError:
             raise click.BadParameter(f"{text!r} is not a date (use YYYY-MM-DD)", param_hint=option) from None
 
-    when = dt.date.today() if day is None else date_of(day, "--date")
+    when = clock.today() if day is None else date_of(day, "--date")
     again = date_of(follow_up, "--follow-up") if follow_up else None
     if again is not None and again <= when:
         raise click.BadParameter(f"{follow_up} is not after the contact ({when.isoformat()})", param_hint="--follow-up")
@@ -575,7 +577,7 @@ def sync_command(book: str, url: str | None, fmt: str) -> None:
     try:
         address = _team_url(url, opened)
         try:
-            result = sync(opened, address, dt.datetime.now(dt.timezone.utc))
+            result = sync(opened, address, clock.now_utc())
         except TeamError as error:
             _fail(str(error))
     finally:
@@ -610,7 +612,7 @@ def team_board(url: str, owner: str | None, as_of: str | None, fmt: str) -> None
         book = open_book(Path(folder) / "team.db")
         try:
             try:
-                sync(book, url, dt.datetime.now(dt.timezone.utc), read_only=True)
+                sync(book, url, clock.now_utc(), read_only=True)
             except TeamError as error:
                 _fail(str(error))
             rows = coverage(book, day, owner)

@@ -30,7 +30,6 @@ Pure: no SQL, no Textual. Amounts are minor units (integers).
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from dataclasses import dataclass
 from fractions import Fraction
 from operator import itemgetter

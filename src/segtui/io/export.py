@@ -10,6 +10,7 @@ import csv
 import json
 from typing import IO, Iterable, Sequence
 
+from segtui import clock
 from segtui.domain.money import money, share
 
 SEGMENT_COLUMNS = [
@@ -444,7 +445,7 @@ def plan_calendar(items: Iterable, book_name: str = "segtui", stamp=None) -> byt
 
     from icalendar import Calendar, Event
 
-    stamp = stamp or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    stamp = stamp or clock.now_utc().replace(microsecond=0)
     calendar = Calendar()
     calendar.add("prodid", "-//segtui//account planning//EN")
     calendar.add("version", "2.0")

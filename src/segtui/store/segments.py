@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
+from segtui import clock
 from segtui.domain.estimate import (
     EstimateConfig,
     Profile,
@@ -514,7 +515,7 @@ _CUSTOMERS_SQL = (
 def segment_book(book: Book, as_of: dt.date | None = None, trends: bool = True) -> list[CustomerSegment]:
     """Every active (not archived) customer with every class of DESIGN §2, in name order
     (with its trend unless ``trends`` is False)."""
-    as_of = as_of or dt.date.today()
+    as_of = as_of or clock.today()
     settings = book.settings()
     config = Config.from_settings(settings)
     job = _FactsJob(book, as_of, config.window_months)  # aggregates while we read the customers
@@ -559,7 +560,7 @@ def segment_customer(book: Book, customer_id: int, as_of: dt.date | None = None)
 
     Pareto classes depend on the whole book, so in that mode the whole book is
     classified; so is an estimated budget (its peers are the whole book)."""
-    as_of = as_of or dt.date.today()
+    as_of = as_of or clock.today()
     settings = book.settings()
     config = Config.from_settings(settings)
     if config.mode == "pareto":

@@ -22,10 +22,11 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
 
+from segtui import clock
 from segtui.domain import planning
 from segtui.domain.first_day import old_data_notice
 from segtui.domain.segments import CLASS_ORDER, GROUP_LABELS, QUADRANT_STRATEGY, Config, Group, Quadrant
-from segtui.ui.customer_list import CustomerList, due_text, estimated, loyalty_text, short_money
+from segtui.ui.customer_list import CustomerList, estimated, loyalty_text, short_money
 from segtui.ui.snapshot import Snapshot, Totals
 
 # Reading order of the matrix, and the numbers that jump there.
@@ -317,7 +318,7 @@ class BoardScreen(Screen):
         self.snapshot = snapshot
         self.keep_at = keep_at
         self._start_as_of = as_of
-        self.today = today or dt.date.today()
+        self.today = today or clock.today()
         self.newest_order: dt.date | None = None  # the book's newest order (read with the rows)
         self._reading = 0  # readings asked for so far; only the latest is shown
         self._first_order: dict[Quadrant, list[BoardRow]] | None = None
@@ -380,7 +381,7 @@ class BoardScreen(Screen):
         if snapshot is None:
             return "Reading the book…"
         saved = snapshot.saved
-        when = saved.strftime("%H:%M") if saved.date() == dt.date.today() else saved.strftime("%Y-%m-%d %H:%M")
+        when = saved.strftime("%H:%M") if saved.date() == clock.today() else saved.strftime("%Y-%m-%d %H:%M")
         seen = f" as of {snapshot.as_of.isoformat()}" if snapshot.as_of != self.as_of else ""
         return f"Reading the book… showing the board as last read at {when}{seen} ({snapshot.customers:,} customers)"
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import datetime as dt
 from typing import Callable, Sequence
 
 import textwrap

@@ -21,6 +21,7 @@ import pickle
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from segtui import clock
 from segtui.domain.segments import Quadrant
 
 if TYPE_CHECKING:
@@ -74,7 +75,7 @@ def take(
     """A snapshot of a board whose quadrants hold ``ordered`` (all rows, first order)."""
     return Snapshot(
         as_of=as_of,
-        saved=dt.datetime.now().replace(microsecond=0),
+        saved=clock.now_local().replace(microsecond=0),
         currency=currency,
         settings=dict(settings),
         lists={q: list(rows[:PER_QUADRANT]) for q, rows in ordered.items()},
