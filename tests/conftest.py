@@ -15,6 +15,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 REAL_DATA_FILE = "online_retail.csv.gz"
 
 
+def pytest_configure(config) -> None:
+    """SEGTUI_TEST_DAY=2027-06-15 runs the whole suite with the wall clock moved to that day
+    (time-machine; the clock keeps ticking from there). No test may depend on the real day:
+    README "Run the tests on another day"."""
+    day = os.environ.get("SEGTUI_TEST_DAY")
+    if day:
+        import time_machine
+
+        traveller = time_machine.travel(dt.datetime.fromisoformat(day).replace(hour=9), tick=True)
+        traveller.start()
+        config.add_cleanup(traveller.stop)
+
+
 def find_shared_data() -> Path | None:
     """The real data folder: $SEGTUI_SHARED_DATA when set, else shared/data beside
     the repository (a fresh clone in CI), else /work/shared/data; None when none

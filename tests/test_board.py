@@ -136,7 +136,7 @@ async def test_s_cycles_the_sort(small):
         assert board.view.sort == "revenue"
         assert names(board.list_for(Quadrant.NEEDS_ASSESSMENT)) == ["Epsilon AB", "Eta AB"]
         assert names(board.list_for(Quadrant.BIG_GAME)) == ["Beta AB", "Zeta AB"]
-        await pilot.press("s", "s")
+        await pilot.press("s", "s", "s")
         assert board.view.sort == "name"
         await pilot.press("s")
         assert board.view.sort == "priority"

@@ -279,3 +279,47 @@ def test_segments_leave_the_garbage_collector_as_they_found_it(book_file: Path) 
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_several_settings_in_one_call_are_checked_together_and_saved_all_or_none(tmp_path) -> None:
+    from click.testing import CliRunner
+
+    from segtui.cli import main
+    from segtui.store.book import open_book
+
+    path = tmp_path / "b.db"
+    open_book(path).close()
+    runner = CliRunner()
+    alone = runner.invoke(main, ["settings", str(path), "abc.a_above", "500"])
+    assert alone.exit_code == 1 and "abc.b_from must not be above abc.a_above" in alone.output
+    both = runner.invoke(main, ["settings", str(path), "abc.a_above", "500", "abc.b_from", "100"])
+    assert both.exit_code == 0, both.output
+    assert both.output.splitlines() == ["abc.a_above = 500", "abc.b_from = 100"]
+    wrong = runner.invoke(main, ["settings", str(path), "abc.a_above", "50", "xyz.x_from", "30", "abc.b_from", "100"])
+    assert wrong.exit_code == 1 and "nothing was changed" in wrong.output
+    opened = open_book(path)
+    values = opened.settings()
+    opened.close()
+    assert (values["abc.a_above"], values["abc.b_from"], values["xyz.x_from"]) == ("500", "100", "24")
+    odd = runner.invoke(main, ["settings", str(path), "abc.a_above", "5", "abc.b_from"])
+    assert odd.exit_code == 1 and "has no value" in odd.output
+
+
+def test_demo_with_a_bad_today_names_its_own_option(tmp_path) -> None:
+    from click.testing import CliRunner
+
+    from segtui.cli import main
+
+    result = CliRunner().invoke(main, ["demo", str(tmp_path / "d.db"), "--today", "2026-13-01"])
+    assert result.exit_code == 1
+    assert "--today '2026-13-01' is not a date" in result.output and "--as-of" not in result.output
+
+
+def test_textual_is_pinned_to_the_version_the_suite_runs_on() -> None:
+    import tomllib
+    from importlib.metadata import version
+    from pathlib import Path
+
+    project = tomllib.loads((Path(__file__).resolve().parent.parent / "pyproject.toml").read_text())
+    pins = [d for d in project["project"]["dependencies"] if d.startswith("textual")]
+    assert pins == [f"textual=={version('textual')}"]

@@ -316,3 +316,60 @@ def test_an_imported_budget_wins_over_the_estimate(imported, tmp_path) -> None:
     record = next(r for r in json.loads(out.stdout) if r["customer"] == "12347")
     assert (record["budget"], record["budget_source"], record["budget_basis"]) == (25000, "imported", None)
     assert imported["estimated"]["12347"]["budget_source"] == "estimated"
+
+
+# --- trends (DESIGN §2 "Trend"), computed from the raw rows ------------------------
+
+
+def expected_trends(data: Path, as_of: dt.date) -> dict[str, str]:
+    """customer → 'declining', 'silent' or '' by the rule, from the invoice lines alone."""
+    orders: dict[tuple[str, str], list] = {}  # (customer, invoice) → [first day, net Decimal]
+    with gzip.open(data, "rt", encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            customer = row["CustomerID"].strip()
+            if not customer:
+                continue
+            if customer.endswith(".0"):
+                customer = customer[:-2]
+            day = own_date(row["InvoiceDate"])
+            entry = orders.setdefault((customer, row["InvoiceNo"]), [day, Decimal(0)])
+            entry[0] = min(entry[0], day)
+            entry[1] += Decimal(row["Quantity"]) * Decimal(row["UnitPrice"])
+    year_start, window_start = months_back(as_of, 12), months_back(as_of, 24)
+    per_customer: dict[str, list] = defaultdict(list)
+    for (customer, _), (day, net) in orders.items():
+        if day <= as_of:
+            per_customer[customer].append((day, int((net * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))))
+    result = {}
+    for customer, rows in per_customer.items():
+        order_days = sorted({d for d, c in rows if c > 0})
+        recent = sum(c for d, c in rows if year_start < d)
+        before = sum(c for d, c in rows if window_start < d <= year_start)
+        lapsed = bool(order_days) and order_days[-1] <= year_start
+        kind = ""
+        if not lapsed:
+            if len(order_days) >= 3:
+                gaps = sorted((b - a).days for a, b in zip(order_days, order_days[1:]))
+                middle = len(gaps) // 2
+                median = gaps[middle] if len(gaps) % 2 else (gaps[middle - 1] + gaps[middle]) / 2
+                if (as_of - order_days[-1]).days > 2 * median:
+                    kind = "silent"
+            if not kind and before > 0 and recent < 0.7 * before:
+                kind = "declining"
+        result[customer] = kind
+    return result
+
+
+@pytest.mark.parametrize("as_of", [AS_OF, dt.date(2011, 6, 30)])
+def test_trends_match_the_independent_derivation(imported, data, as_of) -> None:
+    out = CliRunner().invoke(main, ["segments", str(imported["book"]), "--as-of", as_of.isoformat(), "--format", "csv"])
+    assert out.exit_code == 0, out.output
+    ours = {r["customer"]: r["trend"] for r in csv.DictReader(io.StringIO(out.stdout))}
+    truth = expected_trends(data, as_of)
+    listed = {c: k for c, k in truth.items() if c in ours}
+    assert {c: ours[c] for c in listed} == listed
+    assert all(k == "" for c, k in ours.items() if c not in truth)  # no orders up to as_of: no trend
+    counts = Counter(listed.values())
+    assert counts["silent"] > 50, counts
+    if as_of == AS_OF:  # the file starts in December 2010: before mid-2011 there is no earlier year to fall from
+        assert counts["declining"] > 0, counts

@@ -219,6 +219,8 @@ def test_partial_copies_left_by_a_kill_are_cleared_later(tmp_path: Path) -> None
     fresh = tmp_path / ".book.db.2026-11-23T0811.bak.part"  # perhaps another segtui copying right now
     for leftover in (old, fresh):
         leftover.write_bytes(b"SQLite format 3\x00")
-    os.utime(old, (1_700_000_000, 1_700_000_000))
-    backup_before(path, "a test")
+    moment = 1_795_420_000  # 2026-11-23 (UTC)
+    os.utime(old, (moment - 3 * 86400, moment - 3 * 86400))
+    os.utime(fresh, (moment - 60, moment - 60))
+    backup_before(path, "a test", now=dt.datetime.fromtimestamp(moment, dt.timezone.utc))
     assert not old.exists() and fresh.exists()

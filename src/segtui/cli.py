@@ -9,6 +9,8 @@ from pathlib import Path
 
 import click
 
+from segtui import clock
+
 
 class BookOrCommand(click.Group):
     """`segtui [BOOK]` opens the app; `segtui COMMAND …` runs a command."""
@@ -89,11 +91,12 @@ def _speak(settings: dict) -> None:
     i18n.use(i18n.pick(settings.get("ui.language"), os.environ))
 
 
-def _as_of(value: str | None) -> dt.date:
-    """The day to classify on: ``value`` (YYYY-MM-DD) or today; a bad date ends the command."""
+def _as_of(value: str | None, option: str = "--as-of") -> dt.date:
+    """The day to classify on: ``value`` (YYYY-MM-DD) or today; a bad date ends the command
+    with a message naming ``option``."""
     from segtui.launch import as_of
 
-    return as_of(value)
+    return as_of(value, option)
 
 
 @click.group(cls=BookOrCommand, context_settings={"help_option_names": ["-h", "--help"]})
@@ -127,7 +130,7 @@ def demo(out: str, customers: int, orders: int | None, seed: int, today: str | N
     from segtui.store.demo import generate
 
     try:
-        book = generate(out, customers=customers, orders=orders, seed=seed, today=_as_of(today))
+        book = generate(out, customers=customers, orders=orders, seed=seed, today=_as_of(today, "--today"))
     except (FileExistsError, BookError) as error:
         _fail(str(error))
     counts = book.counts()
@@ -143,15 +146,21 @@ def demo(out: str, customers: int, orders: int | None, seed: int, today: str | N
 @click.option("--as-of", "as_of", help="Classify as on this day (YYYY-MM-DD, default today).")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "xlsx"]), default="table", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to this file (required for xlsx).")
-def segments(book: str, as_of: str | None, fmt: str, output: str | None) -> None:
+@click.option("--compare", "compare", metavar="DATE",
+              help="Also classify as on this earlier day: table shows who moved, csv/json/xlsx add "
+                   "quadrant_before and abc_before.")
+def segments(book: str, as_of: str | None, fmt: str, output: str | None, compare: str | None) -> None:
     """Every customer's revenue class, potential, loyalty, quadrant, XYZ and group.
 
     `table` is a summary for people; `csv` and `json` (one record per customer,
     columns customer, name, city, owner, revenue, orders, abc, potential_class,
     upgrade_candidate, loyalty, loyalty_source, quadrant, xyz, group,
-    last_order, flags) are for scripts and stay the same for the same book and
-    --as-of."""
+    last_order, flags, trend, budget, budget_source) are for scripts and stay the
+    same for the same book and --as-of (and --compare)."""
     day = _as_of(as_of)
+    earlier = _as_of(compare, "--compare") if compare else None
+    if earlier is not None and earlier >= day:
+        raise click.BadParameter(f"{earlier} is not before {day}", param_hint="--compare")
     if fmt == "xlsx" and not output:
         raise click.UsageError("--format xlsx needs --output FILE.xlsx")
     import gc
@@ -163,13 +172,13 @@ def segments(book: str, as_of: str | None, fmt: str, output: str | None) -> None
     collecting = gc.isenabled()
     gc.disable()
     try:
-        _write_segments(book, day, fmt, output)
+        _write_segments(book, day, fmt, output, earlier)
     finally:
         if collecting:
             gc.enable()
 
 
-def _write_segments(book: str, day: dt.date, fmt: str, output: str | None) -> None:
+def _write_segments(book: str, day: dt.date, fmt: str, output: str | None, earlier: dt.date | None = None) -> None:
     from segtui.io import export
     from segtui.store.segments import segment_book
 
@@ -177,13 +186,22 @@ def _write_segments(book: str, day: dt.date, fmt: str, output: str | None) -> No
     out = _output(output, binary=fmt == "xlsx")
     try:
         rows = segment_book(opened, day)
+        # the same customers classified on the earlier day (trends are not compared)
+        before = {r.id: r for r in segment_book(opened, earlier, trends=False)} if earlier else None
+        then = before.get if before is not None else (lambda _: None)
         if fmt == "xlsx":
-            export.write_xlsx((export.segment_record(r) for r in rows), export.SEGMENT_COLUMNS, out)
+            columns = export.SEGMENT_COLUMNS + (export.COMPARE_COLUMNS if before is not None else [])
+            export.write_xlsx((export.segment_record(r, then(r.id)) for r in rows), columns, out)
             click.echo(f"Wrote {len(rows)} customers to {output}", err=True)
         elif fmt == "csv":
-            export.write_segments_csv(rows, out)
+            export.write_segments_csv(rows, out, before)
         elif fmt == "json":
-            export.write_json([export.segment_json_record(r) for r in rows], out)
+            export.write_json([export.segment_json_record(r, then(r.id)) for r in rows], out)
+        elif before is not None:
+            values = opened.settings()
+            export.write_movements_table(
+                rows, before, out, day.isoformat(), earlier.isoformat(), values["currency"], opened.name
+            )
         else:
             values = opened.settings()
             _speak(values)
@@ -214,7 +232,7 @@ def _run_import(kind: str, book: str, file: str, maps: tuple[str, ...], sheet: s
     from segtui.io import importer
     from segtui.store.book import BookError, open_book
 
-    today = _as_of(today_text) if today_text else dt.date.today()
+    today = _as_of(today_text) if today_text else clock.today()
     day = _as_of(as_of) if as_of else None
     try:
         mapping = importer.parse_map_options(maps, kind)
@@ -340,32 +358,38 @@ def import_customers_command(book: str, file: str, maps: tuple[str, ...], sheet:
 
 @main.command("settings", context_settings={"ignore_unknown_options": True})
 @click.argument("book", type=click.Path(dir_okay=True))
-@click.argument("key", required=False)
-@click.argument("value", required=False)
-def settings_command(book: str, key: str | None, value: str | None) -> None:
-    """Show all settings, read one KEY, or set KEY to VALUE (checked before it is saved)."""
+@click.argument("pairs", nargs=-1, metavar="[KEY [VALUE] ...]")
+def settings_command(book: str, pairs: tuple[str, ...]) -> None:
+    """Show all settings, read one KEY, or set KEY to VALUE — several KEY VALUE pairs at once
+    are checked together and saved all or none (abc.a_above 500 abc.b_from 100)."""
     from segtui.domain.settings import REGISTRY, SettingError, sections
     from segtui.store.book import BookError
 
-    if key is not None and key not in REGISTRY:
-        _fail(f"unknown setting {key!r}; valid keys: {', '.join(sorted(REGISTRY))}")
+    keys = pairs[0::2]
+    for key in keys:
+        if key not in REGISTRY:
+            _fail(f"unknown setting {key!r}; valid keys: {', '.join(sorted(REGISTRY))}")
+    if len(pairs) > 1 and len(pairs) % 2:
+        _fail(f"{pairs[-1]} has no value: give KEY VALUE pairs")
     opened = _open(book)
     values = opened.settings()
-    if key is None:
+    if not pairs:
         width = max(len(k) for k in REGISTRY)
-        for title, keys in sections():
+        for title, section_keys in sections():
             click.echo(title)
-            for k in keys:
+            for k in section_keys:
                 click.echo(f"  {k:<{width}}  {values[k]:<20}  {REGISTRY[k].help}")
         return
-    if value is None:
-        click.echo(values[key])
+    if len(pairs) == 1:
+        click.echo(values[pairs[0]])
         return
+    changes = dict(zip(keys, pairs[1::2]))
     try:
-        stored = opened.set_setting(key, value)
+        stored = opened.set_settings(changes)
     except (SettingError, BookError) as error:
-        _fail(str(error))
-    click.echo(f"{key} = {stored}")
+        _fail(str(error) + (" (nothing was changed)" if len(changes) > 1 else ""))
+    for key, value in stored.items():
+        click.echo(f"{key} = {value}")
 
 
 @main.command("plan")
@@ -435,7 +459,7 @@ def log_command(book: str, customer: str, kind: str, day: str | None, outcome: s
         except InputError:
             raise click.BadParameter(f"{text!r} is not a date (use YYYY-MM-DD)", param_hint=option) from None
 
-    when = dt.date.today() if day is None else date_of(day, "--date")
+    when = clock.today() if day is None else date_of(day, "--date")
     again = date_of(follow_up, "--follow-up") if follow_up else None
     if again is not None and again <= when:
         raise click.BadParameter(f"{follow_up} is not after the contact ({when.isoformat()})", param_hint="--follow-up")
@@ -563,7 +587,7 @@ def sync_command(book: str, url: str | None, fmt: str) -> None:
     try:
         address = _team_url(url, opened)
         try:
-            result = sync(opened, address, dt.datetime.now(dt.timezone.utc))
+            result = sync(opened, address, clock.now_utc())
         except TeamError as error:
             _fail(str(error))
     finally:
@@ -598,7 +622,7 @@ def team_board(url: str, owner: str | None, as_of: str | None, fmt: str) -> None
         book = open_book(Path(folder) / "team.db")
         try:
             try:
-                sync(book, url, dt.datetime.now(dt.timezone.utc), read_only=True)
+                sync(book, url, clock.now_utc(), read_only=True)
             except TeamError as error:
                 _fail(str(error))
             rows = coverage(book, day, owner)

@@ -14,6 +14,8 @@ import os
 import sys
 from pathlib import Path
 
+from segtui import clock
+
 # The commands of segtui.cli: `segtui NAME` runs one of these, never a book named NAME.
 COMMANDS = frozenset({"open", "demo", "import", "segments", "plan", "log", "settings", "sync", "team"})
 
@@ -79,7 +81,7 @@ def open_app(book: str | None, day: dt.date | None = None) -> None:
     from segtui.ui.app import SegtuiApp
     from segtui.ui.keymap import terminal_theme
 
-    today = dt.date.today()
+    today = clock.today()
     if day is None:  # the day the book is remembered on (view.as_of; empty: today)
         from segtui.domain.first_day import view_day
 
@@ -93,16 +95,16 @@ def open_app(book: str | None, day: dt.date | None = None) -> None:
         sys.exit(app.return_code)
 
 
-def as_of(value: str | None) -> dt.date:
+def as_of(value: str | None, option: str = "--as-of") -> dt.date:
     """The day to see the book on: ``value`` (YYYY-MM-DD) or today; a bad date ends the command."""
     from segtui.domain.customer import InputError, parse_day
 
     if value is None:
-        return dt.date.today()
+        return clock.today()
     try:
         return parse_day(value)
     except InputError:
-        _fail(f"--as-of {value!r} is not a date (use YYYY-MM-DD, e.g. 2026-11-23)")
+        _fail(f"{option} {value!r} is not a date (use YYYY-MM-DD, e.g. 2026-11-23)")
 
 
 def _plain_open(args: list[str]) -> tuple[str | None, str | None] | None:

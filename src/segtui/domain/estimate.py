@@ -30,9 +30,9 @@ Pure: no SQL, no Textual. Amounts are minor units (integers).
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from dataclasses import dataclass
 from fractions import Fraction
+from operator import itemgetter
 from typing import Iterable, Mapping, NamedTuple
 
 # The attributes of a peer group, most specific first. "pattern" (frequency class
@@ -179,34 +179,57 @@ def estimate_wallets(
     names = names or {}
     profiles = [p for p in profiles if p.shown > 0]
     by_id = {p.customer_id: p for p in profiles}
-    groups: dict[tuple, list[int]] = defaultdict(list)
-    for p in profiles:
-        for level in LEVELS:
-            key = tuple(getattr(p, a) for a in level)
+    wanted = [by_id[cid] for cid in wanted if cid in by_id]
+    if len(profiles) < config.min_peers or not wanted:
+        return {}
+    # the levels the book can fill at all (an attribute no customer has drops its levels),
+    # each with a getter of its key from the profile tuple
+    present = {a for a in Profile._fields[3:] if any(getattr(p, a) is not None for p in profiles)}
+    levels = []
+    for level in LEVELS:
+        if set(level) <= present:
+            index = [Profile._fields.index(a) for a in level]
+            if len(index) > 1:
+                levels.append((level, itemgetter(*index)))  # a tuple of the attributes, in C
+            else:
+                levels.append((level, (lambda p, j=index[0]: (p[j],)) if index else (lambda p: ())))
+    # the groups the wanted customers may use, then one pass adding every peer to them
+    needed: dict[tuple, list[int]] = {}
+    for p in wanted:
+        for level, key_of in levels:
+            key = key_of(p)
             if None not in key:
-                groups[(level, key)].append(p.shown)
-    quantiles: dict[tuple, tuple[int, int]] = {}
-    result: dict[int, Wallet] = {}
-    for cid in wanted:
-        p = by_id.get(cid)
-        if p is None:
+                needed.setdefault((level, key), [])
+    for level, key_of in levels:
+        if not level:
+            needed[(level, ())] = [p.shown for p in profiles]
             continue
-        for level in LEVELS:
-            key = tuple(getattr(p, a) for a in level)
+        for p in profiles:
+            group = needed.get((level, key_of(p)))
+            if group is not None:
+                group.append(p.shown)
+    quantiles: dict[tuple, tuple[int, int, str]] = {}
+    result: dict[int, Wallet] = {}
+    for p in wanted:
+        for level, key_of in levels:
+            key = key_of(p)
             if None in key:
                 continue
-            values = groups[(level, key)]
+            values = needed[(level, key)]
             if len(values) < config.min_peers:
                 continue  # too few to judge by; the last level too (a book this small has no peers)
             found = quantiles.get((level, key))
             if found is None:
                 values.sort()
-                found = quantiles[(level, key)] = (nearest_rank(values, config.quantile), len(values))
-            value, count = found
+                found = quantiles[(level, key)] = (
+                    nearest_rank(values, config.quantile), len(values),
+                    f"estimated: {ordinal(config.quantile)} percentile of {len(values)} peers — "
+                    f"{_words(level, p, names)}",
+                )
+            value, count, basis = found
             budget = max(value, p.shown, p.revenue_12m)
-            basis = f"estimated: {ordinal(config.quantile)} percentile of {count} peers — {_words(level, p, names)}"
             if budget > value:
                 basis += "; raised to its own best 12 months"
-            result[cid] = Wallet(budget, basis, count, level)
+            result[p.customer_id] = Wallet(budget, basis, count, level)
             break
     return result

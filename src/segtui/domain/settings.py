@@ -63,6 +63,17 @@ def parse_share(text: str, what: str = "a share") -> float:
     return value
 
 
+def _positive(text: str) -> str:
+    """A number above 0 ('2', '1.5', '1,5')."""
+    try:
+        value = float(text.strip().replace(",", "."))
+    except ValueError:
+        raise SettingError(f"{text.strip()!r} is not a number") from None
+    if not value > 0 or value == float("inf"):
+        raise SettingError("must be a number above 0")
+    return f"{value:g}"
+
+
 def _share(text: str) -> str:
     return f"{parse_share(text):g}"
 
@@ -254,6 +265,10 @@ _ALL = [
     Setting("xyz.x_from", "24", _count(1, 100000), "X: at least this many orders in the window"),
     Setting("xyz.y_from", "8", _count(1, 100000), "Y: at least this many orders in the window (below X)"),
     Setting("group.exclusive_months", "9", _count(1, 12), "exclusive: an order in at least this many of the last 12 months"),
+    Setting("trend.decline_from", "0.3", _share,
+            "declining: the last 12 months' revenue fell by more than this share of the 12 months before"),
+    Setting("trend.silent_factor", "2", _positive,
+            "silent: no order for more than this many times the usual gap between orders"),
     Setting("estimate.stale_months", "12", _count(1, 120), "an estimate older than this is stale"),
     Setting("policy.big_game", "visit:14", _policy, "contact policy for Big game"),
     Setting("policy.cash_cows", "visit:28", _policy, "contact policy for Cash cows"),
@@ -313,7 +328,7 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Classes", ("abc.", "window.", "potential.")),
     ("Loyalty", ("loyalty.", "estimate.")),
     ("Frequency", ("xyz.",)),
-    ("Groups", ("group.",)),
+    ("Groups", ("group.", "trend.")),
     ("Contact policies", ("policy.", "weight.", "contract.")),
     ("Capacity", ("capacity.", "calendar.", "plan.")),
 )

@@ -10,14 +10,17 @@ import csv
 import json
 from typing import IO, Iterable, Sequence
 
+from segtui import clock
 from segtui.domain.money import money, share
 from segtui.i18n import N_, _
 
 SEGMENT_COLUMNS = [
     "customer", "name", "city", "owner", "revenue", "orders", "abc", "potential_class",
     "upgrade_candidate", "loyalty", "loyalty_source", "quadrant", "xyz", "group", "last_order", "flags",
-    "budget", "budget_source",
+    "trend", "budget", "budget_source",
 ]
+# with --compare DATE: where the customer stood on that day (docs/trends.md "Movements")
+COMPARE_COLUMNS = ["quadrant_before", "abc_before"]
 
 
 def major(minor: int) -> str:
@@ -61,8 +64,14 @@ def segment_values(row) -> tuple:
         codes[s.group],
         row.last_order or "",
         "; ".join(s.flags),
+        _trend_kind(row),
         *_budget(row.estimate),
     )
+
+
+def _trend_kind(row) -> str:
+    trend = row.trend
+    return (trend.kind or "") if trend is not None else ""
 
 
 def _budget(estimate) -> tuple[str, str]:
@@ -72,21 +81,38 @@ def _budget(estimate) -> tuple[str, str]:
     return major(estimate.budget_per_year), estimate.source or ""
 
 
-def segment_record(row) -> dict:
-    """One customer's segments as a flat record for people and spreadsheets."""
+def segment_record(row, before=None) -> dict:
+    """One customer's segments as a flat record for people and spreadsheets; with ``before``
+    (the customer's store CustomerSegment on an earlier day) also COMPARE_COLUMNS."""
     record = dict(zip(SEGMENT_COLUMNS, segment_values(row)))
     record["upgrade_candidate"] = row.segment.upgrade_candidate
+    if before is not None:
+        record.update(zip(COMPARE_COLUMNS, _before_values(before)))
     return record
 
 
-def segment_json_record(row) -> dict:
+def _before_values(before) -> tuple[str, str]:
+    """quadrant_before, abc_before of an earlier CustomerSegment."""
+    codes = _CODES or _CODES.update(_codes()) or _CODES
+    return codes[before.segment.quadrant], before.segment.revenue_class
+
+
+def segment_json_record(row, before=None) -> dict:
     """A record for scripts: numbers as numbers, unknowns as null."""
-    record = segment_record(row)
+    record = segment_record(row, before)
     record["revenue"] = float(record["revenue"]) if row.segment.revenue % 100 else row.segment.revenue // 100
     for key in ("city", "owner", "loyalty", "potential_class", "xyz", "group", "last_order", "loyalty_source"):
         if record[key] == "":
             record[key] = None
     record["flags"] = list(row.segment.flags)
+    trend = row.trend
+    record["trend"] = trend.kind if trend is not None else None
+    if trend is not None:
+        record["revenue_12m"] = _number(trend.revenue_12m)
+        record["revenue_before_12m"] = _number(trend.revenue_before_12m)
+        if trend.kind == "silent":
+            record["usual_gap_days"] = trend.usual_gap_days
+            record["expected_order"] = trend.expected_order.isoformat()
     budget = row.estimate.budget_per_year if row.estimate is not None else None
     record["budget"] = None if budget is None else (budget / 100 if budget % 100 else budget // 100)
     record["budget_source"] = record["budget_source"] or None
@@ -94,7 +120,12 @@ def segment_json_record(row) -> dict:
     return record
 
 
-def write_segments_csv(rows: Iterable, out: IO[str]) -> None:
+def _number(minor: int):
+    """Minor units as a JSON number in major units (whole amounts as integers)."""
+    return float(major(minor)) if minor % 100 else minor // 100
+
+
+def write_segments_csv(rows: Iterable, out: IO[str], before: dict | None = None) -> None:
     """``segtui segments --format csv``: a header and one line per customer.
 
     Lines without a comma, quote or line break inside a field are formatted
@@ -102,15 +133,19 @@ def write_segments_csv(rows: Iterable, out: IO[str]) -> None:
     faster: this is most of the command's time after the engine); the others go
     through the csv module, which quotes them. The rows are read as the tuples
     they are (store CustomerSegment holding a domain Segment), and the texts of
-    the classes, of which a book has few combinations, are formatted once each."""
+    the classes, of which a book has few combinations, are formatted once each.
+
+    ``before`` (customer id → its CustomerSegment on an earlier day) adds COMPARE_COLUMNS."""
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(SEGMENT_COLUMNS)
+    writer.writerow(SEGMENT_COLUMNS + (COMPARE_COLUMNS if before is not None else []))
     codes = _CODES or _CODES.update(_codes()) or _CODES
-    separators = len(SEGMENT_COLUMNS) - 1
+    separators = len(SEGMENT_COLUMNS) - 1 + (len(COMPARE_COLUMNS) if before is not None else 0)
     texts: dict = {}  # the classes of a segment → their three texts in the line
     lines: list[str] = []
     for row in rows:
         _, source_id, name, city, owner, last_order, s, _, estimate = row[:9]
+        trend = row[9] if len(row) > 9 else None
+        kind = (trend.kind or "") if trend is not None else ""
         _, revenue, orders, abc, _, potential, upgrade, share, source, _, quadrant, xyz, group, flags = s
         key = (abc, potential, upgrade, source, quadrant, xyz, group, flags)
         text = texts.get(key)
@@ -123,17 +158,20 @@ def write_segments_csv(rows: Iterable, out: IO[str]) -> None:
         line = (
             f"{source_id},{name},{city or ''},{owner or ''},"
             f"{'%d.%02d' % divmod(revenue, 100) if revenue >= 0 else major(revenue)},{orders},{text[0]},"
-            f"{'' if share is None else round(share, 4)},{text[1]},{last_order or ''},{text[2]},"
+            f"{'' if share is None else round(share, 4)},{text[1]},{last_order or ''},{text[2]},{kind},"
             f"{'' if estimate is None or estimate.budget_per_year is None else major(estimate.budget_per_year)},"
             f"{'' if estimate is None or estimate.budget_per_year is None else estimate.source or ''}"
         )
+        if before is not None:
+            line += ",%s,%s" % _before_values(before[row[0]])
         if line.count(",") == separators and '"' not in line and "\n" not in line and "\r" not in line:
             lines.append(line)
         else:
             if lines:
                 out.write("\n".join(lines) + "\n")
                 lines = []
-            writer.writerow(segment_values(row))
+            values = segment_values(row)
+            writer.writerow(values if before is None else (*values, *_before_values(before[row[0]])))
     if lines:
         out.write("\n".join(lines) + "\n")
 
@@ -274,18 +312,75 @@ def write_segments_table(
             loyalty = "–" if s.loyalty is None else share(s.loyalty)
             marks = (" ↑" if s.upgrade_candidate else "") + (" ! " + ", ".join(_(f) for f in s.flags) if s.flags else "")
             potential = (s.potential_class or "–") + ("~" if _estimated(r) else "")
+            if r.trend is not None and r.trend.kind:
+                marks += f" ↓ {_(r.trend.kind)}"
             out.write(
                 f"  {r.source_id[:10]:<10} {r.name[:32]:<32} {s.revenue_class:<3} {potential:<3} "
                 f"{s.xyz or '–':<3} {money(s.revenue):>13} {loyalty:>7}  "
                 f"{_(GROUP_LABELS[s.group]) if s.group else '–'}{marks}\n"
             )
-    out.write("\n" + _("↑ upgrade candidate (potential class above revenue class)   ! flagged") + "\n")
+    out.write("\n" + _("↑ upgrade candidate (potential class above revenue class)   ! flagged   ↓ declining or silent")
+              + "\n")
     estimated = sum(_estimated(r) for r in rows)
     if estimated:
         out.write(_("~ potential estimated from similar customers ({count} customers): "
                     "confirm or correct it on the customer screen (b)").format(count=estimated) + "\n")
     for g in Group:
         out.write(f"  {_(GROUP_LABELS[g])}: {_(GROUP_STRATEGY[g])}\n")
+
+
+def write_movements_table(
+    rows: Sequence, before: dict, out: IO[str], as_of: str, compare: str, currency: str = "SEK",
+    title: str | None = None,
+) -> None:
+    """``segments --compare DATE --format table``: who moved between quadrants and between
+    revenue classes from ``compare`` to ``as_of`` (from × to, customers and revenue now)."""
+    from segtui.domain.movements import movement_matrix, moved
+    from segtui.domain.segments import QUADRANT_LABELS, Quadrant
+
+    heading = f"{title} · " if title else ""
+    out.write(f"{heading}movements from {compare} to {as_of} · {len(rows)} customers · revenue now, {currency}\n")
+
+    def matrix(name: str, keys: Sequence, label, pick) -> None:
+        pairs = [(pick(before[r.id]), pick(r), r.segment.revenue) for r in rows]
+        cells = movement_matrix(pairs)
+        width = max(len("total"), *(len(label(k)) for k in keys)) + 2
+        out.write(f"\n{name}: {moved(pairs)} of {len(rows)} customers moved (rows: on {compare}, columns: now)\n")
+        out.write(" " * (width + 2) + "".join(f"{label(k):>18}" for k in keys) + f"{'total':>18}\n")
+        for a in keys:
+            line = f"  {label(a):<{width}}"
+            for b in keys:
+                cell = cells.get((a, b))
+                line += f"{cell.customers if cell else 0:>18}"
+            line += f"{sum(c.customers for (x, _), c in cells.items() if x == a):>18}"
+            out.write(line + "\n")
+            line = " " * (width + 2)
+            for b in keys:
+                cell = cells.get((a, b))
+                line += f"{money(cell.revenue) if cell else '–':>18}"
+            line += f"{money(sum(c.revenue for (x, _), c in cells.items() if x == a)):>18}"
+            out.write(line + "\n")
+        out.write(f"  {'total':<{width}}")
+        out.write("".join(f"{sum(c.customers for (_, y), c in cells.items() if y == b):>18}" for b in keys))
+        out.write(f"{len(rows):>18}\n")
+
+    matrix("Quadrant", list(Quadrant), lambda q: QUADRANT_LABELS[q], lambda r: r.segment.quadrant)
+    matrix("Revenue class", list("ABCD"), str, lambda r: r.segment.revenue_class)
+    movers = sorted(
+        (r for r in rows if before[r.id].segment.quadrant != r.segment.quadrant),
+        key=lambda r: (-r.segment.revenue, r.source_id),
+    )
+    if movers:
+        out.write(f"\nMoved quadrant, by revenue now ({len(movers)})\n")
+        for r in movers[:50]:
+            was = before[r.id].segment
+            out.write(
+                f"  {r.source_id[:10]:<10} {r.name[:32]:<32} {QUADRANT_LABELS[was.quadrant]:>18} → "
+                f"{QUADRANT_LABELS[r.segment.quadrant]:<16} {was.revenue_class}→{r.segment.revenue_class}"
+                f" {money(r.segment.revenue):>13}\n"
+            )
+        if len(movers) > 50:
+            out.write(f"  … and {len(movers) - 50} more (--format csv lists every customer)\n")
 
 
 def _estimated(row) -> bool:
@@ -356,7 +451,7 @@ def plan_calendar(items: Iterable, book_name: str = "segtui", stamp=None) -> byt
 
     from icalendar import Calendar, Event
 
-    stamp = stamp or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    stamp = stamp or clock.now_utc().replace(microsecond=0)
     calendar = Calendar()
     calendar.add("prodid", "-//segtui//account planning//EN")
     calendar.add("version", "2.0")

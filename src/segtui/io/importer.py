@@ -29,6 +29,7 @@ from decimal import Decimal
 from itertools import chain, islice
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
+from segtui import clock
 from segtui.io.readers import (
     AMOUNT_LIMIT,
     ReadError,
@@ -514,7 +515,7 @@ class Summary:
     def assessed_on(self) -> dt.date:
         """The day a customer file's budgets and loyalties are dated: today, or the day
         the book is shown on when that is earlier (they count on the board shown)."""
-        today = self.today or dt.date.today()
+        today = self.today or clock.today()
         return min(today, self.as_of)
 
     def first_day_lines(self) -> list[str]:
@@ -525,7 +526,7 @@ class Summary:
         if self.currency_from:
             then = "would be the book's currency" if self.dry_run else "the book's currency from now on"
             out.append(f"Currency: {self.currency} (from {self.currency_from}) — {then}")
-        newest, view, today = self.newest_order, self.view_as_of, self.today or dt.date.today()
+        newest, view, today = self.newest_order, self.view_as_of, self.today or clock.today()
         from segtui.domain.first_day import data_is_old
 
         if newest is not None and data_is_old(newest, today):
@@ -700,7 +701,7 @@ def import_orders(
     ``today`` is the day the data's age is judged on (default: the clock).
 
     Raises ReadError (bad file or row; nothing written) or BookError."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     as_of = as_of or today
     settings = book.settings()
     book_currency = settings.get("currency", "SEK")
@@ -971,7 +972,7 @@ def _replay(conn, parse: _Parser, staged: _Staged) -> dict[tuple[int, int, str],
 
 
 def _write_orders(book, staged: _Staged, summary: Summary, as_of: dt.date) -> None:
-    today = (summary.today or dt.date.today()).isoformat()
+    today = (summary.today or clock.today()).isoformat()
     names = staged.names
     try:
         with _checked_by_construction(book), book.transaction() as conn, _big_cache(conn):
@@ -1089,7 +1090,7 @@ def _first_day(conn, summary: Summary, had_orders: bool, old_newest: str | None)
     newest_text = conn.execute('SELECT max(date) FROM "order"').fetchone()[0]
     newest = dt.date.fromisoformat(newest_text) if newest_text else None
     summary.newest_order = newest
-    today = summary.today or dt.date.today()
+    today = summary.today or clock.today()
     stored = settings["view.as_of"]
     follows = stored in ("", old_newest or "")  # not a day the rep chose
     view = first_day.view_day(stored, today)
@@ -1182,7 +1183,7 @@ def import_customers(
     New customer ids become customers; known ones get the file's non-empty
     values.  A phone, e-mail or contact name becomes the primary contact. A
     budget or loyalty becomes a dated assessment (``today``; who: the file)."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     as_of = as_of or today
     table = open_table(path, sheet=sheet)
     with table:
@@ -1282,7 +1283,7 @@ def _keep_safety_copy(book, summary: Summary) -> None:
 
 
 def _write_customers(book, records: dict[str, dict[str, Any]], summary: Summary, as_of: dt.date) -> None:
-    today = (summary.today or dt.date.today()).isoformat()
+    today = (summary.today or clock.today()).isoformat()
     try:
         with book.transaction() as conn:
             kept = _customer_columns(conn)

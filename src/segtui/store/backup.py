@@ -1,5 +1,6 @@
 """Safety copies: before a book is upgraded or an import writes to it, the book as
-it was is kept next to it as ``book.db.2026-11-23T0812.bak`` (the last few).
+it was is kept next to it as ``book.db.2026-11-23T0812.bak`` (the last few; the stamp is UTC,
+so a clock moved back for the winter never makes a newer copy sort before an older one).
 
 Copies are made with SQLite's online backup API, so they are consistent even
 while another connection is writing (WAL), and they are written under a
@@ -13,9 +14,10 @@ import datetime as dt
 import os
 import re
 import sqlite3
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from segtui import clock
 
 if TYPE_CHECKING:  # pragma: no cover
     from segtui.store.book import Book
@@ -92,7 +94,7 @@ def backup_before(
         path = Path(book)
     if not path.is_file() or path.stat().st_size == 0:
         return None
-    target = _target(path, now or dt.datetime.now())
+    target = _target(path, now or clock.now_utc())
     partial = target.with_name(f".{target.name}.part")
     try:
         destination = sqlite3.connect(partial)
@@ -120,16 +122,17 @@ def backup_before(
         raise BookError(
             f"could not keep a safety copy of {path} before {reason} ({error}); nothing was changed"
         ) from None
-    prune(path, keep)
+    prune(path, keep, now.timestamp() if now is not None else None)
     return target
 
 
 STALE_PARTIAL = 3600.0  # seconds after which a partial copy is a leftover of a killed segtui
 
 
-def prune(book_path: str | os.PathLike[str], keep: int = KEEP) -> list[Path]:
+def prune(book_path: str | os.PathLike[str], keep: int = KEEP, now: float | None = None) -> list[Path]:
     """Remove all but the newest ``keep`` safety copies, and partial copies left
-    by a segtui killed while copying; returns what was removed."""
+    by a segtui killed while copying (older than STALE_PARTIAL at ``now``, seconds
+    since the epoch); returns what was removed."""
     path = Path(book_path)
     backups = list_backups(path)
     removed = backups[: max(0, len(backups) - keep)]
@@ -138,7 +141,7 @@ def prune(book_path: str | os.PathLike[str], keep: int = KEEP) -> list[Path]:
         leftovers = [p for p in path.parent.iterdir() if partial.fullmatch(p.name)]
     except OSError:
         leftovers = []
-    now = time.time()
+    now = clock.seconds() if now is None else now
     for leftover in leftovers:
         try:
             if now - leftover.stat().st_mtime > STALE_PARTIAL:

@@ -371,13 +371,21 @@ class Book:
 
     def set_setting(self, key: str, value: str) -> str:
         """Validate and store one setting; returns the stored value."""
-        normalised = settings_rules.validate(key, value)
-        settings_rules.validate_all({**self.settings(), key: normalised})
+        return self.set_settings({key: value})[key]
+
+    def set_settings(self, changes: dict[str, str]) -> dict[str, str]:
+        """Validate and store several settings at once, checked together against the others
+        (so two thresholds that must move together can): all are saved or none. Returns the
+        stored values."""
+        normalised = {key: settings_rules.validate(key, value) for key, value in changes.items()}
         with self.transaction() as conn:
-            conn.execute(
+            # checked inside the write transaction: what they are checked against cannot change meanwhile
+            stored = dict(conn.execute("SELECT key, value FROM setting").fetchall())
+            settings_rules.validate_all({**settings_rules.DEFAULTS, **stored, **normalised})
+            conn.executemany(
                 "INSERT INTO setting (key, value) VALUES (?, ?) "
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                (key, normalised),
+                list(normalised.items()),
             )
         return normalised
 

@@ -18,6 +18,7 @@ from typing import Callable
 
 import pendulum
 
+from segtui import clock
 from segtui.domain.checklist import QUESTION_KEYS
 from segtui.store.book import Book, open_book
 
@@ -209,7 +210,7 @@ def generate(
     if path.exists():
         raise FileExistsError(f"{path} exists already; choose a new file name")
     book = open_book(path)
-    build = DemoBuilder(today or dt.date.today(), seed)
+    build = DemoBuilder(today or clock.today(), seed)
     rng = build.rng
     cycle = [p for p in PROFILES for _ in range(p.weight)]
     profiles = [PROFILES[i % len(PROFILES)] if i < len(PROFILES) * 3 else rng.choice(cycle) for i in range(customers)]

@@ -28,13 +28,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
+from segtui import clock
 from segtui.domain.estimate import (
     EstimateConfig,
     Profile,
     estimate_wallets,
     pattern_of,
     region_of,
-    shown_spend,
     size_band,
 )
 from segtui.domain.segments import (
@@ -46,8 +46,8 @@ from segtui.domain.segments import (
     month_periods,
     source_id_order,
     subtract_months,
-    xyz,
 )
+from segtui.domain.trends import Trend
 from segtui.store.book import Book
 
 
@@ -98,6 +98,7 @@ class CustomerSegment(NamedTuple):
     segment: Segment
     facts: Facts | None = None  # what the order history says, as the rules read it
     estimate: Estimate | None = None  # the latest assessment the rules used (None: never assessed)
+    trend: Trend | None = None  # declining or silent (domain.trends), after the group
 
 
 # The orders as (customer_id, date, net), for the rows matching {where}. Rows
@@ -434,33 +435,50 @@ def latest_estimates(book: Book, as_of: dt.date, customer_id: int | None = None)
 
 
 def _profiles(customers: list[tuple], facts: dict[int, Facts], config: Config) -> tuple[list[Profile], dict[str, str]]:
-    """Every customer's profile for the estimate, and how its region and country are written."""
+    """Every buying customer's profile for the estimate, and how its attributes are written.
+    A book has few distinct places, sizes and industries: each is worked out once."""
     profiles: list[Profile] = []
     names: dict[str, str] = {}
+    places: dict[tuple, tuple] = {}  # (city, postcode, country) → (region, country key)
+    sizes: dict[tuple, str | None] = {}
+    industries: dict[str | None, str | None] = {None: None}
+    patterns: dict[tuple, str | None] = {}
+    x_from, y_from = config.x_from, config.y_from
     for cid, _source, _name, city, _owner, industry, employees, annual_revenue, country, postcode in customers:
         f = facts.get(cid)
         if f is None or f.orders_in_window == 0:
             continue
-        country_key = (country or "").strip().casefold() or None
-        region = region_of(city, postcode, country)
-        if country_key is not None:
-            names.setdefault(f"country:{country_key}", country.strip())
-        if region is not None:
-            place = (city or "").strip() or f"postcode {''.join((postcode or '').split())[:2]}"
-            names.setdefault(f"region:{region}", f"{place}, {country.strip()}" if country_key else place)
-        industry = (industry or "").strip() or None
+        place = places.get((city, postcode, country))
+        if place is None:
+            country_key = (country or "").strip().casefold() or None
+            region = region_of(city, postcode, country)
+            if country_key is not None:
+                names.setdefault(f"country:{country_key}", country.strip())
+            if region is not None:
+                where = (city or "").strip() or f"postcode {''.join((postcode or '').split())[:2]}"
+                names.setdefault(f"region:{region}", f"{where}, {country.strip()}" if country_key else where)
+            place = places[(city, postcode, country)] = (region, country_key)
+        size = sizes.get((employees, annual_revenue), False)
+        if size is False:
+            size = sizes[(employees, annual_revenue)] = size_band(
+                employees, None if annual_revenue is None else annual_revenue // 100)
+        trade = industries.get(industry, False)
+        if trade is False:
+            clean = (industry or "").strip()
+            trade = industries[industry] = clean.casefold() if clean else None
+            if clean:
+                names.setdefault(f"industry:{trade}", clean)
+        n = f.orders_in_window
+        frequency = "X" if n >= x_from else "Y" if n >= y_from else "Z"
+        pattern = patterns.get((frequency, f.ordered_before_12m))
+        if pattern is None:
+            pattern = patterns[(frequency, f.ordered_before_12m)] = pattern_of(frequency, f.ordered_before_12m)
+        revenue_12m = f.revenue_12m
+        earlier = f.window_revenue - revenue_12m
         profiles.append(_new(Profile, (
-            cid,
-            shown_spend(f.window_revenue, f.revenue_12m),
-            f.revenue_12m,
-            industry.casefold() if industry else None,
-            size_band(employees, None if annual_revenue is None else annual_revenue // 100),
-            region,
-            country_key,
-            pattern_of(xyz(f.orders_in_window, config), f.ordered_before_12m),
+            cid, revenue_12m if revenue_12m >= earlier else earlier, revenue_12m,
+            trade, size, place[0], place[1], pattern,
         )))
-        if industry:
-            names.setdefault(f"industry:{industry.casefold()}", industry)
     return profiles, names
 
 
@@ -494,12 +512,14 @@ _CUSTOMERS_SQL = (
 )
 
 
-def segment_book(book: Book, as_of: dt.date | None = None) -> list[CustomerSegment]:
-    """Every active (not archived) customer with every class of DESIGN §2, in name order."""
-    as_of = as_of or dt.date.today()
+def segment_book(book: Book, as_of: dt.date | None = None, trends: bool = True) -> list[CustomerSegment]:
+    """Every active (not archived) customer with every class of DESIGN §2, in name order
+    (with its trend unless ``trends`` is False)."""
+    as_of = as_of or clock.today()
     settings = book.settings()
     config = Config.from_settings(settings)
     job = _FactsJob(book, as_of, config.window_months)  # aggregates while we read the customers
+    trend_job = _trend_job(book, as_of) if trends else None  # and the trends' pass too
     customers = book.rows(_CUSTOMERS_SQL + " ORDER BY name COLLATE NOCASE, id")
     ids = [c[0] for c in customers]
     estimates = latest_estimates(book, as_of)
@@ -508,13 +528,30 @@ def segment_book(book: Book, as_of: dt.date | None = None) -> list[CustomerSegme
     ties = {c[0]: source_id_order(c[1]) for c in customers} if config.mode == "pareto" else None
     segments = classify_all((facts[i] for i in ids), estimates, config, ties)
     estimate = estimates.get
-    # (id, source_id, name, city, owner, last_order, segment, facts, estimate)
+    trend = trend_job.trends(_lapsed(segments)).get if trend_job is not None else {}.get
+    # (id, source_id, name, city, owner, last_order, segment, facts, estimate, trend)
     return [
-        _new(CustomerSegment, (*c[:5], f.last_order, segments[cid], f, estimate(cid)))
+        _new(CustomerSegment, (*c[:5], f.last_order, segments[cid], f, estimate(cid), trend(cid)))
         for c in customers
         for cid in (c[0],)
         for f in (facts[cid],)
     ]
+
+
+def _trend_job(book: Book, as_of: dt.date, customer_ids: list[int] | None = None):
+    from segtui.store.trends import TrendJob
+
+    return TrendJob(book, as_of, customer_ids)
+
+
+def _lapsed(segments: dict) -> set[int]:
+    from segtui.domain.segments import Group
+
+    return {cid for cid, s in segments.items() if s.group is Group.LAPSED}
+
+
+def _trends(book: Book, as_of: dt.date, segments: dict, customer_ids: list[int] | None) -> dict[int, Trend]:
+    return _trend_job(book, as_of, customer_ids).trends(_lapsed(segments), customer_ids)
 
 
 def segment_customer(book: Book, customer_id: int, as_of: dt.date | None = None) -> CustomerSegment | None:
@@ -523,7 +560,7 @@ def segment_customer(book: Book, customer_id: int, as_of: dt.date | None = None)
 
     Pareto classes depend on the whole book, so in that mode the whole book is
     classified; so is an estimated budget (its peers are the whole book)."""
-    as_of = as_of or dt.date.today()
+    as_of = as_of or clock.today()
     settings = book.settings()
     config = Config.from_settings(settings)
     if config.mode == "pareto":
@@ -540,8 +577,11 @@ def segment_customer(book: Book, customer_id: int, as_of: dt.date | None = None)
         and estimates.get(customer_id, Estimate()).budget_per_year is None
     ):
         return next((s for s in segment_book(book, as_of) if s.id == customer_id), None)
-    segment = classify_all([facts], estimates, config)[customer_id]
-    return CustomerSegment(c[0], c[1], c[2], c[3], c[4], facts.last_order, segment, facts, estimates.get(customer_id))
+    segments = classify_all([facts], estimates, config)
+    trend = _trends(book, as_of, segments, [customer_id]).get(customer_id)
+    return CustomerSegment(
+        c[0], c[1], c[2], c[3], c[4], facts.last_order, segments[customer_id], facts, estimates.get(customer_id), trend
+    )
 
 
 def customer_facts(book: Book, customer_id: int, as_of: dt.date, months: int | None = None) -> Facts:

@@ -13,6 +13,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from segtui import clock
 from segtui.i18n import N_, _
 from segtui.store.book import Book
 from segtui.ui import translated  # noqa: F401  (Textual's footer in the app's language)
@@ -74,7 +75,7 @@ class SegtuiApp(GuardedApp):
         never depends on the day it runs)."""
         super().__init__()
         self.book = book
-        self.today = today or as_of or dt.date.today()
+        self.today = today or as_of or clock.today()
         self.as_of = as_of or self.today
         keep_at = snapshot = None
         if book.path != ":memory:":
@@ -195,7 +196,7 @@ class SegtuiApp(GuardedApp):
         from segtui.store.team import TeamError, sync
 
         try:
-            result = sync(self.book, url, dt.datetime.now(dt.timezone.utc))
+            result = sync(self.book, url, clock.now_utc())
         except (TeamError, Exception) as error:  # noqa: BLE001 - said on screen, the book is as it was
             self.call_from_thread(self.notify, str(error), severity="error", markup=False, timeout=10)
             return

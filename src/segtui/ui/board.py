@@ -22,13 +22,14 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
 
+from segtui import clock
 from segtui.domain import planning
 from segtui.domain.first_day import old_data_notice
 from segtui.domain.money import short_amount
 from segtui.i18n import N_, _, ngettext
 from segtui.i18n import day as day_text
 from segtui.domain.segments import CLASS_ORDER, GROUP_LABELS, QUADRANT_STRATEGY, Config, Group, Quadrant
-from segtui.ui.customer_list import CustomerList, due_text, estimated, loyalty_text, short_money
+from segtui.ui.customer_list import CustomerList, estimated, loyalty_text, short_money
 from segtui.ui.snapshot import Snapshot, Totals
 
 # Reading order of the matrix, and the numbers that jump there.
@@ -59,6 +60,8 @@ Y {y_from}–{x_below}, Z 1–{y_below}, · none
   contact  when to contact them by the segment's policy: 12d late, due now, in 5d, or never
            (never visited or called: due now); blank when the policy plans no contact
   ↑A       upgrade candidate: potential class (here A) better than revenue class — meet more often
+  ↓ ‖      slipping: ↓ declining (bought a lot less than the 12 months before), ‖ silent (no order for
+           twice their usual gap); f lists them (Slipping), s sorts by revenue at risk
   Quadrant titles count the customers shown, how many are due now (or late), their revenue and potential.
   The figures follow the book's settings: press , (comma) or run segtui settings BOOK.""")
 
@@ -78,15 +81,17 @@ def legend(config: Config) -> str:
     )
 
 
-SORTS = ("priority", "revenue", "loyalty", "name")
+SORTS = ("priority", "revenue", "loyalty", "at_risk", "name")
 SORT_LABELS = {
     "priority": N_("priority (most urgent first)"),
     "revenue": N_("revenue"),
     "loyalty": N_("loyalty"),
+    "at_risk": N_("revenue at risk (slipping and lapsed customers first)"),
     "name": N_("name"),
 }
-FILTER_FIELDS = ("class", "xyz", "group", "city", "owner")
-FILTER_LABELS = {"class": N_("class"), "xyz": "XYZ", "group": N_("group"), "city": N_("city"), "owner": N_("owner")}
+FILTER_FIELDS = ("class", "xyz", "group", "trend", "city", "owner")
+FILTER_LABELS = {"class": N_("class"), "xyz": "XYZ", "group": N_("group"), "trend": N_("slipping"), "city": N_("city"),
+                 "owner": N_("owner")}
 
 if TYPE_CHECKING:
     from segtui.store.board import BoardRow
@@ -103,6 +108,8 @@ def sort_key(mode: str):
         )
     if mode == "name":
         return lambda r: (r.customer.name.casefold(), r.id)
+    if mode == "at_risk":
+        return lambda r: (-at_risk(r), r.customer.name.casefold(), r.id)
     # The planner's order (domain.planning.by_priority); customers never due last, by revenue.
     return lambda r: (
         (False, planning.by_priority(r.entry)) if r.entry is not None
@@ -117,9 +124,28 @@ def row_values(row: BoardRow) -> dict[str, str]:
         "class": seg.revenue_class,
         "xyz": seg.xyz or "none",
         "group": seg.group.label if seg.group else "none",
+        "trend": trend_label(row.customer.trend, seg.group is Group.LAPSED),
         "city": row.customer.city or "none",
         "owner": row.customer.owner or "none",
     }
+
+
+def trend_label(trend, lapsed: bool = False) -> str:
+    """The Slipping filter's value: declining, silent, lapsed (no trend, already gone) or none."""
+    if lapsed:
+        return "lapsed"
+    return trend.kind if trend is not None and trend.kind else "none"
+
+
+def at_risk(row: BoardRow) -> int:
+    """The revenue a win-back call is about: for a lapsed, declining or silent customer the
+    net revenue of the 12 months before the last 12 (minor units); -1 for everyone else, who
+    sort after them."""
+    c = row.customer
+    trend = c.trend
+    if trend is None or not (trend.kind or c.segment.group is Group.LAPSED):
+        return -1
+    return max(trend.revenue_before_12m, 0)
 
 
 def matches_search(row: BoardRow, needle: str) -> bool:
@@ -171,6 +197,7 @@ def filter_options(rows: list[BoardRow]) -> dict[str, list[str]]:
         "class": sorted(CLASS_ORDER, key=CLASS_ORDER.get),
         "xyz": ["X", "Y", "Z", "none"],
         "group": [g.label for g in Group] + ["none"],
+        "trend": ["declining", "silent", "lapsed", "none"],
         "city": cities,
         "owner": owners,
     }
@@ -303,7 +330,7 @@ class BoardScreen(Screen):
         self.snapshot = snapshot
         self.keep_at = keep_at
         self._start_as_of = as_of
-        self.today = today or dt.date.today()
+        self.today = today or clock.today()
         self.newest_order: dt.date | None = None  # the book's newest order (read with the rows)
         self._reading = 0  # readings asked for so far; only the latest is shown
         self._first_order: dict[Quadrant, list[BoardRow]] | None = None
@@ -366,7 +393,7 @@ class BoardScreen(Screen):
         if snapshot is None:
             return _("Reading the book…")
         saved = snapshot.saved
-        when = saved.strftime("%H:%M") if saved.date() == dt.date.today() else saved.strftime("%Y-%m-%d %H:%M")
+        when = saved.strftime("%H:%M") if saved.date() == clock.today() else saved.strftime("%Y-%m-%d %H:%M")
         seen = _(" as of {day}").format(day=snapshot.as_of.isoformat()) if snapshot.as_of != self.as_of else ""
         return _("Reading the book… showing the board as last read at {when}{seen} ({customers:,} customers)").format(
             when=when, seen=seen, customers=snapshot.customers)
@@ -716,6 +743,8 @@ def describe(row: BoardRow, currency: str) -> Content:
     parts.append(_("loyalty {loyalty}").format(loyalty=loyalty_text(seg.loyalty, estimated(c))))
     if seg.group:
         parts.append(seg.group.label.lower())
+    if c.trend is not None and c.trend.kind:
+        parts.append(bold(f"{_(c.trend.kind)}: {c.trend.words()}"))
     # What the planner weighs, less what this line already says (quadrant, upgrade, due date).
     entry = row.entry
     if entry is not None:

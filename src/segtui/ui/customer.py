@@ -556,6 +556,9 @@ class CustomerScreen(Screen[bool]):
         seg = r.segment.segment if r.segment else None
         for flag in seg.flags if seg else ():
             parts.append(Text(f"⚠ {flag}", style="bold yellow"))
+        trend = r.segment.trend if r.segment else None
+        if trend is not None and trend.kind:
+            parts.append(Text(f"↓ {trend.kind.capitalize()}: {trend.words()}", style="bold yellow"))
         if r.contacts:
             c = r.contacts[0]
             parts.append(Text(f"☎ {c.name}" + (f" {c.phone}" if c.phone else "")))

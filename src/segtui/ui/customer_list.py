@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import datetime as dt
 from typing import Callable, Sequence
 
 import textwrap
@@ -43,6 +42,8 @@ _ACCENTS: dict[str, dict[str, Style]] = {}  # per theme name
 # Cells of each column after the name, including the space before it.
 COLUMN_WIDTHS = {"city": 17, "owner": 15, "abc": 4, "xyz": 4, "revenue": 8, "loyal": 6, "next": 10, "up": 3}
 DROP_ORDER = ("xyz", "loyal", "abc", "revenue")
+# The mark column: an upgrade candidate's ↑ wins; else who is slipping (domain.trends).
+TREND_MARKS = {"declining": "↓", "silent": "‖"}
 
 
 def due_text(row: BoardRow) -> str:
@@ -321,6 +322,9 @@ class CustomerList(CursorView, can_focus=True, inherit_bindings=False):
             accents["due"] if row.overdue_days is not None and row.overdue_days >= 0 else muted
         )
         upgrade = f"↑{seg.potential_class}" if seg.upgrade_candidate else ""
+        trend = row.customer.trend.kind if row.customer.trend is not None else None
+        if not upgrade and trend:
+            upgrade = TREND_MARKS[trend]
         class_style = BOLD if seg.revenue_class == "A" else Style()
         name_w, columns = column_layout(width, self.wide)
         name = row.customer.name
@@ -335,7 +339,7 @@ class CustomerList(CursorView, can_focus=True, inherit_bindings=False):
             "loyal": (f"{loyalty_text(seg.loyalty, estimated(row.customer)):>5}",
                       Style() if seg.loyalty is not None and not estimated(row.customer) else muted),
             "next": (f"{due_text(row):>9}", due_style),
-            "up": (f"{upgrade:<2}", accents["upgrade"]),
+            "up": (f"{upgrade:<2}", accents["upgrade"] if seg.upgrade_candidate else accents["due"]),
         }
         cells: list[tuple[str, Style]] = [(" " + f"{name:<{name_w}}", class_style)]
         for column in columns:

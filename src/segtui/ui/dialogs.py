@@ -12,12 +12,14 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, SelectionList, Static
 
+from segtui import clock
 from segtui.domain.customer import parse_day
 
 FIELDS = (
     ("class", "Revenue class"),
     ("xyz", "Order frequency"),
     ("group", "Group"),
+    ("trend", "Slipping"),
     ("city", "City"),
     ("owner", "Owner"),
 )
@@ -111,7 +113,7 @@ class AsOfScreen(ModalScreen[dt.date | None]):
     def _submitted(self, event: Input.Submitted) -> None:
         text = event.value.strip().lower()
         if text == "today":
-            self.dismiss(self.today or dt.date.today())
+            self.dismiss(self.today or clock.today())
             return
         try:
             day = parse_day(text)

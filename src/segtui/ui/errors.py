@@ -18,7 +18,6 @@ fail the test the way Textual normally does, instead of becoming a notification.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import sqlite3
 import threading
@@ -32,6 +31,7 @@ from textual.content import Content
 from textual.dom import DOMNode
 from textual.worker import WorkerFailed
 
+from segtui import clock
 from segtui import paths
 from segtui.store.book import Book, BookError, explain
 
@@ -54,7 +54,7 @@ def log_error(error: BaseException, context: str = "") -> Path | None:
     """Append ``error`` with its traceback to the log; the log's path, or None
     when even the log cannot be written."""
     path = log_path()
-    stamp = dt.datetime.now().isoformat(timespec="seconds")
+    stamp = clock.now_local().isoformat(timespec="seconds")
     text = "".join(traceback.format_exception(type(error), error, error.__traceback__))
     try:
         from importlib.metadata import version

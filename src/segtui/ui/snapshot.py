@@ -21,12 +21,13 @@ import pickle
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from segtui import clock
 from segtui.domain.segments import Quadrant
 
 if TYPE_CHECKING:
     from segtui.store.board import BoardRow
 
-VERSION = 1
+VERSION = 2  # 2: rows carry the customer's trend
 # Rows kept per quadrant: more than a tall terminal shows.
 PER_QUADRANT = 120
 
@@ -74,7 +75,7 @@ def take(
     """A snapshot of a board whose quadrants hold ``ordered`` (all rows, first order)."""
     return Snapshot(
         as_of=as_of,
-        saved=dt.datetime.now().replace(microsecond=0),
+        saved=clock.now_local().replace(microsecond=0),
         currency=currency,
         settings=dict(settings),
         lists={q: list(rows[:PER_QUADRANT]) for q, rows in ordered.items()},
