@@ -4,6 +4,8 @@ so `segtui segments` never loads Textual."""
 from __future__ import annotations
 
 import datetime as dt
+import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -54,15 +56,57 @@ def _fail(message: str) -> None:
 
 
 def _output(path: str | None, binary: bool = False):
-    """Where a command writes: the file at ``path`` opened for writing (standard
-    output without one). Call it before doing the work, so a path that cannot be
-    written ends the command with a message and nothing done; close it when ``path``."""
+    """Where a command writes: the file at ``path`` (standard output without one). Call it
+    before doing the work, so a path that cannot be written ends the command with a message
+    and nothing done; close it when ``path``. The file is written beside the target and put in
+    its place only when the command succeeds, so a failed export leaves the old file as it was;
+    a path holding a book (any SQLite database) is refused, never overwritten."""
     if not path:
         return sys.stdout.buffer if binary else sys.stdout
+    target = Path(path)
     try:
-        return open(path, "wb") if binary else open(path, "w", encoding="utf-8", newline="")
+        with open(target, "rb") as existing:
+            header = existing.read(16)
+    except OSError:
+        header = b""
+    if header == b"SQLite format 3\x00":
+        _fail(f"{path} is a book (an SQLite database): an export never writes over it — choose another file")
+    try:
+        return _Replacing(target, binary)
     except OSError as error:
         _fail(f"cannot write {path} ({error.strerror or error})")
+
+
+class _Replacing:
+    """A file written under a temporary name beside ``target`` and renamed onto it when closed
+    — unless it is closed while an error is on its way out (the ``finally`` of a failed
+    command), when the temporary file is removed and ``target`` is left as it was."""
+
+    def __init__(self, target: Path, binary: bool) -> None:
+        self.target = target
+        self.temp = target.with_name(f".{target.name}.{os.getpid()}.part")
+        self.file = open(self.temp, "wb") if binary else open(self.temp, "w", encoding="utf-8", newline="")
+
+    def __getattr__(self, name: str):
+        return getattr(self.file, name)
+
+    def close(self) -> None:
+        failed = sys.exc_info()[0] is not None
+        self.file.close()
+        try:
+            if failed:
+                self.temp.unlink()
+                return
+            if self.target.exists():
+                shutil.copymode(self.target, self.temp)
+            os.replace(self.temp, self.target)
+        except OSError as error:
+            try:
+                self.temp.unlink()
+            except OSError:
+                pass
+            if not failed:
+                _fail(f"cannot write {self.target} ({error.strerror or error})")
 
 
 def _said(book) -> None:

@@ -23,6 +23,21 @@ SEGMENT_COLUMNS = [
 COMPARE_COLUMNS = ["quadrant_before", "abc_before"]
 
 
+# A spreadsheet reads a cell that starts with one of these as a formula (OWASP "CSV injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_FIRST = frozenset("=+-@\t\r")
+_PLAIN = frozenset("0123456789 +-().")  # a number or a phone number: no formula can hide in it
+
+
+def cell_text(value: str) -> str:
+    """Text from the book as a spreadsheet must show it: a value that a spreadsheet would run
+    as a formula gets a leading apostrophe (shown as text; OWASP's advice); numbers and phone
+    numbers stay as they are."""
+    if value and value.startswith(_FORMULA_START) and not _PLAIN.issuperset(value):
+        return "'" + value
+    return value
+
+
 def major(minor: int) -> str:
     """Minor units as a plain decimal in major units: 123456 → '1234.56', -5 → '-0.05'."""
     sign = "-" if minor < 0 else ""
@@ -42,16 +57,18 @@ def _codes() -> dict:
 _CODES: dict = {}
 
 
-def segment_values(row) -> tuple:
+def segment_values(row, csv_cells: bool = True) -> tuple:
     """One customer's segments in SEGMENT_COLUMNS order (``row`` is a store
-    CustomerSegment). Empty strings for unknowns; see :func:`segment_record`."""
+    CustomerSegment). Empty strings for unknowns; see :func:`segment_record`. With
+    ``csv_cells`` the book's texts are made safe for a spreadsheet (:func:`cell_text`)."""
     codes = _CODES or _CODES.update(_codes()) or _CODES
     s = row.segment
+    text = cell_text if csv_cells else str
     return (
-        row.source_id,
-        row.name,
-        row.city or "",
-        row.owner or "",
+        text(row.source_id),
+        text(row.name),
+        text(row.city or ""),
+        text(row.owner or ""),
         major(s.revenue),
         s.orders,
         s.revenue_class,
@@ -84,7 +101,7 @@ def _budget(estimate) -> tuple[str, str]:
 def segment_record(row, before=None) -> dict:
     """One customer's segments as a flat record for people and spreadsheets; with ``before``
     (the customer's store CustomerSegment on an earlier day) also COMPARE_COLUMNS."""
-    record = dict(zip(SEGMENT_COLUMNS, segment_values(row)))
+    record = dict(zip(SEGMENT_COLUMNS, segment_values(row, csv_cells=False)))
     record["upgrade_candidate"] = row.segment.upgrade_candidate
     if before is not None:
         record.update(zip(COMPARE_COLUMNS, _before_values(before)))
@@ -164,7 +181,10 @@ def write_segments_csv(rows: Iterable, out: IO[str], before: dict | None = None)
         )
         if before is not None:
             line += ",%s,%s" % _before_values(before[row[0]])
-        if line.count(",") == separators and '"' not in line and "\n" not in line and "\r" not in line:
+        if (
+            line.count(",") == separators and '"' not in line and "\n" not in line and "\r" not in line
+            and not any(t and t[0] in _FORMULA_FIRST for t in (source_id, name, city, owner))
+        ):
             lines.append(line)
         else:
             if lines:
@@ -180,7 +200,10 @@ def write_csv(records: Iterable[dict], columns: Sequence[str], out: IO[str]) -> 
     writer = csv.DictWriter(out, fieldnames=list(columns), lineterminator="\n")
     writer.writeheader()
     for record in records:
-        writer.writerow({k: ("true" if v is True else "false" if v is False else v) for k, v in record.items()})
+        writer.writerow({
+            k: ("true" if v is True else "false" if v is False else cell_text(v) if isinstance(v, str) else v)
+            for k, v in record.items()
+        })
 
 
 def write_json(records: Iterable[dict], out: IO[str]) -> None:
@@ -228,6 +251,10 @@ def write_xlsx(
             value = record.get(c, "")
             if value == "" or value is None:
                 row.append(None)
+            elif isinstance(value, str) and value.startswith("="):
+                cell = WriteOnlyCell(worksheet, value=value)
+                cell.data_type = "s"  # text from the book, never a live formula
+                row.append(cell)
             elif c in money_columns:
                 cell = WriteOnlyCell(worksheet, value=float(Decimal(str(value))))
                 cell.number_format = "#,##0.00"

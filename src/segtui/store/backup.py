@@ -112,6 +112,8 @@ def backup_before(
             destination.close()
         with open(partial, "rb+") as handle:
             os.fsync(handle.fileno())
+        # a private book keeps private copies: the copy gets the book's permissions
+        os.chmod(partial, path.stat().st_mode & 0o777)
         os.replace(partial, target)
     except (OSError, sqlite3.Error) as error:
         for leftover in (partial, partial.with_name(partial.name + "-journal")):
