@@ -88,6 +88,17 @@ def test_upgrade_candidates_get_the_interval_halved() -> None:
     assert upgrade.reason == "Cash cows · 6 days overdue · upgrade candidate: every 14 days"
 
 
+def test_an_estimated_high_potential_is_to_be_confirmed_on_the_visit() -> None:
+    guessed = planning.due(customer(1, BG, last=32, estimated=True), CONFIG, TODAY)
+    assert guessed.reason == "Big game · 18 days overdue · " + planning.ESTIMATE_REMINDER
+    cow = planning.due(customer(2, CC, last=40, estimated=True), CONFIG, TODAY)
+    assert cow.reason.endswith(planning.ESTIMATE_REMINDER)
+    small = planning.due(customer(3, SF, last=None, estimated=True), CONFIG, TODAY)
+    assert small.reason == "Small fry · never contacted"  # low potential: nothing to confirm
+    own = planning.due(customer(4, BG, last=32), CONFIG, TODAY)
+    assert planning.ESTIMATE_REMINDER not in own.reason
+
+
 def test_competitor_contract_ending_soon_makes_big_game_due_now() -> None:
     contract = ("Rivalen AB", dt.date(2027, 1, 15))  # 53 days ahead: the warning began 37 days ago
     entry = planning.due(customer(1, BG, last=40, contract=contract), CONFIG, TODAY)

@@ -57,6 +57,9 @@ Decisions made where DESIGN §3 is silent:
   ``FOLLOW_UP_URGENCY`` times the highest weight: above everything) with it as its
   deadline; until then it is planned, so not due.
 * **Upgrade candidates** get the interval halved (rounded down, at least 1 day).
+* **Estimated potentials**: a cash cow or big-game customer placed there by an estimated
+  budget (no budget of the rep's own) carries the reason "potential only estimated: confirm
+  it with the checklist", so the visit is where the estimate gets checked.
 * **Planning a week** considers customers due on or before the week's last
   working day, counts days overdue from ``max(today, Monday)``, only fills days
   from today on, and keeps every item already in the week (manual, done,
@@ -210,6 +213,7 @@ class Customer(NamedTuple):
     potential: int | None = None  # yearly budget, minor units: breaks ties after revenue
     assessed: dt.date | None = None  # latest budget the rep entered or confirmed (None: never assessed)
     follow_up: tuple[dt.date, str] | None = None  # (day, visit/call): the next dated follow-up planned
+    estimated: bool = False  # its potential is only estimated from similar customers (not the rep's own)
 
     def contacted_since_assessment(self) -> bool:
         """A visit or call on or after the latest assessment (or ever, without one)."""
@@ -273,7 +277,15 @@ class Due(NamedTuple):
             parts.append(f"contract with {competitor} ends {ends_on.isoformat()}")
         if c.upgrade_candidate and self.interval is not None:
             parts.append(f"upgrade candidate: every {self.interval} days")
+        if c.estimated and c.quadrant in HIGH_POTENTIAL:
+            parts.append(ESTIMATE_REMINDER)
         return " · ".join(parts)
+
+
+# An estimate that put a customer among the high-potential quadrants is the planner's guess,
+# not the rep's: the visit is the moment to check it with the potential checklist.
+HIGH_POTENTIAL = frozenset({Quadrant.CASH_COWS, Quadrant.BIG_GAME})
+ESTIMATE_REMINDER = "potential only estimated: confirm it with the checklist"
 
 
 def interval(customer: Customer, config: PlanConfig) -> int | None:

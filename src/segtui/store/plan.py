@@ -99,6 +99,7 @@ def planning_customers(
             s.estimate.budget_per_year if s.estimate is not None else None,
             dates(own[cid]) if cid in own else None,
             follow_ups.get(cid),
+            s.estimate is not None and s.estimate.source == "estimated",
         ))
     return result
 
