@@ -15,6 +15,7 @@ from segtui.ui.board import BoardScreen
 from segtui.ui.importer import ImportScreen, MappingList
 from segtui.ui.mailing import MailingScreen
 from segtui.ui.planner import PlannerScreen
+from segtui.ui.review import ReviewScreen
 from segtui.ui.rows import RowList
 from segtui.ui.settings import SettingsScreen
 
@@ -40,6 +41,7 @@ SCREENS = {
     "planner": (lambda app, ids_: app.open_planner(), (PlannerScreen,)),
     "mailing": (lambda app, ids_: app.push_screen(MailingScreen(app.book, AS_OF)), (MailingScreen, RowList)),
     "settings": (lambda app, ids_: app.open_settings(), (SettingsScreen,)),
+    "review": (lambda app, ids_: app.open_review(), (ReviewScreen,)),
     "import": (lambda app, ids_: app.open_import(), (ImportScreen, MappingList)),
 }
 

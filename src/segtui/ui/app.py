@@ -287,6 +287,17 @@ class SegtuiApp(GuardedApp):
             return
         self.push_screen(MailingScreen(self.book, self.as_of))
 
+    def open_review(self) -> None:
+        """The customers whose potential is only estimated, one after another (docs/review.md)."""
+        from segtui.ui.review import ReviewScreen
+
+        if self._back_to(ReviewScreen):
+            return
+        board = self.board
+        segments = [r.customer for r in board.rows] if board.loaded and board.as_of == self.as_of else None
+        self.push_screen(ReviewScreen(self.book, self.as_of, segments),
+                         lambda saved: self.board.reload() if saved else None)
+
     def open_planner(self) -> None:
         from segtui.ui.planner import PlannerScreen
 
@@ -332,6 +343,9 @@ class SegtuiApp(GuardedApp):
     def action_planner(self) -> None:
         self.open_planner()
 
+    def action_review(self) -> None:
+        self.open_review()
+
     def action_import(self) -> None:
         self.open_import()
 
@@ -370,6 +384,9 @@ class SegtuiApp(GuardedApp):
         yield from super().get_system_commands(screen)
         board = self.board
         yield SystemCommand(N_("Planner"), N_("Plan the week: visits, calls, due and overdue (w)"), self.open_planner)
+        yield SystemCommand(N_("Review estimates"),
+                            N_("Confirm, correct or skip the potentials that are only estimated, one customer at a time (e)"),
+                            self.open_review)
         yield SystemCommand(N_("Mailing list"), N_("Small fry with their e-mail addresses: copy, export, mark mailed (m in the planner)"),
                             self.open_mailing)
         yield SystemCommand(N_("Import"), N_("Import orders or customers from a file (i)"), self.open_import)

@@ -313,6 +313,7 @@ class BoardScreen(Screen):
         Binding("escape", "clear", "Clear filters", show=False, id="board.clear"),
         Binding("r", "reload", "Reload", show=False, id="board.reload"),
         Binding("d", "as_of", "As of…", id="board.as_of"),
+        Binding("e", "app.review", "Review estimates", show=False, id="board.review"),
         Binding("n", "app.new_customer", "New customer", show=False, id="board.new_customer"),
         Binding("A", "app.archived", "Archived", show=False, id="board.archived"),
     ]
@@ -335,6 +336,7 @@ class BoardScreen(Screen):
         self._reading = 0  # readings asked for so far; only the latest is shown
         self._first_order: dict[Quadrant, list[BoardRow]] | None = None
         self.rows: list[BoardRow] = []
+        self.estimated = 0  # customers whose potential is only estimated (the review's queue)
         self.view = BoardView()
         self.currency = snapshot.currency if snapshot else "SEK"
         self.loaded = False
@@ -472,6 +474,9 @@ class BoardScreen(Screen):
             gc.collect()  # what is garbage already is not kept for good
             gc.freeze()
         self._by_id = {r.id: r for r in rows}
+        # the bar points to the review while potentials are only estimated (once per reading, not per key)
+        self.estimated = sum(1 for r in rows if r.customer.estimate is not None
+                             and r.customer.estimate.source == "estimated")
         self.currency = settings.get("currency", "SEK")
         self.loaded = True
         self.config = config
@@ -560,6 +565,10 @@ class BoardScreen(Screen):
                 typed[f"filter{n}"] = ", ".join(sorted(values))
         count = (_("{shown:,} of {total:,} customers").format(shown=shown, total=total) if self.view.narrowed
                  else _("{total:,} customers").format(total=total))
+        if self.estimated:
+            count += "  ·  " + ngettext("1 potential only estimated: {key} reviews it",
+                                        "{count:,} potentials only estimated: {key} reviews them",
+                                        self.estimated).format(count=self.estimated, key=self._review_key())
         head = "  ".join(parts) + (_("  esc clears  ·  ") if parts else "")
         old = old_data_notice(self.newest_order, self.as_of, self.today) if self.newest_order else None
         notice = f"[b]{old}[/b]  ·  " if old else ""  # our own words and ISO dates, no markup in them
@@ -567,6 +576,13 @@ class BoardScreen(Screen):
             Content.from_markup(f"{head}{notice}{count}  ·  " + _("sorted by {sort}").format(
                 sort=_(SORT_LABELS[self.view.sort])), **typed)
         )
+
+    def _review_key(self) -> str:
+        """The key that opens the review (``e``, or what the key map made of it)."""
+        for key, active in self.active_bindings.items():
+            if active.binding.id == "board.review":
+                return self.app.get_key_display(active.binding)
+        return "e"
 
     def _update_detail(self) -> None:
         row = self.current_row
