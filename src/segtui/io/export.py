@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
-from typing import IO, Iterable, Sequence
+from typing import IO, Iterable, Mapping, Sequence
 
 from segtui import clock
 from segtui.domain.money import money, share
@@ -419,11 +419,15 @@ def _estimated(row) -> bool:
 
 PLAN_COLUMNS = [
     "day", "weekday", "kind", "status", "customer", "name", "city", "address", "contact", "phone", "reason", "manual",
+    "stop", "lat", "lon", "km",
 ]
 
 
-def plan_record(item) -> dict:
-    """One plan item (a store PlanItem) as a flat record."""
+def plan_record(item, stop=None) -> dict:
+    """One plan item (a store PlanItem) as a flat record; ``stop`` (domain/routes.py) is the
+    visit's place in its day's route: ``stop`` 1, 2, … and ``km`` (straight kilometres, one
+    decimal) from the stop before or the start; ``lat``/``lon`` where the customer is."""
+    place = item.place
     return {
         "day": item.day.isoformat(),
         "weekday": f"{item.day:%a}",
@@ -437,11 +441,17 @@ def plan_record(item) -> dict:
         "phone": item.phone or "",
         "reason": item.reason,
         "manual": item.manual,
+        "stop": stop.number if stop is not None else "",
+        "lat": f"{place[0]:.5f}" if place else "",
+        "lon": f"{place[1]:.5f}" if place else "",
+        "km": f"{stop.km:.1f}" if stop is not None and stop.km is not None else "",
     }
 
 
-def write_plan_csv(items: Iterable, out: IO[str]) -> None:
-    write_csv((plan_record(i) for i in items), PLAN_COLUMNS, out)
+def write_plan_csv(items: Iterable, out: IO[str], stops: Mapping | None = None) -> None:
+    """The plan as CSV; ``stops`` (item id → stop) numbers each day's visits in driving order."""
+    stops = stops or {}
+    write_csv((plan_record(i, stops.get(i.id)) for i in items), PLAN_COLUMNS, out)
 
 
 def write_plan_table(items: Sequence, out: IO[str], week: str, feasibility: str | None = None,
