@@ -326,3 +326,54 @@ def test_sample_db_week_50_from_stockholm(tmp_path) -> None:
         best = min(_path(STOCKHOLM, list(p)) for p in itertools.permutations(spots))
         assert sum(float(r["km"]) for r in visits) <= 1.1 * best + 0.5 * len(visits), day
         assert routes.day_minutes(cfg.route, spots) <= cfg.route.day_minutes, day
+
+
+# --- the calendar --------------------------------------------------------------------------
+
+
+def _events(path, *args) -> dict:
+    from icalendar import Calendar
+
+    result = CliRunner().invoke(main, ["plan", str(path), "--week", "2026-W50", "--as-of", "2026-12-07",
+                                       "--format", "ics", *args], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return {str(e["SUMMARY"]): e for e in Calendar.from_ical(result.stdout_bytes).walk("VEVENT")}
+
+
+def test_a_moved_visit_keeps_its_uid_with_a_higher_sequence_and_removed_ones_are_cancelled(tmp_path) -> None:
+    path = tmp_path / "sample.db"
+    shutil.copy(ROOT / "sample.db", path)
+    CliRunner().invoke(main, ["settings", str(path), "route.start", "Stockholm"])
+    first = _events(path)
+    book = open_book(path)
+    items = plan_store.week_items(book, dt.date(2026, 12, 7))
+    visit = next(i for i in items if i.kind == "visit" and i.day == dt.date(2026, 12, 7))
+    skipped = next(i for i in items if i.kind == "call")
+    removed = next(i for i in items if i.kind == "call" and i.id != skipped.id)
+    title = plan_store.calendar_summary
+    assert all(int(first[title(i)]["SEQUENCE"]) == 0 for i in (visit, skipped, removed))
+    # visits have their times in route order, from 08:00 and the drive from Stockholm
+    monday = sorted((e for e in first.values() if str(e["SUMMARY"]).startswith("Visit")
+                     and hasattr(e.decoded("DTSTART"), "hour") and e.decoded("DTSTART").date() == dt.date(2026, 12, 7)),
+                    key=lambda e: e.decoded("DTSTART"))
+    assert monday and monday[0].decoded("DTSTART") > dt.datetime(2026, 12, 7, 8, 0)
+    assert all(a.decoded("DTEND") <= b.decoded("DTSTART") for a, b in zip(monday, monday[1:]))
+    assert first[title(skipped)].decoded("DTSTART") == dt.date(2026, 12, 7)  # calls stay all-day
+
+    plan_store.move_item(book, visit.id, dt.date(2026, 12, 9))
+    plan_store.skip_item(book, skipped.id)
+    plan_store.remove_item(book, removed.id)
+    book.close()
+    second = _events(path)
+    moved = second[title(visit)]
+    assert str(moved["UID"]) == str(first[title(visit)]["UID"])
+    assert int(moved["SEQUENCE"]) == 1 and moved.decoded("DTSTART").date() == dt.date(2026, 12, 9)
+    assert str(second[title(skipped)]["STATUS"]) == "CANCELLED" and int(second[title(skipped)]["SEQUENCE"]) == 1
+    gone = second[title(removed)]
+    assert str(gone["UID"]) == str(first[title(removed)]["UID"]) and str(gone["STATUS"]) == "CANCELLED"
+    unchanged = [s for s, e in first.items() if s not in {title(visit), title(skipped), title(removed)}
+                 and not s.startswith("Visit")]
+    assert unchanged and all(int(second[s]["SEQUENCE"]) == 0 for s in unchanged)
+    # exported again with nothing changed: the same sequences, the removed one not sent again
+    third = _events(path)
+    assert int(third[title(visit)]["SEQUENCE"]) == 1 and title(removed) not in third

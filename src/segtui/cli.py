@@ -552,7 +552,7 @@ def _write_plan(opened, monday: dt.date, today: dt.date, fmt: str, out, output: 
     label = planning.week_label(monday)
     items, stops = plan_store.in_route_order(items, config.route)
     if fmt == "ics":
-        out.write(export.plan_calendar(items, opened.name))
+        out.write(export.plan_calendar(plan_store.calendar_entries(opened, items, stops, monday), opened.name))
         if output:
             click.echo(f"Wrote {len(items)} events for {label} to {output}", err=True)
     elif fmt == "csv":

@@ -697,8 +697,9 @@ def area_days(
        anchor lies within ``route.radius_km`` of it and whose hours still hold it (the drive and
        the visit, ``route.day``); else on the earliest empty day, as its anchor, when the day's
        hours hold the drive from the start to it and the visit. A visit with a deadline that
-       neither finds goes on the earliest day with room before its deadline anyway (the
-       deadline beats the area); any other waits for a later week.
+       neither finds goes on the earliest day before its deadline whose hours still hold it,
+       whatever its area (the deadline beats the area, never the hours); any other waits for a
+       later week, as does a visit too far to reach and make within a day.
     2. A day with room left then takes the most urgent of the other due visits that lie within
        the radius of its anchor and fit its hours, before the planner looks further.
     3. A day still empty gets the most urgent other due visit that fits a day alone as its
@@ -765,11 +766,12 @@ def area_days(
     for e in sorted(chosen, key=lambda e: (deadline(e) is None, deadline(e) or dt.date.max)):  # stable: by priority
         if place_in_area(e) or deadline(e) is None:
             continue
-        open_days = [d for d in days if left[d] > 0]
-        if open_days:  # 1. the deadline beats the area: the earliest day with room before it
-            d = next((d for d in open_days if allowed(e, d)), None) or next(
-                (d for d in open_days if d <= deadline(e)), open_days[0])
-            put(e, d, insert(route.start, stops[d], e.customer.place)[0] if e.customer.place else stops[d])
+        # 1. the deadline beats the area (not the hours): the earliest day before it that holds it
+        fitting = [(d, order) for d in days if (order := fits(e, d)) is not None]
+        if fitting:
+            d, order = next(((d, o) for d, o in fitting if allowed(e, d)), None) or next(
+                ((d, o) for d, o in fitting if d <= deadline(e)), fitting[0])
+            put(e, d, order)
     others = [e for e in rest if e.customer.id not in placed]
     for d in days:  # 2. and 3.: the other due visits fill each day's area
         for e in others:

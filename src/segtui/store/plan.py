@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import uuid
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
@@ -467,3 +468,72 @@ def in_route_order(items: Sequence[PlanItem], route: RouteConfig) -> tuple[list[
     ordered = sorted(items, key=lambda i: (i.day, i.id not in stops, stops[i.id].number if i.id in stops else 0,
                                            *item_order(i)[1:]))
     return ordered, stops
+
+
+@dataclass(frozen=True)
+class CalendarEntry:
+    """One event of the calendar export: a plan item (``item``) or a removed one sent as cancelled
+    (``item`` None, ``day``/``summary`` as last sent). ``start``/``end`` are minutes after midnight
+    for a timed visit, None for an all-day item."""
+
+    uid: str
+    sequence: int
+    item: PlanItem | None
+    day: dt.date
+    summary: str
+    start: int | None = None
+    end: int | None = None
+
+    @property
+    def cancelled(self) -> bool:
+        return self.item is None or self.item.status == "skipped"
+
+
+def calendar_summary(item: PlanItem) -> str:
+    return f"{'Visit' if item.kind == 'visit' else 'Call'}: {item.name}"
+
+
+def calendar_entries(book: Book, items: Sequence[PlanItem], stops: dict[int, routes.Stop],
+                     monday: dt.date) -> list[CalendarEntry]:
+    """The week's events for the calendar export, and the book remembers what it sent
+    (docs/routes.md): a plan item keeps its UID for good; its SEQUENCE goes up when its day,
+    time, status or title changed since the last export; a removed item of the week that was
+    sent before is sent once more, cancelled. Visits with a stop get their times in route
+    order; calls stay all-day. A read-only book exports the same but remembers nothing."""
+    sunday = monday + dt.timedelta(days=6)
+    sent = {row[1]: row for row in book.rows(
+        "SELECT uid, item_id, day, sequence, signature, summary, cancelled FROM calendar_event WHERE item_id IN "
+        f"({','.join('?' * len(items))})", [i.id for i in items])} if items else {}  # sql-safe: only ? marks
+    gone = {summary: (uid, day, sequence, signature) for uid, day, sequence, signature, summary in book.rows(
+        "SELECT uid, day, sequence, signature, summary FROM calendar_event WHERE item_id IS NULL AND cancelled = 0 "
+        "AND day BETWEEN ? AND ? ORDER BY day DESC", (monday.isoformat(), sunday.isoformat()))}
+    entries, writes = [], []
+    for item in items:
+        stop = stops.get(item.id) if item.status != "skipped" else None
+        start, end = (stop.arrive, stop.depart) if stop is not None else (None, None)
+        summary = calendar_summary(item)
+        signature = f"{item.day.isoformat()}|{'' if start is None else start}|{'' if end is None else end}|" \
+                    f"{item.status}|{summary}"
+        row = sent.get(item.id)
+        again = gone.pop(summary, None) if row is None else None  # re-planned: the same event, moved
+        if row is not None:
+            uid, sequence, before = row[0], row[3] + (row[4] != signature), row[4]
+        elif again is not None:
+            uid, sequence, before = again[0], again[2] + (again[3] != signature), again[3]
+        else:
+            uid, sequence, before = f"{uuid.uuid4().hex}@segtui", 0, None
+        if before != signature or row is None:
+            writes.append((uid, item.id, item.day.isoformat(), sequence, signature, summary))
+        entries.append(CalendarEntry(uid, sequence, item, item.day, summary, start, end))
+    for summary, (uid, day, sequence, _) in gone.items():
+        entries.append(CalendarEntry(uid, sequence + 1, None, dt.date.fromisoformat(day), summary))
+    if not book.readonly and (writes or gone):
+        with book.transaction() as conn:
+            conn.executemany(
+                "INSERT INTO calendar_event (uid, item_id, day, sequence, signature, summary) VALUES (?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (uid) DO UPDATE SET item_id = excluded.item_id, day = excluded.day, "
+                "sequence = excluded.sequence, cancelled = 0, "
+                "signature = excluded.signature, summary = excluded.summary", writes)
+            conn.executemany("UPDATE calendar_event SET cancelled = 1, sequence = sequence + 1 WHERE uid = ?",
+                             [(g[0],) for g in gone.values()])
+    return entries

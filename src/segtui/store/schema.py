@@ -236,6 +236,21 @@ MIGRATIONS: list[str] = [
         looked_up   TEXT
     );
     """,
+    # 6 — what the calendar export sent (docs/routes.md): one UID per plan item for good, the
+    # SEQUENCE raised whenever the item's day, time, status or title changed since the last export,
+    # and items that were removed sent once more as cancelled
+    """
+    CREATE TABLE calendar_event (
+        uid       TEXT PRIMARY KEY,
+        item_id   INTEGER UNIQUE REFERENCES plan_item (id) ON DELETE SET NULL,
+        day       TEXT NOT NULL,
+        sequence  INTEGER NOT NULL DEFAULT 0,
+        signature TEXT NOT NULL,
+        summary   TEXT NOT NULL,
+        cancelled INTEGER NOT NULL DEFAULT 0 CHECK (cancelled IN (0, 1))
+    );
+    CREATE INDEX calendar_event_day ON calendar_event (day);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

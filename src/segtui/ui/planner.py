@@ -639,6 +639,10 @@ class PlannerScreen(Screen):
             km = self.view.km_from_day(day, entry)
             where = (f" · {km:.0f} km from {day:%a}'s visits" if km is not None
                      else " · not located" if c.place is None else "")
+            route = self.view.config.route
+            if c.place is not None and route.start is not None and \
+                    routes.day_minutes(route, [c.place]) > route.day_minutes:
+                where += f" · too far for a day from your start ({routes.km(route.start, c.place):.0f} km)"
             detail.update(
                 Content.from_markup(  # the book's text goes in as $variables, never as markup
                     f"[b]$name[/b] · $city{where} · {entry.kind} · priority {entry.priority:.1f}\n$reason",
