@@ -80,6 +80,7 @@ from typing import Iterable, Mapping, NamedTuple, Sequence
 from segtui.domain.customer import contract_days_left, contract_ends_soon
 from segtui.domain.days_off import day_off, parse_days_off
 from segtui.domain.routes import Place, RouteConfig, day_minutes, insert, km, parse_day
+from segtui.domain.routes import order as routes_order
 from segtui.domain.segments import QUADRANT_LABELS, Quadrant
 from segtui.domain.settings import DEFAULTS, KINDS, WEEKDAYS, Policy, SettingError, parse_policy, validate  # noqa: F401
 
@@ -782,6 +783,21 @@ def area_days(
             order = fits(e, d)
             if order is not None:
                 put(e, d, order)
+    # the hours were checked on the order visits were inserted in; the day is driven in its best
+    # order (and back home): should that come out longer, its least urgent new visit waits
+    for d in days:
+        while True:
+            spots = [s for s in stops[d]]
+            best = [spots[i] for i in routes_order(route.start, spots)]
+            if day_minutes(route, best, counts[d]) <= route.day_minutes + 1e-6:
+                break
+            last = next((n for n in range(len(laid) - 1, -1, -1) if laid[n][1] == d), None)
+            if last is None:
+                break
+            e, _ = laid.pop(last)
+            counts[d] -= 1
+            if e.customer.place is not None:
+                stops[d].remove(e.customer.place)
     return laid
 
 

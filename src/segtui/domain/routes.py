@@ -7,12 +7,12 @@ The rules (docs/routes.md):
   distance times ``ROAD_FACTOR`` (1.3, the usual detour of Nordic roads between towns), and
   the drive takes that distance at ``route.speed_kmh``.
 * **The order** of a day's stops is the shortest path from the rep's start
-  (``route.start``) through every stop, ending at the last one (the drive home is after the
-  working day and is not counted). Up to ``EXACT_UP_TO`` stops the path is the shortest
+  (``route.start``) through every stop, ending at the last one. Up to ``EXACT_UP_TO`` stops the path is the shortest
   there is (python-tsp's exact dynamic programme); above that python-tsp's 2-opt local
   search from the nearest-neighbour path. Without a start the path may begin at any stop.
-* **The day** (``route.day``, e.g. 08:00-17:00) holds the drive to each stop and
-  ``route.visit_minutes`` at each; a day never gets a visit that would make it longer.
+* **The day** (``route.day``, e.g. 08:00-17:00) holds the drive to each stop,
+  ``route.visit_minutes`` at each and the drive from the last stop back to the start; a day
+  never gets a visit that would make it longer.
 """
 
 from __future__ import annotations
@@ -139,10 +139,11 @@ def _nearest_first(matrix) -> list[int]:
 
 
 def day_minutes(config: RouteConfig, stops: Sequence[Place], visits: int | None = None) -> float:
-    """Minutes a day takes: ``visits`` visits (default: one per stop) and the drive from the start
-    through the located ``stops`` in this order."""
+    """Minutes a day takes: ``visits`` visits (default: one per stop), the drive from the start
+    through the located ``stops`` in this order, and the drive from the last back to the start."""
     visits = len(stops) if visits is None else visits
-    return visits * config.visit_minutes + config.drive_minutes(sum(path_km(config.start, stops)))
+    home = km(stops[-1], config.start) if stops and config.start is not None else 0.0
+    return visits * config.visit_minutes + config.drive_minutes(sum(path_km(config.start, stops)) + home)
 
 
 def insert(start: Place | None, stops: Sequence[Place], new: Place) -> tuple[list[Place], float]:

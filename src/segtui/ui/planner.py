@@ -269,10 +269,11 @@ class DueList(Widget):
         self.top = 0
         self.active = False
         self.distance = lambda entry: None  # km from the selected day's visits
+        self.near = False  # sorted nearest first: the town and the distance are shown
 
     def show(self, dues: list[planning.Due], overdue: int, cursor: int, active: bool,
              distance=None, near: bool = False) -> None:
-        self.dues, self.active = dues, active
+        self.dues, self.active, self.near = dues, active, near
         self.distance = distance or (lambda entry: None)
         self.border_title = f"Due {len(dues)} · overdue {overdue}" + (" · nearest" if near else "")
         self.border_subtitle = "a: add · n: " + ("by priority" if near else "nearest")
@@ -303,7 +304,9 @@ class DueList(Widget):
             kind = "V" if entry.kind == "visit" else "C"
             km = self.distance(entry)
             right = f" {seg} {when:>4}"
-            if km is not None:
+            if self.near and width < 50:  # nearest first: where instead of the segment
+                right = f" {(entry.customer.city or '—')[:9]:<9}" + (f"{km:>5.0f}km" if km is not None else " " * 7)
+            elif km is not None:
                 right = f" {km:>4.0f}km" + right
             if width >= 50:  # the whole width: say where
                 right = f" {(entry.customer.city or '—')[:16]:<16}" + right
