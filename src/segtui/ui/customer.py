@@ -385,6 +385,9 @@ class CustomerScreen(Screen[bool]):
         Binding("E", "edit_customer", "Edit details", show=False, id="customer.edit"),
         Binding("N", "add_note", "Note", show=False, id="customer.add_note"),
         Binding("X", "archive", "Archive/restore", show=False, id="customer.archive"),
+        Binding("L", "set_place", "Place", show=False,
+                tooltip="Where the customer is: a town, postcode and town, or lat,lon (for day routes)",
+                id="customer.place"),
         Binding("1", "show_tab('revenue')", "Revenue", show=False, id="customer.tab_revenue"),
         Binding("2", "show_tab('checklist')", "Checklist", show=False, id="customer.tab_checklist"),
         Binding("3", "show_tab('estimates')", "Estimates", show=False, id="customer.tab_estimates"),
@@ -580,6 +583,11 @@ class CustomerScreen(Screen[bool]):
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(name or _("(no name)"), style="bold")
         text.append("  " + " · ".join(d for d in details if d), style="dim")
+        if r is not None:
+            if r.place is not None and r.place_source != "town":  # a town's place is the town shown
+                text.append(f"  · at {r.place[0]:.3f}, {r.place[1]:.3f} ({r.place_source})", style="dim")
+            elif r.place is None:
+                text.append("  · not on the map: L says where it is", style="yellow")
         if archived:
             text.append(_("  archived — X restores"), style="bold red")
         text.append("\n")
@@ -1257,6 +1265,41 @@ class CustomerScreen(Screen[bool]):
                 self._edit(_("Customer details saved"), record_store.update_customer, self.customer_id, values)
 
         self.app.push_screen(FormScreen(_("Details of {name}").format(name=r.name), fields, check), saved)
+
+    def action_set_place(self) -> None:
+        """Type where the customer is: a town, postcode and town, or lat,lon (empty: its town)."""
+        if self.record is None or not writes_allowed(self, self.book):
+            return
+        r = self.record
+        country = r.country
+
+        def parse(text: str) -> str:
+            from segtui.io.places import locate
+
+            text = " ".join((text or "").split())
+            if not text:
+                return ""
+            try:
+                found = locate(text, country)
+            except ValueError as error:
+                raise rules.InputError(str(error)) from None
+            if found is None:
+                raise rules.InputError("not a town on the map: type the nearest bigger town, or lat,lon")
+            return text
+
+        def saved(values: dict[str, Any] | None) -> None:
+            if values is not None:
+                message = "Place saved" if values["place"] else "Place taken from the town again"
+                self._edit(message, store.set_place, self.customer_id, values["place"])
+
+        current = f"{r.place[0]:.5f},{r.place[1]:.5f}" if r.place is not None and r.place_source == "typed" else ""
+        self.app.push_screen(
+            FormScreen(f"Where is {r.name}?", [
+                Field("place", "Place", current, parse, "a town, 114 55 Stockholm, or 59.33,18.07",
+                      "for day routes; empty: from the customer's town"),
+            ]),
+            saved,
+        )
 
     def action_add_note(self) -> None:
         if self.record is None or not writes_allowed(self, self.book):
