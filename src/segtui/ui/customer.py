@@ -585,9 +585,12 @@ class CustomerScreen(Screen[bool]):
         text.append("  " + " · ".join(d for d in details if d), style="dim")
         if r is not None:
             if r.place is not None and r.place_source != "town":  # a town's place is the town shown
-                text.append(f"  · at {r.place[0]:.3f}, {r.place[1]:.3f} ({r.place_source})", style="dim")
+                source = {"typed": N_("typed"), "imported": N_("imported")}.get(r.place_source or "", "")
+                text.append(_("  · at {lat}, {lon} ({source})").format(
+                    lat=f"{r.place[0]:.3f}", lon=f"{r.place[1]:.3f}", source=_(source) if source else r.place_source),
+                    style="dim")
             elif r.place is None:
-                text.append("  · not on the map: L says where it is", style="yellow")
+                text.append(_("  · not on the map: L says where it is"), style="yellow")
         if archived:
             text.append(_("  archived — X restores"), style="bold red")
         text.append("\n")
@@ -1284,19 +1287,19 @@ class CustomerScreen(Screen[bool]):
             except ValueError as error:
                 raise rules.InputError(str(error)) from None
             if found is None:
-                raise rules.InputError("not a town on the map: type the nearest bigger town, or lat,lon")
+                raise rules.InputError(_("not a town on the map: type the nearest bigger town, or lat,lon"))
             return text
 
         def saved(values: dict[str, Any] | None) -> None:
             if values is not None:
-                message = "Place saved" if values["place"] else "Place taken from the town again"
+                message = _("Place saved") if values["place"] else _("Place taken from the town again")
                 self._edit(message, store.set_place, self.customer_id, values["place"])
 
         current = f"{r.place[0]:.5f},{r.place[1]:.5f}" if r.place is not None and r.place_source == "typed" else ""
         self.app.push_screen(
-            FormScreen(f"Where is {r.name}?", [
-                Field("place", "Place", current, parse, "a town, 114 55 Stockholm, or 59.33,18.07",
-                      "for day routes; empty: from the customer's town"),
+            FormScreen(_("Where is {name}?").format(name=r.name), [
+                Field("place", _("Place"), current, parse, _("a town, 114 55 Stockholm, or 59.33,18.07"),
+                      _("for day routes; empty: from the customer's town")),
             ]),
             saved,
         )
