@@ -863,14 +863,15 @@ class CustomerScreen(Screen[bool]):
             contacts.append(row)
         self.query_one("#contacts", ContactList).set_rows(contacts)
         kinds = {"visit": "cyan", "call": "green", "mail": "magenta", "note": "yellow"}
+        width = max(5, *(len(_(word)) for word in KIND_WORDS.values()))
 
         def activity_row(a: store.Activity | store.Note) -> Text:
             row = Text(f"{date_text(a.date, 12)}  ")
             if isinstance(a, store.Note):
-                row.append(col(said(KIND_WORDS, "note"), 5), style=kinds["note"])
+                row.append(col(said(KIND_WORDS, "note"), width), style=kinds["note"])
                 row.append(f"  {a.text[:90]}", style="italic")
                 return row
-            row.append(col(said(KIND_WORDS, a.kind), 5), style=kinds.get(a.kind, ""))
+            row.append(col(said(KIND_WORDS, a.kind), width), style=kinds.get(a.kind, ""))
             row.append(f"  {(a.outcome or '')[:30]:<30}")
             if a.note:
                 row.append(f"  {a.note[:60]}", style="italic dim")
