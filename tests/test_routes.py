@@ -379,3 +379,15 @@ def test_a_moved_visit_keeps_its_uid_with_a_higher_sequence_and_removed_ones_are
     # exported again with nothing changed: the same sequences, the removed one not sent again
     third = _events(path)
     assert int(third[title(visit)]["SEQUENCE"]) == 1 and title(removed) not in third
+
+
+def test_the_plan_table_numbers_the_stops_and_gives_each_days_drive(tmp_path) -> None:
+    path = tmp_path / "sample.db"
+    shutil.copy(ROOT / "sample.db", path)
+    runner = CliRunner()
+    runner.invoke(main, ["settings", str(path), "route.start", "Stockholm"])
+    out = runner.invoke(main, ["plan", str(path), "--week", "2026-W50", "--as-of", "2026-12-07"],
+                        catch_exceptions=False).output
+    monday = out.split("Monday 2026-12-07")[1].split("Tuesday")[0]
+    assert monday.startswith(" · ") and "km to the last visit" in monday and "with the visits and back" in monday
+    assert " 1 visit " in monday and " 2 visit " in monday

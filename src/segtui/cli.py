@@ -563,7 +563,7 @@ def _write_plan(opened, monday: dt.date, today: dt.date, fmt: str, out, output: 
         line = planning.feasibility(customers, config, today).text
         off = [(d, config.off(d)) for d in planning.week_days(monday, config) if config.off(d)]
         export.write_plan_table(items, out, f"{label} ({monday:%d %b} – {monday + dt.timedelta(days=6):%d %b %Y})", line,
-                                off)
+                                off, stops, plan_store.day_routes(items, config.route))
 
 
 def _write_mailing(opened, today: dt.date, fmt: str, out) -> None:

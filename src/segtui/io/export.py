@@ -455,9 +455,12 @@ def write_plan_csv(items: Iterable, out: IO[str], stops: Mapping | None = None) 
 
 
 def write_plan_table(items: Sequence, out: IO[str], week: str, feasibility: str | None = None,
-                     days_off: Sequence = ()) -> None:
+                     days_off: Sequence = (), stops: Mapping | None = None, day_routes: Mapping | None = None) -> None:
     """The week for people: per day its visits and calls with their reasons;
-    ``days_off`` ((day, why) pairs) are named under the heading."""
+    ``days_off`` ((day, why) pairs) are named under the heading. With ``stops`` (item id →
+    stop) each visit shows its stop number and km from the stop before, and with ``day_routes``
+    each day its km and hours (domain/routes.py)."""
+    stops, day_routes = stops or {}, day_routes or {}
     out.write(f"Plan for {week}: {sum(i.kind == 'visit' for i in items)} visits, "
               f"{sum(i.kind == 'call' for i in items)} calls\n")
     if feasibility:
@@ -468,11 +471,20 @@ def write_plan_table(items: Sequence, out: IO[str], week: str, feasibility: str 
     for item in items:
         if item.day != day:
             day = item.day
-            out.write(f"\n{day:%A} {day.isoformat()}\n")
+            route = day_routes.get(day)
+            drive = ""
+            if route is not None and route.stops:
+                whole = round(route.minutes)
+                drive = f" · {route.km:.0f} km to the last visit, {whole // 60}h{whole % 60:02d} with the visits and back"
+            out.write(f"\n{day:%A} {day.isoformat()}{drive}\n")
         status = "" if item.status == "planned" else f" [{item.status}]"
         who = f" · {item.contact}" if item.contact else ""
         phone = f" {item.phone}" if item.phone and item.kind == "call" else ""
-        out.write(f"  {item.kind:<5} {item.name[:32]:<32} {(item.city or '')[:14]:<14}{who}{phone}{status}\n")
+        stop = stops.get(item.id)
+        number = f"{stop.number:>2}" if stop is not None and item.kind == "visit" else "  "
+        leg = f" {stop.km:.0f} km" if stop is not None and stop.km else ""
+        out.write(f"{number} {item.kind:<5} {item.name[:32]:<32} {(item.city or '')[:14]:<14}{leg}{who}{phone}"
+                  f"{status}\n")
         if item.reason:
             out.write(f"        {item.reason}\n")
     if not items:
