@@ -104,3 +104,62 @@ async def test_the_board_in_english_has_no_swedish(demo_path) -> None:
 
 def test_board_snapshot_in_swedish(snap_compare, demo_path, swedish):
     assert snap_compare(make_app(demo_path), terminal_size=(120, 36), run_before=wait_for_board)
+
+
+async def _customer_tabs_in_swedish(book, customer_id, size=(120, 36)) -> dict[str, str]:
+    """The text of each of the customer screen's five tabs, opened in Swedish."""
+    from customer_books import CustomerHost, settle
+
+    app = CustomerHost(book, customer_id)
+    shown = {}
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        for tab in "12345":
+            await pilot.press(tab)
+            await settle(pilot)
+            text = screen_text(app)
+            for data in BOOK_DATA:  # what the rep typed stays as typed
+                text = text.replace(data, "")
+            shown[tab] = text
+    return shown
+
+
+# The test customers' own notes and roles (customer_books.py), written in English.
+BOOK_DATA = ("Needs fittings and tools", "Buys tools from Bufab", "Ask Mette", "Offer requested", "Walked the new line",
+             "Follow up later", "Sent price list", "Production manager", "Buyer", "Tools")
+
+
+async def test_the_customer_screen_in_swedish(book, swedish) -> None:
+    from customer_books import full_customer
+
+    words = english_words()
+    shown = await _customer_tabs_in_swedish(book, full_customer(book))
+    assert "Omsättning & order" in shown["1"] and "Nettoomsättning per kvartal" in shown["1"]
+    assert "K1" in shown["1"] and "ansvarig Erik Berg" in shown["1"] and "Tillbaka" in shown["1"]
+    assert "Potentialchecklista" in shown["2"] and "Behöver kunden flera av våra tjänster?" in shown["2"]
+    assert "✔ ja" in shown["2"] and "✘ nej" in shown["2"]
+    assert "Budget per år" in shown["3"] and "18 sep. 2026" in shown["3"]
+    assert "Kvalificering" in shown["4"] and "Köpbeteende" in shown["4"] and "löper ut" in shown["4"]
+    assert "Kontakter" in shown["5"] and "besök" in shown["5"] and "samtal" in shown["5"]
+    for tab, text in shown.items():
+        assert english_on(text, words) == set(), tab
+    assert i18n.missing() == set()
+
+
+async def test_a_customer_never_assessed_in_swedish(book, swedish) -> None:
+    from customer_books import tray_customer
+
+    words = english_words()
+    shown = await _customer_tabs_in_swedish(book, tray_customer(book))
+    assert "Behöver bedömning" in shown["1"] and " kredit" in shown["1"]
+    assert "Aldrig bedömd." in shown["3"] and "Inte besvarad än." in shown["2"]
+    assert "Inga kontakter" in shown["5"] and "Inga kända konkurrentavtal" in shown["4"]
+    for tab, text in shown.items():
+        assert english_on(text, words) == set(), tab
+    assert i18n.missing() == set()
+
+
+def test_customer_snapshot_in_swedish(snap_compare, book, swedish):
+    from customer_books import CustomerHost, full_customer, settle
+
+    assert snap_compare(CustomerHost(book, full_customer(book)), terminal_size=(120, 36), run_before=settle)

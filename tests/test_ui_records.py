@@ -261,3 +261,27 @@ async def test_the_board_search_finds_a_note(book, tmp_path):
         await pilot.pause()
         shown = [r.customer.name for q in app.board.view.apply(app.board.rows).values() for r in q]
         assert shown == ["Beta AB"]
+
+
+async def test_type_a_place_on_the_customer_screen_and_undo(book):
+    cid = add_customer(book, source_id="K8", name="Norr AB", city="Nowhereby", owner="Anna")
+    app = CustomerHost(book, cid)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "not on the map" in str(app.customer_screen.query_one("#badges").render())
+        await pilot.press("L")
+        form = await fill(pilot, {"place": "Nowhereby"})
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "not a town on the map" in form.error_text("place")
+        assert rows(book, "SELECT count(*) FROM place WHERE customer_id = ? AND lat IS NOT NULL", (cid,)) == [(0,)]
+        await fill(pilot, {"place": "Umeå"})
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert rows(book, "SELECT round(lat, 1), round(lon, 1), source FROM place WHERE customer_id = ?", (cid,)) == [
+            (63.8, 20.3, "typed")]
+        assert "at 63.8" in str(app.customer_screen.query_one("#badges").render())
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert rows(book, "SELECT lat, source FROM place WHERE customer_id = ?", (cid,)) == [(None, "none")]
+        assert "not on the map" in str(app.customer_screen.query_one("#badges").render())

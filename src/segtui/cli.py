@@ -582,7 +582,7 @@ def _write_plan(opened, monday: dt.date, today: dt.date, fmt: str, out, output: 
     from segtui.io import export
     from segtui.store import plan as plan_store
 
-    config = planning.PlanConfig.from_settings(opened.settings())
+    config = plan_store.plan_config(opened)
     if owner is not None:
         config = dataclasses.replace(config, owner=" ".join(owner.split()))
     items = plan_store.week_items(opened, monday, config.owner)
@@ -596,19 +596,20 @@ def _write_plan(opened, monday: dt.date, today: dt.date, fmt: str, out, output: 
             plan_store.plan_week(opened, monday, today, customers, config)
             items = plan_store.week_items(opened, monday, config.owner)
     label = planning.week_label(monday)
+    items, stops = plan_store.in_route_order(items, config.route)
     if fmt == "ics":
-        out.write(export.plan_calendar(items, opened.name))
+        out.write(export.plan_calendar(plan_store.calendar_entries(opened, items, stops, monday), opened.name))
         if output:
             click.echo(f"Wrote {len(items)} events for {label} to {output}", err=True)
     elif fmt == "csv":
-        export.write_plan_csv(items, out, dialect or export.CSV)
+        export.write_plan_csv(items, out, stops, dialect or export.CSV)
     else:
         if customers is None:
             customers = plan_store.planning_customers(opened, today, owner=config.owner)
         line = planning.feasibility(customers, config, today).text
         off = [(d, config.off(d)) for d in planning.week_days(monday, config) if config.off(d)]
         export.write_plan_table(items, out, f"{label} ({monday:%d %b} – {monday + dt.timedelta(days=6):%d %b %Y})", line,
-                                off)
+                                off, stops, plan_store.day_routes(items, config.route))
 
 
 def _write_mailing(opened, today: dt.date, fmt: str, out, dialect=None) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from segtui.i18n import N_, _
+
 ANSWERS = ("yes", "no", "unknown")
 
 
@@ -14,13 +16,13 @@ class Question:
 
 
 QUESTIONS: tuple[Question, ...] = (
-    Question("services", "Does the customer need several of our services?"),
-    Question("replace", "Do they have other suppliers we could replace?"),
-    Question("volume", "How much do they buy per year, and how much of it do we deliver?"),
-    Question("growing", "Is their industry or company growing?"),
-    Question("changes", "Are there strategic changes or expansions we could contribute to?"),
-    Question("purchasing", "What is their purchasing process like — can we influence it?"),
-    Question("supplier_list", "Where are we on their supplier list, and can we climb?"),
+    Question("services", N_("Does the customer need several of our services?")),
+    Question("replace", N_("Do they have other suppliers we could replace?")),
+    Question("volume", N_("How much do they buy per year, and how much of it do we deliver?")),
+    Question("growing", N_("Is their industry or company growing?")),
+    Question("changes", N_("Are there strategic changes or expansions we could contribute to?")),
+    Question("purchasing", N_("What is their purchasing process like — can we influence it?")),
+    Question("supplier_list", N_("Where are we on their supplier list, and can we climb?")),
 )
 QUESTION_KEYS = tuple(q.key for q in QUESTIONS)
 
@@ -33,7 +35,9 @@ class ChecklistSummary:
 
     @property
     def text(self) -> str:
-        return f"{self.answered}/{self.total} answered · {self.pointing_up} point to more potential"
+        """In the language in use (the questions' texts are marked for the catalog; _() where shown)."""
+        return _("{answered}/{total} answered · {up} point to more potential").format(
+            answered=self.answered, total=self.total, up=self.pointing_up)
 
 
 def summarise(answers: dict[str, str]) -> ChecklistSummary:

@@ -79,6 +79,8 @@ from typing import Iterable, Mapping, NamedTuple, Sequence
 
 from segtui.domain.customer import contract_days_left, contract_ends_soon
 from segtui.domain.days_off import day_off, parse_days_off
+from segtui.domain.routes import Place, RouteConfig, day_minutes, insert, km, parse_day
+from segtui.domain.routes import order as routes_order
 from segtui.domain.segments import QUADRANT_LABELS, Quadrant
 from segtui.domain.settings import DEFAULTS, KINDS, WEEKDAYS, Policy, SettingError, parse_policy, validate  # noqa: F401
 
@@ -113,6 +115,7 @@ class PlanConfig:
     country: str = ""  # public holidays of this country are days off (DESIGN §3; domain/days_off.py)
     days_off: tuple[tuple[dt.date, dt.date], ...] = ()  # the rep's own days off, as (first, last)
     owner: str = ""  # plan only this rep's customers (empty: everyone's)
+    route: RouteConfig = RouteConfig()  # where days start, how near a day's visits lie, the working hours
 
     @classmethod
     def from_settings(cls, values: Mapping[str, str] | None = None) -> "PlanConfig":
@@ -127,6 +130,7 @@ class PlanConfig:
             country=v["calendar.country"],
             days_off=parse_days_off(v["calendar.days_off"]),
             owner=v["plan.owner"],
+            route=route_config(v),
         )
 
     def off(self, day: dt.date) -> str | None:
@@ -138,6 +142,14 @@ class PlanConfig:
 
     def per_week(self, kind: str) -> int:
         return self.per_day(kind) * len(self.working_days)
+
+
+def route_config(values: Mapping[str, str], start: Place | None = None) -> RouteConfig:
+    """The route settings (``route.start`` is a town or ``lat,lon`` the book resolves: ``start``)."""
+    v = {**DEFAULTS, **values}
+    day_start, day_end = parse_day(v["route.day"])
+    return RouteConfig(start, float(v["route.radius_km"]), day_start, day_end, int(v["route.visit_minutes"]),
+                       float(v["route.speed_kmh"]))
 
 
 # --- ISO weeks -----------------------------------------------------------------------
@@ -214,6 +226,7 @@ class Customer(NamedTuple):
     assessed: dt.date | None = None  # latest budget the rep entered or confirmed (None: never assessed)
     follow_up: tuple[dt.date, str] | None = None  # (day, visit/call): the next dated follow-up planned
     estimated: bool = False  # its potential is only estimated from similar customers (not the rep's own)
+    place: Place | None = None  # (latitude, longitude), None: not located
 
     def contacted_since_assessment(self) -> bool:
         """A visit or call on or after the latest assessment (or ever, without one)."""
@@ -440,6 +453,7 @@ class Booked:
     kind: str
     status: str = "planned"  # planned | done | skipped
     city: str | None = None
+    place: Place | None = None
 
 
 @dataclass(frozen=True)
@@ -504,6 +518,12 @@ def fill_week(
         earliest = [e.due_on if e.due_on > days[0] else None for e in chosen] if days else []
         if kind == "call":
             placed = call_days(deadlines, days, room, earliest)
+        elif any(e.customer.place for e in chosen) or any(b.place for b in booked if b.kind == "visit"):
+            rest = [e for e in dues if e.kind == "visit" and e.customer.id not in taken]
+            laid = area_days(chosen, rest, days, room, config.route, booked)
+            taken.update(e.customer.id for e, _ in laid)
+            proposals.extend(_proposal(entry, day) for entry, day in laid)
+            continue
         else:
             placed = visit_days([_city_key(e.customer) for e in chosen], days, room, cap, cities, deadlines, earliest)
         proposals.extend(_proposal(entry, day) for entry, day in zip(chosen, placed))
@@ -658,6 +678,131 @@ def visit_days(
         for n in members:
             placed[n] = d
     return placed
+
+
+def area_days(
+    chosen: Sequence[Due],
+    rest: Sequence[Due],
+    days: Sequence[dt.date],
+    room: Mapping[dt.date, int],
+    route: RouteConfig,
+    booked: Iterable[Booked] = (),
+) -> list[tuple[Due, dt.date]]:
+    """The week's visits by area (docs/routes.md), as (visit, day) in the order they were placed.
+
+    ``chosen`` are the week's visits by priority, ``rest`` the due visits after them. Each day
+    has an area: its anchor is the first visit placed on it (or a visit already kept there).
+
+    1. The chosen visits are placed one after another, those with a deadline in the week first
+       (the soonest first), then by priority: each goes on the earliest day it may go on whose
+       anchor lies within ``route.radius_km`` of it and whose hours still hold it (the drive and
+       the visit, ``route.day``); else on the earliest empty day, as its anchor, when the day's
+       hours hold the drive from the start to it and the visit. A visit with a deadline that
+       neither finds goes on the earliest day before its deadline whose hours still hold it,
+       whatever its area (the deadline beats the area, never the hours); any other waits for a
+       later week, as does a visit too far to reach and make within a day.
+    2. A day with room left then takes the most urgent of the other due visits that lie within
+       the radius of its anchor and fit its hours, before the planner looks further.
+    3. A day still empty gets the most urgent other due visit that fits a day alone as its
+       anchor, and is filled as in 2.
+
+    Visits without a place share a day only with those of the same town (no other visit is
+    known to be near them); they count their visit minutes only."""
+    days = sorted(days)
+    left = {d: room.get(d, 0) for d in days}
+    anchor: dict[dt.date, tuple[Place | None, object]] = {}  # a day's area: its first visit's place and town
+    stops: dict[dt.date, list[Place]] = {d: [] for d in days}  # the located visits, in a short order
+    counts: dict[dt.date, int] = {d: 0 for d in days}  # every visit of the day, located or not
+    for b in booked:
+        if b.kind != "visit" or b.status == "skipped" or b.day not in left:
+            continue
+        anchor.setdefault(b.day, (b.place, _city_key_of(b.city, ("kept", b.customer_id))))
+        if b.place is not None:
+            stops[b.day] = insert(route.start, stops[b.day], b.place)[0]
+        counts[b.day] += 1
+    laid: list[tuple[Due, dt.date]] = []
+    placed: set[int] = set()
+
+    def deadline(e: Due) -> dt.date | None:  # a deadline after the week's last day does not limit the week
+        return e.deadline if e.deadline is not None and e.deadline < days[-1] else None
+
+    def allowed(e: Due, d: dt.date) -> bool:
+        last = deadline(e)
+        return e.due_on <= d and (last is None or d <= last)
+
+    def near(e: Due, d: dt.date) -> bool:
+        place, key = anchor[d]
+        c = e.customer
+        if place is None or c.place is None:
+            return place is None and c.place is None and key == _city_key(c)
+        return km(place, c.place) <= route.radius_km
+
+    def fits(e: Due, d: dt.date) -> list[Place] | None:
+        """The day's located stops with ``e`` among them, when the day's hours still hold it."""
+        if left[d] <= 0:
+            return None
+        order = stops[d]
+        if e.customer.place is not None:
+            order = insert(route.start, stops[d], e.customer.place)[0]
+        return order if day_minutes(route, order, counts[d] + 1) <= route.day_minutes + 1e-6 else None
+
+    def put(e: Due, d: dt.date, order: list[Place]) -> None:
+        anchor.setdefault(d, (e.customer.place, _city_key(e.customer)))
+        stops[d] = order
+        left[d] -= 1
+        counts[d] += 1
+        laid.append((e, d))
+        placed.add(e.customer.id)
+
+    def place_in_area(e: Due) -> bool:
+        for wanted in (True, False):  # a day of its area first, then an empty day of its own
+            for d in days:
+                if (d in anchor) == wanted and allowed(e, d) and (not wanted or near(e, d)):
+                    order = fits(e, d)
+                    if order is not None:
+                        put(e, d, order)
+                        return True
+        return False
+
+    for e in sorted(chosen, key=lambda e: (deadline(e) is None, deadline(e) or dt.date.max)):  # stable: by priority
+        if place_in_area(e) or deadline(e) is None:
+            continue
+        # 1. the deadline beats the area (not the hours): the earliest day before it that holds it
+        fitting = [(d, order) for d in days if (order := fits(e, d)) is not None]
+        if fitting:
+            d, order = next(((d, o) for d, o in fitting if allowed(e, d)), None) or next(
+                ((d, o) for d, o in fitting if d <= deadline(e)), fitting[0])
+            put(e, d, order)
+    others = [e for e in rest if e.customer.id not in placed]
+    for d in days:  # 2. and 3.: the other due visits fill each day's area
+        for e in others:
+            if left[d] <= 0:
+                break
+            if e.customer.id in placed or not allowed(e, d) or (d in anchor and not near(e, d)):
+                continue
+            order = fits(e, d)
+            if order is not None:
+                put(e, d, order)
+    # the hours were checked on the order visits were inserted in; the day is driven in its best
+    # order (and back home): should that come out longer, its least urgent new visit waits
+    for d in days:
+        while True:
+            spots = [s for s in stops[d]]
+            best = [spots[i] for i in routes_order(route.start, spots)]
+            if day_minutes(route, best, counts[d]) <= route.day_minutes + 1e-6:
+                break
+            last = next((n for n in range(len(laid) - 1, -1, -1) if laid[n][1] == d), None)
+            if last is None:
+                break
+            e, _ = laid.pop(last)
+            counts[d] -= 1
+            if e.customer.place is not None:
+                stops[d].remove(e.customer.place)
+    return laid
+
+
+def _city_key_of(city: str | None, alone: object) -> object:
+    return city.strip().casefold() if city and city.strip() else ("no city", alone)
 
 
 def _proposal(entry: Due, day: dt.date) -> Proposal:

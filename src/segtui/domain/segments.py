@@ -471,9 +471,9 @@ def month_period(day: dt.date, as_of: dt.date) -> int | None:
 # --- qualification and sales track -------------------------------------------------
 
 QUALIFICATION_ACTION = {
-    "A": "Need, money and urgency — don't get in their way: close.",
-    "B": "Need and money, not urgent — create urgency: an offer, a price deadline, prepayment.",
-    "C": "Need but no money — park it, record why, revisit when they grow or a cheaper offer exists.",
+    "A": N_("Need, money and urgency — don't get in their way: close."),
+    "B": N_("Need and money, not urgent — create urgency: an offer, a price deadline, prepayment."),
+    "C": N_("Need but no money — park it, record why, revisit when they grow or a cheaper offer exists."),
 }
 
 
@@ -499,6 +499,6 @@ def sales_track(focus: str | None, custom: bool | None, collaborate: bool | None
 
 
 SALES_TRACK_TEXT = {
-    "complex": "Complex sale: bring a specialist, expect a longer cycle.",
-    "traditional": "Traditional sale: standard offer, compete on price and delivery.",
+    "complex": N_("Complex sale: bring a specialist, expect a longer cycle."),
+    "traditional": N_("Traditional sale: standard offer, compete on price and delivery."),
 }

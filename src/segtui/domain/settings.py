@@ -136,6 +136,28 @@ def _weekdays(text: str) -> str:
     return ",".join(d for d in WEEKDAYS if d in parts)
 
 
+def _route_start(text: str) -> str:
+    """A town or ``lat,lon``: coordinates are checked here, a town when the planner looks it up."""
+    from segtui.domain.routes import parse_coordinates
+
+    value = " ".join(text.split())
+    try:
+        place = parse_coordinates(value)
+    except ValueError as error:
+        raise SettingError(str(error)) from None
+    return f"{place[0]:g},{place[1]:g}" if place else value
+
+
+def _working_hours(text: str) -> str:
+    from segtui.domain.routes import parse_day
+
+    try:
+        start, end = parse_day(text)
+    except ValueError as error:
+        raise SettingError(str(error)) from None
+    return f"{start // 60:02d}:{start % 60:02d}-{end // 60:02d}:{end % 60:02d}"
+
+
 KINDS = ("visit", "call")
 
 
@@ -290,6 +312,13 @@ _ALL = [
             "public holidays of this country are never planned (SE, NO, DK, FI, …; empty: none)"),
     Setting("calendar.days_off", "", _days_off,
             "your own days off, never planned: days and ranges like 2026-12-28..2027-01-03, 2027-02-15"),
+    Setting("route.start", "", _route_start,
+            "where your days start: a town, a postcode and town, or lat,lon (empty: the day's first visit)"),
+    Setting("route.radius_km", "50", _positive, "a day's visits lie within this many km of its most urgent visit"),
+    Setting("route.day", "08:00-17:00", _working_hours, "working hours: the drive and the visits fit in them"),
+    Setting("route.visit_minutes", "60", _count(5, 600), "minutes a visit takes"),
+    Setting("route.speed_kmh", "70", _count(10, 200),
+            "average driving speed (km/h) on the road distance (the straight distance × 1.3)"),
     Setting("team.url", "", _team_url, "the team book's address (postgresql://USER@HOST/DB; password in ~/.pgpass)"),
     Setting("currency", "SEK", _currency, "the book's currency (three letters, e.g. SEK, EUR)"),
     Setting("ui.language", "", _language,
@@ -331,6 +360,7 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Groups", ("group.", "trend.")),
     ("Contact policies", ("policy.", "weight.", "contract.")),
     ("Capacity", ("capacity.", "calendar.", "plan.")),
+    ("Routes", ("route.",)),
 )
 
 

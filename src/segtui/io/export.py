@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import json
 from dataclasses import dataclass
-from typing import IO, Iterable, Sequence
+from typing import IO, Iterable, Mapping, Sequence
 
 from segtui import clock
 from segtui.domain.money import money, share
@@ -507,11 +507,15 @@ def _estimated(row) -> bool:
 
 PLAN_COLUMNS = [
     "day", "weekday", "kind", "status", "customer", "name", "city", "address", "contact", "phone", "reason", "manual",
+    "stop", "lat", "lon", "km",
 ]
 
 
-def plan_record(item) -> dict:
-    """One plan item (a store PlanItem) as a flat record."""
+def plan_record(item, stop=None) -> dict:
+    """One plan item (a store PlanItem) as a flat record; ``stop`` (domain/routes.py) is the
+    visit's place in its day's route: ``stop`` 1, 2, … and ``km`` (straight kilometres, one
+    decimal) from the stop before or the start; ``lat``/``lon`` where the customer is."""
+    place = item.place
     return {
         "day": item.day.isoformat(),
         "weekday": f"{item.day:%a}",
@@ -525,17 +529,30 @@ def plan_record(item) -> dict:
         "phone": item.phone or "",
         "reason": item.reason,
         "manual": item.manual,
+        "stop": stop.number if stop is not None else "",
+        "lat": f"{place[0]:.5f}" if place else "",
+        "lon": f"{place[1]:.5f}" if place else "",
+        "km": f"{stop.km:.1f}" if stop is not None and stop.km is not None else "",
     }
 
 
-def write_plan_csv(items: Iterable, out: IO[str], dialect: Dialect = CSV) -> None:
-    write_csv((plan_record(i) for i in items), PLAN_COLUMNS, out, dialect)
+#: The columns of the plan CSV that hold decimal numbers (written with the dialect's decimal sign).
+PLAN_NUMBERS = ("lat", "lon", "km")
+
+
+def write_plan_csv(items: Iterable, out: IO[str], stops: Mapping | None = None, dialect: Dialect = CSV) -> None:
+    """The plan as CSV in ``dialect``; ``stops`` (item id → stop) numbers each day's visits in driving order."""
+    stops = stops or {}
+    write_csv((plan_record(i, stops.get(i.id)) for i in items), PLAN_COLUMNS, out, dialect, PLAN_NUMBERS)
 
 
 def write_plan_table(items: Sequence, out: IO[str], week: str, feasibility: str | None = None,
-                     days_off: Sequence = ()) -> None:
+                     days_off: Sequence = (), stops: Mapping | None = None, day_routes: Mapping | None = None) -> None:
     """The week for people: per day its visits and calls with their reasons;
-    ``days_off`` ((day, why) pairs) are named under the heading."""
+    ``days_off`` ((day, why) pairs) are named under the heading. With ``stops`` (item id →
+    stop) each visit shows its stop number and km from the stop before, and with ``day_routes``
+    each day its km and hours (domain/routes.py)."""
+    stops, day_routes = stops or {}, day_routes or {}
     out.write(f"Plan for {week}: {sum(i.kind == 'visit' for i in items)} visits, "
               f"{sum(i.kind == 'call' for i in items)} calls\n")
     if feasibility:
@@ -546,22 +563,33 @@ def write_plan_table(items: Sequence, out: IO[str], week: str, feasibility: str 
     for item in items:
         if item.day != day:
             day = item.day
-            out.write(f"\n{day:%A} {day.isoformat()}\n")
+            route = day_routes.get(day)
+            drive = ""
+            if route is not None and route.stops:
+                whole = round(route.minutes)
+                drive = f" · {route.km:.0f} km to the last visit, {whole // 60}h{whole % 60:02d} with the visits and back"
+            out.write(f"\n{day:%A} {day.isoformat()}{drive}\n")
         status = "" if item.status == "planned" else f" [{item.status}]"
         who = f" · {item.contact}" if item.contact else ""
         phone = f" {item.phone}" if item.phone and item.kind == "call" else ""
-        out.write(f"  {item.kind:<5} {item.name[:32]:<32} {(item.city or '')[:14]:<14}{who}{phone}{status}\n")
+        stop = stops.get(item.id)
+        number = f"{stop.number:>2}" if stop is not None and item.kind == "visit" else "  "
+        leg = f" {stop.km:.0f} km" if stop is not None and stop.km else ""
+        out.write(f"{number} {item.kind:<5} {item.name[:32]:<32} {(item.city or '')[:14]:<14}{leg}{who}{phone}"
+                  f"{status}\n")
         if item.reason:
             out.write(f"        {item.reason}\n")
     if not items:
         out.write("\n(nothing planned)\n")
 
 
-def plan_calendar(items: Iterable, book_name: str = "segtui", stamp=None) -> bytes:
-    """An iCalendar file with one all-day event per visit and call (Outlook and
-    Google Calendar import it): UID, DTSTAMP, DTSTART/DTEND (DATE), SUMMARY,
-    LOCATION from the customer's address and city, DESCRIPTION with the reason,
-    contact and phone."""
+def plan_calendar(entries: Iterable, book_name: str = "segtui", stamp=None) -> bytes:
+    """An iCalendar file (Outlook and Google Calendar import it) of the week's entries
+    (store/plan.py ``calendar_entries``): per plan item one event with its lasting UID and
+    SEQUENCE, DTSTAMP, SUMMARY, LOCATION from the customer's address and city, DESCRIPTION with
+    the reason, contact and phone. A visit with a place in its day's route has its times
+    (DTSTART/DTEND, local time) in driving order; calls and visits without a time are all-day.
+    Skipped and removed items are sent as CANCELLED."""
     import datetime as dt
 
     from icalendar import Calendar, Event
@@ -573,28 +601,37 @@ def plan_calendar(items: Iterable, book_name: str = "segtui", stamp=None) -> byt
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", f"segtui plan · {book_name}")
-    safe_book = "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in book_name) or "book"
-    for item in items:
+    for entry in entries:
+        item = entry.item
         event = Event()
-        event.add("uid", f"{item.day:%Y%m%d}-{item.kind}-{item.source_id}-{item.id}@{safe_book}.segtui")
+        event.add("uid", entry.uid)
+        event.add("sequence", entry.sequence)
         event.add("dtstamp", stamp)
-        event.add("dtstart", item.day)
-        event.add("dtend", item.day + dt.timedelta(days=1))
-        verb = "Visit" if item.kind == "visit" else "Call"
-        event.add("summary", f"{verb}: {item.name}")
-        if item.location:
-            event.add("location", item.location)
-        lines = [item.reason] if item.reason else []
-        if item.contact or item.phone:
-            lines.append(" ".join(p for p in ("Contact:", item.contact, item.phone) if p))
-        lines.append(f"Customer {item.source_id}")
-        event.add("description", "\n".join(lines))
-        event.add("categories", [verb])
-        event.add("transp", "TRANSPARENT")
-        if item.status == "done":
-            event.add("status", "CONFIRMED")
-        elif item.status == "skipped":
+        if entry.start is not None:
+            midnight = dt.datetime.combine(entry.day, dt.time())
+            event.add("dtstart", midnight + dt.timedelta(minutes=entry.start))
+            event.add("dtend", midnight + dt.timedelta(minutes=entry.end))
+        else:
+            event.add("dtstart", entry.day)
+            event.add("dtend", entry.day + dt.timedelta(days=1))
+        event.add("summary", entry.summary)
+        if item is not None:
+            verb = "Visit" if item.kind == "visit" else "Call"
+            if item.location:
+                event.add("location", item.location)
+            lines = [item.reason] if item.reason else []
+            if item.contact or item.phone:
+                lines.append(" ".join(p for p in ("Contact:", item.contact, item.phone) if p))
+            lines.append(f"Customer {item.source_id}")
+            event.add("description", "\n".join(lines))
+            event.add("categories", [verb])
+        else:
+            event.add("description", "Taken out of the plan")
+        event.add("transp", "TRANSPARENT" if entry.start is None else "OPAQUE")
+        if entry.cancelled:
             event.add("status", "CANCELLED")
+        elif item.status == "done":
+            event.add("status", "CONFIRMED")
         calendar.add_component(event)
     return calendar.to_ical()
 

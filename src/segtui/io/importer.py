@@ -94,6 +94,8 @@ CUSTOMER_FIELDS: dict[str, str] = {
     "employees": "the number of employees",
     "annual_revenue": "the company's own annual revenue",
     "country": "the country",
+    "lat": "where the customer is: latitude (decimal degrees, with lon)",
+    "lon": "where the customer is: longitude (decimal degrees, with lat)",
 }
 
 # Column names each field is found under without a map, best first.  Compared
@@ -141,6 +143,9 @@ _CUSTOMER_NAMES: dict[str, tuple[str, ...]] = {
     "annual_revenue": ("annualrevenue", "organizationannualrevenue", "revenue", "omsattning", "omsättning"),
     "country": ("country", "countryregion", "billingcountry", "organizationaddresscountry", "organizationcountry",
                 "shippingcountry", "land"),
+    "lat": ("lat", "latitude", "billinglatitude", "shippinglatitude", "organizationaddresslatitude", "breddgrad"),
+    "lon": ("lon", "lng", "long", "longitude", "billinglongitude", "shippinglongitude",
+            "organizationaddresslongitude", "langdgrad", "längdgrad"),
 }
 
 _NAME_NOISE = re.compile(r"[\s_\-./#:()]+")
@@ -1154,6 +1159,13 @@ def _typed(table: Table, line: int, column: str, name: str, value: str) -> Any:
     try:
         if name == "loyalty":
             return parse_share(value, "the loyalty")
+        if name in ("lat", "lon"):
+            number = float(value.strip().replace(",", "."))
+            limit = 90 if name == "lat" else 180
+            if not -limit <= number <= limit:
+                raise ValueError(f'"{value}" is not a {"latitude" if name == "lat" else "longitude"} '
+                                 f"(between -{limit} and {limit})")
+            return number
         if name == "employees":
             number = parse_quantity(value.replace(" ", ""))
             if number < 0 or number != number.to_integral_value():
@@ -1222,7 +1234,20 @@ def import_customers(
     return summary
 
 
-_TYPED_FIELDS = frozenset({"budget", "loyalty", "employees", "annual_revenue"})
+_TYPED_FIELDS = frozenset({"budget", "loyalty", "employees", "annual_revenue", "lat", "lon"})
+
+
+def _write_places(conn, records: dict[str, dict[str, Any]], ids: dict[str, int]) -> None:
+    """A latitude and longitude from the file are where the customer is (docs/routes.md), unless
+    the rep typed a place; a row with only one of them adds nothing."""
+    if "place" not in {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}:
+        return
+    conn.executemany(
+        "INSERT INTO place (customer_id, lat, lon, source) VALUES (?, ?, ?, 'imported') "
+        "ON CONFLICT (customer_id) DO UPDATE SET lat = excluded.lat, lon = excluded.lon, source = 'imported', "
+        "looked_up = NULL WHERE place.source != 'typed'",
+        [(ids[sid], r["lat"], r["lon"]) for sid, r in records.items() if "lat" in r and "lon" in r],
+    )
 
 
 def _write_assessments(conn, records: dict[str, dict[str, Any]], ids: dict[str, int], summary: Summary,
@@ -1354,6 +1379,7 @@ def _write_customers(book, records: dict[str, dict[str, Any]], summary: Summary,
             # dated the day the book is shown on when that is before today (a book of old
             # orders): an assessment dated after that day would not count on the board
             _write_assessments(conn, records, ids, summary, summary.assessed_on.isoformat())
+            _write_places(conn, records, ids)
             summary.moves = _moves(before, _standing(book, as_of))
             if summary.dry_run:
                 raise _DryRun

@@ -17,6 +17,7 @@ from segtui.domain import customer as rules
 from segtui.domain.checklist import ANSWERS, QUESTION_KEYS
 from segtui.domain.segments import Config, qualification as qualify
 from segtui.domain.settings import DEFAULTS
+from segtui.store import places
 from segtui.store.book import Book, BookError
 from segtui.store.segments import CustomerSegment, customer_facts, segment_customer
 
@@ -146,6 +147,8 @@ class CustomerRecord:
     master: dict[str, Any] = field(default_factory=dict)  # every column of the customer row
     #: Pareto mode: the revenue (minor units) at the A and B cut-offs the ranking produced
     cutoffs: tuple[int, int] | None = None
+    place: tuple[float, float] | None = None  # where the customer is (docs/routes.md); None: not located
+    place_source: str | None = None  # 'imported', 'typed' or 'town'
 
     @property
     def country(self) -> str | None:
@@ -210,7 +213,10 @@ def load_customer(book: Book, customer_id: int, as_of: dt.date) -> CustomerRecor
     else:
         segment = segment_customer(book, customer_id, as_of)
     facts = segment.facts if segment is not None else customer_facts(book, customer_id, as_of, config.window_months)
+    place, place_source = places.place_of(book, customer_id)
     return CustomerRecord(
+        place=place,
+        place_source=place_source,
         id=c["id"],
         source_id=c["source_id"],
         name=c["name"],
@@ -320,6 +326,21 @@ def _apply(book: Book, statements: Sequence[Statement]) -> None:
     with book.transaction() as conn:
         for sql, params in statements:
             conn.execute(sql, params)
+
+
+def set_place(book: Book, customer_id: int, text: str) -> Undo:
+    """The rep types where the customer is (a town, postcode and town, or ``lat,lon``; empty: back
+    to its town) — store/places.py; undo puts the place it had back."""
+    before = book.query("SELECT lat, lon, source, looked_up FROM place WHERE customer_id = ?", (customer_id,))
+    try:
+        places.set_place(book, customer_id, text)
+    except ValueError as error:
+        raise rules.InputError(str(error)) from None
+    restore: list[Statement] = [("DELETE FROM place WHERE customer_id = ?", (customer_id,))]
+    if before:
+        restore.append(("INSERT INTO place (customer_id, lat, lon, source, looked_up) VALUES (?, ?, ?, ?, ?)",
+                        (customer_id, *tuple(before[0]))))
+    return Undo("place", tuple(restore))
 
 
 def _require_customer(conn, customer_id: int) -> None:

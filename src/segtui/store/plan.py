@@ -9,20 +9,33 @@ the same transaction and links it.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
+import uuid
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from segtui.domain import customer as rules
 from segtui.domain import planning
+from segtui.domain import routes
+from segtui.domain.routes import DayRoute, Place, RouteConfig
 from segtui.store.book import Book, BookError
+from segtui.store.places import all_places, resolve
 from segtui.store.segments import CustomerSegment, segment_book
 
 
 #: A dated follow-up is a plan item kept by hand whose reason starts with this word.
 FOLLOW_UP = "Follow-up"
 _IS_FOLLOW_UP = "manual = 1 AND reason GLOB 'Follow-up*'"
+
+
+def plan_config(book: Book, settings: dict[str, str] | None = None) -> planning.PlanConfig:
+    """The book's planning settings, with ``route.start`` found on the map (store/places.py)."""
+    settings = book.settings() if settings is None else settings
+    config = planning.PlanConfig.from_settings(settings)
+    start = resolve(book, settings.get("route.start", ""))
+    return dataclasses.replace(config, route=dataclasses.replace(config.route, start=start)) if start else config
 
 
 def owned_by(owner: str | None, customer_owner: str | None) -> bool:
@@ -81,6 +94,7 @@ def planning_customers(
             (day,),
         )
     }
+    located = all_places(book)
     Customer = planning.Customer
     result = []
     append = result.append
@@ -100,6 +114,7 @@ def planning_customers(
             dates(own[cid]) if cid in own else None,
             follow_ups.get(cid),
             s.estimate is not None and s.estimate.source == "estimated",
+            located.get(cid),
         ))
     return result
 
@@ -125,6 +140,7 @@ class PlanItem:
     phone: str | None
     outcome: str | None = None  # of the visit or call, once done
     note: str | None = None
+    place: Place | None = None  # where the customer is (None: not located)
 
     @property
     def location(self) -> str:
@@ -137,7 +153,7 @@ class PlanItem:
         return self.manual and self.reason.startswith(FOLLOW_UP)
 
     def booked(self) -> planning.Booked:
-        return planning.Booked(self.customer_id, self.day, self.kind, self.status, self.city)
+        return planning.Booked(self.customer_id, self.day, self.kind, self.status, self.city, self.place)
 
 
 # The contact a plan item shows: the primary one, preferring one with a phone.
@@ -150,10 +166,11 @@ _CONTACT_JOIN = """
 
 _ITEM_SQL = """
     SELECT p.id, p.customer_id, p.day, p.kind, p.status, coalesce(p.reason, ''), p.manual, p.activity_id,
-           c.source_id, c.name, c.city, c.address, c.postcode, k.name, k.phone, a.outcome, a.note
+           c.source_id, c.name, c.city, c.address, c.postcode, k.name, k.phone, a.outcome, a.note, pl.lat, pl.lon
     FROM plan_item p
     JOIN customer c ON c.id = p.customer_id
     LEFT JOIN activity a ON a.id = p.activity_id
+    LEFT JOIN place pl ON pl.customer_id = c.id
 """ + _CONTACT_JOIN
 
 
@@ -166,6 +183,7 @@ def _item(row) -> PlanItem:
     return PlanItem(
         row[0], row[1], dt.date.fromisoformat(row[2]), row[3], row[4], row[5], bool(row[6]), row[7],
         row[8], row[9], row[10], row[11], row[12], row[13], row[14], row[15], row[16],
+        (row[17], row[18]) if row[17] is not None else None,
     )
 
 
@@ -196,8 +214,10 @@ def proposed_items(book: Book, proposals: Sequence[planning.Proposal]) -> list[P
             ids,
         )
     }
+    located = all_places(book)  # on a read-only book: looked up, not kept
     items = [
-        PlanItem(-n, p.customer_id, p.day, p.kind, "planned", p.reason, False, None, *rows[p.customer_id])
+        PlanItem(-n, p.customer_id, p.day, p.kind, "planned", p.reason, False, None, *rows[p.customer_id],
+                 place=located.get(p.customer_id))
         for n, p in enumerate(proposals, 1)
     ]
     return sorted(items, key=item_order)
@@ -340,7 +360,7 @@ def add_follow_up(book: Book, customer_id: int, day: dt.date, kind: str = "call"
     of the policy. A day off moves it to the next working day. Returns the item and its day."""
     if kind not in planning.KINDS:
         raise ValueError(f"{kind!r} is not a visit or a call")
-    config = config or planning.PlanConfig.from_settings(book.settings())
+    config = config or plan_config(book)
     day = planning.next_plan_day(day, config)
     note = rules.clean_note(note, rules.NAME_MAX, "follow-up")
     reason = f"{FOLLOW_UP}: {note}" if note else FOLLOW_UP
@@ -415,7 +435,7 @@ def plan_week(
     priorities); customers already planned in another week are left out. With
     ``save=False`` nothing is written (read-only books). With ``config.owner`` only that
     rep's customers are planned and only their automatic items are replaced."""
-    config = config or planning.PlanConfig.from_settings(book.settings())
+    config = config or plan_config(book)
     if customers is None:
         customers = planning_customers(book, today, owner=config.owner)
     start = max(monday, today)
@@ -430,3 +450,90 @@ def plan_week(
     if save:
         replace_proposals(book, monday, today, proposals, config.owner)
     return proposals
+
+
+def day_routes(items: Iterable[PlanItem], route: RouteConfig) -> dict[dt.date, DayRoute]:
+    """Each day's visits (skipped ones aside) in driving order (domain/routes.py), keyed by item id."""
+    by_day: dict[dt.date, list[tuple[int, Place | None]]] = {}
+    for i in sorted(items, key=item_order):  # the same items give the same order, however listed
+        if i.kind == "visit" and i.status != "skipped":
+            by_day.setdefault(i.day, []).append((i.id, i.place))
+    return {day: routes.plan_day(route, visits) for day, visits in sorted(by_day.items())}
+
+
+def in_route_order(items: Sequence[PlanItem], route: RouteConfig) -> tuple[list[PlanItem], dict[int, routes.Stop]]:
+    """The items by day, each day's visits in driving order first, then the rest as listed;
+    and each routed visit's stop."""
+    stops = {s.key: s for r in day_routes(items, route).values() for s in r.stops}
+    ordered = sorted(items, key=lambda i: (i.day, i.id not in stops, stops[i.id].number if i.id in stops else 0,
+                                           *item_order(i)[1:]))
+    return ordered, stops
+
+
+@dataclass(frozen=True)
+class CalendarEntry:
+    """One event of the calendar export: a plan item (``item``) or a removed one sent as cancelled
+    (``item`` None, ``day``/``summary`` as last sent). ``start``/``end`` are minutes after midnight
+    for a timed visit, None for an all-day item."""
+
+    uid: str
+    sequence: int
+    item: PlanItem | None
+    day: dt.date
+    summary: str
+    start: int | None = None
+    end: int | None = None
+
+    @property
+    def cancelled(self) -> bool:
+        return self.item is None or self.item.status == "skipped"
+
+
+def calendar_summary(item: PlanItem) -> str:
+    return f"{'Visit' if item.kind == 'visit' else 'Call'}: {item.name}"
+
+
+def calendar_entries(book: Book, items: Sequence[PlanItem], stops: dict[int, routes.Stop],
+                     monday: dt.date) -> list[CalendarEntry]:
+    """The week's events for the calendar export, and the book remembers what it sent
+    (docs/routes.md): a plan item keeps its UID for good; its SEQUENCE goes up when its day,
+    time, status or title changed since the last export; a removed item of the week that was
+    sent before is sent once more, cancelled. Visits with a stop get their times in route
+    order; calls stay all-day. A read-only book exports the same but remembers nothing."""
+    sunday = monday + dt.timedelta(days=6)
+    sent = {row[1]: row for row in book.rows(
+        "SELECT uid, item_id, day, sequence, signature, summary, cancelled FROM calendar_event WHERE item_id IN "
+        f"({','.join('?' * len(items))})", [i.id for i in items])} if items else {}  # sql-safe: only ? marks
+    gone = {summary: (uid, day, sequence, signature) for uid, day, sequence, signature, summary in book.rows(
+        "SELECT uid, day, sequence, signature, summary FROM calendar_event WHERE item_id IS NULL AND cancelled = 0 "
+        "AND day BETWEEN ? AND ? ORDER BY day DESC", (monday.isoformat(), sunday.isoformat()))}
+    entries, writes = [], []
+    for item in items:
+        stop = stops.get(item.id) if item.status != "skipped" else None
+        start, end = (stop.arrive, stop.depart) if stop is not None else (None, None)
+        summary = calendar_summary(item)
+        signature = f"{item.day.isoformat()}|{'' if start is None else start}|{'' if end is None else end}|" \
+                    f"{item.status}|{summary}"
+        row = sent.get(item.id)
+        again = gone.pop(summary, None) if row is None else None  # re-planned: the same event, moved
+        if row is not None:
+            uid, sequence, before = row[0], row[3] + (row[4] != signature), row[4]
+        elif again is not None:
+            uid, sequence, before = again[0], again[2] + (again[3] != signature), again[3]
+        else:
+            uid, sequence, before = f"{uuid.uuid4().hex}@segtui", 0, None
+        if before != signature or row is None:
+            writes.append((uid, item.id, item.day.isoformat(), sequence, signature, summary))
+        entries.append(CalendarEntry(uid, sequence, item, item.day, summary, start, end))
+    for summary, (uid, day, sequence, _) in gone.items():
+        entries.append(CalendarEntry(uid, sequence + 1, None, dt.date.fromisoformat(day), summary))
+    if not book.readonly and (writes or gone):
+        with book.transaction() as conn:
+            conn.executemany(
+                "INSERT INTO calendar_event (uid, item_id, day, sequence, signature, summary) VALUES (?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (uid) DO UPDATE SET item_id = excluded.item_id, day = excluded.day, "
+                "sequence = excluded.sequence, cancelled = 0, "
+                "signature = excluded.signature, summary = excluded.summary", writes)
+            conn.executemany("UPDATE calendar_event SET cancelled = 1, sequence = sequence + 1 WHERE uid = ?",
+                             [(g[0],) for g in gone.values()])
+    return entries

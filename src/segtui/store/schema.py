@@ -224,6 +224,33 @@ MIGRATIONS: list[str] = [
     UPDATE assessment SET source = 'imported'
      WHERE lower(who) GLOB '*.csv' OR lower(who) GLOB '*.xlsx' OR lower(who) GLOB '*.tsv' OR lower(who) GLOB '*.txt';
     """,
+    # 5 — where each customer is (docs/routes.md): a place imported with the customer, typed by the
+    # rep, or found from its town (``looked_up`` is the town it was found from, so a changed town is
+    # looked up again; 'none': the town is not in the gazetteer). A book's own: not synced.
+    """
+    CREATE TABLE place (
+        customer_id INTEGER PRIMARY KEY REFERENCES customer (id) ON DELETE CASCADE,
+        lat         REAL CHECK (lat IS NULL OR lat BETWEEN -90 AND 90),
+        lon         REAL CHECK (lon IS NULL OR lon BETWEEN -180 AND 180),
+        source      TEXT NOT NULL CHECK (source IN ('imported', 'typed', 'town', 'none')),
+        looked_up   TEXT
+    );
+    """,
+    # 6 — what the calendar export sent (docs/routes.md): one UID per plan item for good, the
+    # SEQUENCE raised whenever the item's day, time, status or title changed since the last export,
+    # and items that were removed sent once more as cancelled
+    """
+    CREATE TABLE calendar_event (
+        uid       TEXT PRIMARY KEY,
+        item_id   INTEGER UNIQUE REFERENCES plan_item (id) ON DELETE SET NULL,
+        day       TEXT NOT NULL,
+        sequence  INTEGER NOT NULL DEFAULT 0,
+        signature TEXT NOT NULL,
+        summary   TEXT NOT NULL,
+        cancelled INTEGER NOT NULL DEFAULT 0 CHECK (cancelled IN (0, 1))
+    );
+    CREATE INDEX calendar_event_day ON calendar_event (day);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

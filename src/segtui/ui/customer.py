@@ -24,6 +24,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label, Static, Tab, TabbedContent, TabPane
 
 from segtui.domain import customer as rules
+from segtui.i18n import N_, _, ngettext
+from segtui.i18n import day as day_text
+from segtui.i18n import SOURCE, language, weekday
 from segtui.domain import records
 from segtui.domain.money import short_money
 from segtui.domain.checklist import QUESTIONS, QUESTION_KEYS, summarise
@@ -64,11 +67,78 @@ QUADRANT_COLOURS = {
 }
 CLASS_COLOURS = {"A": "#2e7d32", "B": "#558b2f", "C": "#9e9d24", "D": "#757575"}
 ANSWER_MARKS = {
-    "yes": ("✔ yes    ", "bold green"),
-    "no": ("✘ no     ", "bold red"),
-    "unknown": ("? unknown", "yellow"),
-    None: ("·        ", "dim"),
+    "yes": ("✔", N_("yes"), "bold green"),
+    "no": ("✘", N_("no"), "bold red"),
+    "unknown": ("?", N_("unknown"), "yellow"),
+    None: ("·", "", "dim"),
 }
+# What the customer screen shows of stored values (the values stay English in the book).
+ANSWER_WORDS = {"yes": N_("yes"), "no": N_("no"), "unknown": N_("unknown")}
+KIND_WORDS = {"visit": N_("visit"), "call": N_("call"), "mail": N_("mail"), "note": N_("note")}
+SOURCE_WORDS = {"imported": N_("imported"), "estimated": N_("estimated"), "confirmed": N_("confirmed"),
+                "entered": N_("entered")}
+CONFIDENCE_WORDS = {"low": N_("low"), "medium": N_("medium"), "high": N_("high")}
+FOCUS_WORDS = {"price": N_("price"), "performance": N_("performance"), "delivery": N_("delivery")}
+TREND_WORDS = {"declining": N_("Declining"), "silent": N_("Silent")}
+# What ctrl+z names (the store's labels of an edit).
+UNDO_LABELS = (N_("customer details"), N_("archived"), N_("note"), N_("removed note"), N_("estimate"),
+               N_("checklist answer"), N_("qualification"), N_("buying behaviour"), N_("competitor contract"),
+               N_("follow-up"))
+
+
+def said(words: dict[str, str], value: str | None) -> str:
+    """A stored value (English in the book) in the language in use; an unknown value as it is."""
+    if value is None:
+        return ""
+    return _(words[value]) if value in words else value
+
+
+def parse_kind(text: str) -> str:
+    """visit, call or mail typed in the language in use or in English, or the start of one ('b', 'sa', 'v')."""
+    value = (text or "").strip().casefold()
+    said_kinds = [k for k in rules.ACTIVITY_KINDS if value and _(KIND_WORDS[k]).casefold().startswith(value)]
+    if len(said_kinds) == 1:
+        return said_kinds[0]
+    try:
+        return rules.parse_kind(text)
+    except rules.InputError:
+        raise rules.InputError(_("{text} is not one of: {kinds}").format(
+            text=repr((text or "").strip()), kinds=", ".join(_(KIND_WORDS[k]) for k in rules.ACTIVITY_KINDS))) from None
+
+
+def yes_no(value: bool | None) -> str:
+    return "?" if value is None else _("yes") if value else _("no")
+
+
+def undo_label(label: str) -> str:
+    """The store's label of an edit in the language in use ('added Anna', 'note')."""
+    if label in UNDO_LABELS:
+        return _(label)
+    for prefix, template in (("added ", N_("added {name}")), ("changed ", N_("changed {name}")),
+                             ("removed ", N_("removed {name}"))):
+        if label.startswith(prefix):
+            return _(template).format(name=label.removeprefix(prefix))
+    if label.endswith(" primary"):
+        return _("{name} primary").format(name=label.removesuffix(" primary"))
+    return label
+
+
+def date_text(iso: str | None, width: int = 0) -> str:
+    """A stored ISO day for people: as it is in English, the locale's day otherwise ('2 dec. 2026');
+    ``width`` pads it to a column (12 for the locale's longest day)."""
+    if not iso:
+        return ""
+    try:
+        text = day_text(dt.date.fromisoformat(iso))
+    except ValueError:
+        text = iso
+    return text.ljust(max(width, len(iso))) if width and text != iso else text
+
+
+def col(text: str, width: int) -> str:
+    """``text`` padded to at least ``width`` cells, and to its own length and two more when longer
+    (a translated word wider than its English column is never cut)."""
+    return text.ljust(width) if len(text) < width else text + " "
 BLOCKS = " ▁▂▃▄▅▆▇█"
 
 
@@ -95,7 +165,7 @@ def bar_chart(
         row.append(f"{label:>{axis - 1}} " if label else " " * axis, style="dim")
         line_here = next((name for name, v in lines if low <= v < high or (r == height - 1 and v == top)), None)
         filler = "┄" if line_here else " "
-        for _, value in series:
+        for _quarter, value in series:
             if value < 0 and r == 0:
                 row.append("▁" * bar, style="red")
             else:
@@ -112,15 +182,15 @@ def bar_chart(
         out.append(row)
     quarters = Text(" " * axis)
     years = Text(" " * axis)
-    for q, _ in series:
-        quarters.append(f"Q{q.q}".ljust(col), style="dim")
+    for q, _value in series:
+        quarters.append(_("Q{number}").format(number=q.q).ljust(col), style="dim")
         years.append((str(q.year) if q.q == 1 or q is series[0][0] else "").ljust(col), style="dim")
     out.extend([quarters, years])
     return out
 
 
 class ChecklistList(RowList):
-    HELP_SECTION = "On the checklist (tab 2)"
+    HELP_SECTION = N_("On the checklist (tab 2)")
     BINDINGS = [
         Binding("y", "screen.answer('yes')", "Yes", id="customer.answer_yes"),
         Binding("n", "screen.answer('no')", "No", id="customer.answer_no"),
@@ -130,7 +200,7 @@ class ChecklistList(RowList):
 
 
 class ContractList(RowList):
-    HELP_SECTION = "On the deal tab (4)"
+    HELP_SECTION = N_("On the deal tab (4)")
     BINDINGS = [
         Binding("p", "screen.toggle_qualification('pain')", "Pain", id="customer.pain"),
         Binding("m", "screen.toggle_qualification('money')", "Money", id="customer.money"),
@@ -144,7 +214,7 @@ class ContractList(RowList):
 
 
 class ContactList(RowList):
-    HELP_SECTION = "In the contacts (tab 5)"
+    HELP_SECTION = N_("In the contacts (tab 5)")
     BINDINGS = [
         Binding("c", "screen.copy('phone')", "Copy phone", id="customer.copy_phone"),
         Binding("e", "screen.copy('email')", "Copy email", id="customer.copy_email"),
@@ -156,7 +226,7 @@ class ContactList(RowList):
 
 
 class ActivityList(RowList):
-    HELP_SECTION = "In the activity log (tab 5)"
+    HELP_SECTION = N_("In the activity log (tab 5)")
     BINDINGS = [
         Binding("d,delete", "screen.remove_note", "Remove note", id="customer.remove_note"),
     ]
@@ -176,19 +246,19 @@ class RevenueChart(Static):
     def render(self) -> Text:
         record = self.record
         if record is None:
-            return Text("Reading orders…", style="dim")
+            return Text(_("Reading orders…"), style="dim")
         config = record.config
         quarters_in_window = max(config.window_months / 3, 1)
         # Pareto mode: the revenue at the cut-offs the ranking produced (docs/first-day.md)
         a_line, b_line = record.cutoffs or (config.a_above, config.b_from)
         lines = [
-            ("A pace", round(a_line / quarters_in_window)),
-            ("B pace", round(b_line / quarters_in_window)),
+            (_("A pace"), round(a_line / quarters_in_window)),
+            (_("B pace"), round(b_line / quarters_in_window)),
         ]
         out = Text()
-        out.append("Net revenue per quarter, last three years\n", style="bold")
+        out.append(_("Net revenue per quarter, last three years") + "\n", style="bold")
         if not any(v for _, v in record.quarters):
-            out.append("\nNo orders in the last three years.\n", style="dim italic")
+            out.append("\n" + _("No orders in the last three years.") + "\n", style="dim italic")
         else:
             width = max(self.size.width, 40)
             for row in bar_chart(record.quarters, width, 10, lines):
@@ -198,20 +268,22 @@ class RevenueChart(Static):
         cur = record.currency
         out.append("\n")
         if seg is not None:
-            out.append(f"Rolling {config.window_months} months to {record.as_of}: ")
+            out.append(_("Rolling {months} months to {day}: ").format(months=config.window_months,
+                                                                      day=date_text(record.as_of)))
             out.append(rules.money(seg.revenue, cur), style="bold")
-            out.append(" → class ")
+            out.append(_(" → class "))
             out.append(seg.revenue_class, style=Style(bold=True, color=CLASS_COLOURS[seg.revenue_class]))
             if seg.negative_revenue:
-                out.append("  (negative net: credit notes exceed sales)", style="red")
+                out.append(_("  (negative net: credit notes exceed sales)"), style="red")
             out.append("\n")
         if record.cutoffs is not None:
-            thresholds = (f"Pareto cut-offs: A from {rules.money(a_line)} · B from {rules.money(b_line)} "
-                          "(the smallest revenue in each class)")
+            thresholds = _("Pareto cut-offs: A from {a} · B from {b} (the smallest revenue in each class)").format(
+                a=rules.money(a_line), b=rules.money(b_line))
         else:
-            thresholds = f"A above {rules.money(config.a_above)} · B from {rules.money(config.b_from)}"
-        out.append(f"{thresholds} · ┄ = that pace per quarter\n", style="dim")
-        out.append(f"Last 12 months: {rules.money(record.revenue_12m, cur)}")
+            thresholds = _("A above {a} · B from {b}").format(a=rules.money(config.a_above),
+                                                             b=rules.money(config.b_from))
+        out.append(thresholds + _(" · ┄ = that pace per quarter") + "\n", style="dim")
+        out.append(_("Last 12 months: {revenue}").format(revenue=rules.money(record.revenue_12m, cur)))
         return out
 
 
@@ -254,31 +326,32 @@ class CustomerBody(Vertical):
 
     def compose(self) -> ComposeResult:
         with TabbedContent(id="tabs", initial=self.tab):
-            with TabPane("1 Revenue & orders", id="revenue"):
+            with TabPane(_("1 Revenue & orders"), id="revenue"):
                 with Horizontal():
                     yield RevenueChart(id="chart")
                     with Vertical():
-                        yield Label("Orders", id="orders-title", classes="list-title")
-                        yield RowList("No orders.", id="orders")
-            with TabPane("2 Checklist", id="checklist-tab"):
+                        yield Label(_("Orders"), id="orders-title", classes="list-title")
+                        yield RowList(_("No orders."), id="orders")
+            with TabPane(_("2 Checklist"), id="checklist-tab"):
                 yield Static("", id="checklist-summary")
                 yield ChecklistList(id="checklist")
                 yield Static("", id="checklist-detail")
-            with TabPane("3 Estimates", id="estimates"):
+            with TabPane(_("3 Estimates"), id="estimates"):
                 yield Static("", id="estimate-summary")
-                yield Label("History (newest first) — b new estimate · B confirm the estimated one", classes="list-title")
-                yield RowList("Never assessed — press b to enter a yearly budget or a loyalty.", id="assessments")
-            with TabPane("4 Deal", id="deal-tab"):
+                yield Label(_("History (newest first) — b new estimate · B confirm the estimated one"),
+                            classes="list-title")
+                yield RowList(_("Never assessed — press b to enter a yearly budget or a loyalty."), id="assessments")
+            with TabPane(_("4 Deal"), id="deal-tab"):
                 yield Static("", id="deal")
-                yield Label("Competitor contracts — n add · d remove", classes="list-title")
-                yield ContractList("No competitor contracts known — press n to add one.", id="contracts")
-            with TabPane("5 Contacts & activities", id="people"):
-                yield Label("Contacts — n new · enter edit · d remove · p primary · c copy phone · e copy email",
+                yield Label(_("Competitor contracts — n add · d remove"), classes="list-title")
+                yield ContractList(_("No competitor contracts known — press n to add one."), id="contracts")
+            with TabPane(_("5 Contacts & activities"), id="people"):
+                yield Label(_("Contacts — n new · enter edit · d remove · p primary · c copy phone · e copy email"),
                             classes="list-title")
-                yield ContactList("No contacts — press n to add one.", id="contacts")
-                yield Label("Activities and notes — a log a visit, call or mail · N note · E details · X archive",
+                yield ContactList(_("No contacts — press n to add one."), id="contacts")
+                yield Label(_("Activities and notes — a log a visit, call or mail · N note · E details · X archive"),
                             classes="list-title")
-                yield ActivityList("No activities yet — press a to log one, N for a note.", id="activities")
+                yield ActivityList(_("No activities yet — press a to log one, N for a note."), id="activities")
 
 
 class CustomerScreen(Screen[bool]):
@@ -312,6 +385,9 @@ class CustomerScreen(Screen[bool]):
         Binding("E", "edit_customer", "Edit details", show=False, id="customer.edit"),
         Binding("N", "add_note", "Note", show=False, id="customer.add_note"),
         Binding("X", "archive", "Archive/restore", show=False, id="customer.archive"),
+        Binding("L", "set_place", "Place", show=False,
+                tooltip="Where the customer is: a town, postcode and town, or lat,lon (for day routes)",
+                id="customer.place"),
         Binding("1", "show_tab('revenue')", "Revenue", show=False, id="customer.tab_revenue"),
         Binding("2", "show_tab('checklist')", "Checklist", show=False, id="customer.tab_checklist"),
         Binding("3", "show_tab('estimates')", "Estimates", show=False, id="customer.tab_estimates"),
@@ -416,26 +492,29 @@ class CustomerScreen(Screen[bool]):
             if kind == "add":
                 self.customer_id, self._added = record_store.add_customer(self.book, payload, self.as_of)
                 self.edits.record(self._added)
-                message = f"Added {payload['name']} · ctrl+z takes it back"
+                message = _("Added {name} · ctrl+z takes it back").format(name=payload["name"])
             elif kind == "edit":
                 fn, args, kwargs, message = payload
                 self.edits.record(fn(self.book, *args, **kwargs))
-                message += " · ctrl+z undoes"
+                message += _(" · ctrl+z undoes")
             elif kind == "undo":
                 undone = self.edits.undo()
                 if undone is not None and undone is self._added:
-                    return None, f"Undone: {undone.label}", None  # the customer is gone: the screen closes
-                message = f"Undone: {undone.label}" if undone else "Nothing to undo on this screen"
+                    # the customer is gone: the screen closes
+                    return None, _("Undone: {edit}").format(edit=undo_label(undone.label)), None
+                message = (_("Undone: {edit}").format(edit=undo_label(undone.label)) if undone
+                           else _("Nothing to undo on this screen"))
                 if undone and len(self.edits):
-                    message += f" · {len(self.edits)} more edit(s) can be undone"
+                    message += ngettext(" · 1 more edit can be undone", " · {count} more edits can be undone",
+                                        len(self.edits)).format(count=len(self.edits))
             record = store.load_customer(self.book, self.customer_id, self.as_of)
         except (rules.InputError, BookError, sqlite3.Error) as error:
-            return None, message, f"Not saved: {error}"
+            return None, message, _("Not saved: {error}").format(error=error)
         return record, message, None
 
     def _job_finished(self, result, error: BaseException | None) -> None:
         if error is not None:
-            result = (None, "", f"Not saved: {error}")
+            result = (None, "", _("Not saved: {error}").format(error=error))
         self._job_done(*result)
 
     def _job_done(self, record: store.CustomerRecord | None, message: str, failed: str | None) -> None:
@@ -452,8 +531,9 @@ class CustomerScreen(Screen[bool]):
             return
         if failed and self.record is None:
             self._unreadable = True
-            reason = failed.removeprefix("Not saved: ")
-            self.query_one("#badges", Static).update(Text(f"This customer cannot be shown: {reason}", style="red"))
+            reason = failed.removeprefix(_("Not saved: {error}").format(error=""))
+            self.query_one("#badges", Static).update(
+                Text(_("This customer cannot be shown: {reason}").format(reason=reason), style="red"))
         elif failed:
             self.notify(failed, severity="error", timeout=6, markup=False)
             self.query_one("#status", Static).update(Text(failed, style="red"))
@@ -467,7 +547,7 @@ class CustomerScreen(Screen[bool]):
         if self.record is None:
             return
         if self.book.readonly:
-            self.notify("This book is read-only: changes cannot be saved", severity="error")
+            self.notify(_("This book is read-only: changes cannot be saved"), severity="error")
             return
         self._enqueue(("edit", (fn, args, kwargs, message)))
 
@@ -492,61 +572,74 @@ class CustomerScreen(Screen[bool]):
         if r is not None:
             customer = r.segment
             name, archived = r.name, r.archived
-            details = [r.source_id, r.city, r.industry, f"owner {r.owner}" if r.owner else None]
+            details = [r.source_id, r.city, r.industry, _("owner {owner}").format(owner=r.owner) if r.owner else None]
         elif self.segment is not None:
             customer = self.segment
             name, archived = customer.name, False  # the board lists active customers only
-            details = [customer.source_id, customer.city, f"owner {customer.owner}" if customer.owner else None]
+            details = [customer.source_id, customer.city,
+                       _("owner {owner}").format(owner=customer.owner) if customer.owner else None]
         else:
-            return Text("Opening the customer…", style="dim")
+            return Text(_("Opening the customer…"), style="dim")
         text = Text(no_wrap=True, overflow="ellipsis")
-        text.append(name or "(no name)", style="bold")
+        text.append(name or _("(no name)"), style="bold")
         text.append("  " + " · ".join(d for d in details if d), style="dim")
+        if r is not None:
+            if r.place is not None and r.place_source != "town":  # a town's place is the town shown
+                source = {"typed": N_("typed"), "imported": N_("imported")}.get(r.place_source or "", "")
+                text.append(_("  · at {lat}, {lon} ({source})").format(
+                    lat=f"{r.place[0]:.3f}", lon=f"{r.place[1]:.3f}", source=_(source) if source else r.place_source),
+                    style="dim")
+            elif r.place is None:
+                text.append(_("  · not on the map: L says where it is"), style="yellow")
         if archived:
-            text.append("  archived — X restores", style="bold red")
+            text.append(_("  archived — X restores"), style="bold red")
         text.append("\n")
         seg = customer.segment if customer else None
         if seg is None:
-            text.append("Not classified (archived customers are not on the board).", style="dim")
+            text.append(_("Not classified (archived customers are not on the board)."), style="dim")
             return text
-        _badge(text, f"Revenue {seg.revenue_class}", CLASS_COLOURS[seg.revenue_class])
+        _badge(text, _("Revenue {cls}").format(cls=seg.revenue_class), CLASS_COLOURS[seg.revenue_class])
         guess = customer.estimate is not None and customer.estimate.source == "estimated"
         if seg.potential_class:
-            _badge(text, f"Potential {seg.potential_class}{' ~est.' if guess else ''}", CLASS_COLOURS[seg.potential_class])
+            label = _("Potential {cls}").format(cls=seg.potential_class) + (_(" ~est.") if guess else "")
+            _badge(text, label, CLASS_COLOURS[seg.potential_class])
         else:
-            _badge(text, "Potential ?", "#757575")
+            _badge(text, _("Potential {cls}").format(cls="?"), "#757575")
         _badge(text, seg.quadrant.label, QUADRANT_COLOURS[seg.quadrant])
         _badge(text, f"XYZ {seg.xyz or '–'}", "#455a64")
-        _badge(text, seg.group.label if seg.group else "No group", "#5d4037")
+        _badge(text, seg.group.label if seg.group else _("No group"), "#5d4037")
         if seg.upgrade_candidate:
-            _badge(text, "↑ Upgrade", "#6a1b9a")
+            _badge(text, _("↑ Upgrade"), "#6a1b9a")
         if r is not None:
             bb = r.buying_behaviour
             track = sales_track(bb.focus, bb.custom, bb.collaborate) if bb else None
-            _badge(text, {"complex": "Complex sale", "traditional": "Traditional sale"}.get(track or "", "Sales track unknown (4 Deal)"),
+            tracks = {"complex": N_("Complex sale"), "traditional": N_("Traditional sale"),
+                      "": N_("Sales track unknown (4 Deal)")}
+            _badge(text, _(tracks[track or ""]),
                    "#00695c" if track else "#757575")
-        text.append("Loyalty ")
-        text.append(rules.share(seg.loyalty) if seg.loyalty is not None else "unknown", style="bold")
+        text.append(_("Loyalty "))
+        text.append(rules.share(seg.loyalty) if seg.loyalty is not None else _("unknown"), style="bold")
         if seg.loyalty_source:
-            text.append(" (computed)" if seg.loyalty_source == "computed" else " (entered)", style="dim")
+            text.append(_(" (computed)") if seg.loyalty_source == "computed" else _(" (entered)"), style="dim")
         text.append("\n")
         text.append(f"{seg.quadrant.label}: ", style="bold")
-        text.append(QUADRANT_STRATEGY[seg.quadrant])
+        text.append(_(QUADRANT_STRATEGY[seg.quadrant]))
         text.append("\n")
         if seg.group:
             text.append(f"{seg.group.label}: ", style="bold")
-            text.append(GROUP_STRATEGY[seg.group])
+            text.append(_(GROUP_STRATEGY[seg.group]))
         else:
-            text.append("No orders yet: no customer group.", style="dim")
+            text.append(_("No orders yet: no customer group."), style="dim")
         if seg.upgrade_candidate:
             text.append("\n")
-            text.append(f"↑ Upgrade: a {seg.revenue_class}-customer with {seg.potential_class}-potential — "
-                        "meet more often, show more of the range.", style="magenta")
+            text.append(_("↑ Upgrade: a {revenue}-customer with {potential}-potential — meet more often, show more "
+                          "of the range.").format(revenue=seg.revenue_class, potential=seg.potential_class),
+                        style="magenta")
         text.append("\n")
         if r is not None:
             text.append_text(self._at_a_glance(r))
         else:
-            text.append("Reading contacts, activities and contracts…", style="dim")
+            text.append(_("Reading contacts, activities and contracts…"), style="dim")
         return text
 
     def _at_a_glance(self, r: store.CustomerRecord) -> Text:
@@ -555,25 +648,27 @@ class CustomerScreen(Screen[bool]):
         parts: list[Text] = []
         seg = r.segment.segment if r.segment else None
         for flag in seg.flags if seg else ():
-            parts.append(Text(f"⚠ {flag}", style="bold yellow"))
+            parts.append(Text(f"⚠ {_(flag)}", style="bold yellow"))
         trend = r.segment.trend if r.segment else None
         if trend is not None and trend.kind:
-            parts.append(Text(f"↓ {trend.kind.capitalize()}: {trend.words()}", style="bold yellow"))
+            kind = _(TREND_WORDS[trend.kind]) if trend.kind in TREND_WORDS else trend.kind.capitalize()
+            parts.append(Text(f"↓ {kind}: {trend.words()}", style="bold yellow"))
         if r.contacts:
             c = r.contacts[0]
             parts.append(Text(f"☎ {c.name}" + (f" {c.phone}" if c.phone else "")))
         if r.activities:
             a = r.activities[0]
-            parts.append(Text(f"last {a.kind} {a.date}"))
+            parts.append(Text(_("last {kind} {day}").format(kind=said(KIND_WORDS, a.kind), day=date_text(a.date))))
         else:
-            parts.append(Text("never contacted"))
+            parts.append(Text(_("never contacted")))
         today = dt.date.fromisoformat(r.as_of)
         latest = r.latest_assessment
         if latest is not None and rules.is_stale(latest.date, today, r.stale_months):
-            parts.append(Text(f"⚠ estimate of {latest.date} is stale", style="yellow"))
+            parts.append(Text(_("⚠ estimate of {day} is stale").format(day=date_text(latest.date)), style="yellow"))
         for c in r.contracts:
             if rules.contract_ends_soon(c.ends_on, today, r.warn_days):
-                parts.append(Text(f"⚑ {c.competitor} contract ends {c.ends_on}", style="bold yellow"))
+                parts.append(Text(_("⚑ {competitor} contract ends {day}").format(
+                    competitor=c.competitor, day=date_text(c.ends_on)), style="bold yellow"))
                 break
         for i, part in enumerate(parts):
             if i:
@@ -584,17 +679,18 @@ class CustomerScreen(Screen[bool]):
     def _show_orders(self, r: store.CustomerRecord) -> None:
         window_start = rules.add_months(dt.date.fromisoformat(r.as_of), -r.config.window_months).isoformat()
         credit = sum(1 for o in r.orders if o.is_credit_note)
+        first_day = (dt.date.fromisoformat(window_start) + dt.timedelta(days=1)).isoformat()
         self.query_one("#orders-title", Label).update(
-            f"Orders {len(r.orders)} · credit notes {credit} · dim: before "
-            f"{(dt.date.fromisoformat(window_start) + dt.timedelta(days=1)).isoformat()}"
+            _("Orders {orders} · credit notes {credit} · dim: before {day}").format(
+                orders=len(r.orders), credit=credit, day=date_text(first_day))
         )
 
         def order_row(o: store.Order) -> Text:
             row = Text(style="dim" if o.date <= window_start or o.date > r.as_of else "")
-            row.append(f"{o.date}  {(o.ref or '—')[:14]:<14} ")
+            row.append(f"{date_text(o.date, 12)}  {(o.ref or '—')[:14]:<14} ")
             row.append(f"{rules.money(o.amount):>11}", style="red" if o.is_credit_note else "")
             if o.is_credit_note:
-                row.append(" credit", style="bold red")
+                row.append(_(" credit"), style="bold red")
             return row
 
         self.query_one("#orders", RowList).set_items(r.orders, order_row)
@@ -603,16 +699,17 @@ class CustomerScreen(Screen[bool]):
         answers = {k: a.answer for k, a in r.answers.items()}
         summary = summarise(answers)
         self.query_one("#checklist-summary", Static).update(
-            Text.assemble(("Potential checklist  ", "bold"), summary.text,
-                          ("   y yes · n no · u unknown · e note", "dim"))
+            Text.assemble((_("Potential checklist  "), "bold"), summary.text,
+                          (_("   y yes · n no · u unknown · e note"), "dim"))
         )
         rows = []
+        width = max(len(_(w)) for _s, w, _t in ANSWER_MARKS.values() if w)
         for i, q in enumerate(QUESTIONS, start=1):
             answer = r.answers.get(q.key)
-            mark, style = ANSWER_MARKS[answer.answer if answer else None]
+            sign, word, style = ANSWER_MARKS[answer.answer if answer else None]
             row = Text(f"{i}. ")
-            row.append(mark, style=style)
-            row.append(f"  {q.text}")
+            row.append(f"{sign} {_(word) if word else '':<{width}}", style=style)
+            row.append(f"  {_(q.text)}")
             if answer and answer.note:
                 row.append(f"  — {answer.note[:60]}", style="italic dim")
             rows.append(row)
@@ -625,12 +722,13 @@ class CustomerScreen(Screen[bool]):
             return
         q = QUESTIONS[min(index, len(QUESTIONS) - 1)]
         answer = self.record.answers.get(q.key)
-        text = Text(f"{q.text}\n", style="bold")
+        text = Text(f"{_(q.text)}\n", style="bold")
         if answer is None:
-            text.append("Not answered yet.", style="dim")
+            text.append(_("Not answered yet."), style="dim")
         else:
-            text.append(f"Answered {answer.answer} on {answer.date}\n")
-            text.append(answer.note or "No note.", style="italic" if answer.note else "dim")
+            text.append(_("Answered {answer} on {day}").format(answer=said(ANSWER_WORDS, answer.answer),
+                                                               day=date_text(answer.date)) + "\n")
+            text.append(answer.note or _("No note."), style="italic" if answer.note else "dim")
         if text != self._checklist_detail:  # the list says where its cursor is after every fill
             self._checklist_detail = text
             self.query_one("#checklist-detail", Static).update(text)
@@ -647,107 +745,110 @@ class CustomerScreen(Screen[bool]):
         cur = r.currency
         text = Text()
         if budget is not None and used.source == "estimated":
-            text.append("Budget per year: ")
+            text.append(_("Budget per year: "))
             text.append(rules.money(budget, cur), style="bold")
-            text.append("  ESTIMATED", style="bold yellow")
-            text.append(f" — {used.basis.removeprefix('estimated: ')}\n")
-            text.append("Not yet your judgement: press B to confirm it as your own, or b to enter another budget "
-                        "(the checklist helps).\n", style="yellow")
+            text.append(_("  ESTIMATED"), style="bold yellow")
+            text.append(f" — {estimate_basis(used.basis)}\n")
+            text.append(_("Not yet your judgement: press B to confirm it as your own, or b to enter another budget "
+                          "(the checklist helps).") + "\n", style="yellow")
         elif latest is None:
-            text.append("Never assessed.", style="bold yellow")
-            text.append(" Answer the checklist, then press b to enter their yearly budget for what we sell "
-                        "(and a loyalty if you know it better than the figures).\n")
+            text.append(_("Never assessed."), style="bold yellow")
+            text.append(_(" Answer the checklist, then press b to enter their yearly budget for what we sell "
+                          "(and a loyalty if you know it better than the figures).") + "\n")
         else:
             tier = ("imported",) if used is not None and used.source == "imported" else ("entered", "confirmed")
             source = next((a for a in r.assessments if a.budget_per_year is not None and a.source in tier), latest)
             stale = rules.is_stale(source.date, dt.date.fromisoformat(r.as_of), r.stale_months)
-            text.append("Budget per year: ")
-            text.append(rules.money(budget, cur) if budget is not None else "not estimated", style="bold")
-            how = {"imported": "imported", "confirmed": "confirmed"}.get(source.source, "estimated")
-            text.append(f"   {how} {source.date}" + (f" by {source.who}" if source.who else ""))
+            text.append(_("Budget per year: "))
+            text.append(rules.money(budget, cur) if budget is not None else _("not estimated"), style="bold")
+            how = {"imported": N_("imported"), "confirmed": N_("confirmed")}.get(source.source, N_("estimated"))
+            text.append(f"   {_(how)} {date_text(source.date)}"
+                        + (_(" by {who}").format(who=source.who) if source.who else ""))
             if stale:
-                text.append(f"  STALE — older than {r.stale_months} months", style="bold red")
+                text.append(_("  STALE — older than {months} months").format(months=r.stale_months), style="bold red")
             text.append("\n")
         if seg is not None:
-            text.append("Potential: ")
+            text.append(_("Potential: "))
             if seg.potential_class and budget is not None:
                 scaled = potential_in_window(budget, r.config)
-                text.append(f"class {seg.potential_class}", style="bold")
-                text.append(f" (budget over {r.config.window_months} months = {rules.money(scaled, cur)})")
+                text.append(_("class {cls}").format(cls=seg.potential_class), style="bold")
+                text.append(_(" (budget over {months} months = {amount})").format(
+                    months=r.config.window_months, amount=rules.money(scaled, cur)))
             else:
-                text.append("unknown", style="yellow")
-            text.append("\nLoyalty: ")
+                text.append(_("unknown"), style="yellow")
+            text.append("\n" + _("Loyalty: "))
             if seg.loyalty is not None:
                 text.append(rules.share(seg.loyalty), style="bold")
             if seg.loyalty_source == "entered":
-                text.append(" entered (override in the latest estimate)")
+                text.append(_(" entered (override in the latest estimate)"))
             elif seg.loyalty_source == "computed" and budget:
-                text.append(
-                    f" computed — share of wallet: last 12 months {rules.money(r.revenue_12m, cur)}"
-                    f" ÷ budget {rules.money(budget, cur)}"
-                )
+                text.append(_(" computed — share of wallet: last 12 months {revenue} ÷ budget {budget}").format(
+                    revenue=rules.money(r.revenue_12m, cur), budget=rules.money(budget, cur)))
             else:
-                text.append("unknown — enter a budget or a loyalty", style="yellow")
+                text.append(_("unknown — enter a budget or a loyalty"), style="yellow")
             if seg.budget_looks_stale:
-                text.append("\n⚠ budget looks stale: they bought more than the budget in 12 months", style="yellow")
+                text.append("\n" + _("⚠ budget looks stale: they bought more than the budget in 12 months"),
+                            style="yellow")
         self.query_one("#estimate-summary", Static).update(text)
         today = dt.date.fromisoformat(r.as_of)
         rows = []
         for a in r.assessments:
-            row = Text(f"{a.date}  ")
-            row.append(f"budget {rules.money(a.budget_per_year):>13}  ")
-            row.append(f"loyalty {rules.share(a.loyalty_override) if a.loyalty_override is not None else '—':>5}  ")
-            row.append(f"{(a.confidence or ''):<6}  {(a.who or '')[:18]:<18}  ")
+            row = Text(f"{date_text(a.date, 12)}  ")
+            row.append(_("budget {amount}").format(amount=f"{rules.money(a.budget_per_year):>13}") + "  ")
+            loyalty = rules.share(a.loyalty_override) if a.loyalty_override is not None else "—"
+            row.append(_("loyalty {share}").format(share=f"{loyalty:>5}") + "  ")
+            row.append(f"{col(said(CONFIDENCE_WORDS, a.confidence), 6)}  {(a.who or '')[:18]:<18}  ")
             if a.source != "entered":
-                row.append(f"{a.source}  ", style="dim")
+                row.append(f"{said(SOURCE_WORDS, a.source)}  ", style="dim")
             row.append((a.note or "")[:40], style="italic dim")
             if rules.is_stale(a.date, today, r.stale_months):
-                row.append("  stale", style="red")
+                row.append(_("  stale"), style="red")
             rows.append(row)
         self.query_one("#assessments", RowList).set_rows(rows)
 
     def _show_deal(self, r: store.CustomerRecord) -> None:
         q = r.qualification
         text = Text()
-        text.append("Qualification", style="bold")
-        text.append("   p pain · m money · t timing\n", style="dim")
+        text.append(_("Qualification"), style="bold")
+        text.append(_("   p pain · m money · t timing") + "\n", style="dim")
         pain, money, timing = (q.pain, q.money, q.timing) if q else (None, None, None)
-        text.append(f"  Pain (a need): {rules.yes_no(pain):<4} Money: {rules.yes_no(money):<4} "
-                    f"Timing (urgent): {rules.yes_no(timing)}\n")
+        text.append(_("  Pain (a need): {pain} Money: {money} Timing (urgent): {timing}").format(
+            pain=col(yes_no(pain), 4), money=col(yes_no(money), 4), timing=yes_no(timing)) + "\n")
         grade = qualification(pain, money, timing)
         if grade:
             text.append(f"  → {grade}: ", style="bold")
-            text.append(QUALIFICATION_ACTION[grade] + "\n")
+            text.append(_(QUALIFICATION_ACTION[grade]) + "\n")
             if grade == "C" and q and q.parked_reason:
-                text.append(f"  Parked because: {q.parked_reason}\n", style="italic")
+                text.append(_("  Parked because: {reason}").format(reason=q.parked_reason) + "\n", style="italic")
         else:
-            text.append("  → not qualified: no known need yet\n", style="dim")
-        text.append("\nBuying behaviour", style="bold")
-        text.append("   f focus · s standard/custom · o collaborate\n", style="dim")
+            text.append(_("  → not qualified: no known need yet") + "\n", style="dim")
+        text.append("\n" + _("Buying behaviour"), style="bold")
+        text.append(_("   f focus · s standard/custom · o collaborate") + "\n", style="dim")
         bb = r.buying_behaviour
         focus, custom, collaborate = (bb.focus, bb.custom, bb.collaborate) if bb else (None, None, None)
-        product = "?" if custom is None else ("custom" if custom else "standard")
-        text.append(f"  Focus: {focus or '?'}   Product: {product}   "
-                    f"Willing to collaborate: {rules.yes_no(collaborate)}\n")
+        product = "?" if custom is None else (_("custom") if custom else _("standard"))
+        text.append(_("  Focus: {focus}   Product: {product}   Willing to collaborate: {collaborate}").format(
+            focus=said(FOCUS_WORDS, focus) or "?", product=product, collaborate=yes_no(collaborate)) + "\n")
         track = sales_track(focus, custom, collaborate)
         if track:
             text.append("  → ", style="bold")
-            text.append(SALES_TRACK_TEXT[track] + "\n")
+            text.append(_(SALES_TRACK_TEXT[track]) + "\n")
         else:
-            text.append("  → sales track not decided yet\n", style="dim")
+            text.append(_("  → sales track not decided yet") + "\n", style="dim")
         self.query_one("#deal", Static).update(text)
         today = dt.date.fromisoformat(r.as_of)
         rows = []
         for c in r.contracts:
             days = rules.contract_days_left(c.ends_on, today)
             if days < 0:
-                row = Text(f"{c.competitor[:24]:<24} ended {c.ends_on}", style="dim")
+                row = Text(f"{c.competitor[:24]:<24} " + _("ended {day}").format(day=date_text(c.ends_on)),
+                           style="dim")
             else:
                 soon = rules.contract_ends_soon(c.ends_on, today, r.warn_days)
-                row = Text(f"{c.competitor[:24]:<24} ends {c.ends_on}  in {days} days",
-                           style="bold yellow" if soon else "")
+                row = Text(f"{c.competitor[:24]:<24} " + _("ends {day}  in {days} days").format(
+                    day=date_text(c.ends_on), days=days), style="bold yellow" if soon else "")
                 if soon:
-                    row.append("  ⚑ ends soon — hunt now", style="bold red")
+                    row.append(_("  ⚑ ends soon — hunt now"), style="bold red")
             if c.note:
                 row.append(f"  {c.note[:30]}", style="italic dim")
             rows.append(row)
@@ -762,14 +863,15 @@ class CustomerScreen(Screen[bool]):
             contacts.append(row)
         self.query_one("#contacts", ContactList).set_rows(contacts)
         kinds = {"visit": "cyan", "call": "green", "mail": "magenta", "note": "yellow"}
+        width = max(5, *(len(_(word)) for word in KIND_WORDS.values()))
 
         def activity_row(a: store.Activity | store.Note) -> Text:
-            row = Text(f"{a.date}  ")
+            row = Text(f"{date_text(a.date, 12)}  ")
             if isinstance(a, store.Note):
-                row.append("note ", style=kinds["note"])
+                row.append(col(said(KIND_WORDS, "note"), width), style=kinds["note"])
                 row.append(f"  {a.text[:90]}", style="italic")
                 return row
-            row.append(f"{a.kind:<5}", style=kinds.get(a.kind, ""))
+            row.append(col(said(KIND_WORDS, a.kind), width), style=kinds.get(a.kind, ""))
             row.append(f"  {(a.outcome or '')[:30]:<30}")
             if a.note:
                 row.append(f"  {a.note[:60]}", style="italic dim")
@@ -826,7 +928,8 @@ class CustomerScreen(Screen[bool]):
 
     def action_answer(self, answer: str) -> None:
         key = self._question()
-        self._edit(f"Answered “{key}”: {answer}", store.set_checklist_answer, self.customer_id, key,
+        self._edit(_("Answered “{question}”: {answer}").format(question=key, answer=said(ANSWER_WORDS, answer)),
+                   store.set_checklist_answer, self.customer_id, key,
                    self.as_of, answer=answer)
 
     def action_checklist_note(self) -> None:
@@ -838,12 +941,12 @@ class CustomerScreen(Screen[bool]):
 
         def saved(values: dict[str, Any] | None) -> None:
             if values is not None:
-                self._edit("Note saved", store.set_checklist_answer, self.customer_id, key, self.as_of,
+                self._edit(_("Note saved"), store.set_checklist_answer, self.customer_id, key, self.as_of,
                            note=values["note"])
 
         self.app.push_screen(
-            FormScreen(question.text, [Field("note", "Note", (current.note if current else None) or "",
-                                             rules.clean_note, hint=f"up to {rules.NOTE_MAX:,} characters")]),
+            FormScreen(_(question.text), [Field("note", _("Note"), (current.note if current else None) or "",
+                                                rules.clean_note, hint=note_limit())]),
             saved,
         )
 
@@ -854,10 +957,11 @@ class CustomerScreen(Screen[bool]):
             return
         used = self.record.segment.estimate if self.record.segment else None
         if used is None or used.source != "estimated":
-            self.notify("Nothing to confirm: the budget is already yours or there is none — b enters one")
+            self.notify(_("Nothing to confirm: the budget is already yours or there is none — b enters one"))
             return
-        self._edit(f"Estimate confirmed: {rules.money(used.budget_per_year, self.record.currency)} a year is "
-                   "now your budget", store.confirm_estimate, self.customer_id, self.as_of)
+        self._edit(_("Estimate confirmed: {amount} a year is now your budget").format(
+            amount=rules.money(used.budget_per_year, self.record.currency)),
+            store.confirm_estimate, self.customer_id, self.as_of)
 
     def action_estimate(self) -> None:
         if self.record is None or not writes_allowed(self, self.book):
@@ -868,24 +972,25 @@ class CustomerScreen(Screen[bool]):
 
         def check(values: dict[str, Any]) -> dict[str, str]:
             if values["budget"] is None and values["loyalty"] is None:
-                return {"budget": "enter a budget, a loyalty, or both"}
+                return {"budget": _("enter a budget, a loyalty, or both")}
             return {}
 
         def saved(values: dict[str, Any] | None) -> None:
             if values is not None:
-                self._edit("Estimate saved", store.add_assessment, self.customer_id, values["date"],
+                self._edit(_("Estimate saved"), store.add_assessment, self.customer_id, values["date"],
                            values["budget"], values["loyalty"], note=values["note"])
 
         self.app.push_screen(
             FormScreen(
-                f"New estimate for {self.record.name} (saved as a new dated row; history is kept)",
+                _("New estimate for {name} (saved as a new dated row; history is kept)").format(name=self.record.name),
                 [
-                    Field("budget", "Budget per year", budget, rules.parse_budget, "e.g. 1 200 000",
-                          f"{self.record.currency}, what they buy per year of what we sell"),
-                    Field("loyalty", "Loyalty override", loyalty, rules.parse_loyalty, "e.g. 60%",
-                          "empty = computed from the budget (share of wallet)"),
-                    Field("date", "Date", self.as_of.isoformat(), self._past_date, "YYYY-MM-DD"),
-                    Field("note", "Note", "", rules.clean_note, "where the figure comes from"),
+                    Field("budget", _("Budget per year"), budget, rules.parse_budget, _("e.g. 1 200 000"),
+                          _("{currency}, what they buy per year of what we sell").format(
+                              currency=self.record.currency)),
+                    Field("loyalty", _("Loyalty override"), loyalty, rules.parse_loyalty, _("e.g. 60%"),
+                          _("empty = computed from the budget (share of wallet)")),
+                    Field("date", _("Date"), self.as_of.isoformat(), self._past_date, _("YYYY-MM-DD")),
+                    Field("note", _("Note"), "", rules.clean_note, _("where the figure comes from")),
                 ],
                 check,
             ),
@@ -902,18 +1007,19 @@ class CustomerScreen(Screen[bool]):
 
         def saved(values: dict[str, Any] | None) -> None:
             if values is not None:
-                self._edit(f"Logged a {values['kind']}", store.add_activity, self.customer_id, values["date"],
+                self._edit(_("Logged a {kind}").format(kind=said(KIND_WORDS, values["kind"])), store.add_activity, self.customer_id, values["date"],
                            values["kind"], values["outcome"], values["note"])
 
         self.app.push_screen(
             FormScreen(
-                f"Log an activity with {self.record.name}",
+                _("Log an activity with {name}").format(name=self.record.name),
                 [
-                    Field("kind", "Kind", "visit", rules.parse_kind, "visit / call / mail", "visit, call or mail"),
-                    Field("date", "Date", self.as_of.isoformat(), self._past_date, "YYYY-MM-DD"),
-                    Field("outcome", "Outcome", "", lambda t: rules.clean_note(t, rules.NAME_MAX, "outcome"),
-                          "e.g. Offer requested"),
-                    Field("note", "Note", "", rules.clean_note),
+                    Field("kind", _("Kind"), said(KIND_WORDS, "visit"), parse_kind, _("visit / call / mail"),
+                          _("visit, call or mail")),
+                    Field("date", _("Date"), self.as_of.isoformat(), self._past_date, _("YYYY-MM-DD")),
+                    Field("outcome", _("Outcome"), "", lambda t: rules.clean_note(t, rules.NAME_MAX, "outcome"),
+                          _("e.g. Offer requested")),
+                    Field("note", _("Note"), "", rules.clean_note),
                 ],
             ),
             saved,
@@ -934,29 +1040,31 @@ class CustomerScreen(Screen[bool]):
             if values is None:
                 return
             day = values["day"]  # a day off moves to the next working day when it is written
-            self._edit(f"Follow-up {values['kind']} planned for {day:%a %d %b %Y} (a day off: the next working day)",
+            self._edit(_("Follow-up {kind} planned for {day} (a day off: the next working day)").format(
+                kind=said(KIND_WORDS, values["kind"]), day=f"{weekday(day, short=True)} {day_text(day)}"),
                        add, self.customer_id, day, values["kind"], values["note"])
 
         def kind(text: str) -> str:
-            value = rules.parse_kind(text)
+            value = parse_kind(text)
             if value == "mail":
-                raise rules.InputError("a follow-up is a visit or a call")
+                raise rules.InputError(_("a follow-up is a visit or a call"))
             return value
 
         def required_day(text: str):
             day = follow_up_day(text, self.as_of)
             if day is None:
-                raise rules.InputError("type the day of the follow-up, YYYY-MM-DD")
+                raise rules.InputError(_("type the day of the follow-up, YYYY-MM-DD"))
             return day
 
         self.app.push_screen(
             FormScreen(
-                f"Follow-up with {self.record.name}",
+                _("Follow-up with {name}").format(name=self.record.name),
                 [
-                    Field("day", "On", "", required_day, "YYYY-MM-DD", "planned on that day (a day off: the next)"),
-                    Field("kind", "Kind", "call", kind, "call / visit", "call or visit"),
-                    Field("note", "What", "", lambda t: rules.clean_note(t, rules.NAME_MAX, "follow-up"),
-                          "e.g. Call back after the budget meeting"),
+                    Field("day", _("On"), "", required_day, _("YYYY-MM-DD"),
+                          _("planned on that day (a day off: the next)")),
+                    Field("kind", _("Kind"), said(KIND_WORDS, "call"), kind, _("call / visit"), _("call or visit")),
+                    Field("note", _("What"), "", lambda t: rules.clean_note(t, rules.NAME_MAX, "follow-up"),
+                          _("e.g. Call back after the budget meeting")),
                 ],
             ),
             saved,
@@ -975,22 +1083,24 @@ class CustomerScreen(Screen[bool]):
 
             def saved(values: dict[str, Any] | None) -> None:
                 if values is not None:
-                    self._edit("Parked as C", store.set_qualification, self.customer_id, self.as_of,
+                    self._edit(_("Parked as C"), store.set_qualification, self.customer_id, self.as_of,
                                parked_reason=values["reason"], **state)
 
             def required(text: str) -> str:
                 reason = rules.clean_note(text, field="reason")
                 if not reason:
-                    raise rules.InputError("parking as C needs a reason")
+                    raise rules.InputError(_("parking as C needs a reason"))
                 return reason
 
             self.app.push_screen(
-                FormScreen("Need but no money: park it as C — why?",
-                           [Field("reason", "Reason", current or "", required, "e.g. budget frozen until Q3")]),
+                FormScreen(_("Need but no money: park it as C — why?"),
+                           [Field("reason", _("Reason"), current or "", required, _("e.g. budget frozen until Q3"))]),
                 saved,
             )
             return
-        self._edit(f"Qualification: {which} {rules.yes_no(state[which])}", store.set_qualification,
+        what = {"pain": N_("pain"), "money": N_("money"), "timing": N_("timing")}[which]
+        self._edit(_("Qualification: {what} {answer}").format(what=_(what), answer=yes_no(state[which])),
+                   store.set_qualification,
                    self.customer_id, self.as_of, parked_reason=q.parked_reason if q else None, **state)
 
     def _behaviour(self) -> dict[str, Any]:
@@ -1007,17 +1117,18 @@ class CustomerScreen(Screen[bool]):
     def action_cycle_focus(self) -> None:
         state = self._behaviour()
         state["focus"] = rules.cycle(state["focus"], (None, *rules.FOCUSES))
-        self._save_behaviour(state, f"Focus: {state['focus'] or 'unknown'}")
+        self._save_behaviour(state, _("Focus: {focus}").format(focus=said(FOCUS_WORDS, state["focus"]) or _("unknown")))
 
     def action_cycle_custom(self) -> None:
         state = self._behaviour()
         state["custom"] = rules.cycle(state["custom"], (None, False, True))
-        self._save_behaviour(state, "Product: " + {None: "unknown", False: "standard", True: "custom"}[state["custom"]])
+        product = {None: N_("unknown"), False: N_("standard"), True: N_("custom")}[state["custom"]]
+        self._save_behaviour(state, _("Product: {product}").format(product=_(product)))
 
     def action_cycle_collaborate(self) -> None:
         state = self._behaviour()
         state["collaborate"] = rules.cycle(state["collaborate"], (None, True, False))
-        self._save_behaviour(state, f"Willing to collaborate: {rules.yes_no(state['collaborate'])}")
+        self._save_behaviour(state, _("Willing to collaborate: {answer}").format(answer=yes_no(state["collaborate"])))
 
     # --- competitor contracts -------------------------------------------------------
     def action_add_contract(self) -> None:
@@ -1026,16 +1137,17 @@ class CustomerScreen(Screen[bool]):
 
         def saved(values: dict[str, Any] | None) -> None:
             if values is not None:
-                self._edit(f"Contract with {values['competitor']} saved", store.add_competitor_contract,
+                self._edit(_("Contract with {competitor} saved").format(competitor=values["competitor"]),
+                           store.add_competitor_contract,
                            self.customer_id, values["competitor"], values["ends_on"], values["note"])
 
         self.app.push_screen(
             FormScreen(
-                "A competitor contract",
+                _("A competitor contract"),
                 [
-                    Field("competitor", "Competitor", "", lambda t: rules.clean_name(t, "competitor")),
-                    Field("ends_on", "Ends on", "", lambda t: rules.parse_date(t, "ends on"), "YYYY-MM-DD"),
-                    Field("note", "Note", "", rules.clean_note),
+                    Field("competitor", _("Competitor"), "", lambda t: rules.clean_name(t, "competitor")),
+                    Field("ends_on", _("Ends on"), "", lambda t: rules.parse_date(t, "ends on"), _("YYYY-MM-DD")),
+                    Field("note", _("Note"), "", rules.clean_note),
                 ],
             ),
             saved,
@@ -1046,7 +1158,8 @@ class CustomerScreen(Screen[bool]):
             return
         index = min(self.query_one("#contracts", ContractList).cursor, len(self.record.contracts) - 1)
         contract = self.record.contracts[index]
-        self._edit(f"Removed the contract with {contract.competitor}", store.remove_competitor_contract, contract.id)
+        self._edit(_("Removed the contract with {competitor}").format(competitor=contract.competitor),
+                   store.remove_competitor_contract, contract.id)
 
     # --- contacts -------------------------------------------------------------------
     def action_copy(self, what: str) -> None:
@@ -1055,24 +1168,29 @@ class CustomerScreen(Screen[bool]):
         index = min(self.query_one("#contacts", ContactList).cursor, len(self.record.contacts) - 1)
         contact = self.record.contacts[index]
         value = records.phone_international(contact.phone, self.record.country) if what == "phone" else contact.email
+        thing = _("phone") if what == "phone" else _("e-mail")
         if not value:
-            self.notify(f"{contact.name} has no {what}", severity="warning", markup=False)
+            self.notify(_("{name} has no {what}").format(name=contact.name, what=thing), severity="warning",
+                        markup=False)
             return
         self.app.copy_to_clipboard(value)
-        self.notify(f"Copied {value}", markup=False)
-        self.query_one("#status", Static).update(Text(f"Copied {contact.name}'s {what}: {value}"))
+        self.notify(_("Copied {value}").format(value=value), markup=False)
+        self.query_one("#status", Static).update(Text(_("Copied {name}'s {what}: {value}").format(
+            name=contact.name, what=thing, value=value)))
 
     def customer_commands(self):
         """This screen's edits in the command palette."""
         from textual.app import SystemCommand
 
         archived = self.record is not None and self.record.archived
-        yield SystemCommand("Edit customer details", "Name, ids, org number, address, owner … (E)",
+        yield SystemCommand(_("Edit customer details"), _("Name, ids, org number, address, owner … (E)"),
                             self.action_edit_customer)
-        yield SystemCommand("Add a note", "A dated note in the activity log (N)", self.action_add_note)
-        yield SystemCommand("New contact", "Name, role, phone, e-mail (n in the contacts)", self.action_add_contact)
-        yield SystemCommand("Restore customer" if archived else "Archive customer",
-                            "Back on the board (X)" if archived else "Off the board, the plan and the mailing list (X)",
+        yield SystemCommand(_("Add a note"), _("A dated note in the activity log (N)"), self.action_add_note)
+        yield SystemCommand(_("New contact"), _("Name, role, phone, e-mail (n in the contacts)"),
+                            self.action_add_contact)
+        yield SystemCommand(_("Restore customer") if archived else _("Archive customer"),
+                            _("Back on the board (X)") if archived
+                            else _("Off the board, the plan and the mailing list (X)"),
                             self.action_archive)
 
     def _contact(self) -> store.Contact | None:
@@ -1088,14 +1206,14 @@ class CustomerScreen(Screen[bool]):
             FormScreen(
                 title,
                 [
-                    Field("name", "Name", current.name if current else "", lambda t: rules.clean_name(t, "name")),
-                    Field("role", "Role", (current.role if current else None) or "",
-                          lambda t: records.clean_text(t, "role"), "e.g. Buyer"),
-                    Field("phone", "Phone", records.phone_national(current.phone if current else None, country),
-                          lambda t: records.parse_phone(t, country), "e.g. 070-123 45 67",
-                          f"numbers without +country are read as {where}"),
-                    Field("email", "E-mail", (current.email if current else None) or "", records.parse_email,
-                          "name@company.se"),
+                    Field("name", _("Name"), current.name if current else "", lambda t: rules.clean_name(t, "name")),
+                    Field("role", _("Role"), (current.role if current else None) or "",
+                          lambda t: records.clean_text(t, "role"), _("e.g. Buyer")),
+                    Field("phone", _("Phone"), records.phone_national(current.phone if current else None, country),
+                          lambda t: records.parse_phone(t, country), _("e.g. 070-123 45 67"),
+                          _("numbers without +country are read as {where}").format(where=where)),
+                    Field("email", _("E-mail"), (current.email if current else None) or "", records.parse_email,
+                          _("name@company.se")),
                 ],
             ),
             saved,
@@ -1107,9 +1225,10 @@ class CustomerScreen(Screen[bool]):
 
         def saved(values: dict[str, Any] | None) -> None:
             if values is not None:
-                self._edit(f"Added {values['name']}", record_store.add_contact, self.customer_id, values)
+                self._edit(_("Added {name}").format(name=values["name"]), record_store.add_contact,
+                           self.customer_id, values)
 
-        self._contact_form(f"A new contact at {self.record.name}", None, saved)
+        self._contact_form(_("A new contact at {name}").format(name=self.record.name), None, saved)
 
     def action_edit_contact(self) -> None:
         contact = self._contact()
@@ -1118,19 +1237,22 @@ class CustomerScreen(Screen[bool]):
 
         def saved(values: dict[str, Any] | None) -> None:
             if values is not None:
-                self._edit(f"Saved {values['name']}", record_store.update_contact, contact.id, values)
+                self._edit(_("Saved {name}").format(name=values["name"]), record_store.update_contact,
+                           contact.id, values)
 
-        self._contact_form(f"{contact.name} at {self.record.name}", contact, saved)
+        self._contact_form(_("{contact} at {name}").format(contact=contact.name, name=self.record.name), contact,
+                           saved)
 
     def action_remove_contact(self) -> None:
         contact = self._contact()
         if contact is not None:
-            self._edit(f"Removed {contact.name}", record_store.remove_contact, contact.id)
+            self._edit(_("Removed {name}").format(name=contact.name), record_store.remove_contact, contact.id)
 
     def action_primary_contact(self) -> None:
         contact = self._contact()
         if contact is not None:
-            self._edit(f"{contact.name} is the primary contact", record_store.set_primary_contact, contact.id)
+            self._edit(_("{name} is the primary contact").format(name=contact.name), record_store.set_primary_contact,
+                       contact.id)
 
     # --- the customer itself --------------------------------------------------------
     def action_edit_customer(self) -> None:
@@ -1144,9 +1266,44 @@ class CustomerScreen(Screen[bool]):
 
         def saved(values: dict[str, Any] | None) -> None:
             if values is not None:
-                self._edit("Customer details saved", record_store.update_customer, self.customer_id, values)
+                self._edit(_("Customer details saved"), record_store.update_customer, self.customer_id, values)
 
-        self.app.push_screen(FormScreen(f"Details of {r.name}", fields, check), saved)
+        self.app.push_screen(FormScreen(_("Details of {name}").format(name=r.name), fields, check), saved)
+
+    def action_set_place(self) -> None:
+        """Type where the customer is: a town, postcode and town, or lat,lon (empty: its town)."""
+        if self.record is None or not writes_allowed(self, self.book):
+            return
+        r = self.record
+        country = r.country
+
+        def parse(text: str) -> str:
+            from segtui.io.places import locate
+
+            text = " ".join((text or "").split())
+            if not text:
+                return ""
+            try:
+                found = locate(text, country)
+            except ValueError as error:
+                raise rules.InputError(str(error)) from None
+            if found is None:
+                raise rules.InputError(_("not a town on the map: type the nearest bigger town, or lat,lon"))
+            return text
+
+        def saved(values: dict[str, Any] | None) -> None:
+            if values is not None:
+                message = _("Place saved") if values["place"] else _("Place taken from the town again")
+                self._edit(message, store.set_place, self.customer_id, values["place"])
+
+        current = f"{r.place[0]:.5f},{r.place[1]:.5f}" if r.place is not None and r.place_source == "typed" else ""
+        self.app.push_screen(
+            FormScreen(_("Where is {name}?").format(name=r.name), [
+                Field("place", _("Place"), current, parse, _("a town, 114 55 Stockholm, or 59.33,18.07"),
+                      _("for day routes; empty: from the customer's town")),
+            ]),
+            saved,
+        )
 
     def action_add_note(self) -> None:
         if self.record is None or not writes_allowed(self, self.book):
@@ -1155,19 +1312,19 @@ class CustomerScreen(Screen[bool]):
         def required(text: str) -> str:
             note = rules.clean_note(text)
             if not note:
-                raise rules.InputError("type the note")
+                raise rules.InputError(_("type the note"))
             return note
 
         def saved(values: dict[str, Any] | None) -> None:
             if values is not None:
-                self._edit("Note saved", record_store.add_note, self.customer_id, values["date"], values["text"])
+                self._edit(_("Note saved"), record_store.add_note, self.customer_id, values["date"], values["text"])
 
         self.app.push_screen(
             FormScreen(
-                f"A note on {self.record.name}",
+                _("A note on {name}").format(name=self.record.name),
                 [
-                    Field("text", "Note", "", required, "what you learnt", f"up to {rules.NOTE_MAX:,} characters"),
-                    Field("date", "Date", self.as_of.isoformat(), self._past_date, "YYYY-MM-DD"),
+                    Field("text", _("Note"), "", required, _("what you learnt"), note_limit()),
+                    Field("date", _("Date"), self.as_of.isoformat(), self._past_date, _("YYYY-MM-DD")),
                 ],
             ),
             saved,
@@ -1181,33 +1338,66 @@ class CustomerScreen(Screen[bool]):
             return
         entry = log[min(self.query_one("#activities", ActivityList).cursor, len(log) - 1)]
         if not isinstance(entry, store.Note):
-            self.notify("Only notes are removed here (a visit or call is taken back in the planner)",
+            self.notify(_("Only notes are removed here (a visit or call is taken back in the planner)"),
                         severity="warning")
             return
-        self._edit(f"Removed the note of {entry.date}", record_store.remove_note, entry.id)
+        self._edit(_("Removed the note of {day}").format(day=date_text(entry.date)), record_store.remove_note,
+                   entry.id)
 
     def action_archive(self) -> None:
         if self.record is None:
             return
         if self.record.archived:
-            self._edit(f"Restored {self.record.name} to the board", record_store.set_archived, self.customer_id, False)
+            self._edit(_("Restored {name} to the board").format(name=self.record.name), record_store.set_archived,
+                       self.customer_id, False)
         else:
-            self._edit(f"Archived {self.record.name}: off the board, the plan and the mailing list",
+            self._edit(_("Archived {name}: off the board, the plan and the mailing list").format(name=self.record.name),
                        record_store.set_archived, self.customer_id, True)
 
 
 FIELD_LABELS = {
-    "name": ("Name", "", "the company's name"),
-    "source_id": ("Customer id", "e.g. K10001", "its number in your ERP"),
-    "org_number": ("Org number", "556677-8899", "checked for SE, NO, DK and FI"),
-    "industry": ("Industry", "e.g. Furniture", ""),
-    "employees": ("Employees", "e.g. 45", "company size"),
-    "address": ("Address", "", ""),
-    "postcode": ("Postcode", "", ""),
-    "city": ("City", "", ""),
-    "country": ("Country", "SE", "two letters: SE, NO, DK, FI …"),
-    "owner": ("Owner", "", "the rep who owns the customer"),
+    "name": (N_("Name"), "", N_("the company's name")),
+    "source_id": (N_("Customer id"), N_("e.g. K10001"), N_("its number in your ERP")),
+    "org_number": (N_("Org number"), "556677-8899", N_("checked for SE, NO, DK and FI")),
+    "industry": (N_("Industry"), N_("e.g. Furniture"), ""),
+    "employees": (N_("Employees"), N_("e.g. 45"), N_("company size")),
+    "address": (N_("Address"), "", ""),
+    "postcode": (N_("Postcode"), "", ""),
+    "city": (N_("City"), "", ""),
+    "country": (N_("Country"), "SE", N_("two letters: SE, NO, DK, FI …")),
+    "owner": (N_("Owner"), "", N_("the rep who owns the customer")),
 }
+
+
+def note_limit() -> str:
+    return _("up to {count:,} characters").format(count=rules.NOTE_MAX)
+
+
+# The words of an estimate's basis (domain/estimate.py writes it in English: it is exported as it is).
+BASIS_WORDS = {
+    "X (about monthly)": N_("X (about monthly)"), "Y (regular)": N_("Y (regular)"),
+    "Z (now and then)": N_("Z (now and then)"), "buying for over a year": N_("buying for over a year"),
+    "new in the last 12 months": N_("new in the last 12 months"),
+    "every customer with revenue": N_("every customer with revenue"),
+}
+
+
+def estimate_basis(basis: str) -> str:
+    """How an estimated budget was reached ('80th percentile of 41 peers — Wholesale, X (about monthly)'),
+    in the language in use; the names of industries and regions as the book writes them."""
+    import re
+
+    text = basis.removeprefix("estimated: ")
+    if language() == SOURCE:
+        return text
+    found = re.fullmatch(r"(\d+(?:\.\d+)?)\D* percentile of (\d+) peers — (.*?)(; raised to its own best 12 months)?",
+                         text)
+    if found is None:
+        return text
+    percent, peers, words, raised = found.groups()
+    who = ", ".join(_(BASIS_WORDS[w]) if w in BASIS_WORDS else w for w in words.split(", "))
+    out = _("{percent} percentile of {count} peers — {who}").format(percent=percent, count=peers, who=who)
+    return out + (_("; raised to its own best 12 months") if raised else "")
 
 
 def customer_fields(present: tuple[str, ...], master: dict[str, Any], new: bool = False) -> list[Field]:
@@ -1215,7 +1405,7 @@ def customer_fields(present: tuple[str, ...], master: dict[str, Any], new: bool 
     Each field is checked on its own; the org number against the country in :func:`check_master_form`."""
     fields = []
     for name in present:
-        label, placeholder, hint = FIELD_LABELS[name]
+        label, placeholder, hint = (_(t) for t in FIELD_LABELS[name])
         value = master.get(name)
         if name == "org_number":
             parse: Callable[[str], Any] = lambda t: (t or "").strip() or None  # checked with the country
@@ -1224,7 +1414,7 @@ def customer_fields(present: tuple[str, ...], master: dict[str, Any], new: bool 
         else:
             parse = (lambda n: (lambda t: record_store.check_master({n: t})[n]))(name)
         if new and name == "source_id":
-            placeholder, hint = "empty: P1, P2 … for a prospect", "its number in your ERP, when it has one"
+            placeholder, hint = _("empty: P1, P2 … for a prospect"), _("its number in your ERP, when it has one")
         fields.append(Field(name, label, "" if value is None else str(value), parse, placeholder, hint))
     return fields
 

@@ -16,6 +16,7 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label, Static
 
 from segtui.domain.customer import InputError
+from segtui.i18n import _
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
                     suggester = SuggestFromList(f.suggestions, case_sensitive=False) if f.suggestions else None
                     yield Input(f.value, placeholder=f.placeholder, id=f"field-{f.name}", suggester=suggester)
                     yield Static(f.hint, id=f"error-{f.name}", classes="hint", markup=False)
-            yield Static("enter next field / save · ctrl+s save · escape cancel", id="form-help")
+            yield Static(_("enter next field / save · ctrl+s save · escape cancel"), id="form-help")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -105,7 +106,8 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
         if errors:
             first = next(f for f in self.fields if f.name in errors)
             self.query_one(f"#field-{first.name}", Input).focus()
-            self.notify("Not saved: " + next(iter(errors.values())), severity="error", timeout=4, markup=False)
+            self.notify(_("Not saved: {error}").format(error=next(iter(errors.values()))), severity="error", timeout=4,
+                        markup=False)
             return
         self.dismiss(values)
 

@@ -24,7 +24,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Header, Static
 
 from segtui.domain import customer as rules
-from segtui.domain import planning
+from segtui.domain import planning, routes
 from segtui.domain.segments import QUADRANT_LABELS
 from segtui.store import plan as plan_store
 from segtui.store.book import Book, BookError
@@ -102,9 +102,24 @@ class WeekView:
     feasibility: planning.Feasibility
     follow_up: planning.FollowUp
     config: planning.PlanConfig
+    routes: dict = dataclasses.field(default_factory=dict)  # day -> DayRoute: the visits in driving order
+    stops: dict = dataclasses.field(default_factory=dict)  # item id -> Stop
 
     def day_items(self, day: dt.date) -> list[plan_store.PlanItem]:
         return [i for i in self.items if i.day == day]
+
+    def day_places(self, day: dt.date) -> list:
+        """Where the day's visits are (its area), those that are located."""
+        route = self.routes.get(day)
+        return [s.place for s in route.stops if s.place is not None] if route else []
+
+    def km_from_day(self, day: dt.date, entry: planning.Due) -> float | None:
+        """Straight km from the nearest of the day's visits to a due customer (None: unknown)."""
+        spots = self.day_places(day)
+        place = entry.customer.place
+        if not spots or place is None:
+            return None
+        return min(routes.km(place, spot) for spot in spots)
 
 
 class DayColumn(Widget):
@@ -126,9 +141,12 @@ class DayColumn(Widget):
         self.cursor: int | None = None
         self.config: planning.PlanConfig | None = None
         self.off: str | None = None  # a public holiday's name or 'day off': never planned
+        self.route = None  # the day's visits in driving order (domain/routes.DayRoute)
+        self.stops: dict = {}
 
-    def show(self, day, items, cursor, config, today) -> None:
+    def show(self, day, items, cursor, config, today, route=None, stops=None) -> None:
         self.day, self.items, self.cursor, self.config = day, items, cursor, config
+        self.route, self.stops = route, stops or {}
         visits = sum(i.kind == "visit" and i.status != "skipped" for i in items)
         calls = sum(i.kind == "call" and i.status != "skipped" for i in items)
         self.off = config.off(day)
@@ -139,6 +157,10 @@ class DayColumn(Widget):
         self.border_subtitle = (
             f"[{over_v}]{visits}/{config.visits_per_day}v[/] [{over_c}]{calls}/{config.calls_per_day}c[/]"
         )
+        if route is not None and route.stops and not self.off:  # the drive and the visits
+            if route.km > 0:
+                self.border_title += f" · {route.km:.0f}km"
+            self.border_subtitle += f" {_hours(route.minutes)}"
         self.set_class(day == today, "today")
         self.set_class(day < today, "past")
         self.refresh()
@@ -182,10 +204,12 @@ class DayColumn(Widget):
         for n, item in enumerate(self.items[top:], top):
             mark = {"done": "✓", "skipped": "–"}.get(item.status, "↻" if item.follow_up else "•" if item.manual else " ")
             style = {"done": "green", "skipped": "dim strike"}.get(item.status, "")
-            kind = "V" if item.kind == "visit" else "C"
+            stop = self.stops.get(item.id)
+            kind = ("V" if stop is None or stop.number > 9 else str(stop.number)) if item.kind == "visit" else "C"
             line = Text(f"{mark}{kind} {short_name(item.name, name_width):<{name_width}}", style=style)
             if inline:
-                extra = item.city or "—" if item.kind == "visit" else " · ".join(p for p in (item.contact, item.phone) if p)
+                extra = (f"{item.city or '—'}{_leg(stop)}" if item.kind == "visit"
+                         else " · ".join(p for p in (item.contact, item.phone) if p))
                 line.append(f"  {extra}"[: width - len(line)], style="dim")
             line.pad_right(width - len(line))
             if n == self.cursor:
@@ -193,12 +217,40 @@ class DayColumn(Widget):
             text.append_text(line)
             text.append("\n")
             if item.kind == "visit" and two_rows:
-                text.append(f"   {item.city or '—'}"[:width] + "\n", style="dim")
+                text.append(f"   {item.city or '—'}{_leg(stop)}"[:width] + "\n", style="dim")
+        note = self._room_note()
+        if note and (two_rows and len(self.items) + sum(i.kind == "visit" for i in self.items) < self.size.height
+                     or not two_rows and len(self.items) < self.size.height):
+            text.append(note[:width] + "\n", style="dim italic")
         text.rstrip()
         return text
 
+    def _room_note(self) -> str:
+        """Why a routed day has room left: its hours are full, or nobody else due is near."""
+        config, route = self.config, self.route
+        if config is None or route is None or not route.stops or self.off:
+            return ""
+        visits = len(route.stops)
+        room = config.visits_per_day - visits
+        if room <= 0:
+            return ""
+        if route.minutes + config.route.visit_minutes > config.route.day_minutes:
+            return f"{room} free: hours full"
+        return f"{room} free: none due ≤{config.route.radius_km:g}km"
+
     def on_click(self, event: events.Click) -> None:
         self.screen.select_item(self.index, self.line_of(event.y))
+
+
+def _hours(minutes: float) -> str:
+    """240.5 → '4h01'."""
+    whole = round(minutes)
+    return f"{whole // 60}h{whole % 60:02d}"
+
+
+def _leg(stop) -> str:
+    """' 38km' after a visit: straight kilometres from the stop before (or from the start)."""
+    return f" {stop.km:.0f}km" if stop is not None and stop.km else ""
 
 
 class DueList(Widget):
@@ -216,11 +268,15 @@ class DueList(Widget):
         self.dues: list[planning.Due] = []
         self.top = 0
         self.active = False
+        self.distance = lambda entry: None  # km from the selected day's visits
+        self.near = False  # sorted nearest first: the town and the distance are shown
 
-    def show(self, dues: list[planning.Due], overdue: int, cursor: int, active: bool) -> None:
-        self.dues, self.active = dues, active
-        self.border_title = f"Due {len(dues)} · overdue {overdue}"
-        self.border_subtitle = "a: add to the day"
+    def show(self, dues: list[planning.Due], overdue: int, cursor: int, active: bool,
+             distance=None, near: bool = False) -> None:
+        self.dues, self.active, self.near = dues, active, near
+        self.distance = distance or (lambda entry: None)
+        self.border_title = f"Due {len(dues)} · overdue {overdue}" + (" · nearest" if near else "")
+        self.border_subtitle = "a: add · n: " + ("by priority" if near else "nearest")
         self.set_cursor(cursor)
         self.refresh()
 
@@ -246,7 +302,12 @@ class DueList(Widget):
             when = f"+{entry.days_overdue}d" if entry.overdue else f"{entry.due_on:%a}" if entry.due_on > entry.on else "now"
             seg = SHORT_SEGMENT[entry.customer.quadrant.value]
             kind = "V" if entry.kind == "visit" else "C"
+            km = self.distance(entry)
             right = f" {seg} {when:>4}"
+            if self.near and width < 50:  # nearest first: where instead of the segment
+                right = f" {(entry.customer.city or '—')[:9]:<9}" + (f"{km:>5.0f}km" if km is not None else " " * 7)
+            elif km is not None:
+                right = f" {km:>4.0f}km" + right
             if width >= 50:  # the whole width: say where
                 right = f" {(entry.customer.city or '—')[:16]:<16}" + right
             name = short_name(entry.customer.name, width - len(right) - 2)
@@ -269,14 +330,16 @@ class CallsBox(VerticalScroll, can_focus=False):
 
 #: What the marks on the planner mean (shown in help).
 LEGEND = (
-    "In a day: V visit · C call · ✓ done · – skipped · ↻ a dated follow-up · • added or moved by hand "
+    "In a day: V visit (1, 2, …: a visit's stop in driving order, with km from the stop before; the day's km "
+    "and hours of driving and visits on its border) · C call · ✓ done · – skipped · ↻ a dated follow-up · • added or moved by hand "
     "(a re-plan keeps it) · "
     "4/4v 10/10c = visits and calls planned against the day's capacity.\n"
     "In the due list: BG big game · CC cash cows · SF small fry · NA needs assessment · UI uninteresting; "
     "+12d = 12 days overdue (yellow; red when more than a whole interval late), now = due today, "
     "a weekday = due later this week.\n"
     "How p chooses the week: the most urgent customers the week has room for, the most urgent earliest "
-    "in the week and a city's visits on one day; equal urgency goes to the higher revenue, then potential. A big-game customer whose competitor contract ends within "
+    "in the week and a day's visits near each other (route.radius_km), in driving order from route.start, "
+    "within route.day; equal urgency goes to the higher revenue, then potential. A big-game customer whose competitor contract ends within "
     "contract.warn_days comes first, on a day before it ends, until it has had its visit; a customer due "
     "later in the week is not planned before its due day. A customer to assess stays due until you enter "
     "its budget (or confirm the estimate): called without one, it comes back two weeks later, behind those "
@@ -349,6 +412,9 @@ class PlannerScreen(Screen):
         Binding("m", "mailing", "Mailing", tooltip="The small-fry mailing list: copy, export, mark as mailed",
                 id="planner.mailing"),
         Binding("t", "today", "This week", show=False, id="planner.today"),
+        Binding("n", "near", "Nearest", show=False,
+                tooltip="Sort the due list by distance from the selected day's visits (again: by priority)",
+                id="planner.near"),
         Binding("less_than_sign,shift+left", "move(-1)", "Move to the day before", show=False,
                 id="planner.move_left"),
         Binding("greater_than_sign,shift+right", "move(1)", "Move to the next day", show=False,
@@ -379,6 +445,7 @@ class PlannerScreen(Screen):
         self.column = 0
         self.rows: dict[int, int] = {}
         self.due_cursor = 0
+        self.near = False  # the due list sorted by distance from the selected day's visits
         self.writer = SerialWriter("planner-writer")
 
     # --- layout ------------------------------------------------------------------------
@@ -456,7 +523,7 @@ class PlannerScreen(Screen):
         try:
             settings = self.book.settings()
             if self.config is None or settings != self.settings:  # changed on the settings screen, say
-                self.config = planning.PlanConfig.from_settings(settings)
+                self.config = plan_store.plan_config(self.book, settings)
                 if self.settings is not None:
                     self.segments = None  # thresholds and policies may have changed the segments
                 self.settings = settings
@@ -478,7 +545,7 @@ class PlannerScreen(Screen):
 
     def _week_view(self, monday: dt.date, customers) -> WeekView:
         config = self.config
-        items = plan_store.week_items(self.book, monday, config.owner)
+        items, stops = plan_store.in_route_order(plan_store.week_items(self.book, monday, config.owner), config.route)
         days = planning.week_days(monday, config)
         on = max(self.as_of, monday)
         taken = {i.customer_id for i in items} | plan_store.planned_elsewhere(self.book, monday, self.as_of)
@@ -492,6 +559,8 @@ class PlannerScreen(Screen):
             feasibility=planning.feasibility(customers, config, self.as_of),
             follow_up=planning.follow_up(customers, config, self.as_of, [i.status for i in items]),
             config=config,
+            routes=plan_store.day_routes(items, config.route),
+            stops=stops,
         )
 
     async def _show(self, view: WeekView, customers, message: str | None = None) -> None:
@@ -524,13 +593,16 @@ class PlannerScreen(Screen):
             row = min(self.rows.get(n, 0), max(0, len(items) - 1))
             self.rows[n] = row
             active = self.pane == "week" and n == self.column
-            column.show(day, items, row if active and items else None, view.config, self.as_of)
+            column.show(day, items, row if active and items else None, view.config, self.as_of,
+                        view.routes.get(day), view.stops)
             column.set_class(active, "selected")
             column.set_class(n == self.column, "current")
         self._day_strip()
         self._title()
         due_list = self.query_one(DueList)
-        due_list.show(view.dues, view.overdue, self.due_cursor, self.pane == "due")
+        day = view.days[self.column]
+        due_list.show(self.shown_dues(), view.overdue, self.due_cursor, self.pane == "due",
+                      lambda entry: view.km_from_day(day, entry), self.near)
         due_list.set_class(self.pane == "due", "selected")
         feas = self.query_one("#feasibility", Static)
         if self.has_class("-short"):  # one line, and the follow-up panel is folded: its summary goes here
@@ -566,9 +638,17 @@ class PlannerScreen(Screen):
                 detail.update("")
                 return
             c = entry.customer
+            day = self.view.days[self.column]
+            km = self.view.km_from_day(day, entry)
+            where = (f" · {km:.0f} km from {day:%a}'s visits" if km is not None
+                     else " · not located" if c.place is None else "")
+            route = self.view.config.route
+            if c.place is not None and route.start is not None and \
+                    routes.day_minutes(route, [c.place]) > route.day_minutes:
+                where += f" · too far for a day from your start ({routes.km(route.start, c.place):.0f} km)"
             detail.update(
                 Content.from_markup(  # the book's text goes in as $variables, never as markup
-                    f"[b]$name[/b] · $city · {entry.kind} · priority {entry.priority:.1f}\n$reason",
+                    f"[b]$name[/b] · $city{where} · {entry.kind} · priority {entry.priority:.1f}\n$reason",
                     name=c.name, city=c.city or "no city", reason=entry.reason,
                 )
             )
@@ -580,6 +660,13 @@ class PlannerScreen(Screen):
         who = " · ".join(p for p in (item.contact, item.phone) if p) or "no contact"
         status = "" if item.status == "planned" else f" · {item.status}"
         manual = " · kept on re-plan" if item.manual else ""
+        stop = self.view.stops.get(item.id)
+        if stop is not None:
+            leg = (f" · {stop.km:.0f} km from {'the start' if stop.number == 1 else 'the stop before'}"
+                   if stop.km is not None and self.view.config.route.start or stop.number > 1 and stop.km is not None
+                   else " · not located" if stop.place is None else "")
+            manual = (f" · stop {stop.number}{leg} · {stop.arrive // 60:02d}:{stop.arrive % 60:02d}–"
+                      f"{stop.depart // 60:02d}:{stop.depart % 60:02d}") + manual
         second: tuple[str, str] = (item.reason or "added by hand", "italic")
         if item.status == "done":  # what came of it, or how to say so
             said = " · ".join(p for p in (item.outcome, item.note) if p)
@@ -631,10 +718,22 @@ class PlannerScreen(Screen):
         row = self.rows.get(self.column, 0)
         return items[row] if 0 <= row < len(items) else None
 
+    def shown_dues(self) -> list[planning.Due]:
+        """The due list as shown: by priority, or (``n``) nearest to the selected day's visits first."""
+        view = self.view
+        if view is None:
+            return []
+        if not self.near:
+            return view.dues
+        day = view.days[self.column]
+        far = float("inf")
+        return sorted(view.dues, key=lambda e: (d if (d := view.km_from_day(day, e)) is not None else far))
+
     def selected_due(self) -> planning.Due | None:
-        if self.view is None or not self.view.dues:
+        dues = self.shown_dues()
+        if not dues:
             return None
-        return self.view.dues[min(self.due_cursor, len(self.view.dues) - 1)]
+        return dues[min(self.due_cursor, len(dues) - 1)]
 
     def select_item(self, column: int, row: int | None) -> None:
         self.pane = "week"
@@ -653,6 +752,16 @@ class PlannerScreen(Screen):
     # --- actions: moving around ----------------------------------------------------------
     def action_back(self) -> None:
         self.dismiss(None)
+
+    def action_near(self) -> None:
+        """The due list nearest the selected day's visits first (again: by priority)."""
+        self.near = not self.near
+        self.pane = "due"
+        self.due_cursor = 0
+        self.render_view()
+        if self.near and self.view is not None and not self.view.day_places(self.view.days[self.column]):
+            self.notify("This day has no located visits yet: the due list stays by priority until it has one",
+                        timeout=4)
 
     def action_switch(self) -> None:
         self.pane = "due" if self.pane == "week" else "week"
@@ -765,10 +874,10 @@ class PlannerScreen(Screen):
         day = self.view.days[target]
         # show the move at once, so a second key press acts on the same item
         moved = dataclasses.replace(item, day=day, manual=True)
-        self.view.items = sorted(
-            (moved if i.id == item.id else i for i in self.view.items),
-            key=plan_store.item_order,
-        )
+        route = self.view.config.route  # a few stops a day: ordered in a moment
+        self.view.items, self.view.stops = plan_store.in_route_order(
+            [moved if i.id == item.id else i for i in self.view.items], route)
+        self.view.routes = plan_store.day_routes(self.view.items, route)
         self.column = target
         self.rows[target] = [i.id for i in self.view.day_items(day)].index(item.id)
         self.render_view()

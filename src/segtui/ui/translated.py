@@ -36,6 +36,7 @@ TEXTUAL_TEXTS = (
     N_("Minimize"), N_("Minimize the widget and restore to normal size"),
     N_("Maximize"), N_("Maximize the focused widget"),
     N_("Screenshot"), N_("Save an SVG 'screenshot' of the current screen"),
+    N_("palette"), N_("Open the command palette"),
 )
 
 
