@@ -735,6 +735,8 @@ def area_days(
         c = e.customer
         if place is None or c.place is None:
             return place is None and c.place is None and key == _city_key(c)
+        if abs(place[0] - c.place[0]) * KM_PER_DEGREE > route.radius_km:  # farther north or south: no need to
+            return False                                                  # measure the great circle
         return km(place, c.place) <= route.radius_km
 
     def fits(e: Due, d: dt.date) -> list[Place] | None:
@@ -799,6 +801,11 @@ def area_days(
             if e.customer.place is not None:
                 stops[d].remove(e.customer.place)
     return laid
+
+
+#: Kilometres per degree of latitude: two places further apart in latitude than radius / this are
+#: further apart than the radius.
+KM_PER_DEGREE = 111.19
 
 
 def _city_key_of(city: str | None, alone: object) -> object:
