@@ -8,7 +8,7 @@ import io
 from pathlib import Path
 
 import pytest
-from books import add_assessment, add_contact, add_customer, add_order, add_small_fry
+from books import add_assessment, add_contact, add_customer, add_order, add_small_fry, open_mailing_export
 from click.testing import CliRunner
 
 from segtui.cli import main
@@ -184,11 +184,7 @@ async def test_the_mailing_screen_exports_in_the_dialect_of_its_language(
     add_contact(book, fry, "Anna Berg", "anna@alfa.example", primary=True)
     app = planner_host(book, dt.date(2026, 11, 23))
     async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
-        await pilot.press("m")
-        await settle(pilot)
-        await pilot.press("e")
-        await pilot.pause()
+        await open_mailing_export(pilot)
         app.screen.query_one("#field-file", Input).value = str(tmp_path / "fry.csv")
         monkeypatch.setattr(i18n, "language", lambda: language)
         await pilot.press("enter")
