@@ -80,3 +80,12 @@ async def settle(pilot, final: float = 0.05) -> None:
         if not any(w.is_running or w.state.name == "PENDING" for w in pilot.app.workers):
             break
     await pilot.pause(final)
+
+
+async def open_mailing_export(pilot) -> None:
+    """From the planner: the mailing list (m), then its export form (e)."""
+    await settle(pilot)
+    await pilot.press("m")
+    await settle(pilot)
+    await pilot.press("e")
+    await pilot.pause()

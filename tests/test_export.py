@@ -75,8 +75,9 @@ def test_the_exporter_writes_any_records_for_other_commands(tmp_path) -> None:
 
 def test_segments_csv_lines_are_what_the_csv_module_writes() -> None:
     """The CSV writer formats plain lines itself: every kind of value (negative and
-    zero revenue, loyalty fractions, unknowns, flags, names with commas, quotes,
-    line breaks) comes out exactly as csv.writer writes segment_values."""
+    zero revenue, loyalty fractions, unknowns, flags, names with commas, semicolons,
+    quotes, line breaks) comes out exactly as csv.writer writes segment_values, in
+    both dialects."""
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
@@ -121,6 +122,15 @@ def test_segments_csv_lines_are_what_the_csv_module_writes() -> None:
         writer.writerows(export.segment_values(r) for r in rows)
         got = io.StringIO()
         export.write_segments_csv(rows, got)
+        assert got.getvalue() == expected.getvalue()
+        # in excel-sv: a BOM, ';', CRLF, and the numbers with a decimal comma
+        expected = io.StringIO("\ufeff")
+        expected.seek(1)
+        writer = csv.writer(expected, delimiter=";", lineterminator="\r\n")
+        writer.writerow(export.SEGMENT_COLUMNS)
+        writer.writerows(export.segment_csv_values(r, export.EXCEL_SV) for r in rows)
+        got = io.StringIO()
+        export.write_segments_csv(rows, got, dialect=export.EXCEL_SV)
         assert got.getvalue() == expected.getvalue()
 
     check()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from books import add_assessment, add_contact, add_customer, add_order, add_small_fry, planner_host, settle
+from books import add_assessment, add_contact, add_customer, add_order, add_small_fry, open_mailing_export, planner_host, settle
 from textual.widgets import Input
 
 from segtui.store import plan as plan_store
@@ -82,11 +82,7 @@ async def test_export_writes_a_csv_and_never_overwrites(book, tmp_path) -> None:
     taken.write_text("keep me", encoding="utf-8")
     app = planner_host(book, TODAY)
     async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
-        await pilot.press("m")
-        await settle(pilot)
-        await pilot.press("e")
-        await pilot.pause()
+        await open_mailing_export(pilot)
         form = app.screen
         assert isinstance(form, FormScreen)
         assert form.query_one("#field-file", Input).value.endswith("small-fry-mailing-2026-11-23.csv")

@@ -135,6 +135,40 @@ def _speak(settings: dict) -> None:
     i18n.use(i18n.pick(settings.get("ui.language"), os.environ))
 
 
+_DIALECT_HELP = ("How a CSV is written: csv (comma, UTF-8, decimal point) or excel-sv (what Swedish Excel opens: "
+                 "BOM, ';', decimal comma). Default: excel-sv when segtui speaks Swedish, else csv.")
+
+
+def _dialect_option(function):
+    return click.option("--dialect", type=click.Choice(["csv", "excel-sv"]), help=_DIALECT_HELP)(function)
+
+
+def _check_dialect(name: str | None, fmt: str) -> None:
+    """--dialect with another format than csv is a usage error (before any work is done)."""
+    if name and fmt != "csv":
+        raise click.UsageError(f"--dialect is for --format csv, not {fmt}")
+
+
+def _dialect(name: str | None, settings: dict):
+    """The CSV dialect asked for with --dialect, else the one the book's language expects
+    (ui.language, else LANG: excel-sv in Swedish, csv otherwise)."""
+    from segtui import i18n
+    from segtui.io import export
+
+    if name:
+        return export.DIALECTS[name]
+    return export.default_dialect(i18n.pick(settings.get("ui.language"), os.environ))
+
+
+def _csv_output(path: str | None, dialect):
+    """:func:`_output` for a CSV in ``dialect``: a dialect other than plain csv is written as its exact
+    bytes (UTF-8, CRLF untouched) on standard output too, whatever the terminal's encoding."""
+    out = _output(path)
+    if not path and dialect.name != "csv" and hasattr(out, "reconfigure"):
+        out.reconfigure(encoding="utf-8", newline="")
+    return out
+
+
 def _as_of(value: str | None, option: str = "--as-of") -> dt.date:
     """The day to classify on: ``value`` (YYYY-MM-DD) or today; a bad date ends the command
     with a message naming ``option``."""
@@ -193,7 +227,9 @@ def demo(out: str, customers: int, orders: int | None, seed: int, today: str | N
 @click.option("--compare", "compare", metavar="DATE",
               help="Also classify as on this earlier day: table shows who moved, csv/json/xlsx add "
                    "quadrant_before and abc_before.")
-def segments(book: str, as_of: str | None, fmt: str, output: str | None, compare: str | None) -> None:
+@_dialect_option
+def segments(book: str, as_of: str | None, fmt: str, output: str | None, compare: str | None,
+             dialect: str | None) -> None:
     """Every customer's revenue class, potential, loyalty, quadrant, XYZ and group.
 
     `table` is a summary for people; `csv` and `json` (one record per customer,
@@ -207,6 +243,7 @@ def segments(book: str, as_of: str | None, fmt: str, output: str | None, compare
         raise click.BadParameter(f"{earlier} is not before {day}", param_hint="--compare")
     if fmt == "xlsx" and not output:
         raise click.UsageError("--format xlsx needs --output FILE.xlsx")
+    _check_dialect(dialect, fmt)
     import gc
 
     # The engine builds a few hundred thousand small tuples that all live until the
@@ -216,18 +253,23 @@ def segments(book: str, as_of: str | None, fmt: str, output: str | None, compare
     collecting = gc.isenabled()
     gc.disable()
     try:
-        _write_segments(book, day, fmt, output, earlier)
+        _write_segments(book, day, fmt, output, earlier, dialect)
     finally:
         if collecting:
             gc.enable()
 
 
-def _write_segments(book: str, day: dt.date, fmt: str, output: str | None, earlier: dt.date | None = None) -> None:
+def _write_segments(book: str, day: dt.date, fmt: str, output: str | None, earlier: dt.date | None = None,
+                    dialect: str | None = None) -> None:
     from segtui.io import export
     from segtui.store.segments import segment_book
 
     opened = _open(book)
-    out = _output(output, binary=fmt == "xlsx")
+    if fmt == "csv":
+        csv_dialect = _dialect(dialect, opened.settings())
+        out = _csv_output(output, csv_dialect)
+    else:
+        out = _output(output, binary=fmt == "xlsx")
     try:
         rows = segment_book(opened, day)
         # the same customers classified on the earlier day (trends are not compared)
@@ -238,7 +280,7 @@ def _write_segments(book: str, day: dt.date, fmt: str, output: str | None, earli
             export.write_xlsx((export.segment_record(r, then(r.id)) for r in rows), columns, out)
             click.echo(f"Wrote {len(rows)} customers to {output}", err=True)
         elif fmt == "csv":
-            export.write_segments_csv(rows, out, before)
+            export.write_segments_csv(rows, out, before, csv_dialect)
         elif fmt == "json":
             export.write_json([export.segment_json_record(r, then(r.id)) for r in rows], out)
         elif before is not None:
@@ -445,8 +487,9 @@ def settings_command(book: str, pairs: tuple[str, ...]) -> None:
 @click.option("--mailing", is_flag=True,
               help="Instead of the week: the small-fry mailing list (contact and e-mail of each), as table or csv.")
 @click.option("--owner", help="Plan only this rep's customers (default: the book's plan.owner; '' for everyone's).")
+@_dialect_option
 def plan_command(book: str, week: str | None, as_of: str | None, fmt: str, output: str | None, mailing: bool,
-                 owner: str | None) -> None:
+                 owner: str | None, dialect: str | None) -> None:
     """The week's visits and calls (planned first when the week is empty).
 
     With --mailing: every small-fry customer with the contact and e-mail to
@@ -457,12 +500,14 @@ def plan_command(book: str, week: str | None, as_of: str | None, fmt: str, outpu
         raise click.BadParameter("the mailing list is a table or csv, not a calendar", param_hint="--format")
     if mailing and week:
         raise click.UsageError("--week is for the week's plan; the mailing list takes --as-of")
+    _check_dialect(dialect, fmt)
     opened = _open(book)
     today = _as_of(as_of)
+    csv_dialect = _dialect(dialect, opened.settings()) if fmt == "csv" else None
     if mailing:
-        out = _output(output)
+        out = _csv_output(output, csv_dialect) if csv_dialect else _output(output)
         try:
-            _write_mailing(opened, today, fmt, out)
+            _write_mailing(opened, today, fmt, out, csv_dialect)
         finally:
             if output:
                 out.close()
@@ -471,9 +516,9 @@ def plan_command(book: str, week: str | None, as_of: str | None, fmt: str, outpu
         monday = planning.parse_week(week) if week else planning.week_monday(today)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--week") from None
-    out = _output(output, binary=fmt == "ics")
+    out = _csv_output(output, csv_dialect) if csv_dialect else _output(output, binary=fmt == "ics")
     try:
-        _write_plan(opened, monday, today, fmt, out, output, owner)
+        _write_plan(opened, monday, today, fmt, out, output, owner, csv_dialect)
     finally:
         if output:
             out.close()
@@ -527,9 +572,10 @@ def log_command(book: str, customer: str, kind: str, day: str | None, outcome: s
 
 
 def _write_plan(opened, monday: dt.date, today: dt.date, fmt: str, out, output: str | None,
-                owner: str | None = None) -> None:
+                owner: str | None = None, dialect=None) -> None:
     """The week's plan (planned first when empty) written to ``out``; with ``owner``
-    (else the book's plan.owner) only that rep's customers are planned and shown."""
+    (else the book's plan.owner) only that rep's customers are planned and shown; a CSV
+    in ``dialect``."""
     import dataclasses
 
     from segtui.domain import planning
@@ -556,7 +602,7 @@ def _write_plan(opened, monday: dt.date, today: dt.date, fmt: str, out, output: 
         if output:
             click.echo(f"Wrote {len(items)} events for {label} to {output}", err=True)
     elif fmt == "csv":
-        export.write_plan_csv(items, out, stops)
+        export.write_plan_csv(items, out, stops, dialect or export.CSV)
     else:
         if customers is None:
             customers = plan_store.planning_customers(opened, today, owner=config.owner)
@@ -566,14 +612,14 @@ def _write_plan(opened, monday: dt.date, today: dt.date, fmt: str, out, output: 
                                 off, stops, plan_store.day_routes(items, config.route))
 
 
-def _write_mailing(opened, today: dt.date, fmt: str, out) -> None:
-    """The small-fry mailing list as on ``today`` written to ``out``."""
+def _write_mailing(opened, today: dt.date, fmt: str, out, dialect=None) -> None:
+    """The small-fry mailing list as on ``today`` written to ``out`` (a CSV in ``dialect``)."""
     from segtui.io import export
     from segtui.store import mailing
 
     recipients = mailing.mailing_list(opened, today)
     if fmt == "csv":
-        export.write_mailing_csv(recipients, out)
+        export.write_mailing_csv(recipients, out, dialect or export.CSV)
     else:
         heading = f"Mailing list · {opened.name} · as of {today.isoformat()}: {mailing.summary(recipients)}"
         export.write_mailing_table(recipients, out, heading)

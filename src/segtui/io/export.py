@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+from dataclasses import dataclass
 from typing import IO, Iterable, Mapping, Sequence
 
 from segtui import clock
@@ -21,6 +22,52 @@ SEGMENT_COLUMNS = [
 ]
 # with --compare DATE: where the customer stood on that day (docs/trends.md "Movements")
 COMPARE_COLUMNS = ["quadrant_before", "abc_before"]
+
+
+# --- CSV dialects: files a spreadsheet opens as it is -------------------------------------
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """How a CSV export is written (docs/exports.md). The columns, their names and the
+    texts in them are the same in every dialect; only the separators, the decimal sign of
+    the numbers (amounts, shares — never ids or dates) and the byte order mark change."""
+
+    name: str
+    delimiter: str
+    decimal: str
+    bom: bool
+    lineterminator: str
+
+    @property
+    def plain(self) -> bool:
+        return self.decimal == "."
+
+    def number(self, value) -> str:
+        """A number (or its plain decimal text, '1234.50') with this dialect's decimal sign."""
+        text = value if isinstance(value, str) else str(value)
+        return text if self.plain else text.replace(".", self.decimal)
+
+    def writer(self, out: IO[str]):
+        """A csv writer onto ``out`` in this dialect; the byte order mark is written first."""
+        if self.bom:
+            out.write("\ufeff")
+        return csv.writer(out, delimiter=self.delimiter, lineterminator=self.lineterminator)
+
+
+#: Comma-separated UTF-8 without a BOM, decimal point: what scripts read.
+CSV = Dialect("csv", ",", ".", False, "\n")
+#: What Excel with Swedish (or another decimal-comma) settings opens in columns, å ä ö intact:
+#: UTF-8 with a BOM, ';' between fields, a decimal comma, CRLF line ends (as Excel writes).
+EXCEL_SV = Dialect("excel-sv", ";", ",", True, "\r\n")
+DIALECTS = {d.name: d for d in (CSV, EXCEL_SV)}
+#: The dialect a language's spreadsheets expect; every other language gets plain CSV.
+LANGUAGE_DIALECTS = {"sv": "excel-sv"}
+
+
+def default_dialect(language: str) -> Dialect:
+    """The dialect of a CSV export when none is asked for, in ``language`` ('sv', 'en')."""
+    return DIALECTS[LANGUAGE_DIALECTS.get(language, "csv")]
 
 
 # A spreadsheet reads a cell that starts with one of these as a formula (OWASP "CSV injection").
@@ -142,20 +189,40 @@ def _number(minor: int):
     return float(major(minor)) if minor % 100 else minor // 100
 
 
-def write_segments_csv(rows: Iterable, out: IO[str], before: dict | None = None) -> None:
+#: The columns of the segments CSV that hold numbers (written with the dialect's decimal sign).
+SEGMENT_NUMBERS = ("revenue", "loyalty", "budget")
+_SEGMENT_NUMBER_AT = tuple(SEGMENT_COLUMNS.index(c) for c in SEGMENT_NUMBERS)
+
+
+def segment_csv_values(row, dialect: Dialect = CSV) -> tuple:
+    """:func:`segment_values` as a CSV line in ``dialect`` holds them (numbers with its decimal sign)."""
+    values = segment_values(row)
+    if dialect.plain:
+        return values
+    values = list(values)
+    for at in _SEGMENT_NUMBER_AT:
+        if values[at] != "":
+            values[at] = dialect.number(values[at])
+    return tuple(values)
+
+
+def write_segments_csv(rows: Iterable, out: IO[str], before: dict | None = None, dialect: Dialect = CSV) -> None:
     """``segtui segments --format csv``: a header and one line per customer.
 
-    Lines without a comma, quote or line break inside a field are formatted
-    directly (what the csv module would write for :func:`segment_values`, only
+    Lines without a separator, quote or line break inside a field are formatted
+    directly (what the csv module would write for :func:`segment_csv_values`, only
     faster: this is most of the command's time after the engine); the others go
     through the csv module, which quotes them. The rows are read as the tuples
     they are (store CustomerSegment holding a domain Segment), and the texts of
     the classes, of which a book has few combinations, are formatted once each.
 
-    ``before`` (customer id → its CustomerSegment on an earlier day) adds COMPARE_COLUMNS."""
-    writer = csv.writer(out, lineterminator="\n")
+    ``before`` (customer id → its CustomerSegment on an earlier day) adds COMPARE_COLUMNS;
+    ``dialect`` is how the file is written (:data:`CSV`, the default, or :data:`EXCEL_SV`)."""
+    writer = dialect.writer(out)
     writer.writerow(SEGMENT_COLUMNS + (COMPARE_COLUMNS if before is not None else []))
     codes = _CODES or _CODES.update(_codes()) or _CODES
+    sep, end, plain = dialect.delimiter, dialect.lineterminator, dialect.plain
+    cents = "%d" + dialect.decimal + "%02d"
     separators = len(SEGMENT_COLUMNS) - 1 + (len(COMPARE_COLUMNS) if before is not None else 0)
     texts: dict = {}  # the classes of a segment → their three texts in the line
     lines: list[str] = []
@@ -168,42 +235,63 @@ def write_segments_csv(rows: Iterable, out: IO[str], before: dict | None = None)
         text = texts.get(key)
         if text is None:
             text = texts[key] = (
-                f"{abc},{potential or ''},{'true' if upgrade else 'false'}",
-                f"{source or ''},{codes[quadrant]},{xyz or ''},{codes[group]}",
+                f"{abc}{sep}{potential or ''}{sep}{'true' if upgrade else 'false'}",
+                f"{source or ''}{sep}{codes[quadrant]}{sep}{xyz or ''}{sep}{codes[group]}",
                 "; ".join(flags),
             )
+        budget = "" if estimate is None or estimate.budget_per_year is None else major(estimate.budget_per_year)
+        loyalty = "" if share is None else round(share, 4)
         line = (
-            f"{source_id},{name},{city or ''},{owner or ''},"
-            f"{'%d.%02d' % divmod(revenue, 100) if revenue >= 0 else major(revenue)},{orders},{text[0]},"
-            f"{'' if share is None else round(share, 4)},{text[1]},{last_order or ''},{text[2]},{kind},"
-            f"{'' if estimate is None or estimate.budget_per_year is None else major(estimate.budget_per_year)},"
+            f"{source_id}{sep}{name}{sep}{city or ''}{sep}{owner or ''}{sep}"
+            f"{cents % divmod(revenue, 100) if revenue >= 0 else dialect.number(major(revenue))}{sep}{orders}{sep}"
+            f"{text[0]}{sep}{loyalty if plain or loyalty == '' else dialect.number(loyalty)}{sep}{text[1]}{sep}"
+            f"{last_order or ''}{sep}{text[2]}{sep}{kind}{sep}{budget if plain else dialect.number(budget)}{sep}"
             f"{'' if estimate is None or estimate.budget_per_year is None else estimate.source or ''}"
         )
         if before is not None:
-            line += ",%s,%s" % _before_values(before[row[0]])
+            line += sep + sep.join(_before_values(before[row[0]]))
         if (
-            line.count(",") == separators and '"' not in line and "\n" not in line and "\r" not in line
+            line.count(sep) == separators and '"' not in line and "\n" not in line and "\r" not in line
             and not any(t and t[0] in _FORMULA_FIRST for t in (source_id, name, city, owner))
         ):
             lines.append(line)
         else:
             if lines:
-                out.write("\n".join(lines) + "\n")
+                out.write(end.join(lines) + end)
                 lines = []
-            values = segment_values(row)
+            values = segment_csv_values(row, dialect)
             writer.writerow(values if before is None else (*values, *_before_values(before[row[0]])))
     if lines:
-        out.write("\n".join(lines) + "\n")
+        out.write(end.join(lines) + end)
 
 
-def write_csv(records: Iterable[dict], columns: Sequence[str], out: IO[str]) -> None:
-    writer = csv.DictWriter(out, fieldnames=list(columns), lineterminator="\n")
+def _cell(value, dialect: Dialect, number: bool):
+    """A record's value as a CSV cell: booleans as true/false, text made safe for a spreadsheet,
+    numbers (and the text of the ``number`` columns) with the dialect's decimal sign."""
+    if value is True or value is False:
+        return "true" if value else "false"
+    if isinstance(value, float) or (number and value not in ("", None)):
+        return dialect.number(value)
+    if isinstance(value, str):
+        return cell_text(value)
+    return value
+
+
+def write_csv(
+    records: Iterable[dict], columns: Sequence[str], out: IO[str], dialect: Dialect = CSV,
+    numbers: Sequence[str] = (),
+) -> None:
+    """A header and one line per record in ``dialect``; ``numbers`` names the columns whose
+    text is a decimal number (money as '1234.50'), floats are numbers wherever they are."""
+    if dialect.bom:
+        out.write("\ufeff")
+    writer = csv.DictWriter(
+        out, fieldnames=list(columns), delimiter=dialect.delimiter, lineterminator=dialect.lineterminator
+    )
     writer.writeheader()
+    numeric = set(numbers)
     for record in records:
-        writer.writerow({
-            k: ("true" if v is True else "false" if v is False else cell_text(v) if isinstance(v, str) else v)
-            for k, v in record.items()
-        })
+        writer.writerow({k: _cell(v, dialect, k in numeric) for k, v in record.items()})
 
 
 def write_json(records: Iterable[dict], out: IO[str]) -> None:
@@ -448,10 +536,14 @@ def plan_record(item, stop=None) -> dict:
     }
 
 
-def write_plan_csv(items: Iterable, out: IO[str], stops: Mapping | None = None) -> None:
-    """The plan as CSV; ``stops`` (item id → stop) numbers each day's visits in driving order."""
+#: The columns of the plan CSV that hold decimal numbers (written with the dialect's decimal sign).
+PLAN_NUMBERS = ("lat", "lon", "km")
+
+
+def write_plan_csv(items: Iterable, out: IO[str], stops: Mapping | None = None, dialect: Dialect = CSV) -> None:
+    """The plan as CSV in ``dialect``; ``stops`` (item id → stop) numbers each day's visits in driving order."""
     stops = stops or {}
-    write_csv((plan_record(i, stops.get(i.id)) for i in items), PLAN_COLUMNS, out)
+    write_csv((plan_record(i, stops.get(i.id)) for i in items), PLAN_COLUMNS, out, dialect, PLAN_NUMBERS)
 
 
 def write_plan_table(items: Sequence, out: IO[str], week: str, feasibility: str | None = None,
@@ -560,9 +652,9 @@ def mailing_record(recipient) -> dict:
     }
 
 
-def write_mailing_csv(recipients: Iterable, out: IO[str]) -> None:
+def write_mailing_csv(recipients: Iterable, out: IO[str], dialect: Dialect = CSV) -> None:
     """A header and one line per customer (an empty e-mail where there is none)."""
-    write_csv((mailing_record(r) for r in recipients), MAILING_COLUMNS, out)
+    write_csv((mailing_record(r) for r in recipients), MAILING_COLUMNS, out, dialect)
 
 
 def write_mailing_table(recipients: Sequence, out: IO[str], heading: str) -> None:

@@ -231,11 +231,12 @@ class MailingScreen(Screen):
 
     @work(thread=True, group="mailing-export")
     def export(self, path: Path, recipients: list[store.Recipient]) -> None:
-        from segtui.io.export import write_mailing_csv
+        from segtui import i18n
+        from segtui.io.export import default_dialect, write_mailing_csv
 
         try:
             with open(path, "x", encoding="utf-8", newline="") as out:
-                write_mailing_csv(recipients, out)
+                write_mailing_csv(recipients, out, default_dialect(i18n.language()))
         except OSError as error:
             self.app.call_from_thread(
                 self.notify, f"Could not write {path}: {error.strerror or error}", severity="error", markup=False
