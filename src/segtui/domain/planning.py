@@ -789,8 +789,7 @@ def area_days(
     # order (and back home): should that come out longer, its least urgent new visit waits
     for d in days:
         while True:
-            spots = [s for s in stops[d]]
-            best = [spots[i] for i in routes_order(route.start, spots)]
+            best = [stops[d][i] for i in routes_order(route.start, stops[d])]
             if day_minutes(route, best, counts[d]) <= route.day_minutes + 1e-6:
                 break
             last = next((n for n in range(len(laid) - 1, -1, -1) if laid[n][1] == d), None)

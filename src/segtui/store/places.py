@@ -30,9 +30,11 @@ _STALE = """
 """
 
 
-def _lookups(book: Book) -> list[tuple[int, float | None, float | None, str, str]]:
+def _lookups(book: Book, customer_id: int | None = None) -> list[tuple[int, float | None, float | None, str, str]]:
+    """The towns to look up again (all of them, or only ``customer_id``'s), looked up."""
     rows = []
-    for cid, city, country in book.rows(_STALE):
+    stale = book.rows(_STALE) if customer_id is None else book.rows(_STALE + " AND c.id = ?", (customer_id,))
+    for cid, city, country in stale:
         try:
             found = gazetteer.locate(city, country)
         except ValueError:
@@ -41,12 +43,13 @@ def _lookups(book: Book) -> list[tuple[int, float | None, float | None, str, str
     return rows
 
 
-def fill(book: Book) -> int:
-    """Look up the towns of the customers that have no place from their current town yet, and
-    keep what was found (nothing on a read-only book). Returns how many were looked up."""
+def fill(book: Book, customer_id: int | None = None) -> int:
+    """Look up the towns of the customers (or of ``customer_id`` only) that have no place from
+    their current town yet, and keep what was found (nothing on a read-only book). Returns how
+    many were looked up."""
     if book.readonly:
         return 0
-    rows = _lookups(book)
+    rows = _lookups(book, customer_id)
     if rows:
         with book.transaction() as conn:
             conn.executemany(
@@ -73,7 +76,7 @@ def place_of(book: Book, customer_id: int) -> tuple[Place | None, str | None]:
     """The customer's place and where it came from ('imported', 'typed', 'town'), or
     (None, None): not located."""
     if not book.readonly:
-        fill(book)
+        fill(book, customer_id)
     row = book.query("SELECT lat, lon, source FROM place WHERE customer_id = ?", (customer_id,))
     if row and row[0][0] is not None and row[0][2] in SOURCES:
         return (row[0][0], row[0][1]), row[0][2]
