@@ -524,6 +524,60 @@ def plan_command(book: str, week: str | None, as_of: str | None, fmt: str, outpu
             out.close()
 
 
+@main.command("duplicates")
+@click.argument("book", type=click.Path(dir_okay=True))
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--as-of", "as_of", help="Revenue of the 24 months up to this day (YYYY-MM-DD, default today).")
+@click.option("--merge", nargs=2, metavar="KEEP OTHER", help="Merge customer OTHER into KEEP (their customer ids).")
+@click.option("--yes", is_flag=True, help="Merge without asking.")
+@click.option("--undo", "undo", is_flag=True, help="Split the last merged customers again.")
+def duplicates_command(book: str, fmt: str, as_of: str | None, merge: tuple[str, str] | None, yes: bool,
+                       undo: bool) -> None:
+    """Customers that look like one company: the same org number, or the same name and town.
+
+    With --merge KEEP OTHER everything of OTHER (orders, contacts, estimates, visits, notes,
+    plan items …) moves to KEEP and OTHER is removed; its customer id keeps pointing at KEEP,
+    so the next import puts its orders there. --undo splits the last merge again."""
+    import json
+
+    from segtui.store import duplicates as dup
+    from segtui.store.book import BookError
+
+    opened = _open(book)
+    try:
+        if undo:
+            last = dup.last_merge(opened)
+            if last is None:
+                _fail("there is no merge to undo in this book")
+            source, _, statements = last
+            dup.undo_merge(opened, statements)
+            click.echo(f"Split {source} off again: both customers are as they were before the merge")
+            return
+        if merge:
+            keep, other = (dup.customer_by_source(opened, s) for s in merge)
+            if not yes and not click.confirm(f"Merge {merge[1]} into {merge[0]}? {merge[1]} will be removed", default=False):
+                _fail("nothing was merged")
+            dup.merge_customers(opened, keep, other, clock.today())
+            click.echo(f"Merged {merge[1]} into {merge[0]} (undo: segtui duplicates {book} --undo)")
+            return
+    except BookError as error:
+        _fail(str(error))
+    groups = dup.find_duplicates(opened, _as_of(as_of))
+    if fmt == "json":
+        click.echo(json.dumps([g.as_json() for g in groups], ensure_ascii=False, indent=1))
+        return
+    if not groups:
+        click.echo("No duplicates: no two customers share an org number, or a name and town")
+        return
+    from segtui.domain.money import money
+
+    for n, group in enumerate(groups, start=1):
+        click.echo(f"{n}. same {' and '.join(group.why)}")
+        for m in group.members:
+            click.echo(f"   {m.source_id:<10} {m.name[:32]:<32} {(m.city or '')[:16]:<16} {m.org_number or '':<13} "
+                       f"{m.orders:>5} orders  {money(m.revenue, m.currency):>16} (24 mo)")
+
+
 @main.command("log")
 @click.argument("book", type=click.Path(dir_okay=True))
 @click.argument("customer")

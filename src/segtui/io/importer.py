@@ -976,6 +976,14 @@ def _replay(conn, parse: _Parser, staged: _Staged) -> dict[tuple[int, int, str],
     return orders
 
 
+#: The book's customers by their ERP id, with the ids of customers merged into others
+#: (docs/duplicates.md): their orders go to the kept customer, they never come back.
+_KNOWN_CUSTOMERS = (
+    "SELECT source_id, id FROM customer UNION ALL SELECT source_id, customer_id FROM customer_alias "
+    "WHERE source_id NOT IN (SELECT source_id FROM customer)"
+)
+
+
 def _write_orders(book, staged: _Staged, summary: Summary, as_of: dt.date) -> None:
     today = (summary.today or clock.today()).isoformat()
     names = staged.names
@@ -985,7 +993,7 @@ def _write_orders(book, staged: _Staged, summary: Summary, as_of: dt.date) -> No
             before = _standing(book, as_of) if had_customers else {}  # in a new book nobody can move
             had_orders = bool(conn.execute('SELECT EXISTS (SELECT 1 FROM "order")').fetchone()[0])
             old_newest = conn.execute('SELECT max(date) FROM "order"').fetchone()[0] if had_orders else None
-            known = dict(conn.execute("SELECT source_id, id FROM customer"))
+            known = dict(conn.execute(_KNOWN_CUSTOMERS))
             new_customers = sorted(staged.customers.keys() - known.keys())
             conn.executemany(
                 "INSERT INTO customer (source_id, name, created) VALUES (?, ?, ?)",
@@ -993,7 +1001,7 @@ def _write_orders(book, staged: _Staged, summary: Summary, as_of: dt.date) -> No
             )
             summary.customers_new = len(new_customers)
             if new_customers:
-                known = dict(conn.execute("SELECT source_id, id FROM customer"))
+                known = dict(conn.execute(_KNOWN_CUSTOMERS))
             added = set(new_customers)  # a set: `in` on the list was quadratic (4 s at 20,000 customers)
             named = [(name, c) for c, name in names.items() if c not in added]
             if named:

@@ -251,6 +251,17 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX calendar_event_day ON calendar_event (day);
     """,
+    # 7 — merged duplicates (docs/duplicates.md): the customer id a merged-away customer had in the
+    # ERP keeps pointing at the customer it was merged into, so a re-import does not bring it back
+    """
+    CREATE TABLE customer_alias (
+        source_id   TEXT PRIMARY KEY,
+        customer_id INTEGER NOT NULL REFERENCES customer (id) ON DELETE CASCADE,
+        merged      TEXT NOT NULL,
+        undo        TEXT NOT NULL   -- JSON: the statements that split the two customers again
+    );
+    CREATE INDEX customer_alias_customer ON customer_alias (customer_id);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

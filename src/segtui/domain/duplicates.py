@@ -1,0 +1,72 @@
+"""Which customers look like one company (docs/duplicates.md).
+
+Two customers are the same company when their org numbers are the same (digits
+and letters only, so "556677-8899" is "5566778899"), or when their names are the
+same without case, punctuation or legal form *and* they are in the same town
+("Acme AB", Norrköping is "ACME Aktiebolag", NORRKÖPING). A name without a town
+never matches on its own: two "Nilssons Bygg" in different towns are two firms.
+Sameness is transitive: A and B share an org number, B and C a name and town —
+all three are one group. The comparison is the one imports match with
+(:mod:`segtui.domain.records`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+from segtui.domain.records import city_key, name_key, org_key
+
+
+@dataclass(frozen=True)
+class Candidate:
+    id: int
+    name: str | None
+    city: str | None
+    org_number: str | None
+
+
+def duplicate_groups(customers: Iterable[Candidate]) -> list[list[int]]:
+    """Groups of two or more customer ids that look like one company, each sorted by id,
+    the groups in order of their first id."""
+    people = list(customers)
+    parent = {c.id: c.id for c in people}
+
+    def root(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    first: dict[tuple[str, ...], int] = {}
+    for c in people:
+        keys = []
+        org = org_key(c.org_number)
+        if org:
+            keys.append(("org", org))
+        name, city = name_key(c.name), city_key(c.city)
+        if name and city:
+            keys.append(("name", name, city))
+        for key in keys:
+            if key in first:
+                a, b = root(first[key]), root(c.id)
+                if a != b:
+                    parent[max(a, b)] = min(a, b)
+            else:
+                first[key] = c.id
+    groups: dict[int, list[int]] = {}
+    for c in people:
+        groups.setdefault(root(c.id), []).append(c.id)
+    return sorted((sorted(g) for g in groups.values() if len(g) > 1), key=lambda g: g[0])
+
+
+def reasons(a: Candidate, b: Candidate) -> list[str]:
+    """Why two customers look alike, in words ('org number', 'name and town')."""
+    out = []
+    if org_key(a.org_number) and org_key(a.org_number) == org_key(b.org_number):
+        out.append("org number")
+    if name_key(a.name) and city_key(a.city) and (name_key(a.name), city_key(a.city)) == (
+        name_key(b.name), city_key(b.city)
+    ):
+        out.append("name and town")
+    return out
