@@ -37,10 +37,12 @@ LAPSED = Trend(None, 0, 800_00, None, None, None, TODAY)
 
 
 def test_a_slip_says_why_in_words_and_what_is_at_risk() -> None:
-    assert slip(SILENT, False) == Slip("silent", 1_200_00, "silent: orders every 21 days, none for 64")
-    assert slip(DECLINING, False) == Slip(
-        "declining", 1_000_00, "declining: bought 45% less than the 12 months before")
-    assert slip(LAPSED, True, ago(400)) == Slip("lapsed", 800_00, f"lapsed: no order since {ago(400).isoformat()}")
+    assert slip(SILENT, False) == Slip("silent", 1_200_00, gap=21, days=64)
+    assert slip(SILENT, False).words == "silent: orders every 21 days, none for 64"
+    assert slip(DECLINING, False).at_risk == 1_000_00
+    assert slip(DECLINING, False).words == "declining: bought 45% less than the 12 months before"
+    assert slip(LAPSED, True, ago(400)).at_risk == 800_00
+    assert slip(LAPSED, True, ago(400)).words == f"lapsed: no order since {ago(400).isoformat()}"
     assert slip(Trend(None, 5_00, 5_00), False) is None  # steady: not slipping
     assert slip(None, False) is None
 

@@ -221,12 +221,24 @@ def next_plan_day(day: dt.date, config: PlanConfig) -> dt.date:
 
 
 class Slip(NamedTuple):
-    """Why a customer is slipping, for the win-back: ``kind`` declining, silent or lapsed,
-    the revenue at risk (minor units) and the signal in words (English, as plan reasons are)."""
+    """Why a customer is slipping, for the win-back: ``kind`` declining, silent or lapsed, the
+    revenue at risk (minor units) and what the signal's words need (:attr:`words`)."""
 
     kind: str
     at_risk: int
-    words: str
+    gap: int = 0  # silent: the usual days between orders
+    days: int = 0  # silent: days since the last order
+    drop: float = 0.0  # declining: the share the last 12 months fell by
+    since: dt.date | None = None  # lapsed: the last order
+
+    @property
+    def words(self) -> str:
+        """The signal in words (English, as plan reasons are)."""
+        if self.kind == "lapsed":
+            return f"lapsed: no order since {self.since.isoformat()}" if self.since else "lapsed: no order for 12 months"
+        if self.kind == "silent":
+            return f"silent: orders every {self.gap} days, none for {self.days}"
+        return f"declining: bought {round(self.drop * 100)}% less than the 12 months before"
 
 
 def slip(trend, lapsed: bool, last_order: dt.date | None = None) -> Slip | None:
@@ -237,14 +249,12 @@ def slip(trend, lapsed: bool, last_order: dt.date | None = None) -> Slip | None:
         return None
     at_risk = max(trend.revenue_12m, trend.revenue_before_12m, 0)
     if lapsed:
-        since = f" since {last_order.isoformat()}" if last_order is not None else " for 12 months"
-        return Slip("lapsed", at_risk, f"lapsed: no order{since}")
+        return Slip("lapsed", at_risk, since=last_order)
     if trend.kind == "silent":
-        gap = round(trend.usual_gap_days or 0)
         days = (trend.as_of - trend.last_order_day).days if trend.as_of and trend.last_order_day else 0
-        return Slip("silent", at_risk, f"silent: orders every {gap} days, none for {days}")
+        return Slip("silent", at_risk, gap=round(trend.usual_gap_days or 0), days=days)
     drop = 1 - trend.revenue_12m / trend.revenue_before_12m if trend.revenue_before_12m > 0 else 0.0
-    return Slip("declining", at_risk, f"declining: bought {round(drop * 100)}% less than the 12 months before")
+    return Slip("declining", at_risk, drop=drop)
 
 
 class Customer(NamedTuple):
@@ -492,11 +502,14 @@ def due_list(
         if policy.kind is not None and not policy.once:
             regular[q] = (policy.kind, policy.every, max(1, policy.every // 2), config.weights[q])
     big_game = Quadrant.BIG_GAME
+    back_kind, back_every, back_weight = config.win_back.kind, config.win_back.every, config.win_back_weight
+    if back_kind is None:
+        back_every = None
     found = []
     append = found.append
     for c in customers:
         rule = regular.get(c.quadrant)
-        if (rule is None or c.last_contact is None or c.follow_up is not None or c.slip is not None
+        if (rule is None or c.last_contact is None or c.follow_up is not None
                 or (c.quadrant is big_game and (c.contract or c.contracts))):
             entry = due(c, config, on, until)
             if entry is not None:
@@ -507,14 +520,27 @@ def due_list(
             every = half
         due_ordinal = c.last_contact.toordinal() + every
         if due_ordinal > until_ordinal:
-            continue
-        late = on_ordinal - due_ordinal
-        if late > 0:
-            urgency = 1 + late / every
-            urgency = MAX_URGENCY if urgency > MAX_URGENCY else urgency
+            entry = None
         else:
-            late, urgency = 0, 1.0
-        append(Due(c, kind, every, dt.date.fromordinal(due_ordinal), late, round(weight * urgency, 6), on))
+            late = on_ordinal - due_ordinal
+            if late > 0:
+                urgency = 1 + late / every
+                urgency = MAX_URGENCY if urgency > MAX_URGENCY else urgency
+            else:
+                late, urgency = 0, 1.0
+            entry = Due(c, kind, every, dt.date.fromordinal(due_ordinal), late, round(weight * urgency, 6), on)
+        slipping = c.slip
+        if slipping is not None and back_every and slipping.at_risk > 0:  # win_back(), inline: 7,000 of them
+            back_ordinal = c.last_contact.toordinal() + back_every
+            if back_ordinal <= until_ordinal:
+                late = on_ordinal - back_ordinal
+                urgency = 1.0 if late <= 0 else min(MAX_URGENCY, 1 + late / back_every)
+                priority = round(back_weight * urgency, 6)
+                if entry is None or entry.priority < priority:  # the more urgent, as in due()
+                    entry = Due(c, back_kind, back_every, dt.date.fromordinal(back_ordinal), late if late > 0 else 0,
+                                priority, on, win_back=True)
+        if entry is not None:
+            append(entry)
     found.sort(key=by_priority)
     return found
 
