@@ -312,10 +312,15 @@ def write_xlsx(
     path: str,
     sheet: str = "Segments",
     money: Sequence[str] = ("revenue",),
+    numbers: Sequence[str] = (),
+    dates: Sequence[str] = (),
 ) -> None:
     """An XLSX workbook with one sheet: numbers as numbers, money columns (major
-    units as decimal text in the records) as numbers with two decimals, empty
-    values as empty cells, the header row frozen."""
+    units as decimal text in the records) as numbers with two decimals, the
+    ``numbers`` columns (decimal text) as plain numbers, the ``dates`` columns
+    (ISO text) as dates, empty values as empty cells, text never a formula, the
+    header row bold and frozen."""
+    import datetime as dt
     from decimal import Decimal
 
     from openpyxl import Workbook
@@ -332,7 +337,7 @@ def write_xlsx(
         cell.font = bold
         header.append(cell)
     worksheet.append(header)
-    money_columns = set(money)
+    money_columns, number_columns, date_columns = set(money), set(numbers), set(dates)
     for record in records:
         row = []
         for c in columns:
@@ -346,6 +351,12 @@ def write_xlsx(
             elif c in money_columns:
                 cell = WriteOnlyCell(worksheet, value=float(Decimal(str(value))))
                 cell.number_format = "#,##0.00"
+                row.append(cell)
+            elif c in number_columns:
+                row.append(float(value))
+            elif c in date_columns:
+                cell = WriteOnlyCell(worksheet, value=dt.date.fromisoformat(value))
+                cell.number_format = "yyyy-mm-dd"
                 row.append(cell)
             else:
                 row.append(value)
@@ -546,6 +557,13 @@ def write_plan_csv(items: Iterable, out: IO[str], stops: Mapping | None = None, 
     write_csv((plan_record(i, stops.get(i.id)) for i in items), PLAN_COLUMNS, out, dialect, PLAN_NUMBERS)
 
 
+def write_plan_xlsx(items: Iterable, path: str, stops: Mapping | None = None) -> None:
+    """``plan --format xlsx``: the plan's columns, ``day`` as a date, lat, lon and km as numbers."""
+    stops = stops or {}
+    write_xlsx((plan_record(i, stops.get(i.id)) for i in items), PLAN_COLUMNS, path, sheet="Plan", money=(),
+               numbers=PLAN_NUMBERS, dates=("day",))
+
+
 def write_plan_table(items: Sequence, out: IO[str], week: str, feasibility: str | None = None,
                      days_off: Sequence = (), stops: Mapping | None = None, day_routes: Mapping | None = None) -> None:
     """The week for people: per day its visits and calls with their reasons;
@@ -657,6 +675,11 @@ def write_mailing_csv(recipients: Iterable, out: IO[str], dialect: Dialect = CSV
     write_csv((mailing_record(r) for r in recipients), MAILING_COLUMNS, out, dialect)
 
 
+def write_mailing_xlsx(recipients: Iterable, path: str) -> None:
+    """``plan --mailing --format xlsx``: the mailing list's columns, all text."""
+    write_xlsx((mailing_record(r) for r in recipients), MAILING_COLUMNS, path, sheet="Mailing list", money=())
+
+
 def write_mailing_table(recipients: Sequence, out: IO[str], heading: str) -> None:
     """The mailing list for people under ``heading``: who, whom to write to, where."""
     out.write(f"{heading}\n")
@@ -670,3 +693,84 @@ def write_mailing_table(recipients: Sequence, out: IO[str], heading: str) -> Non
             f"  {r.source_id[:10]:<10} {r.name[:32]:<32} {(r.contact or '—')[:24]:<24} "
             f"{r.email or '— no e-mail':<{width}}  {r.city or ''}\n"
         )
+
+
+# --- the contacts, for a phone or another system ------------------------------------------
+
+CONTACT_COLUMNS = ["customer", "name", "contact", "role", "phone", "email", "primary"]
+
+
+def contact_record(contact) -> dict:
+    """One contact (a store BookContact) as a flat record: ``name`` is the company's, as in
+    every export; the phone in E.164 (``+46701234567``), read in the customer's country."""
+    from segtui.domain.records import phone_e164
+
+    return {
+        "customer": contact.source_id,
+        "name": contact.company,
+        "contact": contact.name,
+        "role": contact.role or "",
+        "phone": phone_e164(contact.phone, contact.country),
+        "email": contact.email or "",
+        "primary": contact.primary,
+    }
+
+
+def write_contacts_csv(contacts: Iterable, out: IO[str], dialect: Dialect = CSV) -> None:
+    """``segtui contacts --format csv``: a header and one line per contact."""
+    write_csv((contact_record(c) for c in contacts), CONTACT_COLUMNS, out, dialect)
+
+
+def _name_parts(name: str) -> tuple[str, str]:
+    """(family, given) of a name as people write it: 'Åsa Öberg' → ('Öberg', 'Åsa');
+    a one-word name is the given name."""
+    words = name.split()
+    if len(words) < 2:
+        return "", name.strip()
+    return words[-1], " ".join(words[:-1])
+
+
+def contacts_vcard(contacts: Iterable) -> bytes:
+    """A vCard 3.0 file (RFC 2426) a phone or an address book imports: one card per contact
+    with FN and N (the name), ORG (the company), TITLE (the role), TEL in E.164 (CELL for a
+    mobile number, else WORK), EMAIL, a NOTE with the customer id (and "primary contact"), and
+    a UID that stays the same in every export of the book, so importing again updates the
+    card instead of adding a second one. Lines end in CRLF, are folded at 75 octets, and
+    commas, semicolons and line breaks in the texts are escaped (vobject writes the cards)."""
+    import phonenumbers
+    import vobject
+
+    from segtui.domain.records import phone_e164
+
+    cards = []
+    for contact in contacts:
+        card = vobject.vCard()
+        card.add("uid").value = f"{contact.uid}@segtui"
+        card.add("fn").value = contact.name
+        family, given = _name_parts(contact.name)
+        card.add("n").value = vobject.vcard.Name(family=family, given=given)
+        card.add("org").value = [contact.company]
+        if contact.role:
+            card.add("title").value = contact.role
+        phone = phone_e164(contact.phone, contact.country)
+        if phone:
+            tel = card.add("tel")
+            tel.value = phone
+            tel.type_param = "CELL" if _mobile(phonenumbers, phone) else "WORK"
+        if contact.email:
+            email = card.add("email")
+            email.value = contact.email
+            email.type_param = "INTERNET"
+        note = f"Customer {contact.source_id}" + (" · primary contact" if contact.primary else "")
+        card.add("note").value = note
+        cards.append(card.serialize())
+    return "".join(cards).encode("utf-8")
+
+
+def _mobile(phonenumbers, e164: str) -> bool:
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return False
+    kind = phonenumbers.number_type(number)
+    return kind == phonenumbers.PhoneNumberType.MOBILE
