@@ -661,6 +661,11 @@ class CustomerScreen(Screen[bool]):
             parts.append(Text(_("last {kind} {day}").format(kind=said(KIND_WORDS, a.kind), day=date_text(a.date))))
         else:
             parts.append(Text(_("never contacted")))
+        if r.next_planned is not None:
+            day, kind, follow_up = r.next_planned
+            words = (_("follow-up {kind} {day}") if follow_up else _("next {kind} {day} in the plan")).format(
+                kind=said(KIND_WORDS, kind), day=date_text(day))
+            parts.append(Text("→ " + words, style="bold" if follow_up else ""))
         today = dt.date.fromisoformat(r.as_of)
         latest = r.latest_assessment
         if latest is not None and rules.is_stale(latest.date, today, r.stale_months):
