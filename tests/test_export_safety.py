@@ -24,7 +24,7 @@ def digest(path: Path) -> str:
     [
         ["segments", "--format", "csv"], ["segments", "--format", "json"], ["segments", "--format", "xlsx"],
         ["segments", "--format", "table"], ["plan", "--format", "csv"], ["plan", "--format", "ics"],
-        ["plan", "--mailing", "--format", "csv"],
+        ["plan", "--mailing", "--format", "csv"], ["contacts", "--format", "csv"], ["contacts", "--format", "vcf"],
     ],
     ids=lambda a: "-".join(a).replace("--format-", "").replace("--", ""),
 )
@@ -34,8 +34,9 @@ def test_an_export_onto_the_book_is_refused_and_the_book_is_untouched(tmp_path: 
     other = tmp_path / "other.db"
     shutil.copy(SAMPLE, other)
     before, other_before = digest(book), digest(other)
+    day = [] if args[0] == "contacts" else ["--as-of", "2026-11-23"]  # contacts have no day
     for target in (book, other):  # the book itself, or any other book
-        result = CliRunner().invoke(main, [args[0], str(book), *args[1:], "--as-of", "2026-11-23", "-o", str(target)])
+        result = CliRunner().invoke(main, [args[0], str(book), *args[1:], *day, "-o", str(target)])
         assert result.exit_code == 1
         assert "is a book (an SQLite database): an export never writes over it" in result.output
     assert digest(book) == before and digest(other) == other_before
@@ -112,3 +113,21 @@ def test_text_that_a_spreadsheet_would_run_is_written_as_text(tmp_path: Path) ->
     sheet = load_workbook(target).active
     names = {sheet.cell(r, 1).value: sheet.cell(r, 2) for r in range(2, sheet.max_row + 1)}
     assert names["K10075"].value == '=HYPERLINK("http://x","y")' and names["K10075"].data_type == "s"
+
+
+def test_a_failed_contacts_export_leaves_the_old_file(tmp_path: Path, monkeypatch) -> None:
+    from segtui.io import export
+
+    book = tmp_path / "book.db"
+    shutil.copy(SAMPLE, book)
+    target = tmp_path / "kontakter.vcf"
+    target.write_bytes(b"last week's cards\r\n")
+
+    def fail(contacts):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(export, "contacts_vcard", fail)
+    result = CliRunner().invoke(main, ["contacts", str(book), "--format", "vcf", "-o", str(target)])
+    assert result.exit_code != 0
+    assert target.read_bytes() == b"last week's cards\r\n"
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")] == []

@@ -391,3 +391,34 @@ def test_the_plan_table_numbers_the_stops_and_gives_each_days_drive(tmp_path) ->
     monday = out.split("Monday 2026-12-07")[1].split("Tuesday")[0]
     assert monday.startswith(" · ") and "km to the last visit" in monday and "with the visits and back" in monday
     assert " 1 visit " in monday and " 2 visit " in monday
+
+
+_PLACES = st.tuples(st.floats(55.0, 69.0), st.floats(5.0, 30.0))
+
+
+@given(st.one_of(st.none(), _PLACES), st.lists(_PLACES, max_size=7), _PLACES)
+@settings(max_examples=200, deadline=None)
+def test_insert_puts_the_stop_where_the_path_grows_least(start, stops, new):
+    """``insert`` measures only the legs it changes; the path it returns is as long as it says,
+    and no other place for the new stop makes the path shorter."""
+    path, length = routes.insert(start, stops, new)
+    assert sorted(path) == sorted([*stops, new])
+    if new not in stops:  # the other stops keep their order
+        assert [p for p in path if p != new] == stops
+    assert length == pytest.approx(sum(routes.path_km(start, path)), abs=1e-6)
+    for at in range(len(stops) + 1):
+        assert length <= sum(routes.path_km(start, [*stops[:at], new, *stops[at:]])) + 1e-6
+
+
+@given(_PLACES, _PLACES)
+def test_kept_distances_are_the_distances(a, b):
+    assert routes.km(a, b) == routes._haversine(a, b) == routes.km(b, a)
+
+
+def test_planning_customers_fills_every_field(tmp_path):
+    """The planner's customers are built without the NamedTuple's own constructor (it is
+    faster for 20,000 of them): each must still carry every field."""
+    book = open_book(shutil.copy(ROOT / "sample.db", tmp_path / "book.db"))
+    found = plan_store.planning_customers(book, dt.date(2026, 11, 23))
+    assert found and all(len(c) == len(Customer._fields) for c in found)
+    assert all(Customer(*c) == c for c in found)

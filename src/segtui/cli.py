@@ -549,6 +549,43 @@ def plan_command(book: str, week: str | None, as_of: str | None, fmt: str, outpu
             out.close()
 
 
+@main.command("contacts")
+@click.argument("book", type=click.Path(dir_okay=True))
+@click.option("--format", "fmt", type=click.Choice(["csv", "vcf"]), default="csv", show_default=True,
+              help="csv for a spreadsheet or another system, vcf (vCard 3.0) for a phone or an address book.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to this file.")
+@click.option("--owner", help="Only this rep's customers (default: the book's plan.owner; '' for everyone's).")
+@_dialect_option
+def contacts_command(book: str, fmt: str, output: str | None, owner: str | None, dialect: str | None) -> None:
+    """The contacts of every customer that is not archived: company, customer id, role,
+    phone (E.164, +46701234567), e-mail and whether it is the primary contact.
+
+    \b
+    csv columns: customer, name (the company), contact, role, phone, email, primary.
+    vcf: one vCard per contact, to import on a phone; importing a newer file again
+    updates the cards (each contact keeps its UID)."""
+    from segtui.io import export
+    from segtui.store.records import book_contacts
+
+    _check_dialect(dialect, fmt)
+    opened = _open(book)
+    settings = opened.settings()
+    csv_dialect = _dialect(dialect, settings) if fmt == "csv" else None
+    out = _csv_output(output, csv_dialect) if csv_dialect else _output(output, binary=True)
+    try:
+        who = settings.get("plan.owner", "") if owner is None else owner
+        contacts = book_contacts(opened, " ".join(who.split()))
+        if csv_dialect:
+            export.write_contacts_csv(contacts, out, csv_dialect)
+        else:
+            out.write(export.contacts_vcard(contacts))
+        if output:
+            click.echo(f"Wrote {len(contacts)} contacts to {output}", err=True)
+    finally:
+        if output:
+            out.close()
+
+
 @main.command("log")
 @click.argument("book", type=click.Path(dir_okay=True))
 @click.argument("customer")

@@ -17,7 +17,7 @@ from pathlib import Path
 from segtui import clock
 
 # The commands of segtui.cli: `segtui NAME` runs one of these, never a book named NAME.
-COMMANDS = frozenset({"open", "demo", "import", "segments", "plan", "log", "settings", "sync", "team"})
+COMMANDS = frozenset({"open", "demo", "import", "segments", "plan", "contacts", "log", "settings", "sync", "team"})
 
 
 def _fail(message: str) -> None:

@@ -117,6 +117,20 @@ def phone_international(stored: str | None, country: str | None = None) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
+def phone_e164(stored: str | None, country: str | None = None) -> str:
+    """A stored number in E.164 (``+46701234567``), what phones and other systems read
+    wherever they are; a number that cannot be read (not even a possible one), as it is."""
+    if not stored:
+        return ""
+    try:
+        number = phonenumbers.parse(stored, region(country))
+    except phonenumbers.NumberParseException:
+        return stored
+    if not phonenumbers.is_possible_number(number):
+        return stored
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]{2,}")
 
 

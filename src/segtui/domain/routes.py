@@ -62,9 +62,24 @@ def parse_day(text: str) -> tuple[int, int]:
 
 def km(a: Place, b: Place) -> float:
     """The great-circle distance between two places in kilometres (haversine)."""
-    lat1, lon1, lat2, lon2 = (math.radians(x) for x in (*a, *b))
+    found = _KM.get((a, b))
+    if found is None:
+        found = _KM[(a, b)] = _KM[(b, a)] = _haversine(a, b)
+        if len(_KM) > _KM_KEPT:  # a long session does not keep every pair it ever measured
+            _KM.clear()
+    return found
+
+
+def _haversine(a: Place, b: Place) -> float:
+    lat1, lon1, lat2, lon2 = math.radians(a[0]), math.radians(a[1]), math.radians(b[0]), math.radians(b[1])
     h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+
+
+# Distances already measured: customers share their town's place, and planning a week measures
+# the same pairs again and again (the day's anchor to every due customer, each insertion).
+_KM: dict[tuple[Place, Place], float] = {}
+_KM_KEPT = 200_000
 
 
 @dataclass(frozen=True)
@@ -147,16 +162,19 @@ def day_minutes(config: RouteConfig, stops: Sequence[Place], visits: int | None 
 
 
 def insert(start: Place | None, stops: Sequence[Place], new: Place) -> tuple[list[Place], float]:
-    """``stops`` with ``new`` put where it lengthens the path from ``start`` least, and the new
-    path's straight kilometres. Never shorter than the best order of the same stops, so a day
-    whose hours hold this path hold its best order too."""
-    best, best_km = [new], math.inf
+    """``stops`` with ``new`` put where it lengthens the path from ``start`` least (the first
+    such place), and the new path's straight kilometres. Never shorter than the best order of
+    the same stops, so a day whose hours hold this path hold its best order too."""
+    legs = path_km(start, stops)
+    best_at, best_added = 0, math.inf
     for at in range(len(stops) + 1):
-        trial = [*stops[:at], new, *stops[at:]]
-        length = sum(path_km(start, trial))
-        if length < best_km:
-            best, best_km = trial, length
-    return best, best_km
+        before = stops[at - 1] if at else start
+        added = km(before, new) if before is not None else 0.0
+        if at < len(stops):
+            added += km(new, stops[at]) - legs[at]
+        if added < best_added - 1e-9:
+            best_at, best_added = at, added
+    return [*stops[:best_at], new, *stops[best_at:]], sum(legs) + best_added
 
 
 def clock(config: RouteConfig, stops: Sequence[Place | None]) -> list[tuple[int, int]]:

@@ -670,3 +670,84 @@ def write_mailing_table(recipients: Sequence, out: IO[str], heading: str) -> Non
             f"  {r.source_id[:10]:<10} {r.name[:32]:<32} {(r.contact or '—')[:24]:<24} "
             f"{r.email or '— no e-mail':<{width}}  {r.city or ''}\n"
         )
+
+
+# --- the contacts, for a phone or another system ------------------------------------------
+
+CONTACT_COLUMNS = ["customer", "name", "contact", "role", "phone", "email", "primary"]
+
+
+def contact_record(contact) -> dict:
+    """One contact (a store BookContact) as a flat record: ``name`` is the company's, as in
+    every export; the phone in E.164 (``+46701234567``), read in the customer's country."""
+    from segtui.domain.records import phone_e164
+
+    return {
+        "customer": contact.source_id,
+        "name": contact.company,
+        "contact": contact.name,
+        "role": contact.role or "",
+        "phone": phone_e164(contact.phone, contact.country),
+        "email": contact.email or "",
+        "primary": contact.primary,
+    }
+
+
+def write_contacts_csv(contacts: Iterable, out: IO[str], dialect: Dialect = CSV) -> None:
+    """``segtui contacts --format csv``: a header and one line per contact."""
+    write_csv((contact_record(c) for c in contacts), CONTACT_COLUMNS, out, dialect)
+
+
+def _name_parts(name: str) -> tuple[str, str]:
+    """(family, given) of a name as people write it: 'Åsa Öberg' → ('Öberg', 'Åsa');
+    a one-word name is the given name."""
+    words = name.split()
+    if len(words) < 2:
+        return "", name.strip()
+    return words[-1], " ".join(words[:-1])
+
+
+def contacts_vcard(contacts: Iterable) -> bytes:
+    """A vCard 3.0 file (RFC 2426) a phone or an address book imports: one card per contact
+    with FN and N (the name), ORG (the company), TITLE (the role), TEL in E.164 (CELL for a
+    mobile number, else WORK), EMAIL, a NOTE with the customer id (and "primary contact"), and
+    a UID that stays the same in every export of the book, so importing again updates the
+    card instead of adding a second one. Lines end in CRLF, are folded at 75 octets, and
+    commas, semicolons and line breaks in the texts are escaped (vobject writes the cards)."""
+    import phonenumbers
+    import vobject
+
+    from segtui.domain.records import phone_e164
+
+    cards = []
+    for contact in contacts:
+        card = vobject.vCard()
+        card.add("uid").value = f"{contact.uid}@segtui"
+        card.add("fn").value = contact.name
+        family, given = _name_parts(contact.name)
+        card.add("n").value = vobject.vcard.Name(family=family, given=given)
+        card.add("org").value = [contact.company]
+        if contact.role:
+            card.add("title").value = contact.role
+        phone = phone_e164(contact.phone, contact.country)
+        if phone:
+            tel = card.add("tel")
+            tel.value = phone
+            tel.type_param = "CELL" if _mobile(phonenumbers, phone) else "WORK"
+        if contact.email:
+            email = card.add("email")
+            email.value = contact.email
+            email.type_param = "INTERNET"
+        note = f"Customer {contact.source_id}" + (" · primary contact" if contact.primary else "")
+        card.add("note").value = note
+        cards.append(card.serialize())
+    return "".join(cards).encode("utf-8")
+
+
+def _mobile(phonenumbers, e164: str) -> bool:
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return False
+    kind = phonenumbers.number_type(number)
+    return kind == phonenumbers.PhoneNumberType.MOBILE

@@ -8,12 +8,16 @@ that puts the rows back as they were, like every other edit of the customer scre
 from __future__ import annotations
 
 import datetime as dt
+import json
+import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from segtui.domain import records as rules
 from segtui.domain.customer import InputError, clean_name, clean_note, parse_date
 from segtui.store.book import Book, BookError
 from segtui.store.customers import Undo
+from segtui.store.identity import RANDOM_UID
 
 #: The master fields a rep edits, in the order the form shows them. A field whose
 #: column the book does not have is left out.
@@ -237,6 +241,57 @@ def set_primary_contact(book: Book, contact_id: int) -> Undo:
         conn.execute("UPDATE contact SET is_primary = (id = ?) WHERE customer_id = ?", (contact_id, row[0]))
     return Undo(f"{row['name']} primary",
                 tuple(("UPDATE contact SET is_primary = ? WHERE id = ?", r) for r in before))
+
+
+@dataclass(frozen=True)
+class BookContact:
+    """One contact as the contacts export writes it (docs/exports.md "Contacts")."""
+
+    uid: str
+    source_id: str
+    company: str
+    country: str | None
+    name: str
+    role: str | None
+    phone: str | None
+    email: str | None
+    primary: bool
+
+
+def book_contacts(book: Book, owner: str | None = None) -> list[BookContact]:
+    """The contacts of every customer that is not archived (with ``owner``: only that rep's
+    customers), by company, the primary contact first. A contact the team book has not given
+    its lasting id yet gets it here, as a sync would, so an exported card keeps its UID in every
+    later export; a read-only book exports an id made from the customer and the contact that is
+    the same in each of its exports."""
+    from segtui.store.plan import owned_by
+
+    if not book.readonly and book.scalar("SELECT 1 FROM contact WHERE uid IS NULL LIMIT 1"):
+        with book.transaction() as conn:
+            fresh = [r[0] for r in conn.execute("SELECT id FROM contact WHERE uid IS NULL")]
+            conn.execute(f"UPDATE contact SET uid = {RANDOM_UID} WHERE uid IS NULL")  # sql-safe: our own SQL
+            # logged as the change-log triggers log an edit, so the next sync sends these contacts
+            conn.execute(
+                "INSERT INTO team_change (tbl, uid, at) SELECT 'contact', uid, strftime('%Y-%m-%dT%H:%M:%f', 'now') "
+                "FROM contact WHERE id IN (SELECT value FROM json_each(?)) "
+                "AND EXISTS (SELECT 1 FROM team_state WHERE key = 'book')",
+                (json.dumps(fresh),),
+            )
+    country = "c.country" if ("country",) in book.rows("SELECT name FROM pragma_table_info('customer')") else "NULL"
+    rows = book.rows(
+        f"SELECT k.uid, k.id, c.uid, c.source_id, c.name, {country}, c.owner, "  # sql-safe: a column name or NULL
+        "k.name, k.role, k.phone, k.email, k.is_primary "
+        "FROM contact k JOIN customer c ON c.id = k.customer_id WHERE c.archived = 0 "
+        "ORDER BY c.name COLLATE NOCASE, c.source_id, k.is_primary DESC, k.name COLLATE NOCASE, k.id"
+    )
+    return [
+        BookContact(
+            uid or uuid.uuid5(uuid.NAMESPACE_OID, f"{customer_uid or source_id}\x1f{contact_id}").hex,
+            source_id, company, place, name, role or None, phone or None, email or None, bool(primary),
+        )
+        for uid, contact_id, customer_uid, source_id, company, place, who, name, role, phone, email, primary in rows
+        if owned_by(owner, who)
+    ]
 
 
 # --- notes ----------------------------------------------------------------------------
