@@ -24,7 +24,8 @@ def digest(path: Path) -> str:
     [
         ["segments", "--format", "csv"], ["segments", "--format", "json"], ["segments", "--format", "xlsx"],
         ["segments", "--format", "table"], ["plan", "--format", "csv"], ["plan", "--format", "ics"],
-        ["plan", "--mailing", "--format", "csv"], ["contacts", "--format", "csv"], ["contacts", "--format", "vcf"],
+        ["plan", "--mailing", "--format", "csv"], ["plan", "--format", "xlsx"], ["plan", "--mailing", "--format", "xlsx"],
+        ["contacts", "--format", "csv"], ["contacts", "--format", "vcf"],
     ],
     ids=lambda a: "-".join(a).replace("--format-", "").replace("--", ""),
 )

@@ -214,6 +214,6 @@ def test_plan_mailing_is_no_calendar_and_takes_no_week(tmp_path) -> None:
     path = tmp_path / "b.db"
     mailing_book(path)
     result = CliRunner().invoke(main, ["plan", str(path), "--mailing", "--format", "ics"])
-    assert result.exit_code == 2 and "table or csv" in result.output
+    assert result.exit_code == 2 and "table, csv or xlsx" in result.output
     result = CliRunner().invoke(main, ["plan", str(path), "--mailing", "--week", "2026-W48"])
     assert result.exit_code == 2 and "--week" in result.output

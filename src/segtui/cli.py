@@ -277,7 +277,7 @@ def _write_segments(book: str, day: dt.date, fmt: str, output: str | None, earli
         then = before.get if before is not None else (lambda _: None)
         if fmt == "xlsx":
             columns = export.SEGMENT_COLUMNS + (export.COMPARE_COLUMNS if before is not None else [])
-            export.write_xlsx((export.segment_record(r, then(r.id)) for r in rows), columns, out)
+            export.write_xlsx((export.segment_record(r, then(r.id)) for r in rows), columns, out, dates=("last_order",))
             click.echo(f"Wrote {len(rows)} customers to {output}", err=True)
         elif fmt == "csv":
             export.write_segments_csv(rows, out, before, csv_dialect)
@@ -507,10 +507,11 @@ def settings_command(book: str, pairs: tuple[str, ...]) -> None:
 @click.argument("book", type=click.Path(dir_okay=True))
 @click.option("--week", help="ISO week like 2026-W48 (default: this week).")
 @click.option("--as-of", "as_of", help="Plan as on this day (YYYY-MM-DD, default today).")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "ics"]), default="table", show_default=True)
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to this file.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "ics", "xlsx"]), default="table", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to this file (required for xlsx).")
 @click.option("--mailing", is_flag=True,
-              help="Instead of the week: the small-fry mailing list (contact and e-mail of each), as table or csv.")
+              help="Instead of the week: the small-fry mailing list (contact and e-mail of each), as table, csv "
+                   "or xlsx.")
 @click.option("--owner", help="Plan only this rep's customers (default: the book's plan.owner; '' for everyone's).")
 @_dialect_option
 def plan_command(book: str, week: str | None, as_of: str | None, fmt: str, output: str | None, mailing: bool,
@@ -522,7 +523,9 @@ def plan_command(book: str, week: str | None, as_of: str | None, fmt: str, outpu
     from segtui.domain import planning
 
     if mailing and fmt == "ics":
-        raise click.BadParameter("the mailing list is a table or csv, not a calendar", param_hint="--format")
+        raise click.BadParameter("the mailing list is a table, csv or xlsx, not a calendar", param_hint="--format")
+    if fmt == "xlsx" and not output:
+        raise click.UsageError("--format xlsx needs --output FILE.xlsx")
     if mailing and week:
         raise click.UsageError("--week is for the week's plan; the mailing list takes --as-of")
     _check_dialect(dialect, fmt)
@@ -530,9 +533,9 @@ def plan_command(book: str, week: str | None, as_of: str | None, fmt: str, outpu
     today = _as_of(as_of)
     csv_dialect = _dialect(dialect, opened.settings()) if fmt == "csv" else None
     if mailing:
-        out = _csv_output(output, csv_dialect) if csv_dialect else _output(output)
+        out = _csv_output(output, csv_dialect) if csv_dialect else _output(output, binary=fmt == "xlsx")
         try:
-            _write_mailing(opened, today, fmt, out, csv_dialect)
+            _write_mailing(opened, today, fmt, out, csv_dialect, output)
         finally:
             if output:
                 out.close()
@@ -541,7 +544,7 @@ def plan_command(book: str, week: str | None, as_of: str | None, fmt: str, outpu
         monday = planning.parse_week(week) if week else planning.week_monday(today)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--week") from None
-    out = _csv_output(output, csv_dialect) if csv_dialect else _output(output, binary=fmt == "ics")
+    out = _csv_output(output, csv_dialect) if csv_dialect else _output(output, binary=fmt in ("ics", "xlsx"))
     try:
         _write_plan(opened, monday, today, fmt, out, output, owner, csv_dialect)
     finally:
@@ -665,6 +668,9 @@ def _write_plan(opened, monday: dt.date, today: dt.date, fmt: str, out, output: 
             click.echo(f"Wrote {len(items)} events for {label} to {output}", err=True)
     elif fmt == "csv":
         export.write_plan_csv(items, out, stops, dialect or export.CSV)
+    elif fmt == "xlsx":
+        export.write_plan_xlsx(items, out, stops)
+        click.echo(f"Wrote {len(items)} visits and calls for {label} to {output}", err=True)
     else:
         if customers is None:
             customers = plan_store.planning_customers(opened, today, owner=config.owner)
@@ -674,7 +680,7 @@ def _write_plan(opened, monday: dt.date, today: dt.date, fmt: str, out, output: 
                                 off, stops, plan_store.day_routes(items, config.route))
 
 
-def _write_mailing(opened, today: dt.date, fmt: str, out, dialect=None) -> None:
+def _write_mailing(opened, today: dt.date, fmt: str, out, dialect=None, output: str | None = None) -> None:
     """The small-fry mailing list as on ``today`` written to ``out`` (a CSV in ``dialect``)."""
     from segtui.io import export
     from segtui.store import mailing
@@ -682,6 +688,9 @@ def _write_mailing(opened, today: dt.date, fmt: str, out, dialect=None) -> None:
     recipients = mailing.mailing_list(opened, today)
     if fmt == "csv":
         export.write_mailing_csv(recipients, out, dialect or export.CSV)
+    elif fmt == "xlsx":
+        export.write_mailing_xlsx(recipients, out)
+        click.echo(f"Wrote {mailing.summary(recipients)} to {output}", err=True)
     else:
         heading = f"Mailing list · {opened.name} · as of {today.isoformat()}: {mailing.summary(recipients)}"
         export.write_mailing_table(recipients, out, heading)

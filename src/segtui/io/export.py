@@ -312,10 +312,15 @@ def write_xlsx(
     path: str,
     sheet: str = "Segments",
     money: Sequence[str] = ("revenue",),
+    numbers: Sequence[str] = (),
+    dates: Sequence[str] = (),
 ) -> None:
     """An XLSX workbook with one sheet: numbers as numbers, money columns (major
-    units as decimal text in the records) as numbers with two decimals, empty
-    values as empty cells, the header row frozen."""
+    units as decimal text in the records) as numbers with two decimals, the
+    ``numbers`` columns (decimal text) as plain numbers, the ``dates`` columns
+    (ISO text) as dates, empty values as empty cells, text never a formula, the
+    header row bold and frozen."""
+    import datetime as dt
     from decimal import Decimal
 
     from openpyxl import Workbook
@@ -332,7 +337,7 @@ def write_xlsx(
         cell.font = bold
         header.append(cell)
     worksheet.append(header)
-    money_columns = set(money)
+    money_columns, number_columns, date_columns = set(money), set(numbers), set(dates)
     for record in records:
         row = []
         for c in columns:
@@ -346,6 +351,12 @@ def write_xlsx(
             elif c in money_columns:
                 cell = WriteOnlyCell(worksheet, value=float(Decimal(str(value))))
                 cell.number_format = "#,##0.00"
+                row.append(cell)
+            elif c in number_columns:
+                row.append(float(value))
+            elif c in date_columns:
+                cell = WriteOnlyCell(worksheet, value=dt.date.fromisoformat(value))
+                cell.number_format = "yyyy-mm-dd"
                 row.append(cell)
             else:
                 row.append(value)
@@ -546,6 +557,13 @@ def write_plan_csv(items: Iterable, out: IO[str], stops: Mapping | None = None, 
     write_csv((plan_record(i, stops.get(i.id)) for i in items), PLAN_COLUMNS, out, dialect, PLAN_NUMBERS)
 
 
+def write_plan_xlsx(items: Iterable, path: str, stops: Mapping | None = None) -> None:
+    """``plan --format xlsx``: the plan's columns, ``day`` as a date, lat, lon and km as numbers."""
+    stops = stops or {}
+    write_xlsx((plan_record(i, stops.get(i.id)) for i in items), PLAN_COLUMNS, path, sheet="Plan", money=(),
+               numbers=PLAN_NUMBERS, dates=("day",))
+
+
 def write_plan_table(items: Sequence, out: IO[str], week: str, feasibility: str | None = None,
                      days_off: Sequence = (), stops: Mapping | None = None, day_routes: Mapping | None = None) -> None:
     """The week for people: per day its visits and calls with their reasons;
@@ -655,6 +673,11 @@ def mailing_record(recipient) -> dict:
 def write_mailing_csv(recipients: Iterable, out: IO[str], dialect: Dialect = CSV) -> None:
     """A header and one line per customer (an empty e-mail where there is none)."""
     write_csv((mailing_record(r) for r in recipients), MAILING_COLUMNS, out, dialect)
+
+
+def write_mailing_xlsx(recipients: Iterable, path: str) -> None:
+    """``plan --mailing --format xlsx``: the mailing list's columns, all text."""
+    write_xlsx((mailing_record(r) for r in recipients), MAILING_COLUMNS, path, sheet="Mailing list", money=())
 
 
 def write_mailing_table(recipients: Sequence, out: IO[str], heading: str) -> None:
