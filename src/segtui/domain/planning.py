@@ -60,6 +60,14 @@ Decisions made where DESIGN §3 is silent:
 * **Estimated potentials**: a cash cow or big-game customer placed there by an estimated
   budget (no budget of the rep's own) carries the reason "potential only estimated: confirm
   it with the checklist", so the visit is where the estimate gets checked.
+* **Win-back** (:func:`win_back`): a slipping customer — declining, silent or lapsed
+  (domain/trends.py), with revenue at risk (the larger of its last 12 months and the 12
+  before) — is due for a contact of ``policy.win_back`` (default a call, again after 30 days
+  while it still slips) at weight ``weight.win_back`` (default 2, as a first assessment
+  call): a call is the cheap way to learn why they stopped, and at weight 2 it comes after
+  the overdue big-game and cash-cow visits (weight 4) but before a small fry's routine call.
+  When its segment's own contact is more urgent, that contact is planned and its reason
+  says the customer is slipping. Ties go to the larger revenue at risk.
 * **Planning a week** considers customers due on or before the week's last
   working day, counts days overdue from ``max(today, Monday)``, only fills days
   from today on, and keeps every item already in the week (manual, done,
@@ -116,6 +124,8 @@ class PlanConfig:
     days_off: tuple[tuple[dt.date, dt.date], ...] = ()  # the rep's own days off, as (first, last)
     owner: str = ""  # plan only this rep's customers (empty: everyone's)
     route: RouteConfig = RouteConfig()  # where days start, how near a day's visits lie, the working hours
+    win_back: Policy = Policy("call", 30)  # slipping customers (module docs: Win-back)
+    win_back_weight: int = 2
 
     @classmethod
     def from_settings(cls, values: Mapping[str, str] | None = None) -> "PlanConfig":
@@ -131,6 +141,8 @@ class PlanConfig:
             days_off=parse_days_off(v["calendar.days_off"]),
             owner=v["plan.owner"],
             route=route_config(v),
+            win_back=parse_policy(v["policy.win_back"]),
+            win_back_weight=int(v["weight.win_back"]),
         )
 
     def off(self, day: dt.date) -> str | None:
@@ -208,6 +220,43 @@ def next_plan_day(day: dt.date, config: PlanConfig) -> dt.date:
 # --- who is due ----------------------------------------------------------------------
 
 
+class Slip(NamedTuple):
+    """Why a customer is slipping, for the win-back: ``kind`` declining, silent or lapsed, the
+    revenue at risk (minor units) and what the signal's words need (:attr:`words`)."""
+
+    kind: str
+    at_risk: int
+    gap: int = 0  # silent: the usual days between orders
+    days: int = 0  # silent: days since the last order
+    drop: float = 0.0  # declining: the share the last 12 months fell by
+    since: dt.date | None = None  # lapsed: the last order
+
+    @property
+    def words(self) -> str:
+        """The signal in words (English, as plan reasons are)."""
+        if self.kind == "lapsed":
+            return f"lapsed: no order since {self.since.isoformat()}" if self.since else "lapsed: no order for 12 months"
+        if self.kind == "silent":
+            return f"silent: orders every {self.gap} days, none for {self.days}"
+        return f"declining: bought {round(self.drop * 100)}% less than the 12 months before"
+
+
+def slip(trend, lapsed: bool, last_order: dt.date | None = None) -> Slip | None:
+    """The customer's slip from its trend (domain/trends.py) and whether it is lapsed, or None
+    when it is not slipping. The revenue at risk is the larger of the last 12 months and the 12
+    before (a lapsed customer's last 12 months are empty; a silent one may have grown first)."""
+    if trend is None or not (lapsed or trend.kind):
+        return None
+    at_risk = max(trend.revenue_12m, trend.revenue_before_12m, 0)
+    if lapsed:
+        return Slip("lapsed", at_risk, since=last_order)
+    if trend.kind == "silent":
+        days = (trend.as_of - trend.last_order_day).days if trend.as_of and trend.last_order_day else 0
+        return Slip("silent", at_risk, gap=round(trend.usual_gap_days or 0), days=days)
+    drop = 1 - trend.revenue_12m / trend.revenue_before_12m if trend.revenue_before_12m > 0 else 0.0
+    return Slip("declining", at_risk, drop=drop)
+
+
 class Customer(NamedTuple):
     """What planning needs to know about one customer (a tuple: 20,000 of them are cheap)."""
 
@@ -227,6 +276,7 @@ class Customer(NamedTuple):
     follow_up: tuple[dt.date, str] | None = None  # (day, visit/call): the next dated follow-up planned
     estimated: bool = False  # its potential is only estimated from similar customers (not the rep's own)
     place: Place | None = None  # (latitude, longitude), None: not located
+    slip: Slip | None = None  # declining, silent or lapsed: due for a win-back (None: not slipping)
 
     def contacted_since_assessment(self) -> bool:
         """A visit or call on or after the latest assessment (or ever, without one)."""
@@ -254,7 +304,7 @@ class Due(NamedTuple):
     contract: tuple[str, dt.date] | None = None  # the contract that makes it urgent
     deadline: dt.date | None = None  # plan it on or before this day (the day before the contract ends)
     follow_up: bool = False  # due because of a dated follow-up
-
+    win_back: bool = False  # due because it is slipping (policy.win_back), not for its segment
 
     @property
     def overdue(self) -> bool:
@@ -267,6 +317,12 @@ class Due(NamedTuple):
         parts = [QUADRANT_LABELS[c.quadrant]]
         if self.follow_up:
             parts.append(f"follow-up {_day(self.due_on)}")
+            return " · ".join(parts)
+        if self.win_back:
+            parts.append("win back")
+            parts.append(c.slip.words)
+            if c.last_contact is not None:
+                parts.append(f"last contact {_day(c.last_contact)}")
             return " · ".join(parts)
         if self.once:
             parts.append(f"{self.kind} to assess")
@@ -292,6 +348,8 @@ class Due(NamedTuple):
             parts.append(f"upgrade candidate: every {self.interval} days")
         if c.estimated and c.quadrant in HIGH_POTENTIAL:
             parts.append(ESTIMATE_REMINDER)
+        if c.slip is not None and c.slip.at_risk > 0:
+            parts.append(c.slip.words)
         return " · ".join(parts)
 
 
@@ -314,7 +372,37 @@ def _day(day: dt.date) -> str:
 
 
 def due(customer: Customer, config: PlanConfig, on: dt.date, until: dt.date | None = None) -> Due | None:
-    """The customer as due on ``on`` (or by ``until``), or None when not due."""
+    """The customer as due on ``on`` (or by ``until``), or None when not due: for its segment,
+    or to win it back when it is slipping, whichever is more urgent."""
+    entry = _segment_due(customer, config, on, until)
+    if customer.slip is None or (entry is not None and entry.follow_up):
+        return entry
+    back = win_back(customer, config, on, until)
+    if back is None or (entry is not None and entry.priority >= back.priority):
+        return entry
+    return back
+
+
+def win_back(customer: Customer, config: PlanConfig, on: dt.date, until: dt.date | None = None) -> Due | None:
+    """The win-back contact of a slipping customer (module docs), or None: not slipping, nothing
+    at risk, ``policy.win_back`` none, or a visit or call within its interval. Due from the
+    contact's interval after the last contact (at once without one); as late as a segment's
+    contact, its urgency grows from 1 to MAX_URGENCY."""
+    policy, found = config.win_back, customer.slip
+    if found is None or found.at_risk <= 0 or policy.kind is None or policy.every is None:
+        return None
+    every = policy.every
+    due_on = on if customer.last_contact is None else customer.last_contact + dt.timedelta(days=every)
+    if due_on > (until or on):
+        return None
+    late = (on - due_on).days
+    urgency = 1.0 if late <= 0 else min(MAX_URGENCY, 1 + late / every)
+    return Due(customer, policy.kind, every, due_on, late if late > 0 else 0,
+               round(config.win_back_weight * urgency, 6), on, win_back=True)
+
+
+def _segment_due(customer: Customer, config: PlanConfig, on: dt.date, until: dt.date | None = None) -> Due | None:
+    """The customer as its segment's policy has it due on ``on`` (or by ``until``), or None."""
     if customer.follow_up is not None:  # a dated follow-up comes before the policy
         day, kind = customer.follow_up
         if day > (until or on):
@@ -393,10 +481,10 @@ def open_contract(
 
 
 def by_priority(entry: Due) -> tuple:
-    """Highest priority first; ties to the higher revenue, then the higher potential,
-    then the earlier due date, then by name."""
+    """Highest priority first; ties to the higher revenue (a win-back: the revenue at risk),
+    then the higher potential, then the earlier due date, then by name."""
     c = entry.customer
-    return (-entry.priority, -c.revenue, -(c.potential if c.potential is not None else -1), entry.due_on,
+    return (-entry.priority, -(c.slip.at_risk if entry.win_back else c.revenue), -(c.potential if c.potential is not None else -1), entry.due_on,
             c.name.casefold(), c.id)
 
 
@@ -414,6 +502,9 @@ def due_list(
         if policy.kind is not None and not policy.once:
             regular[q] = (policy.kind, policy.every, max(1, policy.every // 2), config.weights[q])
     big_game = Quadrant.BIG_GAME
+    back_kind, back_every, back_weight = config.win_back.kind, config.win_back.every, config.win_back_weight
+    if back_kind is None:
+        back_every = None
     found = []
     append = found.append
     for c in customers:
@@ -429,14 +520,27 @@ def due_list(
             every = half
         due_ordinal = c.last_contact.toordinal() + every
         if due_ordinal > until_ordinal:
-            continue
-        late = on_ordinal - due_ordinal
-        if late > 0:
-            urgency = 1 + late / every
-            urgency = MAX_URGENCY if urgency > MAX_URGENCY else urgency
+            entry = None
         else:
-            late, urgency = 0, 1.0
-        append(Due(c, kind, every, dt.date.fromordinal(due_ordinal), late, round(weight * urgency, 6), on))
+            late = on_ordinal - due_ordinal
+            if late > 0:
+                urgency = 1 + late / every
+                urgency = MAX_URGENCY if urgency > MAX_URGENCY else urgency
+            else:
+                late, urgency = 0, 1.0
+            entry = Due(c, kind, every, dt.date.fromordinal(due_ordinal), late, round(weight * urgency, 6), on)
+        slipping = c.slip
+        if slipping is not None and back_every and slipping.at_risk > 0:  # win_back(), inline: 7,000 of them
+            back_ordinal = c.last_contact.toordinal() + back_every
+            if back_ordinal <= until_ordinal:
+                late = on_ordinal - back_ordinal
+                urgency = 1.0 if late <= 0 else min(MAX_URGENCY, 1 + late / back_every)
+                priority = round(back_weight * urgency, 6)
+                if entry is None or entry.priority < priority:  # the more urgent, as in due()
+                    entry = Due(c, back_kind, back_every, dt.date.fromordinal(back_ordinal), late if late > 0 else 0,
+                                priority, on, win_back=True)
+        if entry is not None:
+            append(entry)
     found.sort(key=by_priority)
     return found
 
@@ -894,15 +998,21 @@ BACKLOG_FITS_WEEKS = 4
 
 
 def feasibility(customers: Iterable[Customer], config: PlanConfig, on: dt.date | None = None) -> Feasibility:
-    """Visits and calls a week the policies need (7 ÷ interval per customer),
+    """Visits and calls a week the policies need (7 ÷ interval per customer; a slipping
+    customer whose segment weighs less than ``weight.win_back``: 7 ÷ the win-back's interval),
     the one-off backlog ('once' policies: customers not yet assessed), and what to change when
     the need is above capacity."""
     needed = {k: 0.0 for k in KINDS}
     backlog = {k: 0 for k in KINDS}
     by_segment: dict[tuple[str, Quadrant], float] = defaultdict(float)
     counts: dict[tuple[str, Quadrant], tuple[int, int]] = defaultdict(lambda: (0, 0))  # (regular, upgrade)
+    back = config.win_back
     for c in customers:
         policy = config.policies[c.quadrant]
+        if (c.slip is not None and c.slip.at_risk > 0 and back.kind is not None and back.every
+                and (policy.kind is None or config.weights[c.quadrant] < config.win_back_weight)):
+            needed[back.kind] += 7 / back.every  # its win-back contact comes before its segment's
+            continue
         if policy.kind is None:
             continue
         if policy.once:

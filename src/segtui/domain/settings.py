@@ -210,6 +210,13 @@ def _policy(text: str) -> str:
     return parse_policy(text).setting
 
 
+def _win_back_policy(text: str) -> str:
+    value = _policy(text)
+    if value.endswith(":once"):
+        raise SettingError("a win-back comes again while the customer slips: use call:DAYS, visit:DAYS or none")
+    return value
+
+
 def _team_url(text: str) -> str:
     """A PostgreSQL connection URL or empty; never one holding a password (the
     password belongs in ~/.pgpass or PGPASSWORD, not in the book)."""
@@ -297,11 +304,14 @@ _ALL = [
     Setting("policy.small_fry", "call:91", _policy, "contact policy for Small fry"),
     Setting("policy.uninteresting", "none", _policy, "contact policy for Uninteresting"),
     Setting("policy.needs_assessment", "call:once", _policy, "contact policy for customers that need assessment"),
+    Setting("policy.win_back", "call:30", _win_back_policy,
+            "contact policy for slipping customers (declining, silent, lapsed): call:DAYS, visit:DAYS or none"),
     Setting("weight.big_game", "4", _count(0, 100), "planning weight of Big game"),
     Setting("weight.cash_cows", "4", _count(0, 100), "planning weight of Cash cows"),
     Setting("weight.needs_assessment", "2", _count(0, 100), "planning weight of customers that need assessment"),
     Setting("weight.small_fry", "1", _count(0, 100), "planning weight of Small fry"),
     Setting("weight.uninteresting", "0", _count(0, 100), "planning weight of Uninteresting"),
+    Setting("weight.win_back", "2", _count(0, 100), "planning weight of a win-back contact (policy.win_back)"),
     Setting("contract.warn_days", "90", _count(0, 730), "a competitor contract ending within this many days is urgent"),
     Setting("capacity.visits_per_day", "4", _count(0, 50), "visits per working day"),
     Setting("capacity.calls_per_day", "10", _count(0, 200), "calls per working day"),

@@ -19,7 +19,9 @@ from typing import Iterable, Sequence
 from segtui.domain import customer as rules
 from segtui.domain import planning
 from segtui.domain import routes
+from segtui.domain.planning import slip
 from segtui.domain.routes import DayRoute, Place, RouteConfig
+from segtui.domain.segments import Group
 from segtui.store.book import Book, BookError
 from segtui.store.places import all_places, resolve
 from segtui.store.segments import CustomerSegment, segment_book
@@ -95,7 +97,7 @@ def planning_customers(
         )
     }
     located = all_places(book)
-    Customer, new = planning.Customer, tuple.__new__  # all 16 fields given: the NamedTuple's checks are not needed
+    Customer, new, LAPSED = planning.Customer, tuple.__new__, Group.LAPSED  # all 17 fields given: the NamedTuple's checks are not needed
     result = []
     append = result.append
     for s in segments:
@@ -115,6 +117,7 @@ def planning_customers(
             follow_ups.get(cid),
             s.estimate is not None and s.estimate.source == "estimated",
             located.get(cid),
+            slip(s.trend, s.segment.group is LAPSED, dates(s.last_order) if s.last_order else None),
         )))
     return result
 
