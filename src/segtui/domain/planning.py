@@ -239,6 +239,8 @@ class Slip(NamedTuple):
             return f"lapsed: no order since {self.since.isoformat()}" if self.since else "lapsed: no order for 12 months"
         if self.kind == "silent":
             return f"silent: orders every {self.gap} days, none for {self.days}"
+        if self.drop >= 1:  # credit notes took the last 12 months to nothing or below
+            return "declining: no net revenue in the last 12 months"
         return f"declining: bought {round(self.drop * 100)}% less than the 12 months before"
 
 
