@@ -54,11 +54,11 @@ def test_a_budget_and_loyalty_are_dated_assessments_by_the_file(book, tmp_path) 
         in summary.text()
     rows = book.rows("SELECT c.source_id, a.date, a.who, a.budget_per_year, a.loyalty_override FROM assessment a "
                      "JOIN customer c ON c.id = a.customer_id ORDER BY c.source_id")
-    assert rows == [("101", "2026-12-05", "hubspot-companies.csv", 50_000_000, 0.6),
-                    ("102", "2026-12-05", "hubspot-companies.csv", 120_000_000, 0.25)]
+    assert rows == [("crm:101", "2026-12-05", "hubspot-companies.csv", 50_000_000, 0.6),
+                    ("crm:102", "2026-12-05", "hubspot-companies.csv", 120_000_000, 0.25)]
     if "source" in {r[1] for r in book.rows("PRAGMA table_info(assessment)")}:
         assert {r[0] for r in book.rows("SELECT source FROM assessment")} == {"imported"}
-    alfa = book.scalar("SELECT id FROM customer WHERE source_id = '101'")
+    alfa = book.scalar("SELECT id FROM customer WHERE crm_id = '101'")
     history = load_customer(book, alfa, TODAY).assessments
     assert [(a.who, a.budget_per_year) for a in history] == [("hubspot-companies.csv", 50_000_000)]
     segment = next(s for s in segment_book(book, TODAY) if s.id == alfa).segment
@@ -76,7 +76,7 @@ def test_a_file_with_only_a_budget_keeps_the_latest_loyalty(book, tmp_path) -> N
     import_customers(book, write(tmp_path, CRM), today=TODAY)
     import_customers(book, write(tmp_path, "Record ID,Budget\n101,700000\n", "budgets.csv"), today=TODAY)
     latest = book.rows("SELECT who, budget_per_year, loyalty_override FROM assessment WHERE customer_id = "
-                       "(SELECT id FROM customer WHERE source_id = '101') ORDER BY id DESC LIMIT 1")
+                       "(SELECT id FROM customer WHERE crm_id = '101') ORDER BY id DESC LIMIT 1")
     assert latest == [("budgets.csv", 70_000_000, 0.6)]
 
 

@@ -142,7 +142,7 @@ def test_nasty_names_and_ids_round_trip_through_an_import(tmp_path: Path) -> Non
     crm = tmp_path / "crm.csv"
     with crm.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["Record ID", "Company name", "City"])
+        writer.writerow(["Customer ID", "Company name", "City"])
         writer.writerows((f"ID {text}", f"{text[:490]} 2", text) for text in NASTY)
     import_customers(book, crm, as_of=AS_OF)
     cities = dict(book.query("SELECT source_id, city FROM customer"))

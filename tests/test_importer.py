@@ -324,29 +324,34 @@ def customers(book) -> list[tuple]:
 
 def test_hubspot_companies_import_without_a_map(book) -> None:
     summary = import_customers(book, DATA / "crm" / "hubspot_companies.csv", as_of=AS_OF)
-    assert summary.columns["customer"] == "Record ID"
+    # HubSpot's own record id is kept as the CRM id, never taken as the customer id
+    assert "customer" not in summary.columns and summary.columns["crm_id"] == "Record ID"
     assert summary.columns["name"] == "Company name"
     assert summary.columns["phone"] == "Phone Number"
-    assert customers(book)[1] == ("5120002", "Sjöplast AB", "Plastics", "Göteborg", "411 04", "Hamngatan 7", "Anna Berg")
-    assert summary.skipped == {"no customer id": 1}
+    assert customers(book)[1] == ("crm:5120002", "Sjöplast AB", "Plastics", "Göteborg", "411 04", "Hamngatan 7",
+                                  "Anna Berg")
+    assert book.scalar("SELECT crm_id FROM customer WHERE name = 'Sjöplast AB'") == "5120002"
+    # the lead without a record id is a prospect, known by its name
+    assert customers(book)[3][:2] == ("name:unassigned-lead", "Unassigned lead")
+    assert (summary.matched, summary.customers_new, summary.skipped) == (0, 4, {})
     phones = book.query("SELECT c.source_id, k.phone, k.is_primary FROM contact k JOIN customer c ON c.id = k.customer_id")
-    assert [tuple(p) for p in phones] == [("5120001", "+46 8 123 45 67", 1), ("5120002", "+46 31 22 33 44", 1)]
-    assert 'Columns used: customer ← "Record ID", name ← "Company name"' in summary.text()
+    assert [tuple(p) for p in phones] == [("crm:5120001", "+46 8 123 45 67", 1), ("crm:5120002", "+46 31 22 33 44", 1)]
+    assert 'Columns used: crm_id ← "Record ID", name ← "Company name"' in summary.text()
 
 
 def test_salesforce_accounts_import_without_a_map(book) -> None:
     summary = import_customers(book, DATA / "crm" / "salesforce_accounts.csv", as_of=AS_OF)
-    assert (summary.columns["customer"], summary.columns["name"], summary.columns["city"]) == ("Id", "Name", "BillingCity")
+    assert (summary.columns["crm_id"], summary.columns["name"], summary.columns["city"]) == ("Id", "Name", "BillingCity")
     assert customers(book)[1] == (
-        "0015g00000AbCdFAAZ", "Lindqvist Måleri AB", "Construction", "Uppsala", "753 20", "Storgatan 2", "Anna Berg")
+        "crm:0015g00000AbCdFAAZ", "Lindqvist Måleri AB", "Construction", "Uppsala", "753 20", "Storgatan 2", "Anna Berg")
 
 
 def test_pipedrive_organizations_import_without_a_map(book) -> None:
     summary = import_customers(book, DATA / "crm" / "pipedrive_organizations.csv", as_of=AS_OF)
-    assert summary.columns["customer"] == "Organization - ID"
+    assert summary.columns["crm_id"] == "Organization - ID"
     assert summary.columns["name"] == "Organization - Name"
     assert summary.columns["city"] == "Organization - Address - City/town/village/locality"
-    assert customers(book)[0][:4] == ("71", "Tampere Teräs Oy", None, "Tampere")
+    assert customers(book)[0][:4] == ("crm:71", "Tampere Teräs Oy", None, "Tampere")
 
 
 def test_customers_are_updated_not_duplicated(book, tmp_path) -> None:
@@ -354,18 +359,20 @@ def test_customers_are_updated_not_duplicated(book, tmp_path) -> None:
     import_customers(book, path, as_of=AS_OF)
     before = dump(book)
     again = import_customers(book, path, as_of=AS_OF)
-    assert (again.customers_new, again.customers_updated, again.customers_existing, again.contacts_new) == (0, 0, 3, 0)
+    assert (again.customers_new, again.customers_updated, again.customers_existing, again.contacts_new) == (0, 0, 4, 0)
+    assert (again.matched, again.matched_by) == (4, {"crm_id": 3, "name_city": 1})
     assert dump(book) == before
     moved = write(tmp_path, "Record ID,City,Phone Number\n5120003,Lund,+46 46 11 22 33\n")
     summary = import_customers(book, moved, as_of=AS_OF)
     assert summary.customers_updated == 1 and summary.contacts_new == 1
-    assert customers(book)[2][:4] == ("5120003", "Ekfrakt AB", "Logistics", "Lund")
+    assert customers(book)[2][:4] == ("crm:5120003", "Ekfrakt AB", "Logistics", "Lund")
 
 
 def test_orders_then_customers_name_the_placeholder_customers(book, tmp_path) -> None:
     import_orders(book, write(tmp_path, "customer,date,amount\n5120001,2026-01-05,100\n"), as_of=AS_OF)
     assert customers(book)[0][1] == "5120001"
-    import_customers(book, DATA / "crm" / "hubspot_companies.csv", as_of=AS_OF)
+    # a CRM that carries the ERP's number in its record id: mapped, it is the customer id
+    import_customers(book, DATA / "crm" / "hubspot_companies.csv", {"customer": "Record ID"}, as_of=AS_OF)
     assert customers(book)[0][1] == "Norrbyggen AB"
     assert book.scalar("SELECT count(*) FROM customer") == 3
 
@@ -424,6 +431,7 @@ def test_the_customers_command(tmp_path) -> None:
                                        str(DATA / "crm" / "pipedrive_organizations.csv")])
     assert result.exit_code == 0, result.output
     assert "Customers: 2 new, 0 updated, 0 unchanged" in result.output
+    assert "Columns used: crm_id ← \"Organization - ID\"" in result.output
 
 
 # --- properties -------------------------------------------------------------------

@@ -127,8 +127,22 @@ async def test_the_customer_screen_sets_a_follow_up(demo) -> None:
         app.screen.query_one("#field-note", Input).value = "Budget meeting"
         await pilot.press("ctrl+s")
         await settle(pilot, final=0.3)
+        # the header says what comes next
+        header = str(app.screen.query_one("#badges").content)
+        assert "→ follow-up call " in header and "2027" in header
     rows = demo.rows("SELECT day, kind, reason, manual FROM plan_item WHERE customer_id = ?", (cid,))
     assert [tuple(r) for r in rows] == [("2027-01-12", "call", "Follow-up: Budget meeting", 1)]
+
+
+def test_the_record_names_the_next_planned_contact(demo) -> None:
+    from segtui.store.customers import load_customer
+
+    cid = demo.rows("SELECT id FROM customer ORDER BY id LIMIT 1")[0][0]
+    demo.conn.execute("DELETE FROM plan_item WHERE customer_id = ?", (cid,))
+    assert load_customer(demo, cid, TODAY).next_planned is None
+    plan_store.add_follow_up(demo, cid, dt.date(2027, 1, 12), "visit", "Budget")
+    assert load_customer(demo, cid, TODAY).next_planned == ("2027-01-12", "visit", True)
+    assert load_customer(demo, cid, dt.date(2027, 1, 13)).next_planned is None  # past: not next
 
 
 async def test_settings_changed_elsewhere_take_effect_when_the_planner_is_back(demo) -> None:

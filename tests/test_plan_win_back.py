@@ -137,3 +137,10 @@ def test_win_back_contacts_count_in_what_the_policy_needs() -> None:
     assert planning.feasibility(small_fry, CONFIG, TODAY).needed["call"] == pytest.approx(13 * 7 / 91)
     off = PlanConfig.from_settings({"policy.win_back": "none"})
     assert planning.feasibility(lapsed, off, TODAY).needed["call"] == 0
+
+
+def test_credit_notes_below_nothing_read_as_no_net_revenue() -> None:
+    """Returns larger than purchases: not '142% less', but no net revenue."""
+    returned = Trend("declining", -420_00, 1_000_00, None, ago(5), None, TODAY)
+    assert slip(returned, False).words == "declining: no net revenue in the last 12 months"
+    assert returned.words().startswith("no net revenue in the last 12 months (")

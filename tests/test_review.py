@@ -256,3 +256,27 @@ def test_review_snapshot(snap_compare) -> None:
         await settle(pilot, final=0.1)
 
     assert snap_compare(Host(), terminal_size=(100, 30), run_before=run_before)
+
+
+async def test_the_review_keeps_to_the_boards_search(book, tmp_path) -> None:
+    """Searched or filtered, the board's `e` reviews only the customers it shows."""
+    fill_review_book(book)
+    app = SegtuiApp(book, as_of=AS_OF, config_dir=tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("slash", *"delta", "enter")
+        await settle(pilot)
+        assert app.board.view.narrowed
+        await pilot.press("e")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        assert [i.name for i in screen.items] == ["Delta AB"]
+        assert "the board's search and filter · 1 of 1" in shown(screen, "#review-title")
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("slash", *"zzz-nobody", "enter")
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        assert app.screen.items == [] and "None of the customers the board's search" in body(app.screen)

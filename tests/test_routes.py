@@ -289,7 +289,7 @@ def test_imported_coordinates_are_kept_and_a_bad_one_is_refused_with_its_line(tm
                     "A1,Acme,Uppsala,59.9,17.6\nA2,Beta,Malmö,,\n", encoding="utf-8")
     book = open_book(tmp_path / "book.db")
     import_customers(book, path, today=TODAY)
-    ids = dict(book.rows("SELECT source_id, id FROM customer"))
+    ids = dict(book.rows("SELECT crm_id, id FROM customer"))
     assert places.place_of(book, ids["A1"]) == ((59.9, 17.6), "imported")
     assert places.place_of(book, ids["A2"])[1] == "town"
     bad = tmp_path / "bad.csv"

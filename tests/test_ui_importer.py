@@ -149,7 +149,8 @@ async def test_ctrl_t_switches_to_customers(book) -> None:
         await pilot.press("ctrl+r")
         await settle(pilot)
         assert app.result.customers_new == 2
-    assert book.scalar("SELECT name FROM customer WHERE source_id = '72'") == "Aarhus Logistik ApS"
+    # Pipedrive's own id is kept as the CRM id; the customer gets an id made from it
+    assert book.rows("SELECT source_id, crm_id FROM customer WHERE name = 'Aarhus Logistik ApS'") == [("crm:72", "72")]
 
 
 async def test_escape_goes_back_without_importing(book) -> None:

@@ -313,7 +313,8 @@ _MAP_HELP = "FIELD=COLUMN: take FIELD from COLUMN (repeatable). Without it, colu
 
 def _run_import(kind: str, book: str, file: str, maps: tuple[str, ...], sheet: str | None, dry_run: bool,
                 as_of: str | None, currency: str | None = None, accept_thresholds: bool = False,
-                today_text: str | None = None) -> None:
+                today_text: str | None = None, match: str | None = None, new: bool = False,
+                output_format: str = "text") -> None:
     from segtui.domain.first_day import view_day
     from segtui.io import importer
     from segtui.store.book import BookError, open_book
@@ -334,7 +335,7 @@ def _run_import(kind: str, book: str, file: str, maps: tuple[str, ...], sheet: s
         _fail(str(error))
     if day is None:  # compare classes on the day the book is shown on
         day = view_day(opened.settings().get("view.as_of"), today)
-    extra: dict = {"today": today}
+    extra: dict = {"today": today, "match": match, "new": new}
     if kind == "orders":
         extra = {"currency": currency, "ask_currency": True, "accept_thresholds": accept_thresholds, "today": today}
     run = importer.import_orders if kind == "orders" else importer.import_customers
@@ -383,10 +384,15 @@ def _run_import(kind: str, book: str, file: str, maps: tuple[str, ...], sheet: s
                 Path(leftover).unlink(missing_ok=True)
         _fail(failure)
     if missing and not dry_run:
-        click.echo(f"Created the book {book}")
+        click.echo(f"Created the book {book}", err=output_format == "json")
     if summary.safety_copy:
         click.echo(f"segtui: the book as it was before this import is kept at {summary.safety_copy}", err=True)
-    click.echo(summary.text())
+    if output_format == "json":
+        import json
+
+        click.echo(json.dumps(summary.as_json(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(summary.text())
 
 
 def _import_options(function):
@@ -426,20 +432,39 @@ def import_orders_command(book: str, file: str, maps: tuple[str, ...], sheet: st
 
 @import_group.command("customers")
 @_import_options
+@click.option("--match", "match", type=click.Choice(["customer", "crm_id", "org_number", "name_city"]),
+              help="Match rows to the book's customers by this alone (default: the customer id when the file has "
+                   "one, else CRM id, then org number, then name and city).")
+@click.option("--new", "new", is_flag=True,
+              help="Add the rows as new customers even when none of them matches a customer in the book.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="json: the summary for scripts (rows, matched, new, skipped, and why).")
 def import_customers_command(book: str, file: str, maps: tuple[str, ...], sheet: str | None, dry_run: bool,
-                             as_of: str | None) -> None:
+                             as_of: str | None, match: str | None, new: bool, output_format: str) -> None:
     """Import customers from FILE (a CRM export) into BOOK (created if needed).
 
     \b
-    Fields: customer (the id, required), name, org_number, industry, city,
-    postcode, address, owner, contact, phone, email, budget (yearly potential),
-    loyalty (0.6 or 60%), employees, annual_revenue, country. HubSpot,
-    Salesforce and Pipedrive column names ("Record ID", "Company name",
-    "Organization - Name", "Number of Employees", "AnnualRevenue",
-    "BillingCountry", ...) are understood without a map. A budget or loyalty
-    is a dated assessment by the file.
+    Fields: customer (the ERP's customer id), crm_id (the CRM's own record id:
+    "Record ID", "Id", "hs_object_id" — kept, never taken as the customer id),
+    name, org_number, industry, city, postcode, address, owner, contact, phone,
+    email, budget (yearly potential), loyalty (0.6 or 60%), employees,
+    annual_revenue, country. HubSpot, Salesforce and Pipedrive column names
+    ("Company name", "Organization - Name", "Number of Employees",
+    "AnnualRevenue", "BillingCountry", ...) are understood without a map.
+    A budget or loyalty is a dated assessment by the file.
+
+    \b
+    Without a customer id column, each row is matched to a customer of the
+    book by CRM id, then org number, then name and city (case and legal form
+    do not matter: "Acme AB" is "ACME Aktiebolag"). A matched customer gets
+    the file's values; empty cells never blank what the book has. A row that
+    matches nothing is a new customer (a prospect). Two customers that fit a
+    row equally are not guessed: the row is skipped and named. When the book
+    has customers and no row matches any of them, nothing is imported unless
+    --new is given.
     """
-    _run_import("customers", book, file, maps, sheet, dry_run, as_of)
+    _run_import("customers", book, file, maps, sheet, dry_run, as_of, match=match, new=new,
+                output_format=output_format)
 
 
 @main.command("settings", context_settings={"ignore_unknown_options": True})

@@ -63,9 +63,10 @@ Decisions made where DESIGN §3 is silent:
 * **Win-back** (:func:`win_back`): a slipping customer — declining, silent or lapsed
   (domain/trends.py), with revenue at risk (the larger of its last 12 months and the 12
   before) — is due for a contact of ``policy.win_back`` (default a call, again after 30 days
-  while it still slips) at weight ``weight.win_back`` (default 2, as a first assessment
-  call): a call is the cheap way to learn why they stopped, and at weight 2 it comes after
-  the overdue big-game and cash-cow visits (weight 4) but before a small fry's routine call.
+  while it still slips) at weight ``weight.win_back`` (default 3): a call is the cheap way to
+  learn why they stopped, and at weight 3 it comes after the assessment calls (2 × 2) and the
+  overdue big-game and cash-cow visits (weight 4) but before a small fry's routine call (1,
+  never contacted 2): on a real ERP history the first weeks are not all first calls.
   When its segment's own contact is more urgent, that contact is planned and its reason
   says the customer is slipping. Ties go to the larger revenue at risk.
 * **Planning a week** considers customers due on or before the week's last
@@ -125,7 +126,7 @@ class PlanConfig:
     owner: str = ""  # plan only this rep's customers (empty: everyone's)
     route: RouteConfig = RouteConfig()  # where days start, how near a day's visits lie, the working hours
     win_back: Policy = Policy("call", 30)  # slipping customers (module docs: Win-back)
-    win_back_weight: int = 2
+    win_back_weight: int = 3
 
     @classmethod
     def from_settings(cls, values: Mapping[str, str] | None = None) -> "PlanConfig":
@@ -238,6 +239,8 @@ class Slip(NamedTuple):
             return f"lapsed: no order since {self.since.isoformat()}" if self.since else "lapsed: no order for 12 months"
         if self.kind == "silent":
             return f"silent: orders every {self.gap} days, none for {self.days}"
+        if self.drop >= 1:  # credit notes took the last 12 months to nothing or below
+            return "declining: no net revenue in the last 12 months"
         return f"declining: bought {round(self.drop * 100)}% less than the 12 months before"
 
 

@@ -189,9 +189,41 @@ def name_key(name: str | None) -> str:
 
 
 def city_key(city: str | None) -> str:
+    """A city for comparing: no case, spaces collapsed, accents kept ('GÖTEBORG ' is 'göteborg')."""
     return " ".join(unicodedata.normalize("NFKC", city or "").casefold().split())
 
 
 def org_key(org_number: str | None) -> str:
-    """An org number for comparing: its digits (and letters) only."""
-    return re.sub(r"[^0-9A-Za-z]", "", org_number or "").upper()
+    """An org number for comparing: its digits (and letters) only, without a VAT number's
+    country prefix and suffix — '556677-8899', '5566778899' and 'SE556677889901' all give
+    '5566778899'; 'NO 923 609 016 MVA' gives '923609016'."""
+    text = re.sub(r"[^0-9A-Za-z]", "", org_number or "").upper()
+    prefix = re.match(r"([A-Z]{2})(?=[0-9])", text)
+    if prefix:
+        text = text[2:]
+        if prefix.group(1) == "SE" and len(text) == 12 and text.endswith("01"):
+            text = text[:10]  # a Swedish VAT number is the org number + '01'
+    if text.endswith("MVA") and text[:-3].isdigit():
+        text = text[:-3]
+    return text
+
+
+def company_key(name: str | None, city: str | None) -> tuple[str, str]:
+    """What makes two customers look like one company by name: the compared name and the
+    compared city (:func:`name_key`, :func:`city_key`). An empty name gives ``("", …)``,
+    which is never the same company as anything."""
+    return name_key(name), city_key(city)
+
+
+def same_company(name_a: str | None, city_a: str | None, name_b: str | None, city_b: str | None) -> bool:
+    """Two names in two cities are one company: the same name without case, punctuation and
+    legal form, in the same city without case ("Acme AB", "Lund" is "ACME Aktiebolag", "LUND").
+    A missing city is a city of its own: "Acme" with no city is not "Acme" in Lund."""
+    key = company_key(name_a, city_a)
+    return bool(key[0]) and key == company_key(name_b, city_b)
+
+
+def same_org_number(a: str | None, b: str | None) -> bool:
+    """Two org numbers are one company's, written either way (:func:`org_key`); empty is never the same."""
+    key = org_key(a)
+    return bool(key) and key == org_key(b)

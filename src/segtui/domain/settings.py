@@ -311,7 +311,7 @@ _ALL = [
     Setting("weight.needs_assessment", "2", _count(0, 100), "planning weight of customers that need assessment"),
     Setting("weight.small_fry", "1", _count(0, 100), "planning weight of Small fry"),
     Setting("weight.uninteresting", "0", _count(0, 100), "planning weight of Uninteresting"),
-    Setting("weight.win_back", "2", _count(0, 100), "planning weight of a win-back contact (policy.win_back)"),
+    Setting("weight.win_back", "3", _count(0, 100), "planning weight of a win-back contact (policy.win_back)"),
     Setting("contract.warn_days", "90", _count(0, 730), "a competitor contract ending within this many days is urgent"),
     Setting("capacity.visits_per_day", "4", _count(0, 50), "visits per working day"),
     Setting("capacity.calls_per_day", "10", _count(0, 200), "calls per working day"),

@@ -55,6 +55,9 @@ class Trend:
                 gap=_days(self.usual_gap_days), days=self.silent_days)
         if self.kind == DECLINING:
             drop = 1 - self.revenue_12m / self.revenue_before_12m
+            if drop >= 1:  # credit notes took the last 12 months to nothing or below
+                return _("no net revenue in the last 12 months ({now} against {before} the 12 months before)").format(
+                    now=money(self.revenue_12m), before=money(self.revenue_before_12m))
             return _("bought {drop} less than the 12 months before ({now} against {before})").format(
                 drop=share(drop), now=money(self.revenue_12m), before=money(self.revenue_before_12m))
         return ""

@@ -48,6 +48,7 @@ __all__ = [
     "CUSTOMER_FIELDS",
     "ReadError",
     "CurrencyNeeded",
+    "NothingMatched",
     "Mapping",
     "Move",
     "Summary",
@@ -78,7 +79,8 @@ ORDER_FIELDS: dict[str, str] = {
 
 #: Customer fields and what they mean.
 CUSTOMER_FIELDS: dict[str, str] = {
-    "customer": "the customer's id in the source system (required)",
+    "customer": "the customer's id in the ERP (the book's customer id); without it rows are matched (--match)",
+    "crm_id": "the CRM's own record id (HubSpot Record ID, Salesforce Id), kept as the customer's CRM id",
     "name": "the company name",
     "org_number": "the organisation number",
     "industry": "the industry",
@@ -117,8 +119,11 @@ _ORDER_NAMES: dict[str, tuple[str, ...]] = {
 
 # HubSpot companies, Salesforce accounts and Pipedrive organizations use these.
 _CUSTOMER_NAMES: dict[str, tuple[str, ...]] = {
-    "customer": ("customer", "customerid", "recordid", "id", "accountid", "organizationid", "organisationid",
-                 "companyid", "sourceid", "kundnr", "kundnummer"),
+    "customer": ("customer", "customerid", "customerno", "customernumber", "custid", "sourceid", "erpid",
+                 "accountnumber", "kundnr", "kundnummer", "kundid"),
+    # a CRM's own record id is never the customer id: the ERP's number is (docs/matching.md)
+    "crm_id": ("crmid", "recordid", "hsobjectid", "hubspotid", "companyrecordid", "id", "accountid",
+               "salesforceid", "objectid", "organizationid", "organisationid", "companyid"),
     "name": ("name", "companyname", "accountname", "organizationname", "organisationname", "company",
              "customername", "kundnamn", "foretag", "företag"),
     "org_number": ("orgnumber", "organisationnumber", "organizationnumber", "orgnr", "organisationsnummer",
@@ -147,6 +152,9 @@ _CUSTOMER_NAMES: dict[str, tuple[str, ...]] = {
     "lon": ("lon", "lng", "long", "longitude", "billinglongitude", "shippinglongitude",
             "organizationaddresslongitude", "langdgrad", "längdgrad"),
 }
+
+#: The customer fields a row is matched on (docs/matching.md).
+_MATCH_FIELDS = ("customer", "crm_id", "org_number", "name")
 
 _NAME_NOISE = re.compile(r"[\s_\-./#:()]+")
 _CURRENCY = re.compile(r"[A-Z]{3}").fullmatch
@@ -279,10 +287,13 @@ def _map_table(kind: str, table: Table, overrides: dict[str, str] | None) -> Map
 def _check_required(mapping: Mapping, listed: str) -> None:
     fields = mapping.fields
     hint = f" (the file's columns are {listed}; use --map FIELD=COLUMN)"
+    if mapping.kind != "orders":
+        if not any(f in fields for f in _MATCH_FIELDS):
+            raise ReadError(f"no column to know the customers by was found — a customer id, CRM id, org number "
+                            f"or name{hint}")
+        return
     if "customer" not in fields:
         raise ReadError(f"no column for the customer id was found{hint}")
-    if mapping.kind != "orders":
-        return
     if "date" not in fields:
         raise ReadError(f"no column for the date was found{hint}")
     if "amount" not in fields:
@@ -515,6 +526,32 @@ class Summary:
     accept_thresholds: bool = False
     thresholds_accepted: bool = False
     assessments_new: int = 0  # budgets and loyalties from a customer file
+    # a customer file's rows matched to the book (docs/matching.md)
+    match_rules: tuple[str, ...] = ()
+    matched: int = 0  # rows that are a customer the book had
+    matched_by: dict[str, int] = field(default_factory=dict)  # rule → rows it matched
+    repeated: int = 0  # rows of a new customer an earlier row of the file made already
+    skipped_rows: list[tuple[int, str]] = field(default_factory=list)  # line, reason
+
+    def as_json(self) -> dict[str, Any]:
+        """A customer import's summary for scripts: ``rows`` read, ``matched`` (rows that are a
+        customer the book had), ``new`` (customers made), ``skipped`` (rows), and why."""
+        return {
+            "rows": self.rows_read,
+            "matched": self.matched,
+            "new": self.customers_new,
+            "skipped": self.rows_read - self.rows_used,
+            "updated": self.customers_updated,
+            "unchanged": self.customers_existing,
+            "repeated": self.repeated,
+            "matched_by": dict(self.matched_by),
+            "match": list(self.match_rules),
+            "skipped_rows": [{"line": line, "reason": reason} for line, reason in self.skipped_rows],
+            "contacts_new": self.contacts_new,
+            "assessments_new": self.assessments_new,
+            "columns": dict(self.columns),
+            "dry_run": self.dry_run,
+        }
 
     @property
     def assessed_on(self) -> dt.date:
@@ -577,10 +614,20 @@ class Summary:
             out.append(f"Orders: {n(self.orders_new)} new{credit}, {n(self.orders_existing)} already in the book")
             out.append(f"Customers: {n(self.customers_new)} new")
         else:
+            if self.match_rules and self.match_rules != ("customer",):
+                from segtui.domain.matching import RULE_WORDS
+
+                by = ", ".join(f"{n(c)} by {RULE_WORDS[r]}" for r, c in self.matched_by.items() if c)
+                out.append(f"Matched {n(self.matched)} rows to customers in the book{f' ({by})' if by else ''}; "
+                           f"tried {', then '.join(RULE_WORDS[r] for r in self.match_rules)}")
             out.append(
                 f"Customers: {n(self.customers_new)} new, {n(self.customers_updated)} updated, "
                 f"{n(self.customers_existing)} unchanged; contacts: {n(self.contacts_new)} new"
             )
+            for line, reason in self.skipped_rows[:moves_shown]:
+                out.append(f"  skipped line {line}: {reason}")
+            if len(self.skipped_rows) > moves_shown:
+                out.append(f"  … and {n(len(self.skipped_rows) - moves_shown)} more skipped")
             if "budget" in self.columns or "loyalty" in self.columns:
                 out.append(f"Assessments: {n(self.assessments_new)} new (budgets and loyalty from the file, "
                            f"dated {self.assessed_on.isoformat()}, by {os.path.basename(self.path)})")
@@ -1145,7 +1192,7 @@ def _index_order(row: tuple) -> tuple:
 # Customers
 # --------------------------------------------------------------------------
 
-_CUSTOMER_COLUMNS = ("name", "org_number", "industry", "city", "postcode", "address", "owner")
+_CUSTOMER_COLUMNS = ("name", "org_number", "industry", "city", "postcode", "address", "owner", "crm_id")
 # firmographics kept in the customer row when the book has a column for them
 _FIRMOGRAPHICS = ("country", "employees", "annual_revenue")
 _ASSESSED = ("budget", "loyalty")  # a dated assessment (who: the file), not a column
@@ -1187,6 +1234,11 @@ def _typed(table: Table, line: int, column: str, name: str, value: str) -> Any:
         raise table.error(line, column, str(error)) from None
 
 
+class NothingMatched(ReadError):
+    """A customer file none of whose rows is a customer the book has (a wrong key, or a list of
+    prospects): refused unless new customers are asked for (``new=True``, ``--new``)."""
+
+
 def import_customers(
     book,
     path: str | os.PathLike[str],
@@ -1197,49 +1249,105 @@ def import_customers(
     as_of: dt.date | None = None,
     progress: Progress | None = None,
     today: dt.date | None = None,
+    match: str | None = None,
+    new: bool = False,
 ) -> Summary:
     """Import a customer file (a CRM export) into ``book``, all or nothing.
 
-    New customer ids become customers; known ones get the file's non-empty
-    values.  A phone, e-mail or contact name becomes the primary contact. A
-    budget or loyalty becomes a dated assessment (``today``; who: the file)."""
+    Each row is matched to a customer of the book (docs/matching.md): by the customer id
+    when the file has one, else by CRM id, org number, then name and city; ``match`` forces
+    one rule. A matched customer gets the file's non-empty values; a row that matches
+    nothing is a new customer. A book with customers and a file none of whose rows matches
+    one is refused (:class:`NothingMatched`) unless ``new``. A phone, e-mail or contact
+    name becomes the primary contact; a budget or loyalty a dated assessment (``today``;
+    who: the file)."""
+    from segtui.domain.matching import Known, Matcher, Row, rules_for
+
     today = today or clock.today()
     as_of = as_of or today
     table = open_table(path, sheet=sheet)
     with table:
         columns = _map_table("customers", table, mapping)
+        try:
+            rules = rules_for(match, "customer" in columns.fields)
+        except ValueError as error:
+            raise ReadError(str(error)) from None
+        if rules == ("customer",) and "customer" not in columns.fields:
+            raise ReadError(f"--match customer: the file has no column for the customer id (use --map customer=COLUMN)")
         summary = Summary("customers", os.fspath(path), table.format, dict(columns.fields), as_of, dry_run)
         summary.today = today
+        summary.match_rules = rules
         index = {f: columns.index(f) for f in columns.fields}
-        records: dict[str, dict[str, Any]] = {}
+        rows: list[tuple[int, dict[str, Any]]] = []
         total = count_lines(path) if progress else None
-        read = skipped = 0
+        read = 0
         for line, values in table.rows:
             read += 1
             if progress is not None and read % _PROGRESS_EVERY == 0:
                 progress(line, total)
-            source_id = _text(values[index["customer"]])
-            if not source_id:
-                skipped += 1
-                continue
-            record = records.setdefault(source_id, {})
+            record: dict[str, Any] = {}
             for f, i in index.items():
-                if f == "customer":
-                    continue
                 value = _text(values[i])
-                if len(value) > 500:
+                if len(value) > 500 and f != "customer":  # an id is kept as the source system has it
                     raise table.error(line, columns.fields[f], f"the value is too long ({len(value)} characters)")
                 if value and f in _TYPED_FIELDS:
                     record[f] = _typed(table, line, columns.fields[f], f, value)
                 elif value:
                     record[f] = value
+            rows.append((line, record))
         summary.rows_read = read
-        summary.rows_used = read - skipped
-        if skipped:
-            summary.skipped["no customer id"] = skipped
+    known = [Known(*r) for r in book.rows("SELECT source_id, crm_id, org_number, name, city FROM customer ORDER BY id")]
+    matcher = Matcher(known, rules)
+    records: dict[str, dict[str, Any]] = {}
+    spelled: set[str] = set()  # matched by what they are called: the book's spelling of it is kept
+    for line, record in rows:
+        found = matcher.match(Row(line, *(record.get(f, "") for f in ("customer", "crm_id", "org_number", "name", "city"))))
+        if found.source_id is None:
+            summary.skipped_rows.append((line, found.reason))
+            kind = found.reason if found.reason.startswith("no ") else "not matched: not guessed"
+            summary.skipped[kind] = summary.skipped.get(kind, 0) + 1
+            continue
+        if found.existing:
+            if found.by != "customer":
+                spelled.add(found.source_id)
+            summary.matched += 1
+            summary.matched_by[found.by] = summary.matched_by.get(found.by, 0) + 1
+        elif found.by == "repeat":
+            summary.repeated += 1
+        record.pop("customer", None)
+        records.setdefault(found.source_id, {}).update(record)
+    summary.rows_used = read - len(summary.skipped_rows)
+    if known and not new and summary.rows_used and not summary.matched:
+        from segtui.domain.matching import RULE_WORDS
+
+        tried = ", then ".join(RULE_WORDS[r] for r in rules)
+        raise NothingMatched(
+            f"none of the file's {summary.rows_used:,} rows is one of the book's {len(known):,} customers "
+            f"(matched by {tried}) — a wrong column, or all new companies? To add them all as new customers, "
+            f"import with --new"
+        )
     _keep_safety_copy(book, summary)
-    _write_customers(book, records, summary, as_of)
+    _write_customers(book, records, summary, as_of, spelled)
     return summary
+
+
+def _same(name: str, new: Any, old: Any, spelled: bool) -> bool:
+    """The file's value says what the book has already: equal, the same org number written
+    another way, or — for a customer matched by its name and city — the same name or city
+    in other letters or legal form ("ACME Aktiebolag" for "Acme AB")."""
+    from segtui.domain.records import city_key, name_key, same_org_number
+
+    if new == old:
+        return True
+    if old is None or not isinstance(new, str):
+        return False
+    if name == "org_number":
+        return same_org_number(new, old)
+    if spelled and name == "name":
+        return name_key(new) == name_key(old)
+    if spelled and name == "city":
+        return city_key(new) == city_key(old)
+    return False
 
 
 _TYPED_FIELDS = frozenset({"budget", "loyalty", "employees", "annual_revenue", "lat", "lon"})
@@ -1315,7 +1423,8 @@ def _keep_safety_copy(book, summary: Summary) -> None:
     summary.safety_copy = os.fspath(copy) if copy else None
 
 
-def _write_customers(book, records: dict[str, dict[str, Any]], summary: Summary, as_of: dt.date) -> None:
+def _write_customers(book, records: dict[str, dict[str, Any]], summary: Summary, as_of: dt.date,
+                     spelled: set[str] = frozenset()) -> None:
     today = (summary.today or clock.today()).isoformat()
     try:
         with book.transaction() as conn:
@@ -1341,7 +1450,8 @@ def _write_customers(book, records: dict[str, dict[str, Any]], summary: Summary,
                     ))
                     continue
                 current = dict(zip(columns, old[2:]))
-                changed = {f: record[f] for f in fields if f in record and record[f] != current[f]}
+                loose = source_id in spelled
+                changed = {f: record[f] for f in fields if f in record and not _same(f, record[f], current[f], loose)}
                 if changed:
                     updates.append((changed, old[1]))
                 else:
@@ -1455,7 +1565,10 @@ def preview(
                         problem = "skipped: no customer id"
                 except ReadError as e:
                     problem = str(e)
-            elif not _text(values[result.mapping.index("customer")]):
-                problem = "skipped: no customer id"
+            elif "customer" in result.mapping.fields:
+                if not _text(values[result.mapping.index("customer")]):
+                    problem = "skipped: no customer id"
+            elif not any(_text(values[result.mapping.index(f)]) for f in _MATCH_FIELDS if f in result.mapping.fields):
+                problem = "skipped: no CRM id, org number or name to match on"
             result.rows.append((line, [_text(v) for v in values], problem))
     return result

@@ -19,6 +19,7 @@ from segtui.domain.segments import Config, qualification as qualify
 from segtui.domain.settings import DEFAULTS
 from segtui.store import places
 from segtui.store.book import Book, BookError
+from segtui.store.plan import _IS_FOLLOW_UP
 from segtui.store.segments import CustomerSegment, customer_facts, segment_customer
 
 Statement = tuple[str, tuple[Any, ...]]
@@ -149,6 +150,8 @@ class CustomerRecord:
     cutoffs: tuple[int, int] | None = None
     place: tuple[float, float] | None = None  # where the customer is (docs/routes.md); None: not located
     place_source: str | None = None  # 'imported', 'typed' or 'town'
+    #: the next visit or call planned from ``as_of`` on: (day, kind, a dated follow-up the rep set)
+    next_planned: tuple[str, str, bool] | None = None
 
     @property
     def country(self) -> str | None:
@@ -214,9 +217,15 @@ def load_customer(book: Book, customer_id: int, as_of: dt.date) -> CustomerRecor
         segment = segment_customer(book, customer_id, as_of)
     facts = segment.facts if segment is not None else customer_facts(book, customer_id, as_of, config.window_months)
     place, place_source = places.place_of(book, customer_id)
+    planned = book.rows(
+        f"SELECT day, kind, {_IS_FOLLOW_UP} FROM plan_item "  # sql-safe: a fixed condition from the code
+        "WHERE customer_id = ? AND status = 'planned' AND day >= ? ORDER BY day, id LIMIT 1",
+        (customer_id, day),
+    )
     return CustomerRecord(
         place=place,
         place_source=place_source,
+        next_planned=(planned[0][0], planned[0][1], bool(planned[0][2])) if planned else None,
         id=c["id"],
         source_id=c["source_id"],
         name=c["name"],

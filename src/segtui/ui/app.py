@@ -295,7 +295,10 @@ class SegtuiApp(GuardedApp):
             return
         board = self.board
         segments = [r.customer for r in board.rows] if board.loaded and board.as_of == self.as_of else None
-        self.push_screen(ReviewScreen(self.book, self.as_of, segments),
+        only = None  # the board's search and filter narrow the review too
+        if board.loaded and board.view.narrowed:
+            only = {r.customer.id for rows in board.view.apply(board.rows).values() for r in rows}
+        self.push_screen(ReviewScreen(self.book, self.as_of, segments, only),
                          lambda saved: self.board.reload() if saved else None)
 
     def open_planner(self) -> None:

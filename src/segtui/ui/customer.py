@@ -643,12 +643,18 @@ class CustomerScreen(Screen[bool]):
         return text
 
     def _at_a_glance(self, r: store.CustomerRecord) -> Text:
-        """The primary contact, the last activity and a contract about to end."""
+        """What comes next (first: the line is cut at the screen's edge), the trend, the primary
+        contact, the last activity and a contract about to end."""
         text = Text(style="dim")
         parts: list[Text] = []
         seg = r.segment.segment if r.segment else None
         for flag in seg.flags if seg else ():
             parts.append(Text(f"⚠ {_(flag)}", style="bold yellow"))
+        if r.next_planned is not None:
+            day, kind, follow_up = r.next_planned
+            words = (_("follow-up {kind} {day}") if follow_up else _("next {kind} {day} in the plan")).format(
+                kind=said(KIND_WORDS, kind), day=date_text(day))
+            parts.append(Text("→ " + words, style="bold" if follow_up else ""))
         trend = r.segment.trend if r.segment else None
         if trend is not None and trend.kind:
             kind = _(TREND_WORDS[trend.kind]) if trend.kind in TREND_WORDS else trend.kind.capitalize()

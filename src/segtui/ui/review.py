@@ -80,12 +80,15 @@ class ReviewScreen(Screen[bool]):
         Binding("escape", "back", "Back", id="review.back"),
     ]
 
-    def __init__(self, book: Book, as_of: dt.date, segments: list[CustomerSegment] | None = None) -> None:
-        """``segments``: the book's segments on ``as_of`` when the board has them (no second read)."""
+    def __init__(self, book: Book, as_of: dt.date, segments: list[CustomerSegment] | None = None,
+                 only: set[int] | None = None) -> None:
+        """``segments``: the book's segments on ``as_of`` when the board has them (no second read);
+        ``only``: review just these customers (the board's search or filter), None: the whole book."""
         super().__init__()
         self.book = book
         self.as_of = as_of
         self._segments = segments
+        self.only = only
         self.items: list[ReviewItem] = []
         self.currency = ""
         self.estimates_on = True
@@ -113,7 +116,7 @@ class ReviewScreen(Screen[bool]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self._read()
+        self._read(self.only)
 
     def on_unmount(self) -> None:
         self.writer.close()  # edits still queued are saved all the same
@@ -160,6 +163,10 @@ class ReviewScreen(Screen[bool]):
             parts.append(f"{done.count(CHANGED)} changed on their screen")
         return " · ".join(parts)
 
+    @property
+    def _title(self) -> str:
+        return "Review estimated potentials" + (" · the board's search and filter" if self.only is not None else "")
+
     def show(self) -> None:
         title = self.query_one("#review-title", Static)
         card = self.query_one("#review-card")
@@ -167,8 +174,8 @@ class ReviewScreen(Screen[bool]):
         ask = self.query_one("#review-ask", Static)
         item = self.current
         if item is None:
-            title.update(Text(f"Review estimated potentials · {len(self.items)} of {len(self.items)} done"
-                              if self.items else "Review estimated potentials"))
+            title.update(Text(f"{self._title} · {len(self.items)} of {len(self.items)} done"
+                              if self.items else self._title))
             card.border_title = None
             body.update(self._end_text())
             ask.update(Text("esc back to the board" + (" · r go through the skipped ones again"
@@ -176,7 +183,7 @@ class ReviewScreen(Screen[bool]):
                             style="bold"))
             self._close_input()
             return
-        title.update(Text(f"Review estimated potentials · {self.position + 1} of {len(self.items)} · "
+        title.update(Text(f"{self._title} · {self.position + 1} of {len(self.items)} · "
                           f"{self._counts()}"))
         name = item.name if item.name != item.source_id else f"Customer {item.name}"
         card.border_title = Text(name + (f" · {item.city}" if item.city else "")
@@ -241,6 +248,9 @@ class ReviewScreen(Screen[bool]):
                 text.append("\n\nEstimates are off in this book (setting potential.estimate), so no potential "
                             "is only estimated. Turn them on with , (settings) to get one for every customer "
                             "with orders.")
+            elif self.only is not None:
+                text.append("\n\nNone of the customers the board's search and filter show has a potential "
+                            "only estimated. Clear them on the board to review the whole book.")
             else:
                 text.append("\n\nNo customer's potential is only estimated: every budget is your own or "
                             "imported, or there is nothing to estimate it from (those wait in Needs assessment).")
