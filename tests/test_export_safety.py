@@ -132,3 +132,36 @@ def test_a_failed_contacts_export_leaves_the_old_file(tmp_path: Path, monkeypatc
     assert result.exit_code != 0
     assert target.read_bytes() == b"last week's cards\r\n"
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")] == []
+
+
+# --- the app's exports: a new file, written whole ------------------------------------------
+
+
+def test_write_new_puts_a_whole_file_under_a_free_name_and_never_over_one(tmp_path, monkeypatch) -> None:
+    from segtui.io.export import write_new
+
+    target = tmp_path / "list.csv"
+    write_new(target, lambda temp: temp.write_text("mine", encoding="utf-8"))
+    assert target.read_text(encoding="utf-8") == "mine"
+
+    with pytest.raises(FileExistsError):
+        write_new(target, lambda temp: temp.write_text("again", encoding="utf-8"))
+    assert target.read_text(encoding="utf-8") == "mine"
+
+    def fails(temp):
+        temp.write_text("half", encoding="utf-8")
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(OSError):
+        write_new(tmp_path / "half.csv", fails)
+
+    def no_links(*args):  # a file system without hard links (FAT, some shares)
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_links)
+    write_new(tmp_path / "fat.csv", lambda temp: temp.write_text("on a stick", encoding="utf-8"))
+    assert (tmp_path / "fat.csv").read_text(encoding="utf-8") == "on a stick"
+    with pytest.raises(FileExistsError):
+        write_new(tmp_path / "fat.csv", lambda temp: temp.write_text("over it", encoding="utf-8"))
+    assert (tmp_path / "fat.csv").read_text(encoding="utf-8") == "on a stick"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fat.csv", "list.csv"]  # no half file, no temporary one

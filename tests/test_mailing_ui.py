@@ -173,3 +173,64 @@ async def test_at_80x24_every_address_shows_whole(book) -> None:
         line = rows.row(0).plain
         assert "kristina.lindqvist-andersson@entreprenad.example" in line
         assert len(line.rstrip()) <= rows.scrollable_content_region.width
+
+
+async def test_export_writes_an_excel_workbook_when_the_name_ends_in_xlsx(book, tmp_path) -> None:
+    from openpyxl import load_workbook
+
+    fill(book)
+    taken = tmp_path / "taken.xlsx"
+    taken.write_bytes(b"keep me")
+    app = planner_host(book, TODAY)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_mailing_export(pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        assert "Excel" in form.query_one("#form-title").render().plain  # the prompt says how to get a workbook
+        assert "ends in .xlsx: an Excel workbook" in str(form.query_one("#error-file").render())
+        box = form.query_one("#field-file", Input)
+
+        for wrong, said in ((taken, "already exists"), (tmp_path / "fry.xls", "end the name in .xlsx")):
+            box.value = str(wrong)
+            await pilot.press("enter")
+            await pilot.pause()
+            assert app.screen is form and said in form.error_text("file")
+        assert taken.read_bytes() == b"keep me" and not (tmp_path / "fry.xls").exists()
+
+        box.value = str(tmp_path / "fry.XLSX")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, MailingScreen)
+        assert "Exported 2 customers to an Excel workbook" in text_of(app.screen, "#mailing-status")
+
+    sheet = load_workbook(tmp_path / "fry.XLSX").active
+    assert sheet.title == "Mailing list"
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert rows[0] == ["customer", "name", "contact", "email", "city"]
+    assert [r[1:] for r in rows[1:]] == [["Alfa AB", "Anna Berg", "anna@alfa.example", "Oslo"],
+                                         ["Beta AB", "Bo Ek", None, "Bergen"]]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fry.XLSX", "taken.xlsx"]  # no temporary file left
+
+
+async def test_a_file_that_appears_while_exporting_is_not_written_over(book, tmp_path, monkeypatch) -> None:
+    from segtui.io import export
+
+    fill(book)
+    target = tmp_path / "late.csv"
+    real = export.write_mailing_csv
+
+    def slow(recipients, out, dialect):  # someone saves a file of that name meanwhile
+        target.write_text("theirs", encoding="utf-8")
+        real(recipients, out, dialect)
+
+    monkeypatch.setattr(export, "write_mailing_csv", slow)
+    app = planner_host(book, TODAY)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_mailing_export(pilot)
+        app.screen.query_one("#field-file", Input).value = str(target)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert any("appeared while exporting" in n.message for n in app._notifications)
+        assert "Exported" not in text_of(app.screen, "#mailing-status")
+    assert target.read_text(encoding="utf-8") == "theirs"
+    assert [p.name for p in tmp_path.iterdir()] == ["late.csv"]

@@ -7,9 +7,13 @@ everywhere.
 from __future__ import annotations
 
 import csv
+import errno
 import json
+import os
+import threading
 from dataclasses import dataclass
-from typing import IO, Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import IO, Callable, Iterable, Mapping, Sequence
 
 from segtui import clock
 from segtui.domain.money import money, share
@@ -652,6 +656,32 @@ def plan_calendar(entries: Iterable, book_name: str = "segtui", stamp=None) -> b
             event.add("status", "CONFIRMED")
         calendar.add_component(event)
     return calendar.to_ical()
+
+
+# --- a new file, written whole -----------------------------------------------------------
+
+
+def write_new(path: Path, write: Callable[[Path], None]) -> None:
+    """A new file at ``path``, there only when it is complete: ``write`` fills a temporary
+    file beside it, which then takes the name only if no file has it — an existing file is
+    never overwritten (FileExistsError, also when one appeared while writing), and a failed
+    write leaves neither a half file nor the temporary one."""
+    temp = path.with_name(f".{path.name}.{os.getpid()}-{threading.get_ident()}.part")
+    try:
+        write(temp)
+        try:
+            os.link(temp, path)  # fails when the name is taken: never writes over a file
+        except FileExistsError:
+            raise
+        except OSError:  # a file system without hard links (FAT, some network shares)
+            if path.exists():
+                raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(path)) from None
+            os.rename(temp, path)
+    finally:
+        try:
+            temp.unlink()
+        except FileNotFoundError:
+            pass
 
 
 # --- the small-fry mailing list ----------------------------------------------------------

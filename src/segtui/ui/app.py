@@ -287,6 +287,53 @@ class SegtuiApp(GuardedApp):
             return
         self.push_screen(MailingScreen(self.book, self.as_of))
 
+    def export_contacts(self) -> None:
+        """The contacts of the customers the board shows (its search and filter; else every
+        customer on it) to a new vCard file in the documents folder, as the mailing list's export."""
+        from segtui.paths import documents_dir
+        from segtui.ui.mailing import free_name
+
+        board = self.board
+        only = None
+        if board.loaded and board.view.narrowed:
+            only = {r.customer.source_id for rows in board.view.apply(board.rows).values() for r in rows}
+        self._export_contacts(free_name(documents_dir(), f"contacts-{self.today.isoformat()}", ".vcf"), only)
+
+    @work(thread=True, group="contacts-export")
+    def _export_contacts(self, path: Path, only: set[str] | None) -> None:
+        from segtui.i18n import ngettext
+        from segtui.io.export import contacts_vcard, write_new
+        from segtui.store.book import BookError
+        from segtui.store.records import book_contacts
+
+        try:
+            contacts = [c for c in book_contacts(self.book) if only is None or c.source_id in only]
+            if not contacts:
+                text = (_("None of the customers the board shows has a contact: no file written") if only is not None
+                        else _("No customer has a contact yet: no file written"))
+                self.call_from_thread(self.notify, text, severity="warning", markup=False)
+                return
+            cards = contacts_vcard(contacts)
+            write_new(path, lambda temp: temp.write_bytes(cards))
+        except BookError as error:
+            self.call_from_thread(self.notify, str(error), severity="error", markup=False)
+            return
+        except FileExistsError:
+            self.call_from_thread(self.notify, _("{name} appeared while exporting: nothing written over it, "
+                                                 "export again").format(name=path.name), severity="error", markup=False)
+            return
+        except OSError as error:
+            self.call_from_thread(self.notify, _("Could not write {path}: {error}").format(
+                path=path, error=error.strerror or error), severity="error", markup=False)
+            return
+        customers = len({c.source_id for c in contacts})
+        text = ngettext("Wrote 1 contact to {path}", "Wrote {count:,} contacts to {path}", len(contacts)).format(
+            count=len(contacts), path=path)
+        text += "\n" + (ngettext("from 1 customer the board shows", "from {count:,} customers the board shows",
+                                  customers) if only is not None
+                         else ngettext("from 1 customer", "from {count:,} customers", customers)).format(count=customers)
+        self.call_from_thread(self.notify, text, title=_("Contacts exported"), timeout=10, markup=False)
+
     def open_review(self) -> None:
         """The customers whose potential is only estimated, one after another (docs/review.md)."""
         from segtui.ui.review import ReviewScreen
@@ -410,3 +457,6 @@ class SegtuiApp(GuardedApp):
             yield SystemCommand(N_("Change sort"), N_("Priority, revenue, loyalty, name (s)"), board.action_cycle_sort)
             yield SystemCommand(N_("Reload the book"), N_("Read the book again (r)"), board.action_reload)
             yield SystemCommand(N_("As of another day"), N_("See the book as it was on a day (d)"), board.action_as_of)
+            yield SystemCommand(N_("Export contacts (vCard)"),
+                                N_("The contacts of the customers the board shows, to a new .vcf file for a phone"),
+                                self.export_contacts)

@@ -1,10 +1,10 @@
 """The small-fry mailing list (DESIGN §3): every small-fry customer with the
 contact to write to, how many have no e-mail; copy the addresses, export them
-to CSV, and record the mailing.
+to CSV or an Excel workbook, and record the mailing.
 
 Thin like the planner it opens from: rows come from :mod:`segtui.store.mailing`
-(read in a thread worker), the CSV from :mod:`segtui.io.export`, changes go
-through the screen's one writer.
+(read in a thread worker), the CSV and the workbook from :mod:`segtui.io.export`
+(written in a thread worker), changes go through the screen's one writer.
 """
 
 from __future__ import annotations
@@ -44,15 +44,28 @@ LEGEND = (
 NAME_WIDTH, CONTACT_WIDTH, TAIL_WIDTH = 30, 20, 14 + 1 + 11
 
 
+#: The name of a file ending in this is written as an Excel workbook; any other name as a CSV.
+WORKBOOK = ".xlsx"
+#: Other spreadsheet endings: segtui writes none of them, so a name ending in one is refused.
+OTHER_SHEETS = (".xls", ".xlsm", ".xlsb", ".ods", ".numbers")
+
+
+def is_workbook(path: Path) -> bool:
+    return path.suffix.lower() == WORKBOOK
+
+
 def export_path(text: str) -> Path:
     """The file to export to: ``~`` expanded, '.csv' added without a suffix, its
-    folder must exist and the file must not (nothing is overwritten)."""
+    folder must exist and the file must not (nothing is overwritten). A name ending
+    in .xlsx is an Excel workbook, any other a CSV."""
     raw = text.strip()
     if not raw:
         raise InputError("type the file to write")
     path = Path(raw).expanduser()
     if not path.suffix:
         path = path.with_suffix(".csv")
+    if path.suffix.lower() in OTHER_SHEETS:
+        raise InputError("a workbook is written as .xlsx: end the name in .xlsx (or .csv for a CSV)")
     if path.is_dir():
         raise InputError(f"{path} is a folder: add a file name")
     if not path.parent.is_dir():
@@ -91,8 +104,8 @@ class MailingScreen(Screen):
         Binding("question_mark", "app.help", "Help", tooltip="Every key, and who is on the list", id="mailing.help"),
         Binding("c", "copy", "Copy addresses", tooltip="Copy every e-mail address, comma-separated",
                 id="mailing.copy"),
-        Binding("e", "export", "Export CSV", tooltip="Write the list to a CSV file (customer, name, contact, email, city)",
-                id="mailing.export"),
+        Binding("e", "export", "Export", tooltip="Write the list to a new CSV or Excel (.xlsx) file "
+                "(customer, name, contact, email, city)", id="mailing.export"),
         Binding("d", "mark", "Mark mailed", tooltip="Record a mail activity today for everyone with an e-mail",
                 id="mailing.mark"),
         Binding("ctrl+z", "undo", "Undo", tooltip="Take back the mailing just recorded", id="mailing.undo"),
@@ -116,7 +129,7 @@ class MailingScreen(Screen):
         yield Static("", id="mailing-columns")
         yield RowList("Nobody is in the Small fry quadrant.", id="recipients")
         yield Static(
-            f"d records the mailing on {self.as_of:%a %d %b %Y} · c copies the addresses · e exports a CSV",
+            f"d records the mailing on {self.as_of:%a %d %b %Y} · c copies the addresses · e exports a CSV or .xlsx",
             id="mailing-status", markup=False,
         )
         yield Footer()
@@ -222,9 +235,10 @@ class MailingScreen(Screen):
 
         self.app.push_screen(
             FormScreen(
-                f"Export the mailing list ({store.customers(len(self.recipients))}) to CSV",
-                [Field("file", "File", str(suggested), export_path, "a new .csv file",
-                       "columns: customer, name, contact, email, city")],
+                f"Export the mailing list ({store.customers(len(self.recipients))}) to CSV or Excel · "
+                "columns: customer, name, contact, email, city",
+                [Field("file", "File", str(suggested), export_path, "a new .csv or .xlsx file",
+                       "ends in .xlsx: an Excel workbook; else a CSV")],
             ),
             chosen,
         )
@@ -232,11 +246,23 @@ class MailingScreen(Screen):
     @work(thread=True, group="mailing-export")
     def export(self, path: Path, recipients: list[store.Recipient]) -> None:
         from segtui import i18n
-        from segtui.io.export import default_dialect, write_mailing_csv
+        from segtui.io.export import default_dialect, write_mailing_csv, write_mailing_xlsx, write_new
+
+        def write(temp: Path) -> None:
+            if is_workbook(path):
+                write_mailing_xlsx(recipients, str(temp))
+                return
+            with open(temp, "x", encoding="utf-8", newline="") as out:
+                write_mailing_csv(recipients, out, default_dialect(i18n.language()))
 
         try:
-            with open(path, "x", encoding="utf-8", newline="") as out:
-                write_mailing_csv(recipients, out, default_dialect(i18n.language()))
+            write_new(path, write)  # whole or not at all, and never over a file
+        except FileExistsError:
+            self.app.call_from_thread(
+                self.notify, f"{path.name} appeared while exporting: nothing written over it, export again",
+                severity="error", markup=False,
+            )
+            return
         except OSError as error:
             self.app.call_from_thread(
                 self.notify, f"Could not write {path}: {error.strerror or error}", severity="error", markup=False
@@ -245,7 +271,8 @@ class MailingScreen(Screen):
         self.app.call_from_thread(self._exported, path, len(recipients))
 
     def _exported(self, path: Path, count: int) -> None:
-        self._status(f"Exported {store.customers(count)} to {path}")
+        kind = "an Excel workbook" if is_workbook(path) else "a CSV"
+        self._status(f"Exported {store.customers(count)} to {kind}: {path}")
 
     def action_mark(self) -> None:
         if self.recipients is None or not writes_allowed(self, self.book):
