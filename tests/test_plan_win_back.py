@@ -144,3 +144,19 @@ def test_credit_notes_below_nothing_read_as_no_net_revenue() -> None:
     returned = Trend("declining", -420_00, 1_000_00, None, ago(5), None, TODAY)
     assert slip(returned, False).words == "declining: no net revenue in the last 12 months"
     assert returned.words().startswith("no net revenue in the last 12 months (")
+
+
+def test_the_board_says_a_win_back_is_why_a_customer_is_due(tmp_path) -> None:
+    """A small fry due only for its win-back call says so, not just '129 days overdue' (its own
+    interval is 91 days)."""
+    from segtui.store.board import board_rows
+    from segtui.ui.board import describe
+
+    book = open_book(shutil.copy(ROOT / "sample.db", tmp_path / "sample.db"))
+    rows = board_rows(book, dt.date(2026, 12, 7))
+    back = [r for r in rows if r.entry is not None and r.entry.win_back]
+    assert back
+    for row in back[:5]:
+        assert "win-back call" in describe(row, "SEK").plain
+    own = next(r for r in rows if r.entry is not None and not r.entry.win_back and not r.entry.once)
+    assert "win-back" not in describe(own, "SEK").plain

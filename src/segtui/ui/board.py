@@ -766,9 +766,12 @@ def describe(row: BoardRow, currency: str) -> Content:
     if entry is not None:
         if entry.once:
             parts.append(_("visit to assess") if entry.kind == "visit" else _("call to assess"))
-        elif entry.overdue:
-            late = entry.days_overdue
-            parts.append(bold(ngettext("{late} day overdue", "{late} days overdue", late).format(late=late)))
+        else:
+            if entry.win_back:  # due to win it back (docs/planning.md), not on its segment's interval
+                parts.append(bold(_("win-back visit") if entry.kind == "visit" else _("win-back call")))
+            if entry.overdue:
+                late = entry.days_overdue
+                parts.append(bold(ngettext("{late} day overdue", "{late} days overdue", late).format(late=late)))
         if entry.contract_urgent and row.contract_ends:
             competitor = entry.customer.contract[0]
             parts.append(Content(_("contract with {competitor} ends {day}").format(
