@@ -19,7 +19,7 @@ from segtui.domain.segments import Config, qualification as qualify
 from segtui.domain.settings import DEFAULTS
 from segtui.store import places
 from segtui.store.book import Book, BookError
-from segtui.store.plan import _IS_FOLLOW_UP
+from segtui.store.plan import IS_FOLLOW_UP
 from segtui.store.segments import CustomerSegment, customer_facts, segment_customer
 
 Statement = tuple[str, tuple[Any, ...]]
@@ -218,7 +218,7 @@ def load_customer(book: Book, customer_id: int, as_of: dt.date) -> CustomerRecor
     facts = segment.facts if segment is not None else customer_facts(book, customer_id, as_of, config.window_months)
     place, place_source = places.place_of(book, customer_id)
     planned = book.rows(
-        f"SELECT day, kind, {_IS_FOLLOW_UP} FROM plan_item "  # sql-safe: a fixed condition from the code
+        f"SELECT day, kind, {IS_FOLLOW_UP} FROM plan_item "  # sql-safe: a fixed condition from the code
         "WHERE customer_id = ? AND status = 'planned' AND day >= ? ORDER BY day, id LIMIT 1",
         (customer_id, day),
     )

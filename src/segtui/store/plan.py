@@ -29,7 +29,8 @@ from segtui.store.segments import CustomerSegment, segment_book
 
 #: A dated follow-up is a plan item kept by hand whose reason starts with this word.
 FOLLOW_UP = "Follow-up"
-_IS_FOLLOW_UP = "manual = 1 AND reason GLOB 'Follow-up*'"
+#: The SQL condition of a dated follow-up the rep set (a manual item whose reason starts "Follow-up").
+IS_FOLLOW_UP = "manual = 1 AND reason GLOB 'Follow-up*'"
 
 
 def plan_config(book: Book, settings: dict[str, str] | None = None) -> planning.PlanConfig:
@@ -92,7 +93,7 @@ def planning_customers(
         for cid, day, kind in book.rows(
             # SQLite: with min(), the bare column comes from the row holding the minimum
             "SELECT customer_id, min(day), kind FROM plan_item WHERE status = 'planned' AND day >= ? "
-            f"AND {_IS_FOLLOW_UP} GROUP BY customer_id",  # sql-safe: a fixed condition from the code
+            f"AND {IS_FOLLOW_UP} GROUP BY customer_id",  # sql-safe: a fixed condition from the code
             (day,),
         )
     }
