@@ -280,3 +280,205 @@ async def test_the_review_keeps_to_the_boards_search(book, tmp_path) -> None:
         await pilot.press("e")
         await settle(pilot)
         assert app.screen.items == [] and "None of the customers the board's search" in body(app.screen)
+
+
+# --- a typed share sets the loyalty ------------------------------------------------
+@given(st.integers(0, 100))
+def test_a_share_typed_with_a_per_cent_sign_or_as_a_decimal_is_a_loyalty(percent) -> None:
+    from segtui.domain.review import LOYALTY, read_typed
+
+    for text in (f"{percent}%", f"{percent} %", f"{percent / 100:.2f}", f"{percent / 100:.2f}".replace(".", ",")):
+        typed = read_typed(text)
+        assert typed is not None and typed.kind == LOYALTY, text
+        assert abs(typed.value - percent / 100) < 1e-9, text
+
+
+@given(st.integers(1, 10**9), st.sampled_from(["{:d}", "{:,d}", "{:_d}"]))
+def test_any_other_figure_is_the_yearly_budget(units, pattern) -> None:
+    from segtui.domain.review import BUDGET, read_typed
+
+    text = pattern.format(units).replace("_", " ")
+    typed = read_typed(text)
+    assert typed is not None and typed.kind == BUDGET and typed.value == units * 100
+
+
+@given(st.text(max_size=12))
+def test_whatever_is_typed_is_a_budget_a_loyalty_or_explained(text) -> None:
+    from segtui.domain import customer as rules
+    from segtui.domain.review import LOYALTY, read_typed
+
+    try:
+        typed = read_typed(text)
+    except rules.InputError as problem:
+        assert str(problem)
+        return
+    if typed is not None:
+        assert 0 <= typed.value <= 1 if typed.kind == LOYALTY else 0 <= typed.value <= rules.BUDGET_MAX
+
+
+def loyalties(book, customer_id: int) -> list[tuple]:
+    return [tuple(r) for r in book.rows(
+        "SELECT date, budget_per_year, loyalty_override, source FROM assessment WHERE customer_id = ? ORDER BY id",
+        (customer_id,))]
+
+
+async def test_a_loyalty_typed_as_60_per_cent_or_0_6_sets_the_loyalty_not_the_budget(book, tmp_path) -> None:
+    ids = fill_review_book(book)
+    app = SegtuiApp(book, as_of=AS_OF, config_dir=tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_review(app, pilot)
+        assert screen.current.name == "Beta AB"
+        await pilot.press(*"60")
+        await pilot.pause()
+        assert "enter sets the yearly budget: 60" in shown(screen, "#review-error")
+        await pilot.press("%")
+        await pilot.pause()
+        assert "enter sets the loyalty: 60%" in shown(screen, "#review-error")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert loyalties(book, ids["Beta AB"]) == [("2026-11-23", None, 0.6, "entered")]
+        assert "Loyalty set: Beta AB" in shown(screen, "#review-status")
+        assert screen.current.name == "Delta AB"
+
+        await pilot.press(*"0.6")
+        await pilot.pause()
+        assert "enter sets the loyalty: 60%" in shown(screen, "#review-error")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert loyalties(book, ids["Delta AB"]) == [("2026-11-23", None, 0.6, "entered")]
+
+        # the budget stays estimated, the loyalty is the rep's: the segment says so
+        from segtui.store.review import customer_now
+
+        beta = customer_now(book, ids["Beta AB"], AS_OF)
+        assert beta.estimate.source == "estimated" and beta.segment.loyalty == 0.6
+
+        # going back and confirming keeps the loyalty with the confirmed budget
+        await pilot.press("p", "p", "y")
+        await settle(pilot)
+        assert loyalties(book, ids["Beta AB"])[-1][2:] == (0.6, "confirmed")
+        await pilot.press("ctrl+z", "ctrl+z")  # the confirmation, then Delta's loyalty
+        await settle(pilot)
+        assert loyalties(book, ids["Delta AB"]) == [] and screen.current.name == "Delta AB"
+        assert loyalties(book, ids["Beta AB"]) == [("2026-11-23", None, 0.6, "entered")]
+
+
+# --- every estimate at once --------------------------------------------------------
+def book_rows(book) -> list[tuple]:
+    return [tuple(r) for r in book.rows("SELECT * FROM assessment ORDER BY id")]
+
+
+async def test_confirm_all_asks_with_count_and_total_and_one_undo_puts_the_book_back(book, tmp_path) -> None:
+    from segtui.ui.review import ConfirmAllScreen
+
+    ids = fill_review_book(book)
+    before = book_rows(book)
+    app = SegtuiApp(book, as_of=AS_OF, config_dir=tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_review(app, pilot)
+        estimates = {i.customer_id: i.budget for i in screen.items}
+        await pilot.press("s")  # a skipped one is confirmed too
+        await pilot.press("Y")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmAllScreen)
+        await pilot.press("n")  # no: nothing happens
+        await settle(pilot)
+        assert app.screen is screen and book_rows(book) == before
+
+        await pilot.press("Y")
+        await pilot.pause()
+        question = shown(app.screen, "#confirm-all-question")
+        total = sum(estimates.values())
+        from segtui.domain.money import short_amount
+
+        assert f"Confirm 5 estimates, {short_amount(total, 'SEK')} of potential, as your own?" in question
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.screen is screen and screen.current is None
+        confirmed = {r[0]: (r[1], r[2]) for r in book.rows(
+            "SELECT customer_id, budget_per_year, source FROM assessment WHERE source = 'confirmed'")}
+        assert confirmed == {cid: (budget, "confirmed") for cid, budget in estimates.items()}
+        assert ids["Zeta AB"] not in confirmed
+        assert "Confirmed 5 estimates" in shown(screen, "#review-status")
+        assert "5 confirmed" in body(screen)
+        assert review_queue(book, AS_OF).items == []
+
+        await pilot.press("ctrl+z")  # the whole batch, in one undo
+        await settle(pilot)
+        assert book_rows(book) == before
+        assert screen.position == 1 and screen.current.name == "Delta AB"
+        assert "Undone: the confirmation of 5 estimates" in shown(screen, "#review-status")
+        assert screen.outcomes == {0: "skipped"}
+        assert len(review_queue(book, AS_OF).items) == 5
+
+
+async def test_confirm_all_keeps_to_the_boards_filter_and_leaves_out_the_ones_done(book, tmp_path) -> None:
+    ids = fill_review_book(book)
+    app = SegtuiApp(book, as_of=AS_OF, config_dir=tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("slash", *"malmö", "enter")  # Beta, Delta, Zeta (entered)
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        screen = app.screen
+        assert [i.name for i in screen.items] == ["Beta AB", "Delta AB"]
+        await pilot.press(*"200000", "enter")  # Beta corrected by hand
+        await settle(pilot)
+        await pilot.press("Y")
+        await pilot.pause()
+        question = shown(app.screen, "#confirm-all-question")
+        assert "Confirm 1 estimate," in question and "the board's search and filter" in question
+        await pilot.press("y")
+        await settle(pilot)
+        assert assessments(book, ids["Beta AB"]) == [("2026-11-23", 20_000_000, "entered")]
+        assert [a[2] for a in assessments(book, ids["Delta AB"])] == ["confirmed"]
+        assert assessments(book, ids["Alfa AB"]) == []  # not on the board's search
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert assessments(book, ids["Delta AB"]) == []
+        assert assessments(book, ids["Beta AB"]) == [("2026-11-23", 20_000_000, "entered")]
+
+
+async def test_the_palette_confirms_all_estimates_after_the_question(book, tmp_path) -> None:
+    from segtui.ui.review import ConfirmAllScreen
+
+    fill_review_book(book)
+    app = SegtuiApp(book, as_of=AS_OF, config_dir=tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(app, pilot)
+        next(c for c in app.get_system_commands(app.board) if c.title == "Confirm all estimates").callback()
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmAllScreen)
+        await pilot.press("y")
+        await settle(pilot)
+        assert review_queue(book, AS_OF).items == []
+        await pilot.press("escape")
+        await loaded(app, pilot)
+        assert app.screen is app.board
+        assert all(r.customer.estimate is None or r.customer.estimate.source != "estimated" for r in app.board.rows)
+
+
+def test_confirm_estimates_skips_customers_with_a_budget_and_archived_ones(book) -> None:
+    from segtui.store.customers import EditLog, add_assessment, confirm_estimates
+
+    ids = fill_review_book(book)
+    before = book_rows(book)
+    add_assessment(book, ids["Alfa AB"], AS_OF, None, 0.3)  # a loyalty of the rep's, no budget
+    _archive(book, ids["Gamma AB"])
+    rows = [(ids[n], 1_000_000, "estimated: 80th percentile of 3 peers — everyone")
+            for n in ("Alfa AB", "Beta AB", "Gamma AB", "Zeta AB", "Alfa AB")]
+    undo, confirmed, total = confirm_estimates(book, rows, AS_OF)
+    assert confirmed == [ids["Alfa AB"], ids["Beta AB"]] and total == 2_000_000
+    alfa = loyalties(book, ids["Alfa AB"])
+    assert alfa[-1] == ("2026-11-23", 1_000_000, 0.3, "confirmed")  # the rep's loyalty kept
+    log = EditLog(book)
+    log.record(undo)
+    log.undo()
+    assert loyalties(book, ids["Beta AB"]) == [] and len(loyalties(book, ids["Alfa AB"])) == 1
+    assert len(book_rows(book)) == len(before) + 1
+
+
+def _archive(book, customer_id: int) -> None:
+    with book.transaction() as conn:
+        conn.execute("UPDATE customer SET archived = 1 WHERE id = ?", (customer_id,))

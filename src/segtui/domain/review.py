@@ -13,8 +13,10 @@ is the same every time.
 
 from __future__ import annotations
 
+import re
 from typing import Iterable, NamedTuple
 
+from segtui.domain import customer as rules
 from segtui.domain.segments import Group, Quadrant
 
 
@@ -60,3 +62,32 @@ def review_order(items: Iterable[ReviewItem]) -> list[ReviewItem]:
 def basis_words(basis: str) -> str:
     """The estimate's basis without its 'estimated: ' lead ('80th percentile of 41 peers — …')."""
     return basis.removeprefix("estimated: ")
+
+
+BUDGET, LOYALTY = "budget", "loyalty"
+# a share written as a decimal from 0 to 1: 0.6, 0,6, .6, 1.0 (60 alone is a budget of 60)
+_DECIMAL_SHARE = re.compile(r"(?:0?[.,][0-9]+|1[.,]0*)")
+
+
+class Typed(NamedTuple):
+    """What a figure typed in the review sets: the yearly budget (minor units) or the loyalty (0–1)."""
+
+    kind: str  # BUDGET or LOYALTY
+    value: int | float
+
+
+def read_typed(text: str) -> Typed | None:
+    """A figure typed on the review's card. A share as ``segtui import customers`` takes a
+    loyalty — with a per cent sign (``60%``, ``60 %``) or a decimal from 0 to 1 (``0.6``,
+    ``0,6``) — sets the loyalty (:func:`segtui.domain.customer.parse_loyalty`, the import's
+    reading); any other figure is the yearly budget in whole units
+    (:func:`segtui.domain.customer.parse_budget`). None when nothing is typed; InputError
+    when the text is neither."""
+    raw = (text or "").strip()
+    if not raw:
+        return None
+    if raw.endswith("%") or _DECIMAL_SHARE.fullmatch(raw.replace(" ", "")):
+        share = rules.parse_loyalty(raw)
+        return None if share is None else Typed(LOYALTY, share)
+    budget = rules.parse_budget(raw)
+    return None if budget is None else Typed(BUDGET, budget)

@@ -10,6 +10,7 @@ row, never an update.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
@@ -20,7 +21,7 @@ from segtui.domain.settings import DEFAULTS
 from segtui.store import places
 from segtui.store.book import Book, BookError
 from segtui.store.plan import IS_FOLLOW_UP
-from segtui.store.segments import CustomerSegment, customer_facts, segment_customer
+from segtui.store.segments import CustomerSegment, customer_facts, latest_estimates, segment_customer
 
 Statement = tuple[str, tuple[Any, ...]]
 
@@ -411,6 +412,45 @@ def confirm_estimate(book: Book, customer_id: int, on: str | dt.date, as_of: dt.
         raise rules.InputError("there is no estimated budget to confirm: enter one with b")
     return add_assessment(book, customer_id, day, estimate.budget_per_year, estimate.loyalty_override,
                           note=estimate.basis, source="confirmed")
+
+
+def confirm_estimates(
+    book: Book, estimates: Sequence[tuple[int, int, str]], on: str | dt.date, as_of: dt.date | None = None,
+) -> tuple[Undo, list[int], int]:
+    """Many estimated budgets made the rep's own at once (the review's bulk confirm): for each
+    ``(customer_id, budget_per_year, basis)`` the assessment :func:`confirm_estimate` writes (source
+    'confirmed', the basis as its note, the customer's loyalty override kept), all in one transaction
+    with one ``executemany``. A customer whose budget an assessment states by then (entered, confirmed
+    or imported, on ``as_of``, default ``on``), or that is archived or gone, is left out. Returns the
+    undo (one statement deleting exactly these rows), the customers confirmed and their total budget."""
+    day = _check_date(on)
+    seen = dt.date.fromisoformat(day) if as_of is None else as_of
+    for _cid, budget, _basis in estimates:
+        if budget < 0 or budget > rules.BUDGET_MAX:
+            raise rules.InputError("an estimated budget out of range cannot be confirmed")
+    with book.transaction() as conn:
+        active = {row[0] for row in conn.execute("SELECT id FROM customer WHERE archived = 0")}
+        # one customer (the review's y): its own assessments only
+        stated = latest_estimates(book, seen, estimates[0][0] if len(estimates) == 1 else None)
+        rows, done = [], set()
+        for cid, budget, basis in estimates:
+            known = stated.get(cid)
+            if cid not in active or cid in done or (known is not None and known.budget_per_year is not None):
+                continue
+            done.add(cid)
+            override = known.loyalty_override if known is not None else None
+            rows.append((cid, day, budget, override, rules.clean_note(basis)))
+        before = conn.execute("SELECT coalesce(max(id), 0) FROM assessment").fetchone()[0]
+        conn.executemany(
+            "INSERT INTO assessment (customer_id, date, budget_per_year, loyalty_override, note, source) "
+            "VALUES (?, ?, ?, ?, ?, 'confirmed')",
+            rows,
+        )
+        # the transaction holds the book's write lock: every row above ``before`` is one of these
+        new_ids = [row[0] for row in conn.execute("SELECT id FROM assessment WHERE id > ? ORDER BY id", (before,))]
+    undo = Undo("estimates", (("DELETE FROM assessment WHERE id IN (SELECT value FROM json_each(?))",
+                               (json.dumps(new_ids),)),))
+    return undo, [r[0] for r in rows], sum(r[2] for r in rows)
 
 
 _KEEP: Any = object()

@@ -334,18 +334,21 @@ class SegtuiApp(GuardedApp):
                          else ngettext("from 1 customer", "from {count:,} customers", customers)).format(count=customers)
         self.call_from_thread(self.notify, text, title=_("Contacts exported"), timeout=10, markup=False)
 
-    def open_review(self) -> None:
-        """The customers whose potential is only estimated, one after another (docs/review.md)."""
+    def open_review(self, confirm_all: bool = False) -> None:
+        """The customers whose potential is only estimated, one after another (docs/review.md);
+        ``confirm_all``: ask at once whether to confirm every one of them (the palette's)."""
         from segtui.ui.review import ReviewScreen
 
         if self._back_to(ReviewScreen):
+            if confirm_all:
+                self.screen.action_confirm_all()
             return
         board = self.board
         segments = [r.customer for r in board.rows] if board.loaded and board.as_of == self.as_of else None
         only = None  # the board's search and filter narrow the review too
         if board.loaded and board.view.narrowed:
             only = {r.customer.id for rows in board.view.apply(board.rows).values() for r in rows}
-        self.push_screen(ReviewScreen(self.book, self.as_of, segments, only),
+        self.push_screen(ReviewScreen(self.book, self.as_of, segments, only, confirm_all=confirm_all),
                          lambda saved: self.board.reload() if saved else None)
 
     def open_planner(self) -> None:
@@ -437,6 +440,10 @@ class SegtuiApp(GuardedApp):
         yield SystemCommand(N_("Review estimates"),
                             N_("Confirm, correct or skip the potentials that are only estimated, one customer at a time (e)"),
                             self.open_review)
+        yield SystemCommand(N_("Confirm all estimates"),
+                            N_("Make every estimated potential the board shows your own, after one question with "
+                               "the count and total (Y in the review; ctrl+z there takes them back)"),
+                            lambda: self.open_review(confirm_all=True))
         yield SystemCommand(N_("Mailing list"), N_("Small fry with their e-mail addresses: copy, export, mark mailed (m in the planner)"),
                             self.open_mailing)
         yield SystemCommand(N_("Import"), N_("Import orders or customers from a file (i)"), self.open_import)

@@ -1,20 +1,22 @@
 """The review of estimated potentials (DESIGN §4 "Review", docs/review.md): the
 customers whose yearly budget is only estimated, one after another, largest
 headroom first. ``y`` (or enter) confirms the estimate as the rep's own, typing a
-number corrects it, ``s`` skips; ``ctrl+z`` undoes the last confirmation or
-correction and goes back to that customer.
+figure corrects it (a budget; a share such as ``60%`` or ``0.6`` sets the loyalty),
+``s`` skips, ``Y`` confirms every estimate of the list at once (after a question
+that states the count and the total); ``ctrl+z`` undoes the last confirmation,
+correction or batch and goes back to that customer.
 
 The queue is read on a worker (from the board's rows when it has them); every edit
 runs on the screen's one writer thread (:mod:`segtui.ui.writer`) through the
-customer screen's own store functions (``confirm_estimate``, ``add_assessment``),
-so the next customer is on screen at once while the edit is being saved.
+store's functions (``confirm_estimates``, ``add_assessment``, the customer screen's
+own), so the next customer is on screen at once while the edit is being saved.
 The screen dismisses with True when anything was saved (the board reloads then).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
 from rich.table import Table
 from rich.text import Text
@@ -22,13 +24,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, Static
 
 from segtui.domain import customer as rules
-from segtui.domain.review import ReviewItem, basis_words
+from segtui.domain.money import short_amount
+from segtui.domain.review import LOYALTY, ReviewItem, basis_words, read_typed
 from segtui.domain.segments import QUADRANT_STRATEGY, Quadrant
-from segtui.i18n import _
+from segtui.i18n import N_, _, ngettext
 from segtui.store import customers as store
 from segtui.store.book import Book
 from segtui.store.review import ReviewQueue, customer_now, review_queue
@@ -36,7 +39,8 @@ from segtui.store.segments import CustomerSegment
 from segtui.ui.errors import writes_allowed
 from segtui.ui.writer import SerialWriter
 
-CONFIRMED, CORRECTED, SKIPPED, CHANGED = "confirmed", "corrected", "skipped", "changed"
+CONFIRMED, CORRECTED, LOYALTY_SET, SKIPPED, CHANGED = "confirmed", "corrected", "loyalty", "skipped", "changed"
+DONE = (CONFIRMED, CORRECTED, CHANGED)  # the customer's budget is no longer only estimated
 QUADRANT_STYLE = {
     Quadrant.CASH_COWS: "bold green",
     Quadrant.BIG_GAME: "bold red",
@@ -44,18 +48,53 @@ QUADRANT_STYLE = {
     Quadrant.UNINTERESTING: "bold",
     Quadrant.NEEDS_ASSESSMENT: "bold yellow",
 }
+LEGEND = N_(
+    "  Each customer's yearly budget was estimated from similar customers (its peers). Judge it:\n"
+    "  y or enter confirms it as your own budget, typing a number (whole units) sets yours instead,\n"
+    "  a share (0.6 or 60%) sets the loyalty instead, s skips it for now (it stays estimated).\n"
+    "  Largest headroom first: the estimate less the last 12 months' revenue. Y confirms every\n"
+    "  estimate of the list at once; ctrl+z undoes the last confirmation, correction or batch."
+)
+
+
+class Edit(NamedTuple):
+    """One saved edit of the review, for its undo: which customers, as they were before."""
+
+    indices: tuple[int, ...]
+    outcomes: dict[int, str | None]  # each index's outcome before the edit (None: not seen)
+    items: dict[int, ReviewItem]  # each index's item before the edit
+    position: int  # where the review goes back to
+
+
+class ConfirmAllScreen(ModalScreen[bool]):
+    """The question before a batch: how many estimates and how much potential, yes or no."""
+
+    DEFAULT_CSS = """
+    ConfirmAllScreen { align: center middle; }
+    ConfirmAllScreen #confirm-all-box { width: 76; max-width: 100%; height: auto; border: round $warning;
+                                        background: $surface; padding: 1 2; }
+    """
+    BINDINGS = [
+        Binding("y,enter", "answer(True)", "Yes, confirm them all", id="confirm_all.yes"),
+        Binding("n,escape", "answer(False)", "No", id="confirm_all.no"),
+    ]
+
+    def __init__(self, question: Text) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm-all-box"):
+            yield Static(self.question, id="confirm-all-question")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
 
 
 class ReviewScreen(Screen[bool]):
     """One estimated customer at a time: confirm, correct or skip."""
 
-    AUTO_FOCUS = ""  # keys go to the screen; the budget input takes focus only when opened
-    HELP_LEGEND = (
-        "  Each customer's yearly budget was estimated from similar customers (its peers). Judge it:\n"
-        "  y or enter confirms it as your own budget, typing a number (whole units) sets yours instead,\n"
-        "  s skips it for now (it stays estimated). Largest headroom first: the estimate less the last\n"
-        "  12 months' revenue. ctrl+z undoes the last confirmation or correction."
-    )
+    AUTO_FOCUS = ""  # keys go to the screen; the figure input takes focus only when opened
     DEFAULT_CSS = """
     ReviewScreen { layout: vertical; }
     ReviewScreen #review-title { height: 1; padding: 0 1; background: $panel; text-style: bold; }
@@ -64,8 +103,8 @@ class ReviewScreen(Screen[bool]):
     ReviewScreen #review-ask { height: auto; padding: 0 1; }
     ReviewScreen #review-input-row { height: auto; display: none; }
     ReviewScreen #review-input-row.open { display: block; }
-    ReviewScreen #review-budget { width: 72; max-width: 100%; }
-    ReviewScreen #review-error { height: auto; padding: 0 1; color: $error; }
+    ReviewScreen #review-budget { width: 96; max-width: 100%; }
+    ReviewScreen #review-error { height: auto; padding: 0 1; }
     ReviewScreen #review-status { height: 1; padding: 0 1; color: $text-muted; }
     ReviewScreen #review-space { height: 1fr; }
     """
@@ -73,6 +112,7 @@ class ReviewScreen(Screen[bool]):
         Binding("y,enter", "confirm", "Confirm", id="review.confirm"),
         Binding("c", "correct", "Correct", id="review.correct"),
         Binding("s,space", "skip", "Skip", id="review.skip"),
+        Binding("Y", "confirm_all", "Confirm all", id="review.confirm_all"),
         Binding("left,p", "previous", "Previous", show=False, id="review.previous"),
         Binding("o", "open", "Open customer", id="review.open"),
         Binding("ctrl+z", "undo", "Undo", id="review.undo"),
@@ -81,35 +121,41 @@ class ReviewScreen(Screen[bool]):
     ]
 
     def __init__(self, book: Book, as_of: dt.date, segments: list[CustomerSegment] | None = None,
-                 only: set[int] | None = None) -> None:
+                 only: set[int] | None = None, confirm_all: bool = False) -> None:
         """``segments``: the book's segments on ``as_of`` when the board has them (no second read);
-        ``only``: review just these customers (the board's search or filter), None: the whole book."""
+        ``only``: review just these customers (the board's search or filter), None: the whole book;
+        ``confirm_all``: ask at once whether to confirm every estimate of the list (the palette's)."""
         super().__init__()
         self.book = book
         self.as_of = as_of
         self._segments = segments
         self.only = only
+        self._ask_all = confirm_all
         self.items: list[ReviewItem] = []
         self.currency = ""
         self.estimates_on = True
         self.position = 0
-        self.outcomes: dict[int, str] = {}  # index → confirmed / corrected / skipped / changed
+        self.outcomes: dict[int, str] = {}  # index → confirmed / corrected / loyalty / skipped / changed
         self.edits = store.EditLog(book)
-        self._edited_at: list[int] = []  # the index of each edit in ``edits``, in the same order
+        self._edited: list[Edit] = []  # each edit in ``edits``, in the same order
         self.writer = SerialWriter("review")
         self.loaded = False
         self._below: tuple[int, int] | None = None  # a budget below the last 12 months, typed once
         self.saved = False  # anything saved in an earlier pass (r) or on a customer's screen
 
+    @property
+    def HELP_LEGEND(self) -> str:  # noqa: N802 - the name the help screen reads
+        return _(LEGEND)
+
     # --- layout -------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield Static("Review estimated potentials", id="review-title")
+        yield Static(_("Review estimated potentials"), id="review-title")
         with Vertical(id="review-card"):
             yield Static(_("Reading the book…"), id="review-body")
         yield Static("", id="review-ask")
         with Vertical(id="review-input-row"):
-            yield Input(placeholder="e.g. 250 000", id="review-budget", disabled=True,
-                        select_on_focus=False)
+            yield Input(placeholder=_("e.g. 250 000 (a yearly budget) or 60% (a loyalty)"), id="review-budget",
+                        disabled=True, select_on_focus=False)
             yield Static("", id="review-error")
         yield Static("", id="review-status")
         yield Static("", id="review-space")
@@ -141,11 +187,14 @@ class ReviewScreen(Screen[bool]):
         self.estimates_on = queue.estimates_on
         self.position = 0
         self.outcomes = {}
-        self._edited_at = []
+        self._edited = []
         self.saved = self.saved or self.edits.edited
         self.edits = store.EditLog(self.book)  # one pass, one undo history
         self.loaded = True
         self.show()
+        if self._ask_all:
+            self._ask_all = False
+            self.action_confirm_all()
 
     # --- showing ------------------------------------------------------------------
     @property
@@ -157,15 +206,20 @@ class ReviewScreen(Screen[bool]):
 
     def _counts(self) -> str:
         done = list(self.outcomes.values())
-        parts = [f"{done.count(CONFIRMED)} confirmed", f"{done.count(CORRECTED)} corrected",
-                 f"{done.count(SKIPPED)} skipped"]
+        parts = [_("{count} confirmed").format(count=done.count(CONFIRMED)),
+                 _("{count} corrected").format(count=done.count(CORRECTED)),
+                 _("{count} skipped").format(count=done.count(SKIPPED))]
+        if done.count(LOYALTY_SET):
+            parts.append(_("{count} with your loyalty").format(count=done.count(LOYALTY_SET)))
         if done.count(CHANGED):
-            parts.append(f"{done.count(CHANGED)} changed on their screen")
+            parts.append(_("{count} changed on their screen").format(count=done.count(CHANGED)))
         return " · ".join(parts)
 
     @property
     def _title(self) -> str:
-        return "Review estimated potentials" + (" · the board's search and filter" if self.only is not None else "")
+        if self.only is not None:
+            return _("Review estimated potentials · the board's search and filter")
+        return _("Review estimated potentials")
 
     def show(self) -> None:
         title = self.query_one("#review-title", Static)
@@ -174,32 +228,43 @@ class ReviewScreen(Screen[bool]):
         ask = self.query_one("#review-ask", Static)
         item = self.current
         if item is None:
-            title.update(Text(f"{self._title} · {len(self.items)} of {len(self.items)} done"
-                              if self.items else self._title))
+            title.update(Text(_("{title} · {done} of {count} done").format(
+                title=self._title, done=len(self.items), count=len(self.items)) if self.items else self._title))
             card.border_title = None
             body.update(self._end_text())
-            ask.update(Text("esc back to the board" + (" · r go through the skipped ones again"
-                                                        if SKIPPED in self.outcomes.values() else ""),
-                            style="bold"))
+            words = _("esc back to the board")
+            if SKIPPED in self.outcomes.values():
+                words += " · " + _("r go through the skipped ones again")
+            ask.update(Text(words, style="bold"))
             self._close_input()
             return
-        title.update(Text(f"{self._title} · {self.position + 1} of {len(self.items)} · "
-                          f"{self._counts()}"))
-        name = item.name if item.name != item.source_id else f"Customer {item.name}"
-        card.border_title = Text(name + (f" · {item.city}" if item.city else "")
-                                 + (f" · customer id {item.source_id}" if item.name != item.source_id else ""))
+        title.update(Text(_("{title} · {number} of {count} · {counts}").format(
+            title=self._title, number=self.position + 1, count=len(self.items), counts=self._counts())))
+        if item.name != item.source_id:
+            name = item.name
+        else:
+            name = _("Customer {id}").format(id=item.name)
+        if item.city:
+            name += f" · {item.city}"
+        if item.name != item.source_id:
+            name += " · " + _("customer id {id}").format(id=item.source_id)
+        card.border_title = Text(name)
         body.update(self._card(item))
         outcome = self.outcomes.get(self.position)
-        if outcome in (CONFIRMED, CORRECTED):
-            ask.update(Text(f"Already {outcome} in this review — ctrl+z takes it back · s next customer",
+        if outcome == CONFIRMED:
+            ask.update(Text(_("Already confirmed in this review — ctrl+z takes it back · s next customer"),
+                            style="bold"))
+        elif outcome == CORRECTED:
+            ask.update(Text(_("Already corrected in this review — ctrl+z takes it back · s next customer"),
                             style="bold"))
         else:
             ask.update(Text.assemble(
-                (f"Is {self._money(item.budget)} a year right?  ", "bold"),
-                ("y", "bold reverse"), " yes, confirm   ",
-                ("0–9", "bold reverse"), " type your figure   ",
-                ("s", "bold reverse"), " skip   ",
-                ("o", "bold reverse"), " open the customer",
+                (_("Is {amount} a year right?").format(amount=self._money(item.budget)) + "  ", "bold"),
+                ("y", "bold reverse"), " " + _("yes, confirm") + "   ",
+                ("0–9", "bold reverse"), " " + _("your budget, or 60% your loyalty") + "   ",
+                ("s", "bold reverse"), " " + _("skip") + "   ",
+                ("Y", "bold reverse"), " " + _("confirm all") + "   ",
+                ("o", "bold reverse"), " " + _("open the customer"),
             ))
 
     def _card(self, item: ReviewItem) -> Table:
@@ -208,59 +273,68 @@ class ReviewScreen(Screen[bool]):
         grid = Table.grid(padding=(0, 2))
         grid.add_column(style="dim", no_wrap=True)
         grid.add_column()
-        revenue = Text.assemble("last 12 months ", (money(item.revenue_12m), "bold"),
-                                "   last 24 months ", (money(item.revenue_window), "bold"),
-                                "   revenue class ", (item.revenue_class, "bold"))
-        grid.add_row("Revenue", revenue)
-        orders = [f"{item.orders} in 24 months"]
+        revenue = Text.assemble(_("last 12 months") + " ", (money(item.revenue_12m), "bold"),
+                                "   " + _("last 24 months") + " ", (money(item.revenue_window), "bold"),
+                                "   " + _("revenue class") + " ", (item.revenue_class, "bold"))
+        grid.add_row(_("Revenue"), revenue)
+        orders = [_("{count} in 24 months").format(count=item.orders)]
         if item.xyz:
             orders.append(f"XYZ {item.xyz}")
         if item.group is not None:
             orders.append(item.group.label)
         if item.last_order:
-            orders.append(f"last order {item.last_order}")
-        grid.add_row("Orders", Text(" · ".join(orders)))
-        grid.add_row("Checklist", Text(f"{item.answered} of 7 answered · {item.pointing_up} point to more potential"
-                                       if item.answered else "not answered yet (o opens the customer, tab 2)"))
+            orders.append(_("last order {day}").format(day=item.last_order))
+        grid.add_row(_("Orders"), Text(" · ".join(orders)))
+        if item.answered:
+            checklist = _("{answered} of 7 answered · {up} point to more potential").format(
+                answered=item.answered, up=item.pointing_up)
+        else:
+            checklist = _("not answered yet (o opens the customer, tab 2)")
+        grid.add_row(_("Checklist"), Text(checklist))
         grid.add_row("", "")
-        estimate = Text.assemble((f"{money(item.budget)} a year", "bold yellow"))
+        estimate = Text.assemble((_("{amount} a year").format(amount=money(item.budget)), "bold yellow"))
         if item.potential_class:
-            estimate.append(f"   potential class {item.potential_class}")
+            estimate.append("   " + _("potential class {grade}").format(grade=item.potential_class))
         if item.upgrade_candidate:
-            estimate.append(f" (upgrade candidate {item.revenue_class}→{item.potential_class})", style="bold")
-        grid.add_row("Estimated", estimate)
-        grid.add_row("  from", Text(basis_words(item.basis)))
-        headroom = Text(f"{money(item.headroom)} a year above the last 12 months")
+            estimate.append(" " + _("(upgrade candidate {now}→{could})").format(
+                now=item.revenue_class, could=item.potential_class), style="bold")
+        grid.add_row(_("Estimated"), estimate)
+        grid.add_row("  " + _("from"), Text(basis_words(item.basis)))
+        headroom = Text(_("{amount} a year above the last 12 months").format(amount=money(item.headroom)))
         if item.loyalty is not None:
-            headroom.append(f" · loyalty {rules.share(item.loyalty)}")
-        grid.add_row("  headroom", headroom)
+            headroom.append(" · " + _("loyalty {share}").format(share=rules.share(item.loyalty)))
+            if self.outcomes.get(self.position) == LOYALTY_SET:
+                headroom.append(" " + _("(yours)"), style="bold")
+        grid.add_row("  " + _("headroom"), headroom)
         grid.add_row("", "")
-        grid.add_row("Puts them in", Text.assemble(
+        grid.add_row(_("Puts them in"), Text.assemble(
             (item.quadrant.label, QUADRANT_STYLE.get(item.quadrant, "bold")),
             f" — {_(QUADRANT_STRATEGY[item.quadrant])}"))
         return grid
 
     def _end_text(self) -> Text:
         text = Text()
-        text.append("All estimates reviewed", style="bold green")
+        text.append(_("All estimates reviewed"), style="bold green")
         if not self.items:
             if not self.estimates_on:
-                text.append("\n\nEstimates are off in this book (setting potential.estimate), so no potential "
-                            "is only estimated. Turn them on with , (settings) to get one for every customer "
-                            "with orders.")
+                text.append("\n\n" + _("Estimates are off in this book (setting potential.estimate), so no potential "
+                                       "is only estimated. Turn them on with , (settings) to get one for every "
+                                       "customer with orders."))
             elif self.only is not None:
-                text.append("\n\nNone of the customers the board's search and filter show has a potential "
-                            "only estimated. Clear them on the board to review the whole book.")
+                text.append("\n\n" + _("None of the customers the board's search and filter show has a potential "
+                                       "only estimated. Clear them on the board to review the whole book."))
             else:
-                text.append("\n\nNo customer's potential is only estimated: every budget is your own or "
-                            "imported, or there is nothing to estimate it from (those wait in Needs assessment).")
+                text.append("\n\n" + _("No customer's potential is only estimated: every budget is your own or "
+                                       "imported, or there is nothing to estimate it from (those wait in Needs "
+                                       "assessment)."))
             return text
-        text.append(f"\n\n{len(self.items)} customers: {self._counts()}.")
+        text.append("\n\n" + ngettext("1 customer: {counts}.", "{count} customers: {counts}.", len(self.items)).format(
+            count=len(self.items), counts=self._counts()))
         if SKIPPED in self.outcomes.values():
-            text.append("\nThe skipped ones stay estimated on the board (~ before their loyalty); "
-                        "r goes through them again.")
+            text.append("\n" + _("The skipped ones stay estimated on the board (~ before their loyalty); "
+                                 "r goes through them again."))
         if self.saved or self.edits.edited:
-            text.append("\nThe board shows the confirmed and corrected budgets as your own.")
+            text.append("\n" + _("The board shows the confirmed and corrected budgets as your own."))
         return text
 
     def _say(self, message: str, style: str = "") -> None:
@@ -303,34 +377,75 @@ class ReviewScreen(Screen[bool]):
     def _submit(self, job: Callable[[], Any], done: Callable[[Any, BaseException | None], None]) -> None:
         self.writer.submit(job, lambda result, error: done(result, error) if self.is_attached else None)
 
-    def _save(self, index: int, outcome: str, change: Callable[[], store.Undo], message: str) -> None:
-        """Run ``change`` on the writer; the next customer is shown at once."""
+    def _mark(self, indices: tuple[int, ...], outcome: str) -> Edit:
+        """Set the outcome of ``indices``; the edit as it was before, for its undo."""
+        edit = Edit(indices, {i: self.outcomes.get(i) for i in indices}, {i: self.items[i] for i in indices},
+                    self.position)
+        for i in indices:
+            self.outcomes[i] = outcome
+        return edit
+
+    def _restore(self, edit: Edit) -> None:
+        for i in edit.indices:
+            before = edit.outcomes[i]
+            if before is None:
+                self.outcomes.pop(i, None)
+            else:
+                self.outcomes[i] = before
+            self.items[i] = edit.items[i]
+
+    def _save(self, index: int, outcome: str, change: Callable[[], store.Undo | None], message: str,
+              placed: bool = False) -> None:
+        """Run ``change`` on the writer; the next customer is shown at once. ``placed``: say where
+        the customer now stands (read again after the edit)."""
         item = self.items[index]
         edits = self.edits
-        self.outcomes[index] = outcome
+        edit = self._mark((index,), outcome)
 
-        def job() -> CustomerSegment | None:
-            edits.record(change())
+        def job() -> tuple[bool, CustomerSegment | None]:
+            undo = change()
+            if undo is None:
+                return False, None
+            edits.record(undo)
+            if not placed:
+                return True, None
             try:
-                return customer_now(self.book, item.customer_id, self.as_of)
+                return True, customer_now(self.book, item.customer_id, self.as_of)
             except Exception:  # noqa: BLE001 - saved; only where it now stands is not said
-                return None
+                return True, None
 
-        def done(now: CustomerSegment | None, error: BaseException | None) -> None:
-            if error is not None:
-                self.outcomes.pop(index, None)
-                self.notify(f"Not saved: {error}", severity="error", markup=False, timeout=6)
-                self._say(f"Not saved: {error} — {item.name} is still estimated", "red")
-                if self.position > index:
+        def done(result: tuple[bool, CustomerSegment | None] | None, error: BaseException | None) -> None:
+            if error is not None or result is None or not result[0]:
+                self._restore(edit)
+                if error is not None:
+                    self.notify(_("Not saved: {error}").format(error=error), severity="error", markup=False,
+                                timeout=6)
+                    self._say(_("Not saved: {error} — {name} is still estimated").format(error=error, name=item.name),
+                              "red")
+                else:
+                    self.outcomes[index] = CHANGED
+                    self._say(_("{name} has a budget of its own by now: nothing to confirm").format(name=item.name))
+                if error is not None and self.position > index:
                     self.position = index
                 self.show()
                 return
-            self._edited_at.append(index)
-            placed = f" · now {now.segment.quadrant.label}" if now is not None and outcome == CORRECTED else ""
-            self._say(f"{message}{placed} · ctrl+z undoes")
+            self._edited.append(edit)
+            now = result[1]
+            where = ""
+            if now is not None:
+                where = " · " + _("now {quadrant}").format(quadrant=now.segment.quadrant.label)
+                if outcome == LOYALTY_SET:
+                    self.items[index] = self.items[index]._replace(loyalty=now.segment.loyalty,
+                                                                   quadrant=now.segment.quadrant)
+            self._say(message + where + " · " + _("ctrl+z undoes"))
 
         self._submit(job, done)
         self._advance()
+
+    def _confirm_one(self, item: ReviewItem) -> store.Undo | None:
+        undo, confirmed, _total = store.confirm_estimates(self.book, [(item.customer_id, item.budget, item.basis)],
+                                                          self.as_of)
+        return undo if confirmed else None
 
     def action_confirm(self) -> None:
         item = self.current
@@ -341,25 +456,127 @@ class ReviewScreen(Screen[bool]):
             return
         if not writes_allowed(self, self.book):
             return
-        self._save(self.position, CONFIRMED,
-                   lambda: store.confirm_estimate(self.book, item.customer_id, self.as_of),
-                   f"Confirmed: {item.name} — {self._money(item.budget)} a year is now your budget")
+        self._save(self.position, CONFIRMED, lambda: self._confirm_one(item),
+                   _("Confirmed: {name} — {amount} a year is now your budget").format(
+                       name=item.name, amount=self._money(item.budget)))
 
+    # --- every estimate of the list at once ----------------------------------------
+    def _unconfirmed(self) -> list[int]:
+        """The indices of the list whose budget is still only estimated (skipped ones too)."""
+        return [i for i in range(len(self.items)) if self.outcomes.get(i) not in DONE]
+
+    def action_confirm_all(self) -> None:
+        """Ask, then confirm every estimate still open in the list as the rep's own, in one transaction."""
+        if self._input_open() or not self.loaded:
+            return
+        indices = self._unconfirmed()
+        if not indices:
+            self._say(_("Nothing left to confirm in this review"))
+            return
+        if not writes_allowed(self, self.book):
+            return
+        total = sum(self.items[i].budget for i in indices)
+        amount = short_amount(total, self.currency)
+        question = Text()
+        question.append(ngettext("Confirm 1 estimate, {amount} of potential, as your own?",
+                                 "Confirm {count} estimates, {amount} of potential, as your own?",
+                                 len(indices)).format(count=len(indices), amount=amount), style="bold")
+        where = (_("Every customer of this review: the board's search and filter.") if self.only is not None
+                 else _("Every customer of this review whose potential is only estimated."))
+        question.append("\n\n" + where + " " + _("Each gets a dated assessment of its estimate, as y gives one; "
+                                                  "ctrl+z on the review takes them all back."))
+        question.append("\n\n")
+        question.append("y", style="bold reverse")
+        question.append(" " + _("yes, confirm them all") + "   ")
+        question.append("n", style="bold reverse")
+        question.append(" " + _("no"))
+        self.app.push_screen(ConfirmAllScreen(question), lambda yes: self._confirm_all(indices) if yes else None)
+
+    def _confirm_all(self, indices: list[int]) -> None:
+        edits = self.edits
+        rows = [(self.items[i].customer_id, self.items[i].budget, self.items[i].basis) for i in indices]
+        edit = self._mark(tuple(indices), CONFIRMED)
+        self.position = len(self.items)
+        self.show()
+        self._say(ngettext("Confirming 1 estimate…", "Confirming {count} estimates…", len(rows)).format(
+            count=len(rows)))
+
+        def job() -> tuple[list[int], int]:
+            undo, confirmed, total = store.confirm_estimates(self.book, rows, self.as_of)
+            if confirmed:
+                edits.record(undo)
+            return confirmed, total
+
+        def done(result: tuple[list[int], int] | None, error: BaseException | None) -> None:
+            if error is not None or result is None:
+                self._restore(edit)
+                self.position = edit.position
+                self.show()
+                self.notify(_("Not saved: {error}").format(error=error), severity="error", markup=False, timeout=6)
+                self._say(_("Not saved: {error} — nothing was confirmed").format(error=error), "red")
+                return
+            confirmed, total = result
+            kept = set(confirmed)
+            left_out = [i for i in indices if self.items[i].customer_id not in kept]
+            for i in left_out:
+                self.outcomes[i] = CHANGED  # a budget of its own by now
+            if confirmed:
+                self._edited.append(edit._replace(indices=tuple(i for i in indices if i not in left_out)))
+            self.show()
+            message = ngettext("Confirmed 1 estimate, {amount} of potential, as your own",
+                               "Confirmed {count} estimates, {amount} of potential, as your own",
+                               len(confirmed)).format(count=len(confirmed), amount=short_amount(total, self.currency))
+            if left_out:
+                message += " · " + ngettext("1 left out: it has a budget of its own by now",
+                                            "{count} left out: they have a budget of their own by now",
+                                            len(left_out)).format(count=len(left_out))
+            self._say(message + (" · " + _("ctrl+z takes them all back") if confirmed else ""))
+
+        self._submit(job, done)
+
+    # --- typing a budget or a loyalty ----------------------------------------------
     def action_correct(self, first: str = "") -> None:
-        """Open the small input for the rep's own yearly budget (``first``: the key typed)."""
+        """Open the small input for the rep's own yearly budget or loyalty (``first``: the key typed)."""
         if self.current is None or self.outcomes.get(self.position) in (CONFIRMED, CORRECTED):
             return
         if not writes_allowed(self, self.book):
             return
         row = self.query_one("#review-input-row")
         box = self.query_one("#review-budget", Input)
-        box.border_title = f"Your yearly budget for {self.current.name} ({self.currency}, whole units)"
+        box.border_title = _("{name}: your yearly budget ({currency}, whole units) or loyalty (0.6 or 60%)").format(
+            name=self.current.name, currency=self.currency)
         row.add_class("open")
         box.disabled = False
         box.value = first
         box.cursor_position = len(first)
-        self.query_one("#review-error", Static).update("enter saves · esc cancels")
+        self._hint(first)
         box.focus()
+
+    def _hint(self, text: str) -> None:
+        """Under the input: what enter would set with what is typed (the budget or the loyalty)."""
+        error = self.query_one("#review-error", Static)
+        try:
+            typed = read_typed(text)
+        except rules.InputError:
+            typed = None
+        if typed is None:
+            error.update(Text(_("a figure sets the yearly budget, a share (0.6 or 60%) the loyalty · "
+                                "enter saves · esc cancels"), style="dim"))
+        elif typed.kind == LOYALTY:
+            error.update(Text.assemble(
+                (_("enter sets the loyalty: {share} of what they buy is with us").format(
+                    share=rules.share(typed.value)), "bold"),
+                " " + _("(the budget stays estimated)") + " · " + _("esc cancels")))
+        else:
+            error.update(Text.assemble(
+                (_("enter sets the yearly budget: {amount}").format(amount=self._money(typed.value)), "bold"),
+                " · " + _("esc cancels")))
+
+    @on(Input.Changed, "#review-budget")
+    def _changed(self, event: Input.Changed) -> None:
+        event.stop()
+        if self._input_open():
+            self._hint(event.value)
 
     def _input_open(self) -> bool:
         return self.query_one("#review-input-row").has_class("open")
@@ -382,30 +599,46 @@ class ReviewScreen(Screen[bool]):
             return
         error = self.query_one("#review-error", Static)
         try:
-            budget = rules.parse_budget(event.value)
+            typed = read_typed(event.value)
         except rules.InputError as problem:
-            error.update(Text(f"{problem} — esc cancels", style="red"))
+            error.update(Text(_("{problem} — esc cancels").format(problem=problem), style="red"))
             return
-        if budget is None:
-            error.update(Text("Type their yearly budget (e.g. 250 000), or esc to cancel", style="red"))
+        if typed is None:
+            error.update(Text(_("Type their yearly budget (e.g. 250 000) or a loyalty (60%), or esc to cancel"),
+                              style="red"))
             return
+        if typed.kind == LOYALTY:
+            self._close_input()
+            share = float(typed.value)
+            self._save(self.position, LOYALTY_SET,
+                       lambda: store.add_assessment(self.book, item.customer_id, self.as_of, None, share,
+                                                    note=_("loyalty set in the review")),
+                       _("Loyalty set: {name} — {share} of what they buy is with us (the budget stays "
+                         "estimated)").format(name=item.name, share=rules.share(share)),
+                       placed=True)
+            return
+        budget = int(typed.value)
         if budget < item.revenue_12m and self._below != (item.customer_id, budget):
             self._below = (item.customer_id, budget)
-            error.update(Text(f"{self._money(budget)} is less than they bought in the last 12 months "
-                              f"({self._money(item.revenue_12m)}) — enter again to save it anyway, or fix it",
+            error.update(Text(_("{amount} is less than they bought in the last 12 months ({revenue}) — enter again "
+                                "to save it anyway, or fix it").format(
+                                    amount=self._money(budget), revenue=self._money(item.revenue_12m)),
                               style="yellow"))
             return
         self._close_input()
         estimated = self._money(item.budget)
         self._save(self.position, CORRECTED,
                    lambda: store.add_assessment(self.book, item.customer_id, self.as_of, budget, None,
-                                                note=f"set in the review; the estimate was {estimated} "
-                                                     f"({basis_words(item.basis)})"),
-                   f"Corrected: {item.name} — {self._money(budget)} a year is now your budget")
+                                                note=_("set in the review; the estimate was {amount} ({basis})").format(
+                                                    amount=estimated, basis=basis_words(item.basis))),
+                   _("Corrected: {name} — {amount} a year is now your budget").format(
+                       name=item.name, amount=self._money(budget)),
+                   placed=True)
 
     def on_key(self, event) -> None:
-        """A digit typed on the card starts a correction with that digit."""
-        if event.character and event.character.isdigit() and not self._input_open() and self.current is not None:
+        """A digit (or a decimal point) typed on the card starts a correction with it."""
+        if (event.character and (event.character.isdigit() or event.character in ".,")
+                and not self._input_open() and self.current is not None):
             event.stop()
             event.prevent_default()
             self.action_correct(event.character)
@@ -419,17 +652,28 @@ class ReviewScreen(Screen[bool]):
 
         def done(undone: store.Undo | None, error: BaseException | None) -> None:
             if error is not None:
-                self.notify(f"Not undone: {error}", severity="error", markup=False)
+                self.notify(_("Not undone: {error}").format(error=error), severity="error", markup=False)
                 return
-            if undone is None or not self._edited_at:
-                self._say("Nothing to undo in this review")
+            if undone is None or not self._edited:
+                self._say(_("Nothing to undo in this review"))
                 return
-            index = self._edited_at.pop()
-            outcome = self.outcomes.pop(index, None)
-            self.position = index
+            edit = self._edited.pop()
+            outcome = self.outcomes.get(edit.indices[0])
+            self._restore(edit)
+            self.position = edit.indices[0] if len(edit.indices) == 1 else edit.position
             self.show()
-            what = {CONFIRMED: "the confirmation", CORRECTED: "the correction"}.get(outcome, "the edit")
-            self._say(f"Undone: {what} of {self.items[index].name} — its potential is estimated again")
+            if len(edit.indices) > 1:
+                self._say(ngettext("Undone: the confirmation of 1 estimate — its potential is estimated again",
+                                   "Undone: the confirmation of {count} estimates — their potential is estimated "
+                                   "again", len(edit.indices)).format(count=len(edit.indices)))
+                return
+            name = self.items[edit.indices[0]].name
+            if outcome == LOYALTY_SET:
+                self._say(_("Undone: the loyalty of {name} — it is computed from the estimate again").format(name=name))
+            elif outcome == CORRECTED:
+                self._say(_("Undone: the correction of {name} — its potential is estimated again").format(name=name))
+            else:
+                self._say(_("Undone: the confirmation of {name} — its potential is estimated again").format(name=name))
 
         self._submit(job, done)
 
@@ -460,9 +704,9 @@ class ReviewScreen(Screen[bool]):
                 self.outcomes[index] = CHANGED
                 if self.position == index:
                     self._advance()
-                self._say(f"{item.name}: your budget was set on its screen")
+                self._say(_("{name}: your budget was set on its screen").format(name=item.name))
             else:
-                self.items[index] = item._replace(quadrant=now.segment.quadrant)
+                self.items[index] = item._replace(quadrant=now.segment.quadrant, loyalty=now.segment.loyalty)
                 self.show()
 
         self._submit(lambda: customer_now(self.book, item.customer_id, self.as_of), done)
