@@ -74,7 +74,7 @@ async def test_the_review_in_swedish(book, tmp_path, swedish) -> None:
         no_english(card, words)
         await pilot.press("1", "2", "x", "enter")  # not an amount
         await idle(pilot)
-        wrong = shown()
+        wrong = screen_text(app)
         assert "är inget belopp" in wrong and "esc avbryter" in wrong and "Din årsbudget för" in wrong
         no_english(wrong, words)
         await pilot.press("escape", "c", *"500", "enter")  # below the last 12 months: asked once more
@@ -84,7 +84,7 @@ async def test_the_review_in_swedish(book, tmp_path, swedish) -> None:
         no_english(below, words)
         await pilot.press("enter")
         await idle(pilot)
-        saved = shown()
+        saved = screen_text(app)
         assert "Rättad:" in saved and "ctrl+z ångrar" in saved
         no_english(saved, words)
         await pilot.press("ctrl+z")
