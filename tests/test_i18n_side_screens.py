@@ -192,3 +192,105 @@ def test_settings_snapshot_in_swedish(snap_compare, swedish) -> None:
         await idle(pilot, final=0.1)
 
     assert snap_compare(Host(book), terminal_size=(120, 36), run_before=run_before)
+
+
+# --- import ----------------------------------------------------------------------------------------------
+
+def _data():
+    from pathlib import Path
+
+    return Path(__file__).resolve().parent / "data"
+
+
+def _file_words(app, path) -> str:
+    """The screen's text without what the file itself holds (its column names and values, as written)."""
+    text = screen_text(app).replace(path.name, "")
+    raw = path.read_bytes().decode("utf-8", "replace")
+    for cell in sorted(set(re.split(r"[;,\t\r\n]", raw)), key=len, reverse=True):
+        if len(cell) >= 5:
+            text = text.replace(cell, "")
+    for field in ("customer_name", "unit_price", "customer", "amount", "quantity", "order", "currency", "country",
+                  "city", "date"):  # the fields of an order, as --map names them
+        text = text.replace(field, "")
+    return text
+
+
+async def test_the_import_screen_in_swedish(swedish) -> None:
+    from test_ui_importer import Host
+
+    from segtui.io.importer import Summary
+    from segtui.store.book import open_book
+    from segtui.ui.importer import ImportScreen
+
+    words = english_words()
+    data = _data()
+    book = open_book(":memory:")
+    path = data / "orders" / "visma_semicolon_latin1.csv"
+    app = Host(book, str(path))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await idle(pilot)
+        text = screen_text(app)
+        assert "Importera order" in text and "Förhandsvisning (första 20 raderna)" in text and "kontroll" in text
+        assert "CSV (;-separerad" in text and "inget kundnummer" in text and "Klart: ctrl+r importerar" in text
+        assert "kundens nummer i källsystemet (krävs)" in text and "Order/kunder" in text
+        no_english(_file_words(app, path), words)
+        screen = app.screen
+        for broken, said in (("bad_date.csv", "är inget datum (februari 2024 har 29 dagar)"),
+                             ("bad_number.csv", "är inget tal"), ("missing_column.csv", "ingen kolumn för datumet"),
+                             ("empty.csv", "filen är tom")):
+            screen.load_preview(str(data / "broken" / broken), "orders", {})
+            await idle(pilot)
+            shown = screen_text(app)
+            assert said in shown, broken
+            no_english(_file_words(app, data / "broken" / broken), words)
+        screen.load_preview(str(path), "orders", {})
+        await idle(pilot)
+        await pilot.press("ctrl+r")
+        await idle(pilot)
+        proposed = screen_text(app)
+        assert "Föreslagna klassgränser utifrån bokens egen omsättning" in proposed and "ctrl+a godtar" in proposed
+        assert "A över 12 000 kr" in proposed
+        no_english(_file_words(app, path), words)
+        await pilot.press("ctrl+a")
+        await idle(pilot)
+        assert isinstance(app.result, Summary) and not isinstance(app.screen, ImportScreen)
+        said = [str(n.message) for n in app._notifications]
+        assert any("Importerat 3 nya order, 2 nya kunder." in m and "Hoppade över 1 rad (inget kundnummer)." in m
+                   for m in said), said
+        assert any(m.startswith("Klassgränser: A över") for m in said), said
+        for message in said:
+            no_english(message, words)
+    book.close()
+    assert i18n.missing() == set()
+
+
+async def test_the_customer_import_in_swedish(swedish) -> None:
+    from test_ui_importer import Host
+
+    from segtui.store.book import open_book
+
+    words = english_words()
+    path = _data() / "crm" / "hubspot_companies.csv"
+    book = open_book(":memory:")
+    app = Host(book, str(path), kind="customers")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await idle(pilot)
+        assert "Importera kunder (en CRM-export)" in screen_text(app) and "ctrl+t för order" in screen_text(app)
+        text = _file_words(app, path)
+        for field in ("org_number", "industry", "postcode", "address", "owner", "contact", "phone", "email",
+                      "budget", "loyalty", "employees", "annual_revenue", "crm_id", "name", "lat", "lon"):
+            text = text.replace(field, "")
+        no_english(text, words)
+    book.close()
+    assert i18n.missing() == set()
+
+
+def test_import_snapshot_in_swedish(snap_compare, monkeypatch, swedish) -> None:
+    from test_snapshots_import import ImportHost
+
+    monkeypatch.chdir(_data())  # a relative path: the same picture in every checkout
+
+    async def loaded(pilot) -> None:
+        await idle(pilot, final=0.1)
+
+    assert snap_compare(ImportHost("orders/visma_semicolon_latin1.csv"), terminal_size=(120, 36), run_before=loaded)
