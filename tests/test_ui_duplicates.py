@@ -11,9 +11,9 @@ from books import add_contact, add_customer, add_order, settle
 from textual.widgets import Static
 
 from segtui.domain.duplicates import Candidate, pairs
-from segtui.store.duplicates import what_moves
+from segtui.store.duplicates import merge_customers, what_moves
 from segtui.ui.app import SegtuiApp
-from segtui.ui.duplicates import DuplicatesScreen, MergeConfirm
+from segtui.ui.duplicates import Confirm, DuplicatesScreen
 
 AS_OF = dt.date(2026, 11, 23)
 SIZE = (120, 36)
@@ -110,8 +110,8 @@ async def test_merge_the_pair_then_undo_it(book, tmp_path) -> None:
         await pilot.press("m")
         await pilot.pause()
         confirm = app.screen
-        assert isinstance(confirm, MergeConfirm)
-        said = " ".join(str(w.render()) for w in confirm.query(Static))
+        assert isinstance(confirm, Confirm)
+        said = confirm.said
         assert "Merge ACME Aktiebolag (P7) into Acme AB (K1)?" in said
         assert "2 orders, 2 contacts, 1 note, 1 visit, call or mail move to Acme AB." in said
         await pilot.press("n")  # not yet: nothing changes
@@ -133,7 +133,7 @@ async def test_merge_the_pair_then_undo_it(book, tmp_path) -> None:
         assert len(screen.pairs) == 1 and "Split ACME Aktiebolag (P7) off Acme AB" in text(screen, "#dups-status")
         await pilot.press("ctrl+z")
         await settle(pilot)
-        assert "Nothing to undo" in text(screen, "#dups-status")
+        assert "Nothing to undo: this book has no merged customers" in text(screen, "#dups-status")
         await pilot.press("escape")
         await loaded(app, pilot)
         assert app.screen is app.board
@@ -183,6 +183,46 @@ async def test_skip_leaves_both_and_moves_on(book, tmp_path) -> None:
         await pilot.press("up")
         assert "pair 1 of 2" in text(screen, "#dups-title")
         assert customers(book) == ["K1", "K2", "K5", "K6", "P7"]
+
+
+async def test_undo_splits_a_merge_made_before_after_asking(book, tmp_path) -> None:
+    ids = fill(book)
+    merge_customers(book, ids["Acme AB"], ids["ACME Aktiebolag"], AS_OF)  # on the command line, say
+    app = SegtuiApp(book, as_of=AS_OF, config_dir=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_duplicates(app, pilot)
+        assert screen.pairs == []
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        confirm = app.screen
+        assert isinstance(confirm, Confirm)
+        assert "Split P7 off Acme AB (K1) again?" in confirm.said and "made 2026-11-23" in confirm.said
+        await pilot.press("escape")  # no: nothing changes
+        await settle(pilot)
+        assert app.screen is screen and customers(book) == ["K1", "K2"]
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert customers(book) == ["K1", "K2", "P7"] and owners(book, "note") == ["P7"]
+        assert len(screen.pairs) == 1
+        assert "Split P7 off Acme AB again" in text(screen, "#dups-status")
+        await pilot.press("escape")
+        await loaded(app, pilot)
+        assert sorted(r.customer.source_id for r in app.board.rows) == ["K1", "K2", "P7"]
+
+
+async def test_the_same_order_on_both_is_refused_with_the_reason(book, tmp_path) -> None:
+    ids = fill(book)
+    add_order(book, ids["ACME Aktiebolag"], "2026-03-10", 10_000, ref="F1")  # Acme AB has F1 too
+    app = SegtuiApp(book, as_of=AS_OF, config_dir=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_duplicates(app, pilot)
+        await pilot.press("m", "y")
+        await settle(pilot)
+        assert "Not merged: K1 and P7 both have order F1: the book keeps an order once per customer" in text(
+            screen, "#dups-status")
+        assert customers(book) == ["K1", "K2", "P7"] and len(screen.pairs) == 1
 
 
 async def test_no_duplicates(book, tmp_path) -> None:

@@ -289,6 +289,32 @@ def merge_customers(book: Book, keep: int, other: int, today: dt.date) -> Undo:
     return Undo(f"merged {names[other]} into {names[keep]}", statements)
 
 
+@dataclass(frozen=True)
+class Merge:
+    """One merge written down in the book: the merged-away customer id, the kept customer, the day, the undo."""
+
+    source_id: str
+    kept: int
+    kept_source_id: str
+    kept_name: str
+    day: str
+    undo: Undo
+
+
+def newest_merge(book: Book) -> Merge | None:
+    """The book's newest merge (the one ``--undo`` splits), with the kept customer as it is now."""
+    rows = book.query(
+        "SELECT a.source_id, a.customer_id, a.merged, a.undo, c.source_id AS kept_source_id, c.name "
+        "FROM customer_alias a JOIN customer c ON c.id = a.customer_id ORDER BY a.merged DESC, a.rowid DESC LIMIT 1"
+    )
+    if not rows:
+        return None
+    r = rows[0]
+    statements = tuple((sql, tuple(params)) for sql, params in json.loads(r["undo"]))
+    return Merge(r["source_id"], r["customer_id"], r["kept_source_id"], r["name"], r["merged"],
+                 Undo(f"merged {r['source_id']}", statements))
+
+
 def last_merge(book: Book) -> tuple[str, int, Undo] | None:
     """The newest merge in the book: the merged-away customer id, the kept customer and its undo."""
     row = book.query("SELECT source_id, customer_id, undo FROM customer_alias ORDER BY merged DESC, rowid DESC LIMIT 1")

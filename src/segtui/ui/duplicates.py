@@ -97,49 +97,71 @@ def moves_words(moves: dict[str, int]) -> tuple[str, int]:
     return ", ".join(parts), sum(moves.get(t, 0) for t in words)
 
 
-class MergeConfirm(ModalScreen[bool]):
-    """Merge ``other`` into ``keep``? Says what moves and what becomes of the other."""
+class Confirm(ModalScreen[bool]):
+    """A question with what it changes: ``y``/``enter`` yes, ``n``/``esc`` no."""
 
     DEFAULT_CSS = """
-    MergeConfirm { align: center middle; }
-    #merge-box { width: 84; max-width: 100%; height: auto; border: round $warning; background: $surface;
-                 padding: 0 1; }
-    #merge-box > .hint { color: $text-muted; }
+    Confirm { align: center middle; }
+    #confirm-box { width: 84; max-width: 100%; height: auto; border: round $warning; background: $surface;
+                   padding: 0 1; }
+    #confirm-box > .hint { color: $text-muted; }
     """
     BINDINGS = [
-        Binding("y,enter", "merge", "Merge", id="merge.yes"),
-        Binding("n,escape", "cancel", "Cancel", id="merge.no"),
+        Binding("y,enter", "yes", "Yes", id="confirm.yes"),
+        Binding("n,escape", "no", "No", id="confirm.no"),
     ]
 
-    def __init__(self, keep: store.Member, other: store.Member, moves: dict[str, int]) -> None:
+    def __init__(self, question: str, lines: list[str], hint: str) -> None:
         super().__init__()
-        self.keep, self.other, self.moves = keep, other, moves
+        self.question, self.lines, self.hint = question, lines, hint
 
     def compose(self) -> ComposeResult:
-        keep, other = self.keep, self.other
-        what, count = moves_words(self.moves)
-        if count:
-            moving = ngettext("{what} moves to {name}.", "{what} move to {name}.", count).format(
-                what=what, name=keep.name)
-        else:
-            moving = _("{name} has no orders, contacts or notes: only its customer id moves.").format(name=other.name)
-        with Vertical(id="merge-box"):
-            yield Static(Text(_("Merge {other} ({other_id}) into {keep} ({keep_id})?").format(
-                other=other.name, other_id=other.source_id, keep=keep.name, keep_id=keep.source_id), style="bold"))
-            yield Static(Text(moving))
-            yield Static(Text(_(
-                "{other} ({other_id}) leaves the book; an import that names {other_id} puts its orders on "
-                "{keep_id}. Fields {keep} has empty are filled from {other}; where both answered the same "
-                "question, the newer answer stays. A safety copy of the book is made first.").format(
-                other=other.name, other_id=other.source_id, keep=keep.name, keep_id=keep.source_id)))
-            yield Static(_("y or enter merges · n or esc cancels · ctrl+z splits them again afterwards"),
-                         classes="hint")
+        with Vertical(id="confirm-box"):
+            yield Static(Text(self.question, style="bold"))
+            for line in self.lines:
+                yield Static(Text(line))
+            yield Static(self.hint, classes="hint")
 
-    def action_merge(self) -> None:
+    @property
+    def said(self) -> str:
+        """Everything the dialog says, in one line (what a test reads)."""
+        return " ".join([self.question, *self.lines, self.hint])
+
+    def action_yes(self) -> None:
         self.dismiss(True)
 
-    def action_cancel(self) -> None:
+    def action_no(self) -> None:
         self.dismiss(False)
+
+
+def merge_question(keep: store.Member, other: store.Member, moves: dict[str, int]) -> Confirm:
+    """Merge ``other`` into ``keep``? Says what moves and what becomes of the other."""
+    what, count = moves_words(moves)
+    if count:
+        moving = ngettext("{what} moves to {name}.", "{what} move to {name}.", count).format(what=what, name=keep.name)
+    else:
+        moving = _("{name} has no orders, contacts or notes: only its customer id moves.").format(name=other.name)
+    names = dict(other=other.name, other_id=other.source_id, keep=keep.name, keep_id=keep.source_id)
+    return Confirm(
+        _("Merge {other} ({other_id}) into {keep} ({keep_id})?").format(**names),
+        [moving, _("{other} ({other_id}) leaves the book; an import that names {other_id} puts its orders on "
+                   "{keep_id}. Fields {keep} has empty are filled from {other}; where both answered the same "
+                   "question, the newer answer stays. A safety copy of the book is made first.").format(**names)],
+        _("y or enter merges · n or esc cancels · ctrl+z splits them again afterwards"),
+    )
+
+
+def split_question(merge: store.Merge) -> Confirm:
+    """Split the book's newest merge (made earlier, not on this screen) again?"""
+    names = dict(other_id=merge.source_id, keep=merge.kept_name, keep_id=merge.kept_source_id,
+                 day=day(dt.date.fromisoformat(merge.day)))
+    return Confirm(
+        _("Split {other_id} off {keep} ({keep_id}) again?").format(**names),
+        [_("The book's newest merge, made {day}: {other_id} comes back with everything it had, and {keep}'s "
+           "details go back to what they were before the merge. What was added to {keep} since stays with it.").format(
+            **names)],
+        _("y or enter splits them · n or esc cancels"),
+    )
 
 
 class DuplicatesScreen(Screen[bool]):
@@ -179,6 +201,7 @@ class DuplicatesScreen(Screen[bool]):
         self._merged: list[tuple[store.Member, store.Member]] = []  # (kept, merged), as in ``edits``
         self.writer = SerialWriter("duplicates")
         self.loaded = False
+        self.split = False  # the book's newest merge, made before, was split here
 
     # --- layout -------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -363,7 +386,7 @@ class DuplicatesScreen(Screen[bool]):
         self.show()
 
     def action_back(self) -> None:
-        self.dismiss(self.edits.edited)
+        self.dismiss(self.edits.edited or self.split)
 
     # --- merging ------------------------------------------------------------------
     def _submit(self, job: Callable[[], Any], done: Callable[[Any, BaseException | None], None]) -> None:
@@ -388,7 +411,7 @@ class DuplicatesScreen(Screen[bool]):
             if yes:
                 self._merge(keep, other)
 
-        self.app.push_screen(MergeConfirm(keep, other, self.moves.get(other.id, {})), answered)
+        self.app.push_screen(merge_question(keep, other, self.moves.get(other.id, {})), answered)
 
     def _merge(self, keep: store.Member, other: store.Member) -> None:
         edits = self.edits
@@ -414,12 +437,27 @@ class DuplicatesScreen(Screen[bool]):
         self._submit(job, done)
 
     def action_undo(self) -> None:
-        if not self._merged:
-            self._say(_("Nothing to undo: no merge was made here (segtui duplicates BOOK --undo splits the "
-                        "book's last merge)"))
-            return
+        """The last merge made here; with none, the book's newest merge, after asking."""
         if self.writer.busy:
             self._say(_("Still saving the last change…"))
+            return
+        if not self._merged:
+            if not writes_allowed(self, self.book):
+                return
+
+            def found(merge: store.Merge | None, error: BaseException | None) -> None:
+                if error is not None:
+                    if not isinstance(error, BookError):
+                        raise error
+                    self.notify(str(error), severity="error", markup=False)
+                elif merge is None:
+                    self._say(_("Nothing to undo: this book has no merged customers"))
+                else:
+                    # called back from the writer: the dialog opens from the screen's own message queue
+                    self.call_later(lambda: self.app.push_screen(split_question(merge),
+                                                                 lambda yes: self._split(merge) if yes else None))
+
+            self._submit(lambda: store.newest_merge(self.book), found)
             return
         edits = self.edits
 
@@ -440,5 +478,26 @@ class DuplicatesScreen(Screen[bool]):
             self._loaded(reading, select=(keep.id, other.id))
             self._say(_("Split {other} ({other_id}) off {keep} again: both are as they were before the merge").format(
                 other=other.name, other_id=other.source_id, keep=keep.name), "green")
+
+        self._submit(job, done)
+
+    def _split(self, merge: store.Merge) -> None:
+        """Split the book's newest merge again (as ``segtui duplicates BOOK --undo``)."""
+
+        def job() -> Reading:
+            store.undo_merge(self.book, merge.undo)
+            return read(self.book, self.as_of)
+
+        def done(reading: Reading | None, error: BaseException | None) -> None:
+            if error is not None:
+                if not isinstance(error, BookError):
+                    raise error
+                self.notify(_("Not undone: {reason}").format(reason=error), severity="error", markup=False)
+                return
+            self.split = True
+            back = next((p.key for p in reading.pairs if merge.source_id in (p.left.source_id, p.right.source_id)), None)
+            self._loaded(reading, select=back)
+            self._say(_("Split {other_id} off {keep} again: both are as they were before the merge").format(
+                other_id=merge.source_id, keep=merge.kept_name), "green")
 
         self._submit(job, done)
