@@ -1,0 +1,194 @@
+"""The review, settings, import, mailing, archived and customer-list screens in Swedish: every text they
+show has a translation, and no English word is left (the words of the English catalog that no Swedish
+translation uses, as tests/test_i18n_screens.py reads them)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from review_books import AS_OF, fill_review_book
+from test_i18n_screens import english_on, english_words, screen_text
+
+from segtui import i18n
+from segtui.ui.app import SegtuiApp
+
+
+@pytest.fixture
+def swedish():
+    i18n.use("sv")
+    yield
+    i18n.use("en")
+
+
+async def idle(pilot, final: float = 0.05) -> None:
+    """Until the app's workers and the screen's writes are done; raises after 6 seconds."""
+    for _ in range(300):
+        await pilot.pause(0.02)
+        busy = getattr(pilot.app.screen, "busy", False)
+        if not busy and not any(w.is_running or w.state.name == "PENDING" for w in pilot.app.workers):
+            await pilot.pause(final)
+            return
+    raise TimeoutError(f"{type(pilot.app.screen).__name__} still busy")
+
+
+async def until_screen(pilot, name: str) -> None:
+    """Until the screen on top is ``name`` (and idle); raises after 4 seconds."""
+    for _ in range(200):
+        await pilot.pause(0.02)
+        if type(pilot.app.screen).__name__ == name:
+            await idle(pilot)
+            return
+    raise TimeoutError(f"{name} did not open; {type(pilot.app.screen).__name__} is on top")
+
+
+def no_english(text: str, words: set[str]) -> None:
+    assert english_on(text, words) == set(), text
+
+
+def without_settings(text: str, values: dict[str, str]) -> str:
+    """The screen's text without the settings' keys, values and the policy syntax (visit:DAGAR, call:once):
+    they are the book's contract and stay English (docs/i18n.md)."""
+    for key, value in sorted(values.items(), key=lambda kv: -len(kv[0])):
+        text = text.replace(key, "")
+        if value:
+            text = text.replace(value, "")
+    return re.sub(r"\b(?:visit|call|none)\b(?::\S*)?|\bfixed\b|\bpareto\b|\bpeers\b|\boff\b", "", text)
+
+
+# --- the review of estimates --------------------------------------------------------------------------
+
+async def test_the_review_in_swedish(book, tmp_path, swedish) -> None:
+    fill_review_book(book)
+    words = english_words()
+    app = SegtuiApp(book, as_of=AS_OF, config_dir=tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await idle(pilot)
+        await pilot.press("e")
+        await until_screen(pilot, "ReviewScreen")
+        card = screen_text(app)
+        assert "Granska uppskattade potentialer" in card and "1 av 5" in card
+        assert "Omsättning" in card and "senaste 12 mån." in card and "Uppskattad" in card
+        assert "per år" in card and "Hamnar i" in card and "liknande kunder" in card
+        assert " kr" in card and "Bekräfta" in card and "Tillbaka" in card
+        no_english(card, words)
+        await pilot.press("1", "2", "x", "enter")  # not an amount
+        await idle(pilot)
+        wrong = screen_text(app)
+        assert "är inget belopp" in wrong and "esc avbryter" in wrong and "Din årsbudget för" in wrong
+        no_english(wrong, words)
+        await pilot.press("escape", "c", *"500", "enter")  # below the last 12 months: asked once more
+        await idle(pilot)
+        below = screen_text(app)
+        assert "är mindre än kunden köpte" in below
+        no_english(below, words)
+        await pilot.press("enter")
+        await idle(pilot)
+        saved = screen_text(app)
+        assert "Rättad:" in saved and "ctrl+z ångrar" in saved
+        no_english(saved, words)
+        await pilot.press("ctrl+z")
+        await idle(pilot)
+        undone = screen_text(app)
+        assert "Ångrat: rättelsen av" in undone
+        no_english(undone, words)
+        for _ in range(5):
+            await pilot.press("s")
+        await idle(pilot)
+        done = screen_text(app)
+        assert "Alla uppskattningar granskade" in done and "5 överhoppade" in done and "esc tillbaka" in done
+        no_english(done, words)
+        await pilot.press("question_mark")
+        await until_screen(pilot, "HelpScreen")
+        legend = screen_text(app).replace(str(tmp_path), "")
+        assert "Varje kunds årsbudget är uppskattad" in legend
+        no_english(legend, words)
+    assert i18n.missing() == set()
+
+
+async def test_nothing_to_review_in_swedish(book, tmp_path, swedish) -> None:
+    fill_review_book(book)
+    book.set_setting("potential.estimate", "off")
+    app = SegtuiApp(book, as_of=AS_OF, config_dir=tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await idle(pilot)
+        await pilot.press("e")
+        await until_screen(pilot, "ReviewScreen")
+        text = screen_text(app)
+        assert "Uppskattningar är avstängda" in text
+        no_english(text, english_words())
+    assert i18n.missing() == set()
+
+
+def test_review_snapshot_in_swedish(snap_compare, swedish) -> None:
+    from textual.app import App
+
+    from segtui.store.book import open_book
+    from segtui.ui.review import ReviewScreen
+
+    book = open_book(":memory:")
+    fill_review_book(book)
+
+    class Host(App):
+        def on_mount(self) -> None:
+            self.push_screen(ReviewScreen(book, AS_OF))
+
+    async def run_before(pilot) -> None:
+        await idle(pilot, final=0.1)
+        await pilot.press("s")
+        await idle(pilot, final=0.1)
+
+    assert snap_compare(Host(), terminal_size=(100, 30), run_before=run_before)
+
+
+# --- settings ------------------------------------------------------------------------------------------
+
+async def test_the_settings_in_swedish(book, swedish) -> None:
+    from test_ui_settings import Host, help_text
+
+    words = english_words()
+    app = Host(book)
+
+    def shown() -> str:
+        return without_settings(screen_text(app), book.settings())
+
+    async with app.run_test(size=(120, 36)) as pilot:
+        await idle(pilot)
+        text = screen_text(app)
+        assert "Klasser" in text and "Lojalitet" in text and "inställningar sparade i" in text
+        assert "omsättningsklasser efter fasta gränser" in text and "Ändra" in text and "Standard" in text
+        assert "abc.a_above" in text and "2000000" in text  # keys and values stay as they are stored
+        no_english(shown(), words)
+        await pilot.press("down", "enter", *"mycket", "enter")  # abc.a_above: not an amount
+        await idle(pilot)
+        wrong = shown()
+        assert "är inget helt belopp" in wrong
+        no_english(wrong, words)
+        await pilot.press("home", "ctrl+k", *"100", "enter")  # below abc.b_from
+        await idle(pilot)
+        assert help_text(app, "abc.a_above") == "abc.b_from får inte vara över abc.a_above"
+        no_english(shown(), words)
+        await pilot.press("home", "ctrl+k", *"3000000", "enter")
+        await idle(pilot)
+        assert "Sparat abc.a_above = 3000000" in screen_text(app)
+        no_english(shown(), words)
+        await pilot.press("end", "enter", *"igår", "enter")  # view.as_of, the last setting
+        await idle(pilot)
+        day = shown()
+        assert "är ingen dag: skriv ÅÅÅÅ-MM-DD" in day
+        no_english(day, words)
+    assert i18n.missing() == set()
+
+
+def test_settings_snapshot_in_swedish(snap_compare, swedish) -> None:
+    from test_ui_settings import Host
+
+    from segtui.store.book import open_book
+
+    book = open_book(":memory:")
+    book.set_setting("abc.a_above", "2500000")
+
+    async def run_before(pilot) -> None:
+        await idle(pilot, final=0.1)
+
+    assert snap_compare(Host(book), terminal_size=(120, 36), run_before=run_before)
