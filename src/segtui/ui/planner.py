@@ -199,7 +199,7 @@ class DayColumn(Widget):
         visits = sum(i.kind == "visit" and i.status != "skipped" for i in items)
         calls = sum(i.kind == "call" and i.status != "skipped" for i in items)
         self.off = off_text(day, config)
-        self.border_title = day_month(day) + (f" · {self.off}" if self.off else "")
+        self.border_title = day_month(day, narrow=True) + (f" · {self.off}" if self.off else "")
         self.set_class(self.off is not None, "off")
         over_v = "red" if visits > config.visits_per_day else "default"
         over_c = "red" if calls > config.calls_per_day else "default"
@@ -721,7 +721,7 @@ class PlannerScreen(Screen):
         for n, day in enumerate(view.days):
             style = "reverse bold" if n == self.column else "bold green" if day == self.as_of else ""
             off = _(" (off)") if view.config.off(day) else ""
-            strip.append(f" {day_month(day)}{off} ", style=style or ("dim" if off else ""))
+            strip.append(f" {day_month(day, narrow=True)}{off} ", style=style or ("dim" if off else ""))
         strip.append(_("  ←/→ day"), style="dim")
         self.query_one("#day-strip", Static).update(strip)
 
