@@ -316,6 +316,7 @@ class BoardScreen(Screen):
         Binding("e", "app.review", "Review estimates", show=False, id="board.review"),
         Binding("n", "app.new_customer", "New customer", show=False, id="board.new_customer"),
         Binding("A", "app.archived", "Archived", show=False, id="board.archived"),
+        Binding("D", "app.duplicates", "Duplicates", show=False, id="board.duplicates"),
     ]
 
     def __init__(
