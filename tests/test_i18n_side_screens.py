@@ -248,7 +248,7 @@ async def test_the_import_screen_in_swedish(swedish) -> None:
         await pilot.press("ctrl+r")
         await idle(pilot)
         proposed = screen_text(app)
-        assert "Föreslagna klassgränser utifrån bokens egen omsättning" in proposed and "ctrl+a godtar" in proposed
+        assert "Föreslagna klassgränser, utifrån bokens egen omsättning" in proposed and "ctrl+a godtar" in proposed
         assert "A över 12 000 kr" in proposed
         no_english(_file_words(app, path), words)
         await pilot.press("ctrl+a")

@@ -92,6 +92,7 @@ from segtui.domain.routes import Place, RouteConfig, day_minutes, insert, km, pa
 from segtui.domain.routes import order as routes_order
 from segtui.domain.segments import QUADRANT_LABELS, Quadrant
 from segtui.domain.settings import DEFAULTS, KINDS, WEEKDAYS, Policy, SettingError, parse_policy, validate  # noqa: F401
+from segtui.i18n import _, ngettext
 
 MAX_URGENCY = 3.0
 NEVER_URGENCY = 2.0
@@ -968,32 +969,39 @@ class Feasibility:
         backlog of assessments longer than BACKLOG_FITS_WEEKS is stated in weeks
         ('4372 customers to assess: 87 weeks of calls at 10 a day') and never fits."""
         visit, call = (math.ceil(self.needed[k] - 1e-9) for k in KINDS)
-        line = (f"Policy needs {visit} visits a week (capacity {self.capacity['visit']}) "
-                f"and {call} calls (capacity {self.capacity['call']})")
+        line = _("Policy needs {visits} visits a week (capacity {visit_capacity}) "
+                 "and {calls} calls (capacity {call_capacity})").format(
+            visits=visit, visit_capacity=self.capacity["visit"], calls=call, call_capacity=self.capacity["call"])
         short, long = [], []
         for kind, n in self.once_backlog.items():
             if not n:
                 continue
             weeks = self.backlog_weeks(kind)
             if weeks is not None and weeks <= BACKLOG_FITS_WEEKS:
-                short.append(f"{n} {kind}s to assess")
+                short.append((_("{count} visits to assess") if kind == "visit"
+                              else _("{count} calls to assess")).format(count=n))
                 continue
-            who = "1 customer" if n == 1 else f"{n} customers"
+            who = ngettext("1 customer", "{count} customers", n).format(count=n)
             if weeks is None:
-                long.append(f"{who} to assess, and no {kind}s in the week (setting capacity.{kind}s_per_day)")
+                long.append((_("{who} to assess, and no visits in the week (setting capacity.visits_per_day)")
+                             if kind == "visit" else
+                             _("{who} to assess, and no calls in the week (setting capacity.calls_per_day)")
+                             ).format(who=who))
             else:
                 per_day = self.per_day.get(kind) or round(self.capacity[kind] / 5)
-                long.append(f"{who} to assess: {max(1, round(weeks))} weeks of {kind}s at {per_day} a day")
+                long.append((_("{who} to assess: {weeks} weeks of visits at {per_day} a day") if kind == "visit"
+                             else _("{who} to assess: {weeks} weeks of calls at {per_day} a day")
+                             ).format(who=who, weeks=max(1, round(weeks)), per_day=per_day))
         if short:
-            line += ", plus " + " and ".join(short)
+            line += _(", plus ") + _(" and ").join(short)
         if long:
-            line += ". " + "; ".join(long) + (
+            line += ". " + "; ".join(long) + _(
                 " — more than a month of assessing: import their budgets (segtui import customers) "
                 "or assess the biggest first"
             )
         if self.advice:
             return line + ". " + " ".join(self.advice)
-        return line + "." if long else line + ": it fits."
+        return line + "." if long else line + _(": it fits.")
 
 
 #: An assessment backlog longer than this many weeks of capacity does not "fit".
@@ -1036,28 +1044,41 @@ def feasibility(customers: Iterable[Customer], config: PlanConfig, on: dt.date |
         biggest = max((q for (k, q) in by_segment if k == kind), key=lambda q: by_segment[kind, q])
         members = counts[kind, biggest]
         policy = config.policies[biggest]
-        label = QUADRANT_LABELS[biggest]
+        label = biggest.label
         seg_need = math.ceil(by_segment[kind, biggest] - 1e-9)
-        who = "customer" if sum(members) == 1 else "customers"
-        text = (f"Too many {kind}s: you can make {capacity[kind]} {kind}s a week for your {sum(members)} "
-                f"{label} {who}; {kind}s every {policy.every} days need {seg_need} a week")
+        count = sum(members)
+        if kind == "visit":
+            text = ngettext("Too many visits: you can make {capacity} visits a week for your {count} {segment} "
+                            "customer; visits every {every} days need {need} a week",
+                            "Too many visits: you can make {capacity} visits a week for your {count} {segment} "
+                            "customers; visits every {every} days need {need} a week", count)
+        else:
+            text = ngettext("Too many calls: you can make {capacity} calls a week for your {count} {segment} "
+                            "customer; calls every {every} days need {need} a week",
+                            "Too many calls: you can make {capacity} calls a week for your {count} {segment} "
+                            "customers; calls every {every} days need {need} a week", count)
+        text = text.format(capacity=capacity[kind], count=count, segment=label, every=policy.every, need=seg_need)
         options = []
         days = len(config.working_days)
         key = f"capacity.{kind}s_per_day"
         per_day = math.ceil(need / days) if days else None
         if per_day is not None and per_day <= min(ADVICE_MAX_PER_DAY_FACTOR * config.per_day(kind), _top(key)):
-            options.append(f"raise {kind}s per day to {per_day} (setting {key})")
+            options.append((_("raise visits per day to {count} (setting {key})") if kind == "visit"
+                            else _("raise calls per day to {count} (setting {key})")).format(count=per_day, key=key))
             changes.append((key, str(per_day)))
         longer = _interval_that_fits(members, capacity[kind] - (needed[kind] - by_segment[kind, biggest]))
         if longer is not None and longer > policy.every:
-            options.append(f"{kind} {label} every {longer} days instead of {policy.every} "
-                           f"(setting policy.{biggest.value}; upgrade candidates go twice as often)")
+            options.append((_("visit {segment} every {days} days instead of {every} (setting {key}; upgrade "
+                              "candidates go twice as often)") if kind == "visit" else
+                            _("call {segment} every {days} days instead of {every} (setting {key}; upgrade "
+                              "candidates go twice as often)")).format(
+                segment=label, days=longer, every=policy.every, key=f"policy.{biggest.value}"))
             changes.append((f"policy.{biggest.value}", f"{kind}:{longer}"))
         if not options:
-            options.append(f"no interval up to {MAX_INTERVAL} days fits: see the most valuable first "
-                           "and let the rest wait, or share the segment with a colleague")
+            options.append(_("no interval up to {days} days fits: see the most valuable first "
+                             "and let the rest wait, or share the segment with a colleague").format(days=MAX_INTERVAL))
         advice.append(text + ". " + options[0][0].upper() + options[0][1:]
-                      + "".join(f", or {o}" for o in options[1:]) + ".")
+                      + "".join(_(", or {option}").format(option=o) for o in options[1:]) + ".")
     return Feasibility(needed, capacity, backlog, tuple(advice), {k: config.per_day(k) for k in KINDS},
                        tuple(changes))
 
@@ -1122,7 +1143,8 @@ class FollowUp:
 
     @property
     def text(self) -> str:
-        return f"Done {self.done} of {self.planned} planned" + (f" · {self.skipped} skipped" if self.skipped else "")
+        return _("Done {done} of {planned} planned").format(done=self.done, planned=self.planned) + (
+            _(" · {count} skipped").format(count=self.skipped) if self.skipped else "")
 
 
 def within_interval(customer: Customer, config: PlanConfig, on: dt.date) -> bool | None:

@@ -303,7 +303,7 @@ class ImportScreen(Screen):
         return True
 
     def action_accept_thresholds(self) -> None:
-        """Store the thresholds the import proposed from the book's own revenue."""
+        """Store the thresholds the import proposed from the book's own figures."""
         summary = self.imported
         if summary is None or summary.proposed is None or summary.thresholds_accepted:
             self._status(_("There are no proposed thresholds to accept (they are proposed after importing orders "
@@ -683,9 +683,14 @@ def first_day_text(summary: Summary, today: dt.date) -> list[str]:
         a, b = summary.proposed
         before = summary.thresholds_before or (0, 0)
         currency = summary.currency or ""
-        out.append(_("Proposed class thresholds from this book's own revenue (the Pareto A and B cut-offs): A above "
-                     "{a}, B from {b} (now {a_now} and {b_now})").format(
-            a=whole(a, currency), b=whole(b, currency), a_now=number(before[0]), b_now=number(before[1])))
+        if summary.proposed_from_potentials:
+            said = _("Proposed class thresholds, from the book's own potentials (a fifth of them reach B, a twentieth "
+                     "A): A above {a}, B from {b} (now {a_now} and {b_now})")
+        else:
+            said = _("Proposed class thresholds, from this book's own revenue (the Pareto A and B cut-offs): A above "
+                     "{a}, B from {b} (now {a_now} and {b_now})")
+        out.append(said.format(a=whole(a, currency), b=whole(b, currency), a_now=number(before[0]),
+                               b_now=number(before[1])))
         if summary.thresholds_accepted:
             out.append("  " + _("accepted"))
     return out
