@@ -525,6 +525,7 @@ class Summary:
     thresholds_before: tuple[int, int] | None = None
     accept_thresholds: bool = False
     thresholds_accepted: bool = False
+    proposed_from_potentials: bool = False  # from the potentials' percentiles, else the revenue's Pareto cut-offs
     assessments_new: int = 0  # budgets and loyalties from a customer file
     # a customer file's rows matched to the book (docs/matching.md)
     match_rules: tuple[str, ...] = ()
@@ -562,7 +563,7 @@ class Summary:
 
     def first_day_lines(self) -> list[str]:
         """What a new or old-data book needs said: its currency, the day it is shown
-        on, and the thresholds proposed from its own revenue (docs/first-day.md)."""
+        on, and the thresholds proposed from its own figures (docs/first-day.md)."""
         out = []
         would = "would be" if self.dry_run else "is"
         if self.currency_from:
@@ -583,7 +584,9 @@ class Summary:
             a, b = self.proposed
             cur = self.currency or ""
             before = self.thresholds_before or (0, 0)
-            out.append(f"Proposed class thresholds from this book's own revenue (the Pareto A and B cut-offs): "
+            basis = ("the book's own potentials (a fifth of them reach B, a twentieth A)" if self.proposed_from_potentials
+                     else "this book's own revenue (the Pareto A and B cut-offs)")
+            out.append(f"Proposed class thresholds, from {basis}: "
                        f"A above {a:,} {cur}, B from {b:,} {cur} (now {before[0]:,} and {before[1]:,})")
             if self.thresholds_accepted:
                 out.append("  accepted (--accept-thresholds)" if not self.dry_run else "  would be accepted (--accept-thresholds)")
@@ -1122,17 +1125,17 @@ def _write_orders(book, staged: _Staged, summary: Summary, as_of: dt.date) -> No
                 'SELECT count(*) FROM "order" WHERE id > ? AND amount < 0', (last,)
             ).fetchone()[0]
             summary.moves = _moves(before, _standing(book, as_of)) if before else []
-            _first_day(conn, summary, had_orders, old_newest)
+            _first_day(conn, summary, had_orders, old_newest, book)
             if summary.dry_run:
                 raise _DryRun
     except _DryRun:
         pass
 
 
-def _first_day(conn, summary: Summary, had_orders: bool, old_newest: str | None) -> None:
+def _first_day(conn, summary: Summary, had_orders: bool, old_newest: str | None, book=None) -> None:
     """After the orders are written (same transaction): a new book takes the
     file's currency; old data sets the day the book is shown on; thresholds are
-    proposed from the book's own revenue (docs/first-day.md)."""
+    proposed from the book's own potentials, or its revenue (docs/first-day.md)."""
     from segtui.domain import first_day
     from segtui.domain.segments import Config, subtract_months
     from segtui.domain.settings import DEFAULTS, validate_all
@@ -1171,10 +1174,19 @@ def _first_day(conn, summary: Summary, had_orders: bool, old_newest: str | None)
         'SELECT customer_id, sum(amount) FROM "order" WHERE date > ? AND date <= ? GROUP BY customer_id',
         (start, view.isoformat()),
     ))
-    proposed = first_day.proposed_thresholds(revenues, config)
+    potentials: list[int | None] = []
+    if book is not None:
+        from segtui.domain.segments import potential_in_window
+        from segtui.store.segments import segment_book
+
+        potentials = [potential_in_window(c.estimate.budget_per_year, config)
+                      if c.estimate is not None and c.estimate.budget_per_year else None
+                      for c in segment_book(book, view, trends=False)]
+    proposed = first_day.proposed_thresholds(revenues, config, potentials=potentials)
     if proposed is None or (str(proposed.a_above), str(proposed.b_from)) == (settings["abc.a_above"], settings["abc.b_from"]):
         return
     summary.proposed = proposed
+    summary.proposed_from_potentials = first_day.enough_potentials(potentials)
     summary.threshold_steps = first_day.threshold_settings(settings, proposed)
     summary.thresholds_before = (int(settings["abc.a_above"]), int(settings["abc.b_from"]))
     if summary.accept_thresholds:

@@ -475,3 +475,7 @@ class SegtuiApp(GuardedApp):
             yield SystemCommand(N_("Export contacts (vCard)"),
                                 N_("The contacts of the customers the board shows, to a new .vcf file for a phone"),
                                 self.export_contacts)
+            if board.threshold_offer is not None:
+                yield SystemCommand(N_("Use the book's own class thresholds"),
+                                    N_("Thresholds from its own figures, since nobody is class A or B now (T)"),
+                                    board.action_accept_thresholds)

@@ -299,7 +299,7 @@ class ImportScreen(Screen):
         return True
 
     def action_accept_thresholds(self) -> None:
-        """Store the thresholds the import proposed from the book's own revenue."""
+        """Store the thresholds the import proposed from the book's own figures."""
         summary = self.imported
         if summary is None or summary.proposed is None or summary.thresholds_accepted:
             self._status("There are no proposed thresholds to accept (they are proposed after importing orders "
