@@ -21,6 +21,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from segtui.domain import planning
+from segtui.i18n import N_
 from segtui.domain.customer import InputError
 from segtui.domain.segments import Quadrant
 from segtui.store import mailing as store
@@ -101,14 +102,14 @@ class MailingScreen(Screen):
     """
     BINDINGS = [
         Binding("escape", "back", "Back", id="mailing.back"),
-        Binding("question_mark", "app.help", "Help", tooltip="Every key, and who is on the list", id="mailing.help"),
-        Binding("c", "copy", "Copy addresses", tooltip="Copy every e-mail address, comma-separated",
+        Binding("question_mark", "app.help", "Help", tooltip=N_("Every key, and who is on the list"), id="mailing.help"),
+        Binding("c", "copy", "Copy addresses", tooltip=N_("Copy every e-mail address, comma-separated"),
                 id="mailing.copy"),
-        Binding("e", "export", "Export", tooltip="Write the list to a new CSV or Excel (.xlsx) file "
-                "(customer, name, contact, email, city)", id="mailing.export"),
-        Binding("d", "mark", "Mark mailed", tooltip="Record a mail activity today for everyone with an e-mail",
+        Binding("e", "export", "Export", tooltip=N_("Write the list to a new CSV or Excel (.xlsx) file "
+                "(customer, name, contact, email, city)"), id="mailing.export"),
+        Binding("d", "mark", "Mark mailed", tooltip=N_("Record a mail activity today for everyone with an e-mail"),
                 id="mailing.mark"),
-        Binding("ctrl+z", "undo", "Undo", tooltip="Take back the mailing just recorded", id="mailing.undo"),
+        Binding("ctrl+z", "undo", "Undo", tooltip=N_("Take back the mailing just recorded"), id="mailing.undo"),
         Binding("q", "app.quit", "Quit", show=False, id="mailing.quit"),
     ]
 
