@@ -59,11 +59,6 @@ def review_order(items: Iterable[ReviewItem]) -> list[ReviewItem]:
     return sorted(items, key=review_key)
 
 
-def basis_words(basis: str) -> str:
-    """The estimate's basis without its 'estimated: ' lead ('80th percentile of 41 peers — …')."""
-    return basis.removeprefix("estimated: ")
-
-
 BUDGET, LOYALTY = "budget", "loyalty"
 # a share written as a decimal from 0 to 1: 0.6, 0,6, .6, 1.0 (60 alone is a budget of 60)
 _DECIMAL_SHARE = re.compile(r"(?:0?[.,][0-9]+|1[.,]0*)")

@@ -29,13 +29,15 @@ from textual.widgets import Footer, Input, Static
 
 from segtui.domain import customer as rules
 from segtui.domain.money import short_amount
-from segtui.domain.review import LOYALTY, ReviewItem, basis_words, read_typed
+from segtui.domain.review import LOYALTY, ReviewItem, read_typed
 from segtui.domain.segments import QUADRANT_STRATEGY, Quadrant
 from segtui.i18n import N_, _, ngettext
+from segtui.i18n import day as day_text
 from segtui.store import customers as store
 from segtui.store.book import Book
 from segtui.store.review import ReviewQueue, customer_now, review_queue
 from segtui.store.segments import CustomerSegment
+from segtui.ui.customer import estimate_basis
 from segtui.ui.errors import writes_allowed
 from segtui.ui.writer import SerialWriter
 
@@ -283,7 +285,7 @@ class ReviewScreen(Screen[bool]):
         if item.group is not None:
             orders.append(item.group.label)
         if item.last_order:
-            orders.append(_("last order {day}").format(day=item.last_order))
+            orders.append(_("last order {day}").format(day=_order_day(item.last_order)))
         grid.add_row(_("Orders"), Text(" · ".join(orders)))
         if item.answered:
             checklist = _("{answered} of 7 answered · {up} point to more potential").format(
@@ -299,7 +301,7 @@ class ReviewScreen(Screen[bool]):
             estimate.append(" " + _("(upgrade candidate {now}→{could})").format(
                 now=item.revenue_class, could=item.potential_class), style="bold")
         grid.add_row(_("Estimated"), estimate)
-        grid.add_row("  " + _("from"), Text(basis_words(item.basis)))
+        grid.add_row("  " + _("from"), Text(estimate_basis(item.basis)))
         headroom = Text(_("{amount} a year above the last 12 months").format(amount=money(item.headroom)))
         if item.loyalty is not None:
             headroom.append(" · " + _("loyalty {share}").format(share=rules.share(item.loyalty)))
@@ -543,7 +545,7 @@ class ReviewScreen(Screen[bool]):
             return
         row = self.query_one("#review-input-row")
         box = self.query_one("#review-budget", Input)
-        box.border_title = _("{name}: your yearly budget ({currency}, whole units) or loyalty (0.6 or 60%)").format(
+        box.border_title = _("Your yearly budget for {name} ({currency}, whole units), or a loyalty (0.6 or 60%)").format(
             name=self.current.name, currency=self.currency)
         row.add_class("open")
         box.disabled = False
@@ -630,7 +632,7 @@ class ReviewScreen(Screen[bool]):
         self._save(self.position, CORRECTED,
                    lambda: store.add_assessment(self.book, item.customer_id, self.as_of, budget, None,
                                                 note=_("set in the review; the estimate was {amount} ({basis})").format(
-                                                    amount=estimated, basis=basis_words(item.basis))),
+                                                    amount=estimated, basis=estimate_basis(item.basis))),
                    _("Corrected: {name} — {amount} a year is now your budget").format(
                        name=item.name, amount=self._money(budget)),
                    placed=True)
@@ -710,3 +712,11 @@ class ReviewScreen(Screen[bool]):
                 self.show()
 
         self._submit(lambda: customer_now(self.book, item.customer_id, self.as_of), done)
+
+
+def _order_day(iso: str) -> str:
+    """The last order's day as the language writes days ('2026-11-02' stays as it is when it is not a day)."""
+    try:
+        return day_text(dt.date.fromisoformat(iso))
+    except ValueError:
+        return iso
