@@ -28,7 +28,7 @@ from segtui.domain.first_day import Thresholds, old_data_notice, thresholds_to_o
 from segtui.domain.money import short_amount
 from segtui.i18n import N_, _, ngettext
 from segtui.i18n import day as day_text
-from segtui.domain.segments import CLASS_ORDER, GROUP_LABELS, QUADRANT_STRATEGY, Config, Group, Quadrant
+from segtui.domain.segments import CLASS_ORDER, QUADRANT_STRATEGY, Config, Group, Quadrant
 from segtui.ui.customer_list import CustomerList, estimated, loyalty_text, short_money
 from segtui.ui.snapshot import Snapshot, Totals
 
