@@ -127,3 +127,83 @@ def test_planner_snapshot_in_swedish(snap_compare, demo_book_copy, swedish) -> N
         await settle(pilot, final=0.1)
 
     assert snap_compare(planner_host(book, TODAY), terminal_size=(120, 36), run_before=run_before)
+
+
+# Reasons as the planner stores them (domain/planning.py builds them from its phrases), with how Swedish reads them.
+REASONS = {
+    "Big game · 18 days overdue · contract with Bufab ends 2027-01-15 · upgrade candidate: every 7 days":
+        "Högvilt · 18 dagar försenad · avtal med Bufab löper ut 15 jan. 2027 · uppgraderingskandidat: var 7:e dag",
+    "Cash cows · 1 day overdue · potential only estimated: confirm it with the checklist":
+        "Kassakor · 1 dag försenad · potentialen är bara uppskattad: bekräfta den med checklistan",
+    "Small fry · win back · silent: orders every 21 days, none for 64 · last contact Mon 7 Dec":
+        "Småttingar · återvinna · tyst: beställer var 21:e dag, ingen på 64 · senaste kontakt mån 7 dec.",
+    "Cash cows · win back · declining: bought 35% less than the 12 months before":
+        "Kassakor · återvinna · minskande: köpte 35\xa0% mindre än de 12 månaderna före",
+    "Cash cows · due today · declining: no net revenue in the last 12 months":
+        "Kassakor · aktuell i dag · minskande: ingen nettoomsättning de senaste 12 månaderna",
+    "Big game · due Thu 10 Dec · lapsed: no order since 2025-11-02":
+        "Högvilt · aktuell tors 10 dec. · tappad: ingen order sedan 2 nov. 2025",
+    "Small fry · never contacted · lapsed: no order for 12 months":
+        "Småttingar · aldrig kontaktad · tappad: ingen order på 12 månader",
+    "Needs assessment · call to assess · contacted Fri 4 Dec, no estimate entered yet":
+        "Behöver bedömning · samtal för bedömning · kontaktad fre 4 dec., ingen uppskattning inmatad än",
+    "Needs assessment · visit to assess · never contacted": "Behöver bedömning · besök för bedömning · aldrig kontaktad",
+    "Big game · follow-up Tue 12 Jan": "Högvilt · uppföljning tis 12 jan.",
+    "Follow-up: Asked for an offer": "Uppföljning: Asked for an offer",  # the rep's own words, as typed
+    "Follow-up": "Uppföljning",
+}
+
+
+@pytest.mark.parametrize("stored", sorted(REASONS))
+def test_a_stored_reason_reads_in_swedish(stored, swedish) -> None:
+    from segtui.domain.planning import say_reason
+
+    assert say_reason(stored) == REASONS[stored]
+    assert i18n.missing() == set()
+
+
+def test_a_stored_reason_reads_as_stored_in_english() -> None:
+    from segtui.domain.planning import say_reason
+
+    i18n.use("en")
+    for stored in REASONS:
+        assert say_reason(stored) == stored
+    assert say_reason("Kept for the fair · met at Elmia") == "Kept for the fair · met at Elmia"
+
+
+def test_every_phrase_of_a_reason_has_its_swedish(swedish) -> None:
+    """Each phrase the planner builds reasons from is read back (none is left in English)."""
+    from segtui.domain import planning
+
+    samples = {"day": "Wed 9 Dec", "date": "2026-12-09", "days": "3", "gap": "21", "drop": "35%", "competitor": "Bufab"}
+    words = english_words()
+    for phrase in planning._PHRASES:
+        stored = phrase.format(**samples)
+        said = planning.say_reason(stored)
+        assert said != stored and english_on(said.replace("Bufab", ""), words) == set(), stored
+    assert i18n.missing() == set()
+
+
+async def test_the_reasons_on_the_planner_in_swedish(demo_book_copy, swedish) -> None:
+    """The week's items and the due customers say why in Swedish; the book keeps them in English."""
+    book = planned_book(demo_book_copy)
+    stored = {i.reason for i in plan_store.week_items(book, TODAY)}
+    assert any("overdue" in r or "never contacted" in r for r in stored)  # the book's reasons are English
+    words = english_words()
+    app = planner_host(book, TODAY)
+    seen = []
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        for _ in range(4):
+            await pilot.press("j")
+            await settle(pilot)
+            seen.append(str(app.screen.query_one("#detail").render()))
+        await pilot.press("tab")
+        for _ in range(4):
+            await pilot.press("j")
+            await settle(pilot)
+            seen.append(str(app.screen.query_one("#detail").render()))
+    text = "\n".join(seen)
+    assert "försenad" in text or "aldrig kontaktad" in text
+    assert english_on(text, words) == set(), text
+    assert i18n.missing() == set()

@@ -92,7 +92,7 @@ from segtui.domain.routes import Place, RouteConfig, day_minutes, insert, km, pa
 from segtui.domain.routes import order as routes_order
 from segtui.domain.segments import QUADRANT_LABELS, Quadrant
 from segtui.domain.settings import DEFAULTS, KINDS, WEEKDAYS, Policy, SettingError, parse_policy, validate  # noqa: F401
-from segtui.i18n import _, ngettext
+from segtui.i18n import N_, _, ngettext
 
 MAX_URGENCY = 3.0
 NEVER_URGENCY = 2.0
@@ -235,14 +235,14 @@ class Slip(NamedTuple):
 
     @property
     def words(self) -> str:
-        """The signal in words (English, as plan reasons are)."""
+        """The signal in words (English, as plan reasons are: :func:`say_reason` shows them)."""
         if self.kind == "lapsed":
-            return f"lapsed: no order since {self.since.isoformat()}" if self.since else "lapsed: no order for 12 months"
+            return LAPSED_SINCE.format(date=self.since.isoformat()) if self.since else LAPSED
         if self.kind == "silent":
-            return f"silent: orders every {self.gap} days, none for {self.days}"
+            return SILENT.format(gap=self.gap, days=self.days)
         if self.drop >= 1:  # credit notes took the last 12 months to nothing or below
-            return "declining: no net revenue in the last 12 months"
-        return f"declining: bought {round(self.drop * 100)}% less than the 12 months before"
+            return DECLINED_TO_NOTHING
+        return DECLINING.format(drop=f"{round(self.drop * 100)}%")
 
 
 def slip(trend, lapsed: bool, last_order: dt.date | None = None) -> Slip | None:
@@ -320,36 +320,36 @@ class Due(NamedTuple):
         c = self.customer
         parts = [QUADRANT_LABELS[c.quadrant]]
         if self.follow_up:
-            parts.append(f"follow-up {_day(self.due_on)}")
+            parts.append(FOLLOW_UP_ON.format(day=_day(self.due_on)))
             return " · ".join(parts)
         if self.win_back:
-            parts.append("win back")
+            parts.append(WIN_BACK)
             parts.append(c.slip.words)
             if c.last_contact is not None:
-                parts.append(f"last contact {_day(c.last_contact)}")
+                parts.append(LAST_CONTACT.format(day=_day(c.last_contact)))
             return " · ".join(parts)
         if self.once:
-            parts.append(f"{self.kind} to assess")
+            parts.append(VISIT_TO_ASSESS if self.kind == "visit" else CALL_TO_ASSESS)
             if c.last_contact is None:
-                parts.append("never contacted")
+                parts.append(NEVER_CONTACTED)
             elif c.contacted_since_assessment():
-                parts.append(f"contacted {_day(c.last_contact)}, no estimate entered yet")
+                parts.append(NO_ESTIMATE_YET.format(day=_day(c.last_contact)))
         elif c.last_contact is None:
-            parts.append("never contacted")
+            parts.append(NEVER_CONTACTED)
         else:
             regular = c.last_contact + dt.timedelta(days=self.interval)
             late = (self.on - regular).days
             if late > 0:
-                parts.append(f"{late} day{'s' * (late != 1)} overdue")
+                parts.append((DAY_OVERDUE if late == 1 else DAYS_OVERDUE).format(days=late))
             elif late == 0:
-                parts.append("due today")
+                parts.append(DUE_TODAY)
             else:
-                parts.append(f"due {_day(regular)}")
+                parts.append(DUE_ON.format(day=_day(regular)))
         if self.contract_urgent:
             competitor, ends_on = self.contract or c.contract
-            parts.append(f"contract with {competitor} ends {ends_on.isoformat()}")
+            parts.append(CONTRACT_ENDS.format(competitor=competitor, date=ends_on.isoformat()))
         if c.upgrade_candidate and self.interval is not None:
-            parts.append(f"upgrade candidate: every {self.interval} days")
+            parts.append(UPGRADE_EVERY.format(days=self.interval))
         if c.estimated and c.quadrant in HIGH_POTENTIAL:
             parts.append(ESTIMATE_REMINDER)
         if c.slip is not None and c.slip.at_risk > 0:
@@ -360,7 +360,108 @@ class Due(NamedTuple):
 # An estimate that put a customer among the high-potential quadrants is the planner's guess,
 # not the rep's: the visit is the moment to check it with the potential checklist.
 HIGH_POTENTIAL = frozenset({Quadrant.CASH_COWS, Quadrant.BIG_GAME})
-ESTIMATE_REMINDER = "potential only estimated: confirm it with the checklist"
+ESTIMATE_REMINDER = N_("potential only estimated: confirm it with the checklist")
+
+# --- the words of a reason ------------------------------------------------------------------
+# A plan item's reason is stored and exported in English ('Big game · 18 days overdue · …'; plan
+# --format csv is a contract). It is built from these phrases, and the screens show it in the
+# language in use with say_reason(), which reads the stored phrases back and translates each.
+FOLLOW_UP_ON = N_("follow-up {day}")
+WIN_BACK = N_("win back")
+LAST_CONTACT = N_("last contact {day}")
+VISIT_TO_ASSESS = N_("visit to assess")
+CALL_TO_ASSESS = N_("call to assess")
+NEVER_CONTACTED = N_("never contacted")
+NO_ESTIMATE_YET = N_("contacted {day}, no estimate entered yet")
+DAY_OVERDUE = "{days} day overdue"  # the singular and plural of DAYS_OVERDUE (ngettext in say_reason)
+DAYS_OVERDUE = "{days} days overdue"
+DUE_TODAY = N_("due today")
+DUE_ON = N_("due {day}")
+CONTRACT_ENDS = N_("contract with {competitor} ends {date}")
+UPGRADE_EVERY = N_("upgrade candidate: every {days} days")
+LAPSED_SINCE = N_("lapsed: no order since {date}")
+LAPSED = N_("lapsed: no order for 12 months")
+SILENT = N_("silent: orders every {gap} days, none for {days}")
+DECLINED_TO_NOTHING = N_("declining: no net revenue in the last 12 months")
+DECLINING = N_("declining: bought {drop} less than the 12 months before")
+#: A dated follow-up the rep set (store/plan.py writes it; its note is the rep's own words).
+FOLLOW_UP_NOTE = N_("Follow-up: {note}")
+
+#: What each placeholder of a phrase matches in the stored English.
+_PLACEHOLDERS = {
+    "day": r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{1,2} [A-Z][a-z]{2}",  # _day(): 'Mon 7 Dec'
+    "date": r"\d{4}-\d{2}-\d{2}",
+    "days": r"\d+", "gap": r"\d+",
+    "drop": r"-?\d+%",
+    "competitor": r".+",
+}
+_PHRASES = (FOLLOW_UP_ON, WIN_BACK, LAST_CONTACT, VISIT_TO_ASSESS, CALL_TO_ASSESS, NEVER_CONTACTED, NO_ESTIMATE_YET,
+            DAY_OVERDUE, DAYS_OVERDUE, DUE_TODAY, DUE_ON, CONTRACT_ENDS, UPGRADE_EVERY, ESTIMATE_REMINDER,
+            LAPSED_SINCE, LAPSED, SILENT, DECLINED_TO_NOTHING, DECLINING)
+
+
+def _pattern(phrase: str):
+    import re
+
+    parts = re.split(r"\{(\w+)\}", phrase)
+    regex = "".join(re.escape(part) if n % 2 == 0 else f"(?P<{part}>{_PLACEHOLDERS[part]})"
+                    for n, part in enumerate(parts))
+    return re.compile(regex)
+
+
+_READERS = tuple((phrase, _pattern(phrase)) for phrase in _PHRASES)
+_WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _say_day(text: str) -> str:
+    """'Mon 7 Dec' (the stored day, no year) in the language in use: 'mån 7 dec.'."""
+    from segtui.i18n import locale_name
+
+    from babel.dates import format_date
+
+    weekday, number, month = text.split()
+    monday = dt.date(2024, 1, 1)  # a Monday
+    name = format_date(monday + dt.timedelta(days=_WEEKDAY_NAMES.index(weekday)), "EEE", locale=locale_name())
+    return f"{name} {number} {format_date(dt.date(2024, _MONTH_NAMES.index(month) + 1, 1), 'MMM', locale=locale_name())}"
+
+
+def _say_part(part: str) -> str:
+    from segtui.i18n import day, share
+
+    label = next((q for q, text in QUADRANT_LABELS.items() if text == part), None)
+    if label is not None:
+        return label.label
+    for phrase, pattern in _READERS:
+        found = pattern.fullmatch(part)
+        if found is None:
+            continue
+        values = found.groupdict()
+        if phrase in (DAY_OVERDUE, DAYS_OVERDUE):
+            n = int(values["days"])
+            return ngettext("{days} day overdue", "{days} days overdue", n).format(days=n)
+        if "day" in values:
+            values["day"] = _say_day(values["day"])
+        if "date" in values:
+            values["date"] = day(dt.date.fromisoformat(values["date"]))
+        if "drop" in values:
+            values["drop"] = share(int(values["drop"][:-1]) / 100)
+        return _(phrase).format(**values)
+    return part  # words the planner did not write (a rep's own): as they are
+
+
+def say_reason(reason: str) -> str:
+    """A stored reason ('Small fry · win back · silent: orders every 21 days, none for 64') in the
+    language in use; in English as stored. A follow-up's note and a competitor's name stay as typed."""
+    from segtui.i18n import SOURCE, language
+
+    if language() == SOURCE or not reason:
+        return reason
+    if reason.startswith("Follow-up: "):
+        return _(FOLLOW_UP_NOTE).format(note=reason.removeprefix("Follow-up: "))
+    if reason == "Follow-up":
+        return _("Follow-up")
+    return " · ".join(_say_part(part) for part in reason.split(" · "))
 
 
 def interval(customer: Customer, config: PlanConfig) -> int | None:

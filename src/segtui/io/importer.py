@@ -30,6 +30,7 @@ from itertools import chain, islice
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from segtui import clock
+from segtui.i18n import N_
 from segtui.io.readers import (
     AMOUNT_LIMIT,
     ReadError,
@@ -65,39 +66,39 @@ __all__ = [
 
 #: Order fields and what they mean (DESIGN §5).
 ORDER_FIELDS: dict[str, str] = {
-    "customer": "the customer's id in the source system (required)",
-    "date": "the order or invoice date (required)",
-    "amount": "the order's net amount (or quantity + unit_price)",
-    "quantity": "the quantity of a line (with unit_price)",
-    "unit_price": "the unit price of a line (with quantity)",
-    "order": "the order or invoice id (lines of one order are summed)",
-    "customer_name": "the customer's name (for new customers)",
-    "currency": "the currency code (default: the book's)",
-    "city": "the customer's city (for new customers)",
-    "country": "the customer's country (for new customers)",
+    "customer": N_("the customer's id in the source system (required)"),
+    "date": N_("the order or invoice date (required)"),
+    "amount": N_("the order's net amount (or quantity + unit_price)"),
+    "quantity": N_("the quantity of a line (with unit_price)"),
+    "unit_price": N_("the unit price of a line (with quantity)"),
+    "order": N_("the order or invoice id (lines of one order are summed)"),
+    "customer_name": N_("the customer's name (for new customers)"),
+    "currency": N_("the currency code (default: the book's)"),
+    "city": N_("the customer's city (for new customers)"),
+    "country": N_("the customer's country (for new customers)"),
 }
 
 #: Customer fields and what they mean.
 CUSTOMER_FIELDS: dict[str, str] = {
-    "customer": "the customer's id in the ERP (the book's customer id); without it rows are matched (--match)",
-    "crm_id": "the CRM's own record id (HubSpot Record ID, Salesforce Id), kept as the customer's CRM id",
-    "name": "the company name",
-    "org_number": "the organisation number",
-    "industry": "the industry",
-    "city": "the city",
-    "postcode": "the postcode",
-    "address": "the street address",
-    "owner": "who owns the account",
-    "contact": "the primary contact's name",
-    "phone": "the primary contact's phone",
-    "email": "the primary contact's e-mail",
-    "budget": "the yearly potential (budget), in the book's currency (a dated assessment)",
-    "loyalty": "the share of wallet we have, 0.6 or 60% (a dated assessment)",
-    "employees": "the number of employees",
-    "annual_revenue": "the company's own annual revenue",
-    "country": "the country",
-    "lat": "where the customer is: latitude (decimal degrees, with lon)",
-    "lon": "where the customer is: longitude (decimal degrees, with lat)",
+    "customer": N_("the customer's id in the ERP (the book's customer id); without it rows are matched (--match)"),
+    "crm_id": N_("the CRM's own record id (HubSpot Record ID, Salesforce Id), kept as the customer's CRM id"),
+    "name": N_("the company name"),
+    "org_number": N_("the organisation number"),
+    "industry": N_("the industry"),
+    "city": N_("the city"),
+    "postcode": N_("the postcode"),
+    "address": N_("the street address"),
+    "owner": N_("who owns the account"),
+    "contact": N_("the primary contact's name"),
+    "phone": N_("the primary contact's phone"),
+    "email": N_("the primary contact's e-mail"),
+    "budget": N_("the yearly potential (budget), in the book's currency (a dated assessment)"),
+    "loyalty": N_("the share of wallet we have, 0.6 or 60% (a dated assessment)"),
+    "employees": N_("the number of employees"),
+    "annual_revenue": N_("the company's own annual revenue"),
+    "country": N_("the country"),
+    "lat": N_("where the customer is: latitude (decimal degrees, with lon)"),
+    "lon": N_("where the customer is: longitude (decimal degrees, with lat)"),
 }
 
 # Column names each field is found under without a map, best first.  Compared
@@ -1225,7 +1226,7 @@ def _typed(table: Table, line: int, column: str, name: str, value: str) -> Any:
 
     try:
         if name == "loyalty":
-            return parse_share(value, "the loyalty")
+            return parse_share(value, N_("the loyalty"))
         if name in ("lat", "lon"):
             number = float(value.strip().replace(",", "."))
             limit = 90 if name == "lat" else 180

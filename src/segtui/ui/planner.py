@@ -747,7 +747,7 @@ class PlannerScreen(Screen):
                 Content.from_markup(  # the book's text goes in as $variables, never as markup
                     "[b]$name[/b] · $city$where · $kind · $priority\n$reason",
                     name=c.name, city=c.city or _("no city"), where=where, kind=kind_word(entry.kind),
-                    priority=priority, reason=entry.reason,
+                    priority=priority, reason=planning.say_reason(entry.reason),
                 )
             )
             return
@@ -767,7 +767,7 @@ class PlannerScreen(Screen):
             manual = _(" · stop {number}{leg} · {arrive}–{depart}").format(
                 number=stop.number, leg=leg, arrive=f"{stop.arrive // 60:02d}:{stop.arrive % 60:02d}",
                 depart=f"{stop.depart // 60:02d}:{stop.depart % 60:02d}") + manual
-        second: tuple[str, str] = (item.reason or _("added by hand"), "italic")
+        second: tuple[str, str] = (planning.say_reason(item.reason) or _("added by hand"), "italic")
         if item.status == "done":  # what came of it, or how to say so
             said = " · ".join(p for p in (item.outcome, item.note) if p)
             second = ((_("Outcome: {said}").format(said=said), "") if said
