@@ -23,6 +23,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
 
 from segtui import clock
+from segtui.ui.display import Shown, safe
 from segtui.domain import planning
 from segtui.domain.first_day import old_data_notice
 from segtui.domain.money import short_amount
@@ -349,8 +350,8 @@ class BoardScreen(Screen):
     # --- layout -------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         # Few widgets on purpose: each one costs start-up time (see BENCHMARKS.md).
-        yield Static(self._title(), id="title", markup=False)
-        yield Static(self._bar_while_reading(), id="bar", markup=False)
+        yield Shown(self._title(), id="title", markup=False)
+        yield Shown(self._bar_while_reading(), id="bar", markup=False)
         loyalty, potential = axis_labels(self.config)
         axis = PotentialAxis(id="potential-axis")
         axis.labels = potential
@@ -363,7 +364,7 @@ class BoardScreen(Screen):
                 for quadrant in PANELS[:4]:
                     yield self._list(quadrant)
         yield self._list(Quadrant.NEEDS_ASSESSMENT, wide=True)
-        yield Static("", id="detail")
+        yield Shown("", id="detail")
         yield BoardFooter()
 
     def _list(self, quadrant: Quadrant, wide: bool = False) -> CustomerList:
@@ -489,7 +490,7 @@ class BoardScreen(Screen):
             row = self._by_id[follow]
             old = before.get(follow)
             if old is not None and old is not row.quadrant:
-                self.notify(_("{name} moved {old} → {new}").format(name=row.customer.name, old=old.label,
+                self.notify(_("{name} moved {old} → {new}").format(name=safe(row.customer.name), old=old.label,
                             new=row.quadrant.label), title=_("Moved"), markup=False)
             self.select_customer(follow)
         elif moved:
@@ -499,7 +500,7 @@ class BoardScreen(Screen):
             if len(moved) > 5:
                 lines.append(_("… and {count} more").format(count=len(moved) - 5))
             title = ngettext("1 customer moved", "{count} customers moved", len(moved)).format(count=len(moved))
-            self.notify("\n".join(lines), title=title, markup=False, timeout=10)
+            self.notify(safe("\n".join(lines)), title=title, markup=False, timeout=10)
             self.select_customer(moved[0].id)
 
     def _axis_labels(self, config: Config) -> None:
@@ -572,10 +573,10 @@ class BoardScreen(Screen):
         head = "  ".join(parts) + (_("  esc clears  ·  ") if parts else "")
         old = old_data_notice(self.newest_order, self.as_of, self.today) if self.newest_order else None
         notice = f"[b]{old}[/b]  ·  " if old else ""  # our own words and ISO dates, no markup in them
-        self.query_one("#bar", Static).update(
+        self.query_one("#bar", Static).update(safe(
             Content.from_markup(f"{head}{notice}{count}  ·  " + _("sorted by {sort}").format(
                 sort=_(SORT_LABELS[self.view.sort])), **typed)
-        )
+        ))
 
     def _review_key(self) -> str:
         """The key that opens the review (``e``, or what the key map made of it)."""
@@ -588,7 +589,7 @@ class BoardScreen(Screen):
         row = self.current_row
         detail = self.query_one("#detail", Static)
         # The detail strip has a fixed height: updating it never needs a new layout.
-        detail.update("" if row is None else describe(row, self.currency), layout=False)
+        detail.update("" if row is None else safe(describe(row, self.currency)), layout=False)
 
     def select_customer(self, customer_id: int) -> bool:
         """Focus the customer's quadrant and put the cursor on it."""

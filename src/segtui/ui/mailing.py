@@ -20,6 +20,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from segtui.ui.display import Shown
 from segtui.domain import planning
 from segtui.domain.customer import InputError
 from segtui.domain.segments import Quadrant
@@ -124,11 +125,11 @@ class MailingScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(f"Small-fry mailing list · as of {self.as_of.isoformat()}", id="mailing-title")
-        yield Static("Reading the book…", id="mailing-summary")
-        yield Static("", id="mailing-columns")
+        yield Shown(f"Small-fry mailing list · as of {self.as_of.isoformat()}", id="mailing-title")
+        yield Shown("Reading the book…", id="mailing-summary")
+        yield Shown("", id="mailing-columns")
         yield RowList("Nobody is in the Small fry quadrant.", id="recipients")
-        yield Static(
+        yield Shown(
             f"d records the mailing on {self.as_of:%a %d %b %Y} · c copies the addresses · e exports a CSV or .xlsx",
             id="mailing-status", markup=False,
         )

@@ -25,6 +25,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
+from segtui.ui.display import Shown, safe
 from segtui.domain import customer as rules
 from segtui.domain.review import ReviewItem, basis_words
 from segtui.domain.segments import QUADRANT_STRATEGY, Quadrant
@@ -103,16 +104,16 @@ class ReviewScreen(Screen[bool]):
 
     # --- layout -------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield Static("Review estimated potentials", id="review-title")
+        yield Shown("Review estimated potentials", id="review-title")
         with Vertical(id="review-card"):
-            yield Static(_("Reading the book…"), id="review-body")
-        yield Static("", id="review-ask")
+            yield Shown(_("Reading the book…"), id="review-body")
+        yield Shown("", id="review-ask")
         with Vertical(id="review-input-row"):
             yield Input(placeholder="e.g. 250 000", id="review-budget", disabled=True,
                         select_on_focus=False)
-            yield Static("", id="review-error")
-        yield Static("", id="review-status")
-        yield Static("", id="review-space")
+            yield Shown("", id="review-error")
+        yield Shown("", id="review-status")
+        yield Shown("", id="review-space")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -186,8 +187,8 @@ class ReviewScreen(Screen[bool]):
         title.update(Text(f"{self._title} · {self.position + 1} of {len(self.items)} · "
                           f"{self._counts()}"))
         name = item.name if item.name != item.source_id else f"Customer {item.name}"
-        card.border_title = Text(name + (f" · {item.city}" if item.city else "")
-                                 + (f" · customer id {item.source_id}" if item.name != item.source_id else ""))
+        card.border_title = safe(Text(name + (f" · {item.city}" if item.city else "")
+                                      + (f" · customer id {item.source_id}" if item.name != item.source_id else "")))
         body.update(self._card(item))
         outcome = self.outcomes.get(self.position)
         if outcome in (CONFIRMED, CORRECTED):
@@ -229,7 +230,7 @@ class ReviewScreen(Screen[bool]):
         if item.upgrade_candidate:
             estimate.append(f" (upgrade candidate {item.revenue_class}→{item.potential_class})", style="bold")
         grid.add_row("Estimated", estimate)
-        grid.add_row("  from", Text(basis_words(item.basis)))
+        grid.add_row("  from", safe(Text(basis_words(item.basis))))  # names the peers' city
         headroom = Text(f"{money(item.headroom)} a year above the last 12 months")
         if item.loyalty is not None:
             headroom.append(f" · loyalty {rules.share(item.loyalty)}")
@@ -353,7 +354,7 @@ class ReviewScreen(Screen[bool]):
             return
         row = self.query_one("#review-input-row")
         box = self.query_one("#review-budget", Input)
-        box.border_title = f"Your yearly budget for {self.current.name} ({self.currency}, whole units)"
+        box.border_title = safe(Text(f"Your yearly budget for {self.current.name} ({self.currency}, whole units)"))
         row.add_class("open")
         box.disabled = False
         box.value = first
