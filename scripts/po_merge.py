@@ -61,7 +61,7 @@ def main() -> int:
     for path in paths:
         if path.endswith(".po"):
             merge(path)
-        elif path.endswith(".mo"):
+        elif path.endswith((".mo", ".pot")):  # both made again by scripts/i18n.sh
             subprocess.run(["git", "checkout", "--ours", "--", path], check=True)
     print("merged: " + (", ".join(paths) or "nothing in conflict") + "; now run sh scripts/i18n.sh")
     return 0

@@ -11,6 +11,7 @@ from textual.binding import Binding
 from segtui.ui.app import SegtuiApp
 from segtui.ui.customer import ChecklistList, ContactList, ContractList, CustomerScreen
 from segtui.ui.customer_list import CustomerList
+from segtui.ui.duplicates import DuplicatesScreen
 from segtui.ui.board import BoardScreen
 from segtui.ui.importer import ImportScreen, MappingList
 from segtui.ui.mailing import MailingScreen
@@ -43,6 +44,7 @@ SCREENS = {
     "settings": (lambda app, ids_: app.open_settings(), (SettingsScreen,)),
     "review": (lambda app, ids_: app.open_review(), (ReviewScreen,)),
     "import": (lambda app, ids_: app.open_import(), (ImportScreen, MappingList)),
+    "duplicates": (lambda app, ids_: app.open_duplicates(), (DuplicatesScreen, RowList)),
 }
 
 

@@ -288,7 +288,7 @@ async def test_help_explains_the_marks_and_shows_keys_as_typed(book) -> None:
         keys = {k.keys: k.description for k in keys_of(app.screen)}
         assert keys["["] == "Previous week" and keys["r"].startswith("Reschedule")
         assert not any("Scroll" in d for d in keys.values())
-        app.push_screen(HelpScreen(keys_of(app.screen), legend=PlannerScreen.HELP_LEGEND))
+        app.push_screen(HelpScreen(keys_of(app.screen), legend=app.screen.HELP_LEGEND))
         await pilot.pause()
         text = "\n".join(str(s.render()) for s in app.screen.query("Static"))
         assert "[/b]" not in text and "✓ done" in text and "BG big game" in text

@@ -104,7 +104,7 @@ async def test_ctrl_r_imports_and_dismisses_with_the_summary(book) -> None:
         await settle(pilot)
         # the thresholds proposed from the book's own revenue wait for the rep
         status = screen_text(app, "#import-status")
-        assert "Proposed class thresholds from this book's own revenue" in status and "ctrl+a accepts" in status
+        assert "Proposed class thresholds, from this book's own revenue" in status and "ctrl+a accepts" in status
         assert app.result is UNSET
         await pilot.press("ctrl+a")
         await settle(pilot)

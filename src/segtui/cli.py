@@ -430,7 +430,7 @@ def _import_options(function):
 @click.option("--currency", help="The currency of the amounts when the file has no currency column (asked once "
               "for a new book, e.g. GBP); a book holds orders in one currency.")
 @click.option("--accept-thresholds", is_flag=True,
-              help="Store the class thresholds proposed from the book's own revenue (new book, default thresholds).")
+              help="Store the class thresholds proposed from the book's own potentials or revenue (new book, default thresholds).")
 @click.option("--today", "today_text", help="Judge the age of the data on this day instead of today (YYYY-MM-DD).")
 def import_orders_command(book: str, file: str, maps: tuple[str, ...], sheet: str | None, dry_run: bool,
                           as_of: str | None, currency: str | None, accept_thresholds: bool,
@@ -445,7 +445,7 @@ def import_orders_command(book: str, file: str, maps: tuple[str, ...], sheet: st
     its currency from the file's currency column or --currency; orders in
     another currency than the book's are refused. When the newest order is more
     than a month old the book is shown as of that day; for a new book class
-    thresholds are proposed from its own revenue.
+    thresholds are proposed from its own figures.
     """
     _run_import("orders", book, file, maps, sheet, dry_run, as_of, currency, accept_thresholds, today_text)
 

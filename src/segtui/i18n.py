@@ -239,3 +239,14 @@ def relative_days(days: int) -> str:
     n = abs(days)
     forms = pendulum_locale.get(f"translations.relative.day.{'future' if days > 0 else 'past'}")
     return forms[pendulum_locale.plural(n)].format(n)
+
+
+def day_month(value, english: str = "%a {day} %b", narrow: bool = False) -> str:
+    """A day of the week at hand with its weekday: 'Mon 7 Dec' in English (``english`` is its
+    strftime pattern, ``{day}`` the day without a leading zero; with ``%Y`` the year too),
+    the locale's 'mån 7 dec.' ('mån 7 dec. 2026') otherwise; ``narrow`` for a narrow
+    column: the weekday's shortest name ('ti 8 dec.')."""
+    if _language == SOURCE:
+        return value.strftime(english.replace("{day}", str(value.day)))
+    pattern = ("EEEEEE" if narrow else "EEE") + (" d MMM y" if "%Y" in english else " d MMM")
+    return _babel_dates().format_date(value, pattern, locale=locale_name())

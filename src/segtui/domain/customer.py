@@ -15,15 +15,17 @@ from typing import Iterable
 from segtui.domain.money import money, share  # noqa: F401 (the screens format through here)
 from segtui.domain.segments import subtract_months
 from segtui.domain.settings import SettingError, parse_share
+from segtui.i18n import N_, _
 
 NOTE_MAX = 2000  # characters in a note, outcome or reason
 NAME_MAX = 200  # characters in a short name (a competitor)
 BUDGET_MAX = 10**12 * 100  # a yearly budget above a trillion is a typo, not a customer
 
 ACTIVITY_KINDS = ("visit", "call", "mail")
-#: Outcomes offered when a visit or call is done (any other text is fine too).
-OUTCOMES = ("Ordered", "Asked for an offer", "Interested", "Follow up later", "Met the buyer", "No time",
-            "Not reached", "Not interested")
+#: Outcomes offered when a visit or call is done (any other text is fine too; offered in the
+#: language in use, stored as the rep takes it).
+OUTCOMES = (N_("Ordered"), N_("Asked for an offer"), N_("Interested"), N_("Follow up later"), N_("Met the buyer"),
+            N_("No time"), N_("Not reached"), N_("Not interested"))
 FOCUSES = ("price", "performance", "delivery")
 
 
@@ -44,18 +46,18 @@ def parse_budget(text: str) -> int | None:
     if not raw:
         return None
     if raw.startswith("-"):
-        raise InputError("a budget cannot be negative")
+        raise InputError(_("a budget cannot be negative"))
     if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?", raw):  # 1,200,000 or 1,200,000.50
         raw = raw.replace(",", "")
     elif re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?", raw):  # 1.200.000 or 1.200.000,50
         raw = raw.replace(".", "")
     match = re.fullmatch(r"(\d+)(?:[.,](\d{1,2}))?", raw)
     if not match:
-        raise InputError(f"{text.strip()!r} is not an amount — type whole units, e.g. 1 200 000")
+        raise InputError(_("{text} is not an amount — type whole units, e.g. 1 200 000").format(text=repr(text.strip())))
     whole, cents = match.groups()
     value = int(whole) * 100 + int((cents or "0").ljust(2, "0"))
     if value > BUDGET_MAX:
-        raise InputError("that budget is implausibly large — check the number of zeros")
+        raise InputError(_("that budget is implausibly large — check the number of zeros"))
     return value
 
 

@@ -18,6 +18,8 @@ import datetime as dt
 import functools
 from typing import Iterable
 
+from segtui.i18n import _
+
 #: Extra days off a country's offices close for, as (month, day, name), beyond the package's public holidays.
 EXTRA_DAYS_OFF: dict[str, tuple[tuple[int, int, str], ...]] = {
     "NO": ((12, 24, "Christmas Eve"), (12, 31, "New Year's Eve")),
@@ -75,22 +77,23 @@ def parse_days_off(text: str) -> tuple[tuple[dt.date, dt.date], ...]:
         if not part:
             continue
         if ".." in part:
-            first_text, _, last_text = part.partition("..")
+            first_text, _sep, last_text = part.partition("..")
         elif part.count("-") == 5:  # 2026-12-28-2027-01-03 or with spaces around the dash
             first_text, last_text = part[:10], part[10:].strip().lstrip("-")
         elif " - " in part:
-            first_text, _, last_text = part.partition(" - ")
+            first_text, _sep, last_text = part.partition(" - ")
         else:
             first_text = last_text = part
         try:
             first = dt.date.fromisoformat(first_text.strip())
             last = dt.date.fromisoformat(last_text.strip())
         except ValueError:
-            raise DaysOffError(f"{part!r} is not a day or a range: write 2026-12-28 or 2026-12-28..2027-01-03") from None
+            raise DaysOffError(_("{part} is not a day or a range: write 2026-12-28 or 2026-12-28..2027-01-03").format(
+                part=repr(part))) from None
         if last < first:
-            raise DaysOffError(f"{part!r} ends before it starts")
+            raise DaysOffError(_("{part} ends before it starts").format(part=repr(part)))
         if (last - first).days > 366:
-            raise DaysOffError(f"{part!r} is longer than a year")
+            raise DaysOffError(_("{part} is longer than a year").format(part=repr(part)))
         ranges.append((first, last))
     return tuple(sorted(ranges))
 

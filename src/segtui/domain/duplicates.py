@@ -70,3 +70,25 @@ def reasons(a: Candidate, b: Candidate) -> list[str]:
     ):
         out.append("name and town")
     return out
+
+
+def pairs(group: list[Candidate]) -> list[tuple[Candidate, Candidate, list[str]]]:
+    """A group as pairs that are alike in themselves, with why: the first member with each
+    customer it matches, then those with theirs (breadth first), so every member is in one
+    pair and merging pair after pair makes the group one customer."""
+    if not group:
+        return []
+    seen = {group[0].id}
+    queue = [group[0]]
+    out = []
+    while queue:
+        a = queue.pop(0)
+        for b in group:
+            if b.id in seen:
+                continue
+            why = reasons(a, b)
+            if why:
+                seen.add(b.id)
+                queue.append(b)
+                out.append((a, b, why))
+    return out

@@ -92,6 +92,7 @@ from segtui.domain.routes import Place, RouteConfig, day_minutes, insert, km, pa
 from segtui.domain.routes import order as routes_order
 from segtui.domain.segments import QUADRANT_LABELS, Quadrant
 from segtui.domain.settings import DEFAULTS, KINDS, WEEKDAYS, Policy, SettingError, parse_policy, validate  # noqa: F401
+from segtui.i18n import N_, _, ngettext
 
 MAX_URGENCY = 3.0
 NEVER_URGENCY = 2.0
@@ -234,14 +235,14 @@ class Slip(NamedTuple):
 
     @property
     def words(self) -> str:
-        """The signal in words (English, as plan reasons are)."""
+        """The signal in words (English, as plan reasons are: :func:`say_reason` shows them)."""
         if self.kind == "lapsed":
-            return f"lapsed: no order since {self.since.isoformat()}" if self.since else "lapsed: no order for 12 months"
+            return LAPSED_SINCE.format(date=self.since.isoformat()) if self.since else LAPSED
         if self.kind == "silent":
-            return f"silent: orders every {self.gap} days, none for {self.days}"
+            return SILENT.format(gap=self.gap, days=self.days)
         if self.drop >= 1:  # credit notes took the last 12 months to nothing or below
-            return "declining: no net revenue in the last 12 months"
-        return f"declining: bought {round(self.drop * 100)}% less than the 12 months before"
+            return DECLINED_TO_NOTHING
+        return DECLINING.format(drop=f"{round(self.drop * 100)}%")
 
 
 def slip(trend, lapsed: bool, last_order: dt.date | None = None) -> Slip | None:
@@ -319,36 +320,36 @@ class Due(NamedTuple):
         c = self.customer
         parts = [QUADRANT_LABELS[c.quadrant]]
         if self.follow_up:
-            parts.append(f"follow-up {_day(self.due_on)}")
+            parts.append(FOLLOW_UP_ON.format(day=_day(self.due_on)))
             return " · ".join(parts)
         if self.win_back:
-            parts.append("win back")
+            parts.append(WIN_BACK)
             parts.append(c.slip.words)
             if c.last_contact is not None:
-                parts.append(f"last contact {_day(c.last_contact)}")
+                parts.append(LAST_CONTACT.format(day=_day(c.last_contact)))
             return " · ".join(parts)
         if self.once:
-            parts.append(f"{self.kind} to assess")
+            parts.append(VISIT_TO_ASSESS if self.kind == "visit" else CALL_TO_ASSESS)
             if c.last_contact is None:
-                parts.append("never contacted")
+                parts.append(NEVER_CONTACTED)
             elif c.contacted_since_assessment():
-                parts.append(f"contacted {_day(c.last_contact)}, no estimate entered yet")
+                parts.append(NO_ESTIMATE_YET.format(day=_day(c.last_contact)))
         elif c.last_contact is None:
-            parts.append("never contacted")
+            parts.append(NEVER_CONTACTED)
         else:
             regular = c.last_contact + dt.timedelta(days=self.interval)
             late = (self.on - regular).days
             if late > 0:
-                parts.append(f"{late} day{'s' * (late != 1)} overdue")
+                parts.append((DAY_OVERDUE if late == 1 else DAYS_OVERDUE).format(days=late))
             elif late == 0:
-                parts.append("due today")
+                parts.append(DUE_TODAY)
             else:
-                parts.append(f"due {_day(regular)}")
+                parts.append(DUE_ON.format(day=_day(regular)))
         if self.contract_urgent:
             competitor, ends_on = self.contract or c.contract
-            parts.append(f"contract with {competitor} ends {ends_on.isoformat()}")
+            parts.append(CONTRACT_ENDS.format(competitor=competitor, date=ends_on.isoformat()))
         if c.upgrade_candidate and self.interval is not None:
-            parts.append(f"upgrade candidate: every {self.interval} days")
+            parts.append(UPGRADE_EVERY.format(days=self.interval))
         if c.estimated and c.quadrant in HIGH_POTENTIAL:
             parts.append(ESTIMATE_REMINDER)
         if c.slip is not None and c.slip.at_risk > 0:
@@ -359,7 +360,108 @@ class Due(NamedTuple):
 # An estimate that put a customer among the high-potential quadrants is the planner's guess,
 # not the rep's: the visit is the moment to check it with the potential checklist.
 HIGH_POTENTIAL = frozenset({Quadrant.CASH_COWS, Quadrant.BIG_GAME})
-ESTIMATE_REMINDER = "potential only estimated: confirm it with the checklist"
+ESTIMATE_REMINDER = N_("potential only estimated: confirm it with the checklist")
+
+# --- the words of a reason ------------------------------------------------------------------
+# A plan item's reason is stored and exported in English ('Big game · 18 days overdue · …'; plan
+# --format csv is a contract). It is built from these phrases, and the screens show it in the
+# language in use with say_reason(), which reads the stored phrases back and translates each.
+FOLLOW_UP_ON = N_("follow-up {day}")
+WIN_BACK = N_("win back")
+LAST_CONTACT = N_("last contact {day}")
+VISIT_TO_ASSESS = N_("visit to assess")
+CALL_TO_ASSESS = N_("call to assess")
+NEVER_CONTACTED = N_("never contacted")
+NO_ESTIMATE_YET = N_("contacted {day}, no estimate entered yet")
+DAY_OVERDUE = "{days} day overdue"  # the singular and plural of DAYS_OVERDUE (ngettext in say_reason)
+DAYS_OVERDUE = "{days} days overdue"
+DUE_TODAY = N_("due today")
+DUE_ON = N_("due {day}")
+CONTRACT_ENDS = N_("contract with {competitor} ends {date}")
+UPGRADE_EVERY = N_("upgrade candidate: every {days} days")
+LAPSED_SINCE = N_("lapsed: no order since {date}")
+LAPSED = N_("lapsed: no order for 12 months")
+SILENT = N_("silent: orders every {gap} days, none for {days}")
+DECLINED_TO_NOTHING = N_("declining: no net revenue in the last 12 months")
+DECLINING = N_("declining: bought {drop} less than the 12 months before")
+#: A dated follow-up the rep set (store/plan.py writes it; its note is the rep's own words).
+FOLLOW_UP_NOTE = N_("Follow-up: {note}")
+
+#: What each placeholder of a phrase matches in the stored English.
+_PLACEHOLDERS = {
+    "day": r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{1,2} [A-Z][a-z]{2}",  # _day(): 'Mon 7 Dec'
+    "date": r"\d{4}-\d{2}-\d{2}",
+    "days": r"\d+", "gap": r"\d+",
+    "drop": r"-?\d+%",
+    "competitor": r".+",
+}
+_PHRASES = (FOLLOW_UP_ON, WIN_BACK, LAST_CONTACT, VISIT_TO_ASSESS, CALL_TO_ASSESS, NEVER_CONTACTED, NO_ESTIMATE_YET,
+            DAY_OVERDUE, DAYS_OVERDUE, DUE_TODAY, DUE_ON, CONTRACT_ENDS, UPGRADE_EVERY, ESTIMATE_REMINDER,
+            LAPSED_SINCE, LAPSED, SILENT, DECLINED_TO_NOTHING, DECLINING)
+
+
+def _pattern(phrase: str):
+    import re
+
+    parts = re.split(r"\{(\w+)\}", phrase)
+    regex = "".join(re.escape(part) if n % 2 == 0 else f"(?P<{part}>{_PLACEHOLDERS[part]})"
+                    for n, part in enumerate(parts))
+    return re.compile(regex)
+
+
+_READERS = tuple((phrase, _pattern(phrase)) for phrase in _PHRASES)
+_WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _say_day(text: str) -> str:
+    """'Mon 7 Dec' (the stored day, no year) in the language in use: 'mån 7 dec.'."""
+    from segtui.i18n import locale_name
+
+    from babel.dates import format_date
+
+    weekday, number, month = text.split()
+    monday = dt.date(2024, 1, 1)  # a Monday
+    name = format_date(monday + dt.timedelta(days=_WEEKDAY_NAMES.index(weekday)), "EEE", locale=locale_name())
+    return f"{name} {number} {format_date(dt.date(2024, _MONTH_NAMES.index(month) + 1, 1), 'MMM', locale=locale_name())}"
+
+
+def _say_part(part: str) -> str:
+    from segtui.i18n import day, share
+
+    label = next((q for q, text in QUADRANT_LABELS.items() if text == part), None)
+    if label is not None:
+        return label.label
+    for phrase, pattern in _READERS:
+        found = pattern.fullmatch(part)
+        if found is None:
+            continue
+        values = found.groupdict()
+        if phrase in (DAY_OVERDUE, DAYS_OVERDUE):
+            n = int(values["days"])
+            return ngettext("{days} day overdue", "{days} days overdue", n).format(days=n)
+        if "day" in values:
+            values["day"] = _say_day(values["day"])
+        if "date" in values:
+            values["date"] = day(dt.date.fromisoformat(values["date"]))
+        if "drop" in values:
+            values["drop"] = share(int(values["drop"][:-1]) / 100)
+        return _(phrase).format(**values)
+    return part  # words the planner did not write (a rep's own): as they are
+
+
+def say_reason(reason: str) -> str:
+    """A stored reason ('Small fry · win back · silent: orders every 21 days, none for 64') in the
+    language in use; in English as stored. A follow-up's note and a competitor's name stay as typed."""
+    from segtui.i18n import SOURCE, language
+
+    if language() == SOURCE or not reason:
+        return reason
+    if reason.startswith("Follow-up: "):
+        return _(FOLLOW_UP_NOTE).format(note=reason.removeprefix("Follow-up: "))
+    if reason == "Follow-up":
+        return _("Follow-up")
+    return " · ".join(_say_part(part) for part in reason.split(" · "))
 
 
 def interval(customer: Customer, config: PlanConfig) -> int | None:
@@ -968,32 +1070,39 @@ class Feasibility:
         backlog of assessments longer than BACKLOG_FITS_WEEKS is stated in weeks
         ('4372 customers to assess: 87 weeks of calls at 10 a day') and never fits."""
         visit, call = (math.ceil(self.needed[k] - 1e-9) for k in KINDS)
-        line = (f"Policy needs {visit} visits a week (capacity {self.capacity['visit']}) "
-                f"and {call} calls (capacity {self.capacity['call']})")
+        line = _("Policy needs {visits} visits a week (capacity {visit_capacity}) "
+                 "and {calls} calls (capacity {call_capacity})").format(
+            visits=visit, visit_capacity=self.capacity["visit"], calls=call, call_capacity=self.capacity["call"])
         short, long = [], []
         for kind, n in self.once_backlog.items():
             if not n:
                 continue
             weeks = self.backlog_weeks(kind)
             if weeks is not None and weeks <= BACKLOG_FITS_WEEKS:
-                short.append(f"{n} {kind}s to assess")
+                short.append((_("{count} visits to assess") if kind == "visit"
+                              else _("{count} calls to assess")).format(count=n))
                 continue
-            who = "1 customer" if n == 1 else f"{n} customers"
+            who = ngettext("1 customer", "{count} customers", n).format(count=n)
             if weeks is None:
-                long.append(f"{who} to assess, and no {kind}s in the week (setting capacity.{kind}s_per_day)")
+                long.append((_("{who} to assess, and no visits in the week (setting capacity.visits_per_day)")
+                             if kind == "visit" else
+                             _("{who} to assess, and no calls in the week (setting capacity.calls_per_day)")
+                             ).format(who=who))
             else:
                 per_day = self.per_day.get(kind) or round(self.capacity[kind] / 5)
-                long.append(f"{who} to assess: {max(1, round(weeks))} weeks of {kind}s at {per_day} a day")
+                long.append((_("{who} to assess: {weeks} weeks of visits at {per_day} a day") if kind == "visit"
+                             else _("{who} to assess: {weeks} weeks of calls at {per_day} a day")
+                             ).format(who=who, weeks=max(1, round(weeks)), per_day=per_day))
         if short:
-            line += ", plus " + " and ".join(short)
+            line += _(", plus ") + _(" and ").join(short)
         if long:
-            line += ". " + "; ".join(long) + (
+            line += ". " + "; ".join(long) + _(
                 " — more than a month of assessing: import their budgets (segtui import customers) "
                 "or assess the biggest first"
             )
         if self.advice:
             return line + ". " + " ".join(self.advice)
-        return line + "." if long else line + ": it fits."
+        return line + "." if long else line + _(": it fits.")
 
 
 #: An assessment backlog longer than this many weeks of capacity does not "fit".
@@ -1036,28 +1145,41 @@ def feasibility(customers: Iterable[Customer], config: PlanConfig, on: dt.date |
         biggest = max((q for (k, q) in by_segment if k == kind), key=lambda q: by_segment[kind, q])
         members = counts[kind, biggest]
         policy = config.policies[biggest]
-        label = QUADRANT_LABELS[biggest]
+        label = biggest.label
         seg_need = math.ceil(by_segment[kind, biggest] - 1e-9)
-        who = "customer" if sum(members) == 1 else "customers"
-        text = (f"Too many {kind}s: you can make {capacity[kind]} {kind}s a week for your {sum(members)} "
-                f"{label} {who}; {kind}s every {policy.every} days need {seg_need} a week")
+        count = sum(members)
+        if kind == "visit":
+            text = ngettext("Too many visits: you can make {capacity} visits a week for your {count} {segment} "
+                            "customer; visits every {every} days need {need} a week",
+                            "Too many visits: you can make {capacity} visits a week for your {count} {segment} "
+                            "customers; visits every {every} days need {need} a week", count)
+        else:
+            text = ngettext("Too many calls: you can make {capacity} calls a week for your {count} {segment} "
+                            "customer; calls every {every} days need {need} a week",
+                            "Too many calls: you can make {capacity} calls a week for your {count} {segment} "
+                            "customers; calls every {every} days need {need} a week", count)
+        text = text.format(capacity=capacity[kind], count=count, segment=label, every=policy.every, need=seg_need)
         options = []
         days = len(config.working_days)
         key = f"capacity.{kind}s_per_day"
         per_day = math.ceil(need / days) if days else None
         if per_day is not None and per_day <= min(ADVICE_MAX_PER_DAY_FACTOR * config.per_day(kind), _top(key)):
-            options.append(f"raise {kind}s per day to {per_day} (setting {key})")
+            options.append((_("raise visits per day to {count} (setting {key})") if kind == "visit"
+                            else _("raise calls per day to {count} (setting {key})")).format(count=per_day, key=key))
             changes.append((key, str(per_day)))
         longer = _interval_that_fits(members, capacity[kind] - (needed[kind] - by_segment[kind, biggest]))
         if longer is not None and longer > policy.every:
-            options.append(f"{kind} {label} every {longer} days instead of {policy.every} "
-                           f"(setting policy.{biggest.value}; upgrade candidates go twice as often)")
+            options.append((_("visit {segment} every {days} days instead of {every} (setting {key}; upgrade "
+                              "candidates go twice as often)") if kind == "visit" else
+                            _("call {segment} every {days} days instead of {every} (setting {key}; upgrade "
+                              "candidates go twice as often)")).format(
+                segment=label, days=longer, every=policy.every, key=f"policy.{biggest.value}"))
             changes.append((f"policy.{biggest.value}", f"{kind}:{longer}"))
         if not options:
-            options.append(f"no interval up to {MAX_INTERVAL} days fits: see the most valuable first "
-                           "and let the rest wait, or share the segment with a colleague")
+            options.append(_("no interval up to {days} days fits: see the most valuable first "
+                             "and let the rest wait, or share the segment with a colleague").format(days=MAX_INTERVAL))
         advice.append(text + ". " + options[0][0].upper() + options[0][1:]
-                      + "".join(f", or {o}" for o in options[1:]) + ".")
+                      + "".join(_(", or {option}").format(option=o) for o in options[1:]) + ".")
     return Feasibility(needed, capacity, backlog, tuple(advice), {k: config.per_day(k) for k in KINDS},
                        tuple(changes))
 
@@ -1122,7 +1244,8 @@ class FollowUp:
 
     @property
     def text(self) -> str:
-        return f"Done {self.done} of {self.planned} planned" + (f" · {self.skipped} skipped" if self.skipped else "")
+        return _("Done {done} of {planned} planned").format(done=self.done, planned=self.planned) + (
+            _(" · {count} skipped").format(count=self.skipped) if self.skipped else "")
 
 
 def within_interval(customer: Customer, config: PlanConfig, on: dt.date) -> bool | None:

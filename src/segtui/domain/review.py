@@ -55,8 +55,3 @@ def review_key(item: ReviewItem) -> tuple:
 def review_order(items: Iterable[ReviewItem]) -> list[ReviewItem]:
     """The customers in the order the review shows them."""
     return sorted(items, key=review_key)
-
-
-def basis_words(basis: str) -> str:
-    """The estimate's basis without its 'estimated: ' lead ('80th percentile of 41 peers — …')."""
-    return basis.removeprefix("estimated: ")

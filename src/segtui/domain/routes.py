@@ -22,6 +22,8 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
+from segtui.i18n import _
+
 Place = tuple[float, float]
 
 EARTH_RADIUS_KM = 6371.0088
@@ -40,9 +42,9 @@ def parse_coordinates(text: str) -> Place | None:
         return None
     lat, lon = (float(part.replace(",", ".")) for part in found.groups())
     if not -90 <= lat <= 90:
-        raise ValueError(f"latitude {lat:g} is not between -90 and 90")
+        raise ValueError(_("latitude {lat} is not between -90 and 90").format(lat=f"{lat:g}"))
     if not -180 <= lon <= 180:
-        raise ValueError(f"longitude {lon:g} is not between -180 and 180")
+        raise ValueError(_("longitude {lon} is not between -180 and 180").format(lon=f"{lon:g}"))
     return (lat, lon)
 
 
@@ -50,13 +52,13 @@ def parse_day(text: str) -> tuple[int, int]:
     """'08:00-17:00' as minutes after midnight (480, 1020); ValueError when it is not a day."""
     found = _DAY.match(text or "")
     if not found:
-        raise ValueError(f"{text!r} is not working hours: type them like 08:00-17:00")
+        raise ValueError(_("{text} is not working hours: type them like 08:00-17:00").format(text=repr(text)))
     h1, m1, h2, m2 = (int(g) for g in found.groups())
     if h1 > 23 or h2 > 24 or m1 > 59 or m2 > 59 or (h2 == 24 and m2):
-        raise ValueError(f"{text!r} is not working hours: hours 00–24, minutes 00–59")
+        raise ValueError(_("{text} is not working hours: hours 00–24, minutes 00–59").format(text=repr(text)))
     start, end = h1 * 60 + m1, h2 * 60 + m2
     if end <= start:
-        raise ValueError(f"{text!r}: the day must end after it starts")
+        raise ValueError(_("{text}: the day must end after it starts").format(text=repr(text)))
     return start, end
 
 

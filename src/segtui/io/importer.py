@@ -30,6 +30,7 @@ from itertools import chain, islice
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from segtui import clock
+from segtui.i18n import N_
 from segtui.io.readers import (
     AMOUNT_LIMIT,
     ReadError,
@@ -65,39 +66,39 @@ __all__ = [
 
 #: Order fields and what they mean (DESIGN §5).
 ORDER_FIELDS: dict[str, str] = {
-    "customer": "the customer's id in the source system (required)",
-    "date": "the order or invoice date (required)",
-    "amount": "the order's net amount (or quantity + unit_price)",
-    "quantity": "the quantity of a line (with unit_price)",
-    "unit_price": "the unit price of a line (with quantity)",
-    "order": "the order or invoice id (lines of one order are summed)",
-    "customer_name": "the customer's name (for new customers)",
-    "currency": "the currency code (default: the book's)",
-    "city": "the customer's city (for new customers)",
-    "country": "the customer's country (for new customers)",
+    "customer": N_("the customer's id in the source system (required)"),
+    "date": N_("the order or invoice date (required)"),
+    "amount": N_("the order's net amount (or quantity + unit_price)"),
+    "quantity": N_("the quantity of a line (with unit_price)"),
+    "unit_price": N_("the unit price of a line (with quantity)"),
+    "order": N_("the order or invoice id (lines of one order are summed)"),
+    "customer_name": N_("the customer's name (for new customers)"),
+    "currency": N_("the currency code (default: the book's)"),
+    "city": N_("the customer's city (for new customers)"),
+    "country": N_("the customer's country (for new customers)"),
 }
 
 #: Customer fields and what they mean.
 CUSTOMER_FIELDS: dict[str, str] = {
-    "customer": "the customer's id in the ERP (the book's customer id); without it rows are matched (--match)",
-    "crm_id": "the CRM's own record id (HubSpot Record ID, Salesforce Id), kept as the customer's CRM id",
-    "name": "the company name",
-    "org_number": "the organisation number",
-    "industry": "the industry",
-    "city": "the city",
-    "postcode": "the postcode",
-    "address": "the street address",
-    "owner": "who owns the account",
-    "contact": "the primary contact's name",
-    "phone": "the primary contact's phone",
-    "email": "the primary contact's e-mail",
-    "budget": "the yearly potential (budget), in the book's currency (a dated assessment)",
-    "loyalty": "the share of wallet we have, 0.6 or 60% (a dated assessment)",
-    "employees": "the number of employees",
-    "annual_revenue": "the company's own annual revenue",
-    "country": "the country",
-    "lat": "where the customer is: latitude (decimal degrees, with lon)",
-    "lon": "where the customer is: longitude (decimal degrees, with lat)",
+    "customer": N_("the customer's id in the ERP (the book's customer id); without it rows are matched (--match)"),
+    "crm_id": N_("the CRM's own record id (HubSpot Record ID, Salesforce Id), kept as the customer's CRM id"),
+    "name": N_("the company name"),
+    "org_number": N_("the organisation number"),
+    "industry": N_("the industry"),
+    "city": N_("the city"),
+    "postcode": N_("the postcode"),
+    "address": N_("the street address"),
+    "owner": N_("who owns the account"),
+    "contact": N_("the primary contact's name"),
+    "phone": N_("the primary contact's phone"),
+    "email": N_("the primary contact's e-mail"),
+    "budget": N_("the yearly potential (budget), in the book's currency (a dated assessment)"),
+    "loyalty": N_("the share of wallet we have, 0.6 or 60% (a dated assessment)"),
+    "employees": N_("the number of employees"),
+    "annual_revenue": N_("the company's own annual revenue"),
+    "country": N_("the country"),
+    "lat": N_("where the customer is: latitude (decimal degrees, with lon)"),
+    "lon": N_("where the customer is: longitude (decimal degrees, with lat)"),
 }
 
 # Column names each field is found under without a map, best first.  Compared
@@ -525,6 +526,7 @@ class Summary:
     thresholds_before: tuple[int, int] | None = None
     accept_thresholds: bool = False
     thresholds_accepted: bool = False
+    proposed_from_potentials: bool = False  # from the potentials' percentiles, else the revenue's Pareto cut-offs
     assessments_new: int = 0  # budgets and loyalties from a customer file
     # a customer file's rows matched to the book (docs/matching.md)
     match_rules: tuple[str, ...] = ()
@@ -562,7 +564,7 @@ class Summary:
 
     def first_day_lines(self) -> list[str]:
         """What a new or old-data book needs said: its currency, the day it is shown
-        on, and the thresholds proposed from its own revenue (docs/first-day.md)."""
+        on, and the thresholds proposed from its own figures (docs/first-day.md)."""
         out = []
         would = "would be" if self.dry_run else "is"
         if self.currency_from:
@@ -583,7 +585,9 @@ class Summary:
             a, b = self.proposed
             cur = self.currency or ""
             before = self.thresholds_before or (0, 0)
-            out.append(f"Proposed class thresholds from this book's own revenue (the Pareto A and B cut-offs): "
+            basis = ("the book's own potentials (a fifth of them reach B, a twentieth A)" if self.proposed_from_potentials
+                     else "this book's own revenue (the Pareto A and B cut-offs)")
+            out.append(f"Proposed class thresholds, from {basis}: "
                        f"A above {a:,} {cur}, B from {b:,} {cur} (now {before[0]:,} and {before[1]:,})")
             if self.thresholds_accepted:
                 out.append("  accepted (--accept-thresholds)" if not self.dry_run else "  would be accepted (--accept-thresholds)")
@@ -1122,17 +1126,17 @@ def _write_orders(book, staged: _Staged, summary: Summary, as_of: dt.date) -> No
                 'SELECT count(*) FROM "order" WHERE id > ? AND amount < 0', (last,)
             ).fetchone()[0]
             summary.moves = _moves(before, _standing(book, as_of)) if before else []
-            _first_day(conn, summary, had_orders, old_newest)
+            _first_day(conn, summary, had_orders, old_newest, book)
             if summary.dry_run:
                 raise _DryRun
     except _DryRun:
         pass
 
 
-def _first_day(conn, summary: Summary, had_orders: bool, old_newest: str | None) -> None:
+def _first_day(conn, summary: Summary, had_orders: bool, old_newest: str | None, book=None) -> None:
     """After the orders are written (same transaction): a new book takes the
     file's currency; old data sets the day the book is shown on; thresholds are
-    proposed from the book's own revenue (docs/first-day.md)."""
+    proposed from the book's own potentials, or its revenue (docs/first-day.md)."""
     from segtui.domain import first_day
     from segtui.domain.segments import Config, subtract_months
     from segtui.domain.settings import DEFAULTS, validate_all
@@ -1171,10 +1175,19 @@ def _first_day(conn, summary: Summary, had_orders: bool, old_newest: str | None)
         'SELECT customer_id, sum(amount) FROM "order" WHERE date > ? AND date <= ? GROUP BY customer_id',
         (start, view.isoformat()),
     ))
-    proposed = first_day.proposed_thresholds(revenues, config)
+    potentials: list[int | None] = []
+    if book is not None:
+        from segtui.domain.segments import potential_in_window
+        from segtui.store.segments import segment_book
+
+        potentials = [potential_in_window(c.estimate.budget_per_year, config)
+                      if c.estimate is not None and c.estimate.budget_per_year else None
+                      for c in segment_book(book, view, trends=False)]
+    proposed = first_day.proposed_thresholds(revenues, config, potentials=potentials)
     if proposed is None or (str(proposed.a_above), str(proposed.b_from)) == (settings["abc.a_above"], settings["abc.b_from"]):
         return
     summary.proposed = proposed
+    summary.proposed_from_potentials = first_day.enough_potentials(potentials)
     summary.threshold_steps = first_day.threshold_settings(settings, proposed)
     summary.thresholds_before = (int(settings["abc.a_above"]), int(settings["abc.b_from"]))
     if summary.accept_thresholds:
@@ -1213,7 +1226,7 @@ def _typed(table: Table, line: int, column: str, name: str, value: str) -> Any:
 
     try:
         if name == "loyalty":
-            return parse_share(value, "the loyalty")
+            return parse_share(value, N_("the loyalty"))
         if name in ("lat", "lon"):
             number = float(value.strip().replace(",", "."))
             limit = 90 if name == "lat" else 180

@@ -20,6 +20,7 @@ from typing import Any
 
 from segtui.domain.duplicates import Candidate, duplicate_groups, reasons
 from segtui.domain.segments import subtract_months
+from segtui.i18n import N_
 from segtui.store.book import Book, BookError
 from segtui.store.customers import Statement, Undo, _apply
 
@@ -39,6 +40,28 @@ FILLED = (
 )
 REVENUE_MONTHS = 24
 
+#: Why a merge is refused, in English with {placeholders}; the app shows them translated.
+IN_A_TEAM = N_(
+    "this book is synced with a team book: merging customers is not possible here yet — "
+    "fix the customer ids in the ERP and re-import, so every rep's book gets the same change"
+)
+SAME_ORDER = N_("{keep} and {other} both have order {order}{more}: the book keeps an order once per customer, "
+                "so they cannot be merged; nothing was changed")
+SAME_DAY_ORDER = N_("{keep} and {other} both have an order without number on {day}{more}: the book keeps an order "
+                    "once per customer, so they cannot be merged; nothing was changed")
+
+
+class MergeRefused(BookError):
+    """A merge the book does not allow, nothing changed: ``reason`` (one of the texts
+    above) with ``values`` for its placeholders; ``others`` more orders both have."""
+
+    def __init__(self, reason: str, others: int = 0, **values: str) -> None:
+        self.reason = reason
+        self.values = values
+        self.others = others
+        more = f" (and {others} more)" if others else ""
+        super().__init__(reason.format(more=more, **values))
+
 
 @dataclass(frozen=True)
 class Member:
@@ -50,12 +73,13 @@ class Member:
     orders: int
     revenue: int  # minor units, the last REVENUE_MONTHS months
     currency: str
+    last_order: str | None = None  # ISO day, up to as_of
 
     def as_json(self) -> dict[str, Any]:
         return {
             "id": self.id, "source_id": self.source_id, "name": self.name, "city": self.city,
             "org_number": self.org_number, "orders": self.orders, "revenue_24m": self.revenue / 100,
-            "currency": self.currency,
+            "currency": self.currency, "last_order": self.last_order,
         }
 
 
@@ -81,9 +105,10 @@ def find_duplicates(book: Book, as_of: dt.date) -> list[Group]:
         r[0]: r[1:]
         for r in book.rows(
             'SELECT customer_id, count(DISTINCT order_key), '
-            'coalesce(sum(CASE WHEN date > ? AND date <= ? THEN amount END), 0), max(currency) '
+            'coalesce(sum(CASE WHEN date > ? AND date <= ? THEN amount END), 0), max(currency), '
+            'max(CASE WHEN date <= ? THEN date END) '
             'FROM "order" GROUP BY customer_id',
-            (start, as_of.isoformat()),
+            (start, as_of.isoformat(), as_of.isoformat()),
         )
     }
     out = []
@@ -91,15 +116,40 @@ def find_duplicates(book: Book, as_of: dt.date) -> list[Group]:
         members = []
         for cid in ids:
             r = by_id[cid]
-            orders, revenue, currency = figures.get(cid, (0, 0, None))
+            orders, revenue, currency, last = figures.get(cid, (0, 0, None, None))
             members.append(Member(cid, r["source_id"], r["name"], r["city"], r["org_number"], orders, revenue,
-                                  currency or "SEK"))
+                                  currency or "SEK", last))
         why: list[str] = []
         first = candidates[ids[0]]
         for cid in ids[1:]:
             why.extend(w for w in reasons(first, candidates[cid]) if w not in why)
         out.append(Group(tuple(members), tuple(why or ["name and town"])))
     return out
+
+
+def what_moves(book: Book, ids: list[int]) -> dict[int, dict[str, int]]:
+    """Per customer, how many of its rows a merge moves, by table (``order``: distinct orders,
+    as the list counts them); tables without rows are left out."""
+    out: dict[int, dict[str, int]] = {cid: {} for cid in ids}
+    if not ids:
+        return out
+    wanted = json.dumps(ids)
+    for table in (*MOVED, *(t for t, _, _ in ONE_PER)):
+        counted = "count(DISTINCT order_key)" if table == "order" else "count(*)"
+        for cid, count in book.rows(
+            f'SELECT customer_id, {counted} FROM "{table}" '  # sql-safe: table names are ours
+            "WHERE customer_id IN (SELECT value FROM json_each(?)) GROUP BY customer_id",
+            (wanted,),
+        ):
+            out[cid][table] = count
+    return out
+
+
+def merge_refusal(book: Book) -> MergeRefused | None:
+    """Why no merge can be made in this book at all (a team book), or None."""
+    if book.scalar("SELECT 1 FROM team_state WHERE key = 'book'"):
+        return MergeRefused(IN_A_TEAM)
+    return None
 
 
 def customer_by_source(book: Book, source_id: str) -> int:
@@ -125,9 +175,10 @@ def _ids_param(ids: list[int]) -> str:
     return json.dumps(ids)
 
 
-def _order_clashes(conn, keep: int, other: int) -> list[str]:
+def _order_clashes(conn, keep: int, other: int) -> list[tuple[str, str]]:
+    """The orders both customers have: ('order', its number) or ('day', the day of one without number)."""
     clashes = [
-        f"order {r[0]}"
+        ("order", r[0])
         for r in conn.execute(
             'SELECT o.order_ref FROM "order" o JOIN "order" k ON k.customer_id = ? AND k.order_ref = o.order_ref '
             "WHERE o.customer_id = ? AND o.order_ref IS NOT NULL",
@@ -135,7 +186,7 @@ def _order_clashes(conn, keep: int, other: int) -> list[str]:
         )
     ]
     clashes += [
-        f"an order without number on {r[0]}"
+        ("day", r[0])
         for r in conn.execute(
             'SELECT o.date FROM "order" o JOIN "order" k ON k.customer_id = ? AND k.order_ref IS NULL '
             "AND k.date = o.date AND k.amount = o.amount WHERE o.customer_id = ? AND o.order_ref IS NULL",
@@ -153,11 +204,9 @@ def merge_customers(book: Book, keep: int, other: int, today: dt.date) -> Undo:
     customer) and when both have the same order (the book keeps an order once per customer)."""
     if keep == other:
         raise BookError("a customer cannot be merged into itself")
-    if book.scalar("SELECT 1 FROM team_state WHERE key = 'book'"):
-        raise BookError(
-            "this book is synced with a team book: merging customers is not possible here yet — "
-            "fix the customer ids in the ERP and re-import, so every rep's book gets the same change"
-        )
+    refused = merge_refusal(book)
+    if refused is not None:
+        raise refused
     from segtui.store.backup import backup_before
 
     with book.transaction() as conn:
@@ -172,11 +221,10 @@ def merge_customers(book: Book, keep: int, other: int, today: dt.date) -> Undo:
     with book.transaction() as conn:
         clashes = _order_clashes(conn, keep, other)
         if clashes:
-            raise BookError(
-                f"{names[keep]} and {names[other]} both have {clashes[0]}"
-                + (f" (and {len(clashes) - 1} more)" if len(clashes) > 1 else "")
-                + ": the book keeps an order once per customer, so they cannot be merged; nothing was changed"
-            )
+            kind, value = clashes[0]
+            if kind == "order":
+                raise MergeRefused(SAME_ORDER, len(clashes) - 1, keep=names[keep], other=names[other], order=value)
+            raise MergeRefused(SAME_DAY_ORDER, len(clashes) - 1, keep=names[keep], other=names[other], day=value)
         columns = _columns(conn, "customer")
         marks = ", ".join("?" for _ in columns)
         listed = ", ".join(f'"{c}"' for c in columns)
@@ -239,6 +287,32 @@ def merge_customers(book: Book, keep: int, other: int, today: dt.date) -> Undo:
             (names[other], keep, today.isoformat(), json.dumps(statements)),
         )
     return Undo(f"merged {names[other]} into {names[keep]}", statements)
+
+
+@dataclass(frozen=True)
+class Merge:
+    """One merge written down in the book: the merged-away customer id, the kept customer, the day, the undo."""
+
+    source_id: str
+    kept: int
+    kept_source_id: str
+    kept_name: str
+    day: str
+    undo: Undo
+
+
+def newest_merge(book: Book) -> Merge | None:
+    """The book's newest merge (the one ``--undo`` splits), with the kept customer as it is now."""
+    rows = book.query(
+        "SELECT a.source_id, a.customer_id, a.merged, a.undo, c.source_id AS kept_source_id, c.name "
+        "FROM customer_alias a JOIN customer c ON c.id = a.customer_id ORDER BY a.merged DESC, a.rowid DESC LIMIT 1"
+    )
+    if not rows:
+        return None
+    r = rows[0]
+    statements = tuple((sql, tuple(params)) for sql, params in json.loads(r["undo"]))
+    return Merge(r["source_id"], r["customer_id"], r["kept_source_id"], r["name"], r["merged"],
+                 Undo(f"merged {r['source_id']}", statements))
 
 
 def last_merge(book: Book) -> tuple[str, int, Undo] | None:

@@ -270,6 +270,15 @@ class SegtuiApp(GuardedApp):
             return
         self.push_screen(ArchivedScreen(self.book, self.as_of), lambda _changed: self._after())
 
+    def open_duplicates(self) -> None:
+        """The customers that look like one company, pair by pair: keep one, merge the other into it."""
+        from segtui.ui.duplicates import DuplicatesScreen
+
+        if self._back_to(DuplicatesScreen):
+            return
+        self.push_screen(DuplicatesScreen(self.book, self.as_of, self.today),
+                         lambda merged: self.board.reload() if merged else None)
+
     def _back_to(self, screen_type: type[Screen]) -> bool:
         """If a ``screen_type`` is open already, pop down to it (no second copy) and say so."""
         for screen in reversed(self.screen_stack):
@@ -405,6 +414,9 @@ class SegtuiApp(GuardedApp):
     def action_archived(self) -> None:
         self.open_archived()
 
+    def action_duplicates(self) -> None:
+        self.open_duplicates()
+
     def action_settings(self) -> None:
         self.open_settings()
 
@@ -447,6 +459,9 @@ class SegtuiApp(GuardedApp):
         yield SystemCommand(N_("New customer"), N_("Add a prospect with no orders yet (n on the board)"), self.new_customer)
         yield SystemCommand(N_("Archived customers"), N_("See and restore archived customers (A on the board)"),
                             self.open_archived)
+        yield SystemCommand(N_("Find duplicates"),
+                            N_("Customers that look like one company: keep one, merge the other into it (D on the board)"),
+                            self.open_duplicates)
         customer = getattr(screen, "customer_commands", None)
         if customer is not None:
             yield from customer()
@@ -460,3 +475,7 @@ class SegtuiApp(GuardedApp):
             yield SystemCommand(N_("Export contacts (vCard)"),
                                 N_("The contacts of the customers the board shows, to a new .vcf file for a phone"),
                                 self.export_contacts)
+            if board.threshold_offer is not None:
+                yield SystemCommand(N_("Use the book's own class thresholds"),
+                                    N_("Thresholds from its own figures, since nobody is class A or B now (T)"),
+                                    board.action_accept_thresholds)

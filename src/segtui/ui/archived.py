@@ -13,6 +13,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from segtui.i18n import N_, _
 from segtui.ui.display import Shown
 from segtui.store import records as store
 from segtui.store.book import Book
@@ -22,7 +23,7 @@ from segtui.ui.writer import SerialWriter
 
 
 class ArchivedList(RowList):
-    HELP_SECTION = "In the archived customers"
+    HELP_SECTION = N_("In the archived customers")
     BINDINGS = [
         Binding("enter", "screen.open", "Open", id="archived.open"),
         Binding("r", "screen.restore", "Restore", id="archived.restore"),
@@ -51,8 +52,8 @@ class ArchivedScreen(Screen[bool]):
         self.loaded = False
 
     def compose(self) -> ComposeResult:
-        yield Shown("Archived customers — enter open · r restore · ctrl+z undo · esc back", id="archived-title")
-        yield ArchivedList("No archived customers: X on a customer's screen archives one.", id="archived")
+        yield Shown(_("Archived customers — enter open · r restore · ctrl+z undo · esc back"), id="archived-title")
+        yield ArchivedList(_("No archived customers: X on a customer's screen archives one."), id="archived")
         yield Shown("", id="archived-status")
         yield Footer(compact=True)
 
@@ -106,10 +107,10 @@ class ArchivedScreen(Screen[bool]):
             if not self.is_attached:
                 return
             if error is not None:
-                self.notify(f"Not saved: {error}", severity="error", markup=False)
+                self.notify(_("Not saved: {error}").format(error=error), severity="error", markup=False)
                 return
             rows, undone = result
-            self._show(rows, message if undone is not False else "Nothing to undo here")
+            self._show(rows, message if undone is not False else _("Nothing to undo here"))
 
         self.writer.submit(run, done)
 
@@ -117,12 +118,12 @@ class ArchivedScreen(Screen[bool]):
         current = self._current()
         if current is None or self.book.readonly:
             return
-        cid, _, name, _ = current
+        cid, _source_id, name, _city = current
         self._change(lambda: self.edits.record(store.set_archived(self.book, cid, False)),
-                     f"Restored {name} to the board · ctrl+z undoes")
+                     _("Restored {name} to the board · ctrl+z undoes").format(name=name))
 
     def action_undo(self) -> None:
-        self._change(lambda: self.edits.undo() is not None or False, "Undone: the restore")
+        self._change(lambda: self.edits.undo() is not None or False, _("Undone: the restore"))
 
     def action_back(self) -> None:
         self.dismiss(self.edits.edited)

@@ -25,7 +25,7 @@ from textual.widgets import Footer, Input, Static
 from segtui import clock
 from segtui.ui.display import Shown, safe
 from segtui.domain import planning
-from segtui.domain.first_day import old_data_notice
+from segtui.domain.first_day import Thresholds, old_data_notice, thresholds_to_offer
 from segtui.domain.money import short_amount
 from segtui.i18n import N_, _, ngettext
 from segtui.i18n import day as day_text
@@ -317,6 +317,9 @@ class BoardScreen(Screen):
         Binding("e", "app.review", "Review estimates", show=False, id="board.review"),
         Binding("n", "app.new_customer", "New customer", show=False, id="board.new_customer"),
         Binding("A", "app.archived", "Archived", show=False, id="board.archived"),
+        Binding("D", "app.duplicates", "Duplicates", show=False, id="board.duplicates"),
+        Binding("T", "accept_thresholds", "Use the book's own thresholds", show=False,
+                id="board.accept_thresholds"),
     ]
 
     def __init__(
@@ -338,6 +341,8 @@ class BoardScreen(Screen):
         self._first_order: dict[Quadrant, list[BoardRow]] | None = None
         self.rows: list[BoardRow] = []
         self.estimated = 0  # customers whose potential is only estimated (the review's queue)
+        #: thresholds from the book's own revenue, offered while the defaults leave A and B empty
+        self.threshold_offer: Thresholds | None = None
         self.view = BoardView()
         self.currency = snapshot.currency if snapshot else "SEK"
         self.loaded = False
@@ -436,7 +441,12 @@ class BoardScreen(Screen):
         # once: the board shows it and the next start's snapshot keeps its top rows.
         ordered = BoardView().apply(rows)
         newest = _newest_order(self.book, rows, as_of, self.today)
-        self.app.call_from_thread(self._loaded, rows, settings, Config.from_settings(settings), reading, ordered, newest)
+        config = Config.from_settings(settings)
+        offer = thresholds_to_offer(settings, {r.id: r.customer.segment.revenue for r in rows},
+                                    (k for r in rows for k in (r.customer.segment.revenue_class,
+                                                               r.customer.segment.potential_class)), config,
+                                    (r.potential for r in rows))
+        self.app.call_from_thread(self._loaded, rows, settings, config, reading, ordered, newest, offer)
         if self.keep_at is not None and as_of == self._start_as_of:
             from segtui.ui import snapshot
 
@@ -456,6 +466,7 @@ class BoardScreen(Screen):
         reading: int = 0,
         ordered: dict[Quadrant, list[BoardRow]] | None = None,
         newest: dt.date | None = None,
+        offer: Thresholds | None = None,
     ) -> None:
         import gc
 
@@ -479,6 +490,7 @@ class BoardScreen(Screen):
         self.estimated = sum(1 for r in rows if r.customer.estimate is not None
                              and r.customer.estimate.source == "estimated")
         self.currency = settings.get("currency", "SEK")
+        self.threshold_offer = offer
         self.loaded = True
         self.config = config
         self._axis_labels(config)
@@ -573,6 +585,8 @@ class BoardScreen(Screen):
         head = "  ".join(parts) + (_("  esc clears  ·  ") if parts else "")
         old = old_data_notice(self.newest_order, self.as_of, self.today) if self.newest_order else None
         notice = f"[b]{old}[/b]  ·  " if old else ""  # our own words and ISO dates, no markup in them
+        if self.threshold_offer is not None:  # first: without it the board's right half stays empty
+            notice = "[b]" + self._offer_text() + "[/b]  ·  " + notice
         self.query_one("#bar", Static).update(safe(
             Content.from_markup(f"{head}{notice}{count}  ·  " + _("sorted by {sort}").format(
                 sort=_(SORT_LABELS[self.view.sort])), **typed)
@@ -580,10 +594,51 @@ class BoardScreen(Screen):
 
     def _review_key(self) -> str:
         """The key that opens the review (``e``, or what the key map made of it)."""
+        return self._key_for("board.review", "e")
+
+    def _key_for(self, binding_id: str, default: str) -> str:
         for key, active in self.active_bindings.items():
-            if active.binding.id == "board.review":
+            if active.binding.id == binding_id:
                 return self.app.get_key_display(active.binding)
-        return "e"
+        return default
+
+    def _offer_text(self) -> str:
+        """The top line's offer of the book's own thresholds (our words and figures, no markup)."""
+        offer = self.threshold_offer
+        assert offer is not None
+        return _("nobody is class A or B: {key} sets the book's own thresholds (A above {a}, B from {b} {currency})"
+                 ).format(key=self._key_for("board.accept_thresholds", "T"), a=f"{offer.a_above:,}",
+                          b=f"{offer.b_from:,}", currency=self.currency)
+
+    def action_accept_thresholds(self) -> None:
+        """Store the thresholds offered from the book's own figures (docs/first-day.md)."""
+        offer = self.threshold_offer
+        if offer is None:
+            self.notify(_("The class thresholds are the book's own already: , (settings) changes them."),
+                        title=_("Thresholds"), markup=False)
+            return
+        self._save_thresholds(offer)
+
+    @work(thread=True, exclusive=True, group="board-thresholds")
+    def _save_thresholds(self, offer: Thresholds) -> None:
+        from segtui.domain.settings import SettingError
+        from segtui.store.book import BookError
+
+        try:
+            self.book.set_settings({"abc.a_above": str(offer.a_above), "abc.b_from": str(offer.b_from)})
+        except (SettingError, BookError) as error:
+            self.app.call_from_thread(self.notify, _("The thresholds were not saved: {error}").format(error=error),
+                                      title=_("Thresholds"), severity="error", markup=False)
+            return
+        self.app.call_from_thread(self._thresholds_saved, offer)
+
+    def _thresholds_saved(self, offer: Thresholds) -> None:
+        self.threshold_offer = None
+        self.notify(_("Class thresholds: A above {a}, B from {b} {currency}. , (settings) changes them.").format(
+            a=f"{offer.a_above:,}", b=f"{offer.b_from:,}", currency=self.currency),
+            title=_("Thresholds"), markup=False)
+        row = self.current_row
+        self.reload(follow=row.id if row else None)
 
     def _update_detail(self) -> None:
         row = self.current_row

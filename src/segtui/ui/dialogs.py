@@ -14,6 +14,7 @@ from textual.widgets import Input, Label, SelectionList, Static
 
 from segtui import clock
 from segtui.domain.customer import parse_day
+from segtui.i18n import N_, _, pgettext
 
 FIELDS = (
     ("class", "Revenue class"),
@@ -23,6 +24,26 @@ FIELDS = (
     ("city", "City"),
     ("owner", "Owner"),
 )
+
+
+def field_title(key: str) -> str:
+    """A filter list's title in the app's language (short: six lists share the dialog's width)."""
+    return {
+        "class": pgettext("filter", "Revenue class"), "xyz": pgettext("filter", "Order frequency"),
+        "group": pgettext("filter", "Group"), "trend": pgettext("filter", "Slipping"),
+        "city": pgettext("filter", "City"), "owner": pgettext("filter", "Owner"),
+    }[key]
+
+
+# The filter values that are words (the board filters by the English word; the list shows it translated).
+VALUE_WORDS = {"declining": N_("declining"), "silent": N_("silent"), "lapsed": N_("lapsed"), "none": N_("none")}
+
+
+def value_text(key: str, value: str) -> str:
+    """How a filter value is shown: the words translated, a town, an owner or a class as it is."""
+    if value == "none" or (key == "trend" and value in VALUE_WORDS):
+        return _(VALUE_WORDS[value])
+    return value
 
 
 class FilterScreen(ModalScreen[dict[str, frozenset[str]] | None]):
@@ -55,19 +76,19 @@ class FilterScreen(ModalScreen[dict[str, frozenset[str]] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="filter-box"):
-            yield Label("[b]Filter the board[/b]")
+            yield Label(Content.from_markup("[b]$title[/b]", title=_("Filter the board")))
             yield Static(
-                "space or enter ticks a value · ←/→ or tab move between lists · c clears all · esc or f closes",
+                _("space or enter ticks a value · ←/→ or tab move between lists · c clears all · esc or f closes"),
                 classes="hint",
             )
             with Horizontal(id="filter-lists"):
-                for key, title in FIELDS:
+                for key, _english in FIELDS:
                     chosen = self.current.get(key, frozenset())
                     selection = SelectionList[str](
-                        *[(value, value, value in chosen) for value in self.options.get(key, [])],
+                        *[(value_text(key, value), value, value in chosen) for value in self.options.get(key, [])],
                         id=f"filter-{key}",
                     )
-                    selection.border_title = title
+                    selection.border_title = field_title(key)
                     yield selection
 
     def _collect(self) -> dict[str, frozenset[str]]:
@@ -103,22 +124,23 @@ class AsOfScreen(ModalScreen[dt.date | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="as-of-box"):
-            yield Label("[b]See the book as of[/b]")
-            yield Static("A day as YYYY-MM-DD, or 'today'. Enter shows it (and the book remembers it), "
-                         "esc cancels.", classes="hint")
+            yield Label(Content.from_markup("[b]$title[/b]", title=_("See the book as of")))
+            yield Static(_("A day as YYYY-MM-DD, or 'today'. Enter shows it (and the book remembers it), "
+                           "esc cancels."), classes="hint")
             yield Input(value=self.as_of.isoformat(), id="as-of-input")
             yield Static("", id="as-of-error")
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         text = event.value.strip().lower()
-        if text == "today":
+        if text in ("today", _("today")):
             self.dismiss(self.today or clock.today())
             return
         try:
             day = parse_day(text)
         except ValueError:
-            self.query_one("#as-of-error", Static).update(Content(f"{event.value!r} is not a day (YYYY-MM-DD)"))
+            self.query_one("#as-of-error", Static).update(Content(_("{text} is not a day (YYYY-MM-DD)").format(
+                text=repr(event.value))))
             return
         self.dismiss(day)
 

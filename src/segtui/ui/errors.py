@@ -33,6 +33,7 @@ from textual.worker import WorkerFailed
 
 from segtui import clock
 from segtui import paths
+from segtui.i18n import N_, _
 from segtui.store.book import Book, BookError, explain
 from segtui.ui.display import safe
 
@@ -95,17 +96,17 @@ def short_message(error: BaseException, where: Path | None) -> str:
     if len(detail) > 100:
         detail = detail[:99] + "…"
     what = f"{type(error).__name__}: {detail}" if detail else type(error).__name__
-    tail = f"details are in {where}" if where else "the log could not be written"
-    return f"Something went wrong ({what}); {tail}"
+    tail = _("details are in {path}").format(path=where) if where else _("the log could not be written")
+    return _("Something went wrong ({what}); {tail}").format(what=what, tail=tail)
 
 
 # BookError.kind -> how it is shown: title, severity, seconds on screen
 _BOOK_TROUBLE = {
-    "busy": ("Busy", "warning", 10),
-    "readonly": ("Read-only", "warning", 10),
-    "full": ("Disk full", "error", 30),
-    "disk": ("Disk error", "error", 30),
-    "damaged": ("Damaged book", "error", 120),
+    "busy": (N_("Busy"), "warning", 10),
+    "readonly": (N_("Read-only"), "warning", 10),
+    "full": (N_("Disk full"), "error", 30),
+    "disk": (N_("Disk error"), "error", 30),
+    "damaged": (N_("Damaged book"), "error", 120),
 }
 
 
@@ -116,14 +117,14 @@ def report(node: DOMNode | App, error: BaseException, context: str = "") -> None
     book = getattr(app, "book", None)
     known = as_book_error(error, book if isinstance(book, Book) else None)
     if known is not None:
-        title, severity, timeout = _BOOK_TROUBLE.get(getattr(known, "kind", ""), ("Not done", "warning", 10))
-        app.notify(str(known), title=title, severity=severity, timeout=timeout, markup=False)
+        title, severity, timeout = _BOOK_TROUBLE.get(getattr(known, "kind", ""), (N_("Not done"), "warning", 10))
+        app.notify(str(known), title=_(title), severity=severity, timeout=timeout, markup=False)
         return
     where = log_error(error, context)
     errors = getattr(app, "unexpected_errors", None)
     if isinstance(errors, list):
         errors.append(error)
-    app.notify(short_message(error, where), title="Unexpected error", severity="error", timeout=20, markup=False)
+    app.notify(short_message(error, where), title=_("Unexpected error"), severity="error", timeout=20, markup=False)
 
 
 def writes_allowed(node: DOMNode | App, book: Book) -> bool:
@@ -132,8 +133,8 @@ def writes_allowed(node: DOMNode | App, book: Book) -> bool:
         return True
     app = node if isinstance(node, App) else node.app
     app.notify(
-        f"This book is read-only ({book.readonly_reason}); changes cannot be saved.",
-        title="Read-only",
+        _("This book is read-only ({reason}); changes cannot be saved.").format(reason=book.readonly_reason),
+        title=_("Read-only"),
         severity="warning",
         markup=False,
     )
@@ -185,8 +186,9 @@ class GuardedApp(App):
     def format_title(self, title: str, sub_title: str) -> Content:
         """Whatever a screen puts in the header, a read-only book stays marked so."""
         book = getattr(self, "book", None)
-        if isinstance(book, Book) and book.readonly and "read-only" not in sub_title:
-            sub_title = f"{sub_title} · read-only" if sub_title else "read-only"
+        marked = _("read-only")
+        if isinstance(book, Book) and book.readonly and marked not in sub_title:
+            sub_title = f"{sub_title} · {marked}" if sub_title else marked
         return safe(super().format_title(title, sub_title))  # the book's file name is the sub-title
 
     def notify(self, message: str, *, title: str = "", **kwargs: Any) -> None:
@@ -200,17 +202,17 @@ class GuardedApp(App):
             return
         if book.readonly:
             self.notify(
-                f"{book.readonly_reason.capitalize() if book.readonly_reason else 'The book is read-only'}: "
-                "you can look, but changes cannot be saved.",
-                title="Read-only",
+                _("{reason}: you can look, but changes cannot be saved.").format(
+                    reason=book.readonly_reason.capitalize() if book.readonly_reason else _("The book is read-only")),
+                title=_("Read-only"),
                 severity="warning",
                 timeout=10,
                 markup=False,
             )
         if book.safety_copy is not None:
             self.notify(
-                f"The book was upgraded; the previous book is kept at {book.safety_copy}",
-                title="Upgraded",
+                _("The book was upgraded; the previous book is kept at {path}").format(path=book.safety_copy),
+                title=_("Upgraded"),
                 timeout=10,
                 markup=False,
             )

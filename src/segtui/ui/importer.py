@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from pathlib import Path
 
 from rich.text import Text
@@ -27,6 +28,8 @@ from textual.widgets import DataTable, Footer, Input, Label, ProgressBar, Static
 from segtui.domain.display import shown
 from segtui.ui.display import Shown, ShownLabel, safe
 from segtui.io.importer import CUSTOMER_FIELDS, ORDER_FIELDS, Preview, ReadError, Summary, preview
+from segtui.i18n import N_, _, ngettext
+from segtui.i18n import day as day_text
 from segtui.store.book import Book, BookError
 
 IMPORTABLE = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".gz")
@@ -63,7 +66,7 @@ class PathSuggester(Suggester):
 
 class MappingList(Widget, can_focus=True):
     """The fields and the column each comes from; ←/→ choose another column."""
-    HELP_SECTION = "In the column list"
+    HELP_SECTION = N_("In the column list")
 
     DEFAULT_CSS = """
     MappingList { height: auto; min-height: 3; padding: 0 1; }
@@ -113,11 +116,11 @@ class MappingList(Widget, can_focus=True):
             else:
                 required = name == "customer" or (name == "date" and "unit_price" in self.fields)
                 if required:
-                    text.append("– none (required)", style=style or "bold red")
+                    text.append("– " + _("none (required)"), style=style or "bold red")
                 else:
-                    text.append("– none", style=style or "dim")
+                    text.append("– " + _("none"), style=style or "dim")
             text.append("\n")
-        text.append("\n" + list(self.fields.values())[self.cursor], style="italic dim")
+        text.append("\n" + _(list(self.fields.values())[self.cursor]), style="italic dim")
         return safe(text)  # column names come from the file
 
     def get_content_height(self, container, viewport, width: int) -> int:
@@ -199,22 +202,22 @@ class ImportScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Shown(self._title(), id="import-title")
         with Horizontal(id="import-file-row"):
-            yield ShownLabel("File")
+            yield ShownLabel(_("File"))
             yield Input(
                 value=self.start_path or "",
-                placeholder="path to a CSV, XLSX or .gz file (→ completes)",
+                placeholder=_("path to a CSV, XLSX or .gz file (→ completes)"),
                 suggester=PathSuggester(),
                 id="import-path",
             )
-            yield ShownLabel("Currency", id="import-currency-label")
-            yield Input(placeholder="e.g. GBP", max_length=3, id="import-currency")
-        yield Shown("Type or paste the path of an export from your ERP or CRM.", id="import-format")
+            yield ShownLabel(_("Currency"), id="import-currency-label")
+            yield Input(placeholder=_("e.g. GBP"), max_length=3, id="import-currency")
+        yield Shown(_("Type or paste the path of an export from your ERP or CRM."), id="import-format")
         with Horizontal(id="import-body"):
             with Vertical(id="import-columns") as columns:
-                columns.border_title = "Columns (ctrl+o, ←/→ change)"
+                columns.border_title = _("Columns (ctrl+o, ←/→ change)")
                 yield MappingList(id="import-mapping")
             preview_box = Vertical(id="import-preview")
-            preview_box.border_title = f"Preview (first {PREVIEW_ROWS} rows)"
+            preview_box.border_title = _("Preview (first {count} rows)").format(count=PREVIEW_ROWS)
             with preview_box:
                 table = DataTable(id="import-rows", zebra_stripes=True, cursor_type="row")
                 yield table
@@ -223,9 +226,10 @@ class ImportScreen(Screen):
         yield Footer()
 
     def _title(self) -> str:
-        other = "customers" if self.kind == "orders" else "orders"
-        what = "orders (ERP invoices or order lines)" if self.kind == "orders" else "customers (a CRM export)"
-        return f"Import {what} into {self.book.name} · ctrl+t for {other}"
+        if self.kind == "orders":
+            return _("Import orders (ERP invoices or order lines) into {book} · ctrl+t for customers").format(
+                book=self.book.name)
+        return _("Import customers (a CRM export) into {book} · ctrl+t for orders").format(book=self.book.name)
 
     def on_mount(self) -> None:
         self.query_one(ProgressBar).display = False
@@ -253,7 +257,7 @@ class ImportScreen(Screen):
         if not path:
             return
         if not Path(path).is_file():
-            self._status(f"There is no file at {path}.", error=True)
+            self._status(_("There is no file at {path}.").format(path=path), error=True)
             return
         self.load_preview(path, self.kind, dict(self.overrides))
         self.query_one(MappingList).focus()
@@ -301,11 +305,11 @@ class ImportScreen(Screen):
         return True
 
     def action_accept_thresholds(self) -> None:
-        """Store the thresholds the import proposed from the book's own revenue."""
+        """Store the thresholds the import proposed from the book's own figures."""
         summary = self.imported
         if summary is None or summary.proposed is None or summary.thresholds_accepted:
-            self._status("There are no proposed thresholds to accept (they are proposed after importing orders "
-                         "into a new book).", error=True)
+            self._status(_("There are no proposed thresholds to accept (they are proposed after importing orders "
+                           "into a new book)."), error=True)
             return
         self.save_thresholds(summary)
 
@@ -317,13 +321,15 @@ class ImportScreen(Screen):
             for key, value in summary.threshold_steps:
                 self.book.set_setting(key, value)
         except (SettingError, BookError) as error:
-            self.app.call_from_thread(self._status, f"The thresholds were not saved: {error}", True)
+            self.app.call_from_thread(self._status, _("The thresholds were not saved: {error}").format(
+                error=shown_problem(str(error))), True)
             return
         summary.thresholds_accepted = True
         a, b = summary.proposed
         self.app.call_from_thread(
-            self.app.notify, f"Class thresholds: A above {a:,}, B from {b:,} {summary.currency or ''}",
-            title="Thresholds", markup=False,
+            self.app.notify, _("Class thresholds: A above {a}, B from {b}").format(
+                a=whole(a, summary.currency), b=whole(b, summary.currency)),
+            title=_("Thresholds"), markup=False,
         )
         self.app.call_from_thread(self.dismiss, summary)
 
@@ -331,25 +337,26 @@ class ImportScreen(Screen):
         if self.running:
             return
         if self.current is None:
-            self._status("Choose a file first.", error=True)
+            self._status(_("Choose a file first."), error=True)
             return
         if self.current.error:
-            self._status(f"This file cannot be imported: {self.current.error}", error=True)
+            self._status(_("This file cannot be imported: {error}").format(error=shown_problem(self.current.error)),
+                         error=True)
             return
         currency = None
         if self.kind == "orders" and self.book_currency is None:
             field = self.query_one("#import-currency", Input)
             currency = field.value.strip().upper() or None
             if self._currency_missing():
-                self._status("Type the currency of the amounts first (ctrl+g), e.g. GBP: the file does not say it.",
-                             error=True)
+                self._status(_("Type the currency of the amounts first (ctrl+g), e.g. GBP: the file does not say "
+                               "it."), error=True)
                 field.focus()
                 return
         self.running = True
         bar = self.query_one(ProgressBar)
         bar.update(total=None, progress=0)
         bar.display = True
-        self._status("Importing… the whole file is checked before anything is written.")
+        self._status(_("Importing… the whole file is checked before anything is written."))
         self.run_import(self.current.path, self.kind, dict(self.overrides), currency)
 
     # --- workers ------------------------------------------------------------------
@@ -369,13 +376,13 @@ class ImportScreen(Screen):
         from_file = result.mapping is not None and "currency" in result.mapping.fields
         if self.book_currency is not None:
             field.value, field.disabled = self.book_currency, True
-            field.tooltip = "The book's currency: a book holds orders in one currency"
+            field.tooltip = _("The book's currency: a book holds orders in one currency")
         elif from_file:
             field.value, field.disabled = "", True
-            field.placeholder = "from the file"
+            field.placeholder = _("from the file")
         else:
             field.disabled = False
-            field.placeholder = "e.g. GBP"
+            field.placeholder = _("e.g. GBP")
 
     def _show_preview(self, result: Preview, settled: str | None = None) -> None:
         self.current = result
@@ -383,14 +390,15 @@ class ImportScreen(Screen):
         self._show_currency(result)
         mapped = result.mapping.fields if result.mapping else {}
         self.query_one(MappingList).show(self._fields(), result.header, mapped)
-        fmt = result.format or "unreadable"
+        fmt = shown_format(result.format) if result.format else _("unreadable")
         extra = ""
         if result.mapping is not None and result.kind == "orders":
-            level = "order lines (quantity × unit price)" if result.mapping.line_level else "orders (amount)"
+            level = _("order lines (quantity × unit price)") if result.mapping.line_level else _("orders (amount)")
             extra = f" · {level}"
             i_date = result.mapping.index("date")
-            if i_date is not None and any("/" in values[i_date] for _, values, _ in result.rows):
-                extra += " · dates " + ("month/day/year" if result.date_order == "mdy" else "day/month/year")
+            if i_date is not None and any("/" in values[i_date] for _line, values, _problem in result.rows):
+                extra += " · " + (_("dates month/day/year") if result.date_order == "mdy"
+                                  else _("dates day/month/year"))
         self.query_one("#import-format", Static).update(Content(f"{os.path.basename(result.path)}: {fmt}{extra}"))
         table = self.query_one("#import-rows", DataTable)
         table.clear(columns=True)
@@ -398,33 +406,36 @@ class ImportScreen(Screen):
             # the mapped columns first, in field order, then the rest of the file
             used = list(dict.fromkeys(result.header.index(c) for c in mapped.values()))
             order = used + [i for i in range(len(result.header)) if i not in used]
-            table.add_column("line", key="line")
-            longest = max((len(p.split(": ", 1)[-1]) for _, _, p in result.rows if p), default=2)
-            table.add_column("check", key="check", width=min(34, max(5, longest)))
+            table.add_column(_("line"), key="line")
+            checks = {line: _check_text(problem) for line, _values, problem in result.rows if problem}
+            longest = max((len(c) for c in checks.values()), default=2)
+            table.add_column(_("check"), key="check", width=min(34, max(5, longest)))
             for i in order:
                 name = result.header[i][:18] or f"({i + 1})"
                 table.add_column(safe(Text(name, style="bold" if i in used else "dim")), key=f"c{i}")
             for line, values, problem in result.rows:
                 if problem is None:
-                    check = Text("ok", style="green")
+                    check = Text(_("ok"), style="green")
                 else:
-                    reason = problem.split(": ", 1)[-1]
-                    check = safe(Text(reason, style="yellow" if problem.startswith("skipped") else "bold red"))
+                    check = safe(Text(checks[line], style="yellow" if problem.startswith("skipped") else "bold red"))
                 table.add_row(str(line), check, *[Text(shown(values[i][:24])) for i in order], key=str(line))
         if result.error:
-            message = result.error.replace("use --map FIELD=COLUMN", "choose with ctrl+o and ←/→")
+            message = shown_problem(result.error.replace("use --map FIELD=COLUMN", "choose with ctrl+o and ←/→"))
             if result.kind == "orders" and result.mapping is not None and "date" not in result.mapping.fields:
-                message += " — a customer file? ctrl+t switches to customers"
-            self._status(f"Cannot import: {message}", error=True)
+                message += _(" — a customer file? ctrl+t switches to customers")
+            self._status(_("Cannot import: {error}").format(error=message), error=True)
         else:
-            problems = [p for _, _, p in result.rows if p and not p.startswith("skipped")]
+            problems = [p for _line, _values, p in result.rows if p and not p.startswith("skipped")]
             if problems:
-                self._status(f"{len(problems)} of the first rows have problems: {problems[0]}", error=True)
+                self._status(ngettext("1 of the first rows has a problem: {problem}",
+                                      "{count} of the first rows have problems: {problem}", len(problems)).format(
+                    count=len(problems), problem=shown_problem(problems[0])), error=True)
             elif self._currency_missing():
-                self._status("The file does not say its currency: type it in the Currency field (ctrl+g), "
-                             "e.g. GBP — this book keeps it.")
+                self._status(_("The file does not say its currency: type it in the Currency field (ctrl+g), "
+                               "e.g. GBP — this book keeps it."))
             else:
-                self._status("Ready: ctrl+r imports the whole file (checked first; nothing is written if a row is bad).")
+                self._status(_("Ready: ctrl+r imports the whole file (checked first; nothing is written if a row "
+                               "is bad)."))
 
     @work(thread=True, exclusive=True, group="import-run")
     def run_import(self, path: str, kind: str, overrides: dict[str, str], currency: str | None = None) -> None:
@@ -452,32 +463,23 @@ class ImportScreen(Screen):
     def _failed(self, message: str) -> None:
         self.running = False
         self.query_one(ProgressBar).display = False
-        self._status(f"Nothing was imported: {message}", error=True)
+        self._status(_("Nothing was imported: {error}").format(error=shown_problem(message)), error=True)
 
     def _done(self, summary: Summary) -> None:
         self.running = False
-        if summary.kind == "orders":
-            short = f"{summary.orders_new:,} new orders, {summary.customers_new:,} new customers"
-        else:
-            short = f"{summary.customers_new:,} new and {summary.customers_updated:,} updated customers"
-        moved = f"; {len(summary.moves):,} customers moved" if summary.moves else ""
-        skipped = "".join(
-            f" Skipped {count:,} {'row' if count == 1 else 'rows'} ({reason})." for reason, count in summary.skipped.items()
-        )
-        kept = f" The book as it was is kept at {summary.safety_copy}." if summary.safety_copy else ""
-        self.app.notify(f"Imported {short}{moved}.{skipped}{kept}", title="Import", markup=False, timeout=10)
-        first_day = summary.first_day_lines() if summary.kind == "orders" else []
+        self.app.notify(imported_text(summary), title=_("Import"), markup=False, timeout=10)
+        first_day = first_day_text(summary, self.today) if summary.kind == "orders" else []
         if summary.proposed is not None and not summary.thresholds_accepted:
             # the rep decides on the thresholds here: ctrl+a accepts them, esc goes to the board
             self.imported = summary
             self.query_one(ProgressBar).display = False
             self.query_one(MappingList).focus()  # off the text fields, which keep ctrl+a for themselves
             self.refresh_bindings()
-            lines = [line.split("  to accept:")[0] for line in first_day if not line.startswith("  to accept:")]
-            self._status("\n".join([*lines, "ctrl+a accepts these thresholds · esc goes to the board (keeps the defaults)"]))
+            self._status("\n".join([*first_day, _("ctrl+a accepts these thresholds · esc goes to the board (keeps "
+                                                  "the defaults)")]))
             return
         if first_day:
-            self.app.notify("\n".join(first_day), title="The new book", markup=False, timeout=12)
+            self.app.notify("\n".join(first_day), title=_("The new book"), markup=False, timeout=12)
         self.dismiss(summary)
 
     def _currency_missing(self) -> bool:
@@ -493,3 +495,204 @@ class ImportScreen(Screen):
         status = self.query_one("#import-status", Static)
         status.set_class(error, "error")
         status.update(Content(text))  # file names and values are not markup
+
+
+# --- the importer's words on this screen --------------------------------------------------------------
+# io/ words its messages in English (the command line prints them as they are); the screen shows them in
+# the app's language: each English form below, matched whole, and its text in the catalog. A message not
+# listed here is shown as io/ wrote it.
+
+def number(n: int) -> str:
+    """A count with the language's thousands separator ('1,234' in English, '1 234' in Swedish)."""
+    from segtui import i18n
+
+    return f"{n:,}" if i18n.language() == i18n.SOURCE else i18n.money(n * 100)
+
+
+def whole(units: int, currency: str | None) -> str:
+    """A threshold in whole units: '2,000,000 SEK' in English, '2 000 000 kr' in Swedish."""
+    from segtui import i18n
+
+    if i18n.language() == i18n.SOURCE:
+        return f"{units:,} {currency or ''}".rstrip()
+    return i18n.money(units * 100, currency or "")
+
+
+WHERE = re.compile(r'(?P<unit>line|row) (?P<line>\d+)(?:, column "(?P<column>[^"]*)")?: (?P<reason>.*)', re.S)
+_COLUMNS = r" \(the file's columns are (?P<columns>.*); (?:use --map FIELD=COLUMN|choose with ctrl\+o and ←/→)\)"
+REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(pattern, re.S), text) for pattern, text in (
+    (r'skipped: (?P<reason>no customer id|no CRM id|no org number|no name)', N_("skipped: {reason}")),
+    (r"skipped: no CRM id, org number or name to match on", N_("skipped: no CRM id, org number or name to match on")),
+    (r"no customer id", N_("no customer id")),
+    (r"no CRM id", N_("no CRM id")),
+    (r"no org number", N_("no org number")),
+    (r"no name", N_("no name")),
+    (r"not matched: not guessed", N_("not matched: not guessed")),
+    (r'(?P<value>".*") is not a number', N_("{value} is not a number")),
+    (r'(?P<value>".*") is not a number \(the digit groups are not groups of three\)',
+     N_("{value} is not a number (the digit groups are not groups of three)")),
+    (r'(?P<value>".*") is not a number \(more than one "(?P<decimal>.)"\)', N_('{value} is not a number (more than one "{decimal}")')),
+    (r'(?P<value>".*") is not a number \(the decimal separator is "(?P<decimal>.)"\)',
+     N_('{value} is not a number (the decimal separator is "{decimal}")')),
+    (r'(?P<value>".*") is too large \(amounts must be below 10\^13\)', N_("{value} is too large (amounts must be below 10^13)")),
+    (r"the value is empty", N_("the value is empty")),
+    (r'(?P<value>".*") is not a date', N_("{value} is not a date")),
+    (r'(?P<value>".*") is not a date \(the year must be 1900–2100\)', N_("{value} is not a date (the year must be 1900–2100)")),
+    (r"the date is empty", N_("the date is empty")),
+    (r'(?P<value>".*") is not a date \((?P<month_name>[A-Z][a-z]+) (?P<year>\d+) has (?P<days>\d+) days\)',
+     N_("{value} is not a date ({month_name} {year} has {days} days)")),
+    (r'(?P<value>".*") is not a date \(there is no month (?P<month>\d+)\)', N_("{value} is not a date (there is no month {month})")),
+    (r'(?P<value>".*") is not a date \(there is no month (?P<month>\d+); is the file in month/day/year order\?\)',
+     N_("{value} is not a date (there is no month {month}; is the file in month/day/year order?)")),
+    (r'(?P<value>".*") is not a date \(there is no month (?P<month>\d+); is the file in day/month/year order\?\)',
+     N_("{value} is not a date (there is no month {month}; is the file in day/month/year order?)")),
+    (r'(?P<value>".*") is not a date and time \(the time is not valid\)',
+     N_("{value} is not a date and time (the time is not valid)")),
+    (r'(?P<value>".*") is not a currency code \(three letters, like SEK\)',
+     N_("{value} is not a currency code (three letters, like SEK)")),
+    (r"(?P<code>\S+) is not the book's currency \((?P<expected>\S+)\): a book holds orders in one currency — import "
+     r"them into a book of their own",
+     N_("{code} is not the book's currency ({expected}): a book holds orders in one currency — import them into a "
+        "book of their own")),
+    (r"(?P<code>\S+) is not the currency of the file's first orders \((?P<expected>\S+), line (?P<line>\d+)\): a book "
+     r"holds orders in one currency — import them into a book of their own",
+     N_("{code} is not the currency of the file's first orders ({expected}, line {line}): a book holds orders in one "
+        "currency — import them into a book of their own")),
+    (r"the value is too long \((?P<count>\d+) characters\)", N_("the value is too long ({count} characters)")),
+    (r'(?P<value>".*") is not a number of employees', N_("{value} is not a number of employees")),
+    (r'(?P<value>".*") is negative: a budget cannot be', N_("{value} is negative: a budget cannot be")),
+    (r'(?P<value>".*") is negative: a revenue cannot be', N_("{value} is negative: a revenue cannot be")),
+    (r"no column for the customer id was found" + _COLUMNS,
+     N_("no column for the customer id was found (the file's columns are {columns}; choose with ctrl+o and ←/→)")),
+    (r"no column for the date was found" + _COLUMNS,
+     N_("no column for the date was found (the file's columns are {columns}; choose with ctrl+o and ←/→)")),
+    (r"no column for the amount \(or quantity and unit_price\) was found" + _COLUMNS,
+     N_("no column for the amount (or quantity and unit_price) was found (the file's columns are {columns}; "
+        "choose with ctrl+o and ←/→)")),
+    (r"no column to know the customers by was found — a customer id, CRM id, org number or name" + _COLUMNS,
+     N_("no column to know the customers by was found — a customer id, CRM id, org number or name (the file's "
+        "columns are {columns}; choose with ctrl+o and ←/→)")),
+    (r'the file "(?P<name>.*)" does not exist', N_('the file "{name}" does not exist')),
+    (r'"(?P<name>.*)" is a folder, not a file', N_('"{name}" is a folder, not a file')),
+    (r"the file is empty", N_("the file is empty")),
+    (r"the file contains only blank lines", N_("the file contains only blank lines")),
+    (r"the file does not look like a CSV or XLSX file \(it contains binary data\)",
+     N_("the file does not look like a CSV or XLSX file (it contains binary data)")),
+    (r"the file is named like an XLSX workbook but is not one", N_("the file is named like an XLSX workbook but is not one")),
+    (r"the file is a ZIP archive, not an XLSX workbook", N_("the file is a ZIP archive, not an XLSX workbook")),
+    (r"the workbook has no sheets with a table", N_("the workbook has no sheets with a table")),
+))
+FORMATS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(pattern), text) for pattern, text in (
+    (r"CSV \(tab-separated, (?P<rest>.*)\)", N_("CSV (tab-separated, {rest})")),
+    (r"CSV \((?P<separator>.)-separated, (?P<rest>.*)\)", N_("CSV ({separator}-separated, {rest})")),
+    (r'XLSX sheet "(?P<sheet>.*)" \(gzip\)', N_('XLSX sheet "{sheet}" (gzip)')),
+    (r'XLSX sheet "(?P<sheet>.*)"', N_('XLSX sheet "{sheet}"')),
+))
+
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+
+
+def _month_name(english: str) -> str:
+    """A month's name ('February') in the app's language ('februari')."""
+    from segtui import i18n
+
+    if i18n.language() == i18n.SOURCE or english not in MONTHS:
+        return english
+    from babel.dates import get_month_names
+
+    return get_month_names("wide", locale=i18n.locale_name())[MONTHS.index(english) + 1]
+
+
+def _matched(text: str, table: tuple[tuple[re.Pattern[str], str], ...]) -> str:
+    for pattern, message in table:
+        found = pattern.fullmatch(text)
+        if found:
+            values = {k: v for k, v in found.groupdict().items() if v is not None}
+            if "month_name" in values:
+                values["month_name"] = _month_name(values["month_name"])
+            return _(message).format(**values)
+    return text
+
+
+def shown_reason(reason: str) -> str:
+    """What is wrong with a value or a file, in the app's language."""
+    return _matched(reason, REASONS)
+
+
+def _check_text(problem: str) -> str:
+    """A row's problem as its check column says it: the reason alone ('no customer id')."""
+    return shown_reason(problem.split(": ", 1)[-1])
+
+
+def shown_format(text: str) -> str:
+    """The file's format ('CSV (;-separated, Latin-1)') in the app's language."""
+    return _matched(text, FORMATS)
+
+
+def shown_problem(text: str) -> str:
+    """An importer's message ('line 14, column "Date": "31/02" is not a date') in the app's language."""
+    found = WHERE.fullmatch(text)
+    if found is None:
+        return shown_reason(text)
+    unit, line, column = found.group("unit"), int(found.group("line")), found.group("column")
+    where = (_("line {line}") if unit == "line" else _("row {line}")).format(line=line)
+    if column is not None:
+        where += ", " + _('column "{column}"').format(column=column)
+    return f"{where}: {shown_reason(found.group('reason'))}"
+
+
+def imported_text(summary: Summary) -> str:
+    """The line the app says when an import is done."""
+    if summary.kind == "orders":
+        short = _("{orders} new orders, {customers} new customers").format(
+            orders=number(summary.orders_new), customers=number(summary.customers_new))
+    else:
+        short = _("{new} new and {updated} updated customers").format(
+            new=number(summary.customers_new), updated=number(summary.customers_updated))
+    moved = ngettext("; 1 customer moved", "; {count} customers moved", len(summary.moves)).format(
+        count=number(len(summary.moves))) if summary.moves else ""
+    skipped = "".join(" " + ngettext("Skipped {count} row ({reason}).", "Skipped {count} rows ({reason}).", count).format(
+        count=number(count), reason=shown_reason(reason)) for reason, count in summary.skipped.items())
+    kept = (" " + _("The book as it was is kept at {path}.").format(path=summary.safety_copy)
+            if summary.safety_copy else "")
+    return _("Imported {what}.").format(what=short + moved) + skipped + kept
+
+
+def first_day_text(summary: Summary, today: dt.date) -> list[str]:
+    """What a new or old-data book needs said after an import (as ``Summary.first_day_lines`` says it on the
+    command line, without the commands to type): its currency, the day it is shown on, the proposed thresholds."""
+    from segtui.domain.first_day import data_is_old
+
+    out = []
+    if summary.currency_from:
+        found = re.fullmatch(r'the file\'s "(.*)" column', summary.currency_from)
+        source = (_('the file\'s "{column}" column').format(column=found.group(1)) if found
+                  else _("the currency given") if summary.currency_from == "the currency given" else summary.currency_from)
+        out.append(_("Currency: {currency} (from {source}) — the book's currency from now on").format(
+            currency=summary.currency, source=source))
+    newest, view, today = summary.newest_order, summary.view_as_of, summary.today or today
+    if newest is not None and data_is_old(newest, today):
+        if view == newest:
+            out.append(_("Newest order {day} — more than a month before today: the book is shown as of that day "
+                         "(view.as_of); d on the board changes it").format(day=day_text(newest)))
+        else:
+            out.append(_("Newest order {day} — more than a month before today: as of {view} customers look lapsed; "
+                         "d on the board shows the book as of another day").format(day=day_text(newest),
+                                                                                   view=day_text(view or today)))
+    if summary.proposed is not None:
+        a, b = summary.proposed
+        before = summary.thresholds_before or (0, 0)
+        currency = summary.currency or ""
+        if summary.proposed_from_potentials:
+            said = _("Proposed class thresholds, from the book's own potentials (a fifth of them reach B, a twentieth "
+                     "A): A above {a}, B from {b} (now {a_now} and {b_now})")
+        else:
+            said = _("Proposed class thresholds, from this book's own revenue (the Pareto A and B cut-offs): A above "
+                     "{a}, B from {b} (now {a_now} and {b_now})")
+        out.append(said.format(a=whole(a, currency), b=whole(b, currency), a_now=number(before[0]),
+                               b_now=number(before[1])))
+        if summary.thresholds_accepted:
+            out.append("  " + _("accepted"))
+    return out

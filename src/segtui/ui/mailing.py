@@ -10,6 +10,7 @@ Thin like the planner it opens from: rows come from :mod:`segtui.store.mailing`
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -24,6 +25,8 @@ from segtui.ui.display import Shown
 from segtui.domain import planning
 from segtui.domain.customer import InputError
 from segtui.domain.segments import Quadrant
+from segtui.i18n import N_, _, ngettext, pgettext, weekday
+from segtui.i18n import day as day_text
 from segtui.store import mailing as store
 from segtui.store.book import Book, BookError
 from segtui.store.customers import EditLog
@@ -33,7 +36,7 @@ from segtui.ui.planner import short_name
 from segtui.ui.rows import RowList
 from segtui.ui.writer import SerialWriter, write_and_reload
 
-LEGEND = (
+LEGEND = N_(
     "Who is on the list: every active customer in the Small fry quadrant, in name order. The contact is the "
     "customer's primary contact, or another contact with an e-mail when the primary one has none.\n"
     "Marking the list as mailed records a mail activity for each customer with an e-mail, on the planner's day "
@@ -41,8 +44,9 @@ LEGEND = (
 )
 
 
-#: Column widths of the list on a wide screen (the e-mail column is as wide as the longest address).
-NAME_WIDTH, CONTACT_WIDTH, TAIL_WIDTH = 30, 20, 14 + 1 + 11
+#: Column widths of the list on a wide screen (the e-mail column is as wide as the longest address; the
+#: city and the last mailing take CITY_WIDTH + 1 + the width of a day or the column's title).
+NAME_WIDTH, CONTACT_WIDTH, CITY_WIDTH = 30, 20, 14
 
 
 #: The name of a file ending in this is written as an Excel workbook; any other name as a CSV.
@@ -61,18 +65,18 @@ def export_path(text: str) -> Path:
     in .xlsx is an Excel workbook, any other a CSV."""
     raw = text.strip()
     if not raw:
-        raise InputError("type the file to write")
+        raise InputError(_("type the file to write"))
     path = Path(raw).expanduser()
     if not path.suffix:
         path = path.with_suffix(".csv")
     if path.suffix.lower() in OTHER_SHEETS:
-        raise InputError("a workbook is written as .xlsx: end the name in .xlsx (or .csv for a CSV)")
+        raise InputError(_("a workbook is written as .xlsx: end the name in .xlsx (or .csv for a CSV)"))
     if path.is_dir():
-        raise InputError(f"{path} is a folder: add a file name")
+        raise InputError(_("{path} is a folder: add a file name").format(path=path))
     if not path.parent.is_dir():
-        raise InputError(f"there is no folder {path.parent}")
+        raise InputError(_("there is no folder {path}").format(path=path.parent))
     if path.exists():
-        raise InputError(f"{path.name} already exists: type another name")
+        raise InputError(_("{name} already exists: type another name").format(name=path.name))
     return path
 
 
@@ -89,8 +93,12 @@ def free_name(folder: Path, stem: str, suffix: str = ".csv") -> Path:
 class MailingScreen(Screen):
     """The mailing list of the Small fry quadrant."""
 
-    TITLE = "Mailing list"
-    HELP_LEGEND = LEGEND
+    TITLE = N_("Mailing list")
+
+    @property
+    def HELP_LEGEND(self) -> str:  # noqa: N802 - the help screen reads a screen's HELP_LEGEND
+        return _(LEGEND)
+
     DEFAULT_CSS = """
     MailingScreen { layout: vertical; }
     #mailing-title { height: 1; padding: 0 1; background: $boost; text-style: bold; }
@@ -102,14 +110,14 @@ class MailingScreen(Screen):
     """
     BINDINGS = [
         Binding("escape", "back", "Back", id="mailing.back"),
-        Binding("question_mark", "app.help", "Help", tooltip="Every key, and who is on the list", id="mailing.help"),
-        Binding("c", "copy", "Copy addresses", tooltip="Copy every e-mail address, comma-separated",
+        Binding("question_mark", "app.help", "Help", tooltip=N_("Every key, and who is on the list"), id="mailing.help"),
+        Binding("c", "copy", "Copy addresses", tooltip=N_("Copy every e-mail address, comma-separated"),
                 id="mailing.copy"),
-        Binding("e", "export", "Export", tooltip="Write the list to a new CSV or Excel (.xlsx) file "
-                "(customer, name, contact, email, city)", id="mailing.export"),
-        Binding("d", "mark", "Mark mailed", tooltip="Record a mail activity today for everyone with an e-mail",
+        Binding("e", "export", "Export", tooltip=N_("Write the list to a new CSV or Excel (.xlsx) file "
+                "(customer, name, contact, email, city)"), id="mailing.export"),
+        Binding("d", "mark", "Mark mailed", tooltip=N_("Record a mail activity today for everyone with an e-mail"),
                 id="mailing.mark"),
-        Binding("ctrl+z", "undo", "Undo", tooltip="Take back the mailing just recorded", id="mailing.undo"),
+        Binding("ctrl+z", "undo", "Undo", tooltip=N_("Take back the mailing just recorded"), id="mailing.undo"),
         Binding("q", "app.quit", "Quit", show=False, id="mailing.quit"),
     ]
 
@@ -125,18 +133,20 @@ class MailingScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Shown(f"Small-fry mailing list · as of {self.as_of.isoformat()}", id="mailing-title")
-        yield Shown("Reading the book…", id="mailing-summary")
+        yield Shown(_("Small-fry mailing list · as of {day}").format(day=day_text(self.as_of)), id="mailing-title")
+        yield Shown(_("Reading the book…"), id="mailing-summary")
         yield Shown("", id="mailing-columns")
-        yield RowList("Nobody is in the Small fry quadrant.", id="recipients")
+        yield RowList(_("Nobody is in the Small fry quadrant."), id="recipients")
         yield Shown(
-            f"d records the mailing on {self.as_of:%a %d %b %Y} · c copies the addresses · e exports a CSV or .xlsx",
+            _("d records the mailing on {day} · c copies the addresses · e exports a CSV or .xlsx").format(
+                day=self._day(with_year=True)),
             id="mailing-status", markup=False,
         )
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = f"{self.book.name} · as of {self.as_of.isoformat()}"
+        self.title = _(self.TITLE)
+        self.sub_title = _("{book} · as of {day}").format(book=self.book.name, day=day_text(self.as_of))
         self.query_one(RowList).focus()
         self.load()
 
@@ -164,9 +174,13 @@ class MailingScreen(Screen):
     def _show(self, recipients: list[store.Recipient]) -> None:
         self.recipients = recipients
         missing = sum(r.email is None for r in recipients)
-        summary = Text(store.summary(recipients) + "\n", style="bold")
-        call = f", and a call every {self.call_every} days that the mailing does not replace" if self.call_every else ""
-        summary.append(f"Small fry get mass treatment: this mailing{call}.", style="dim")
+        summary = Text(summary_text(recipients) + "\n", style="bold")
+        if self.call_every:
+            said = _("Small fry get mass treatment: this mailing, and a call every {days} days that the mailing does "
+                     "not replace.").format(days=self.call_every)
+        else:
+            said = _("Small fry get mass treatment: this mailing.")
+        summary.append(said, style="dim")
         widget = self.query_one("#mailing-summary", Static)
         widget.update(summary)
         widget.set_class(missing > 0, "missing")
@@ -180,14 +194,19 @@ class MailingScreen(Screen):
         """The list in columns that fit the width: an e-mail address is never cut; on a
         narrow screen names and contacts shorten and the city and last mailing go."""
         email_width = max((len(r.email) for r in recipients if r.email), default=0)
-        email_width = max(email_width, len("no e-mail"))
+        no_email = _("no e-mail")
+        email_width = max(email_width, len(no_email))
         room = self.query_one(RowList).scrollable_content_region.width or self.size.width - 4
-        tail = room >= NAME_WIDTH + CONTACT_WIDTH + email_width + TAIL_WIDTH + 3
-        left = room - email_width - 2 - (TAIL_WIDTH + 1 if tail else 0)
+        mailed = pgettext("column", "last mailed")
+        tail_width = CITY_WIDTH + 1 + max(len(mailed), len(day_text(dt.date(2026, 10, 27))))
+        tail = room >= NAME_WIDTH + CONTACT_WIDTH + email_width + tail_width + 3
+        left = room - email_width - 2 - (tail_width + 1 if tail else 0)
         name_width = max(12, min(NAME_WIDTH, left * 3 // 5))
         contact_width = max(8, min(CONTACT_WIDTH, left - name_width))
-        header = f"{'customer':<{name_width}} {'contact':<{contact_width}} {'e-mail':<{email_width}}"
-        self.query_one("#mailing-columns", Static).update(header + (f" {'city':<14} last mailed" if tail else ""))
+        customer, contact, email = pgettext("column", "customer"), pgettext("column", "contact"), pgettext("column", "e-mail")
+        city = pgettext("column", "city")
+        header = f"{customer:<{name_width}} {contact:<{contact_width}} {email:<{email_width}}"
+        self.query_one("#mailing-columns", Static).update(header + (f" {city:<{CITY_WIDTH}} {mailed}" if tail else ""))
 
         def row(r: store.Recipient) -> Text:
             text = Text(f"{short_name(r.name, name_width):<{name_width}} "
@@ -195,10 +214,10 @@ class MailingScreen(Screen):
             if r.email:
                 text.append(f"{r.email:<{email_width}}")
             else:
-                text.append(f"{'no e-mail':<{email_width}}", style="yellow italic")
+                text.append(f"{no_email:<{email_width}}", style="yellow italic")
             if tail:
-                text.append(f" {(r.city or '—')[:14]:<14} ")
-                text.append(r.last_mailed.isoformat() if r.last_mailed else "never", style="dim")
+                text.append(f" {(r.city or '—')[:CITY_WIDTH]:<{CITY_WIDTH}} ")
+                text.append(day_text(r.last_mailed) if r.last_mailed else _("never"), style="dim")
             return text
 
         self.query_one(RowList).set_items(recipients, row)
@@ -216,19 +235,26 @@ class MailingScreen(Screen):
     def action_copy(self) -> None:
         addresses = self._addresses()
         if not addresses:
-            self.notify("Nobody on the list has an e-mail to copy", severity="warning", timeout=3)
+            self.notify(_("Nobody on the list has an e-mail to copy"), severity="warning", timeout=3)
             return
         self.app.copy_to_clipboard(", ".join(addresses))
         missing = len(self.recipients) - len(addresses)
-        left = f" ({missing} without an e-mail left out)" if missing else ""
-        self._status(f"Copied {len(addresses)} addresses to the clipboard{left}: paste them into Bcc")
+        if missing:
+            said = ngettext("Copied 1 address to the clipboard ({missing} without an e-mail left out): paste it into Bcc",
+                            "Copied {count} addresses to the clipboard ({missing} without an e-mail left out): paste "
+                            "them into Bcc", len(addresses))
+        else:
+            said = ngettext("Copied 1 address to the clipboard: paste it into Bcc",
+                            "Copied {count} addresses to the clipboard: paste them into Bcc", len(addresses))
+        self._status(said.format(count=len(addresses), missing=missing))
 
     def action_export(self) -> None:
         if self.recipients is None:
             return
         from segtui.paths import documents_dir
 
-        suggested = free_name(documents_dir(), f"small-fry-mailing-{self.as_of.isoformat()}")
+        # the file's name in the rep's language (letters a file system takes anywhere)
+        suggested = free_name(documents_dir(), _("small-fry-mailing-{day}").format(day=self.as_of.isoformat()))
 
         def chosen(values: dict[str, Any] | None) -> None:
             if values is not None:
@@ -236,10 +262,10 @@ class MailingScreen(Screen):
 
         self.app.push_screen(
             FormScreen(
-                f"Export the mailing list ({store.customers(len(self.recipients))}) to CSV or Excel · "
-                "columns: customer, name, contact, email, city",
-                [Field("file", "File", str(suggested), export_path, "a new .csv or .xlsx file",
-                       "ends in .xlsx: an Excel workbook; else a CSV")],
+                _("Export the mailing list ({customers}) to CSV or Excel · columns: customer, name, contact, email, "
+                  "city").format(customers=customers_text(len(self.recipients))),
+                [Field("file", _("File"), str(suggested), export_path, _("a new .csv or .xlsx file"),
+                       _("ends in .xlsx: an Excel workbook; else a CSV"))],
             ),
             chosen,
         )
@@ -260,27 +286,30 @@ class MailingScreen(Screen):
             write_new(path, write)  # whole or not at all, and never over a file
         except FileExistsError:
             self.app.call_from_thread(
-                self.notify, f"{path.name} appeared while exporting: nothing written over it, export again",
+                self.notify, _("{name} appeared while exporting: nothing written over it, export again").format(
+                    name=path.name),
                 severity="error", markup=False,
             )
             return
         except OSError as error:
             self.app.call_from_thread(
-                self.notify, f"Could not write {path}: {error.strerror or error}", severity="error", markup=False
+                self.notify, _("Could not write {path}: {error}").format(path=path, error=error.strerror or error),
+                severity="error", markup=False
             )
             return
         self.app.call_from_thread(self._exported, path, len(recipients))
 
     def _exported(self, path: Path, count: int) -> None:
-        kind = "an Excel workbook" if is_workbook(path) else "a CSV"
-        self._status(f"Exported {store.customers(count)} to {kind}: {path}")
+        said = (_("Exported {customers} to an Excel workbook: {path}") if is_workbook(path)
+                else _("Exported {customers} to a CSV: {path}"))
+        self._status(said.format(customers=customers_text(count), path=path))
 
     def action_mark(self) -> None:
         if self.recipients is None or not writes_allowed(self, self.book):
             return
         ids = [r.customer_id for r in self.recipients if r.email]
         if not ids:
-            self.notify("Nobody on the list has an e-mail: nothing to record", severity="warning", timeout=3)
+            self.notify(_("Nobody on the list has an e-mail: nothing to record"), severity="warning", timeout=3)
             return
         on = self.as_of
 
@@ -291,23 +320,52 @@ class MailingScreen(Screen):
             return result
 
         def done(result: store.Mailing) -> None:
-            day = f"{on:%a %d %b}"
+            day = self._day()
             if not result.recorded:
-                text = f"Everyone with an e-mail was already recorded as mailed on {day}"
+                text = _("Everyone with an e-mail was already recorded as mailed on {day}").format(day=day)
             else:
-                again = f" ({result.already} already were)" if result.already else ""
-                text = f"Recorded the mailing on {day} for {store.customers(result.recorded)}{again} · ctrl+z takes it back"
+                again = (" " + _("({count} already were)").format(count=result.already)) if result.already else ""
+                text = _("Recorded the mailing on {day} for {customers}{again} · ctrl+z takes it back").format(
+                    day=day, customers=customers_text(result.recorded), again=again)
             self._status(text)
 
         write_and_reload(self, self.writer, record, done)
 
     def action_undo(self) -> None:
         if not self.edits.last and not self.busy:
-            self.notify("Nothing to undo", severity="warning", timeout=3)
+            self.notify(_("Nothing to undo"), severity="warning", timeout=3)
             return
 
         def done(undone) -> None:
-            text = f"Took back the {undone.label}" if undone else "Nothing to undo"
+            if undone is None:
+                text = _("Nothing to undo")
+            else:
+                found = re.fullmatch(r"mailing to (\d+) customers?", undone.label)
+                text = (_("Took back the mailing to {customers}").format(customers=customers_text(int(found[1])))
+                        if found else _("Took back the {edit}").format(edit=undone.label))
             self._status(text)
 
         write_and_reload(self, self.writer, self.edits.undo, done)
+
+    def _day(self, with_year: bool = False) -> str:
+        """The planner's day as the status line says it: 'Mon 23 Nov' ('Mon 23 Nov 2026'); 'mån 23 nov.' in Swedish."""
+        from segtui import i18n
+
+        if i18n.language() == i18n.SOURCE:
+            return f"{self.as_of:%a %d %b %Y}" if with_year else f"{self.as_of:%a %d %b}"
+        day = day_text(self.as_of)
+        return f"{weekday(self.as_of, short=True)} {day if with_year else day.rsplit(' ', 1)[0]}"
+
+
+def customers_text(count: int) -> str:
+    """'1 customer', '43 customers' in the app's language."""
+    return ngettext("1 customer", "{count} customers", count).format(count=count)
+
+
+def summary_text(recipients: Sequence[store.Recipient]) -> str:
+    """'43 small-fry customers, 39 with an e-mail, 4 without' in the app's language."""
+    missing = sum(r.email is None for r in recipients)
+    return ngettext("1 small-fry customer, {with_email} with an e-mail, {missing} without",
+                    "{count} small-fry customers, {with_email} with an e-mail, {missing} without",
+                    len(recipients)).format(count=len(recipients), with_email=len(recipients) - missing,
+                                            missing=missing)

@@ -13,6 +13,8 @@ from textual.widgets import Footer, Header
 from segtui.domain.display import shown
 from segtui.ui.display import Shown
 
+from segtui.i18n import _
+
 
 class MessageScreen(Screen[None]):
     """A heading, the message and what to do next; any quit key closes it."""
@@ -45,11 +47,11 @@ class MessageScreen(Screen[None]):
     }
     """
 
-    def __init__(self, heading: str, message: str, hint: str = "Press q, Escape or Enter to quit.") -> None:
+    def __init__(self, heading: str, message: str, hint: str | None = None) -> None:
         super().__init__()
         self.heading = heading
         self.message = message
-        self.hint = hint
+        self.hint = _("Press q, Escape or Enter to quit.") if hint is None else hint
 
     def compose(self) -> ComposeResult:
         yield Header()

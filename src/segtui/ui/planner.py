@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -26,7 +27,9 @@ from textual.widgets import Footer, Header, Static
 from segtui.ui.display import Shown, safe
 from segtui.domain import customer as rules
 from segtui.domain import planning, routes
-from segtui.domain.segments import QUADRANT_LABELS
+from segtui.i18n import N_, _, day_month, ngettext, pgettext
+from segtui.i18n import day as day_text
+from segtui.i18n import weekday as weekday_text
 from segtui.store import plan as plan_store
 from segtui.store.book import Book, BookError
 from segtui.ui.errors import writes_allowed
@@ -78,17 +81,63 @@ def follow_up_day(text: str, after: dt.date) -> dt.date | None:
         return None
     day = rules.parse_day(text.strip())
     if day <= after:
-        raise rules.InputError(f"a follow-up comes after {after.isoformat()}")
+        raise rules.InputError(_("a follow-up comes after {day}").format(day=day_text(after)))
     return day
 
 
-SHORT_SEGMENT = {
-    "big_game": "BG",
-    "cash_cows": "CC",
-    "small_fry": "SF",
-    "uninteresting": "UI",
-    "needs_assessment": "NA",
-}
+def segment_codes() -> dict[str, str]:
+    """Each segment's two letters in the due list ('BG'), in the language in use."""
+    return {
+        "big_game": pgettext("segment, two letters", "BG"),
+        "cash_cows": pgettext("segment, two letters", "CC"),
+        "small_fry": pgettext("segment, two letters", "SF"),
+        "uninteresting": pgettext("segment, two letters", "UI"),
+        "needs_assessment": pgettext("segment, two letters", "NA"),
+    }
+
+
+def kind_letter(kind: str) -> str:
+    """'V' for a visit, 'C' for a call (a language gives its own letters)."""
+    return pgettext("visit, one letter", "V") if kind == "visit" else pgettext("call, one letter", "C")
+
+
+def kind_word(kind: str) -> str:
+    """'visit' or 'call' in the language in use (plan items store the English word)."""
+    return _("visit") if kind == "visit" else _("call")
+
+
+#: The days off the calendar adds to a country's public holidays (domain/days_off.py), for the catalog.
+EXTRA_DAY_NAMES = (N_("Christmas Eve"), N_("New Year's Eve"), N_("day off"))
+
+
+def off_text(day: dt.date, config: planning.PlanConfig) -> str | None:
+    """Why ``day`` is not planned, in the language in use (None: a day to plan): a public
+    holiday by its name in that language as the holidays calendar has it (else in the
+    country's own language), a day off in words."""
+    from segtui.i18n import SOURCE, language
+
+    off = config.off(day)
+    if off is None or language() == SOURCE:
+        return off
+    if off in EXTRA_DAY_NAMES:
+        return _(off)
+    return _local_holidays(config.country.strip().upper(), day.year, language()).get(day, off)
+
+
+@functools.lru_cache(maxsize=16)
+def _local_holidays(country: str, year: int, language: str) -> dict[dt.date, str]:
+    import holidays
+
+    from segtui.domain.days_off import CATEGORIES
+
+    try:
+        calendar = holidays.country_holidays(country, years=year)
+        wanted = next((lang for lang in calendar.supported_languages
+                       if lang == language or lang.split("_")[0] == language), None)
+        return dict(holidays.country_holidays(country, years=year, language=wanted,
+                                              categories=CATEGORIES.get(country, ("public",))))
+    except (NotImplementedError, ValueError, KeyError):
+        return {}
 
 
 @dataclass
@@ -150,13 +199,14 @@ class DayColumn(Widget):
         self.route, self.stops = route, stops or {}
         visits = sum(i.kind == "visit" and i.status != "skipped" for i in items)
         calls = sum(i.kind == "call" and i.status != "skipped" for i in items)
-        self.off = config.off(day)
-        self.border_title = f"{day:%a} {day.day} {day:%b}" + (f" · {self.off}" if self.off else "")
+        self.off = off_text(day, config)
+        self.border_title = day_month(day, narrow=True) + (f" · {self.off}" if self.off else "")
         self.set_class(self.off is not None, "off")
         over_v = "red" if visits > config.visits_per_day else "default"
         over_c = "red" if calls > config.calls_per_day else "default"
+        v, c = kind_letter("visit").lower(), kind_letter("call").lower()
         self.border_subtitle = (
-            f"[{over_v}]{visits}/{config.visits_per_day}v[/] [{over_c}]{calls}/{config.calls_per_day}c[/]"
+            f"[{over_v}]{visits}/{config.visits_per_day}{v}[/] [{over_c}]{calls}/{config.calls_per_day}{c}[/]"
         )
         if route is not None and route.stops and not self.off:  # the drive and the visits
             if route.km > 0:
@@ -196,7 +246,8 @@ class DayColumn(Widget):
         width = max(4, self.size.width)
         text = Text(no_wrap=True, overflow="ellipsis")
         if not self.items:
-            text.append(f"{self.off}: not planned" if self.off else "nothing planned", style="dim italic")
+            text.append(_("{day_off}: not planned").format(day_off=self.off) if self.off else _("nothing planned"),
+                        style="dim italic")
             return text
         two_rows, top = self._layout()
         inline = width >= self.INLINE_CITY
@@ -206,7 +257,8 @@ class DayColumn(Widget):
             mark = {"done": "✓", "skipped": "–"}.get(item.status, "↻" if item.follow_up else "•" if item.manual else " ")
             style = {"done": "green", "skipped": "dim strike"}.get(item.status, "")
             stop = self.stops.get(item.id)
-            kind = ("V" if stop is None or stop.number > 9 else str(stop.number)) if item.kind == "visit" else "C"
+            kind = ((kind_letter("visit") if stop is None or stop.number > 9 else str(stop.number))
+                    if item.kind == "visit" else kind_letter("call"))
             line = Text(f"{mark}{kind} {short_name(item.name, name_width):<{name_width}}", style=style)
             if inline:
                 extra = (f"{item.city or '—'}{_leg(stop)}" if item.kind == "visit"
@@ -236,17 +288,52 @@ class DayColumn(Widget):
         if room <= 0:
             return ""
         if route.minutes + config.route.visit_minutes > config.route.day_minutes:
-            return f"{room} free: hours full"
-        return f"{room} free: none due ≤{config.route.radius_km:g}km"
+            return _("{room} free: hours full").format(room=room)
+        return _("{room} free: none due ≤{km}km").format(room=room, km=f"{config.route.radius_km:g}")
 
     def on_click(self, event: events.Click) -> None:
         self.screen.select_item(self.index, self.line_of(event.y))
 
 
+def week_text(monday: dt.date) -> str:
+    """The ISO week of ``monday``: '2026-W49' in English, 'v. 49 2026' in Swedish."""
+    from segtui.i18n import week
+
+    year, number, _weekday = monday.isocalendar()
+    return week(year, number)
+
+
+def status_word(status: str) -> str:
+    """A plan item's status in words ('done', 'skipped', 'planned'; the book stores the English)."""
+    return {"done": _("done"), "skipped": _("skipped")}.get(status) or _("planned")
+
+
+def decimal_text(value: float) -> str:
+    """A figure with one decimal: '12.0' in English, the locale's '12,0' otherwise."""
+    from segtui.i18n import SOURCE, language, locale_name
+
+    if language() == SOURCE:
+        return f"{value:.1f}"
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, format="#,##0.0", locale=locale_name())
+
+
+def week_span(monday: dt.date, end: dt.date) -> str:
+    """'7 Dec – 13 Dec 2026' (Swedish '7 dec. – 13 dec. 2026')."""
+    from segtui.i18n import SOURCE, language, locale_name
+
+    if language() == SOURCE:
+        return f"{monday.day} {monday:%b} – {end.day} {end:%b %Y}"
+    from babel.dates import format_date
+
+    return f"{format_date(monday, 'd MMM', locale=locale_name())} – {format_date(end, 'd MMM y', locale=locale_name())}"
+
+
 def _hours(minutes: float) -> str:
     """240.5 → '4h01'."""
     whole = round(minutes)
-    return f"{whole // 60}h{whole % 60:02d}"
+    return _("{hours}h{minutes}").format(hours=whole // 60, minutes=f"{whole % 60:02d}")
 
 
 def _leg(stop) -> str:
@@ -276,8 +363,9 @@ class DueList(Widget):
              distance=None, near: bool = False) -> None:
         self.dues, self.active, self.near = dues, active, near
         self.distance = distance or (lambda entry: None)
-        self.border_title = f"Due {len(dues)} · overdue {overdue}" + (" · nearest" if near else "")
-        self.border_subtitle = "a: add · n: " + ("by priority" if near else "nearest")
+        self.border_title = _("Due {count} · overdue {overdue}").format(count=len(dues), overdue=overdue) + (
+            _(" · nearest") if near else "")
+        self.border_subtitle = _("a: add · n: by priority") if near else _("a: add · n: nearest")
         self.set_cursor(cursor)
         self.refresh()
 
@@ -295,14 +383,17 @@ class DueList(Widget):
         height = max(1, self.size.height)
         text = Text(no_wrap=True, overflow="ellipsis")
         if not self.dues:
-            text.append("nobody is due", style="dim italic")
+            text.append(_("nobody is due"), style="dim italic")
             return text
         self.top = max(0, min(self.top, len(self.dues) - 1))
+        codes, letters = segment_codes(), {k: kind_letter(k) for k in planning.KINDS}
+        late_days, now = _("+{days}d"), pgettext("due", "now")
         for n in range(self.top, min(len(self.dues), self.top + height)):
             entry = self.dues[n]
-            when = f"+{entry.days_overdue}d" if entry.overdue else f"{entry.due_on:%a}" if entry.due_on > entry.on else "now"
-            seg = SHORT_SEGMENT[entry.customer.quadrant.value]
-            kind = "V" if entry.kind == "visit" else "C"
+            when = (late_days.format(days=entry.days_overdue) if entry.overdue
+                    else weekday_text(entry.due_on, short=True) if entry.due_on > entry.on else now)
+            seg = codes[entry.customer.quadrant.value]
+            kind = letters[entry.kind]
             km = self.distance(entry)
             right = f" {seg} {when:>4}"
             if self.near and width < 50:  # nearest first: where instead of the segment
@@ -329,8 +420,8 @@ class CallsBox(VerticalScroll, can_focus=False):
     """The day's calls; scrolls with the mouse but takes no focus (the screen's keys apply)."""
 
 
-#: What the marks on the planner mean (shown in help).
-LEGEND = (
+#: What the marks on the planner mean (shown in help, translated there).
+LEGEND = N_(
     "In a day: V visit (1, 2, …: a visit's stop in driving order, with km from the stop before; the day's km "
     "and hours of driving and visits on its border) · C call · ✓ done · – skipped · ↻ a dated follow-up · • added or moved by hand "
     "(a re-plan keeps it) · "
@@ -359,8 +450,7 @@ SHORT_HEIGHT = 30
 class PlannerScreen(Screen):
     """The week's plan: Mon–Fri columns, due list, call list, follow-up."""
 
-    TITLE = "Planner"
-    HELP_LEGEND = LEGEND
+    TITLE = N_("Planner")
     plan_note = ""  # what the last 'p' did, shown in the title until the week changes
     DEFAULT_CSS = """
     PlannerScreen { layout: vertical; }
@@ -391,30 +481,30 @@ class PlannerScreen(Screen):
     # the footer shows the first ones; every key is in help (?)
     BINDINGS = [
         Binding("escape", "back", "Back", id="planner.back"),
-        Binding("question_mark", "app.help", "Help", tooltip="Every key, and what the marks mean",
+        Binding("question_mark", "app.help", "Help", tooltip=N_("Every key, and what the marks mean"),
                 id="planner.help"),
         Binding("p", "plan", "Plan week", id="planner.plan"),
-        Binding("enter", "open_customer", "Customer", show=False, tooltip="Open the customer of the item",
+        Binding("enter", "open_customer", "Customer", show=False, tooltip=N_("Open the customer of the item"),
                 id="planner.open_customer"),
-        Binding("d", "done", "Done", tooltip="Mark done (again: back to planned); records the activity",
+        Binding("d", "done", "Done", tooltip=N_("Mark done (again: back to planned); records the activity"),
                 id="planner.done"),
-        Binding("o", "outcome", "Outcome", show=False, tooltip="Outcome and note of the visit or call (marks it done)",
+        Binding("o", "outcome", "Outcome", show=False, tooltip=N_("Outcome and note of the visit or call (marks it done)"),
                 id="planner.outcome"),
-        Binding("s", "skip", "Skip", tooltip="Skip (again: planned); frees the slot", id="planner.skip"),
-        Binding("r", "reschedule", "+1 week", tooltip="Reschedule: the same day next week", id="planner.reschedule"),
-        Binding("x,delete", "remove", "Remove", tooltip="Take the item out of the plan", id="planner.remove"),
-        Binding("a", "add", "Add", show=False, tooltip="Add the due customer to the selected day", id="planner.add"),
-        Binding("tab,shift+tab", "switch", "Week/Due", tooltip="Switch between the week and the due list",
+        Binding("s", "skip", "Skip", tooltip=N_("Skip (again: planned); frees the slot"), id="planner.skip"),
+        Binding("r", "reschedule", "+1 week", tooltip=N_("Reschedule: the same day next week"), id="planner.reschedule"),
+        Binding("x,delete", "remove", "Remove", tooltip=N_("Take the item out of the plan"), id="planner.remove"),
+        Binding("a", "add", "Add", show=False, tooltip=N_("Add the due customer to the selected day"), id="planner.add"),
+        Binding("tab,shift+tab", "switch", "Week/Due", tooltip=N_("Switch between the week and the due list"),
                 id="planner.switch"),
-        Binding("left_square_bracket", "week(-1)", "◀ Week", tooltip="Previous week", id="planner.prev_week",
-                group=Binding.Group("Week", compact=True)),
-        Binding("right_square_bracket", "week(1)", "Week ▶", tooltip="Next week", id="planner.next_week",
-                group=Binding.Group("Week", compact=True)),
-        Binding("m", "mailing", "Mailing", tooltip="The small-fry mailing list: copy, export, mark as mailed",
+        Binding("left_square_bracket", "week(-1)", "◀ Week", tooltip=N_("Previous week"), id="planner.prev_week",
+                group=Binding.Group(N_("Week"), compact=True)),
+        Binding("right_square_bracket", "week(1)", "Week ▶", tooltip=N_("Next week"), id="planner.next_week",
+                group=Binding.Group(N_("Week"), compact=True)),
+        Binding("m", "mailing", "Mailing", tooltip=N_("The small-fry mailing list: copy, export, mark as mailed"),
                 id="planner.mailing"),
         Binding("t", "today", "This week", show=False, id="planner.today"),
         Binding("n", "near", "Nearest", show=False,
-                tooltip="Sort the due list by distance from the selected day's visits (again: by priority)",
+                tooltip=N_("Sort the due list by distance from the selected day's visits (again: by priority)"),
                 id="planner.near"),
         Binding("less_than_sign,shift+left", "move(-1)", "Move to the day before", show=False,
                 id="planner.move_left"),
@@ -430,8 +520,13 @@ class PlannerScreen(Screen):
         Binding("q", "app.quit", "Quit", show=False, id="planner.quit"),
     ]
 
+    @property
+    def HELP_LEGEND(self) -> str:  # noqa: N802 (the name the help screen asks every screen for)
+        return _(LEGEND)
+
     def __init__(self, book: Book, as_of: dt.date) -> None:
         super().__init__()
+        self.title = _(self.TITLE)
         self.book = book
         self.as_of = as_of
         # read from the book's settings in the loading worker, never on the event loop
@@ -453,7 +548,7 @@ class PlannerScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Shown("", id="planner-title")
-        yield Shown("Reading the book…", id="feasibility")
+        yield Shown(_("Reading the book…"), id="feasibility")
         yield Shown("", id="day-strip")
         with Horizontal(id="main"):
             yield Horizontal(id="week")  # the day columns, once the settings are read
@@ -466,7 +561,7 @@ class PlannerScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = f"{self.book.name} · as of {self.as_of.isoformat()}"
+        self.sub_title = _("{book} · as of {day}").format(book=self.book.name, day=day_text(self.as_of))
         self._fit(self.size)
         self._title()
         self.load()
@@ -506,15 +601,15 @@ class PlannerScreen(Screen):
 
     def _title(self) -> None:
         monday = self.monday
-        year, week, _ = monday.isocalendar()
+        year, week, _weekday = monday.isocalendar()
         last = planning.weeks_in_year(year)
         end = monday + dt.timedelta(days=6)
-        span = f"{monday.day} {monday:%b} – {end.day} {end:%b %Y}"
-        note = " · this week" if monday == planning.week_monday(self.as_of) else ""
+        note = _(" · this week") if monday == planning.week_monday(self.as_of) else ""
         if self.plan_note:
             note += f" · {self.plan_note}"
         self.query_one("#planner-title", Static).update(
-            f"Week {week} of {last} · {year} · {span}{note}"
+            _("Week {week} of {last} · {year} · {span}").format(
+                week=week, last=last, year=year, span=week_span(monday, end)) + note
         )
 
     # --- loading -------------------------------------------------------------------------
@@ -537,7 +632,7 @@ class PlannerScreen(Screen):
             message = None
             if plan:
                 proposals = plan_store.plan_week(self.book, monday, self.as_of, customers, self.config)
-                message = f"Planned {len(proposals)} items for {planning.week_label(monday)}"
+                message = len(proposals)
             view = self._week_view(monday, customers)
         except BookError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
@@ -564,7 +659,7 @@ class PlannerScreen(Screen):
             stops=stops,
         )
 
-    async def _show(self, view: WeekView, customers, message: str | None = None) -> None:
+    async def _show(self, view: WeekView, customers, planned: int | None = None) -> None:
         columns = self.query(DayColumn)
         if columns and len(columns) != len(view.days):  # the working days changed
             await columns.remove()
@@ -579,8 +674,8 @@ class PlannerScreen(Screen):
         self.customers = customers
         self.view = view
         self.due_cursor = min(self.due_cursor, max(0, len(view.dues) - 1))
-        if message:  # the filled week shows what happened; the title keeps the count
-            self.plan_note = message[0].lower() + message[1:].replace(f" for {planning.week_label(view.monday)}", "")
+        if planned is not None:  # the filled week shows what happened; the title keeps the count
+            self.plan_note = ngettext("planned {count} item", "planned {count} items", planned).format(count=planned)
         self.render_view()
 
     def render_view(self) -> None:
@@ -609,10 +704,10 @@ class PlannerScreen(Screen):
         if self.has_class("-short"):  # one line, and the follow-up panel is folded: its summary goes here
             f = view.feasibility
             visits, calls = (-int(-f.needed[k] // 1) for k in planning.KINDS)
-            feas.update(
-                f"Policy: {visits} visits/wk (cap {f.capacity['visit']}), {calls} calls/wk "
-                f"(cap {f.capacity['call']}) · done {view.follow_up.done} of {view.follow_up.planned} this week"
-            )
+            feas.update(_("Policy: {visits} visits/wk (cap {visit_cap}), {calls} calls/wk (cap {call_cap}) · "
+                          "done {done} of {planned} this week").format(
+                visits=visits, visit_cap=f.capacity["visit"], calls=calls, call_cap=f.capacity["call"],
+                done=view.follow_up.done, planned=view.follow_up.planned))
         else:
             feas.update(view.feasibility.text)
         feas.set_class(not all(view.feasibility.fits(k) for k in planning.KINDS), "short")
@@ -626,9 +721,9 @@ class PlannerScreen(Screen):
         strip = Text(no_wrap=True, overflow="ellipsis")
         for n, day in enumerate(view.days):
             style = "reverse bold" if n == self.column else "bold green" if day == self.as_of else ""
-            off = " (off)" if view.config.off(day) else ""
-            strip.append(f" {day:%a} {day.day} {day:%b}{off} ", style=style or ("dim" if off else ""))
-        strip.append("  ←/→ day", style="dim")
+            off = _(" (off)") if view.config.off(day) else ""
+            strip.append(f" {day_month(day, narrow=True)}{off} ", style=style or ("dim" if off else ""))
+        strip.append(_("  ←/→ day"), style="dim")
         self.query_one("#day-strip", Static).update(strip)
 
     def _detail(self) -> None:
@@ -641,39 +736,46 @@ class PlannerScreen(Screen):
             c = entry.customer
             day = self.view.days[self.column]
             km = self.view.km_from_day(day, entry)
-            where = (f" · {km:.0f} km from {day:%a}'s visits" if km is not None
-                     else " · not located" if c.place is None else "")
+            where = (_(" · {km} km from {weekday}'s visits").format(km=f"{km:.0f}", weekday=weekday_text(day, short=True))
+                     if km is not None else _(" · not located") if c.place is None else "")
             route = self.view.config.route
             if c.place is not None and route.start is not None and \
                     routes.day_minutes(route, [c.place]) > route.day_minutes:
-                where += f" · too far for a day from your start ({routes.km(route.start, c.place):.0f} km)"
+                where += _(" · too far for a day from your start ({km} km)").format(
+                    km=f"{routes.km(route.start, c.place):.0f}")
+            priority = _("priority {priority}").format(priority=decimal_text(entry.priority))
             detail.update(
                 Content.from_markup(  # the book's text goes in as $variables, never as markup
-                    f"[b]$name[/b] · $city{where} · {entry.kind} · priority {entry.priority:.1f}\n$reason",
-                    name=c.name, city=c.city or "no city", reason=entry.reason,
+                    "[b]$name[/b] · $city$where · $kind · $priority\n$reason",
+                    name=c.name, city=c.city or _("no city"), where=where, kind=kind_word(entry.kind),
+                    priority=priority, reason=planning.say_reason(entry.reason),
                 )
             )
             return
         item = self.selected_item()
         if item is None:
-            detail.update("Nothing selected — p plans the week, Tab goes to the due list")
+            detail.update(_("Nothing selected — p plans the week, Tab goes to the due list"))
             return
-        who = " · ".join(p for p in (item.contact, item.phone) if p) or "no contact"
-        status = "" if item.status == "planned" else f" · {item.status}"
-        manual = " · kept on re-plan" if item.manual else ""
+        who = " · ".join(p for p in (item.contact, item.phone) if p) or _("no contact")
+        status = "" if item.status == "planned" else " · " + status_word(item.status)
+        manual = _(" · kept on re-plan") if item.manual else ""
         stop = self.view.stops.get(item.id)
         if stop is not None:
-            leg = (f" · {stop.km:.0f} km from {'the start' if stop.number == 1 else 'the stop before'}"
+            leg = ((_(" · {km} km from the start") if stop.number == 1 else _(" · {km} km from the stop before")
+                    ).format(km=f"{stop.km:.0f}")
                    if stop.km is not None and self.view.config.route.start or stop.number > 1 and stop.km is not None
-                   else " · not located" if stop.place is None else "")
-            manual = (f" · stop {stop.number}{leg} · {stop.arrive // 60:02d}:{stop.arrive % 60:02d}–"
-                      f"{stop.depart // 60:02d}:{stop.depart % 60:02d}") + manual
-        second: tuple[str, str] = (item.reason or "added by hand", "italic")
+                   else _(" · not located") if stop.place is None else "")
+            manual = _(" · stop {number}{leg} · {arrive}–{depart}").format(
+                number=stop.number, leg=leg, arrive=f"{stop.arrive // 60:02d}:{stop.arrive % 60:02d}",
+                depart=f"{stop.depart // 60:02d}:{stop.depart % 60:02d}") + manual
+        second: tuple[str, str] = (planning.say_reason(item.reason) or _("added by hand"), "italic")
         if item.status == "done":  # what came of it, or how to say so
             said = " · ".join(p for p in (item.outcome, item.note) if p)
-            second = (f"Outcome: {said}", "") if said else ("Done · o adds the outcome and a note", "italic dim")
+            second = ((_("Outcome: {said}").format(said=said), "") if said
+                      else (_("Done · o adds the outcome and a note"), "italic dim"))
         detail.update(Text.assemble(
-            (item.name, "bold"), f" · {item.kind} · {item.location or 'no address'} · {who}{status}{manual}\n",
+            (item.name, "bold"),
+            f" · {kind_word(item.kind)} · {item.location or _('no address')} · {who}{status}{manual}\n",
             second,
         ))
 
@@ -684,7 +786,7 @@ class PlannerScreen(Screen):
         day = view.days[self.column]
         calls = [i for i in view.day_items(day) if i.kind == "call" and i.status != "skipped"]
         return day, [
-            f"{i.name} — {i.contact or 'no contact'} — {i.phone or 'no phone'}" + (" ✓" if i.status == "done" else "")
+            f"{i.name} — {i.contact or _('no contact')} — {i.phone or _('no phone')}" + (" ✓" if i.status == "done" else "")
             for i in calls
         ]
 
@@ -693,22 +795,22 @@ class PlannerScreen(Screen):
         panel = self.query_one("#calls", Static)
         if day is None:
             return
-        title = "Today's calls" if day == self.as_of else f"Calls {day:%a} {day.day} {day:%b}"
-        self.query_one("#calls-box").border_title = f"{title} ({len(lines)}) · c: copy"
+        title = _("Today's calls") if day == self.as_of else _("Calls {day}").format(day=day_month(day))
+        self.query_one("#calls-box").border_title = _("{title} ({count}) · c: copy").format(title=title, count=len(lines))
         panel.update(
             Text("\n".join(lines), no_wrap=True, overflow="ellipsis") if lines
-            else Text("no calls planned", style="dim italic")
+            else Text(_("no calls planned"), style="dim italic")
         )
 
     def _follow_up(self) -> None:
         view = self.view
         panel = self.query_one("#followup", Static)
-        panel.border_title = "Follow-up"
-        rows = [view.follow_up.text + " this week"]
+        panel.border_title = _("Follow-up")
+        rows = [view.follow_up.text + _(" this week")]
         for seg in view.follow_up.segments:
             pct = f"{seg.within * 100 // seg.total:3d} %" if seg.total else "    –"
-            what = "assessed" if view.config.policies[seg.quadrant].once else "in interval"
-            rows.append(f"{QUADRANT_LABELS[seg.quadrant]:<17}{seg.within:>5}/{seg.total:<5} {pct} {what}")
+            what = _("assessed") if view.config.policies[seg.quadrant].once else _("in interval")
+            rows.append(f"{seg.quadrant.label:<17}{seg.within:>5}/{seg.total:<5} {pct} {what}")
         panel.update("\n".join(rows))
 
     # --- selection -------------------------------------------------------------------
@@ -761,7 +863,7 @@ class PlannerScreen(Screen):
         self.due_cursor = 0
         self.render_view()
         if self.near and self.view is not None and not self.view.day_places(self.view.days[self.column]):
-            self.notify("This day has no located visits yet: the due list stays by priority until it has one",
+            self.notify(_("This day has no located visits yet: the due list stays by priority until it has one"),
                         timeout=4)
 
     def action_switch(self) -> None:
@@ -794,7 +896,7 @@ class PlannerScreen(Screen):
         self.rows.clear()
         self.due_cursor = 0
         self._title()
-        self.query_one("#feasibility", Static).update("Reading the week…")
+        self.query_one("#feasibility", Static).update(_("Reading the week…"))
         self.load()
 
     def action_week(self, step: int) -> None:
@@ -812,7 +914,7 @@ class PlannerScreen(Screen):
             return
         days = planning.week_days(self.monday, self.config)
         if days and days[-1] < self.as_of:
-            self.notify(f"{planning.week_label(self.monday)} is over: nothing to plan", severity="warning")
+            self.notify(_("{week} is over: nothing to plan").format(week=week_text(self.monday)), severity="warning")
             return
         self.load(plan=True)
 
@@ -834,17 +936,21 @@ class PlannerScreen(Screen):
     def action_add(self) -> None:
         entry = self.selected_due() if self.pane == "due" else None
         if entry is None:
-            self.notify("Tab to the due list, pick a customer, then press a to add them", severity="warning", timeout=3)
+            self.notify(_("Tab to the due list, pick a customer, then press a to add them"), severity="warning",
+                        timeout=3)
             return
         day = self.view.days[self.column]
-        off = self.config.off(day)
+        off = off_text(day, self.config)
         if off:
-            self.notify(f"{day:%a %d %b} is a day off ({off}): pick another day", severity="warning", timeout=3)
+            self.notify(_("{day} is a day off ({day_off}): pick another day").format(
+                day=day_month(day, "%a %d %b"), day_off=off), severity="warning", timeout=3)
             return
         load = sum(i.kind == entry.kind and i.status != "skipped" for i in self.view.day_items(day))
         if load >= self.config.per_day(entry.kind):
-            self.notify(f"{day:%a} already has {load} {entry.kind}s (capacity {self.config.per_day(entry.kind)})",
-                        severity="warning")
+            full = (_("{weekday} already has {count} visits (capacity {capacity})") if entry.kind == "visit"
+                    else _("{weekday} already has {count} calls (capacity {capacity})"))
+            self.notify(full.format(weekday=weekday_text(day, short=True), count=load,
+                                    capacity=self.config.per_day(entry.kind)), severity="warning")
         self.view.dues.remove(entry)
         # no toast: the customer leaves the due list and shows up in the day
         self.write(
@@ -853,11 +959,11 @@ class PlannerScreen(Screen):
 
     def _with_item(self) -> plan_store.PlanItem | None:
         if self.pane != "week":
-            self.notify("Select a plan item in the week first (Tab)", severity="warning", timeout=3)
+            self.notify(_("Select a plan item in the week first (Tab)"), severity="warning", timeout=3)
             return None
         item = self.selected_item()
         if item is None:
-            self.notify("No item selected", severity="warning", timeout=3)
+            self.notify(_("No item selected"), severity="warning", timeout=3)
         return item
 
     def action_move(self, step: int) -> None:
@@ -869,7 +975,7 @@ class PlannerScreen(Screen):
             target += step  # over a public holiday or a day off
         if not 0 <= target < len(self.view.days):
             if 0 <= self.column + step < len(self.view.days):
-                self.notify("No working day that way this week: r moves it to next week", severity="warning",
+                self.notify(_("No working day that way this week: r moves it to next week"), severity="warning",
                             timeout=3)
             return
         day = self.view.days[target]
@@ -891,11 +997,14 @@ class PlannerScreen(Screen):
         # marking done needs no toast (the ✓ and the follow-up figures show it);
         # taking it back removes the recorded visit or call, so that is said
         if item.status == "done":
-            lost = " and its outcome" if item.outcome or item.note else ""
-            self.write(
-                lambda: plan_store.undo_done(self.book, item.id),
-                f"{item.name}: back to planned; the {item.kind} recorded{lost} is removed (d marks it done again)",
-            )
+            lost = bool(item.outcome or item.note)
+            if item.kind == "visit":
+                said = (_("{name}: back to planned; the visit recorded and its outcome is removed (d marks it done again)")
+                        if lost else _("{name}: back to planned; the visit recorded is removed (d marks it done again)"))
+            else:
+                said = (_("{name}: back to planned; the call recorded and its outcome is removed (d marks it done again)")
+                        if lost else _("{name}: back to planned; the call recorded is removed (d marks it done again)"))
+            self.write(lambda: plan_store.undo_done(self.book, item.id), said.format(name=item.name))
         else:
             self.write(lambda: plan_store.mark_done(self.book, item.id, self.as_of))
 
@@ -906,7 +1015,7 @@ class PlannerScreen(Screen):
         if item is None:
             return
         if item.status == "skipped":
-            self.notify("A skipped item has no outcome: s plans it again", severity="warning", timeout=3)
+            self.notify(_("A skipped item has no outcome: s plans it again"), severity="warning", timeout=3)
             return
         if not writes_allowed(self, self.book):
             return
@@ -924,20 +1033,24 @@ class PlannerScreen(Screen):
                 day = planning.next_plan_day(again, self.config)
                 self.write(
                     lambda: plan_store.add_follow_up(self.book, item.customer_id, day, item.kind, outcome, self.config),
-                    f"Follow-up {item.kind} with {item.name} planned for {day:%a %d %b %Y}",
+                    (_("Follow-up visit with {name} planned for {day}") if item.kind == "visit"
+                     else _("Follow-up call with {name} planned for {day}")).format(
+                        name=item.name, day=day_month(day, "%a %d %b %Y")),
                 )
 
-        when = "" if done else " (marks it done)"
+        when = "" if done else _(" (marks it done)")
+        title = (_("Outcome of the visit with {name}") if item.kind == "visit"
+                 else _("Outcome of the call with {name}")).format(name=item.name)
         self.app.push_screen(
             FormScreen(
-                f"Outcome of the {item.kind} with {item.name}{when}",
+                title + when,
                 [
-                    Field("outcome", "Outcome", item.outcome or "",
-                          lambda t: rules.clean_note(t, rules.NAME_MAX, "outcome"), "e.g. Asked for an offer",
-                          "→ takes a suggestion", rules.OUTCOMES),
-                    Field("note", "Note", item.note or "", rules.clean_note, "what was said, what comes next"),
-                    Field("follow_up", "Follow-up on", "", lambda t: follow_up_day(t, item.day),
-                          "YYYY-MM-DD (empty: none)", "a visit or call on that day, ahead of the policy"),
+                    Field("outcome", _("Outcome"), item.outcome or "",
+                          lambda t: rules.clean_note(t, rules.NAME_MAX, "outcome"), _("e.g. Asked for an offer"),
+                          _("→ takes a suggestion"), tuple(_(o) for o in rules.OUTCOMES)),
+                    Field("note", _("Note"), item.note or "", rules.clean_note, _("what was said, what comes next")),
+                    Field("follow_up", _("Follow-up on"), "", lambda t: follow_up_day(t, item.day),
+                          _("YYYY-MM-DD (empty: none)"), _("a visit or call on that day, ahead of the policy")),
                 ],
             ),
             saved,
@@ -951,7 +1064,7 @@ class PlannerScreen(Screen):
         item = self.selected_item() if self.pane == "week" else None
         customer_id = item.customer_id if item is not None else entry.customer.id if entry is not None else None
         if customer_id is None:
-            self.notify("Nothing selected", severity="warning", timeout=3)
+            self.notify(_("Nothing selected"), severity="warning", timeout=3)
             return
         from segtui.ui.customer import CustomerScreen  # the customer screen is big: loaded when wanted
 
@@ -975,7 +1088,8 @@ class PlannerScreen(Screen):
         day = planning.next_plan_day(item.day + dt.timedelta(weeks=1), self.config)
         self.write(
             lambda: plan_store.reschedule_item(self.book, item.id, day),
-            f"{item.name} moved to {day:%a %d %b} ({planning.week_label(planning.week_monday(day))})",
+            _("{name} moved to {day} ({week})").format(
+                name=item.name, day=day_month(day, "%a %d %b"), week=week_text(planning.week_monday(day))),
         )
 
     def action_remove(self) -> None:
@@ -986,7 +1100,8 @@ class PlannerScreen(Screen):
     def action_copy_calls(self) -> None:
         day, lines = self._call_lines()
         if not lines:
-            self.notify("No calls to copy on this day", severity="warning", timeout=3)
+            self.notify(_("No calls to copy on this day"), severity="warning", timeout=3)
             return
         self.app.copy_to_clipboard("\n".join(lines))
-        self.notify(f"Copied {len(lines)} calls for {day:%a %d %b}", timeout=3)
+        self.notify(ngettext("Copied {count} call for {day}", "Copied {count} calls for {day}", len(lines)).format(
+            count=len(lines), day=day_month(day, "%a %d %b")), timeout=3)

@@ -27,13 +27,15 @@ from textual.widgets import Footer, Input, Static
 
 from segtui.ui.display import Shown, safe
 from segtui.domain import customer as rules
-from segtui.domain.review import ReviewItem, basis_words
+from segtui.domain.review import ReviewItem
 from segtui.domain.segments import QUADRANT_STRATEGY, Quadrant
-from segtui.i18n import _
+from segtui.i18n import N_, _, ngettext
+from segtui.i18n import day as day_text
 from segtui.store import customers as store
 from segtui.store.book import Book
 from segtui.store.review import ReviewQueue, customer_now, review_queue
 from segtui.store.segments import CustomerSegment
+from segtui.ui.customer import estimate_basis
 from segtui.ui.errors import writes_allowed
 from segtui.ui.writer import SerialWriter
 
@@ -46,17 +48,23 @@ QUADRANT_STYLE = {
     Quadrant.NEEDS_ASSESSMENT: "bold yellow",
 }
 
+LEGEND = N_(
+    "  Each customer's yearly budget was estimated from similar customers (its peers). Judge it:\n"
+    "  y or enter confirms it as your own budget, typing a number (whole units) sets yours instead,\n"
+    "  s skips it for now (it stays estimated). Largest headroom first: the estimate less the last\n"
+    "  12 months' revenue. ctrl+z undoes the last confirmation or correction."
+)
+
 
 class ReviewScreen(Screen[bool]):
     """One estimated customer at a time: confirm, correct or skip."""
 
     AUTO_FOCUS = ""  # keys go to the screen; the budget input takes focus only when opened
-    HELP_LEGEND = (
-        "  Each customer's yearly budget was estimated from similar customers (its peers). Judge it:\n"
-        "  y or enter confirms it as your own budget, typing a number (whole units) sets yours instead,\n"
-        "  s skips it for now (it stays estimated). Largest headroom first: the estimate less the last\n"
-        "  12 months' revenue. ctrl+z undoes the last confirmation or correction."
-    )
+
+    @property
+    def HELP_LEGEND(self) -> str:  # noqa: N802 - the help screen reads a screen's HELP_LEGEND
+        return _(LEGEND)
+
     DEFAULT_CSS = """
     ReviewScreen { layout: vertical; }
     ReviewScreen #review-title { height: 1; padding: 0 1; background: $panel; text-style: bold; }
@@ -104,12 +112,12 @@ class ReviewScreen(Screen[bool]):
 
     # --- layout -------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield Shown("Review estimated potentials", id="review-title")
+        yield Shown(_("Review estimated potentials"), id="review-title")
         with Vertical(id="review-card"):
             yield Shown(_("Reading the book…"), id="review-body")
         yield Shown("", id="review-ask")
         with Vertical(id="review-input-row"):
-            yield Input(placeholder="e.g. 250 000", id="review-budget", disabled=True,
+            yield Input(placeholder=_("e.g. 250 000"), id="review-budget", disabled=True,
                         select_on_focus=False)
             yield Shown("", id="review-error")
         yield Shown("", id="review-status")
@@ -158,15 +166,17 @@ class ReviewScreen(Screen[bool]):
 
     def _counts(self) -> str:
         done = list(self.outcomes.values())
-        parts = [f"{done.count(CONFIRMED)} confirmed", f"{done.count(CORRECTED)} corrected",
-                 f"{done.count(SKIPPED)} skipped"]
+        parts = [_("{count} confirmed").format(count=done.count(CONFIRMED)),
+                 _("{count} corrected").format(count=done.count(CORRECTED)),
+                 _("{count} skipped").format(count=done.count(SKIPPED))]
         if done.count(CHANGED):
-            parts.append(f"{done.count(CHANGED)} changed on their screen")
+            parts.append(_("{count} changed on their screen").format(count=done.count(CHANGED)))
         return " · ".join(parts)
 
     @property
     def _title(self) -> str:
-        return "Review estimated potentials" + (" · the board's search and filter" if self.only is not None else "")
+        return _("Review estimated potentials") + (_(" · the board's search and filter") if self.only is not None
+                                                    else "")
 
     def show(self) -> None:
         title = self.query_one("#review-title", Static)
@@ -175,32 +185,35 @@ class ReviewScreen(Screen[bool]):
         ask = self.query_one("#review-ask", Static)
         item = self.current
         if item is None:
-            title.update(Text(f"{self._title} · {len(self.items)} of {len(self.items)} done"
-                              if self.items else self._title))
+            title.update(Text(self._title + " · " + _("{done} of {count} done").format(
+                done=len(self.items), count=len(self.items)) if self.items else self._title))
             card.border_title = None
             body.update(self._end_text())
-            ask.update(Text("esc back to the board" + (" · r go through the skipped ones again"
-                                                        if SKIPPED in self.outcomes.values() else ""),
+            ask.update(Text(_("esc back to the board") + (_(" · r go through the skipped ones again")
+                                                           if SKIPPED in self.outcomes.values() else ""),
                             style="bold"))
             self._close_input()
             return
-        title.update(Text(f"{self._title} · {self.position + 1} of {len(self.items)} · "
-                          f"{self._counts()}"))
-        name = item.name if item.name != item.source_id else f"Customer {item.name}"
+        title.update(Text(self._title + " · " + _("{position} of {count}").format(
+            position=self.position + 1, count=len(self.items)) + " · " + self._counts()))
+        name = item.name if item.name != item.source_id else _("Customer {name}").format(name=item.name)
         card.border_title = safe(Text(name + (f" · {item.city}" if item.city else "")
-                                      + (f" · customer id {item.source_id}" if item.name != item.source_id else "")))
+                                      + (" · " + _("customer id {id}").format(id=item.source_id)
+                                         if item.name != item.source_id else "")))
         body.update(self._card(item))
         outcome = self.outcomes.get(self.position)
         if outcome in (CONFIRMED, CORRECTED):
-            ask.update(Text(f"Already {outcome} in this review — ctrl+z takes it back · s next customer",
-                            style="bold"))
+            already = (_("Already confirmed in this review — ctrl+z takes it back · s next customer")
+                       if outcome == CONFIRMED else
+                       _("Already corrected in this review — ctrl+z takes it back · s next customer"))
+            ask.update(Text(already, style="bold"))
         else:
             ask.update(Text.assemble(
-                (f"Is {self._money(item.budget)} a year right?  ", "bold"),
-                ("y", "bold reverse"), " yes, confirm   ",
-                ("0–9", "bold reverse"), " type your figure   ",
-                ("s", "bold reverse"), " skip   ",
-                ("o", "bold reverse"), " open the customer",
+                (_("Is {budget} a year right?").format(budget=self._money(item.budget)) + "  ", "bold"),
+                ("y", "bold reverse"), " " + _("yes, confirm") + "   ",
+                ("0–9", "bold reverse"), " " + _("type your figure") + "   ",
+                ("s", "bold reverse"), " " + _("skip") + "   ",
+                ("o", "bold reverse"), " " + _("open the customer"),
             ))
 
     def _card(self, item: ReviewItem) -> Table:
@@ -209,59 +222,66 @@ class ReviewScreen(Screen[bool]):
         grid = Table.grid(padding=(0, 2))
         grid.add_column(style="dim", no_wrap=True)
         grid.add_column()
-        revenue = Text.assemble("last 12 months ", (money(item.revenue_12m), "bold"),
-                                "   last 24 months ", (money(item.revenue_window), "bold"),
-                                "   revenue class ", (item.revenue_class, "bold"))
-        grid.add_row("Revenue", revenue)
-        orders = [f"{item.orders} in 24 months"]
+        revenue = Text.assemble(_("last 12 months") + " ", (money(item.revenue_12m), "bold"),
+                                "   " + _("last 24 months") + " ", (money(item.revenue_window), "bold"),
+                                "   " + _("revenue class") + " ", (item.revenue_class, "bold"))
+        grid.add_row(_("Revenue"), revenue)
+        orders = [_("{count} in 24 months").format(count=item.orders)]
         if item.xyz:
             orders.append(f"XYZ {item.xyz}")
         if item.group is not None:
             orders.append(item.group.label)
         if item.last_order:
-            orders.append(f"last order {item.last_order}")
-        grid.add_row("Orders", Text(" · ".join(orders)))
-        grid.add_row("Checklist", Text(f"{item.answered} of 7 answered · {item.pointing_up} point to more potential"
-                                       if item.answered else "not answered yet (o opens the customer, tab 2)"))
+            orders.append(_("last order {day}").format(day=_order_day(item.last_order)))
+        grid.add_row(_("Orders"), Text(" · ".join(orders)))
+        grid.add_row(_("Checklist"), Text(
+            _("{answered} of 7 answered · {up} point to more potential").format(answered=item.answered,
+                                                                                up=item.pointing_up)
+            if item.answered else _("not answered yet (o opens the customer, tab 2)")))
         grid.add_row("", "")
-        estimate = Text.assemble((f"{money(item.budget)} a year", "bold yellow"))
+        estimate = Text.assemble((_("{budget} a year").format(budget=money(item.budget)), "bold yellow"))
         if item.potential_class:
-            estimate.append(f"   potential class {item.potential_class}")
+            estimate.append("   " + _("potential class {klass}").format(klass=item.potential_class))
         if item.upgrade_candidate:
-            estimate.append(f" (upgrade candidate {item.revenue_class}→{item.potential_class})", style="bold")
-        grid.add_row("Estimated", estimate)
-        grid.add_row("  from", safe(Text(basis_words(item.basis))))  # names the peers' city
-        headroom = Text(f"{money(item.headroom)} a year above the last 12 months")
+            estimate.append(" (" + _("upgrade candidate {now}→{then}").format(now=item.revenue_class,
+                                                                            then=item.potential_class) + ")",
+                            style="bold")
+        grid.add_row(_("Estimated"), estimate)
+        grid.add_row("  " + _("from"), safe(Text(estimate_basis(item.basis))))  # names the peers' city
+        headroom = Text(_("{amount} a year above the last 12 months").format(amount=money(item.headroom)))
         if item.loyalty is not None:
-            headroom.append(f" · loyalty {rules.share(item.loyalty)}")
-        grid.add_row("  headroom", headroom)
+            headroom.append(" · " + _("loyalty {loyalty}").format(loyalty=rules.share(item.loyalty)))
+        grid.add_row("  " + _("headroom"), headroom)
         grid.add_row("", "")
-        grid.add_row("Puts them in", Text.assemble(
+        grid.add_row(_("Puts them in"), Text.assemble(
             (item.quadrant.label, QUADRANT_STYLE.get(item.quadrant, "bold")),
             f" — {_(QUADRANT_STRATEGY[item.quadrant])}"))
         return grid
 
     def _end_text(self) -> Text:
         text = Text()
-        text.append("All estimates reviewed", style="bold green")
+        text.append(_("All estimates reviewed"), style="bold green")
         if not self.items:
             if not self.estimates_on:
-                text.append("\n\nEstimates are off in this book (setting potential.estimate), so no potential "
-                            "is only estimated. Turn them on with , (settings) to get one for every customer "
-                            "with orders.")
+                text.append("\n\n" + _("Estimates are off in this book (setting potential.estimate), so no "
+                                        "potential is only estimated. Turn them on with , (settings) to get one "
+                                        "for every customer with orders."))
             elif self.only is not None:
-                text.append("\n\nNone of the customers the board's search and filter show has a potential "
-                            "only estimated. Clear them on the board to review the whole book.")
+                text.append("\n\n" + _("None of the customers the board's search and filter show has a "
+                                        "potential only estimated. Clear them on the board to review the whole "
+                                        "book."))
             else:
-                text.append("\n\nNo customer's potential is only estimated: every budget is your own or "
-                            "imported, or there is nothing to estimate it from (those wait in Needs assessment).")
+                text.append("\n\n" + _("No customer's potential is only estimated: every budget is your own or "
+                                        "imported, or there is nothing to estimate it from (those wait in Needs "
+                                        "assessment)."))
             return text
-        text.append(f"\n\n{len(self.items)} customers: {self._counts()}.")
+        text.append("\n\n" + ngettext("1 customer: {counts}.", "{count} customers: {counts}.",
+                                       len(self.items)).format(count=len(self.items), counts=self._counts()))
         if SKIPPED in self.outcomes.values():
-            text.append("\nThe skipped ones stay estimated on the board (~ before their loyalty); "
-                        "r goes through them again.")
+            text.append("\n" + _("The skipped ones stay estimated on the board (~ before their loyalty); "
+                                 "r goes through them again."))
         if self.saved or self.edits.edited:
-            text.append("\nThe board shows the confirmed and corrected budgets as your own.")
+            text.append("\n" + _("The board shows the confirmed and corrected budgets as your own."))
         return text
 
     def _say(self, message: str, style: str = "") -> None:
@@ -320,15 +340,17 @@ class ReviewScreen(Screen[bool]):
         def done(now: CustomerSegment | None, error: BaseException | None) -> None:
             if error is not None:
                 self.outcomes.pop(index, None)
-                self.notify(f"Not saved: {error}", severity="error", markup=False, timeout=6)
-                self._say(f"Not saved: {error} — {item.name} is still estimated", "red")
+                self.notify(_("Not saved: {error}").format(error=error), severity="error", markup=False, timeout=6)
+                self._say(_("Not saved: {error} — {name} is still estimated").format(error=error, name=item.name),
+                          "red")
                 if self.position > index:
                     self.position = index
                 self.show()
                 return
             self._edited_at.append(index)
-            placed = f" · now {now.segment.quadrant.label}" if now is not None and outcome == CORRECTED else ""
-            self._say(f"{message}{placed} · ctrl+z undoes")
+            placed = (" · " + _("now {quadrant}").format(quadrant=now.segment.quadrant.label)
+                      if now is not None and outcome == CORRECTED else "")
+            self._say(message + placed + _(" · ctrl+z undoes"))
 
         self._submit(job, done)
         self._advance()
@@ -344,7 +366,8 @@ class ReviewScreen(Screen[bool]):
             return
         self._save(self.position, CONFIRMED,
                    lambda: store.confirm_estimate(self.book, item.customer_id, self.as_of),
-                   f"Confirmed: {item.name} — {self._money(item.budget)} a year is now your budget")
+                   _("Confirmed: {name} — {budget} a year is now your budget").format(
+                       name=item.name, budget=self._money(item.budget)))
 
     def action_correct(self, first: str = "") -> None:
         """Open the small input for the rep's own yearly budget (``first``: the key typed)."""
@@ -354,12 +377,13 @@ class ReviewScreen(Screen[bool]):
             return
         row = self.query_one("#review-input-row")
         box = self.query_one("#review-budget", Input)
-        box.border_title = safe(Text(f"Your yearly budget for {self.current.name} ({self.currency}, whole units)"))
+        box.border_title = safe(Text(_("Your yearly budget for {name} ({currency}, whole units)").format(
+            name=self.current.name, currency=self.currency)))
         row.add_class("open")
         box.disabled = False
         box.value = first
         box.cursor_position = len(first)
-        self.query_one("#review-error", Static).update("enter saves · esc cancels")
+        self.query_one("#review-error", Static).update(_("enter saves · esc cancels"))
         box.focus()
 
     def _input_open(self) -> bool:
@@ -385,24 +409,25 @@ class ReviewScreen(Screen[bool]):
         try:
             budget = rules.parse_budget(event.value)
         except rules.InputError as problem:
-            error.update(Text(f"{problem} — esc cancels", style="red"))
+            error.update(Text(_("{problem} — esc cancels").format(problem=problem), style="red"))
             return
         if budget is None:
-            error.update(Text("Type their yearly budget (e.g. 250 000), or esc to cancel", style="red"))
+            error.update(Text(_("Type their yearly budget (e.g. 250 000), or esc to cancel"), style="red"))
             return
         if budget < item.revenue_12m and self._below != (item.customer_id, budget):
             self._below = (item.customer_id, budget)
-            error.update(Text(f"{self._money(budget)} is less than they bought in the last 12 months "
-                              f"({self._money(item.revenue_12m)}) — enter again to save it anyway, or fix it",
-                              style="yellow"))
+            error.update(Text(_("{budget} is less than they bought in the last 12 months ({bought}) — enter "
+                                "again to save it anyway, or fix it").format(
+                budget=self._money(budget), bought=self._money(item.revenue_12m)), style="yellow"))
             return
         self._close_input()
         estimated = self._money(item.budget)
         self._save(self.position, CORRECTED,
                    lambda: store.add_assessment(self.book, item.customer_id, self.as_of, budget, None,
-                                                note=f"set in the review; the estimate was {estimated} "
-                                                     f"({basis_words(item.basis)})"),
-                   f"Corrected: {item.name} — {self._money(budget)} a year is now your budget")
+                                                note=_("set in the review; the estimate was {estimate} ({basis})").format(
+                                                    estimate=estimated, basis=estimate_basis(item.basis))),
+                   _("Corrected: {name} — {budget} a year is now your budget").format(
+                       name=item.name, budget=self._money(budget)))
 
     def on_key(self, event) -> None:
         """A digit typed on the card starts a correction with that digit."""
@@ -420,17 +445,23 @@ class ReviewScreen(Screen[bool]):
 
         def done(undone: store.Undo | None, error: BaseException | None) -> None:
             if error is not None:
-                self.notify(f"Not undone: {error}", severity="error", markup=False)
+                self.notify(_("Not undone: {error}").format(error=error), severity="error", markup=False)
                 return
             if undone is None or not self._edited_at:
-                self._say("Nothing to undo in this review")
+                self._say(_("Nothing to undo in this review"))
                 return
             index = self._edited_at.pop()
             outcome = self.outcomes.pop(index, None)
             self.position = index
             self.show()
-            what = {CONFIRMED: "the confirmation", CORRECTED: "the correction"}.get(outcome, "the edit")
-            self._say(f"Undone: {what} of {self.items[index].name} — its potential is estimated again")
+            name = self.items[index].name
+            if outcome == CONFIRMED:
+                said = _("Undone: the confirmation of {name} — its potential is estimated again")
+            elif outcome == CORRECTED:
+                said = _("Undone: the correction of {name} — its potential is estimated again")
+            else:
+                said = _("Undone: the edit of {name} — its potential is estimated again")
+            self._say(said.format(name=name))
 
         self._submit(job, done)
 
@@ -461,9 +492,17 @@ class ReviewScreen(Screen[bool]):
                 self.outcomes[index] = CHANGED
                 if self.position == index:
                     self._advance()
-                self._say(f"{item.name}: your budget was set on its screen")
+                self._say(_("{name}: your budget was set on its screen").format(name=item.name))
             else:
                 self.items[index] = item._replace(quadrant=now.segment.quadrant)
                 self.show()
 
         self._submit(lambda: customer_now(self.book, item.customer_id, self.as_of), done)
+
+
+def _order_day(iso: str) -> str:
+    """The last order's day as the language writes days ('2026-11-02' stays as it is when it is not a day)."""
+    try:
+        return day_text(dt.date.fromisoformat(iso))
+    except ValueError:
+        return iso

@@ -17,6 +17,7 @@ from textual.widgets import Footer, Header, Input, Label, Static
 
 from segtui.ui.display import Shown, ShownLabel
 from segtui.domain.settings import DEFAULTS, REGISTRY, SettingError, sections, validate, validate_all
+from segtui.i18n import _
 from segtui.store.book import Book, BookError
 
 
@@ -74,7 +75,7 @@ class SettingRow(Widget, can_focus=True):
         with Horizontal():
             yield ShownLabel(self.key, classes="key")
             yield ShownLabel(self.value, classes="value changed" if self.value != DEFAULTS[self.key] else "value")
-            yield ShownLabel(REGISTRY[self.key].help, classes="help")
+            yield ShownLabel(_(REGISTRY[self.key].help), classes="help")
 
     def show_value(self, value: str) -> None:
         self.value = value
@@ -85,7 +86,7 @@ class SettingRow(Widget, can_focus=True):
     def show_message(self, text: str | None) -> None:
         """An error next to the field, or the help text again."""
         help_label = self.query_one(".help", Label)
-        help_label.update(text or REGISTRY[self.key].help)
+        help_label.update(text or _(REGISTRY[self.key].help))
         help_label.set_class(bool(text), "error")
 
     def start_editing(self) -> Input:
@@ -151,12 +152,12 @@ class SettingsScreen(Screen[bool]):
     # --- layout -----------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Shown("Reading the settings…", id="settings-status")
+        yield Shown(_("Reading the settings…"), id="settings-status")
         yield SettingsList(id="settings-list")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = "Settings"
+        self.sub_title = _("Settings")
         self.load()
 
     @work(thread=True, exclusive=True, group="settings-load")
@@ -168,7 +169,7 @@ class SettingsScreen(Screen[bool]):
         self.values = dict(values)
         widgets: list[Widget] = []
         for title, keys in sections():
-            widgets.append(ShownLabel(title, classes="section"))
+            widgets.append(ShownLabel(_(title), classes="section"))
             widgets.extend(SettingRow(key, values[key]) for key in keys)
         listing = self.query_one("#settings-list", SettingsList)
         await listing.mount_all(widgets)
@@ -178,9 +179,10 @@ class SettingsScreen(Screen[bool]):
             listing.scroll_home(animate=False, immediate=True)  # the first section's title stays in view
 
     def _status(self, text: str | None = None) -> None:
-        where = "read-only book: changes cannot be saved · " if self.book.readonly else ""
+        where = _("read-only book: changes cannot be saved · ") if self.book.readonly else ""
         self.query_one("#settings-status", Static).update(
-            text or f"{where}{len(self.rows)} settings stored in {self.book.name} · bold = changed from the default"
+            text or where + _("{count} settings stored in {book} · bold = changed from the default").format(
+                count=len(self.rows), book=self.book.name)
         )
 
     @property
@@ -214,7 +216,7 @@ class SettingsScreen(Screen[bool]):
         if row is None or row.editing:
             return
         if self.book.readonly:
-            row.show_message("the book is read-only: changes cannot be saved")
+            row.show_message(_("the book is read-only: changes cannot be saved"))
             return
         row.start_editing()
 
@@ -245,7 +247,7 @@ class SettingsScreen(Screen[bool]):
             validate_all({**self.values, row.key: value})
         except SettingError as error:
             message = str(error).removeprefix(f"{row.key}: ")
-            help_text = f" ({REGISTRY[row.key].help})"
+            help_text = f" ({_(REGISTRY[row.key].help)})"
             row.show_message(message.removesuffix(help_text))
             return
         if value == self.values.get(row.key):
@@ -273,7 +275,7 @@ class SettingsScreen(Screen[bool]):
         if row.editing:
             row.stop_editing()
         row.show_value(value)
-        self._status(f"Saved {key} = {value}")
+        self._status(_("Saved {key} = {value}").format(key=key, value=value))
 
     def save_failed(self, key: str, message: str) -> None:
         self._row(key).show_message(message)

@@ -37,6 +37,7 @@ TEXTUAL_TEXTS = (
     N_("Maximize"), N_("Maximize the focused widget"),
     N_("Screenshot"), N_("Save an SVG 'screenshot' of the current screen"),
     N_("palette"), N_("Open the command palette"),
+    N_("Focus Next"), N_("Focus Previous"),
 )
 
 
