@@ -25,6 +25,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
+from segtui.ui.display import Shown, safe
 from segtui.domain import customer as rules
 from segtui.domain.review import ReviewItem
 from segtui.domain.segments import QUADRANT_STRATEGY, Quadrant
@@ -111,16 +112,16 @@ class ReviewScreen(Screen[bool]):
 
     # --- layout -------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield Static(_("Review estimated potentials"), id="review-title")
+        yield Shown(_("Review estimated potentials"), id="review-title")
         with Vertical(id="review-card"):
-            yield Static(_("Reading the book…"), id="review-body")
-        yield Static("", id="review-ask")
+            yield Shown(_("Reading the book…"), id="review-body")
+        yield Shown("", id="review-ask")
         with Vertical(id="review-input-row"):
             yield Input(placeholder=_("e.g. 250 000"), id="review-budget", disabled=True,
                         select_on_focus=False)
-            yield Static("", id="review-error")
-        yield Static("", id="review-status")
-        yield Static("", id="review-space")
+            yield Shown("", id="review-error")
+        yield Shown("", id="review-status")
+        yield Shown("", id="review-space")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -196,9 +197,9 @@ class ReviewScreen(Screen[bool]):
         title.update(Text(self._title + " · " + _("{position} of {count}").format(
             position=self.position + 1, count=len(self.items)) + " · " + self._counts()))
         name = item.name if item.name != item.source_id else _("Customer {name}").format(name=item.name)
-        card.border_title = Text(name + (f" · {item.city}" if item.city else "")
-                                 + (" · " + _("customer id {id}").format(id=item.source_id)
-                                    if item.name != item.source_id else ""))
+        card.border_title = safe(Text(name + (f" · {item.city}" if item.city else "")
+                                      + (" · " + _("customer id {id}").format(id=item.source_id)
+                                         if item.name != item.source_id else "")))
         body.update(self._card(item))
         outcome = self.outcomes.get(self.position)
         if outcome in (CONFIRMED, CORRECTED):
@@ -246,7 +247,7 @@ class ReviewScreen(Screen[bool]):
                                                                             then=item.potential_class) + ")",
                             style="bold")
         grid.add_row(_("Estimated"), estimate)
-        grid.add_row("  " + _("from"), Text(estimate_basis(item.basis)))
+        grid.add_row("  " + _("from"), safe(Text(estimate_basis(item.basis))))  # names the peers' city
         headroom = Text(_("{amount} a year above the last 12 months").format(amount=money(item.headroom)))
         if item.loyalty is not None:
             headroom.append(" · " + _("loyalty {loyalty}").format(loyalty=rules.share(item.loyalty)))
@@ -376,8 +377,8 @@ class ReviewScreen(Screen[bool]):
             return
         row = self.query_one("#review-input-row")
         box = self.query_one("#review-budget", Input)
-        box.border_title = _("Your yearly budget for {name} ({currency}, whole units)").format(
-            name=self.current.name, currency=self.currency)
+        box.border_title = safe(Text(_("Your yearly budget for {name} ({currency}, whole units)").format(
+            name=self.current.name, currency=self.currency)))
         row.add_class("open")
         box.disabled = False
         box.value = first
