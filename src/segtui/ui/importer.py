@@ -23,7 +23,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.suggester import Suggester
 from textual.widget import Widget
-from textual.widgets import DataTable, Footer, Input, Label, ProgressBar, Static
+from textual.widgets import DataTable, Footer, Input, ProgressBar, Static
 
 from segtui.domain.display import shown
 from segtui.ui.display import Shown, ShownLabel, safe
