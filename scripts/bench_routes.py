@@ -14,7 +14,6 @@ visits grouped by town name, as before routes), in the same run:
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import datetime as dt
 import itertools
 import shutil

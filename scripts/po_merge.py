@@ -8,7 +8,8 @@ and git cannot merge those by lines. During such a merge run, from the repositor
     git add src/segtui/locale
 
 A message translated on one side only keeps that translation; translated differently on both sides,
-ours (the branch being merged into) wins and the other is printed so someone can choose.
+theirs (the branch merged in: main, as work lands by merging main into a branch) wins and the other
+is printed so someone can choose.
 """
 
 from __future__ import annotations
@@ -44,7 +45,9 @@ def merge(path: str) -> None:
         elif not _filled(mine.string):
             mine.string = message.string
         elif _filled(message.string) and mine.string != message.string:
-            print(f"{path}: {message.id!r}: kept {mine.string!r}, not {message.string!r}", file=sys.stderr)
+            # theirs is main when a branch merges main in (the way work lands): what landed wins
+            print(f"{path}: {message.id!r}: took {message.string!r}, not {mine.string!r}", file=sys.stderr)
+            mine.string = message.string
     buffer = io.BytesIO()
     write_po(buffer, ours, omit_header=False, sort_output=True, width=76)
     Path(path).write_bytes(buffer.getvalue())

@@ -5,7 +5,6 @@ goes on where it can."""
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import pytest

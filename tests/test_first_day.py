@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -237,5 +238,12 @@ def test_the_real_file_gives_pounds_the_day_of_its_last_order_and_pound_threshol
     assert 100 <= b <= a <= 20_000  # pounds; the biggest customer spent £279k
     # the book as of its last order day: classes A and B exist (not everyone D)
     segments = runner.invoke(main, ["segments", str(target), "--as-of", "2011-12-09", "--format", "csv"])
-    classes = {r["abc"] for r in csv.DictReader(io.StringIO(segments.stdout))}
-    assert {"A", "B", "C"} <= classes
+    rows = list(csv.DictReader(io.StringIO(segments.stdout)))
+    assert {"A", "B", "C"} <= {r["abc"] for r in rows}
+    # proposed from the potentials (docs/first-day.md): both halves of the board hold customers
+    assert "from the book's own potentials (a fifth of them reach B, a twentieth A)" in result.stdout
+    placed = [r for r in rows if r["quadrant"] != "needs_assessment"]
+    quadrants = Counter(r["quadrant"] for r in placed)
+    assert len(placed) >= 0.9 * len(rows)
+    assert all(quadrants[q] >= 0.05 * len(placed) for q in ("cash_cows", "small_fry", "uninteresting", "big_game")), \
+        quadrants

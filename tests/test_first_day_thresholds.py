@@ -4,20 +4,16 @@ classes A and B empty."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from collections import Counter
 from fractions import Fraction
 
 import pytest
 from board_books import fill_small_book, loaded
 from books import add_assessment, add_customer, add_order
-from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
-from segtui.cli import main
 from segtui.domain import first_day
 from segtui.domain.segments import Config, Quadrant
 from segtui.domain.settings import DEFAULTS
@@ -148,23 +144,3 @@ async def test_a_book_whose_thresholds_fit_gets_no_offer(book, tmp_path) -> None
         await pilot.press("T")  # says so, changes nothing
         await pilot.pause()
         assert book.settings()["abc.a_above"] == DEFAULTS["abc.a_above"]
-
-
-# --- the real file --------------------------------------------------------------------------------
-
-
-@pytest.mark.slow
-def test_the_real_files_proposed_thresholds_give_a_board_of_four_quadrants(tmp_path, shared_data) -> None:
-    target = tmp_path / "retail.db"
-    runner = CliRunner()
-    result = runner.invoke(main, ["import", "orders", str(target), str(shared_data / "online_retail.csv.gz"),
-                                  "--currency", "GBP", "--accept-thresholds", "--today", "2026-12-05"])
-    assert result.exit_code == 0, result.output
-    assert "from the book's own potentials (a fifth of them reach B, a twentieth A)" in result.stdout
-    segments = runner.invoke(main, ["segments", str(target), "--as-of", "2011-12-09", "--format", "csv"])
-    rows = list(csv.DictReader(io.StringIO(segments.stdout)))
-    placed = [r for r in rows if r["quadrant"] != "needs_assessment"]
-    quadrants = Counter(r["quadrant"] for r in placed)
-    assert len(placed) >= 0.9 * len(rows)
-    assert all(quadrants[q] >= 0.05 * len(placed) for q in ("cash_cows", "small_fry", "uninteresting", "big_game")), \
-        quadrants

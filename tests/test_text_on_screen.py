@@ -171,3 +171,37 @@ async def test_the_planner_shows_names_as_written(tmp_path: Path) -> None:
         assert any("Müller [/] GmbH" in n.message for n in app._notifications)
         assert app.is_running
     book.close()
+
+
+async def test_the_palette_shows_names_as_written_and_jumps_to_them(book, tmp_path) -> None:
+    from textual.command import CommandPalette
+
+    from segtui.ui.app import SegtuiApp
+
+    fill(book)
+    with book.transaction() as conn:
+        for n, name in enumerate(["[bold]Xylofon", "Quokka [/]", "Zulu [@click=app.quit]x[/]"]):
+            cid = conn.execute("INSERT INTO customer (source_id, name, city, created) VALUES (?, ?, ?, '2026-01-01')",
+                               (f"P{n}", name, "[/] city")).lastrowid
+            conn.execute("""INSERT INTO "order" (customer_id, order_ref, order_key, date, amount)
+                            VALUES (?, ?, ?, '2026-10-01', 500000)""", (cid, f"P{n}", f"P{n}"))
+    app = SegtuiApp(book, as_of=AS_OF, config_dir=tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        for _ in range(200):
+            await pilot.pause()
+            if app.board.loaded and not app.workers:
+                break
+        for query, name in [("xylofon", "[bold]Xylofon"), ("quokka", "Quokka [/]"), ("zulu", "Zulu [@click=app.quit]x[/]")]:
+            await pilot.press("ctrl+p")
+            await pilot.pause()
+            await pilot.press(*query)
+            await pilot.pause(0.5)
+            palette = app.screen
+            assert isinstance(palette, CommandPalette)
+            shown_text = "".join(s.text for line in app.screen._compositor.render_full_update().strips
+                                 for strip in line for s in strip)
+            assert name in shown_text and "[/] city" in shown_text
+            await pilot.press("down", "enter")
+            await pilot.pause()
+            assert app.is_running and app.screen is app.board
+            assert app.board.current_row.customer.name == name

@@ -57,7 +57,7 @@ async def test_checklist_budget_visit_and_undo(book):
 
         # a budget that moves the customer from the tray to Big game
         await pilot.press("b")
-        form = await fill(pilot, {"budget": "2 000 000", "note": "Their buyer's figure"})
+        await fill(pilot, {"budget": "2 000 000", "note": "Their buyer's figure"})
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert rows(book, "SELECT customer_id, date, budget_per_year, loyalty_override, note FROM assessment") == [

@@ -93,7 +93,7 @@ def test_what_a_merge_moves_is_counted_per_customer(book) -> None:
 
 
 async def test_merge_the_pair_then_undo_it(book, tmp_path) -> None:
-    ids = fill(book)
+    fill(book)
     app = SegtuiApp(book, as_of=AS_OF, config_dir=tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_duplicates(app, pilot)

@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from segtui import clock
+from segtui.domain.display import shown
 
 
 class BookOrCommand(click.Group):
@@ -50,8 +51,27 @@ class BookOrCommand(click.Group):
             sys.exit(130)
 
 
+def _say(message: str = "", **kwargs) -> None:
+    """``click.echo`` for words people read: names, values and file names from the book or
+    a file follow the render rule (docs/safety.md), so none reaches the terminal as a control."""
+    click.echo(shown(message), **kwargs)
+
+
+class _Shown:
+    """A text stream for a table people read: everything written follows the render rule."""
+
+    def __init__(self, out) -> None:
+        self._out = out
+
+    def write(self, text: str) -> int:
+        return self._out.write(shown(text))
+
+    def __getattr__(self, name: str):
+        return getattr(self._out, name)
+
+
 def _fail(message: str) -> None:
-    click.echo(f"segtui: {message}", err=True)
+    _say(f"segtui: {message}", err=True)
     sys.exit(1)
 
 
@@ -213,7 +233,7 @@ def demo(out: str, customers: int, orders: int | None, seed: int, today: str | N
         _fail(str(error))
     counts = book.counts()
     book.close()
-    click.echo(
+    _say(
         f"Wrote {out}: {counts['customer']} customers, {counts['order']} orders, "
         f"{counts['assessment']} assessments, {counts['activity']} activities."
     )
@@ -278,7 +298,7 @@ def _write_segments(book: str, day: dt.date, fmt: str, output: str | None, earli
         if fmt == "xlsx":
             columns = export.SEGMENT_COLUMNS + (export.COMPARE_COLUMNS if before is not None else [])
             export.write_xlsx((export.segment_record(r, then(r.id)) for r in rows), columns, out, dates=("last_order",))
-            click.echo(f"Wrote {len(rows)} customers to {output}", err=True)
+            _say(f"Wrote {len(rows)} customers to {output}", err=True)
         elif fmt == "csv":
             export.write_segments_csv(rows, out, before, csv_dialect)
         elif fmt == "json":
@@ -286,13 +306,13 @@ def _write_segments(book: str, day: dt.date, fmt: str, output: str | None, earli
         elif before is not None:
             values = opened.settings()
             export.write_movements_table(
-                rows, before, out, day.isoformat(), earlier.isoformat(), values["currency"], opened.name
+                rows, before, _Shown(out), day.isoformat(), earlier.isoformat(), values["currency"], opened.name
             )
         else:
             values = opened.settings()
             _speak(values)
             export.write_segments_table(
-                rows, out, day.isoformat(), values["currency"], int(values["window.months"]), opened.name, values
+                rows, _Shown(out), day.isoformat(), values["currency"], int(values["window.months"]), opened.name, values
             )
     finally:
         if output:
@@ -365,7 +385,7 @@ def _run_import(kind: str, book: str, file: str, maps: tuple[str, ...], sheet: s
         except importer.CurrencyNeeded as error:
             if not (sys.stdin.isatty() and sys.stderr.isatty()):
                 raise
-            click.echo(f"{file}: {error}", err=True)
+            _say(f"{file}: {error}", err=True)
             extra["currency"] = click.prompt("Currency of the amounts (three letters)", err=True).strip().upper()
             summary = run(opened, file, mapping, sheet=sheet, dry_run=dry_run, as_of=day, progress=progress, **extra)
     except importer.ReadError as error:
@@ -377,22 +397,22 @@ def _run_import(kind: str, book: str, file: str, maps: tuple[str, ...], sheet: s
         if bar is not None:
             bar.__exit__(None, None, None)
         if state.get("counting"):
-            click.echo("", err=True)
+            _say("", err=True)
     if failure is not None:
         if created:  # leave no empty book behind from a failed first import
             for leftover in (book, f"{book}-wal", f"{book}-shm"):
                 Path(leftover).unlink(missing_ok=True)
         _fail(failure)
     if missing and not dry_run:
-        click.echo(f"Created the book {book}", err=output_format == "json")
+        _say(f"Created the book {book}", err=output_format == "json")
     if summary.safety_copy:
-        click.echo(f"segtui: the book as it was before this import is kept at {summary.safety_copy}", err=True)
+        _say(f"segtui: the book as it was before this import is kept at {summary.safety_copy}", err=True)
     if output_format == "json":
         import json
 
         click.echo(json.dumps(summary.as_json(), ensure_ascii=False, indent=2))
     else:
-        click.echo(summary.text())
+        _say(summary.text())
 
 
 def _import_options(function):
@@ -487,12 +507,12 @@ def settings_command(book: str, pairs: tuple[str, ...]) -> None:
     if not pairs:
         width = max(len(k) for k in REGISTRY)
         for title, section_keys in sections():
-            click.echo(title)
+            _say(title)
             for k in section_keys:
-                click.echo(f"  {k:<{width}}  {values[k]:<20}  {REGISTRY[k].help}")
+                _say(f"  {k:<{width}}  {values[k]:<20}  {REGISTRY[k].help}")
         return
     if len(pairs) == 1:
-        click.echo(values[pairs[0]])
+        _say(values[pairs[0]])
         return
     changes = dict(zip(keys, pairs[1::2]))
     try:
@@ -500,7 +520,7 @@ def settings_command(book: str, pairs: tuple[str, ...]) -> None:
     except (SettingError, BookError) as error:
         _fail(str(error) + (" (nothing was changed)" if len(changes) > 1 else ""))
     for key, value in stored.items():
-        click.echo(f"{key} = {value}")
+        _say(f"{key} = {value}")
 
 
 @main.command("plan")
@@ -579,14 +599,14 @@ def duplicates_command(book: str, fmt: str, as_of: str | None, merge: tuple[str,
                 _fail("there is no merge to undo in this book")
             source, _, statements = last
             dup.undo_merge(opened, statements)
-            click.echo(f"Split {source} off again: both customers are as they were before the merge")
+            _say(f"Split {source} off again: both customers are as they were before the merge")
             return
         if merge:
             keep, other = (dup.customer_by_source(opened, s) for s in merge)
             if not yes and not click.confirm(f"Merge {merge[1]} into {merge[0]}? {merge[1]} will be removed", default=False):
                 _fail("nothing was merged")
             dup.merge_customers(opened, keep, other, clock.today())
-            click.echo(f"Merged {merge[1]} into {merge[0]} (undo: segtui duplicates {book} --undo)")
+            _say(f"Merged {merge[1]} into {merge[0]} (undo: segtui duplicates {book} --undo)")
             return
     except BookError as error:
         _fail(str(error))
@@ -595,14 +615,14 @@ def duplicates_command(book: str, fmt: str, as_of: str | None, merge: tuple[str,
         click.echo(json.dumps([g.as_json() for g in groups], ensure_ascii=False, indent=1))
         return
     if not groups:
-        click.echo("No duplicates: no two customers share an org number, or a name and town")
+        _say("No duplicates: no two customers share an org number, or a name and town")
         return
     from segtui.domain.money import money
 
     for n, group in enumerate(groups, start=1):
-        click.echo(f"{n}. same {' and '.join(group.why)}")
+        _say(f"{n}. same {' and '.join(group.why)}")
         for m in group.members:
-            click.echo(f"   {m.source_id:<10} {m.name[:32]:<32} {(m.city or '')[:16]:<16} {m.org_number or '':<13} "
+            _say(f"   {m.source_id:<10} {m.name[:32]:<32} {(m.city or '')[:16]:<16} {m.org_number or '':<13} "
                        f"{m.orders:>5} orders  {money(m.revenue, m.currency):>16} (24 mo)")
 
 
@@ -637,7 +657,7 @@ def contacts_command(book: str, fmt: str, output: str | None, owner: str | None,
         else:
             out.write(export.contacts_vcard(contacts))
         if output:
-            click.echo(f"Wrote {len(contacts)} contacts to {output}", err=True)
+            _say(f"Wrote {len(contacts)} contacts to {output}", err=True)
     finally:
         if output:
             out.close()
@@ -679,7 +699,7 @@ def log_command(book: str, customer: str, kind: str, day: str | None, outcome: s
     except InputError as error:
         _fail(str(error))
     done = " · the planned one is marked done" if logged.item_id is not None else ""
-    click.echo(f"Recorded a {kind} with {logged.name} on {when.isoformat()}{done}")
+    _say(f"Recorded a {kind} with {logged.name} on {when.isoformat()}{done}")
     if again is not None:
         follow_kind = "visit" if kind == "visit" else "call"
         try:
@@ -687,7 +707,7 @@ def log_command(book: str, customer: str, kind: str, day: str | None, outcome: s
         except (InputError, ValueError) as error:
             _fail(str(error))
         moved = f" (the first working day from {again.isoformat()})" if planned != again else ""
-        click.echo(f"Follow-up {follow_kind} planned for {planned:%a} {planned.isoformat()}{moved}")
+        _say(f"Follow-up {follow_kind} planned for {planned:%a} {planned.isoformat()}{moved}")
 
 
 def _write_plan(opened, monday: dt.date, today: dt.date, fmt: str, out, output: str | None,
@@ -709,7 +729,7 @@ def _write_plan(opened, monday: dt.date, today: dt.date, fmt: str, out, output: 
     if not items:
         customers = plan_store.planning_customers(opened, today, owner=config.owner)
         if opened.readonly:
-            click.echo(f"{opened.path} is read-only: showing a plan without saving it", err=True)
+            _say(f"{opened.path} is read-only: showing a plan without saving it", err=True)
             items = plan_store.proposed_items(opened, plan_store.plan_week(opened, monday, today, customers, config, save=False))
         else:
             plan_store.plan_week(opened, monday, today, customers, config)
@@ -719,18 +739,18 @@ def _write_plan(opened, monday: dt.date, today: dt.date, fmt: str, out, output: 
     if fmt == "ics":
         out.write(export.plan_calendar(plan_store.calendar_entries(opened, items, stops, monday), opened.name))
         if output:
-            click.echo(f"Wrote {len(items)} events for {label} to {output}", err=True)
+            _say(f"Wrote {len(items)} events for {label} to {output}", err=True)
     elif fmt == "csv":
         export.write_plan_csv(items, out, stops, dialect or export.CSV)
     elif fmt == "xlsx":
         export.write_plan_xlsx(items, out, stops)
-        click.echo(f"Wrote {len(items)} visits and calls for {label} to {output}", err=True)
+        _say(f"Wrote {len(items)} visits and calls for {label} to {output}", err=True)
     else:
         if customers is None:
             customers = plan_store.planning_customers(opened, today, owner=config.owner)
         line = planning.feasibility(customers, config, today).text
         off = [(d, config.off(d)) for d in planning.week_days(monday, config) if config.off(d)]
-        export.write_plan_table(items, out, f"{label} ({monday:%d %b} – {monday + dt.timedelta(days=6):%d %b %Y})", line,
+        export.write_plan_table(items, _Shown(out), f"{label} ({monday:%d %b} – {monday + dt.timedelta(days=6):%d %b %Y})", line,
                                 off, stops, plan_store.day_routes(items, config.route))
 
 
@@ -744,10 +764,10 @@ def _write_mailing(opened, today: dt.date, fmt: str, out, dialect=None, output: 
         export.write_mailing_csv(recipients, out, dialect or export.CSV)
     elif fmt == "xlsx":
         export.write_mailing_xlsx(recipients, out)
-        click.echo(f"Wrote {mailing.summary(recipients)} to {output}", err=True)
+        _say(f"Wrote {mailing.summary(recipients)} to {output}", err=True)
     else:
         heading = f"Mailing list · {opened.name} · as of {today.isoformat()}: {mailing.summary(recipients)}"
-        export.write_mailing_table(recipients, out, heading)
+        export.write_mailing_table(recipients, _Shown(out), heading)
 
 
 def _team_url(url: str | None, book=None) -> str:
@@ -779,7 +799,7 @@ def team_init(url: str) -> None:
     from segtui.store.team import TeamError, init
 
     try:
-        click.echo(init(url))
+        _say(init(url))
     except TeamError as error:
         _fail(str(error))
 
@@ -811,12 +831,12 @@ def sync_command(book: str, url: str | None, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps(result.as_json(), ensure_ascii=False))
         return
-    click.echo(f"Synced {book}: sent {result.pushed} changes, received {result.pulled}.")
+    _say(f"Synced {book}: sent {result.pushed} changes, received {result.pulled}.")
     for c in result.conflicts:
         values = "; ".join(f"{k}: {w!r} kept, {l!r} in history" for k, (w, l) in c["values"].items())
         who = "your value was kept" if c["kept"] == "yours" else "another rep's later value was kept"
         what = f"customer {c['customer']}" if c["table"] == "customer" else f"{c['table']} of customer {c['customer']}"
-        click.echo(f"  conflict on {what}: {who} ({values})")
+        _say(f"  conflict on {what}: {who} ({values})")
 
 
 @team_group.command("board")
@@ -847,7 +867,7 @@ def team_board(url: str, owner: str | None, as_of: str | None, fmt: str) -> None
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False))
         return
-    click.echo(f"{'rep':<16} {'segment':<18} {'customers':>9} {'planned':>8} {'done':>6} {'coverage':>9}")
+    _say(f"{'rep':<16} {'segment':<18} {'customers':>9} {'planned':>8} {'done':>6} {'coverage':>9}")
     for r in rows:
         share = f"{r['coverage']:.0%}" if r["coverage"] is not None else "-"
-        click.echo(f"{r['owner']:<16} {r['segment']:<18} {r['customers']:>9} {r['planned']:>8} {r['done']:>6} {share:>9}")
+        _say(f"{r['owner']:<16} {r['segment']:<18} {r['customers']:>9} {r['planned']:>8} {r['done']:>6} {share:>9}")

@@ -830,7 +830,7 @@ def visit_days(
     groups: dict[object, list[int]] = {}
     for n, key in enumerate(keys):  # visits due later in the week group by city and due day
         groups.setdefault((key, earliest[n]), []).append(n)
-    for (key, _), members in groups.items():  # 1. next to the kept visits in the same city
+    for (key, _due), members in groups.items():  # 1. next to the kept visits in the same city
         for d in sorted((d for d in days if key in booked_cities.get(d, ())), key=lambda d: -left[d]):
             take = [n for n in members if allowed(n, d)][: left[d]]
             members[:] = [n for n in members if n not in take]

@@ -1286,7 +1286,7 @@ def import_customers(
         except ValueError as error:
             raise ReadError(str(error)) from None
         if rules == ("customer",) and "customer" not in columns.fields:
-            raise ReadError(f"--match customer: the file has no column for the customer id (use --map customer=COLUMN)")
+            raise ReadError("--match customer: the file has no column for the customer id (use --map customer=COLUMN)")
         summary = Summary("customers", os.fspath(path), table.format, dict(columns.fields), as_of, dry_run)
         summary.today = today
         summary.match_rules = rules

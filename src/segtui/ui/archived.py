@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from segtui.i18n import N_, _
+from segtui.ui.display import Shown
 from segtui.store import records as store
 from segtui.store.book import Book
 from segtui.store.customers import EditLog
@@ -51,9 +52,9 @@ class ArchivedScreen(Screen[bool]):
         self.loaded = False
 
     def compose(self) -> ComposeResult:
-        yield Static(_("Archived customers — enter open · r restore · ctrl+z undo · esc back"), id="archived-title")
+        yield Shown(_("Archived customers — enter open · r restore · ctrl+z undo · esc back"), id="archived-title")
         yield ArchivedList(_("No archived customers: X on a customer's screen archives one."), id="archived")
-        yield Static("", id="archived-status")
+        yield Shown("", id="archived-status")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:

@@ -23,12 +23,13 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
 
 from segtui import clock
+from segtui.ui.display import Shown, safe
 from segtui.domain import planning
 from segtui.domain.first_day import Thresholds, old_data_notice, thresholds_to_offer
 from segtui.domain.money import short_amount
 from segtui.i18n import N_, _, ngettext
 from segtui.i18n import day as day_text
-from segtui.domain.segments import CLASS_ORDER, GROUP_LABELS, QUADRANT_STRATEGY, Config, Group, Quadrant
+from segtui.domain.segments import CLASS_ORDER, QUADRANT_STRATEGY, Config, Group, Quadrant
 from segtui.ui.customer_list import CustomerList, estimated, loyalty_text, short_money
 from segtui.ui.snapshot import Snapshot, Totals
 
@@ -354,8 +355,8 @@ class BoardScreen(Screen):
     # --- layout -------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         # Few widgets on purpose: each one costs start-up time (see BENCHMARKS.md).
-        yield Static(self._title(), id="title", markup=False)
-        yield Static(self._bar_while_reading(), id="bar", markup=False)
+        yield Shown(self._title(), id="title", markup=False)
+        yield Shown(self._bar_while_reading(), id="bar", markup=False)
         loyalty, potential = axis_labels(self.config)
         axis = PotentialAxis(id="potential-axis")
         axis.labels = potential
@@ -368,7 +369,7 @@ class BoardScreen(Screen):
                 for quadrant in PANELS[:4]:
                     yield self._list(quadrant)
         yield self._list(Quadrant.NEEDS_ASSESSMENT, wide=True)
-        yield Static("", id="detail")
+        yield Shown("", id="detail")
         yield BoardFooter()
 
     def _list(self, quadrant: Quadrant, wide: bool = False) -> CustomerList:
@@ -501,7 +502,7 @@ class BoardScreen(Screen):
             row = self._by_id[follow]
             old = before.get(follow)
             if old is not None and old is not row.quadrant:
-                self.notify(_("{name} moved {old} → {new}").format(name=row.customer.name, old=old.label,
+                self.notify(_("{name} moved {old} → {new}").format(name=safe(row.customer.name), old=old.label,
                             new=row.quadrant.label), title=_("Moved"), markup=False)
             self.select_customer(follow)
         elif moved:
@@ -511,7 +512,7 @@ class BoardScreen(Screen):
             if len(moved) > 5:
                 lines.append(_("… and {count} more").format(count=len(moved) - 5))
             title = ngettext("1 customer moved", "{count} customers moved", len(moved)).format(count=len(moved))
-            self.notify("\n".join(lines), title=title, markup=False, timeout=10)
+            self.notify(safe("\n".join(lines)), title=title, markup=False, timeout=10)
             self.select_customer(moved[0].id)
 
     def _axis_labels(self, config: Config) -> None:
@@ -586,10 +587,10 @@ class BoardScreen(Screen):
         notice = f"[b]{old}[/b]  ·  " if old else ""  # our own words and ISO dates, no markup in them
         if self.threshold_offer is not None:  # first: without it the board's right half stays empty
             notice = "[b]" + self._offer_text() + "[/b]  ·  " + notice
-        self.query_one("#bar", Static).update(
+        self.query_one("#bar", Static).update(safe(
             Content.from_markup(f"{head}{notice}{count}  ·  " + _("sorted by {sort}").format(
                 sort=_(SORT_LABELS[self.view.sort])), **typed)
-        )
+        ))
 
     def _review_key(self) -> str:
         """The key that opens the review (``e``, or what the key map made of it)."""
@@ -643,7 +644,7 @@ class BoardScreen(Screen):
         row = self.current_row
         detail = self.query_one("#detail", Static)
         # The detail strip has a fixed height: updating it never needs a new layout.
-        detail.update("" if row is None else describe(row, self.currency), layout=False)
+        detail.update("" if row is None else safe(describe(row, self.currency)), layout=False)
 
     def select_customer(self, customer_id: int) -> bool:
         """Focus the customer's quadrant and put the cursor on it."""

@@ -23,6 +23,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Label, Static, Tab, TabbedContent, TabPane
 
+from segtui.ui.display import Shown, ShownLabel
 from segtui.domain import customer as rules
 from segtui.i18n import N_, _, ngettext
 from segtui.i18n import day as day_text
@@ -330,26 +331,26 @@ class CustomerBody(Vertical):
                 with Horizontal():
                     yield RevenueChart(id="chart")
                     with Vertical():
-                        yield Label(_("Orders"), id="orders-title", classes="list-title")
+                        yield ShownLabel(_("Orders"), id="orders-title", classes="list-title")
                         yield RowList(_("No orders."), id="orders")
             with TabPane(_("2 Checklist"), id="checklist-tab"):
-                yield Static("", id="checklist-summary")
+                yield Shown("", id="checklist-summary")
                 yield ChecklistList(id="checklist")
-                yield Static("", id="checklist-detail")
+                yield Shown("", id="checklist-detail")
             with TabPane(_("3 Estimates"), id="estimates"):
-                yield Static("", id="estimate-summary")
-                yield Label(_("History (newest first) — b new estimate · B confirm the estimated one"),
+                yield Shown("", id="estimate-summary")
+                yield ShownLabel(_("History (newest first) — b new estimate · B confirm the estimated one"),
                             classes="list-title")
                 yield RowList(_("Never assessed — press b to enter a yearly budget or a loyalty."), id="assessments")
             with TabPane(_("4 Deal"), id="deal-tab"):
-                yield Static("", id="deal")
-                yield Label(_("Competitor contracts — n add · d remove"), classes="list-title")
+                yield Shown("", id="deal")
+                yield ShownLabel(_("Competitor contracts — n add · d remove"), classes="list-title")
                 yield ContractList(_("No competitor contracts known — press n to add one."), id="contracts")
             with TabPane(_("5 Contacts & activities"), id="people"):
-                yield Label(_("Contacts — n new · enter edit · d remove · p primary · c copy phone · e copy email"),
+                yield ShownLabel(_("Contacts — n new · enter edit · d remove · p primary · c copy phone · e copy email"),
                             classes="list-title")
                 yield ContactList(_("No contacts — press n to add one."), id="contacts")
-                yield Label(_("Activities and notes — a log a visit, call or mail · N note · E details · X archive"),
+                yield ShownLabel(_("Activities and notes — a log a visit, call or mail · N note · E details · X archive"),
                             classes="list-title")
                 yield ActivityList(_("No activities yet — press a to log one, N for a note."), id="activities")
 
@@ -424,9 +425,9 @@ class CustomerScreen(Screen[bool]):
         # A light frame paints first: the header (from the board's segment) and an
         # empty body; the tabs are mounted right after that paint, and filled when
         # the record has been read.
-        yield Static(self._header(None), id="badges")
+        yield Shown(self._header(None), id="badges")
         yield Vertical(id="body")
-        yield Static("", id="status")
+        yield Shown("", id="status")
 
     def on_mount(self) -> None:
         self._enqueue(("add", self.new) if self.new is not None else ("load", None))

@@ -28,6 +28,7 @@ from textual.strip import Strip
 from segtui.domain.money import share as share_text
 from segtui.i18n import N_, _, pgettext
 from segtui.ui.cursor import CursorView
+from segtui.domain.display import shown
 from segtui.domain.money import short_money  # noqa: F401 (the board takes it from here)
 
 if TYPE_CHECKING:
@@ -327,12 +328,12 @@ class CustomerList(CursorView, can_focus=True, inherit_bindings=False):
             upgrade = TREND_MARKS[trend]
         class_style = BOLD if seg.revenue_class == "A" else Style()
         name_w, columns = column_layout(width, self.wide)
-        name = row.customer.name
+        name = shown(row.customer.name)
         if len(name) > name_w:
             name = name[: name_w - 1] + "…"
         values = {
-            "city": ((row.customer.city or "")[:16].ljust(16), muted),
-            "owner": ((row.customer.owner or "")[:14].ljust(14), muted),
+            "city": (shown(row.customer.city or "")[:16].ljust(16), muted),
+            "owner": (shown(row.customer.owner or "")[:14].ljust(14), muted),
             "abc": (f"{seg.revenue_class:^3}", class_style),
             "xyz": (f"{seg.xyz or '·':^3}", Style()),
             "revenue": (f"{short_money(seg.revenue):>7}", Style()),

@@ -94,11 +94,11 @@ class FilterScreen(ModalScreen[dict[str, frozenset[str]] | None]):
     def _collect(self) -> dict[str, frozenset[str]]:
         return {
             key: frozenset(self.query_one(f"#filter-{key}", SelectionList).selected)
-            for key, _ in FIELDS
+            for key, _label in FIELDS
         }
 
     def action_clear(self) -> None:
-        for key, _ in FIELDS:
+        for key, _label in FIELDS:
             self.query_one(f"#filter-{key}", SelectionList).deselect_all()
 
     def action_close(self) -> None:

@@ -35,6 +35,7 @@ from segtui import clock
 from segtui import paths
 from segtui.i18n import N_, _
 from segtui.store.book import Book, BookError, explain
+from segtui.ui.display import safe
 
 LOG_NAME = "segtui.log"
 LOG_LIMIT = 1_000_000  # bytes before the log is rotated to segtui.log.1
@@ -188,7 +189,11 @@ class GuardedApp(App):
         marked = _("read-only")
         if isinstance(book, Book) and book.readonly and marked not in sub_title:
             sub_title = f"{sub_title} · {marked}" if sub_title else marked
-        return super().format_title(title, sub_title)
+        return safe(super().format_title(title, sub_title))  # the book's file name is the sub-title
+
+    def notify(self, message: str, *, title: str = "", **kwargs: Any) -> None:
+        """Notifications name customers, files and values: they follow the render rule."""
+        super().notify(safe(message), title=safe(title), **kwargs)
 
     @on(events.Mount)
     def _announce_book_state(self) -> None:

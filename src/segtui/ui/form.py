@@ -13,8 +13,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
-from textual.widgets import Input, Label, Static
+from textual.widgets import Input, Static
 
+from segtui.ui.display import Shown, ShownLabel
 from segtui.domain.customer import InputError
 from segtui.i18n import _
 
@@ -58,14 +59,14 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="form"):
-            yield Label(self.title_text, id="form-title", markup=False)  # holds the customer's name
+            yield ShownLabel(self.title_text, id="form-title", markup=False)  # holds the customer's name
             for f in self.fields:
                 with Horizontal(classes="row"):
-                    yield Label(f.label, classes="label")
+                    yield ShownLabel(f.label, classes="label")
                     suggester = SuggestFromList(f.suggestions, case_sensitive=False) if f.suggestions else None
                     yield Input(f.value, placeholder=f.placeholder, id=f"field-{f.name}", suggester=suggester)
-                    yield Static(f.hint, id=f"error-{f.name}", classes="hint", markup=False)
-            yield Static(_("enter next field / save · ctrl+s save · escape cancel"), id="form-help")
+                    yield Shown(f.hint, id=f"error-{f.name}", classes="hint", markup=False)
+            yield Shown(_("enter next field / save · ctrl+s save · escape cancel"), id="form-help")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -23,8 +23,10 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.suggester import Suggester
 from textual.widget import Widget
-from textual.widgets import DataTable, Footer, Input, Label, ProgressBar, Static
+from textual.widgets import DataTable, Footer, Input, ProgressBar, Static
 
+from segtui.domain.display import shown
+from segtui.ui.display import Shown, ShownLabel, safe
 from segtui.io.importer import CUSTOMER_FIELDS, ORDER_FIELDS, Preview, ReadError, Summary, preview
 from segtui.i18n import N_, _, ngettext
 from segtui.i18n import day as day_text
@@ -119,7 +121,7 @@ class MappingList(Widget, can_focus=True):
                     text.append("– " + _("none"), style=style or "dim")
             text.append("\n")
         text.append("\n" + _(list(self.fields.values())[self.cursor]), style="italic dim")
-        return text
+        return safe(text)  # column names come from the file
 
     def get_content_height(self, container, viewport, width: int) -> int:
         return len(self.fields) + 3
@@ -198,18 +200,18 @@ class ImportScreen(Screen):
 
     # --- layout -----------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield Static(self._title(), id="import-title")
+        yield Shown(self._title(), id="import-title")
         with Horizontal(id="import-file-row"):
-            yield Label(_("File"))
+            yield ShownLabel(_("File"))
             yield Input(
                 value=self.start_path or "",
                 placeholder=_("path to a CSV, XLSX or .gz file (→ completes)"),
                 suggester=PathSuggester(),
                 id="import-path",
             )
-            yield Label(_("Currency"), id="import-currency-label")
+            yield ShownLabel(_("Currency"), id="import-currency-label")
             yield Input(placeholder=_("e.g. GBP"), max_length=3, id="import-currency")
-        yield Static(_("Type or paste the path of an export from your ERP or CRM."), id="import-format")
+        yield Shown(_("Type or paste the path of an export from your ERP or CRM."), id="import-format")
         with Horizontal(id="import-body"):
             with Vertical(id="import-columns") as columns:
                 columns.border_title = _("Columns (ctrl+o, ←/→ change)")
@@ -220,7 +222,7 @@ class ImportScreen(Screen):
                 table = DataTable(id="import-rows", zebra_stripes=True, cursor_type="row")
                 yield table
         yield ProgressBar(id="import-progress", show_eta=False)
-        yield Static("", id="import-status")
+        yield Shown("", id="import-status")
         yield Footer()
 
     def _title(self) -> str:
@@ -410,13 +412,13 @@ class ImportScreen(Screen):
             table.add_column(_("check"), key="check", width=min(34, max(5, longest)))
             for i in order:
                 name = result.header[i][:18] or f"({i + 1})"
-                table.add_column(Text(name, style="bold" if i in used else "dim"), key=f"c{i}")
+                table.add_column(safe(Text(name, style="bold" if i in used else "dim")), key=f"c{i}")
             for line, values, problem in result.rows:
                 if problem is None:
                     check = Text(_("ok"), style="green")
                 else:
-                    check = Text(checks[line], style="yellow" if problem.startswith("skipped") else "bold red")
-                table.add_row(str(line), check, *[Text(values[i][:24]) for i in order], key=str(line))
+                    check = safe(Text(checks[line], style="yellow" if problem.startswith("skipped") else "bold red"))
+                table.add_row(str(line), check, *[Text(shown(values[i][:24])) for i in order], key=str(line))
         if result.error:
             message = shown_problem(result.error.replace("use --map FIELD=COLUMN", "choose with ctrl+o and ←/→"))
             if result.kind == "orders" and result.mapping is not None and "date" not in result.mapping.fields:

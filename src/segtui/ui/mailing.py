@@ -21,6 +21,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from segtui.ui.display import Shown
 from segtui.domain import planning
 from segtui.domain.customer import InputError
 from segtui.domain.segments import Quadrant
@@ -132,11 +133,11 @@ class MailingScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(_("Small-fry mailing list · as of {day}").format(day=day_text(self.as_of)), id="mailing-title")
-        yield Static(_("Reading the book…"), id="mailing-summary")
-        yield Static("", id="mailing-columns")
+        yield Shown(_("Small-fry mailing list · as of {day}").format(day=day_text(self.as_of)), id="mailing-title")
+        yield Shown(_("Reading the book…"), id="mailing-summary")
+        yield Shown("", id="mailing-columns")
         yield RowList(_("Nobody is in the Small fry quadrant."), id="recipients")
-        yield Static(
+        yield Shown(
             _("d records the mailing on {day} · c copies the addresses · e exports a CSV or .xlsx").format(
                 day=self._day(with_year=True)),
             id="mailing-status", markup=False,

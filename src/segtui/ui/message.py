@@ -8,7 +8,10 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Header
+
+from segtui.domain.display import shown
+from segtui.ui.display import Shown
 
 from segtui.i18n import _
 
@@ -53,9 +56,9 @@ class MessageScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="message-box"):
-            yield Static(self.heading, id="message-heading", markup=False)
-            yield Static(self.message, id="message-text", markup=False)
-            yield Static(self.hint, id="message-hint", markup=False)
+            yield Shown(self.heading, id="message-heading", markup=False)
+            yield Shown(self.message, id="message-text", markup=False)
+            yield Shown(self.hint, id="message-hint", markup=False)
         yield Footer()
 
     def action_close(self) -> None:
@@ -73,7 +76,7 @@ class MessageApp(App[None]):
         self.heading = heading
         self.message = message
         if sub_title:
-            self.sub_title = sub_title
+            self.sub_title = shown(sub_title)  # the file's name
 
     def on_mount(self) -> None:
         self.push_screen(MessageScreen(self.heading, self.message))

@@ -24,6 +24,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Header, Static
 
+from segtui.ui.display import Shown, safe
 from segtui.domain import customer as rules
 from segtui.domain import planning, routes
 from segtui.i18n import N_, _, day_month, ngettext, pgettext
@@ -275,7 +276,7 @@ class DayColumn(Widget):
                      or not two_rows and len(self.items) < self.size.height):
             text.append(note[:width] + "\n", style="dim italic")
         text.rstrip()
-        return text
+        return safe(text)
 
     def _room_note(self) -> str:
         """Why a routed day has room left: its hours are full, or nobody else due is near."""
@@ -409,7 +410,7 @@ class DueList(Widget):
             text.append_text(line)
             if n < self.top + height - 1:
                 text.append("\n")
-        return text
+        return safe(text)
 
     def on_click(self, event: events.Click) -> None:
         self.screen.select_due(self.top + event.y)
@@ -546,17 +547,17 @@ class PlannerScreen(Screen):
     # --- layout ------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("", id="planner-title")
-        yield Static(_("Reading the book…"), id="feasibility")
-        yield Static("", id="day-strip")
+        yield Shown("", id="planner-title")
+        yield Shown(_("Reading the book…"), id="feasibility")
+        yield Shown("", id="day-strip")
         with Horizontal(id="main"):
             yield Horizontal(id="week")  # the day columns, once the settings are read
             yield DueList()
-        yield Static("", id="detail")
+        yield Shown("", id="detail")
         with Horizontal(id="bottom"):
             with CallsBox(id="calls-box"):
-                yield Static("", id="calls")
-            yield Static("", id="followup")
+                yield Shown("", id="calls")
+            yield Shown("", id="followup")
         yield Footer()
 
     def on_mount(self) -> None:

@@ -27,6 +27,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, Static
 
+from segtui.ui.display import Shown, safe
 from segtui.domain import customer as rules
 from segtui.domain.money import short_amount
 from segtui.domain.review import LOYALTY, ReviewItem, read_typed
@@ -87,7 +88,7 @@ class ConfirmAllScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-all-box"):
-            yield Static(self.question, id="confirm-all-question")
+            yield Shown(self.question, id="confirm-all-question")
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
@@ -151,16 +152,16 @@ class ReviewScreen(Screen[bool]):
 
     # --- layout -------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield Static(_("Review estimated potentials"), id="review-title")
+        yield Shown(_("Review estimated potentials"), id="review-title")
         with Vertical(id="review-card"):
-            yield Static(_("Reading the book…"), id="review-body")
-        yield Static("", id="review-ask")
+            yield Shown(_("Reading the book…"), id="review-body")
+        yield Shown("", id="review-ask")
         with Vertical(id="review-input-row"):
             yield Input(placeholder=_("e.g. 250 000 (a yearly budget) or 60% (a loyalty)"), id="review-budget",
                         disabled=True, select_on_focus=False)
-            yield Static("", id="review-error")
-        yield Static("", id="review-status")
-        yield Static("", id="review-space")
+            yield Shown("", id="review-error")
+        yield Shown("", id="review-status")
+        yield Shown("", id="review-space")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -250,7 +251,7 @@ class ReviewScreen(Screen[bool]):
             name += f" · {item.city}"
         if item.name != item.source_id:
             name += " · " + _("customer id {id}").format(id=item.source_id)
-        card.border_title = Text(name)
+        card.border_title = safe(Text(name))
         body.update(self._card(item))
         outcome = self.outcomes.get(self.position)
         if outcome == CONFIRMED:
@@ -301,7 +302,7 @@ class ReviewScreen(Screen[bool]):
             estimate.append(" " + _("(upgrade candidate {now}→{could})").format(
                 now=item.revenue_class, could=item.potential_class), style="bold")
         grid.add_row(_("Estimated"), estimate)
-        grid.add_row("  " + _("from"), Text(estimate_basis(item.basis)))
+        grid.add_row("  " + _("from"), safe(Text(estimate_basis(item.basis))))  # names the peers' city
         headroom = Text(_("{amount} a year above the last 12 months").format(amount=money(item.headroom)))
         if item.loyalty is not None:
             headroom.append(" · " + _("loyalty {share}").format(share=rules.share(item.loyalty)))
@@ -545,8 +546,8 @@ class ReviewScreen(Screen[bool]):
             return
         row = self.query_one("#review-input-row")
         box = self.query_one("#review-budget", Input)
-        box.border_title = _("Your yearly budget for {name} ({currency}, whole units), or a loyalty (0.6 or 60%)").format(
-            name=self.current.name, currency=self.currency)
+        box.border_title = safe(Text(_("Your yearly budget for {name} ({currency}, whole units), or a loyalty (0.6 or "
+                                       "60%)").format(name=self.current.name, currency=self.currency)))
         row.add_class("open")
         box.disabled = False
         box.value = first

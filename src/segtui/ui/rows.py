@@ -14,6 +14,7 @@ from textual.reactive import reactive
 from textual.strip import Strip
 
 from segtui.ui.cursor import CursorView
+from segtui.ui.display import safe
 
 
 class RowList(CursorView, can_focus=True):
@@ -62,6 +63,7 @@ class RowList(CursorView, can_focus=True):
             text = self._format(self._items[index])
             if not isinstance(text, Text):
                 text = Text(str(text))
+            text = safe(text)  # the book's text never reaches the terminal as a control
             if len(self._cache) > 2000:
                 self._cache.clear()
             self._cache[index] = text

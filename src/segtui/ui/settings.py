@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Header, Input, Label, Static
 
+from segtui.ui.display import Shown, ShownLabel
 from segtui.domain.settings import DEFAULTS, REGISTRY, SettingError, sections, validate, validate_all
 from segtui.i18n import _
 from segtui.store.book import Book, BookError
@@ -72,9 +73,9 @@ class SettingRow(Widget, can_focus=True):
 
     def compose(self) -> ComposeResult:
         with Horizontal():
-            yield Label(self.key, classes="key")
-            yield Label(self.value, classes="value changed" if self.value != DEFAULTS[self.key] else "value")
-            yield Label(_(REGISTRY[self.key].help), classes="help")
+            yield ShownLabel(self.key, classes="key")
+            yield ShownLabel(self.value, classes="value changed" if self.value != DEFAULTS[self.key] else "value")
+            yield ShownLabel(_(REGISTRY[self.key].help), classes="help")
 
     def show_value(self, value: str) -> None:
         self.value = value
@@ -151,7 +152,7 @@ class SettingsScreen(Screen[bool]):
     # --- layout -----------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(_("Reading the settings…"), id="settings-status")
+        yield Shown(_("Reading the settings…"), id="settings-status")
         yield SettingsList(id="settings-list")
         yield Footer()
 
@@ -168,7 +169,7 @@ class SettingsScreen(Screen[bool]):
         self.values = dict(values)
         widgets: list[Widget] = []
         for title, keys in sections():
-            widgets.append(Label(_(title), classes="section"))
+            widgets.append(ShownLabel(_(title), classes="section"))
             widgets.extend(SettingRow(key, values[key]) for key in keys)
         listing = self.query_one("#settings-list", SettingsList)
         await listing.mount_all(widgets)
