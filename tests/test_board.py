@@ -525,3 +525,26 @@ async def test_a_very_short_list_keeps_a_line_for_its_customers(small):
         for customer_list in app.board.lists:
             assert customer_list.visible_rows >= 1
             assert customer_list.head_height < customer_list.scrollable_content_region.height
+
+
+# --- the filter chips in Swedish
+
+
+async def test_a_filter_chip_shows_a_word_value_in_the_language_in_use(small) -> None:
+    from segtui import i18n
+
+    app, _ids = small
+    i18n.use("sv")
+    try:
+        async with app.run_test(size=(160, 40)) as pilot:
+            await loaded(app, pilot)
+            board = app.board
+            board.view.filters["trend"] = frozenset({"silent"})
+            board.view.filters["city"] = frozenset({"Malmö"})
+            board.refresh_lists()
+            await pilot.pause()
+            bar = str(board.query_one("#bar").render())
+            assert "tyst" in bar and "silent" not in bar  # the word translated, the filter still by 'silent'
+            assert "Malmö" in bar  # a town as it is
+    finally:
+        i18n.use("en")

@@ -144,3 +144,4 @@ async def test_a_book_whose_thresholds_fit_gets_no_offer(book, tmp_path) -> None
         await pilot.press("T")  # says so, changes nothing
         await pilot.pause()
         assert book.settings()["abc.a_above"] == DEFAULTS["abc.a_above"]
+

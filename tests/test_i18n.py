@@ -189,3 +189,28 @@ def test_the_table_writer_speaks_the_language_in_use(swedish) -> None:
     out = io.StringIO()
     write_segments_table([], out, "2026-11-23", "SEK", 24, "bok")
     assert "segment per 2026-11-23" in out.getvalue() and "Kvadrant" in out.getvalue()
+
+
+def test_plan_table_in_swedish_csv_and_english_table_unchanged(tmp_path: Path) -> None:
+    import shutil
+
+    book = tmp_path / "sample.db"
+    shutil.copy(ROOT / "sample.db", book)
+    args = ("plan", str(book), "--as-of", "2026-11-23", "--week", "2026-W49")
+
+    def run(lang: str, *extra: str) -> str:
+        env = {"LANG": lang, "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+        return subprocess.run([sys.executable, "-m", "segtui", *args, *extra], capture_output=True, text=True,
+                              env=env, check=True, cwd=tmp_path).stdout
+
+    english = run("C")  # plans the week (saved), so both tables show the same items
+    assert english.startswith("Plan for 2026-W49 (30 Nov – 06 Dec 2026):")
+    table = run("sv_SE.UTF-8")
+    assert table.startswith("Plan för v. 49 2026 (30 nov. 2026 – 6 dec. 2026):")
+    for word in ("besök", "samtal", "måndag", "dagar försenad", "Kontaktreglerna"):
+        assert word in table, word
+    for word in ("visits", "calls", "Monday", "days overdue", "Policy needs", " visit ", " call "):
+        assert word not in table, word
+    assert len(table.splitlines()) == len(english.splitlines())  # the same items, line for line
+    # the CSV for scripts stays English (its dialect follows the language, docs/exports.md)
+    assert run("sv_SE.UTF-8", "--format", "csv", "--dialect", "csv") == run("C", "--format", "csv")

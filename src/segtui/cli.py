@@ -746,12 +746,19 @@ def _write_plan(opened, monday: dt.date, today: dt.date, fmt: str, out, output: 
         export.write_plan_xlsx(items, out, stops)
         _say(f"Wrote {len(items)} visits and calls for {label} to {output}", err=True)
     else:
+        from segtui import i18n
+
+        _speak(opened.settings())  # the table is for people: in the book's language (CSV, JSON, ics stay English)
         if customers is None:
             customers = plan_store.planning_customers(opened, today, owner=config.owner)
         line = planning.feasibility(customers, config, today).text
         off = [(d, config.off(d)) for d in planning.week_days(monday, config) if config.off(d)]
-        export.write_plan_table(items, _Shown(out), f"{label} ({monday:%d %b} – {monday + dt.timedelta(days=6):%d %b %Y})", line,
-                                off, stops, plan_store.day_routes(items, config.route))
+        sunday = monday + dt.timedelta(days=6)
+        if i18n.language() == i18n.SOURCE:
+            span = f"{label} ({monday:%d %b} – {sunday:%d %b %Y})"
+        else:
+            span = f"{i18n.week(*monday.isocalendar()[:2])} ({i18n.day(monday)} – {i18n.day(sunday)})"
+        export.write_plan_table(items, _Shown(out), span, line, off, stops, plan_store.day_routes(items, config.route))
 
 
 def _write_mailing(opened, today: dt.date, fmt: str, out, dialect=None, output: str | None = None) -> None:

@@ -574,13 +574,20 @@ def write_plan_table(items: Sequence, out: IO[str], week: str, feasibility: str 
     ``days_off`` ((day, why) pairs) are named under the heading. With ``stops`` (item id →
     stop) each visit shows its stop number and km from the stop before, and with ``day_routes``
     each day its km and hours (domain/routes.py)."""
+    from segtui.domain.planning import say_reason
+    from segtui.i18n import day as day_text
+    from segtui.i18n import weekday
+
     stops, day_routes = stops or {}, day_routes or {}
-    out.write(f"Plan for {week}: {sum(i.kind == 'visit' for i in items)} visits, "
-              f"{sum(i.kind == 'call' for i in items)} calls\n")
+    # English exactly as before there were catalogs; the words and days in the language in use
+    out.write(_("Plan for {week}: {visits} visits, {calls} calls").format(
+        week=week, visits=sum(i.kind == "visit" for i in items), calls=sum(i.kind == "call" for i in items)) + "\n")
     if feasibility:
         out.write(f"{feasibility}\n")
     if days_off:
-        out.write("Not planned: " + ", ".join(f"{d:%a} {d.isoformat()} ({why})" for d, why in days_off) + "\n")
+        out.write(_("Not planned: {days}").format(days=", ".join(
+            f"{weekday(d, short=True)} {day_text(d)} ({why})" for d, why in days_off)) + "\n")
+    width = max(5, len(_("visit")), len(_("call")))
     day = None
     for item in items:
         if item.day != day:
@@ -589,20 +596,21 @@ def write_plan_table(items: Sequence, out: IO[str], week: str, feasibility: str 
             drive = ""
             if route is not None and route.stops:
                 whole = round(route.minutes)
-                drive = f" · {route.km:.0f} km to the last visit, {whole // 60}h{whole % 60:02d} with the visits and back"
-            out.write(f"\n{day:%A} {day.isoformat()}{drive}\n")
-        status = "" if item.status == "planned" else f" [{item.status}]"
+                drive = _(" · {km} km to the last visit, {hours}h{minutes:02d} with the visits and back").format(
+                    km=f"{route.km:.0f}", hours=whole // 60, minutes=whole % 60)
+            out.write(f"\n{weekday(day)} {day_text(day)}{drive}\n")
+        status = "" if item.status == "planned" else f" [{_(item.status)}]"
         who = f" · {item.contact}" if item.contact else ""
         phone = f" {item.phone}" if item.phone and item.kind == "call" else ""
         stop = stops.get(item.id)
         number = f"{stop.number:>2}" if stop is not None and item.kind == "visit" else "  "
         leg = f" {stop.km:.0f} km" if stop is not None and stop.km else ""
-        out.write(f"{number} {item.kind:<5} {item.name[:32]:<32} {(item.city or '')[:14]:<14}{leg}{who}{phone}"
-                  f"{status}\n")
+        out.write(f"{number} {_(item.kind):<{width}} {item.name[:32]:<32} {(item.city or '')[:14]:<14}{leg}{who}"
+                  f"{phone}{status}\n")
         if item.reason:
-            out.write(f"        {item.reason}\n")
+            out.write(f"        {say_reason(item.reason)}\n")
     if not items:
-        out.write("\n(nothing planned)\n")
+        out.write("\n" + _("(nothing planned)") + "\n")
 
 
 def plan_calendar(entries: Iterable, book_name: str = "segtui", stamp=None) -> bytes:

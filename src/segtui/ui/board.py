@@ -574,8 +574,10 @@ class BoardScreen(Screen):
         for n, key in enumerate(FILTER_FIELDS):
             values = self.view.filters.get(key)
             if values:
+                from segtui.ui.dialogs import value_text  # loaded once a filter is set, not at start
+
                 parts.append(f"[reverse] {_(FILTER_LABELS[key])}: $filter{n} [/reverse]")
-                typed[f"filter{n}"] = ", ".join(sorted(values))
+                typed[f"filter{n}"] = ", ".join(sorted(value_text(key, v) for v in values))
         count = (_("{shown:,} of {total:,} customers").format(shown=shown, total=total) if self.view.narrowed
                  else _("{total:,} customers").format(total=total))
         if self.estimated:
