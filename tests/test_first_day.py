@@ -71,11 +71,13 @@ def test_thresholds_are_the_revenue_at_the_pareto_cut_offs() -> None:
     assert first_day.proposed_thresholds({1: 0, 2: -5}, Config()) is None
 
 
-@given(st.dictionaries(st.integers(1, 500), st.integers(-10**9, 10**11), min_size=1, max_size=60))
-def test_proposed_thresholds_are_valid_settings(revenues) -> None:
-    proposed = first_day.proposed_thresholds(revenues, Config())
-    if not any(r > 0 for r in revenues.values()):
-        assert proposed is None
+@given(st.dictionaries(st.integers(1, 500), st.integers(-10**9, 10**11), min_size=1, max_size=60),
+       st.lists(st.one_of(st.none(), st.integers(-10**6, 10**13)), max_size=80))
+def test_proposed_thresholds_are_valid_settings(revenues, potentials) -> None:
+    # from the revenue alone, or from the potentials when there are enough (docs/first-day.md)
+    proposed = first_day.proposed_thresholds(revenues, Config(), potentials=potentials)
+    if proposed is None:
+        assert not first_day.enough_potentials(potentials) and not any(r > 0 for r in revenues.values())
         return
     assert 0 <= proposed.b_from <= proposed.a_above
     # the steps that store them are each valid on their own
@@ -85,6 +87,11 @@ def test_proposed_thresholds_are_valid_settings(revenues) -> None:
     for key, value in first_day.threshold_settings(current, proposed):
         current[key] = value
         validate_all(current)
+    if first_day.enough_potentials(potentials):
+        top = max(p for p in potentials if p is not None)
+        assert proposed.a_above <= first_day.two_significant(top // 100)  # never above what the best could spend
+    else:
+        assert proposed == first_day.proposed_thresholds(revenues, Config())
 
 
 # --- the import -------------------------------------------------------------------------
