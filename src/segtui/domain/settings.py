@@ -54,9 +54,9 @@ def parse_share(text: str, what: str = N_("a share")) -> float:
     try:
         value = float(raw)
     except ValueError:
-        raise SettingError(_("{text} is not a share — type 60% or 0.6").format(text=repr((text or "").strip()))) from None
+        raise SettingError(_("{text} is not a share — type 0.6 or 60%").format(text=repr((text or "").strip()))) from None
     if value != value or value in (float("inf"), float("-inf")):
-        raise SettingError(_("{text} is not a share — type 60% or 0.6").format(text=repr(text.strip())))
+        raise SettingError(_("{text} is not a share — type 0.6 or 60%").format(text=repr(text.strip())))
     if value < 0:
         raise SettingError(_("{what} cannot be negative (0–100 %)").format(what=what))
     if percent or value > 1:
