@@ -229,7 +229,7 @@ def show_totals(customer_list: CustomerList, number: int, totals: Totals, total:
     quadrant = customer_list.quadrant
     count = f"{totals.count:,}" if totals.count == total else _("{count:,} of {total:,}").format(
         count=totals.count, total=total)
-    due = _(" · {due} due").format(due=totals.due) if totals.due else ""
+    due = _(" · {due} due").format(due=f"{totals.due:,}") if totals.due else ""
     customer_list.border_title = f"{number} {quadrant.label} · {count}{due}"
     potential = short_amount(totals.potential, currency) if totals.potential is not None else _("unknown")
     customer_list.border_subtitle = _("revenue {revenue} · potential {potential}").format(
