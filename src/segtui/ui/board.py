@@ -23,7 +23,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
 
 from segtui import clock
-from segtui.ui.display import Shown, safe
+from segtui.ui.display import Shown
 from segtui.domain import planning
 from segtui.domain.first_day import Thresholds, old_data_notice, thresholds_to_offer
 from segtui.domain.money import short_amount
@@ -341,7 +341,7 @@ class BoardScreen(Screen):
         self._first_order: dict[Quadrant, list[BoardRow]] | None = None
         self.rows: list[BoardRow] = []
         self.estimated = 0  # customers whose potential is only estimated (the review's queue)
-        #: thresholds from the book's own revenue, offered while the defaults leave A and B empty
+        #: thresholds from the book's own figures, offered while the defaults leave A and B empty
         self.threshold_offer: Thresholds | None = None
         self.view = BoardView()
         self.currency = snapshot.currency if snapshot else "SEK"
@@ -502,7 +502,7 @@ class BoardScreen(Screen):
             row = self._by_id[follow]
             old = before.get(follow)
             if old is not None and old is not row.quadrant:
-                self.notify(_("{name} moved {old} → {new}").format(name=safe(row.customer.name), old=old.label,
+                self.notify(_("{name} moved {old} → {new}").format(name=row.customer.name, old=old.label,
                             new=row.quadrant.label), title=_("Moved"), markup=False)
             self.select_customer(follow)
         elif moved:
@@ -512,7 +512,7 @@ class BoardScreen(Screen):
             if len(moved) > 5:
                 lines.append(_("… and {count} more").format(count=len(moved) - 5))
             title = ngettext("1 customer moved", "{count} customers moved", len(moved)).format(count=len(moved))
-            self.notify(safe("\n".join(lines)), title=title, markup=False, timeout=10)
+            self.notify("\n".join(lines), title=title, markup=False, timeout=10)
             self.select_customer(moved[0].id)
 
     def _axis_labels(self, config: Config) -> None:
@@ -589,10 +589,10 @@ class BoardScreen(Screen):
         notice = f"[b]{old}[/b]  ·  " if old else ""  # our own words and ISO dates, no markup in them
         if self.threshold_offer is not None:  # first: without it the board's right half stays empty
             notice = "[b]" + self._offer_text() + "[/b]  ·  " + notice
-        self.query_one("#bar", Static).update(safe(
+        self.query_one("#bar", Shown).update(  # Shown: the render rule applies to what was typed
             Content.from_markup(f"{head}{notice}{count}  ·  " + _("sorted by {sort}").format(
                 sort=_(SORT_LABELS[self.view.sort])), **typed)
-        ))
+        )
 
     def _review_key(self) -> str:
         """The key that opens the review (``e``, or what the key map made of it)."""
@@ -646,7 +646,7 @@ class BoardScreen(Screen):
         row = self.current_row
         detail = self.query_one("#detail", Static)
         # The detail strip has a fixed height: updating it never needs a new layout.
-        detail.update("" if row is None else safe(describe(row, self.currency)), layout=False)
+        detail.update("" if row is None else describe(row, self.currency), layout=False)
 
     def select_customer(self, customer_id: int) -> bool:
         """Focus the customer's quadrant and put the cursor on it."""
