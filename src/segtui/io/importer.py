@@ -211,14 +211,23 @@ class Mapping:
         return ", ".join(f'{f} ← "{c}"' for f, c in self.fields.items())
 
 
-def _find_column(header: Sequence[str], column: str) -> str | None:
+def _find_column(header: Sequence[str], column: str, name: str = "") -> str | None:
     if column in header:
         return column
-    matches = [h for h in header if h.casefold() == column.casefold()]
-    if len(matches) == 1:
-        return matches[0]
-    matches = [h for h in header if _normal(h) == _normal(column)]
-    return matches[0] if len(matches) == 1 else None
+    for alike in (lambda h: h.casefold() == column.casefold(), lambda h: _normal(h) == _normal(column)):
+        matches = [h for h in header if alike(h)]
+        if len(matches) == 1:
+            return matches[0]
+        if len(matches) > 1:
+            raise _ambiguous(header, name, matches)
+    return None
+
+
+def _ambiguous(header: Sequence[str], name: str, columns: Sequence[str]) -> ReadError:
+    """Two columns of the header read as one field (``Customer`` and ``customer``): which one
+    is meant is not guessed."""
+    listed = " or ".join(f'column {header.index(c) + 1} "{c}"' for c in columns)
+    return ReadError(f'the field "{name}" could be {listed} — rename one, or say which with --map {name}=COLUMN')
 
 
 def map_columns(kind: str, header: Sequence[str], overrides: dict[str, str] | None = None) -> Mapping:
@@ -242,21 +251,24 @@ def choose_columns(kind: str, header: Sequence[str], overrides: dict[str, str] |
         if not column:  # explicitly left out (the Import screen)
             how[name] = "off"
             continue
-        found = _find_column(header, column)
+        found = _find_column(header, column, name)
         if found is None:
             raise ReadError(f'--map {name}={column}: the file has no column "{column}" (its columns are {listed})')
         chosen[name], how[name] = found, "map"
     taken = set(chosen.values())
-    by_normal: dict[str, str] = {}
+    by_normal: dict[str, list[str]] = {}
     for h in header:
         if h:
-            by_normal.setdefault(_normal(h), h)
+            by_normal.setdefault(_normal(h), []).append(h)
     for name, aliases in names.items():
         if name in chosen or how.get(name) == "off":
             continue
         for alias in aliases:
-            column = by_normal.get(_normal(alias))
-            if column is not None and column not in taken:
+            alike = [h for h in by_normal.get(_normal(alias), ()) if h not in taken]
+            if len(alike) > 1:
+                raise _ambiguous(header, name, alike)
+            column = alike[0] if alike else None
+            if column is not None:
                 chosen[name], how[name] = column, "name"
                 taken.add(column)
                 break
