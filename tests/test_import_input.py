@@ -6,6 +6,8 @@ reason and leaves the book byte-for-byte as it was."""
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -53,3 +55,82 @@ def test_a_header_with_two_columns_that_read_alike_is_refused(filled_book: Path,
     assert book.scalar("SELECT source_id FROM customer") == "K2" and summary.rows_used == 1
     # the Import screen says the same
     assert "could be column 1" in (preview(data).error or "")
+
+
+# --- workbooks -------------------------------------------------------------------
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def workbook(path: Path, rows: list[list], date_format: str | None = None) -> Path:
+    """An XLSX file of ``rows`` (the first is the header); ``date_format`` is given to the
+    cells of the date column (the second)."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    for row in rows:
+        ws.append(row)
+    if date_format:
+        for (cell,) in ws.iter_rows(min_row=2, min_col=2, max_col=2):
+            cell.number_format = date_format
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize("date_format", ["yyyy-mm-dd", None], ids=["date cell", "number cell"])
+def test_excels_phantom_29_february_1900_is_refused_at_its_cell(filled_book: Path, tmp_path: Path,
+                                                                  date_format) -> None:
+    data = workbook(tmp_path / "orders.xlsx", [["customer", "date", "amount"], ["K1", 45000, 10], ["K2", 60, 10]],
+                    date_format)
+    said = refused_unchanged(filled_book, data)
+    assert ('row 3, column "date": "1900-02-29 (Excel\'s day serial 60)" is not a date '
+            "(there was no 29 February 1900; type the day the cell should hold)") in said
+
+
+def test_excel_day_serials_around_the_phantom_day_are_the_days_excel_shows(tmp_path: Path) -> None:
+    from segtui.io.readers import parse_date
+
+    # Excel shows serial 1 as 1900-01-01, 59 as 1900-02-28, 61 as 1900-03-01
+    assert [parse_date(n) for n in (1, 59, 61, 45000)] == [
+        dt.date(1900, 1, 1), dt.date(1900, 2, 28), dt.date(1900, 3, 1), dt.date(2023, 3, 15)]
+    data = workbook(tmp_path / "orders.xlsx", [["customer", "date", "amount"], ["K1", 59, 10], ["K2", 61, 10]],
+                    "yyyy-mm-dd")
+    book = open_book(":memory:")
+    import_orders(book, data, as_of=AS_OF)
+    assert book.rows('SELECT date FROM "order" ORDER BY date') == [("1900-02-28",), ("1900-03-01",)]
+
+
+def test_a_password_protected_workbook_is_called_that(filled_book: Path) -> None:
+    said = refused_unchanged(filled_book, DATA / "broken" / "password.xlsx")
+    assert "the workbook is password-protected (encrypted), so it cannot be read" in said
+
+
+def test_openpyxl_warnings_are_not_shown(tmp_path: Path) -> None:
+    import warnings
+    import zipfile
+
+    # a sheet with an extension openpyxl does not support
+    plain = workbook(tmp_path / "plain.xlsx", [["customer", "date", "amount"], ["K1", "2026-01-05", 10]])
+    data = tmp_path / "odd.xlsx"
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(data, "w") as target:
+        for item in source.infolist():
+            if item.filename == "xl/styles.xml":
+                continue
+            content = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = content.replace(b"</worksheet>", b'<extLst><ext uri="{78C0D931-6437-407d-A8EE-F0AAD7539E65}">'
+                                          b"</ext></extLst></worksheet>")
+            target.writestr(item, content)
+    with warnings.catch_warnings(record=True) as caught:  # openpyxl does warn about these
+        warnings.simplefilter("always")
+        from openpyxl import load_workbook
+
+        list(load_workbook(data).active.values)
+    assert "Conditional Formatting extension is not supported and will be removed" in {str(w.message) for w in caught}
+    book = tmp_path / "book.db"
+    run = subprocess.run([sys.executable, "-m", "segtui", "import", "orders", str(book), str(data), "--currency", "SEK",
+                          "--as-of", AS_OF.isoformat()], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stderr == ""
+    assert open_book(book).scalar('SELECT count(*) FROM "order"') == 1

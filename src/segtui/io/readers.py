@@ -37,7 +37,12 @@ Rules a person may need to know (all are tested):
 * Amounts of 10^13 or more (in any sign) are refused as too large.
 * Dates: ``DD/MM/YYYY`` unless ``order='mdy'`` (see :func:`detect_date_order`);
   ``DD.MM.YYYY`` is always day first; years must be 1900..2100 and have four
-  digits; a time after the date is checked and dropped.
+  digits; a time after the date is checked and dropped.  Excel day serials are
+  read as Excel shows them (1 is 1900-01-01); serial 60, Excel's 29 February
+  1900 that never was, is refused.
+* An encrypted (password-protected) workbook is refused as such.  openpyxl's
+  warnings (about styles, extensions and other parts it does not read) are
+  not shown.
 """
 
 from __future__ import annotations
@@ -183,6 +188,7 @@ _MAGIC = (
 )
 _OLD_OFFICE = b"\xd0\xcf\x11\xe0"
 _ZIP = b"PK\x03\x04"
+_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")  # the stream an encrypted Office file keeps its data in
 _GZIP = b"\x1f\x8b"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 _GZIP_ERRORS = (OSError, EOFError, zlib.error)
@@ -227,6 +233,11 @@ def open_table(path: str | os.PathLike[str], sheet: str | None = None) -> Table:
                 raise ReadError("the file is empty (the compressed file contains nothing)")
 
         lower = name.lower()
+        if head.startswith(_OLD_OFFICE) and _ENCRYPTED in head:
+            raise ReadError(
+                "the workbook is password-protected (encrypted), so it cannot be read: open it in Excel, "
+                "remove the password (File › Info › Protect Workbook) and save it, or save it as CSV"
+            )
         if head.startswith(_ZIP) or lower.endswith((".xlsx", ".xlsm", ".xlsx.gz")):
             if not head.startswith(_ZIP):
                 raise ReadError("the file is named like an XLSX workbook but is not one")
@@ -704,11 +715,58 @@ def _cell_text(v: Any) -> str:
     return str(v)
 
 
+class PhantomDay(datetime):
+    """A cell holding Excel's day serial 60: 29 February 1900, a day that never was (Excel
+    counts it for Lotus 1-2-3's sake; openpyxl reads it as the 28th). Refused as a date;
+    equal to nothing but itself, so no cache of dates takes it for the 28th."""
+
+    def __eq__(self, other: object) -> bool:
+        return other is self
+
+    def __ne__(self, other: object) -> bool:
+        return other is not self
+
+    __hash__ = object.__hash__
+
+
+_PHANTOM = PhantomDay(1900, 2, 28)
+_PHANTOM_SHOWN = "1900-02-29 (Excel's day serial 60)"
+
+
+def _quiet_openpyxl() -> None:
+    """Once: openpyxl's warnings are not shown (they are about what it leaves out of a workbook
+    it reads — styles, data validation, conditional formats, extensions — never about the
+    values; a date cell it cannot read becomes "#VALUE!", which the importer refuses at its
+    row), and Excel's day serial 60 in a date cell is read as :class:`PhantomDay`."""
+    global _QUIETED
+    if _QUIETED:
+        return
+    import warnings
+
+    import openpyxl.worksheet._reader as sheet_reader
+    from openpyxl.utils.datetime import WINDOWS_EPOCH
+
+    warnings.filterwarnings("ignore", module=r"openpyxl(\.|$)")
+    plain = sheet_reader.from_excel
+
+    def from_excel(value, epoch=WINDOWS_EPOCH, timedelta=False):
+        if not timedelta and epoch == WINDOWS_EPOCH and 60 <= value < 61:
+            return _PHANTOM
+        return plain(value, epoch, timedelta=timedelta)
+
+    sheet_reader.from_excel = from_excel
+    _QUIETED = True
+
+
+_QUIETED = False
+
+
 def _open_xlsx(name: str, source: IO[bytes], sheet: str | None, compressed: bool) -> Table:
     """Open a workbook; ``source`` is closed with the table."""
     from openpyxl import load_workbook
     from openpyxl.utils import get_column_letter
 
+    _quiet_openpyxl()
     try:
         wb = load_workbook(source, read_only=True, data_only=True)
     except Exception as e:  # openpyxl raises many kinds on damaged files
@@ -1069,6 +1127,8 @@ def parse_date(value: Any, order: str = "dmy") -> date:
     """
     if isinstance(value, str):
         return _date_from_text(value, order)
+    if value is _PHANTOM:
+        raise ValueError(_PHANTOM_REASON)
     if isinstance(value, datetime):
         return _checked_year(value.date(), value.isoformat())
     if isinstance(value, date):
@@ -1089,9 +1149,17 @@ def _date_from_number(value: float) -> date:
     if float(value).is_integer() and 19000101 <= value <= 21001231:
         n = int(value)
         return _make_date(n // 10000, n // 100 % 100, n % 100, shown)
-    if 1 <= value <= _EXCEL_MAX_SERIAL:
+    if 60 <= value < 61:
+        raise ValueError(_PHANTOM_REASON)
+    if 1 <= value < 60:  # Excel counts a 29 February 1900 that never was: the days before it are one later
+        return _EXCEL_EPOCH + timedelta(days=int(value) + 1)
+    if 61 <= value <= _EXCEL_MAX_SERIAL:
         return _EXCEL_EPOCH + timedelta(days=int(value))
     raise ValueError(f"{_show(shown)} is not a date")
+
+
+_PHANTOM_REASON = (f'"{_PHANTOM_SHOWN}" is not a date (there was no 29 February 1900; '
+                   "type the day the cell should hold)")
 
 
 @lru_cache(maxsize=1 << 16)
