@@ -134,3 +134,25 @@ def test_openpyxl_warnings_are_not_shown(tmp_path: Path) -> None:
     assert run.returncode == 0, run.stderr
     assert run.stderr == ""
     assert open_book(book).scalar('SELECT count(*) FROM "order"') == 1
+
+
+# --- encodings -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("tail", ["K2", "K2,2026-01-06,20\n"], ids=["odd bytes", "whole lines"])
+def test_a_utf16_file_with_a_utf8_tail_is_refused_at_the_line(filled_book: Path, tmp_path: Path, tail: str) -> None:
+    data = tmp_path / "orders.csv"
+    # the customer id is not the first column: the tail read as UTF-16 would leave it empty
+    data.write_bytes("date,customer,amount\n2026-01-05,K1,10\n".encode("utf-16") + f"2026-01-06,{tail}".encode())
+    said = refused_unchanged(filled_book, data)
+    assert ("line 3 is not UTF-16 text like the lines before it (a decode error: part of the file is in another "
+            "encoding) — save the whole file again in one encoding") in said
+
+
+def test_utf16_text_of_any_language_is_read(tmp_path: Path) -> None:
+    data = tmp_path / "orders.csv"
+    data.write_text("customer\tcustomer_name\tdate\tamount\nK1\t上海贸易\t2026-01-05\t10\nK2\tМосква\t2026-01-06\t5\n",
+                    encoding="utf-16")
+    book = open_book(":memory:")
+    import_orders(book, data, as_of=AS_OF)
+    assert book.rows("SELECT source_id, name FROM customer ORDER BY 1") == [("K1", "上海贸易"), ("K2", "Москва")]

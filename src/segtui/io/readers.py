@@ -449,13 +449,18 @@ def _open_csv(
             "column names): the file does not look like a table"
         )
 
-    def reopen() -> io.TextIOWrapper:
+    # UTF-16 has no bytes of another encoding to take in its stead: a byte that is not
+    # UTF-16 is a file that mixes encodings, refused at its line
+    utf16 = codec.startswith("utf-16")
+    errors = "strict" if utf16 else _FALLBACK_ERRORS
+
+    def reopen(errors: str = _FALLBACK_ERRORS) -> io.TextIOWrapper:
         """A fresh text stream over the file, at its first line."""
         binary: IO[bytes] = gzip.open(name, "rb") if compressed else open(name, "rb")
-        return io.TextIOWrapper(binary, encoding=codec, errors=_FALLBACK_ERRORS, newline="")
+        return io.TextIOWrapper(binary, encoding=codec, errors=errors, newline="")
 
     stream.seek(0)
-    text = io.TextIOWrapper(stream, encoding=codec, errors=_FALLBACK_ERRORS, newline="")
+    text = io.TextIOWrapper(stream, encoding=codec, errors=errors, newline="")
     text._CHUNK_SIZE = 1 << 16  # type: ignore[attr-defined]  # fewer, larger reads
     if offset:
         text.readline()
@@ -477,6 +482,8 @@ def _open_csv(
         raise _quote_error(e, reopen, prev + 1 + offset, reader.line_num + offset, delimiter) from e
     except _GZIP_ERRORS as e:
         raise _stream_error(e, prev + 1 + offset, compressed) from e
+    except UnicodeDecodeError as e:
+        raise _mixed_encoding(reopen, label, prev + 1 + offset) from e
     if header_fields is None:
         raise ReadError("the file contains only blank lines")
     header_line = prev + 1 + offset
@@ -488,7 +495,7 @@ def _open_csv(
         text.close()
         raw.close()
 
-    rows = _csv_rows(text, raw, reader, len(header), offset, reopen, delimiter, compressed)
+    rows = _csv_rows(text, raw, reader, len(header), offset, reopen, delimiter, compressed, label if utf16 else None)
     return Table(
         path=name,
         format=fmt,
@@ -511,8 +518,13 @@ def _csv_rows(
     reopen: Callable[[], io.TextIOWrapper],
     delimiter: str,
     compressed: bool,
+    utf16: str | None = None,
 ) -> Iterator[tuple[int, list[str]]]:
-    """Yield (line, values) for each non-blank record, checked against the header width."""
+    """Yield (line, values) for each non-blank record, checked against the header width.
+
+    ``utf16``: the file's label when it is UTF-16, whose records are checked for text of
+    another encoding read as UTF-16 (a UTF-8 tail: one long value of CJK-looking
+    characters made of two ASCII bytes each, with no separator and no line end)."""
     pad = [""] * width
     prev = reader.line_num
     try:
@@ -527,6 +539,8 @@ def _csv_rows(
                 continue
             if not fields or _is_blank(fields):
                 continue
+            if utf16 and n == 1 and _ASCII_PAIRS(fields[0]):
+                raise _mixed_encoding(reopen, utf16, start, found=start)
             if n < width:
                 fields.extend(pad[n:])
             else:
@@ -543,9 +557,36 @@ def _csv_rows(
         raise _quote_error(e, reopen, prev + 1 + offset, reader.line_num + offset, delimiter) from e
     except _GZIP_ERRORS as e:
         raise _stream_error(e, prev + 1 + offset, compressed) from e
+    except UnicodeDecodeError as e:
+        raise _mixed_encoding(reopen, utf16 or "UTF-16", prev + 1 + offset) from e
     finally:
         text.close()
         raw.close()
+
+
+#: A character made of two ASCII bytes (a letter, digit, comma, line end …) read as UTF-16
+_ASCII_PAIRS = re.compile(r"[\u0909-\u7e7e]").search
+
+
+def _mixed_encoding(
+    reopen: Callable[..., io.TextIOWrapper], label: str, start: int, found: int | None = None
+) -> ReadError:
+    """A file that stops being in its encoding part-way: refused at the first line that is not.
+    Without ``found`` the line is the first one that does not decode (a decode error is
+    raised for a whole chunk of the file, maybe lines before the bad bytes)."""
+    if found is None:
+        found = start
+        try:
+            with reopen("replace") as again:
+                for number, line in enumerate(again, 1):
+                    if "\ufffd" in line:
+                        found = max(number, start)
+                        break
+        except Exception:  # the first error is the one to report
+            pass
+    reason = (f"is not {label} text like the lines before it (a decode error: part of the file is in another "
+              "encoding) — save the whole file again in one encoding")
+    return ReadError(reason, found, message=f"line {found} {reason}")
 
 
 def _stream_error(error: BaseException, line: int, compressed: bool) -> ReadError:
