@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from segtui.cli import main
-from segtui.io.importer import ReadError, import_orders, preview
+from segtui.io.importer import import_orders, preview
 from segtui.store.book import open_book
 from segtui.store.demo import generate
 
@@ -156,3 +156,46 @@ def test_utf16_text_of_any_language_is_read(tmp_path: Path) -> None:
     book = open_book(":memory:")
     import_orders(book, data, as_of=AS_OF)
     assert book.rows("SELECT source_id, name FROM customer ORDER BY 1") == [("K1", "上海贸易"), ("K2", "Москва")]
+
+
+# --- the text rule ---------------------------------------------------------------
+
+
+def test_invisible_characters_inside_a_customer_id_make_no_new_customer(tmp_path: Path) -> None:
+    data = tmp_path / "orders.csv"
+    data.write_text("customer,customer_name,date,amount\nK1,Acme AB,2026-01-05,10\nK\u200b1,Acme\ufeff AB,2026-01-06,10\n"
+                    "\ufeffK1\u2060,Acme AB,2026-01-07,5\n", encoding="utf-8")
+    book = open_book(":memory:")
+    summary = import_orders(book, data, as_of=AS_OF)
+    assert book.rows("SELECT source_id, name FROM customer") == [("K1", "Acme AB")]
+    assert summary.orders_new == 3 and summary.customers_new == 1
+    crm = tmp_path / "crm.csv"
+    crm.write_text("customer,name,city\nK\u200b1,Acme AB,Lu\u200bnd\n", encoding="utf-8")
+    from segtui.io.importer import import_customers
+
+    import_customers(book, crm, as_of=AS_OF)
+    assert book.rows("SELECT source_id, name, city FROM customer") == [("K1", "Acme AB", "Lund")]
+
+
+@pytest.mark.parametrize("row, said", [
+    ("K1,\x1b]52;c;cm0gLXJm\x07Acme", 'line 3, column "customer_name": the value holds a control character (U+001B), '
+                                      "which is not text"),
+    (f"K1,{'x' * 100_000}", 'line 3, column "customer_name": the value is 100,000 characters; at most 200 fit'),
+    (f"{'K' * 61},Acme", 'line 3, column "customer": the value is 61 characters; at most 60 fit'),
+], ids=["control", "long name", "long id"])
+def test_imports_refuse_what_the_forms_refuse(filled_book: Path, tmp_path: Path, row: str, said: str) -> None:
+    data = tmp_path / "orders.csv"
+    data.write_text(f"customer,customer_name,date,amount\nK0,Fine AB,2026-01-05,1\n{row},2026-01-05,10\n",
+                    encoding="utf-8")
+    assert said in refused_unchanged(filled_book, data)
+
+
+def test_a_customer_file_takes_the_forms_limits(filled_book: Path, tmp_path: Path) -> None:
+    data = tmp_path / "crm.csv"
+    data.write_text(f"customer,name,city\nK1,Acme AB,Lund\nK2,{'y' * 201},Umeå\n", encoding="utf-8")
+    files = [filled_book, Path(f"{filled_book}-wal")]
+    before = [f.read_bytes() if f.exists() else None for f in files]
+    result = CliRunner().invoke(main, ["import", "customers", str(filled_book), str(data), "--new"])
+    assert result.exit_code == 1
+    assert 'line 3, column "name": the value is 201 characters; at most 200 fit' in result.stderr
+    assert [f.read_bytes() if f.exists() else None for f in files] == before

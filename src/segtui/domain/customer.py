@@ -15,10 +15,8 @@ from typing import Iterable
 from segtui.domain.money import money, share  # noqa: F401 (the screens format through here)
 from segtui.domain.segments import subtract_months
 from segtui.domain.settings import SettingError, parse_share
+from segtui.domain.text import ID_MAX, NAME_MAX, NOTE_MAX, TextError, clean  # noqa: F401 (the forms' limits)
 from segtui.i18n import N_, _
-
-NOTE_MAX = 2000  # characters in a note, outcome or reason
-NAME_MAX = 200  # characters in a short name (a competitor)
 BUDGET_MAX = 10**12 * 100  # a yearly budget above a trillion is a typo, not a customer
 
 ACTIVITY_KINDS = ("visit", "call", "mail")
@@ -98,13 +96,12 @@ def parse_date(text: str, field: str = "date", latest: dt.date | None = None) ->
 
 
 def clean_note(text: str | None, limit: int = NOTE_MAX, field: str = "note") -> str | None:
-    """A note trimmed, None when empty; refused when longer than ``limit``."""
-    value = (text or "").strip()
-    if len(value) > limit:
-        raise InputError(f"the {field} is {len(value):,} characters; at most {limit:,} fit")
-    if any(ord(c) < 32 and c not in "\n\t" for c in value):
-        raise InputError(f"the {field} holds control characters")
-    return value or None
+    """Text by the one text rule (domain/text.py), None when empty: a note (``limit``
+    NOTE_MAX or more) keeps its line breaks, a shorter field is one line."""
+    try:
+        return clean(text, limit, field, lines=limit >= NOTE_MAX) or None
+    except TextError as error:
+        raise InputError(str(error)) from None
 
 
 def clean_name(text: str | None, field: str = "name") -> str:

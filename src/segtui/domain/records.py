@@ -21,7 +21,7 @@ from stdnum.no import orgnr
 from stdnum.se import orgnr as se_orgnr
 from stdnum.exceptions import ValidationError
 
-from segtui.domain.customer import NAME_MAX, InputError, clean_note
+from segtui.domain.customer import ID_MAX, NAME_MAX, InputError, clean_note  # noqa: F401 (ID_MAX: the forms' limit)
 
 DEFAULT_REGION = "SE"
 
@@ -73,7 +73,7 @@ def region(country: str | None) -> str:
 def parse_phone(text: str, country: str | None = None) -> str | None:
     """A phone number as typed ('070-123 45 67', '+45 46 83 59 36', '0046 70 …') in E.164;
     None when empty. Refused when it is not a possible number of its country."""
-    raw = (text or "").strip()
+    raw = clean_note(text, NAME_MAX, "phone") or ""
     if not raw:
         return None
     try:
@@ -135,7 +135,7 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]{2,}")
 
 
 def parse_email(text: str) -> str | None:
-    value = (text or "").strip()
+    value = clean_note(text, NAME_MAX, "e-mail") or ""
     if not value:
         return None
     if len(value) > NAME_MAX or not _EMAIL.fullmatch(value):

@@ -30,6 +30,7 @@ from itertools import chain, islice
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from segtui import clock
+from segtui.domain.text import ID_MAX, NAME_MAX, TextError, clean
 from segtui.i18n import N_
 from segtui.io.readers import (
     AMOUNT_LIMIT,
@@ -362,9 +363,19 @@ class _Parser:
         self.i_currency = m.index("currency")
         self._dates: dict[Any, str] = {}
         self._currencies: dict[str, str] = {}
+        self._texts: dict[tuple[str, str], str] = {}
 
     def error(self, line: int, field_name: str, reason: str) -> ReadError:
         return self.table.error(line, self.mapping.fields[field_name], reason)
+
+    def text(self, line: int, field_name: str, value: str) -> str:
+        """``value`` (stripped) by the one text rule (domain/text.py), with the field's limit."""
+        key = (field_name, value)
+        known = self._texts.get(key)
+        if known is None:
+            known = _clean_cell(self.table, line, self.mapping.fields[field_name], field_name, value)
+            self._texts[key] = known
+        return known
 
     def date(self, line: int, value: Any) -> str:
         try:
@@ -438,11 +449,11 @@ class _Parser:
         return code
 
     def __call__(self, line: int, values: list[Any]) -> tuple[str, str | None, str, Decimal, str, str] | None:
-        customer = _text(values[self.i_customer])
+        customer = self.text(line, "customer", _text(values[self.i_customer]))
         if not customer:
             return None
-        ref = _text(values[self.i_order]) if self.i_order is not None else ""
-        name = _text(values[self.i_name]) if self.i_name is not None else ""
+        ref = self.text(line, "order", _text(values[self.i_order])) if self.i_order is not None else ""
+        name = self.text(line, "customer_name", _text(values[self.i_name])) if self.i_name is not None else ""
         return (
             customer,
             ref or None,
@@ -451,6 +462,20 @@ class _Parser:
             name,
             self.currency_of(line, values),
         )
+
+
+#: How long an imported value may be: the forms' limits (domain/text.py).
+_TEXT_LIMITS = {"customer": ID_MAX, "order": ID_MAX, "crm_id": ID_MAX, "org_number": 40}
+
+
+def _clean_cell(table: Table, line: int, column: str, field_name: str, value: str) -> str:
+    """A cell's text by the one text rule, or ReadError naming the line and column."""
+    if value.isascii() and value.isprintable() and len(value) <= ID_MAX:
+        return value.strip()
+    try:
+        return clean(value, _TEXT_LIMITS.get(field_name, NAME_MAX), "value")
+    except TextError as error:
+        raise table.error(line, column, str(error)) from None
 
 
 def _sample(table: Table, n: int = _SAMPLE_ROWS) -> tuple[list[tuple[int, list[Any]]], Iterator[tuple[int, list[Any]]]]:
@@ -897,6 +922,7 @@ def _stage_orders(staged: _Staged, parse: _Parser, rows, summary: Summary, progr
     fast_amount = i_amount is not None and parse.decimal != ","
     line_amount = parse.amount
     currency_of = parse.currency_of
+    text_of = parse.text
     fixed_currency = parse.currency if parse.i_currency is None else None
     i_currency = parse.i_currency
     state = {"read": 0, "skipped": 0, "done": False}
@@ -912,24 +938,28 @@ def _stage_orders(staged: _Staged, parse: _Parser, rows, summary: Summary, progr
                     progress(line, total)
                 value = values[i_customer]
                 customer = value.strip() if value.__class__ is str else _text(value)
+                if len(customer) > ID_MAX or not (customer.isascii() and customer.isprintable()):
+                    customer = text_of(line, "customer", customer)
                 if not customer:
                     skipped += 1
                     continue
                 if i_order is not None:
                     value = values[i_order]
                     ref = value.strip() if value.__class__ is str else _text(value)
+                    if len(ref) > ID_MAX or not (ref.isascii() and ref.isprintable()):
+                        ref = text_of(line, "order", ref)
                 else:
                     ref = ""
                 if i_name is not None:
                     value = values[i_name]
                     name = value.strip() if value.__class__ is str else _text(value)
                     if name:
-                        names[customer] = name
+                        names[customer] = text_of(line, "customer_name", name)
                 if placed and customer not in places:
-                    city = _text(values[i_city]) if i_city is not None else ""
-                    country = _text(values[i_country]) if i_country is not None else ""
+                    city = text_of(line, "city", _text(values[i_city])) if i_city is not None else ""
+                    country = text_of(line, "country", _text(values[i_country])) if i_country is not None else ""
                     if city or country:
-                        places[customer] = (city[:200], country[:200])
+                        places[customer] = (city, country)
                 value = values[i_date]
                 date = dates.get(value) if value.__class__ is str else None
                 if date is None:
@@ -1312,9 +1342,7 @@ def import_customers(
                 progress(line, total)
             record: dict[str, Any] = {}
             for f, i in index.items():
-                value = _text(values[i])
-                if len(value) > 500 and f != "customer":  # an id is kept as the source system has it
-                    raise table.error(line, columns.fields[f], f"the value is too long ({len(value)} characters)")
+                value = _clean_cell(table, line, columns.fields[f], f, _text(values[i]))
                 if value and f in _TYPED_FIELDS:
                     record[f] = _typed(table, line, columns.fields[f], f, value)
                 elif value:

@@ -45,7 +45,7 @@ def check_master(values: dict[str, Any]) -> dict[str, Any]:
         if name == "name":
             out[name] = clean_name(text, "name")
         elif name == "source_id":
-            value = clean_note(text, 60, "customer id")
+            value = clean_note(text, rules.ID_MAX, "customer id")
             if not value:
                 raise InputError("type the customer id (the number in your ERP)")
             out[name] = value

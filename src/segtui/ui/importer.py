@@ -558,7 +558,16 @@ REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(pattern, re
      r"holds orders in one currency — import them into a book of their own",
      N_("{code} is not the currency of the file's first orders ({expected}, line {line}): a book holds orders in one "
         "currency — import them into a book of their own")),
-    (r"the value is too long \((?P<count>\d+) characters\)", N_("the value is too long ({count} characters)")),
+    (r"the value is (?P<count>[\d,]+) characters; at most (?P<limit>[\d,]+) fit",
+     N_("the value is {count} characters; at most {limit} fit")),
+    (r"the value holds a control character \((?P<code>U\+[0-9A-F]+)\), which is not text",
+     N_("the value holds a control character ({code}), which is not text")),
+    (r'the field "(?P<field>\w+)" could be (?P<columns>.*) — rename one, or say which with --map (?P=field)=COLUMN',
+     N_('the field "{field}" could be {columns} — rename one, or choose one with ctrl+o and ←/→')),
+    (r'"1900-02-29 \(Excel\'s day serial 60\)" is not a date \(there was no 29 February 1900; type the day the cell '
+     r"should hold\)",
+     N_('"1900-02-29 (Excel\'s day serial 60)" is not a date (there was no 29 February 1900; type the day the cell '
+        "should hold)")),
     (r'(?P<value>".*") is not a number of employees', N_("{value} is not a number of employees")),
     (r'(?P<value>".*") is negative: a budget cannot be', N_("{value} is negative: a budget cannot be")),
     (r'(?P<value>".*") is negative: a revenue cannot be', N_("{value} is negative: a revenue cannot be")),
