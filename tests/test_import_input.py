@@ -6,8 +6,10 @@ reason and leaves the book byte-for-byte as it was."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -180,7 +182,7 @@ def test_invisible_characters_inside_a_customer_id_make_no_new_customer(tmp_path
 @pytest.mark.parametrize("row, said", [
     ("K1,\x1b]52;c;cm0gLXJm\x07Acme", 'line 3, column "customer_name": the value holds a control character (U+001B), '
                                       "which is not text"),
-    (f"K1,{'x' * 100_000}", 'line 3, column "customer_name": the value is 100,000 characters; at most 200 fit'),
+    (f"K1,{'x' * 5_000}", 'line 3, column "customer_name": the value is 5,000 characters; at most 200 fit'),
     (f"{'K' * 61},Acme", 'line 3, column "customer": the value is 61 characters; at most 60 fit'),
 ], ids=["control", "long name", "long id"])
 def test_imports_refuse_what_the_forms_refuse(filled_book: Path, tmp_path: Path, row: str, said: str) -> None:
@@ -199,3 +201,86 @@ def test_a_customer_file_takes_the_forms_limits(filled_book: Path, tmp_path: Pat
     assert result.exit_code == 1
     assert 'line 3, column "name": the value is 201 characters; at most 200 fit' in result.stderr
     assert [f.read_bytes() if f.exists() else None for f in files] == before
+
+
+# --- sizes and special files -----------------------------------------------------
+
+
+def test_a_fifo_is_refused_up_front(filled_book: Path, tmp_path: Path) -> None:
+    fifo = tmp_path / "orders.csv"
+    os.mkfifo(fifo)
+    before = filled_book.read_bytes()
+    run = subprocess.run([sys.executable, "-m", "segtui", "import", "orders", str(filled_book), str(fifo)],
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 1
+    assert f'"{fifo}" is a named pipe (FIFO), not a file: save the data to a file and import that' in run.stderr
+    assert filled_book.read_bytes() == before
+
+
+def test_a_device_is_refused(filled_book: Path) -> None:
+    assert '"/dev/zero" is a device, not a file' in refused_unchanged(filled_book, Path("/dev/zero"))
+
+
+def test_a_workbook_that_unpacks_a_customer_id_of_400_mb_is_refused_before_it_is_read(filled_book: Path) -> None:
+    data = DATA / "broken" / "huge_cell.xlsx"  # 412 KB; its sheet unpacks to 419 MB, one cell of 400 MB
+    assert data.stat().st_size < 500_000
+    started = time.monotonic()
+    said = refused_unchanged(filled_book, data)
+    assert time.monotonic() - started < 30
+    assert ("the workbook is not a table as written: the sheet part xl/worksheets/sheet1.xml unpacks to 419,431,177 "
+            "bytes from 408,160 (more than 200 times") in said
+
+
+def test_a_value_longer_than_a_cell_holds_is_refused_at_its_row(filled_book: Path, tmp_path: Path) -> None:
+    import zipfile
+
+    plain = workbook(tmp_path / "plain.xlsx", [["customer", "date", "amount"], ["K1", "2026-01-05", 1],
+                                               ["LONG", "2026-01-05", 10]])
+    data = tmp_path / "orders.xlsx"  # openpyxl writes no value longer than Excel's limit: Excel's own files never hold one
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(data, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            target.writestr(item, source.read(item).replace(b">LONG<", b">" + b"K" * 40_000 + b"<"))
+    assert ('row 3, column "customer": the value is 40,000 characters; a cell holds at most 32,767'
+            in refused_unchanged(filled_book, data))
+    text = tmp_path / "orders.csv"
+    text.write_text(f"customer,date,amount\nK1,2026-01-05,1\n{'K' * 40_000},2026-01-05,10\n", encoding="utf-8")
+    assert "line 3 has a value longer than 32,767 characters" in refused_unchanged(filled_book, text)
+
+
+def test_a_row_longer_than_a_row_holds_is_refused(filled_book: Path, tmp_path: Path) -> None:
+    names = ["customer", "date", "amount"] + [f"note {n}" for n in range(40)]
+    text = tmp_path / "orders.csv"
+    text.write_text(",".join(names) + "\n" + ",".join(["K1", "2026-01-05", "1"] + ["x" * 30_000] * 40) + "\n",
+                    encoding="utf-8")
+    assert "line 2 is 1,200,013 characters long; a row holds at most 1,048,576" in refused_unchanged(filled_book, text)
+
+
+def test_a_sheet_that_goes_on_past_excels_last_row_is_refused_without_a_wait(filled_book: Path, tmp_path: Path) -> None:
+    import zipfile
+
+    plain = workbook(tmp_path / "plain.xlsx", [["customer", "date", "amount"], ["K1", "2026-01-05", 10]])
+    data = tmp_path / "rows.xlsx"
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(data, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":  # the next row is row 100,000,000
+                content = content.replace(b'<row r="2">', b'<row r="100000000">').replace(b'r="A2"', b'r="A100000000"')
+                content = content.replace(b'r="B2"', b'r="B100000000"').replace(b'r="C2"', b'r="C100000000"')
+            target.writestr(item, content)
+    started = time.monotonic()
+    said = refused_unchanged(filled_book, data)
+    assert time.monotonic() - started < 60
+    assert "row 1,048,577: a sheet has at most 1,048,576 rows (Excel's limit), this one goes on" in said
+
+
+def test_a_compressed_file_stops_at_the_limit_of_text(filled_book: Path, tmp_path: Path, monkeypatch) -> None:
+    import gzip
+
+    from segtui.io import readers
+
+    monkeypatch.setattr(readers, "FILE_LIMIT", 2_000_000)
+    data = tmp_path / "orders.csv.gz"
+    with gzip.open(data, "wt", encoding="utf-8") as handle:
+        handle.write("customer,date,amount\n" + "K1,2026-01-05,10\n" * 300_000)
+    said = refused_unchanged(filled_book, data)
+    assert "more than 2,000,000 bytes of text (unpacked); at most that much is read" in said

@@ -40,6 +40,11 @@ Rules a person may need to know (all are tested):
   digits; a time after the date is checked and dropped.  Excel day serials are
   read as Excel shows them (1 is 1900-01-01); serial 60, Excel's 29 February
   1900 that never was, is refused.
+* Sizes (README "Your data"): a value at most CELL_LIMIT characters, a row
+  ROW_LIMIT, a sheet SHEET_ROWS rows, a CSV file FILE_LIMIT bytes of text; a
+  workbook's parts are measured before it is read (XLSX_PART_LIMIT,
+  XLSX_TEXT_LIMIT, XLSX_PACKING).  Only regular files are read (no FIFO, device
+  or socket).
 * An encrypted (password-protected) workbook is refused as such.  openpyxl's
   warnings (about styles, extensions and other parts it does not read) are
   not shown.
@@ -54,6 +59,7 @@ import io
 import math
 import os
 import re
+import stat
 import zipfile
 import zlib
 from calendar import monthrange
@@ -83,6 +89,23 @@ Value = str | int | float | Decimal | datetime | date | time | timedelta | bool
 
 #: Amounts and quantities must be strictly below this (in major units).
 AMOUNT_LIMIT = 10**13
+
+#: The most a reader takes (README "Your data"): characters in one value (Excel's own limit
+#: for a cell), characters in one row, rows of a sheet (Excel's), bytes of a CSV file's text
+#: (after gzip), and bytes of a workbook's sheet or shared text, unpacked.
+CELL_LIMIT = 32_767
+ROW_LIMIT = 1_048_576
+SHEET_ROWS = 1_048_576
+FILE_LIMIT = 4 * 1024**3
+XLSX_PART_LIMIT = 1024**3
+XLSX_TEXT_LIMIT = 256 * 1024**2
+#: A workbook part larger than XLSX_PACKED_FROM unpacked that is packed more than XLSX_PACKING
+#: times is refused: no table a person or program wrote packs like that (a 410 KB file that
+#: unpacks to a 400 MB customer id does).
+XLSX_PACKED_FROM = 16 * 1024**2
+XLSX_PACKING = 200
+
+csv.field_size_limit(CELL_LIMIT)
 
 _SAMPLE_BYTES = 1 << 20  # encoding is decided on the first MB
 _SNIFF_CHARS = 1 << 16  # the separator is decided on the first 64 KB
@@ -207,6 +230,17 @@ def open_table(path: str | os.PathLike[str], sheet: str | None = None) -> Table:
     if os.path.isdir(name):
         raise ReadError(f'"{name}" is a folder, not a file')
     try:
+        mode = os.stat(name).st_mode
+    except OSError as e:
+        raise ReadError(f'the file "{name}" cannot be opened ({e.strerror or e})') from e
+    if not stat.S_ISREG(mode):
+        what = ("a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+                else "a socket" if stat.S_ISSOCK(mode) else "not a regular file")
+        raise ReadError(f'"{name}" is {what}, not a file: save the data to a file and import that')
+    size = os.stat(name).st_size
+    if size > FILE_LIMIT:
+        raise ReadError(f"the file is {size:,} bytes; at most {FILE_LIMIT:,} are read")
+    try:
         raw = open(name, "rb")
     except OSError as e:
         raise ReadError(f'the file "{name}" cannot be opened ({e.strerror or e})') from e
@@ -219,7 +253,7 @@ def open_table(path: str | os.PathLike[str], sheet: str | None = None) -> Table:
         compressed = head.startswith(_GZIP)
         if compressed:
             raw.seek(0)
-            stream = gzip.GzipFile(fileobj=raw, mode="rb")
+            stream = _Capped(gzip.GzipFile(fileobj=raw, mode="rb"))
             try:
                 head = stream.read(_SAMPLE_BYTES)
             except EOFError as e:
@@ -263,9 +297,54 @@ def open_table(path: str | os.PathLike[str], sheet: str | None = None) -> Table:
         raise
 
 
+class _TooBig(Exception):
+    """More text than :data:`FILE_LIMIT` came out of a compressed file."""
+
+
+class _Capped(io.BufferedIOBase):
+    """A gzip stream that stops with :class:`_TooBig` after :data:`FILE_LIMIT` bytes."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.count = 0
+
+    def _counted(self, data: bytes) -> bytes:
+        self.count += len(data)
+        if self.count > FILE_LIMIT:
+            raise _TooBig()
+        return data
+
+    def read(self, size: int | None = -1) -> bytes:
+        return self._counted(self.inner.read(size))
+
+    def read1(self, size: int = -1) -> bytes:
+        return self._counted(self.inner.read1(size))
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        if (offset, whence) == (0, 0):
+            self.count = 0
+        return self.inner.seek(offset, whence)
+
+    def close(self) -> None:
+        self.inner.close()
+        super().close()
+
+
+def _too_big() -> str:
+    return f"the file holds more than {FILE_LIMIT:,} bytes of text (unpacked); at most that much is read"
+
+
 def _read_rest(stream: IO[bytes]) -> bytes:
     try:
         return stream.read()
+    except _TooBig:
+        raise ReadError(_too_big()) from None
     except _GZIP_ERRORS as e:
         raise ReadError(f"the compressed file is damaged or cut off ({e})") from e
 
@@ -527,11 +606,14 @@ def _csv_rows(
     characters made of two ASCII bytes each, with no separator and no line end)."""
     pad = [""] * width
     prev = reader.line_num
+    wide = width * CELL_LIMIT > ROW_LIMIT  # else no row can be too long, each value being short enough
     try:
         for fields in reader:
             start = prev + 1 + offset
             prev = reader.line_num
             n = len(fields)
+            if wide and sum(map(len, fields)) > ROW_LIMIT:
+                raise _row_too_long("line", start, sum(map(len, fields)))
             if n == width:
                 first = fields[0]
                 if (first and not first.isspace()) or not _is_blank(fields):
@@ -559,9 +641,16 @@ def _csv_rows(
         raise _stream_error(e, prev + 1 + offset, compressed) from e
     except UnicodeDecodeError as e:
         raise _mixed_encoding(reopen, utf16 or "UTF-16", prev + 1 + offset) from e
+    except _TooBig:
+        raise ReadError(_too_big(), prev + 1 + offset, message=f"line {prev + 1 + offset}: {_too_big()}") from None
     finally:
         text.close()
         raw.close()
+
+
+def _row_too_long(unit: str, line: int, size: int) -> ReadError:
+    reason = f"is {size:,} characters long; a row holds at most {ROW_LIMIT:,}"
+    return ReadError(reason, line, unit=unit, message=f"{unit} {line} {reason}")
 
 
 #: A character made of two ASCII bytes (a letter, digit, comma, line end …) read as UTF-16
@@ -808,6 +897,7 @@ def _open_xlsx(name: str, source: IO[bytes], sheet: str | None, compressed: bool
     from openpyxl.utils import get_column_letter
 
     _quiet_openpyxl()
+    _check_parts(source)
     try:
         wb = load_workbook(source, read_only=True, data_only=True)
     except Exception as e:  # openpyxl raises many kinds on damaged files
@@ -830,6 +920,8 @@ def _open_xlsx(name: str, source: IO[bytes], sheet: str | None, compressed: bool
         header_cells: tuple[Any, ...] | None = None
         header_row = 0
         for header_row, row in enumerate(rows_iter, 1):
+            if header_row > SHEET_ROWS:
+                raise ReadError(f'the sheet "{ws.title}" has no table in its first {SHEET_ROWS:,} rows (Excel\'s limit)')
             if row and not _is_blank(row):
                 header_cells = row
                 break
@@ -855,9 +947,24 @@ def _open_xlsx(name: str, source: IO[bytes], sheet: str | None, compressed: bool
         rownum = header_row
         try:
             for rownum, row in enumerate(rows_iter, header_row + 1):
+                if rownum > SHEET_ROWS:
+                    raise ReadError(
+                        f"a sheet has at most {SHEET_ROWS:,} rows (Excel's limit): this one goes on", rownum, unit="row",
+                        message=f"row {rownum:,}: a sheet has at most {SHEET_ROWS:,} rows (Excel's limit), this one "
+                                "goes on (empty rows without end?) — copy the table to a new sheet and save it again",
+                    )
                 if not row:
                     continue
                 values = ["" if v is None else v for v in row]
+                size = 0
+                for i, v in enumerate(values):
+                    if v.__class__ is str:
+                        if len(v) > CELL_LIMIT:
+                            raise ReadError(f"the value is {len(v):,} characters; a cell holds at most {CELL_LIMIT:,}",
+                                            rownum, header[i] if i < width else get_column_letter(i + 1), unit="row")
+                        size += len(v)
+                if size > ROW_LIMIT:
+                    raise _row_too_long("row", rownum, size)
                 n = len(values)
                 if n > width:
                     used = len(_trim_trailing_blanks(values))
@@ -898,6 +1005,32 @@ def _open_xlsx(name: str, source: IO[bytes], sheet: str | None, compressed: bool
         sheet=title,
         _closer=close,
     )
+
+
+def _check_parts(source: IO[bytes]) -> None:
+    """Refuse a workbook whose sheets or shared text unpack to more than a reader takes, before
+    any of it is read (a few hundred KB can unpack to gigabytes). The sizes are the ones the
+    archive states, which unpacking never goes beyond."""
+    try:
+        with zipfile.ZipFile(source) as z:
+            parts = z.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # openpyxl says what is wrong with it
+    finally:
+        source.seek(0)
+    for part in parts:
+        text = part.filename.lower().endswith("sharedstrings.xml")
+        if not text and not part.filename.lower().startswith("xl/worksheets/"):
+            continue
+        limit = XLSX_TEXT_LIMIT if text else XLSX_PART_LIMIT
+        what = "its shared text" if text else f"the sheet part {part.filename}"
+        if part.file_size > limit:
+            raise ReadError(f"the workbook is too large to read: {what} unpacks to {part.file_size:,} bytes; "
+                            f"at most {limit:,} are read")
+        if part.file_size > XLSX_PACKED_FROM and part.file_size > XLSX_PACKING * max(part.compress_size, 1):
+            raise ReadError(f"the workbook is not a table as written: {what} unpacks to {part.file_size:,} bytes from "
+                            f"{part.compress_size:,} (more than {XLSX_PACKING} times; a value of millions of "
+                            "characters or rows without end)")
 
 
 def _choose_sheet(wb: Any, sheet: str | None) -> Any:
