@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from segtui.domain.text import ID_MAX, NAME_MAX, NOTE_MAX, TextError, clean
 
-INVISIBLE = ["\ufeff", "\u200b", "\u200c", "\u200d", "\u2060", "\u00ad", "\u200e", "\u200f", "\u202e", "\u2066"]
+INVISIBLE = ["\ufeff", "\u200b", "\u200c", "\u2060", "\u00ad", "\u200e", "\u200f", "\u202e", "\u2066"]
 CONTROLS = [chr(c) for c in (*range(0, 9), *range(14, 32), *range(0x7f, 0x85), *range(0x86, 0xa0))]
 
 visible = st.text(st.characters(blacklist_categories=("Cc", "Cf", "Cs", "Zl", "Zp")), max_size=60)
@@ -21,6 +21,11 @@ def test_invisible_characters_inside_an_id_are_dropped() -> None:
     assert clean("Malmo\u0308") == "Malmö"  # composed
     assert clean(" Acme\tAB\r\n") == "Acme AB"
     assert clean("first\r\nsecond\rthird", NOTE_MAX, lines=True) == "first\nsecond\nthird"
+
+
+def test_emoji_joined_by_a_zero_width_joiner_stay_one_picture() -> None:
+    assert clean("Kod 👩\u200d💻 AB") == "Kod 👩\u200d💻 AB"
+    assert clean("K\u200d1") == "K1" and clean("😀\u200d") == "😀" and clean("a\u200d😀") == "a😀"
 
 
 @pytest.mark.parametrize("control", CONTROLS[:3] + ["\x1b", "\x7f", "\x9b"])
@@ -56,8 +61,9 @@ def test_what_is_kept_is_clean_and_cleaning_again_changes_nothing(text: str, lin
     assert clean(value, NOTE_MAX, lines=lines) == value
     assert value == value.strip()
     assert unicodedata.is_normalized("NFC", value)
-    allowed = "\n\t" if lines else ""
+    allowed = "\n\t\u200d" if lines else "\u200d"  # a joiner only between two emoji
     assert not any(unicodedata.category(c) in ("Cc", "Cf") and c not in allowed for c in value)
+    assert all(unicodedata.category(value[i + 1]) == "So" for i, c in enumerate(value) if c == "\u200d")
 
 
 @given(text=visible, limit=st.integers(1, 80))

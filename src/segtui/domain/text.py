@@ -4,7 +4,8 @@ or synced from the team book (README "Your data", docs/safety.md).
 * Invisible characters are dropped wherever they are: the byte-order mark (U+FEFF),
   zero-width spaces and joiners (U+200B–U+200D, U+2060), the soft hyphen, direction
   marks and overrides (U+200E, U+200F, U+202A–U+202E, U+2066–U+2069) and every other
-  format character (Unicode category Cf). "K\u200b1" is the customer "K1".
+  format character (Unicode category Cf). "K\u200b1" is the customer "K1". A
+  zero-width joiner between two emoji is kept: it makes them one picture.
 * The text is put in Unicode's composed form (NFC): an "ö" typed as "o" and a
   combining diaeresis is the "ö" of every other way in.
 * Spaces at either end are trimmed. In a one-line field (an id, a name, a city) a tab
@@ -36,7 +37,16 @@ _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 
 
 def _invisible(text: str) -> str:
-    return "".join(c for c in text if unicodedata.category(c) != "Cf")
+    """``text`` without format characters, but for a zero-width joiner between two emoji
+    (👩‍💻 is one picture, not two)."""
+    out: list[str] = []
+    for i, c in enumerate(text):
+        if unicodedata.category(c) != "Cf":
+            out.append(c)
+        elif c == "\u200d" and out and (unicodedata.category(out[-1]) in ("So", "Sk") or out[-1] == "\ufe0f") \
+                and i + 1 < len(text) and unicodedata.category(text[i + 1]) == "So":
+            out.append(c)
+    return "".join(out)
 
 
 def clean(text: str | None, limit: int = NAME_MAX, field: str = "text", lines: bool = False) -> str:
