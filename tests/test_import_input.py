@@ -284,3 +284,78 @@ def test_a_compressed_file_stops_at_the_limit_of_text(filled_book: Path, tmp_pat
         handle.write("customer,date,amount\n" + "K1,2026-01-05,10\n" * 300_000)
     said = refused_unchanged(filled_book, data)
     assert "more than 2,000,000 bytes of text (unpacked); at most that much is read" in said
+
+
+# --- currencies ------------------------------------------------------------------
+
+
+def sek_book(path: Path) -> Path:
+    book = open_book(path)
+    data = path.parent / "first.csv"
+    data.write_text("customer,date,amount,currency\nK1,2026-01-05,100,SEK\n", encoding="utf-8")
+    import_orders(book, data, as_of=AS_OF)
+    book.close()
+    return path
+
+
+def test_orders_in_another_currency_are_refused_at_their_line_without_a_rate(tmp_path: Path) -> None:
+    book = sek_book(tmp_path / "book.db")
+    data = tmp_path / "orders.csv"
+    data.write_text("customer,date,amount,currency\nK2,2026-02-05,100,SEK\nK2,2026-02-06,10,USD\n", encoding="utf-8")
+    said = refused_unchanged(book, data)
+    assert ('line 3, column "currency": USD is not the book\'s currency (SEK): a book holds orders in one currency — '
+            "import them into a book of their own, or convert them: --rate USD=RATE (SEK for one USD)") in said
+
+
+def test_a_rate_converts_orders_to_the_books_currency(tmp_path: Path) -> None:
+    book_path = sek_book(tmp_path / "book.db")
+    data = tmp_path / "orders.csv"
+    data.write_text("order,customer,date,amount,currency\nA,K2,2026-02-05,100,SEK\nB,K2,2026-02-06,10.01,USD\n"
+                    "B,K2,2026-02-06,5,USD\nC,K3,2026-02-07,1000,JPY\nD,K3,2026-02-08,-2,USD\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["import", "orders", str(book_path), str(data), "--as-of", AS_OF.isoformat(),
+                                       "--rate", "USD=10.45", "--rate", "jpy=0,0712"])
+    assert result.exit_code == 0, result.output
+    assert "3 lines in USD converted at 10.45 SEK for one USD (--rate)" in result.output
+    assert "1 line in JPY converted at 0.0712 SEK for one JPY (--rate)" in result.output
+    book = open_book(book_path)
+    # 15.01 USD × 10.45 = 156.8545 SEK → 156.85; 1000 JPY × 0.0712 = 71.20; −2 USD = −20.90
+    assert book.rows('SELECT order_ref, amount, currency FROM "order" WHERE order_ref IS NOT NULL ORDER BY 1') == [
+        ("A", 10000, "SEK"), ("B", 15685, "SEK"), ("C", 7120, "SEK"), ("D", -2090, "SEK")]
+
+
+def test_a_file_without_a_currency_column_in_another_currency_is_converted_when_given(tmp_path: Path) -> None:
+    book_path = sek_book(tmp_path / "book.db")
+    data = tmp_path / "orders.csv"
+    data.write_text("order,customer,date,amount\nE,K4,2026-02-05,2\n", encoding="utf-8")
+    assert "the book's orders are in SEK, not USD" in refused_unchanged(book_path, data, "--currency", "USD")
+    result = CliRunner().invoke(main, ["import", "orders", str(book_path), str(data), "--currency", "USD",
+                                       "--rate", "USD=10.45"])
+    assert result.exit_code == 0, result.output
+    assert open_book(book_path).rows('SELECT amount, currency FROM "order" WHERE order_ref = ?', ("E",)) == [(2090, "SEK")]
+
+
+@pytest.mark.parametrize("rate, said", [("USD", '--rate "USD" is not CODE=RATE'), ("USD=0", '--rate "USD=0" is not CODE=RATE'),
+                                        ("SEK=1", "--rate SEK=…: SEK is the currency the orders are converted to")])
+def test_a_rate_that_cannot_be_used_is_refused(tmp_path: Path, rate: str, said: str) -> None:
+    book = sek_book(tmp_path / "book.db")
+    data = tmp_path / "orders.csv"
+    data.write_text("customer,date,amount,currency\nK2,2026-02-05,100,USD\n", encoding="utf-8")
+    files = [book, Path(f"{book}-wal")]
+    before = [f.read_bytes() if f.exists() else None for f in files]
+    result = CliRunner().invoke(main, ["import", "orders", str(book), str(data), "--rate", rate])
+    assert result.exit_code != 0 and said in result.output + (result.stderr or "")
+    assert [f.read_bytes() if f.exists() else None for f in files] == before
+
+
+def test_the_currency_setting_cannot_relabel_a_book_with_orders(tmp_path: Path) -> None:
+    from segtui.domain.settings import SettingError
+
+    book = open_book(sek_book(tmp_path / "book.db"))
+    with pytest.raises(SettingError, match=r"the book's orders are in SEK: called EUR, their amounts would be wrong"):
+        book.set_setting("currency", "EUR")
+    assert book.settings()["currency"] == "SEK"
+    assert book.set_setting("currency", "SEK") == "SEK"  # the same: nothing relabelled
+    result = CliRunner().invoke(main, ["settings", str(book.path), "currency", "EUR"])
+    assert result.exit_code == 1 and "a book with orders keeps its currency" in result.output + (result.stderr or "")
+    empty = open_book(tmp_path / "empty.db")
+    assert empty.set_setting("currency", "EUR") == "EUR"  # no orders: nothing to relabel

@@ -334,7 +334,7 @@ _MAP_HELP = "FIELD=COLUMN: take FIELD from COLUMN (repeatable). Without it, colu
 def _run_import(kind: str, book: str, file: str, maps: tuple[str, ...], sheet: str | None, dry_run: bool,
                 as_of: str | None, currency: str | None = None, accept_thresholds: bool = False,
                 today_text: str | None = None, match: str | None = None, new: bool = False,
-                output_format: str = "text") -> None:
+                output_format: str = "text", rates: tuple[str, ...] = ()) -> None:
     from segtui.domain.first_day import view_day
     from segtui.io import importer
     from segtui.store.book import BookError, open_book
@@ -343,6 +343,7 @@ def _run_import(kind: str, book: str, file: str, maps: tuple[str, ...], sheet: s
     day = _as_of(as_of) if as_of else None
     try:
         mapping = importer.parse_map_options(maps, kind)
+        converted = importer.parse_rates(rates)
     except importer.ReadError as error:
         raise click.UsageError(str(error)) from None
     missing = not Path(book).exists() or Path(book).stat().st_size == 0
@@ -357,7 +358,8 @@ def _run_import(kind: str, book: str, file: str, maps: tuple[str, ...], sheet: s
         day = view_day(opened.settings().get("view.as_of"), today)
     extra: dict = {"today": today, "match": match, "new": new}
     if kind == "orders":
-        extra = {"currency": currency, "ask_currency": True, "accept_thresholds": accept_thresholds, "today": today}
+        extra = {"currency": currency, "ask_currency": True, "accept_thresholds": accept_thresholds, "today": today,
+                 "rates": converted}
     run = importer.import_orders if kind == "orders" else importer.import_customers
     bar = None
     progress = None
@@ -429,11 +431,14 @@ def _import_options(function):
 @_import_options
 @click.option("--currency", help="The currency of the amounts when the file has no currency column (asked once "
               "for a new book, e.g. GBP); a book holds orders in one currency.")
+@click.option("--rate", "rates", multiple=True, metavar="CODE=RATE",
+              help="Convert orders in another currency to the book's: one CODE is RATE of the book's currency "
+                   "(e.g. --rate USD=10.45; repeat for more).")
 @click.option("--accept-thresholds", is_flag=True,
               help="Store the class thresholds proposed from the book's own potentials or revenue (new book, default thresholds).")
 @click.option("--today", "today_text", help="Judge the age of the data on this day instead of today (YYYY-MM-DD).")
 def import_orders_command(book: str, file: str, maps: tuple[str, ...], sheet: str | None, dry_run: bool,
-                          as_of: str | None, currency: str | None, accept_thresholds: bool,
+                          as_of: str | None, currency: str | None, rates: tuple[str, ...], accept_thresholds: bool,
                           today_text: str | None) -> None:
     """Import orders or invoice lines from FILE into BOOK (created if needed).
 
@@ -443,11 +448,13 @@ def import_orders_command(book: str, file: str, maps: tuple[str, ...], sheet: st
     Negative amounts are credit notes. Rows without a customer id are skipped
     and counted. Importing the same rows again adds nothing. A new book takes
     its currency from the file's currency column or --currency; orders in
-    another currency than the book's are refused. When the newest order is more
+    another currency than the book's are refused, unless --rate converts them.
+    When the newest order is more
     than a month old the book is shown as of that day; for a new book class
     thresholds are proposed from its own figures.
     """
-    _run_import("orders", book, file, maps, sheet, dry_run, as_of, currency, accept_thresholds, today_text)
+    _run_import("orders", book, file, maps, sheet, dry_run, as_of, currency, accept_thresholds, today_text,
+                rates=rates)
 
 
 @import_group.command("customers")

@@ -59,6 +59,7 @@ __all__ = [
     "Summary",
     "Preview",
     "parse_map_options",
+    "parse_rates",
     "map_columns",
     "choose_columns",
     "check_mapping",
@@ -117,7 +118,7 @@ _ORDER_NAMES: dict[str, tuple[str, ...]] = {
     "order": ("order", "orderid", "orderno", "ordernumber", "invoice", "invoiceno", "invoiceid", "invoicenumber",
               "ordernr", "fakturanr", "fakturanummer"),
     "customer_name": ("customername", "kundnamn", "name", "company", "companyname"),
-    "currency": ("currency", "currencycode", "valuta"),
+    "currency": ("currency", "currencycode", "currencyiso", "curr", "ccy", "valuta", "valutakod"),
     "city": ("city", "customercity", "ort", "postort"),
     "country": ("country", "customercountry", "countryregion", "land"),
 }
@@ -192,6 +193,24 @@ def parse_map_options(items: Iterable[str], kind: str = "orders") -> dict[str, s
             raise ReadError(f'--map "{item}": there is no {kind[:-1]} field "{name}" (fields: {", ".join(fields)})')
         result[name] = column
     return result
+
+
+def parse_rates(items: Iterable[str]) -> dict[str, Decimal]:
+    """``["USD=10.45", ...]`` → ``{"USD": Decimal("10.45")}``: what one unit of a currency is
+    in the book's currency; raises ReadError."""
+    rates: dict[str, Decimal] = {}
+    for item in items:
+        code, sep, value = item.partition("=")
+        code = code.strip().upper()
+        try:
+            rate = parse_amount(value.strip()) if sep else None
+        except ValueError:
+            rate = None
+        if not _CURRENCY(code) or rate is None or not 0 < rate < 10**6:
+            raise ReadError(f'--rate "{item}" is not CODE=RATE with a rate above 0 (e.g. --rate USD=10.45: '
+                            "one USD is 10.45 of the book's currency)")
+        rates[code] = rate
+    return rates
 
 
 @dataclass
@@ -353,6 +372,8 @@ class _Parser:
     #: the one currency the file's orders may be in (the book's); None: the first row's
     #: currency (a new book), False: any (the Import screen's preview before a book is known)
     expected: str | None | bool = False
+    #: currencies converted to ``expected`` at their rate (``--rate USD=10.45``)
+    rates: dict[str, Decimal] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         m = self.mapping
@@ -434,12 +455,16 @@ class _Parser:
         shown = _text(value)
         code = shown.upper()
         if not code:  # an empty cell: the currency the file was given (the book's)
+            if self.currency in self.rates:
+                return self.currency
             if self.expected is None:
                 self.expected, self._first_currency_line = self.currency, line
             return self.expected if isinstance(self.expected, str) else self.currency
         if not _CURRENCY(code):
             raise self.error(line, "currency", f'"{shown[:40]}" is not a currency code (three letters, like SEK)')
         expected = self.expected
+        if code in self.rates:
+            return code  # converted where the line is read
         if expected is None:
             self.expected, self._first_currency_line = code, line
         elif expected is not False and code != expected:
@@ -448,7 +473,8 @@ class _Parser:
                           f"{self._first_currency_line}): a book holds orders in one currency")
             else:
                 reason = f"{code} is not the book's currency ({expected}): a book holds orders in one currency"
-            raise self.error(line, "currency", reason + " — import them into a book of their own")
+            raise self.error(line, "currency", reason + f" — import them into a book of their own, or convert them: "
+                                                        f"--rate {code}=RATE ({expected} for one {code})")
         return code
 
     def __call__(self, line: int, values: list[Any]) -> tuple[str, str | None, str, Decimal, str, str] | None:
@@ -785,6 +811,7 @@ def import_orders(
     ask_currency: bool = False,
     accept_thresholds: bool = False,
     today: dt.date | None = None,
+    rates: dict[str, Decimal] | None = None,
 ) -> Summary:
     """Import an order file into ``book`` (all or nothing); see the module docstring.
 
@@ -793,6 +820,8 @@ def import_orders(
     ``ask_currency``: raise :class:`CurrencyNeeded` instead of taking the book's
     currency for a new book when neither the file nor ``currency`` says it.
     Orders in a currency other than the book's are refused at their line.
+    ``rates`` ({"USD": Decimal("10.45")}) converts orders in those currencies to the
+    book's (``--rate``): each line's amount times the rate, summed as the file's lines are.
     ``accept_thresholds`` stores the proposed class thresholds (docs/first-day.md);
     ``today`` is the day the data's age is judged on (default: the clock).
 
@@ -813,7 +842,8 @@ def import_orders(
         with table:
             columns = _map_table("orders", table, mapping)
             has_column = "currency" in columns.fields
-            if had_orders and currency is not None and currency != book_currency:
+            rates = dict(rates or {})
+            if had_orders and currency is not None and currency != book_currency and currency not in rates:
                 raise ReadError(f"the book's orders are in {book_currency}, not {currency}: "
                                 "a book holds orders in one currency — import these into a book of their own")
             if not had_orders and not has_column and currency is None and ask_currency:
@@ -822,9 +852,14 @@ def import_orders(
                     f"say it once for this new book, e.g. --currency GBP (or {book_currency}, EUR …)"
                 )
             given = currency or book_currency
+            # with rates, the currency converted to is fixed: the book's (or, for a new book, the one given)
+            target = book_currency if had_orders or given in rates else given
+            if target in rates:
+                raise ReadError(f"--rate {target}=…: {target} is the currency the orders are converted to")
             head, rows = _sample(table)
             date_order, decimal = _detect(columns, head)
-            parse = _Parser(table, columns, date_order, decimal, given, expected=book_currency if had_orders else None)
+            expected = target if had_orders or rates else None
+            parse = _Parser(table, columns, date_order, decimal, given, expected=expected, rates=rates)
             summary = Summary("orders", os.fspath(path), table.format, dict(columns.fields), as_of, dry_run)
             summary.book = book.path
             summary.today = today
@@ -834,6 +869,9 @@ def import_orders(
                 )
             total = count_lines(path) if progress else None
             _stage_orders(staged, parse, rows, summary, progress, total)
+        for code, lines in sorted(staged.converted.items()):
+            summary.notes.append(f"{lines:,} {'line' if lines == 1 else 'lines'} in {code} converted at {rates[code]} {parse.expected} for one {code} "
+                                 "(--rate)")
         summary.currency = parse.expected if isinstance(parse.expected, str) else given
         if not had_orders and summary.currency != book_currency:
             summary.currency_from = f'the file\'s "{columns.fields["currency"]}" column' if has_column else "the currency given"
@@ -876,6 +914,7 @@ class _Staged:
         self.replayed: dict[tuple[int, int, str], list[Any]] = {}  # orders summed here, not by SQLite
         self.closer: list[int] = []  # customers whose orders are in ``replayed``
         self.tiny = False  # a line without an order id is below half a cent (its day's orders may be 0 both)
+        self.converted: dict[str, int] = {}  # currency → lines converted at its rate
         self.created = False
 
     def create(self) -> None:
@@ -928,6 +967,8 @@ def _stage_orders(staged: _Staged, parse: _Parser, rows, summary: Summary, progr
     text_of = parse.text
     fixed_currency = parse.currency if parse.i_currency is None else None
     i_currency = parse.i_currency
+    rates = parse.rates
+    converted = staged.converted
     state = {"read": 0, "skipped": 0, "done": False}
 
     def lines() -> Iterator[tuple]:
@@ -983,6 +1024,15 @@ def _stage_orders(staged: _Staged, parse: _Parser, rows, summary: Summary, progr
                     currency = seen_currencies.get(values[i_currency]) or currency_of(line, values)
                 else:
                     currency = fixed_currency
+                if rates and currency in rates:
+                    base = Decimal(units).scaleb(-4) if units.__class__ is int else Decimal(units)
+                    amount = base * rates[currency]
+                    if abs(amount) >= _LIMIT:
+                        raise parse.table.error(line, None, f"{base} {currency} at {rates[currency]} is too large "
+                                                            "(amounts must be below 10^13)")
+                    units = int(amount.scaleb(4)) if amount.as_tuple().exponent >= -4 else str(amount)  # type: ignore[operator]
+                    converted[currency] = converted.get(currency, 0) + 1
+                    currency = parse.expected
                 index = customers.get(customer)
                 if index is None:
                     index = customers[customer] = len(first_currency)

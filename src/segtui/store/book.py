@@ -382,6 +382,18 @@ class Book:
             # checked inside the write transaction: what they are checked against cannot change meanwhile
             stored = dict(conn.execute("SELECT key, value FROM setting").fetchall())
             settings_rules.validate_all({**settings_rules.DEFAULTS, **stored, **normalised})
+            new_currency = normalised.get("currency")
+            if new_currency is not None:
+                # the amounts are stored as they were imported: another label would not convert them
+                row = conn.execute('SELECT currency, count(*) FROM "order" WHERE currency <> ? GROUP BY currency '
+                                   "ORDER BY count(*) DESC LIMIT 1", (new_currency,)).fetchone()
+                if row is not None:
+                    from segtui.i18n import _
+
+                    raise settings_rules.SettingError(_(
+                        "the book's orders are in {old}: called {new}, their amounts would be wrong, as nothing "
+                        "converts them — a book with orders keeps its currency (import the orders into a new book "
+                        "with --currency {new}, or with --rate {old}=RATE)").format(old=row[0], new=new_currency))
             conn.executemany(
                 "INSERT INTO setting (key, value) VALUES (?, ?) "
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value",

@@ -551,13 +551,15 @@ REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(pattern, re
     (r'(?P<value>".*") is not a currency code \(three letters, like SEK\)',
      N_("{value} is not a currency code (three letters, like SEK)")),
     (r"(?P<code>\S+) is not the book's currency \((?P<expected>\S+)\): a book holds orders in one currency — import "
-     r"them into a book of their own",
+     r"them into a book of their own, or convert them: --rate (?P=code)=RATE \((?P=expected) for one (?P=code)\)",
      N_("{code} is not the book's currency ({expected}): a book holds orders in one currency — import them into a "
-        "book of their own")),
+        "book of their own, or convert them: --rate {code}=RATE ({expected} for one {code})")),
     (r"(?P<code>\S+) is not the currency of the file's first orders \((?P<expected>\S+), line (?P<line>\d+)\): a book "
-     r"holds orders in one currency — import them into a book of their own",
+     r"holds orders in one currency — import them into a book of their own, or convert them: --rate (?P=code)=RATE "
+     r"\((?P=expected) for one (?P=code)\)",
      N_("{code} is not the currency of the file's first orders ({expected}, line {line}): a book holds orders in one "
-        "currency — import them into a book of their own")),
+        "currency — import them into a book of their own, or convert them: --rate {code}=RATE ({expected} for one "
+        "{code})")),
     (r"the value is (?P<count>[\d,]+) characters; at most (?P<limit>[\d,]+) fit",
      N_("the value is {count} characters; at most {limit} fit")),
     (r"the value holds a control character \((?P<code>U\+[0-9A-F]+)\), which is not text",
