@@ -232,3 +232,26 @@ def test_a_nul_in_an_imported_file_is_kept_or_refused_cleanly(tmp_path: Path, te
         return
     assert book.scalar("SELECT name FROM customer WHERE source_id = ?", (f"K{text}9",)) in (text, f"K{text}9")
     book.close()
+
+
+def test_a_read_only_book_reached_through_a_link_shows_the_edits_in_its_log(tmp_path: Path) -> None:
+    (tmp_path / "books").mkdir()
+    path = book_with_a_customer(tmp_path / "books" / "book.db")
+    writer = open_book(path)  # still open: its last edit is only in the write-ahead log
+    with writer.transaction() as conn:
+        conn.execute("INSERT INTO customer (source_id, name, created) VALUES ('K2', 'Nya AB', '2026-11-23')")
+    assert (tmp_path / "books" / "book.db-wal").stat().st_size > 0
+    path.chmod(0o444)
+    link = tmp_path / "link.db"
+    link.symlink_to(path)
+    try:
+        for opened in (link, path):
+            book = open_book(opened)
+            try:
+                assert book.readonly
+                assert [r[0] for r in book.rows("SELECT source_id FROM customer ORDER BY source_id")] == ["K1", "K2"]
+            finally:
+                book.close()
+    finally:
+        path.chmod(0o644)
+        writer.close()
