@@ -1417,14 +1417,20 @@ def estimate_basis(basis: str) -> str:
     text = basis.removeprefix("estimated: ")
     if language() == SOURCE:
         return text
-    found = re.fullmatch(r"(\d+(?:\.\d+)?)\D* percentile of (\d+) peers — (.*?)(; raised to its own best 12 months)?",
-                         text)
+    found = re.fullmatch(r"(\d+(?:\.\d+)?)\D* percentile of (\d+) peers — (.*?)"
+                         r"(; scaled to a year from (\d+) months of orders)?"
+                         r"(; raised to its own best 12 months|; raised to its own, scaled to a year)?", text)
     if found is None:
         return text
-    percent, peers, words, raised = found.groups()
+    percent, peers, words, scaled, months, raised = found.groups()
     who = ", ".join(_(BASIS_WORDS[w]) if w in BASIS_WORDS else w for w in words.split(", "))
     out = _("{percent} percentile of {count} peers — {who}").format(percent=percent, count=peers, who=who)
-    return out + (_("; raised to its own best 12 months") if raised else "")
+    if scaled:
+        out += _("; scaled to a year from {months} months of orders").format(months=months)
+    if raised:
+        out += (_("; raised to its own best 12 months") if raised == "; raised to its own best 12 months"
+                else _("; raised to its own, scaled to a year"))
+    return out
 
 
 def customer_fields(present: tuple[str, ...], master: dict[str, Any], new: bool = False) -> list[Field]:
