@@ -359,3 +359,16 @@ def test_the_currency_setting_cannot_relabel_a_book_with_orders(tmp_path: Path) 
     assert result.exit_code == 1 and "a book with orders keeps its currency" in result.output + (result.stderr or "")
     empty = open_book(tmp_path / "empty.db")
     assert empty.set_setting("currency", "EUR") == "EUR"  # no orders: nothing to relabel
+
+
+def test_three_letters_that_name_no_currency_are_refused(filled_book: Path, tmp_path: Path) -> None:
+    from segtui.domain.settings import SettingError, validate
+
+    data = tmp_path / "orders.csv"
+    data.write_text("customer,date,amount,Transaction Currency\nK1,2026-01-05,10,SEK\nK2,2026-01-05,10,ABC\n",
+                    encoding="utf-8")
+    assert ('line 3, column "Transaction Currency": "ABC" is not a currency code (three letters, like SEK)'
+            in refused_unchanged(filled_book, data))
+    with pytest.raises(SettingError, match="is not a currency code"):
+        validate("currency", "ABC")
+    assert validate("currency", "nok") == "NOK"

@@ -8,7 +8,21 @@ Babel): '1 234 567 kr', '945 tkr', '62 %'.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from segtui import i18n
+
+
+@lru_cache(maxsize=1)
+def _currencies() -> frozenset[str]:
+    from babel.numbers import list_currencies
+
+    return frozenset(list_currencies())
+
+
+def is_currency(code: str) -> bool:
+    """A currency code of ISO 4217 ('SEK', 'EUR', 'USD' …, as Babel knows them); 'ABC' is not."""
+    return code in _currencies()
 
 
 def _whole(minor: int) -> int:

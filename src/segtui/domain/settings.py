@@ -89,9 +89,11 @@ def _quantile(text: str) -> str:
 
 
 def _currency(text: str) -> str:
-    """An ISO 4217-style code: exactly three letters A–Z ('sek' is SEK)."""
+    """An ISO 4217 code: three letters A–Z ('sek' is SEK) that name a currency ('ABC' does not)."""
+    from segtui.domain.money import is_currency
+
     value = text.strip().upper()
-    if len(value) != 3 or not all("A" <= ch <= "Z" for ch in value):
+    if len(value) != 3 or not all("A" <= ch <= "Z" for ch in value) or not is_currency(value):
         raise SettingError(_("{text} is not a currency code: use three letters like SEK or EUR").format(text=repr(text)))
     return value
 

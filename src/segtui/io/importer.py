@@ -30,6 +30,7 @@ from itertools import chain, islice
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 
 from segtui import clock
+from segtui.domain.money import is_currency
 from segtui.domain.text import ID_MAX, NAME_MAX, TextError, clean
 from segtui.i18n import N_
 from segtui.io.readers import (
@@ -118,7 +119,8 @@ _ORDER_NAMES: dict[str, tuple[str, ...]] = {
     "order": ("order", "orderid", "orderno", "ordernumber", "invoice", "invoiceno", "invoiceid", "invoicenumber",
               "ordernr", "fakturanr", "fakturanummer"),
     "customer_name": ("customername", "kundnamn", "name", "company", "companyname"),
-    "currency": ("currency", "currencycode", "currencyiso", "curr", "ccy", "valuta", "valutakod"),
+    "currency": ("currency", "currencycode", "currencyiso", "curr", "ccy", "cur", "documentcurrency",
+                 "transactioncurrency", "invoicecurrency", "ordercurrency", "valuta", "valutakod", "währung"),
     "city": ("city", "customercity", "ort", "postort"),
     "country": ("country", "customercountry", "countryregion", "land"),
 }
@@ -206,7 +208,7 @@ def parse_rates(items: Iterable[str]) -> dict[str, Decimal]:
             rate = parse_amount(value.strip()) if sep else None
         except ValueError:
             rate = None
-        if not _CURRENCY(code) or rate is None or not 0 < rate < 10**6:
+        if not _CURRENCY(code) or not is_currency(code) or rate is None or not 0 < rate < 10**6:
             raise ReadError(f'--rate "{item}" is not CODE=RATE with a rate above 0 (e.g. --rate USD=10.45: '
                             "one USD is 10.45 of the book's currency)")
         rates[code] = rate
@@ -460,7 +462,7 @@ class _Parser:
             if self.expected is None:
                 self.expected, self._first_currency_line = self.currency, line
             return self.expected if isinstance(self.expected, str) else self.currency
-        if not _CURRENCY(code):
+        if not _CURRENCY(code) or not is_currency(code):
             raise self.error(line, "currency", f'"{shown[:40]}" is not a currency code (three letters, like SEK)')
         expected = self.expected
         if code in self.rates:
@@ -832,7 +834,7 @@ def import_orders(
     book_currency = settings.get("currency", "SEK")
     if currency is not None:
         code = currency.strip().upper()
-        if not _CURRENCY(code):
+        if not _CURRENCY(code) or not is_currency(code):
             raise ReadError(f'"{currency}" is not a currency code (three letters, like GBP or SEK)')
         currency = code
     had_orders = bool(book.scalar('SELECT EXISTS (SELECT 1 FROM "order")'))
