@@ -32,11 +32,10 @@ def _interactive() -> bool:
 def say_upgrade(book) -> None:
     """Say on stderr what opening did beyond opening (a safety copy before an upgrade)."""
     if getattr(book, "safety_copy", None) is not None:
-        print(
-            f"segtui: upgraded {book.path} to book version {book.version}; "
-            f"the previous book is kept at {book.safety_copy}",
-            file=sys.stderr,
-        )
+        from segtui.i18n import _
+
+        print("segtui: " + _("upgraded {path} to book version {version}; the previous book is kept at {copy}").format(
+            path=book.path, version=book.version, copy=book.safety_copy), file=sys.stderr)
 
 
 def speak(book, environ) -> str:
@@ -50,6 +49,10 @@ def speak(book, environ) -> str:
 def open_app(book: str | None, day: dt.date | None = None) -> None:
     """Open the app on ``book`` (default: the user's own book, made when missing)
     as of ``day`` (default: today); a book that cannot be opened ends with one line."""
+    from segtui import i18n
+    from segtui.i18n import N_, _, said
+
+    i18n.use(i18n.pick(None, os.environ))  # until the book says its language (ui.language)
     notice = None
     if book is None:
         from segtui.paths import default_book
@@ -57,9 +60,9 @@ def open_app(book: str | None, day: dt.date | None = None) -> None:
         try:
             path = default_book()
         except OSError as error:
-            _fail(f"cannot make the folder for your book ({error})")
-        print(f"Your book: {path}")
-        notice = f"Your book: {path}"
+            _fail(_("cannot make the folder for your book ({error})").format(error=error))
+        print(_("Your book: {path}").format(path=path))
+        notice = (N_("Your book: {path}"), {"path": path})
         book = str(path)
     from segtui.store.book import BookError, open_book
 
@@ -68,16 +71,19 @@ def open_app(book: str | None, day: dt.date | None = None) -> None:
         create = not path.exists() or (path.is_file() and path.stat().st_size == 0)
         opened = open_book(path, create=create)
         if create and notice is None:
-            notice = f"A new, empty book was made at {path.resolve()}"
+            notice = (N_("A new, empty book was made at {path}"), {"path": path.resolve()})
     except (BookError, OSError) as error:
-        message = str(error) if isinstance(error, BookError) else f"{book} cannot be opened ({error})"
+        message = said(error) if isinstance(error, BookError) else _("{book} cannot be opened ({error})").format(
+            book=book, error=error)
         if _interactive():
             from segtui.ui.message import show_message
 
-            show_message("This book cannot be opened", message, sub_title=str(book))
+            show_message(_("This book cannot be opened"), message, sub_title=str(book))
         _fail(message)
-    say_upgrade(opened)
     speak(opened, os.environ)
+    say_upgrade(opened)
+    if notice is not None:  # in the book's language
+        notice = _(notice[0]).format(**notice[1])
     from segtui.ui.app import SegtuiApp
     from segtui.ui.keymap import terminal_theme
 
@@ -104,7 +110,10 @@ def as_of(value: str | None, option: str = "--as-of") -> dt.date:
     try:
         return parse_day(value)
     except InputError:
-        _fail(f"{option} {value!r} is not a date (use YYYY-MM-DD, e.g. 2026-11-23)")
+        from segtui.i18n import _
+
+        _fail(_("{option} {value} is not a date (use YYYY-MM-DD, e.g. 2026-11-23)").format(option=option,
+                                                                                          value=repr(value)))
 
 
 def _plain_open(args: list[str]) -> tuple[str | None, str | None] | None:

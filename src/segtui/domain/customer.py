@@ -30,7 +30,29 @@ FOCUSES = ("price", "performance", "delivery")
 
 
 class InputError(ValueError):
-    """Text a rep typed that cannot be stored, with a message for the field."""
+    """Text a rep typed that cannot be stored, with a message for the field (in the language in use)."""
+
+
+#: The fields a message names ("the note is 5,000 characters …"), with their article: a language
+#: says "the note" in its own way (anteckningen). A field not listed is named "the FIELD" in English.
+FIELD_NAMES = {
+    "note": N_("the note"), "outcome": N_("the outcome"), "follow-up": N_("the follow-up"),
+    "reason": N_("the reason"), "competitor": N_("the competitor"), "name": N_("the name"),
+    "customer id": N_("the customer id"), "org number": N_("the org number"), "role": N_("the role"),
+    "industry": N_("the industry"), "address": N_("the address"), "postcode": N_("the postcode"),
+    "city": N_("the city"), "owner": N_("the owner"),
+}
+
+
+def field_name(field: str) -> str:
+    """'the note' in the language in use."""
+    return _(FIELD_NAMES[field]) if field in FIELD_NAMES else f"the {field}"
+
+
+def _count(n: int) -> str:
+    from segtui.i18n import number
+
+    return number(n)
 
 
 _SPACES = re.compile(r"[\s\u00a0\u202f_']")
@@ -78,13 +100,14 @@ def parse_day(text: str, field: str = "date") -> dt.date:
     '2026-W48-1', which Python's ISO parser also takes, are refused)."""
     raw = (text or "").strip()
     if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", raw):
-        raise InputError(f"{field}: type a date as YYYY-MM-DD")
+        raise InputError(_("date: type a date as YYYY-MM-DD") if field == "date"
+                         else _("{field}: type a date as YYYY-MM-DD").format(field=field))
     try:
         day = dt.date.fromisoformat(raw)
     except ValueError:
-        raise InputError(f"{raw} is not a date in the calendar") from None
+        raise InputError(_("{day} is not a date in the calendar").format(day=raw)) from None
     if not 1900 <= day.year <= 2200:
-        raise InputError(f"{raw} is too far from today to be right")
+        raise InputError(_("{day} is too far from today to be right").format(day=raw))
     return day
 
 
@@ -93,7 +116,8 @@ def parse_date(text: str, field: str = "date", latest: dt.date | None = None) ->
     day = parse_day(text, field)
     raw = day.isoformat()
     if latest is not None and day > latest:
-        raise InputError(f"{raw} is after today ({latest.isoformat()}): record what has happened")
+        raise InputError(_("{day} is after today ({today}): record what has happened").format(
+            day=raw, today=latest.isoformat()))
     return day.isoformat()
 
 
@@ -101,9 +125,10 @@ def clean_note(text: str | None, limit: int = NOTE_MAX, field: str = "note") -> 
     """A note trimmed, None when empty; refused when longer than ``limit``."""
     value = (text or "").strip()
     if len(value) > limit:
-        raise InputError(f"the {field} is {len(value):,} characters; at most {limit:,} fit")
+        raise InputError(_("{field} is {count} characters; at most {limit} fit").format(
+            field=field_name(field), count=_count(len(value)), limit=_count(limit)))
     if any(ord(c) < 32 and c not in "\n\t" for c in value):
-        raise InputError(f"the {field} holds control characters")
+        raise InputError(_("{field} holds control characters").format(field=field_name(field)))
     return value or None
 
 
@@ -111,7 +136,7 @@ def clean_name(text: str | None, field: str = "name") -> str:
     """A required short name (a competitor)."""
     value = clean_note(text, NAME_MAX, field)
     if not value:
-        raise InputError(f"type the {field}")
+        raise InputError(_("type {field}").format(field=field_name(field)))
     return value
 
 
@@ -120,7 +145,7 @@ def parse_kind(text: str) -> str:
     value = (text or "").strip().lower()
     matches = [k for k in ACTIVITY_KINDS if value and k.startswith(value)]
     if len(matches) != 1:
-        raise InputError(f"{text.strip()!r} is not one of: {', '.join(ACTIVITY_KINDS)}")
+        raise InputError(_("{text} is not one of: {kinds}").format(text=repr(text.strip()), kinds=", ".join(ACTIVITY_KINDS)))
     return matches[0]
 
 

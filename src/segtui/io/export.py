@@ -722,14 +722,16 @@ def write_mailing_table(recipients: Sequence, out: IO[str], heading: str) -> Non
     """The mailing list for people under ``heading``: who, whom to write to, where."""
     out.write(f"{heading}\n")
     if not recipients:
-        out.write("\n(nobody is in the Small fry quadrant)\n")
+        out.write("\n" + _("(nobody is in the Small fry quadrant)") + "\n")
         return
-    width = max(len(r.email or "— no e-mail") for r in recipients)  # an address is never cut
-    out.write(f"\n  {'customer':<10} {'name':<32} {'contact':<24} {'e-mail':<{width}}  city\n")
+    no_email = _("— no e-mail")
+    width = max(len(r.email or no_email) for r in recipients)  # an address is never cut
+    titles = (_("customer"), _("name"), _("contact"), _("e-mail"), _("city"))
+    out.write(f"\n  {titles[0]:<10} {titles[1]:<32} {titles[2]:<24} {titles[3]:<{width}}  {titles[4]}\n")
     for r in recipients:
         out.write(
             f"  {r.source_id[:10]:<10} {r.name[:32]:<32} {(r.contact or '—')[:24]:<24} "
-            f"{r.email or '— no e-mail':<{width}}  {r.city or ''}\n"
+            f"{r.email or no_email:<{width}}  {r.city or ''}\n"
         )
 
 

@@ -29,8 +29,8 @@ from decimal import Decimal
 from itertools import chain, islice
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
-from segtui import clock
-from segtui.i18n import N_
+from segtui import clock, i18n
+from segtui.i18n import N_, Phrase, _, said
 from segtui.io.readers import (
     AMOUNT_LIMIT,
     ReadError,
@@ -564,97 +564,114 @@ class Summary:
 
     def first_day_lines(self) -> list[str]:
         """What a new or old-data book needs said: its currency, the day it is shown
-        on, and the thresholds proposed from its own figures (docs/first-day.md)."""
+        on, and the thresholds proposed from its own figures (docs/first-day.md); in the
+        language in use."""
         out = []
-        would = "would be" if self.dry_run else "is"
+        n, day = i18n.number, i18n.day
         if self.currency_from:
-            then = "would be the book's currency" if self.dry_run else "the book's currency from now on"
-            out.append(f"Currency: {self.currency} (from {self.currency_from}) — {then}")
+            said_from = said(self.currency_from)
+            if self.dry_run:
+                line = _("Currency: {currency} (from {source}) — would be the book's currency")
+            else:
+                line = _("Currency: {currency} (from {source}) — the book's currency from now on")
+            out.append(line.format(currency=self.currency, source=said_from))
         newest, view, today = self.newest_order, self.view_as_of, self.today or clock.today()
         from segtui.domain.first_day import data_is_old
 
         if newest is not None and data_is_old(newest, today):
             if view == newest:
-                out.append(f"Newest order {newest.isoformat()} — more than a month before today: the book {would} shown as of "
-                           "that day (view.as_of); d on the board changes it")
+                line = (_("Newest order {day} — more than a month before today: the book would be shown as of that day "
+                          "(view.as_of); d on the board changes it") if self.dry_run else
+                        _("Newest order {day} — more than a month before today: the book is shown as of that day "
+                          "(view.as_of); d on the board changes it"))
+                out.append(line.format(day=day(newest)))
             else:
-                out.append(f"Newest order {newest.isoformat()} — more than a month before today: as of "
-                           f"{(view or today).isoformat()} customers look lapsed; "
-                           f"segtui settings {_quoted(self.book)} view.as_of {newest.isoformat()} shows the book as of that day")
+                out.append(_("Newest order {day} — more than a month before today: as of {view} customers look lapsed; "
+                             "segtui settings {book} view.as_of {newest} shows the book as of that day").format(
+                    day=day(newest), view=day(view or today), book=_quoted(self.book), newest=newest.isoformat()))
         if self.proposed is not None:
             a, b = self.proposed
             cur = self.currency or ""
             before = self.thresholds_before or (0, 0)
-            basis = ("the book's own potentials (a fifth of them reach B, a twentieth A)" if self.proposed_from_potentials
-                     else "this book's own revenue (the Pareto A and B cut-offs)")
-            out.append(f"Proposed class thresholds, from {basis}: "
-                       f"A above {a:,} {cur}, B from {b:,} {cur} (now {before[0]:,} and {before[1]:,})")
-            if self.thresholds_accepted:
-                out.append("  accepted (--accept-thresholds)" if not self.dry_run else "  would be accepted (--accept-thresholds)")
+            if self.proposed_from_potentials:
+                line = _("Proposed class thresholds, from the book's own potentials (a fifth of them reach B, a "
+                         "twentieth A): A above {a} {currency}, B from {b} {currency} (now {a_now} and {b_now})")
             else:
-                out.append("  to accept: " + " && ".join(
-                    f"segtui settings {_quoted(self.book)} {key} {value}" for key, value in self.threshold_steps
-                ) + "  (or import with --accept-thresholds)")
+                line = _("Proposed class thresholds, from this book's own revenue (the Pareto A and B cut-offs): "
+                         "A above {a} {currency}, B from {b} {currency} (now {a_now} and {b_now})")
+            out.append(line.format(a=n(a), b=n(b), currency=cur, a_now=n(before[0]), b_now=n(before[1])))
+            if self.thresholds_accepted:
+                out.append("  " + (_("accepted (--accept-thresholds)") if not self.dry_run
+                                   else _("would be accepted (--accept-thresholds)")))
+            else:
+                out.append("  " + _("to accept: {commands}  (or import with --accept-thresholds)").format(
+                    commands=" && ".join(f"segtui settings {_quoted(self.book)} {key} {value}"
+                                         for key, value in self.threshold_steps)))
         return out
 
     def lines(self, moves_shown: int = 20) -> list[str]:
-        """The summary for people, one statement a line."""
+        """The summary for people, one statement a line, in the language in use."""
+        from segtui.domain.matching import RULE_WORDS
         from segtui.domain.segments import QUADRANT_LABELS, Quadrant
 
-        def n(x: int) -> str:
-            return f"{x:,}"
-
-        verb = "Would import" if self.dry_run else "Imported"
-        out = [f"{verb} {self.kind} from {os.path.basename(self.path)} — {self.format}"]
-        out.append("Columns used: " + ", ".join(f'{f} ← "{c}"' for f, c in self.columns.items()))
-        out.extend(self.notes)
+        n = i18n.number
+        name = os.path.basename(self.path)
+        head = (_("Would import {kind} from {file} — {format}") if self.dry_run
+                else _("Imported {kind} from {file} — {format}"))
+        kind = _("orders") if self.kind == "orders" else _("customers")
+        out = [head.format(kind=kind, file=name, format=said(self.format))]
+        out.append(_("Columns used: {columns}").format(columns=", ".join(f'{f} ← "{c}"' for f, c in self.columns.items())))
+        out.extend(said(note) for note in self.notes)
         skipped = ""
         if self.skipped:
-            skipped = "; skipped " + ", ".join(f"{n(c)} ({reason})" for reason, c in self.skipped.items())
-        out.append(f"Rows: {n(self.rows_read)} read, {n(self.rows_used)} used{skipped}")
+            skipped = _("; skipped {reasons}").format(
+                reasons=", ".join(f"{n(c)} ({said(reason)})" for reason, c in self.skipped.items()))
+        out.append(_("Rows: {read} read, {used} used").format(read=n(self.rows_read), used=n(self.rows_used)) + skipped)
         if self.kind == "orders":
-            notes = "credit note" if self.credit_notes_new == 1 else "credit notes"
-            credit = f" ({n(self.credit_notes_new)} {notes})" if self.credit_notes_new else ""
-            out.append(f"Orders: {n(self.orders_new)} new{credit}, {n(self.orders_existing)} already in the book")
-            out.append(f"Customers: {n(self.customers_new)} new")
+            credit = (" (" + i18n.ngettext("{count} credit note", "{count} credit notes", self.credit_notes_new).format(
+                count=n(self.credit_notes_new)) + ")") if self.credit_notes_new else ""
+            out.append(_("Orders: {new} new{credit}, {existing} already in the book").format(
+                new=n(self.orders_new), credit=credit, existing=n(self.orders_existing)))
+            out.append(_("Customers: {new} new").format(new=n(self.customers_new)))
         else:
             if self.match_rules and self.match_rules != ("customer",):
-                from segtui.domain.matching import RULE_WORDS
-
-                by = ", ".join(f"{n(c)} by {RULE_WORDS[r]}" for r, c in self.matched_by.items() if c)
-                out.append(f"Matched {n(self.matched)} rows to customers in the book{f' ({by})' if by else ''}; "
-                           f"tried {', then '.join(RULE_WORDS[r] for r in self.match_rules)}")
-            out.append(
-                f"Customers: {n(self.customers_new)} new, {n(self.customers_updated)} updated, "
-                f"{n(self.customers_existing)} unchanged; contacts: {n(self.contacts_new)} new"
-            )
+                by = ", ".join(_("{count} by {rule}").format(count=n(c), rule=_(RULE_WORDS[r]))
+                               for r, c in self.matched_by.items() if c)
+                out.append(_("Matched {count} rows to customers in the book{by}; tried {rules}").format(
+                    count=n(self.matched), by=f" ({by})" if by else "",
+                    rules=_(", then ").join(_(RULE_WORDS[r]) for r in self.match_rules)))
+            out.append(_("Customers: {new} new, {updated} updated, {unchanged} unchanged; contacts: {contacts} new").format(
+                new=n(self.customers_new), updated=n(self.customers_updated), unchanged=n(self.customers_existing),
+                contacts=n(self.contacts_new)))
             for line, reason in self.skipped_rows[:moves_shown]:
-                out.append(f"  skipped line {line}: {reason}")
+                out.append("  " + _("skipped line {line}: {reason}").format(line=line, reason=said(reason)))
             if len(self.skipped_rows) > moves_shown:
-                out.append(f"  … and {n(len(self.skipped_rows) - moves_shown)} more skipped")
+                out.append("  " + _("… and {count} more skipped").format(count=n(len(self.skipped_rows) - moves_shown)))
             if "budget" in self.columns or "loyalty" in self.columns:
-                out.append(f"Assessments: {n(self.assessments_new)} new (budgets and loyalty from the file, "
-                           f"dated {self.assessed_on.isoformat()}, by {os.path.basename(self.path)})")
+                out.append(_("Assessments: {count} new (budgets and loyalty from the file, dated {day}, by {file})").format(
+                    count=n(self.assessments_new), day=i18n.day(self.assessed_on), file=name))
 
         def label(q: str) -> str:
-            return QUADRANT_LABELS[Quadrant(q)]
+            return _(QUADRANT_LABELS[Quadrant(q)])
 
         if self.moves:
-            out.append(f"Revenue class or quadrant changed (as of {self.as_of.isoformat()}) for {n(len(self.moves))} customers:")
+            out.append(_("Revenue class or quadrant changed (as of {day}) for {count} customers:").format(
+                day=i18n.day(self.as_of), count=n(len(self.moves))))
             for m in self.moves[:moves_shown]:
                 parts = []
                 if m.revenue_class[0] != m.revenue_class[1]:
-                    parts.append(f"class {m.revenue_class[0]} → {m.revenue_class[1]}")
+                    parts.append(_("class {before} → {after}").format(before=m.revenue_class[0], after=m.revenue_class[1]))
                 if m.quadrant[0] != m.quadrant[1]:
                     parts.append(f"{label(m.quadrant[0])} → {label(m.quadrant[1])}")
                 out.append(f"  {m.source_id:<10} {m.name[:36]:<36} {', '.join(parts)}")
             if len(self.moves) > moves_shown:
-                out.append(f"  … and {n(len(self.moves) - moves_shown)} more")
+                out.append("  " + _("… and {count} more").format(count=n(len(self.moves) - moves_shown)))
         else:
-            out.append(f"No existing customer changed revenue class or quadrant (as of {self.as_of.isoformat()}).")
+            out.append(_("No existing customer changed revenue class or quadrant (as of {day}).").format(
+                day=i18n.day(self.as_of)))
         out.extend(self.first_day_lines())
         if self.dry_run:
-            out.append("Dry run: nothing was written.")
+            out.append(_("Dry run: nothing was written."))
         return out
 
     def text(self) -> str:
@@ -789,14 +806,14 @@ def import_orders(
             summary.book = book.path
             summary.today = today
             if any("/" in str(v[columns.index("date")]) for _, v in head[:200]):
-                summary.notes.append(
-                    "Dates read as " + ("month/day/year" if date_order == "mdy" else "day/month/year")
-                )
+                summary.notes.append(Phrase("Dates read as month/day/year") if date_order == "mdy"
+                                     else Phrase("Dates read as day/month/year"))
             total = count_lines(path) if progress else None
             _stage_orders(staged, parse, rows, summary, progress, total)
         summary.currency = parse.expected if isinstance(parse.expected, str) else given
         if not had_orders and summary.currency != book_currency:
-            summary.currency_from = f'the file\'s "{columns.fields["currency"]}" column' if has_column else "the currency given"
+            summary.currency_from = (Phrase('the file\'s "{column}" column', column=columns.fields["currency"])
+                                     if has_column else Phrase("the currency given"))
         summary.accept_thresholds = accept_thresholds
         _keep_safety_copy(book, summary)
         _write_orders(book, staged, summary, as_of)
@@ -978,7 +995,7 @@ def _stage_orders(staged: _Staged, parse: _Parser, rows, summary: Summary, progr
     summary.rows_read = read
     summary.rows_used = read - state["skipped"]
     if state["skipped"]:
-        summary.skipped["no customer id"] = state["skipped"]
+        summary.skipped[Phrase("no customer id")] = state["skipped"]
     if absolute >= _UNITS_LIMIT:
         # some order may add up to too much: sum the orders of the customers with
         # that much (or near it; float sums) line by line, with their checks
@@ -1071,7 +1088,7 @@ def _write_orders(book, staged: _Staged, summary: Summary, as_of: dt.date) -> No
                         ((country, c) for c, (_, country) in staged.places.items() if country),
                     )
                 elif any(country for _, country in staged.places.values()):
-                    summary.notes.append("Countries not kept (this book has no place for them yet)")
+                    summary.notes.append(Phrase("Countries not kept (this book has no place for them yet)"))
             # sql-safe: our own table names and integers, never values from the file
             conn.execute(f"CREATE TABLE {_IDS} (cust INTEGER PRIMARY KEY, customer_id INTEGER, currency TEXT)")
             currencies = staged.currencies
@@ -1317,7 +1334,7 @@ def import_customers(
         found = matcher.match(Row(line, *(record.get(f, "") for f in ("customer", "crm_id", "org_number", "name", "city"))))
         if found.source_id is None:
             summary.skipped_rows.append((line, found.reason))
-            kind = found.reason if found.reason.startswith("no ") else "not matched: not guessed"
+            kind = found.reason if found.reason.startswith("no ") else Phrase("not matched: not guessed")
             summary.skipped[kind] = summary.skipped.get(kind, 0) + 1
             continue
         if found.existing:
@@ -1432,7 +1449,7 @@ def _keep_safety_copy(book, summary: Summary) -> None:
         return
     from segtui.store.backup import backup_before
 
-    copy = backup_before(book.path, f"importing {os.path.basename(summary.path)}")
+    copy = backup_before(book.path, Phrase("importing {file}", file=os.path.basename(summary.path)))
     summary.safety_copy = os.fspath(copy) if copy else None
 
 
@@ -1445,7 +1462,8 @@ def _write_customers(book, records: dict[str, dict[str, Any]], summary: Summary,
             columns = (*_CUSTOMER_COLUMNS, *(f for f in _FIRMOGRAPHICS if f in kept))
             left_out = [f for f in _FIRMOGRAPHICS if f in summary.columns and f not in kept]
             if left_out:
-                summary.notes.append(f"Not kept (this book has no place for them yet): {', '.join(left_out)}")
+                summary.notes.append(Phrase("Not kept (this book has no place for them yet): {fields}",
+                                            fields=", ".join(left_out)))
             fields = [f for f in columns if f in summary.columns]
             before = _standing(book, as_of)
             listed = ", ".join(columns)  # sql-safe: column names are ours, never user text
@@ -1506,7 +1524,7 @@ def _write_customers(book, records: dict[str, dict[str, Any]], summary: Summary,
             conn.executemany("UPDATE contact SET name = ?, phone = ?, email = ? WHERE id = ?", contact_updates)
             summary.contacts_new = len(contact_rows)
             if contact_updates and not summary.customers_updated:
-                summary.notes.append(f"{len(contact_updates)} primary contacts updated")
+                summary.notes.append(Phrase("{count} primary contacts updated", count=len(contact_updates)))
             # dated the day the book is shown on when that is before today (a book of old
             # orders): an assessment dated after that day would not count on the board
             _write_assessments(conn, records, ids, summary, summary.assessed_on.isoformat())

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from segtui.domain import settings as settings_rules
+from segtui.i18n import Phrase
 from segtui.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -25,11 +26,14 @@ class BookError(Exception):
     """A book that cannot be opened or written, explained in one line.
 
     ``kind`` says what sort of trouble it is, for screens that show it: "busy",
-    "readonly", "full", "disk", "damaged", or "" for anything else."""
+    "readonly", "full", "disk", "damaged", or "" for anything else. ``message`` is a
+    :class:`~segtui.i18n.Phrase` (``phrase``; ``str()`` is its English, ``i18n.said``
+    the language in use) or, from older code, a plain English text."""
 
-    def __init__(self, message: str, kind: str = "") -> None:
-        super().__init__(message)
+    def __init__(self, message: str | Phrase, kind: str = "") -> None:
+        super().__init__(str(message))
         self.kind = kind
+        self.phrase = message if isinstance(message, Phrase) else None
 
 
 # SQLite result codes (the low byte of an extended code) that mean something a
@@ -40,11 +44,12 @@ _BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = 5, 6, 8
 def _damaged(path: str | os.PathLike[str], detail: str) -> BookError:
     from segtui.store.backup import latest_backup
 
-    message = f"{path} is damaged ({detail})"
-    if str(path) != ":memory:":
-        copy = latest_backup(path)
-        if copy is not None:
-            message += f"; the newest safety copy is {copy}"
+    copy = latest_backup(path) if str(path) != ":memory:" else None
+    if copy is not None:
+        message = Phrase("{path} is damaged ({detail}); the newest safety copy is {copy}", path=path, detail=detail,
+                         copy=copy)
+    else:
+        message = Phrase("{path} is damaged ({detail})", path=path, detail=detail)
     return BookError(message, "damaged")
 
 
@@ -61,15 +66,15 @@ def explain(error: BaseException, path: str | os.PathLike[str]) -> BookError | N
                 else _NOTADB if "not a database" in text else None)
     code = None if code is None else code & 0xFF
     if code in (_BUSY, _LOCKED):
-        return BookError(f"{path} is busy: another program is writing to it; try again in a moment", "busy")
+        return BookError(Phrase("{path} is busy: another program is writing to it; try again in a moment", path=path), "busy")
     if code == _READONLY:
-        return BookError(f"{path} is read-only: changes cannot be saved", "readonly")
+        return BookError(Phrase("{path} is read-only: changes cannot be saved", path=path), "readonly")
     if code == _FULL:
-        return BookError(f"the disk holding {path} is full: the change was not saved", "full")
+        return BookError(Phrase("the disk holding {path} is full: the change was not saved", path=path), "full")
     if code == _IOERR:
-        return BookError(f"{path} could not be read or written (disk error: {text})", "disk")
+        return BookError(Phrase("{path} could not be read or written (disk error: {error})", path=path, error=text), "disk")
     if code == _CANTOPEN:
-        return BookError(f"{path} cannot be opened ({text})", "disk")
+        return BookError(Phrase("{path} cannot be opened ({error})", path=path, error=text), "disk")
     if code in (_CORRUPT, _NOTADB):
         return _damaged(path, text)
     return None
@@ -112,27 +117,27 @@ def _check_header(path: Path, header: bytes) -> None:
 def _check_file(path: Path, create: bool) -> bool:
     """Raise BookError when ``path`` cannot be a book; True when it must be created."""
     if path.is_dir():
-        raise BookError(f"{path} is a folder, not a book")
+        raise BookError(Phrase("{path} is a folder, not a book", path=path))
     if not path.exists():
         if not create:
-            raise BookError(f"there is no book at {path}")
+            raise BookError(Phrase("there is no book at {path}", path=path))
         if not path.parent.exists():
-            raise BookError(f"the folder {path.parent} does not exist")
+            raise BookError(Phrase("the folder {folder} does not exist", folder=path.parent))
         return True
     if not path.is_file():
-        raise BookError(f"{path} is not a regular file, not a book")
+        raise BookError(Phrase("{path} is not a regular file, not a book", path=path))
     try:
         header = _header(path)
     except PermissionError:
-        raise BookError(f"{path} cannot be read (permission denied)") from None
+        raise BookError(Phrase("{path} cannot be read (permission denied)", path=path)) from None
     except OSError as error:
-        raise BookError(f"{path} cannot be read ({error.strerror or error})") from None
+        raise BookError(Phrase("{path} cannot be read ({error})", path=path, error=error.strerror or error)) from None
     if len(header) == 0:
         if not create:
-            raise BookError(f"{path} is empty, not a book")
+            raise BookError(Phrase("{path} is empty, not a book", path=path))
         return True
     if not header.startswith(SQLITE_MAGIC):
-        raise BookError(f"{path} is not a segtui book (it is not a SQLite file)")
+        raise BookError(Phrase("{path} is not a segtui book (it is not a SQLite file)", path=path))
     if len(header) < 100:
         raise _damaged(path, "the file is truncated")
     _check_header(path, header)
@@ -173,13 +178,13 @@ def _existing_version(path: Path, create: bool) -> int:
     except sqlite3.DatabaseError as error:
         raise explain(error, path) or _damaged(path, str(error)) from None
     if application not in (0, APPLICATION_ID):
-        raise BookError(f"{path} is a SQLite file of another program, not a segtui book")
+        raise BookError(Phrase("{path} is a SQLite file of another program, not a segtui book", path=path))
     if version == 0 and tables:
-        raise BookError(f"{path} is a SQLite file but not a segtui book")
+        raise BookError(Phrase("{path} is a SQLite file but not a segtui book", path=path))
     if version == 0 and not create:
-        raise BookError(f"{path} is an empty SQLite file, not a book")
+        raise BookError(Phrase("{path} is an empty SQLite file, not a book", path=path))
     if version > 0 and "customer" not in tables:
-        raise BookError(f"{path} is a SQLite file but not a segtui book")
+        raise BookError(Phrase("{path} is a SQLite file but not a segtui book", path=path))
     return version
 
 
@@ -259,10 +264,8 @@ class Book:
         book is busy, read-only, full, damaged) are raised as BookError; others
         (an IntegrityError, say) as they are. Either way nothing is saved."""
         if self.readonly:
-            raise BookError(
-                f"{self.path} is read-only ({self.readonly_reason or 'no write permission'}): changes cannot be saved",
-                "readonly",
-            )
+            raise BookError(Phrase("{path} is read-only ({reason}): changes cannot be saved", path=self.path,
+                                   reason=self.readonly_reason or Phrase("no write permission")), "readonly")
         with self.lock:
             if self._depth:
                 yield from self._savepoint()
@@ -355,13 +358,15 @@ class Book:
                 finally:
                     conn.close()
         except sqlite3.Error as error:
-            return str(explain(error, self.path) or _damaged(self.path, str(error)))
+            found = explain(error, self.path) or _damaged(self.path, str(error))
+            return found.phrase or str(found)
         except BookError as error:
-            return str(error)
+            return error.phrase or str(error)
         problems = [r[0] for r in rows if r[0] != "ok"]
         if not problems:
             return None
-        return str(_damaged(self.path, problems[0] + (f" and {len(problems) - 1} more problems" if len(problems) > 1 else "")))
+        return _damaged(self.path, problems[0] + (f" and {len(problems) - 1} more problems" if len(problems) > 1
+                                                  else "")).phrase
 
     # --- settings -------------------------------------------------------------
     def settings(self) -> dict[str, str]:
@@ -445,28 +450,28 @@ def open_book(path: str | os.PathLike[str], create: bool = True) -> Book:
     new = _check_file(file, create)
     version = 0 if new else _existing_version(file, create)
     if version > SCHEMA_VERSION:
-        raise BookError(
-            f"{file} was written by a newer segtui (book version {version}, this segtui reads up to "
-            f"{SCHEMA_VERSION}); upgrade segtui to open it — the book was not changed"
-        )
+        raise BookError(Phrase(
+            "{path} was written by a newer segtui (book version {version}, this segtui reads up to "
+            "{known}); upgrade segtui to open it — the book was not changed", path=file, version=version,
+            known=SCHEMA_VERSION))
     reason = None
     if not new and not _writable(file):
-        reason = "the file is read-only"
+        reason = Phrase("the file is read-only")
     elif not _writable(file.parent):
-        reason = "the folder is read-only"
+        reason = Phrase("the folder is read-only")
     readonly = reason is not None
     if readonly and version < SCHEMA_VERSION:
         raise BookError(
-            f"{file} needs an upgrade to book version {SCHEMA_VERSION} but {reason}; "
-            "copy it somewhere writable first"
+            Phrase("{path} needs an upgrade to book version {version} but {reason}; copy it somewhere writable first",
+                   path=file, version=SCHEMA_VERSION, reason=reason)
             if not new
-            else f"cannot create a book in {file.parent}: the folder is read-only"
+            else Phrase("cannot create a book in {folder}: the folder is read-only", folder=file.parent)
         )
     safety_copy = None
     if 0 < version < SCHEMA_VERSION:
         from segtui.store.backup import backup_before
 
-        safety_copy = backup_before(file, f"the upgrade to book version {SCHEMA_VERSION}")
+        safety_copy = backup_before(file, Phrase("the upgrade to book version {version}", version=SCHEMA_VERSION))
     conn = None
     try:
         if readonly:
@@ -489,11 +494,12 @@ def open_book(path: str | os.PathLike[str], create: bool = True) -> Book:
                     if explained is not None and version == 0:
                         raise explained from None
                     reached = conn.execute("PRAGMA user_version").fetchone()[0]
-                    raise BookError(
-                        f"upgrading {file} to book version {SCHEMA_VERSION} failed ({explained or error}); "
-                        + ("the book was not changed" if reached == version else f"the book stays at version {reached}")
-                        + (f" — a safety copy is at {safety_copy}" if safety_copy else "")
-                    ) from None
+                    outcome = (Phrase("the book was not changed") if reached == version
+                               else Phrase("the book stays at version {version}", version=reached))
+                    copy = (Phrase(" — a safety copy is at {path}", path=safety_copy) if safety_copy else "")
+                    raise BookError(Phrase("upgrading {path} to book version {version} failed ({error}); {outcome}{copy}",
+                                           path=file, version=SCHEMA_VERSION, error=(explained.phrase or explained) if explained is not None else error,
+                                           outcome=outcome, copy=copy)) from None
                 conn.execute("BEGIN IMMEDIATE")
                 _seed_settings(conn)
                 conn.execute("COMMIT")
@@ -501,7 +507,7 @@ def open_book(path: str | os.PathLike[str], create: bool = True) -> Book:
     except sqlite3.Error as error:
         if conn is not None:
             conn.close()
-        raise explain(error, file) or BookError(f"{file} cannot be opened ({error})") from None
+        raise explain(error, file) or BookError(Phrase("{path} cannot be opened ({error})", path=file, error=error)) from None
     except BaseException:
         if conn is not None:
             conn.close()
