@@ -41,6 +41,7 @@ from segtui.io.readers import (
     parse_amount,
     parse_date,
     parse_quantity,
+    reason_of,
     to_minor,
 )
 
@@ -183,9 +184,13 @@ def parse_map_options(items: Iterable[str], kind: str = "orders") -> dict[str, s
         name, sep, column = item.partition("=")
         name, column = name.strip().lower().replace("-", "_"), column.strip()
         if not sep or not name or not column:
-            raise ReadError(f'--map "{item}" is not FIELD=COLUMN (e.g. customer=CustomerID)')
+            raise ReadError(Phrase('--map "{item}" is not FIELD=COLUMN (e.g. customer=CustomerID)', item=item))
         if name not in fields:
-            raise ReadError(f'--map "{item}": there is no {kind[:-1]} field "{name}" (fields: {", ".join(fields)})')
+            listed = ", ".join(fields)
+            raise ReadError(Phrase('--map "{item}": there is no order field "{name}" (fields: {fields})', item=item,
+                                   name=name, fields=listed) if kind == "orders" else
+                            Phrase('--map "{item}": there is no customer field "{name}" (fields: {fields})', item=item,
+                                   name=name, fields=listed))
         result[name] = column
     return result
 
@@ -244,7 +249,8 @@ def choose_columns(kind: str, header: Sequence[str], overrides: dict[str, str] |
             continue
         found = _find_column(header, column)
         if found is None:
-            raise ReadError(f'--map {name}={column}: the file has no column "{column}" (its columns are {listed})')
+            raise ReadError(Phrase('--map {name}={column}: the file has no column "{column}" (its columns are {listed})',
+                                   name=name, column=column, listed=listed))
         chosen[name], how[name] = found, "map"
     taken = set(chosen.values())
     by_normal: dict[str, str] = {}
@@ -281,29 +287,36 @@ def _map_table(kind: str, table: Table, overrides: dict[str, str] | None) -> Map
     try:
         return map_columns(kind, table.header, overrides)
     except ReadError as e:
-        where = f"{table.unit} {table.header_line} (the header)"
-        raise ReadError(e.reason, table.header_line, unit=table.unit, message=f"{where}: {e.reason}") from None
+        line = table.header_line
+        message = (Phrase("row {line} (the header): {reason}", line=line, reason=e.reason) if table.unit == "row"
+                   else Phrase("line {line} (the header): {reason}", line=line, reason=e.reason))
+        raise ReadError(e.reason, line, unit=table.unit, message=message) from None
+
+
+#: How the command line says to choose a column (the Import screen says it its own way).
+USE_MAP = Phrase("use --map FIELD=COLUMN")
 
 
 def _check_required(mapping: Mapping, listed: str) -> None:
     fields = mapping.fields
-    hint = f" (the file's columns are {listed}; use --map FIELD=COLUMN)"
+    hint = Phrase(" (the file's columns are {columns}; {how})", columns=listed, how=USE_MAP)
     if mapping.kind != "orders":
         if not any(f in fields for f in _MATCH_FIELDS):
-            raise ReadError(f"no column to know the customers by was found — a customer id, CRM id, org number "
-                            f"or name{hint}")
+            raise ReadError(Phrase("no column to know the customers by was found — a customer id, CRM id, org number "
+                                   "or name{hint}", hint=hint))
         return
     if "customer" not in fields:
-        raise ReadError(f"no column for the customer id was found{hint}")
+        raise ReadError(Phrase("no column for the customer id was found{hint}", hint=hint))
     if "date" not in fields:
-        raise ReadError(f"no column for the date was found{hint}")
+        raise ReadError(Phrase("no column for the date was found{hint}", hint=hint))
     if "amount" not in fields:
         missing = [f for f in ("quantity", "unit_price") if f not in fields]
         if len(missing) == 2:
-            raise ReadError(f"no column for the amount (or quantity and unit_price) was found{hint}")
+            raise ReadError(Phrase("no column for the amount (or quantity and unit_price) was found{hint}", hint=hint))
         if missing:
-            raise ReadError(f"there is a column for {'unit_price' if missing[0] == 'quantity' else 'quantity'} "
-                            f"but none for {missing[0]}{hint}")
+            raise ReadError(Phrase("there is a column for {present} but none for {absent}{hint}",
+                                   present="unit_price" if missing[0] == "quantity" else "quantity", absent=missing[0],
+                                   hint=hint))
 
 
 # --------------------------------------------------------------------------
@@ -362,7 +375,7 @@ class _Parser:
         try:
             iso = parse_date(value, self.date_order).isoformat()
         except ValueError as e:
-            raise self.error(line, "date", str(e)) from None
+            raise self.error(line, "date", reason_of(e)) from None
         try:
             self._dates[value] = iso
         except TypeError:
@@ -377,20 +390,20 @@ class _Parser:
             try:
                 return parse_amount(values[self.i_amount], self.decimal)
             except ValueError as e:
-                raise self.error(line, "amount", str(e)) from None
+                raise self.error(line, "amount", reason_of(e)) from None
         try:
             quantity = parse_quantity(values[self.i_quantity], self.decimal)
         except ValueError as e:
-            raise self.error(line, "quantity", str(e)) from None
+            raise self.error(line, "quantity", reason_of(e)) from None
         try:
             price = parse_amount(values[self.i_price], self.decimal)
         except ValueError as e:
-            raise self.error(line, "unit_price", str(e)) from None
+            raise self.error(line, "unit_price", reason_of(e)) from None
         total = quantity * price
         if abs(total) >= _LIMIT:
-            raise self.table.error(
-                line, None, f"the line amount {quantity} × {price} is too large (amounts must be below 10^13)"
-            )
+            raise self.table.error(line, None, Phrase(
+                "the line amount {quantity} × {price} is too large (amounts must be below 10^13)", quantity=quantity,
+                price=price))
         return total
 
     def currency_of(self, line: int, values: list[Any]) -> str:
@@ -412,17 +425,20 @@ class _Parser:
                 self.expected, self._first_currency_line = self.currency, line
             return self.expected if isinstance(self.expected, str) else self.currency
         if not _CURRENCY(code):
-            raise self.error(line, "currency", f'"{shown[:40]}" is not a currency code (three letters, like SEK)')
+            raise self.error(line, "currency", Phrase("{value} is not a currency code (three letters, like SEK)",
+                                                      value=f'"{shown[:40]}"'))
         expected = self.expected
         if expected is None:
             self.expected, self._first_currency_line = code, line
         elif expected is not False and code != expected:
             if getattr(self, "_first_currency_line", None) is not None:
-                reason = (f"{code} is not the currency of the file's first orders ({expected}, line "
-                          f"{self._first_currency_line}): a book holds orders in one currency")
+                reason = Phrase("{code} is not the currency of the file's first orders ({expected}, line {line}): a "
+                                "book holds orders in one currency — import them into a book of their own", code=code,
+                                expected=expected, line=self._first_currency_line)
             else:
-                reason = f"{code} is not the book's currency ({expected}): a book holds orders in one currency"
-            raise self.error(line, "currency", reason + " — import them into a book of their own")
+                reason = Phrase("{code} is not the book's currency ({expected}): a book holds orders in one currency — "
+                                "import them into a book of their own", code=code, expected=expected)
+            raise self.error(line, "currency", reason)
         return code
 
     def __call__(self, line: int, values: list[Any]) -> tuple[str, str | None, str, Decimal, str, str] | None:
@@ -781,7 +797,8 @@ def import_orders(
     if currency is not None:
         code = currency.strip().upper()
         if not _CURRENCY(code):
-            raise ReadError(f'"{currency}" is not a currency code (three letters, like GBP or SEK)')
+            raise ReadError(Phrase('"{currency}" is not a currency code (three letters, like GBP or SEK)',
+                                   currency=currency))
         currency = code
     had_orders = bool(book.scalar('SELECT EXISTS (SELECT 1 FROM "order")'))
     table = open_table(path, sheet=sheet)
@@ -791,13 +808,13 @@ def import_orders(
             columns = _map_table("orders", table, mapping)
             has_column = "currency" in columns.fields
             if had_orders and currency is not None and currency != book_currency:
-                raise ReadError(f"the book's orders are in {book_currency}, not {currency}: "
-                                "a book holds orders in one currency — import these into a book of their own")
+                raise ReadError(Phrase("the book's orders are in {book_currency}, not {currency}: a book holds orders "
+                                       "in one currency — import these into a book of their own",
+                                       book_currency=book_currency, currency=currency))
             if not had_orders and not has_column and currency is None and ask_currency:
-                raise CurrencyNeeded(
-                    f"the file does not say which currency its amounts are in (no currency column): "
-                    f"say it once for this new book, e.g. --currency GBP (or {book_currency}, EUR …)"
-                )
+                raise CurrencyNeeded(Phrase(
+                    "the file does not say which currency its amounts are in (no currency column): say it once for "
+                    "this new book, e.g. --currency GBP (or {book_currency}, EUR …)", book_currency=book_currency))
             given = currency or book_currency
             head, rows = _sample(table)
             date_order, decimal = _detect(columns, head)
@@ -1036,11 +1053,13 @@ def _replay(conn, parse: _Parser, staged: _Staged) -> dict[tuple[int, int, str],
             entry[1] = date
         entry[2] += amount
         if currency != entry[3]:
-            raise parse.error(
-                line, "currency", f"order {ref or 'of ' + date} has lines in {entry[3]} (line {entry[4]}) and {currency}"
-            )
+            raise parse.error(line, "currency", Phrase(
+                "order {order} has lines in {first} (line {line}) and {currency}", order=ref, first=entry[3],
+                line=entry[4], currency=currency) if ref else Phrase(
+                "order of {day} has lines in {first} (line {line}) and {currency}", day=date, first=entry[3],
+                line=entry[4], currency=currency))
         if abs(entry[2]) >= _LIMIT:
-            raise parse.table.error(line, None, "the order's total is too large (amounts must be below 10^13)")
+            raise parse.table.error(line, None, Phrase("the order's total is too large (amounts must be below 10^13)"))
     return orders
 
 
@@ -1248,20 +1267,23 @@ def _typed(table: Table, line: int, column: str, name: str, value: str) -> Any:
             number = float(value.strip().replace(",", "."))
             limit = 90 if name == "lat" else 180
             if not -limit <= number <= limit:
-                raise ValueError(f'"{value}" is not a {"latitude" if name == "lat" else "longitude"} '
-                                 f"(between -{limit} and {limit})")
+                raise ValueError(Phrase('"{value}" is not a latitude (between -{limit} and {limit})', value=value,
+                                        limit=limit) if name == "lat" else
+                                 Phrase('"{value}" is not a longitude (between -{limit} and {limit})', value=value,
+                                        limit=limit))
             return number
         if name == "employees":
             number = parse_quantity(value.replace(" ", ""))
             if number < 0 or number != number.to_integral_value():
-                raise ValueError(f'"{value}" is not a number of employees')
+                raise ValueError(Phrase("{value} is not a number of employees", value=f'"{value}"'))
             return int(number)
         amount = parse_amount(value)
         if amount < 0:
-            raise ValueError(f'"{value}" is negative: {"a budget" if name == "budget" else "a revenue"} cannot be')
+            raise ValueError(Phrase("{value} is negative: a budget cannot be", value=f'"{value}"') if name == "budget"
+                             else Phrase("{value} is negative: a revenue cannot be", value=f'"{value}"'))
         return to_minor(amount)
     except (ValueError, SettingError) as error:
-        raise table.error(line, column, str(error)) from None
+        raise table.error(line, column, reason_of(error)) from None
 
 
 class NothingMatched(ReadError):
@@ -1303,7 +1325,8 @@ def import_customers(
         except ValueError as error:
             raise ReadError(str(error)) from None
         if rules == ("customer",) and "customer" not in columns.fields:
-            raise ReadError("--match customer: the file has no column for the customer id (use --map customer=COLUMN)")
+            raise ReadError(Phrase("--match customer: the file has no column for the customer id (use --map "
+                                   "customer=COLUMN)"))
         summary = Summary("customers", os.fspath(path), table.format, dict(columns.fields), as_of, dry_run)
         summary.today = today
         summary.match_rules = rules
@@ -1319,7 +1342,8 @@ def import_customers(
             for f, i in index.items():
                 value = _text(values[i])
                 if len(value) > 500 and f != "customer":  # an id is kept as the source system has it
-                    raise table.error(line, columns.fields[f], f"the value is too long ({len(value)} characters)")
+                    raise table.error(line, columns.fields[f], Phrase("the value is too long ({count} characters)",
+                                                                      count=len(value)))
                 if value and f in _TYPED_FIELDS:
                     record[f] = _typed(table, line, columns.fields[f], f, value)
                 elif value:
@@ -1350,12 +1374,13 @@ def import_customers(
     if known and not new and summary.rows_used and not summary.matched:
         from segtui.domain.matching import RULE_WORDS
 
-        tried = ", then ".join(RULE_WORDS[r] for r in rules)
-        raise NothingMatched(
-            f"none of the file's {summary.rows_used:,} rows is one of the book's {len(known):,} customers "
-            f"(matched by {tried}) — a wrong column, or all new companies? To add them all as new customers, "
-            f"import with --new"
-        )
+        tried = Phrase(RULE_WORDS[rules[-1]])
+        for rule in reversed(rules[:-1]):
+            tried = Phrase("{first}, then {rest}", first=Phrase(RULE_WORDS[rule]), rest=tried)
+        raise NothingMatched(Phrase(
+            "none of the file's {rows} rows is one of the book's {customers} customers (matched by {tried}) — a wrong "
+            "column, or all new companies? To add them all as new customers, import with --new",
+            rows=f"{summary.rows_used:,}", customers=f"{len(known):,}", tried=tried))
     _keep_safety_copy(book, summary)
     _write_customers(book, records, summary, as_of, spelled)
     return summary
@@ -1568,20 +1593,20 @@ def preview(
     try:
         table = open_table(path, sheet=sheet)
     except ReadError as e:
-        result.error = str(e)
+        result.error = e.message
         return result
     with table:
         result.format, result.header = table.format, table.header
         try:
             head = list(islice(table.rows, max(rows, _SAMPLE_ROWS if kind == "orders" else rows)))
         except ReadError as e:
-            result.error = str(e)
+            result.error = e.message
             head = []
         try:
             result.mapping = choose_columns(kind, table.header, mapping)
             check_mapping(result.mapping)
         except ReadError as e:
-            result.error = result.error or str(e)
+            result.error = result.error or e.message
             result.rows = [(line, [_text(v) for v in values], None) for line, values in head[:rows]]
             return result
         parse = None
@@ -1593,13 +1618,13 @@ def preview(
             if parse is not None:
                 try:
                     if parse(line, values) is None:
-                        problem = "skipped: no customer id"
+                        problem = Phrase("skipped: {reason}", reason=Phrase("no customer id"))
                 except ReadError as e:
-                    problem = str(e)
+                    problem = e.message
             elif "customer" in result.mapping.fields:
                 if not _text(values[result.mapping.index("customer")]):
-                    problem = "skipped: no customer id"
+                    problem = Phrase("skipped: {reason}", reason=Phrase("no customer id"))
             elif not any(_text(values[result.mapping.index(f)]) for f in _MATCH_FIELDS if f in result.mapping.fields):
-                problem = "skipped: no CRM id, org number or name to match on"
+                problem = Phrase("skipped: {reason}", reason=Phrase("no CRM id, org number or name to match on"))
             result.rows.append((line, [_text(v) for v in values], problem))
     return result
