@@ -104,6 +104,20 @@ def test_import_summary_and_errors_in_swedish(tmp_path: Path) -> None:
     english_words_absent(said, "Imported", "Columns used", "Rows:", "Currency:", "Customers:", "comma-separated")
     again = swedish("import", "orders", target, orders, "--dry-run", "--today", "2026-10-10")
     assert "Skulle importera order" in again and "Provkörning: inget skrevs." in again
+    bad = tmp_path / "bad.csv"
+    bad.write_text("CustomerID,InvoiceDate,Amount\n1001,2026-02-31,10\n")
+    said = swedish("import", "orders", target, bad, code=1)
+    assert 'rad 2, kolumn "InvoiceDate": "2026-02-31" är inget datum (februari 2026 har 28 dagar)' in said
+    assert "inget importerades" in said
+    said = swedish("import", "orders", target, orders, "--map", "nonsense", code=2)
+    assert "är inte FÄLT=KOLUMN" in said
+    said = swedish("import", "orders", target, tmp_path / "none.csv", code=1)
+    assert 'filen "' in said and "finns inte" in said
+    quoted = tmp_path / "quoted.csv"
+    quoted.write_text('CustomerID,InvoiceDate,Amount\n1001,"2026-10-01,10\n')
+    assert "rad 2 har ett citattecken som aldrig stängs" in swedish("import", "orders", target, quoted, code=1)
+    said = swedish("import", "orders", target, orders, "--currency", "EURO", code=1)
+    assert '"EURO" är ingen valutakod' in said
     customers = tmp_path / "customers.csv"
     customers.write_text("Customer,Name,City\n1001,Acme AB,Lund\n,Gamma AB,Malmö\n")
     said = swedish("import", "customers", target, customers)
