@@ -125,3 +125,23 @@ def test_import_summary_and_errors_in_swedish(tmp_path: Path) -> None:
     json_said = CliRunner().invoke(main, ["import", "customers", str(target), str(customers), "--format", "json",
                                           "--dry-run"], env=SWEDISH)
     assert '"skipped_rows"' in json_said.stdout and "Kunder:" not in json_said.stdout
+
+
+def test_movements_in_swedish(book: Path) -> None:
+    said = swedish("segments", book, "--as-of", "2026-11-23", "--compare", "2026-05-23")
+    assert "förflyttningar från 23 maj 2026 till 23 nov. 2026" in said and "Kvadrant:" in said
+    english_words_absent(said, "movements from", "customers moved", "Cash cows", "Moved quadrant", "more (")
+
+
+def test_sync_and_team_in_swedish(book: Path, tmp_path: Path) -> None:
+    import socket
+
+    said = swedish("sync", tmp_path / "none.db", code=1)
+    assert "ingen adress till teamboken" in said
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    said = swedish("sync", book, f"postgresql://rep@127.0.0.1:{port}/team", code=1)
+    assert "når inte teamboken team på 127.0.0.1" in said and "inget ändrades" in said
+    said = swedish("team", "init", f"postgresql://rep@127.0.0.1:{port}/team", code=1)
+    assert "når inte teamboken team på 127.0.0.1" in said

@@ -308,7 +308,7 @@ def _write_segments(book: str, day: dt.date, fmt: str, output: str | None, earli
         elif before is not None:
             values = opened.settings()
             export.write_movements_table(
-                rows, before, _Shown(out), day.isoformat(), earlier.isoformat(), values["currency"], opened.name
+                rows, before, _Shown(out), i18n.day(day), i18n.day(earlier), values["currency"], opened.name
             )
         else:
             values = opened.settings()
