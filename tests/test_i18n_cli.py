@@ -145,3 +145,8 @@ def test_sync_and_team_in_swedish(book: Path, tmp_path: Path) -> None:
     assert "når inte teamboken team på 127.0.0.1" in said and "inget ändrades" in said
     said = swedish("team", "init", f"postgresql://rep@127.0.0.1:{port}/team", code=1)
     assert "når inte teamboken team på 127.0.0.1" in said
+
+
+def test_a_bad_week_and_a_demo_over_a_file_in_swedish(book: Path) -> None:
+    assert "är ingen ISO-vecka (skriv den som 2026-W48)" in swedish("plan", book, "--week", "week 9", code=2)
+    assert "finns redan; välj ett nytt filnamn" in swedish("demo", book, "--customers", "5", code=1)

@@ -566,7 +566,7 @@ def plan_command(book: str, week: str | None, as_of: str | None, fmt: str, outpu
     try:
         monday = planning.parse_week(week) if week else planning.week_monday(today)
     except ValueError as error:
-        raise click.BadParameter(str(error), param_hint="--week") from None
+        raise click.BadParameter(said(error), param_hint="--week") from None
     out = _csv_output(output, csv_dialect) if csv_dialect else _output(output, binary=fmt in ("ics", "xlsx"))
     try:
         _write_plan(opened, monday, today, fmt, out, output, owner, csv_dialect)

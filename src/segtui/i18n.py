@@ -155,12 +155,14 @@ def plural_phrase(singular: str, plural: str, n: int, /, **values: object) -> Ph
 
 def said(value: object) -> str:
     """``value`` for people in the language in use: a :class:`Phrase` said, an error carrying one
-    (its ``phrase``) said, anything else as ``str()`` gives it."""
+    (its ``phrase``, or a Phrase as its one argument) said, anything else as ``str()`` gives it."""
     if isinstance(value, Phrase):
         return value.said()
     phrase = getattr(value, "phrase", None)
     if isinstance(phrase, Phrase):
         return phrase.said()
+    if isinstance(value, BaseException) and len(value.args) == 1 and isinstance(value.args[0], Phrase):
+        return value.args[0].said()
     return str(value)
 
 

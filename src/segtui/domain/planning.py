@@ -183,14 +183,14 @@ def week_label(monday: dt.date) -> str:
 def parse_week(text: str) -> dt.date:
     """The Monday of ISO week 'YYYY-Www' (also 'YYYYWww', 'YYYY-ww'); ValueError otherwise."""
     raw = text.strip().upper().replace("W", "-").replace("--", "-")
-    year_text, _, week_text = raw.partition("-")
+    year_text, _dash, week_text = raw.partition("-")
     try:
         year, week = int(year_text), int(week_text)
         return dt.date.fromisocalendar(year, week, 1)
     except ValueError:
         if year_text.isdigit() and week_text.isdigit() and int(week_text) == 53:
-            raise ValueError(f"{text!r}: {year_text} has only 52 ISO weeks") from None
-        raise ValueError(f"{text!r} is not an ISO week (write it like 2026-W48)") from None
+            raise ValueError(_("{text}: {year} has only 52 ISO weeks").format(text=repr(text), year=year_text)) from None
+        raise ValueError(_("{text} is not an ISO week (write it like 2026-W48)").format(text=repr(text))) from None
 
 
 def weeks_in_year(year: int) -> int:
