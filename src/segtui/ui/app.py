@@ -158,7 +158,7 @@ class SegtuiApp(GuardedApp):
         try:
             keymap = load_keymap(self.keymap_path)
         except KeymapError as error:
-            self.notify(f"Key map not used: {error}", severity="warning", timeout=8)
+            self.notify(_("Key map not used: {error}").format(error=error), severity="warning", timeout=8)
             return
         if keymap:
             self.set_keymap(keymap)

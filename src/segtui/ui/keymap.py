@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from segtui.i18n import _
+
 
 class KeymapError(ValueError):
     """A key map file that cannot be read, explained in one line."""
@@ -28,7 +30,8 @@ def _flatten(table: dict, prefix: str = "") -> dict[str, str]:
         elif isinstance(value, list) and all(isinstance(v, str) for v in value):
             out[name] = ",".join(v.strip() for v in value)
         else:
-            raise KeymapError(f"{name}: a key must be text like \"ctrl+f\" (got {value!r})")
+            raise KeymapError(_('{name}: a key must be text like "ctrl+f" (got {value})').format(name=name,
+                                                                                              value=repr(value)))
     return out
 
 
