@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import chain, islice
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 
 from segtui import clock, i18n
 from segtui.i18n import N_, Phrase, _, said
@@ -44,6 +44,9 @@ from segtui.io.readers import (
     reason_of,
     to_minor,
 )
+
+if TYPE_CHECKING:
+    from segtui.domain.matching import Matcher, Row
 
 __all__ = [
     "ORDER_FIELDS",
@@ -621,8 +624,8 @@ class Summary:
                                    else _("would be accepted (--accept-thresholds)")))
             else:
                 out.append("  " + _("to accept: {commands}  (or import with --accept-thresholds)").format(
-                    commands=" && ".join(f"segtui settings {_quoted(self.book)} {key} {value}"
-                                         for key, value in self.threshold_steps)))
+                    commands=f"segtui settings {_quoted(self.book)} " + " ".join(
+                        f"{key} {value}" for key, value in self.threshold_steps)))
         return out
 
     def lines(self, moves_shown: int = 20) -> list[str]:
@@ -832,7 +835,6 @@ def import_orders(
             summary.currency_from = (Phrase('the file\'s "{column}" column', column=columns.fields["currency"])
                                      if has_column else Phrase("the currency given"))
         summary.accept_thresholds = accept_thresholds
-        _keep_safety_copy(book, summary)
         _write_orders(book, staged, summary, as_of)
     finally:
         staged.drop()
@@ -1076,6 +1078,7 @@ def _write_orders(book, staged: _Staged, summary: Summary, as_of: dt.date) -> No
     names = staged.names
     try:
         with _checked_by_construction(book), book.transaction() as conn, _big_cache(conn):
+            start = conn.total_changes
             had_customers = bool(conn.execute("SELECT EXISTS (SELECT 1 FROM customer)").fetchone()[0])
             before = _standing(book, as_of) if had_customers else {}  # in a new book nobody can move
             had_orders = bool(conn.execute('SELECT EXISTS (SELECT 1 FROM "order")').fetchone()[0])
@@ -1111,11 +1114,13 @@ def _write_orders(book, staged: _Staged, summary: Summary, as_of: dt.date) -> No
             # sql-safe: our own table names and integers, never values from the file
             conn.execute(f"CREATE TABLE {_IDS} (cust INTEGER PRIMARY KEY, customer_id INTEGER, currency TEXT)")
             currencies = staged.currencies
+            scratch = conn.total_changes
             conn.executemany(
                 # sql-safe: our own table names and integers, never values from the file
                 f"INSERT INTO {_IDS} VALUES (?, ?, ?)",
                 ((i, known[c], currencies[i]) for c, i in staged.customers.items()),
             )
+            scratch = conn.total_changes - scratch  # rows of the import's own temporary table
             last = conn.execute('SELECT coalesce(max(id), 0) FROM "order"').fetchone()[0]
             before_changes = conn.total_changes
             skip = ",".join(map(str, staged.closer))  # sql-safe: integers of ours
@@ -1165,6 +1170,7 @@ def _write_orders(book, staged: _Staged, summary: Summary, as_of: dt.date) -> No
             _first_day(conn, summary, had_orders, old_newest, book)
             if summary.dry_run:
                 raise _DryRun
+            _keep_safety_copy(book, summary, conn.total_changes - start - scratch, had_customers)
     except _DryRun:
         pass
 
@@ -1179,7 +1185,8 @@ def _first_day(conn, summary: Summary, had_orders: bool, old_newest: str | None,
 
     def store(key: str, value: str) -> None:
         conn.execute(
-            "INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            "INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value "
+            "WHERE value IS NOT excluded.value",  # the same value again changes nothing
             (key, value),
         )
 
@@ -1313,7 +1320,7 @@ def import_customers(
     one is refused (:class:`NothingMatched`) unless ``new``. A phone, e-mail or contact
     name becomes the primary contact; a budget or loyalty a dated assessment (``today``;
     who: the file)."""
-    from segtui.domain.matching import Known, Matcher, Row, rules_for
+    from segtui.domain.matching import rules_for
 
     today = today or clock.today()
     as_of = as_of or today
@@ -1350,12 +1357,12 @@ def import_customers(
                     record[f] = value
             rows.append((line, record))
         summary.rows_read = read
-    known = [Known(*r) for r in book.rows("SELECT source_id, crm_id, org_number, name, city FROM customer ORDER BY id")]
-    matcher = Matcher(known, rules)
+    matcher = customer_matcher(book, rules)
     records: dict[str, dict[str, Any]] = {}
     spelled: set[str] = set()  # matched by what they are called: the book's spelling of it is kept
+    fill_only: dict[str, set[str]] = {}  # fields a merged-away customer's row only fills when empty
     for line, record in rows:
-        found = matcher.match(Row(line, *(record.get(f, "") for f in ("customer", "crm_id", "org_number", "name", "city"))))
+        found = matcher.match(row_of(line, record))
         if found.source_id is None:
             summary.skipped_rows.append((line, found.reason))
             kind = found.reason if found.reason.startswith("no ") else Phrase("not matched: not guessed")
@@ -1369,8 +1376,21 @@ def import_customers(
         elif found.by == "repeat":
             summary.repeated += 1
         record.pop("customer", None)
-        records.setdefault(found.source_id, {}).update(record)
+        target = records.setdefault(found.source_id, {})
+        if found.by == "merged":
+            # the row of a customer merged into another: the kept customer keeps what it has (its
+            # contact, assessment and place too); the row fills only the master fields it lacks
+            for f in _KEPT_ON_MERGED:
+                record.pop(f, None)
+            for f, value in record.items():
+                if f not in target:
+                    target[f] = value
+                    fill_only.setdefault(found.source_id, set()).add(f)
+        else:
+            target.update(record)
+            fill_only.get(found.source_id, set()).difference_update(record)
     summary.rows_used = read - len(summary.skipped_rows)
+    known = matcher.customers
     if known and not new and summary.rows_used and not summary.matched:
         from segtui.domain.matching import RULE_WORDS
 
@@ -1380,10 +1400,31 @@ def import_customers(
         raise NothingMatched(Phrase(
             "none of the file's {rows} rows is one of the book's {customers} customers (matched by {tried}) — a wrong "
             "column, or all new companies? To add them all as new customers, import with --new",
-            rows=f"{summary.rows_used:,}", customers=f"{len(known):,}", tried=tried))
-    _keep_safety_copy(book, summary)
-    _write_customers(book, records, summary, as_of, spelled)
+            rows=f"{summary.rows_used:,}", customers=f"{known:,}", tried=tried))
+    _write_customers(book, records, summary, as_of, spelled, fill_only)
     return summary
+
+
+#: What a merged-away customer's row never gives the customer it was merged into.
+_KEPT_ON_MERGED = ("contact", "phone", "email", "budget", "loyalty", "lat", "lon")
+_ROW_FIELDS = ("customer", "crm_id", "org_number", "name", "city")
+
+
+def row_of(line: int, record: dict[str, Any]) -> Row:
+    """What a row of a customer file says about who it is."""
+    from segtui.domain.matching import Row
+
+    return Row(line, *(str(record.get(f) or "") for f in _ROW_FIELDS))
+
+
+def customer_matcher(book, rules: tuple[str, ...]) -> Matcher:
+    """The matcher of a customer file's rows against the book: its customers, and the customers merged
+    into them (docs/duplicates.md), whose rows go to the kept customer as their orders do."""
+    from segtui.domain.matching import Known, Matcher, Merged
+    from segtui.store.duplicates import merged_away
+
+    known = [Known(*r) for r in book.rows("SELECT source_id, crm_id, org_number, name, city FROM customer ORDER BY id")]
+    return Matcher(known, rules, [Merged(*r) for r in merged_away(book)])
 
 
 def _same(name: str, new: Any, old: Any, spelled: bool) -> bool:
@@ -1463,14 +1504,17 @@ def _write_assessments(conn, records: dict[str, dict[str, Any]], ids: dict[str, 
     summary.assessments_new = len(rows)
 
 
-def _keep_safety_copy(book, summary: Summary) -> None:
-    """Before the book is written, keep it as it is next to it (the file was read
-    and checked already, so a bad file leaves no copy behind). A book with no
-    customers yet has nothing worth keeping. A copy that cannot be made stops
-    the import (BookError): nothing is written without one."""
-    if summary.dry_run or book.readonly or book.path == ":memory:":
-        return
-    if not book.scalar("SELECT EXISTS (SELECT 1 FROM customer)"):
+def _keep_safety_copy(book, summary: Summary, written: int, had_customers: bool) -> None:
+    """Keep the book as it was before this import next to it — called at the end of the
+    import's transaction, before its commit, and only when the import wrote something
+    (``written``: the rows it changed in the book), so a file that adds nothing (a header
+    only, a re-import) leaves no copy and never rotates an older one out. The copy is read
+    through a connection of its own, which sees the book as last committed: the import's
+    own changes are not in it (the book is in WAL mode; a book that is not gets the copy
+    the same way, as SQLite lets a reader in until the commit). A book with no customers
+    yet has nothing worth keeping. A copy that cannot be made stops the import
+    (BookError): the transaction is rolled back and nothing is written without one."""
+    if summary.dry_run or not written or not had_customers or book.readonly or book.path == ":memory:":
         return
     from segtui.store.backup import backup_before
 
@@ -1479,10 +1523,12 @@ def _keep_safety_copy(book, summary: Summary) -> None:
 
 
 def _write_customers(book, records: dict[str, dict[str, Any]], summary: Summary, as_of: dt.date,
-                     spelled: set[str] = frozenset()) -> None:
+                     spelled: set[str] = frozenset(), fill_only: dict[str, set[str]] | None = None) -> None:
     today = (summary.today or clock.today()).isoformat()
     try:
         with book.transaction() as conn:
+            start = conn.total_changes
+            had_customers = bool(conn.execute("SELECT EXISTS (SELECT 1 FROM customer)").fetchone()[0])
             kept = _customer_columns(conn)
             columns = (*_CUSTOMER_COLUMNS, *(f for f in _FIRMOGRAPHICS if f in kept))
             left_out = [f for f in _FIRMOGRAPHICS if f in summary.columns and f not in kept]
@@ -1507,7 +1553,9 @@ def _write_customers(book, records: dict[str, dict[str, Any]], summary: Summary,
                     continue
                 current = dict(zip(columns, old[2:]))
                 loose = source_id in spelled
-                changed = {f: record[f] for f in fields if f in record and not _same(f, record[f], current[f], loose)}
+                filling = (fill_only or {}).get(source_id, ())
+                changed = {f: record[f] for f in fields if f in record and not _same(f, record[f], current[f], loose)
+                           and not (f in filling and current[f] not in (None, ""))}
                 if changed:
                     updates.append((changed, old[1]))
                 else:
@@ -1557,6 +1605,7 @@ def _write_customers(book, records: dict[str, dict[str, Any]], summary: Summary,
             summary.moves = _moves(before, _standing(book, as_of))
             if summary.dry_run:
                 raise _DryRun
+            _keep_safety_copy(book, summary, conn.total_changes - start, had_customers)
     except _DryRun:
         pass
 
