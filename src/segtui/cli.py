@@ -75,12 +75,13 @@ def _fail(message: str) -> None:
     sys.exit(1)
 
 
-def _output(path: str | None, binary: bool = False):
+def _output(path: str | None, binary: bool = False, force: bool = False):
     """Where a command writes: the file at ``path`` (standard output without one). Call it
     before doing the work, so a path that cannot be written ends the command with a message
     and nothing done; close it when ``path``. The file is written beside the target and put in
     its place only when the command succeeds, so a failed export leaves the old file as it was;
-    a path holding a book (any SQLite database) is refused, never overwritten."""
+    a path holding a book (any SQLite database) is refused, never overwritten, and any other
+    existing file is replaced only with ``force`` (--force)."""
     if not path:
         return sys.stdout.buffer if binary else sys.stdout
     target = Path(path)
@@ -91,6 +92,8 @@ def _output(path: str | None, binary: bool = False):
         header = b""
     if header == b"SQLite format 3\x00":
         _fail(f"{path} is a book (an SQLite database): an export never writes over it — choose another file")
+    if not force and os.path.lexists(target):
+        _fail(f"{path} already exists: add --force to replace it")
     try:
         return _Replacing(target, binary)
     except OSError as error:
@@ -159,6 +162,10 @@ _DIALECT_HELP = ("How a CSV is written: csv (comma, UTF-8, decimal point) or exc
                  "BOM, ';', decimal comma). Default: excel-sv when segtui speaks Swedish, else csv.")
 
 
+def _force_option(function):
+    return click.option("--force", is_flag=True, help="Replace the --output file when it exists.")(function)
+
+
 def _dialect_option(function):
     return click.option("--dialect", type=click.Choice(["csv", "excel-sv"]), help=_DIALECT_HELP)(function)
 
@@ -180,10 +187,10 @@ def _dialect(name: str | None, settings: dict):
     return export.default_dialect(i18n.pick(settings.get("ui.language"), os.environ))
 
 
-def _csv_output(path: str | None, dialect):
+def _csv_output(path: str | None, dialect, force: bool = False):
     """:func:`_output` for a CSV in ``dialect``: a dialect other than plain csv is written as its exact
     bytes (UTF-8, CRLF untouched) on standard output too, whatever the terminal's encoding."""
-    out = _output(path)
+    out = _output(path, force=force)
     if not path and dialect.name != "csv" and hasattr(out, "reconfigure"):
         out.reconfigure(encoding="utf-8", newline="")
     return out
@@ -248,8 +255,9 @@ def demo(out: str, customers: int, orders: int | None, seed: int, today: str | N
               help="Also classify as on this earlier day: table shows who moved, csv/json/xlsx add "
                    "quadrant_before and abc_before.")
 @_dialect_option
+@_force_option
 def segments(book: str, as_of: str | None, fmt: str, output: str | None, compare: str | None,
-             dialect: str | None) -> None:
+             dialect: str | None, force: bool) -> None:
     """Every customer's revenue class, potential, loyalty, quadrant, XYZ and group.
 
     `table` is a summary for people; `csv` and `json` (one record per customer,
@@ -273,23 +281,23 @@ def segments(book: str, as_of: str | None, fmt: str, output: str | None, compare
     collecting = gc.isenabled()
     gc.disable()
     try:
-        _write_segments(book, day, fmt, output, earlier, dialect)
+        _write_segments(book, day, fmt, output, earlier, dialect, force)
     finally:
         if collecting:
             gc.enable()
 
 
 def _write_segments(book: str, day: dt.date, fmt: str, output: str | None, earlier: dt.date | None = None,
-                    dialect: str | None = None) -> None:
+                    dialect: str | None = None, force: bool = False) -> None:
     from segtui.io import export
     from segtui.store.segments import segment_book
 
     opened = _open(book)
     if fmt == "csv":
         csv_dialect = _dialect(dialect, opened.settings())
-        out = _csv_output(output, csv_dialect)
+        out = _csv_output(output, csv_dialect, force)
     else:
-        out = _output(output, binary=fmt == "xlsx")
+        out = _output(output, binary=fmt == "xlsx", force=force)
     try:
         rows = segment_book(opened, day)
         # the same customers classified on the earlier day (trends are not compared)
@@ -534,8 +542,9 @@ def settings_command(book: str, pairs: tuple[str, ...]) -> None:
                    "or xlsx.")
 @click.option("--owner", help="Plan only this rep's customers (default: the book's plan.owner; '' for everyone's).")
 @_dialect_option
+@_force_option
 def plan_command(book: str, week: str | None, as_of: str | None, fmt: str, output: str | None, mailing: bool,
-                 owner: str | None, dialect: str | None) -> None:
+                 owner: str | None, dialect: str | None, force: bool) -> None:
     """The week's visits and calls (planned first when the week is empty).
 
     With --mailing: every small-fry customer with the contact and e-mail to
@@ -553,7 +562,7 @@ def plan_command(book: str, week: str | None, as_of: str | None, fmt: str, outpu
     today = _as_of(as_of)
     csv_dialect = _dialect(dialect, opened.settings()) if fmt == "csv" else None
     if mailing:
-        out = _csv_output(output, csv_dialect) if csv_dialect else _output(output, binary=fmt == "xlsx")
+        out = _csv_output(output, csv_dialect, force) if csv_dialect else _output(output, fmt == "xlsx", force)
         try:
             _write_mailing(opened, today, fmt, out, csv_dialect, output)
         finally:
@@ -564,7 +573,7 @@ def plan_command(book: str, week: str | None, as_of: str | None, fmt: str, outpu
         monday = planning.parse_week(week) if week else planning.week_monday(today)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--week") from None
-    out = _csv_output(output, csv_dialect) if csv_dialect else _output(output, binary=fmt in ("ics", "xlsx"))
+    out = _csv_output(output, csv_dialect, force) if csv_dialect else _output(output, fmt in ("ics", "xlsx"), force)
     try:
         _write_plan(opened, monday, today, fmt, out, output, owner, csv_dialect)
     finally:
@@ -633,7 +642,9 @@ def duplicates_command(book: str, fmt: str, as_of: str | None, merge: tuple[str,
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to this file.")
 @click.option("--owner", help="Only this rep's customers (default: the book's plan.owner; '' for everyone's).")
 @_dialect_option
-def contacts_command(book: str, fmt: str, output: str | None, owner: str | None, dialect: str | None) -> None:
+@_force_option
+def contacts_command(book: str, fmt: str, output: str | None, owner: str | None, dialect: str | None,
+                     force: bool) -> None:
     """The contacts of every customer that is not archived: company, customer id, role,
     phone (E.164, +46701234567), e-mail and whether it is the primary contact.
 
@@ -648,7 +659,7 @@ def contacts_command(book: str, fmt: str, output: str | None, owner: str | None,
     opened = _open(book)
     settings = opened.settings()
     csv_dialect = _dialect(dialect, settings) if fmt == "csv" else None
-    out = _csv_output(output, csv_dialect) if csv_dialect else _output(output, binary=True)
+    out = _csv_output(output, csv_dialect, force) if csv_dialect else _output(output, binary=True, force=force)
     try:
         who = settings.get("plan.owner", "") if owner is None else owner
         contacts = book_contacts(opened, " ".join(who.split()))

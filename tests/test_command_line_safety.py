@@ -1,0 +1,60 @@
+"""The command line keeps its promises (README "Your data"): an export never replaces a file
+without --force, a plan is for a week near the day, the app needs a terminal."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from segtui.cli import main
+
+SAMPLE = Path(__file__).resolve().parent.parent / "sample.db"
+
+EXPORTS = [
+    ["segments", "--format", "csv"], ["segments", "--format", "json"], ["segments", "--format", "xlsx"],
+    ["segments", "--format", "table"], ["plan", "--format", "csv"], ["plan", "--format", "ics"],
+    ["plan", "--format", "table"], ["plan", "--format", "xlsx"], ["plan", "--mailing", "--format", "csv"],
+    ["plan", "--mailing", "--format", "xlsx"], ["contacts", "--format", "csv"], ["contacts", "--format", "vcf"],
+]
+
+
+def _day(args: list[str]) -> list[str]:
+    return [] if args[0] == "contacts" else ["--as-of", "2026-11-23"]  # contacts have no day
+
+
+@pytest.mark.parametrize("args", EXPORTS, ids=lambda a: "-".join(a).replace("--format-", "").replace("--", ""))
+def test_an_export_replaces_an_existing_file_only_with_force(tmp_path: Path, args: list[str]) -> None:
+    book = tmp_path / "book.db"
+    shutil.copy(SAMPLE, book)
+    target = tmp_path / "export.out"
+    target.write_bytes(b"last week's export\n")
+    run = CliRunner()
+    refused = run.invoke(main, [args[0], str(book), *args[1:], *_day(args), "-o", str(target)])
+    assert refused.exit_code == 1
+    assert f"{target} already exists: add --force to replace it" in refused.output
+    assert target.read_bytes() == b"last week's export\n"
+    assert [p.name for p in tmp_path.iterdir() if "export" in p.name] == ["export.out"]  # no half file left
+    forced = run.invoke(main, [args[0], str(book), *args[1:], *_day(args), "-o", str(target), "--force"])
+    assert forced.exit_code == 0, forced.output
+    assert target.read_bytes() != b"last week's export\n"
+
+
+def test_force_never_lets_an_export_write_over_a_book(tmp_path: Path) -> None:
+    book = tmp_path / "book.db"
+    shutil.copy(SAMPLE, book)
+    before = book.read_bytes()
+    result = CliRunner().invoke(main, ["segments", str(book), "--format", "csv", "-o", str(book), "--force"])
+    assert result.exit_code == 1 and "is a book (an SQLite database)" in result.output
+    assert book.read_bytes() == before
+
+
+def test_a_new_export_file_needs_no_force(tmp_path: Path) -> None:
+    book = tmp_path / "book.db"
+    shutil.copy(SAMPLE, book)
+    target = tmp_path / "new.csv"
+    result = CliRunner().invoke(main, ["segments", str(book), "--format", "csv", "--as-of", "2026-11-23", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    assert target.read_text(encoding="utf-8").startswith("customer,name,")
