@@ -58,3 +58,43 @@ def test_a_new_export_file_needs_no_force(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["segments", str(book), "--format", "csv", "--as-of", "2026-11-23", "-o", str(target)])
     assert result.exit_code == 0, result.output
     assert target.read_text(encoding="utf-8").startswith("customer,name,")
+
+
+# --- plan --week: a week near the day -------------------------------------------------------
+
+
+def test_a_week_is_planned_only_within_five_years_of_the_day() -> None:
+    import datetime as dt
+
+    from segtui.domain.planning import PLAN_YEARS, week_in_reach
+
+    day = dt.date(2026, 11, 23)
+    assert PLAN_YEARS == 5
+    assert week_in_reach(dt.date(2031, 11, 17), day) is None  # the week of 2031-11-23
+    assert week_in_reach(dt.date(2021, 11, 22), day) is None  # the week of 2021-11-23
+    too_late = week_in_reach(dt.date(2031, 11, 24), day)
+    assert too_late == "2031-W48 is more than 5 years from 2026-11-23: plan a week from 2021-W47 to 2031-W47"
+    assert week_in_reach(dt.date(2021, 11, 15), day) is not None
+    assert week_in_reach(dt.date(2028, 2, 28), dt.date(2024, 2, 29)) is None  # a leap day as the day
+
+
+@pytest.mark.parametrize("week", ["9999-W01", "0001-W01", "2032-W01", "2020-W10"])
+def test_plan_refuses_a_week_years_away_and_plans_nothing(tmp_path: Path, week: str) -> None:
+    from segtui.store.book import open_book
+
+    book = tmp_path / "book.db"
+    shutil.copy(SAMPLE, book)
+    before = open_book(book).scalar("SELECT count(*) FROM plan_item")
+    result = CliRunner().invoke(main, ["plan", str(book), "--week", week, "--as-of", "2026-11-23"])
+    assert result.exit_code == 2
+    assert "is more than 5 years from 2026-11-23: plan a week from 2021-W47 to 2031-W47" in result.output
+    assert "Traceback" not in result.output
+    assert open_book(book).scalar("SELECT count(*) FROM plan_item") == before
+
+
+def test_plan_takes_a_week_a_few_years_ahead(tmp_path: Path) -> None:
+    book = tmp_path / "book.db"
+    shutil.copy(SAMPLE, book)
+    result = CliRunner().invoke(main, ["plan", str(book), "--week", "2030-W10", "--as-of", "2026-11-23", "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("day,weekday,kind")

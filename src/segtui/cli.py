@@ -573,6 +573,9 @@ def plan_command(book: str, week: str | None, as_of: str | None, fmt: str, outpu
         monday = planning.parse_week(week) if week else planning.week_monday(today)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--week") from None
+    far = planning.week_in_reach(monday, today)
+    if far is not None:
+        raise click.BadParameter(far, param_hint="--week")
     out = _csv_output(output, csv_dialect, force) if csv_dialect else _output(output, fmt in ("ics", "xlsx"), force)
     try:
         _write_plan(opened, monday, today, fmt, out, output, owner, csv_dialect)
