@@ -98,3 +98,54 @@ def test_plan_takes_a_week_a_few_years_ahead(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["plan", str(book), "--week", "2030-W10", "--as-of", "2026-11-23", "--format", "csv"])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("day,weekday,kind")
+
+
+# --- the app needs a terminal ---------------------------------------------------------------
+
+
+def _segtui(*args: str, **kwargs):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": str(SAMPLE.parent / "src")}
+    return subprocess.run([sys.executable, "-m", "segtui", *args], capture_output=True, text=True, env=env,
+                          timeout=30, **kwargs)
+
+
+@pytest.mark.parametrize("how", ["book", "open", "new book"])
+def test_the_app_without_a_terminal_says_so_in_one_line_and_leaves_the_book(tmp_path: Path, how: str) -> None:
+    import hashlib
+
+    book = tmp_path / ("new.db" if how == "new book" else "book.db")
+    if how != "new book":
+        shutil.copy(SAMPLE, book)
+    before = hashlib.sha256(book.read_bytes()).hexdigest() if book.exists() else None
+    args = ["open", str(book)] if how == "open" else [str(book)]
+    result = _segtui(*args, stdin=__import__("subprocess").DEVNULL)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "segtui: the app needs a terminal (standard input or output is not one); "
+        "in a script use a command, e.g. segtui segments BOOK --format csv"
+    ]
+    assert result.stdout == ""
+    if before is None:
+        assert not book.exists()  # no empty book made that nobody saw
+    else:
+        assert hashlib.sha256(book.read_bytes()).hexdigest() == before
+
+
+def test_the_app_with_a_terminal_for_keys_but_output_to_a_pipe_says_so(tmp_path: Path) -> None:
+    import os
+    import pty
+
+    book = tmp_path / "book.db"
+    shutil.copy(SAMPLE, book)
+    keys, terminal = pty.openpty()
+    try:
+        result = _segtui(str(book), stdin=terminal)
+    finally:
+        os.close(keys)
+        os.close(terminal)
+    assert result.returncode == 1
+    assert "the app needs a terminal" in result.stderr and len(result.stderr.strip().splitlines()) == 1
