@@ -133,9 +133,10 @@ class _Replacing:
 
 
 def _said(book) -> None:
-    from segtui.launch import say_upgrade
+    from segtui.launch import say_settings, say_upgrade
 
     say_upgrade(book)
+    say_settings(book)
 
 
 def _open(book_path: str | Path, create: bool = False):

@@ -43,6 +43,24 @@ def say_upgrade(book) -> None:
         )
 
 
+def setting_warnings(book) -> list[str]:
+    """One line for each stored setting that is not valid and counts as its default."""
+    from segtui.domain.display import shown
+    from segtui.domain.settings import DEFAULTS
+
+    return [
+        shown(f"the setting {key} in {book.path} is {value!r}, which is not valid; the default {DEFAULTS[key]} "
+              f"is used (set it: segtui settings {book.path} {key} VALUE)")
+        for key, value in book.invalid_settings()
+    ]
+
+
+def say_settings(book) -> None:
+    """Say on stderr which stored settings are not valid (each counts as its default)."""
+    for line in setting_warnings(book):
+        print(f"segtui: {line}", file=sys.stderr)
+
+
 def speak(book, environ) -> str:
     """Speak the book's language (ui.language), else the environment's (LC_ALL, LC_MESSAGES, LANG),
     else English, from now on; gives the language."""
@@ -83,6 +101,9 @@ def open_app(book: str | None, day: dt.date | None = None) -> None:
             show_message("This book cannot be opened", message, sub_title=str(book))
         _fail(message)
     say_upgrade(opened)
+    warnings = setting_warnings(opened)
+    if warnings:
+        notice = " · ".join(filter(None, [notice, *warnings]))
     if not _interactive():  # Textual would wait for keys that never come, at full speed
         opened.close()
         _fail(NO_TERMINAL)

@@ -8,6 +8,7 @@ the pending migrations, each in its own transaction.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import sqlite3
 import threading
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from segtui.domain import settings as settings_rules
-from segtui.store.schema import MIGRATIONS, SCHEMA_VERSION
+from segtui.store.schema import MIGRATIONS, SCHEMA_VERSION, TABLES
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 APPLICATION_ID = 0x5E67701  # "segtui" marker in the SQLite header
@@ -160,14 +161,51 @@ def reader_uri(path: Path) -> str:
     return _read_only_uri(path, immutable=not (wal.exists() or _has_log(path)))
 
 
+def _tables(conn: sqlite3.Connection) -> dict[str, set[str]]:
+    """Every table of the database on ``conn`` with its columns."""
+    found: dict[str, set[str]] = {}
+    for table, column in conn.execute(
+        "SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.type = 'table'"
+    ):
+        found.setdefault(table, set()).add(column)
+    return found
+
+
+@functools.cache
+def _tables_at(version: int) -> dict[str, tuple[str, ...]]:
+    """The tables and columns of a book at ``version``: :data:`TABLES` for the current one, else what the
+    migrations up to ``version`` make of an empty database (only when an older book is opened)."""
+    if version == SCHEMA_VERSION:
+        return TABLES
+    conn = sqlite3.connect(":memory:")
+    try:
+        for script in MIGRATIONS[:version]:
+            conn.executescript(script)  # sql-safe: the migration scripts of the code
+        return {table: tuple(sorted(columns)) for table, columns in _tables(conn).items()}
+    finally:
+        conn.close()
+
+
+def _missing_part(found: dict[str, set[str]], version: int) -> str | None:
+    """The first table or column a book at ``version`` has and ``found`` lacks, in words; None when none."""
+    for table, columns in _tables_at(version).items():
+        if table not in found:
+            return f"the table {table} is missing"
+        for column in columns:
+            if column not in found[table]:
+                return f"the column {table}.{column} is missing"
+    return None
+
+
 def _existing_version(path: Path, create: bool) -> int:
-    """The schema version, read without writing anything to the file."""
+    """The schema version, read without writing anything to the file: a file is a book of that
+    version only when it has every table and column such a book has."""
     try:
         conn = _connect_read_only(path)
         try:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             application = conn.execute("PRAGMA application_id").fetchone()[0]
-            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            tables = _tables(conn)
         finally:
             conn.close()
     except sqlite3.DatabaseError as error:
@@ -180,6 +218,13 @@ def _existing_version(path: Path, create: bool) -> int:
         raise BookError(f"{path} is an empty SQLite file, not a book")
     if version > 0 and "customer" not in tables:
         raise BookError(f"{path} is a SQLite file but not a segtui book")
+    if 0 < version <= SCHEMA_VERSION:
+        missing = _missing_part(tables, version)
+        if missing is not None and application != APPLICATION_ID:
+            # every book since the first version carries segtui's mark: without it, it is not one
+            raise BookError(f"{path} is a SQLite file of another program, not a segtui book ({missing})")
+        if missing is not None:
+            raise _damaged(path, missing)
     return version
 
 
@@ -365,9 +410,26 @@ class Book:
 
     # --- settings -------------------------------------------------------------
     def settings(self) -> dict[str, str]:
-        """Every setting: the book's values over the defaults."""
+        """Every setting: the book's values over the defaults. A stored value that is not valid
+        (written by hand, or by another program) counts as the default: :meth:`invalid_settings`."""
         stored = dict(self.query("SELECT key, value FROM setting"))
-        return {**settings_rules.DEFAULTS, **stored}
+        values = {**settings_rules.DEFAULTS, **stored}
+        for key, _value in self.invalid_settings(stored):
+            values[key] = settings_rules.DEFAULTS[key]
+        return values
+
+    def invalid_settings(self, stored: dict[str, str] | None = None) -> list[tuple[str, str]]:
+        """(key, stored value) of every stored setting whose value is not valid, by key."""
+        if stored is None:
+            stored = dict(self.query("SELECT key, value FROM setting"))
+        invalid = []
+        for key, value in sorted(stored.items()):
+            if key in settings_rules.REGISTRY:
+                try:
+                    settings_rules.validate(key, value)
+                except settings_rules.SettingError:
+                    invalid.append((key, value))
+        return invalid
 
     def set_setting(self, key: str, value: str) -> str:
         """Validate and store one setting; returns the stored value."""
@@ -381,6 +443,8 @@ class Book:
         with self.transaction() as conn:
             # checked inside the write transaction: what they are checked against cannot change meanwhile
             stored = dict(conn.execute("SELECT key, value FROM setting").fetchall())
+            for key, _value in self.invalid_settings(stored):
+                stored[key] = settings_rules.DEFAULTS[key]
             settings_rules.validate_all({**settings_rules.DEFAULTS, **stored, **normalised})
             conn.executemany(
                 "INSERT INTO setting (key, value) VALUES (?, ?) "
