@@ -300,7 +300,7 @@ TABLES: dict[str, tuple[str, ...]] = {
         "id", "tbl", "uid", "customer", "winner", "loser", "winner_book", "loser_book", "winner_at",
         "loser_at",
     ),
-    "place": ("customer_id", "lat", "lon", "source", "looked_up"),
+    "place": ("customer_id", "lat", "lon", "source", "looked_up", "uid"),
     "calendar_event": ("uid", "item_id", "day", "sequence", "signature", "summary", "cancelled"),
     "customer_alias": ("source_id", "customer_id", "merged", "undo"),
 }
