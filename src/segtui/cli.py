@@ -4,6 +4,7 @@ so `segtui segments` never loads Textual."""
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import shutil
 import sys
@@ -13,6 +14,9 @@ import click
 
 from segtui import clock
 from segtui.domain.display import shown
+
+
+_FULL_DISK = (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC))
 
 
 class BookOrCommand(click.Group):
@@ -49,6 +53,10 @@ class BookOrCommand(click.Group):
         except KeyboardInterrupt:
             click.echo("segtui: interrupted; nothing half-done was saved", err=True)
             sys.exit(130)
+        except OSError as error:  # after BrokenPipeError, which is one
+            if error.errno not in _FULL_DISK:
+                raise
+            _fail("the disk is full: nothing was written — free some space and try again")
 
 
 def _say(message: str = "", **kwargs) -> None:
@@ -115,7 +123,15 @@ class _Replacing:
 
     def close(self) -> None:
         failed = sys.exc_info()[0] is not None
-        self.file.close()
+        try:
+            self.file.close()  # the last bytes are written here: a full disk may say so only now
+        except OSError as error:
+            self.temp.unlink(missing_ok=True)
+            if failed:
+                return
+            if error.errno in _FULL_DISK:
+                _fail(f"the disk is full: {self.target} was not written — free some space and try again")
+            _fail(f"cannot write {self.target} ({error.strerror or error})")
         try:
             if failed:
                 self.temp.unlink()

@@ -36,12 +36,37 @@ class BookError(Exception):
 # SQLite result codes (the low byte of an extended code) that mean something a
 # person can act on; anything else is a programming error and stays an sqlite3 error.
 _BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = 5, 6, 8, 10, 11, 13, 14, 26
+_READONLY_RECOVERY, _READONLY_ROLLBACK = 8 | 1 << 8, 8 | 3 << 8  # a log to replay, but no right to write
+# Less free space than this where the book lies, and an I/O error is the disk being full.
+FULL_BELOW = 1 << 20
+
+
+def _disk_full(path: str | os.PathLike[str]) -> bool:
+    import shutil
+
+    if str(path) == ":memory:":
+        return False
+    try:
+        return shutil.disk_usage(Path(path).resolve().parent).free < FULL_BELOW
+    except OSError:
+        return False
+
+
+def problems_in_short(problems: list[str]) -> str:
+    """SQLite's report of what is wrong (thousands of lines for a badly damaged book) in one line:
+    the first problem and how many more there are."""
+    lines = [line.strip() for problem in problems for line in problem.splitlines()
+             if line.strip() and not line.startswith("*** in database")]
+    if not lines:
+        return "no details"
+    first = lines[0] if len(lines[0]) <= 120 else lines[0][:119] + "…"
+    return first + (f" and {len(lines) - 1:,} more problems" if len(lines) > 1 else "")
 
 
 def _damaged(path: str | os.PathLike[str], detail: str) -> BookError:
     from segtui.store.backup import latest_backup
 
-    message = f"{path} is damaged ({detail})"
+    message = f"{path} is damaged ({problems_in_short([detail])})"
     if str(path) != ":memory:":
         copy = latest_backup(path)
         if copy is not None:
@@ -60,12 +85,16 @@ def explain(error: BaseException, path: str | os.PathLike[str]) -> BookError | N
     if code is None:  # very old sqlite3 modules: fall back on the text
         code = (_BUSY if "locked" in text or "busy" in text else _CORRUPT if "malformed" in text
                 else _NOTADB if "not a database" in text else None)
+    extended = code
     code = None if code is None else code & 0xFF
     if code in (_BUSY, _LOCKED):
         return BookError(f"{path} is busy: another program is writing to it; try again in a moment", "busy")
+    if extended in (_READONLY_ROLLBACK, _READONLY_RECOVERY):
+        return BookError(f"{path} has an unfinished change in its -journal or -wal file that cannot be "
+                         "finished here (the file or its folder is read-only)", "readonly")
     if code == _READONLY:
         return BookError(f"{path} is read-only: changes cannot be saved", "readonly")
-    if code == _FULL:
+    if code == _FULL or code in (_IOERR, _CANTOPEN) and _disk_full(path):  # SQLite often says "disk I/O error"
         return BookError(f"the disk holding {path} is full: the change was not saved", "full")
     if code == _IOERR:
         return BookError(f"{path} could not be read or written (disk error: {text})", "disk")
@@ -137,7 +166,23 @@ def _check_file(path: Path, create: bool) -> bool:
     if len(header) < 100:
         raise _damaged(path, "the file is truncated")
     _check_header(path, header)
+    _check_journal(path, header)
     return False
+
+
+def _check_journal(path: Path, header: bytes) -> None:
+    """A rollback journal beside a book that keeps a write-ahead log (as every segtui book does) is a
+    leftover — from copying a folder, say — and no part of the book: SQLite would try to undo it into
+    the book (or, reading, call the book read-only). It is refused, and the book left as it is."""
+    journal = path.with_name(path.name + "-journal")
+    try:
+        with journal.open("rb") as handle:
+            first = handle.read(1)
+    except OSError:
+        return
+    if header[18:20] == b"\x02\x02" and first not in (b"", b"\x00"):
+        raise BookError(f"{journal.name} lies beside {path} but is no part of it (a segtui book keeps none; "
+                        "left over from a copy?): move it away, then open the book again — the book was not changed")
 
 
 def _read_only_uri(path: Path, immutable: bool = False) -> str:
@@ -406,7 +451,7 @@ class Book:
         problems = [r[0] for r in rows if r[0] != "ok"]
         if not problems:
             return None
-        return str(_damaged(self.path, problems[0] + (f" and {len(problems) - 1} more problems" if len(problems) > 1 else "")))
+        return str(_damaged(self.path, "\n".join(problems)))
 
     # --- settings -------------------------------------------------------------
     def settings(self) -> dict[str, str]:
