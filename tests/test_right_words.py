@@ -132,7 +132,8 @@ def tiny_disk(tmp_path: Path):
     try:
         yield where
     finally:
-        subprocess.run(["umount", str(where)], capture_output=True)
+        if subprocess.run(["umount", str(where)], capture_output=True).returncode != 0:
+            subprocess.run(["umount", "-l", str(where)], capture_output=True)  # still busy: detach it
 
 
 def _fill(folder: Path) -> None:
@@ -149,17 +150,25 @@ def test_a_really_full_disk_is_called_full(tiny_disk: Path) -> None:
     book = tiny_disk / "book.db"
     made = run_cli("demo", str(book), "--customers", "40", "--orders", "300", "--today", "2026-11-23")
     assert made.returncode == 0, made.stderr
-    source = open_book(book).scalar("SELECT source_id FROM customer ORDER BY id LIMIT 1")
+    opened = open_book(book)
+    source = opened.scalar("SELECT source_id FROM customer ORDER BY id LIMIT 1")
+    opened.close()
     _fill(tiny_disk)
     result = run_cli("log", str(book), source, "call", "--date", "2026-11-23", "--note", "written on a full disk")
     assert result.returncode == 1
     one_line(result.stderr, "is full")
     assert "I/O" not in result.stderr
-    export = run_cli("segments", str(book), "--as-of", "2026-11-23", "--format", "csv", "-o", str(tiny_disk / "s.csv"))
+    elsewhere = tiny_disk.parent / "sample.db"  # a book on a disk with room, exported onto the full one
+    shutil.copy(SAMPLE, elsewhere)
+    export = run_cli("segments", str(elsewhere), "--as-of", "2026-11-23", "--format", "csv",
+                     "-o", str(tiny_disk / "s.csv"))
     assert export.returncode == 1
     one_line(export.stderr, "the disk is full")
+    assert [p.name for p in tiny_disk.iterdir() if "s.csv" in p.name] == []  # no half file
     (tiny_disk / "filler").unlink()
-    assert open_book(book).scalar("SELECT count(*) FROM activity WHERE note = ?", ("written on a full disk",)) == 0
+    opened = open_book(book)
+    assert opened.scalar("SELECT count(*) FROM activity WHERE note = ?", ("written on a full disk",)) == 0
+    opened.close()
 
 
 # --- a damaged book's report ----------------------------------------------------------------------
