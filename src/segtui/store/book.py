@@ -467,14 +467,7 @@ class Book:
         """(key, stored value) of every stored setting whose value is not valid, by key."""
         if stored is None:
             stored = dict(self.query("SELECT key, value FROM setting"))
-        invalid = []
-        for key, value in sorted(stored.items()):
-            if key in settings_rules.REGISTRY:
-                try:
-                    settings_rules.validate(key, value)
-                except settings_rules.SettingError:
-                    invalid.append((key, value))
-        return invalid
+        return [(key, value) for key, value in sorted(stored.items()) if not settings_rules.usable(key, value)]
 
     def set_setting(self, key: str, value: str) -> str:
         """Validate and store one setting; returns the stored value."""
