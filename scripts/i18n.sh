@@ -4,7 +4,7 @@
 #   scripts/i18n.sh            extract the texts, update every catalog, compile them
 #   scripts/i18n.sh init da    start a catalog for a new language (Danish here), then run it again
 #
-# Texts are marked _("…"), ngettext("…", "…", n) or N_("…") (translated where shown); a binding's
+# Texts are marked _("…"), ngettext("…", "…", n), N_("…") or Phrase("…", …) (translated where shown); a binding's
 # description (third argument of Binding) is extracted too.
 set -eu
 cd "$(dirname "$0")/.."
@@ -14,7 +14,7 @@ LOCALE=src/segtui/locale
 POT=$LOCALE/segtui.pot
 
 "$PYBABEL" extract -F babel.cfg -o "$POT" --no-location --sort-output --omit-header \
-    -k Binding:3 -k _ -k N_ -k ngettext:1,2 -k pgettext:1c,2 \
+    -k Binding:3 -k _ -k N_ -k ngettext:1,2 -k pgettext:1c,2 -k Phrase -k plural_phrase:1,2 \
     --project segtui src/segtui
 if [ "${1:-}" = init ]; then
     "$PYBABEL" init -D segtui -i "$POT" -d "$LOCALE" -l "$2"

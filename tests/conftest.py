@@ -58,6 +58,15 @@ def _private_dirs(tmp_path_factory, monkeypatch):
     for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
         monkeypatch.setenv(name, str(home / name.lower()))
     monkeypatch.setenv("SEGTUI_STRICT_ERRORS", "1")
+    # English unless a test asks for another language (a command sets the language from LANG), and
+    # back to English after it, whatever a command run in the test chose
+    for name in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    yield
+    from segtui import i18n
+
+    i18n.use("en")
 
 
 @pytest.fixture

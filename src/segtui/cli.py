@@ -4,6 +4,7 @@ so `segtui segments` never loads Textual."""
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import shutil
 import sys
@@ -11,8 +12,12 @@ from pathlib import Path
 
 import click
 
-from segtui import clock
+from segtui import clock, i18n
 from segtui.domain.display import shown
+from segtui.i18n import _, said
+
+
+_FULL_DISK = (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC))
 
 
 class BookOrCommand(click.Group):
@@ -30,25 +35,29 @@ class BookOrCommand(click.Group):
 
         from segtui.store.book import BookError, explain
 
+        # messages in the environment's language until a book is opened (then the book's ui.language)
+        i18n.use(i18n.pick(None, os.environ))
         try:
             return super().invoke(ctx)
         except BookError as error:
-            _fail(str(error))
+            _fail(said(error))
         except sqlite3.Error as error:
             explained = explain(error, "the book")
             if explained is None:
                 raise
-            _fail(str(explained))
+            _fail(said(explained))
         except BrokenPipeError:
             # `segtui segments BOOK | head`: the reader has gone; stop quietly
-            import os
-
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             sys.exit(1)
         except KeyboardInterrupt:
-            click.echo("segtui: interrupted; nothing half-done was saved", err=True)
+            click.echo("segtui: " + _("interrupted; nothing half-done was saved"), err=True)
             sys.exit(130)
+        except OSError as error:  # after BrokenPipeError, which is one
+            if error.errno not in _FULL_DISK:
+                raise
+            _fail("the disk is full: nothing was written — free some space and try again")
 
 
 def _say(message: str = "", **kwargs) -> None:
@@ -75,12 +84,13 @@ def _fail(message: str) -> None:
     sys.exit(1)
 
 
-def _output(path: str | None, binary: bool = False):
+def _output(path: str | None, binary: bool = False, force: bool = False):
     """Where a command writes: the file at ``path`` (standard output without one). Call it
     before doing the work, so a path that cannot be written ends the command with a message
     and nothing done; close it when ``path``. The file is written beside the target and put in
     its place only when the command succeeds, so a failed export leaves the old file as it was;
-    a path holding a book (any SQLite database) is refused, never overwritten."""
+    a path holding a book (any SQLite database) is refused, never overwritten, and any other
+    existing file is replaced only with ``force`` (--force)."""
     if not path:
         return sys.stdout.buffer if binary else sys.stdout
     target = Path(path)
@@ -90,11 +100,14 @@ def _output(path: str | None, binary: bool = False):
     except OSError:
         header = b""
     if header == b"SQLite format 3\x00":
-        _fail(f"{path} is a book (an SQLite database): an export never writes over it — choose another file")
+        _fail(_("{path} is a book (an SQLite database): an export never writes over it — choose another file").format(
+            path=path))
+    if not force and os.path.lexists(target):
+        _fail(_("{path} already exists: add --force to replace it").format(path=path))
     try:
         return _Replacing(target, binary)
     except OSError as error:
-        _fail(f"cannot write {path} ({error.strerror or error})")
+        _fail(_("cannot write {path} ({error})").format(path=path, error=error.strerror or error))
 
 
 class _Replacing:
@@ -112,7 +125,15 @@ class _Replacing:
 
     def close(self) -> None:
         failed = sys.exc_info()[0] is not None
-        self.file.close()
+        try:
+            self.file.close()  # the last bytes are written here: a full disk may say so only now
+        except OSError as error:
+            self.temp.unlink(missing_ok=True)
+            if failed:
+                return
+            if error.errno in _FULL_DISK:
+                _fail(f"the disk is full: {self.target} was not written — free some space and try again")
+            _fail(f"cannot write {self.target} ({error.strerror or error})")
         try:
             if failed:
                 self.temp.unlink()
@@ -126,37 +147,41 @@ class _Replacing:
             except OSError:
                 pass
             if not failed:
-                _fail(f"cannot write {self.target} ({error.strerror or error})")
+                _fail(_("cannot write {path} ({error})").format(path=self.target, error=error.strerror or error))
 
 
 def _said(book) -> None:
-    from segtui.launch import say_upgrade
+    from segtui.launch import say_settings, say_upgrade
 
     say_upgrade(book)
+    say_settings(book)
 
 
 def _open(book_path: str | Path, create: bool = False):
+    """The book at ``book_path``, and from now on the book's language (ui.language, else LANG)."""
     from segtui.store.book import BookError, open_book
 
     try:
         book = open_book(book_path, create=create)
     except BookError as error:
-        _fail(str(error))
+        _fail(said(error))
+    _speak(book.settings())
     _said(book)
     return book
 
 
 def _speak(settings: dict) -> None:
-    """Tables for people in the book's language (ui.language, else LANG); CSV and JSON stay English."""
-    import os
-
-    from segtui import i18n
-
+    """Messages and tables for people in the book's language (ui.language, else LANG); CSV and JSON
+    stay English."""
     i18n.use(i18n.pick(settings.get("ui.language"), os.environ))
 
 
 _DIALECT_HELP = ("How a CSV is written: csv (comma, UTF-8, decimal point) or excel-sv (what Swedish Excel opens: "
                  "BOM, ';', decimal comma). Default: excel-sv when segtui speaks Swedish, else csv.")
+
+
+def _force_option(function):
+    return click.option("--force", is_flag=True, help="Replace the --output file when it exists.")(function)
 
 
 def _dialect_option(function):
@@ -166,7 +191,7 @@ def _dialect_option(function):
 def _check_dialect(name: str | None, fmt: str) -> None:
     """--dialect with another format than csv is a usage error (before any work is done)."""
     if name and fmt != "csv":
-        raise click.UsageError(f"--dialect is for --format csv, not {fmt}")
+        raise click.UsageError(_("--dialect is for --format csv, not {format}").format(format=fmt))
 
 
 def _dialect(name: str | None, settings: dict):
@@ -180,10 +205,10 @@ def _dialect(name: str | None, settings: dict):
     return export.default_dialect(i18n.pick(settings.get("ui.language"), os.environ))
 
 
-def _csv_output(path: str | None, dialect):
+def _csv_output(path: str | None, dialect, force: bool = False):
     """:func:`_output` for a CSV in ``dialect``: a dialect other than plain csv is written as its exact
     bytes (UTF-8, CRLF untouched) on standard output too, whatever the terminal's encoding."""
-    out = _output(path)
+    out = _output(path, force=force)
     if not path and dialect.name != "csv" and hasattr(out, "reconfigure"):
         out.reconfigure(encoding="utf-8", newline="")
     return out
@@ -230,13 +255,12 @@ def demo(out: str, customers: int, orders: int | None, seed: int, today: str | N
     try:
         book = generate(out, customers=customers, orders=orders, seed=seed, today=_as_of(today, "--today"))
     except (FileExistsError, BookError) as error:
-        _fail(str(error))
+        _fail(said(error))
     counts = book.counts()
     book.close()
-    _say(
-        f"Wrote {out}: {counts['customer']} customers, {counts['order']} orders, "
-        f"{counts['assessment']} assessments, {counts['activity']} activities."
-    )
+    _say(_("Wrote {path}: {customers} customers, {orders} orders, {assessments} assessments, {activities} "
+           "activities.").format(path=out, customers=counts["customer"], orders=counts["order"],
+                                 assessments=counts["assessment"], activities=counts["activity"]))
 
 
 @main.command()
@@ -248,8 +272,9 @@ def demo(out: str, customers: int, orders: int | None, seed: int, today: str | N
               help="Also classify as on this earlier day: table shows who moved, csv/json/xlsx add "
                    "quadrant_before and abc_before.")
 @_dialect_option
+@_force_option
 def segments(book: str, as_of: str | None, fmt: str, output: str | None, compare: str | None,
-             dialect: str | None) -> None:
+             dialect: str | None, force: bool) -> None:
     """Every customer's revenue class, potential, loyalty, quadrant, XYZ and group.
 
     `table` is a summary for people; `csv` and `json` (one record per customer,
@@ -260,9 +285,10 @@ def segments(book: str, as_of: str | None, fmt: str, output: str | None, compare
     day = _as_of(as_of)
     earlier = _as_of(compare, "--compare") if compare else None
     if earlier is not None and earlier >= day:
-        raise click.BadParameter(f"{earlier} is not before {day}", param_hint="--compare")
+        raise click.BadParameter(_("{earlier} is not before {day}").format(earlier=earlier, day=day),
+                                 param_hint="--compare")
     if fmt == "xlsx" and not output:
-        raise click.UsageError("--format xlsx needs --output FILE.xlsx")
+        raise click.UsageError(_("--format xlsx needs --output FILE.xlsx"))
     _check_dialect(dialect, fmt)
     import gc
 
@@ -273,23 +299,23 @@ def segments(book: str, as_of: str | None, fmt: str, output: str | None, compare
     collecting = gc.isenabled()
     gc.disable()
     try:
-        _write_segments(book, day, fmt, output, earlier, dialect)
+        _write_segments(book, day, fmt, output, earlier, dialect, force)
     finally:
         if collecting:
             gc.enable()
 
 
 def _write_segments(book: str, day: dt.date, fmt: str, output: str | None, earlier: dt.date | None = None,
-                    dialect: str | None = None) -> None:
+                    dialect: str | None = None, force: bool = False) -> None:
     from segtui.io import export
     from segtui.store.segments import segment_book
 
     opened = _open(book)
     if fmt == "csv":
         csv_dialect = _dialect(dialect, opened.settings())
-        out = _csv_output(output, csv_dialect)
+        out = _csv_output(output, csv_dialect, force)
     else:
-        out = _output(output, binary=fmt == "xlsx")
+        out = _output(output, binary=fmt == "xlsx", force=force)
     try:
         rows = segment_book(opened, day)
         # the same customers classified on the earlier day (trends are not compared)
@@ -298,7 +324,8 @@ def _write_segments(book: str, day: dt.date, fmt: str, output: str | None, earli
         if fmt == "xlsx":
             columns = export.SEGMENT_COLUMNS + (export.COMPARE_COLUMNS if before is not None else [])
             export.write_xlsx((export.segment_record(r, then(r.id)) for r in rows), columns, out, dates=("last_order",))
-            _say(f"Wrote {len(rows)} customers to {output}", err=True)
+            _say(i18n.ngettext("Wrote {count} customers to {path}", "Wrote {count} customers to {path}", len(rows))
+                 .format(count=len(rows), path=output), err=True)
         elif fmt == "csv":
             export.write_segments_csv(rows, out, before, csv_dialect)
         elif fmt == "json":
@@ -306,11 +333,10 @@ def _write_segments(book: str, day: dt.date, fmt: str, output: str | None, earli
         elif before is not None:
             values = opened.settings()
             export.write_movements_table(
-                rows, before, _Shown(out), day.isoformat(), earlier.isoformat(), values["currency"], opened.name
+                rows, before, _Shown(out), i18n.day(day), i18n.day(earlier), values["currency"], opened.name
             )
         else:
             values = opened.settings()
-            _speak(values)
             export.write_segments_table(
                 rows, _Shown(out), day.isoformat(), values["currency"], int(values["window.months"]), opened.name, values
             )
@@ -345,15 +371,16 @@ def _run_import(kind: str, book: str, file: str, maps: tuple[str, ...], sheet: s
         mapping = importer.parse_map_options(maps, kind)
         converted = importer.parse_rates(rates)
     except importer.ReadError as error:
-        raise click.UsageError(str(error)) from None
+        raise click.UsageError(said(error)) from None
     missing = not Path(book).exists() or Path(book).stat().st_size == 0
     created = not Path(book).exists() and not dry_run
     if Path(file).resolve() == Path(book).resolve():
-        _fail(f"{file} is the book itself, not a file to import")
+        _fail(_("{path} is the book itself, not a file to import").format(path=file))
     try:
         opened = open_book(":memory:") if dry_run and missing else open_book(book, create=True)
     except BookError as error:
-        _fail(str(error))
+        _fail(said(error))
+    _speak(opened.settings())
     if day is None:  # compare classes on the day the book is shown on
         day = view_day(opened.settings().get("view.as_of"), today)
     extra: dict = {"today": today, "match": match, "new": new}
@@ -368,11 +395,11 @@ def _run_import(kind: str, book: str, file: str, maps: tuple[str, ...], sheet: s
         def progress(done: int, total: int | None) -> None:
             nonlocal bar
             if not total:  # an XLSX sheet does not say how long it is
-                click.echo(f"\rReading… {done:,} rows", nl=False, err=True)
+                click.echo("\r" + _("Reading… {count} rows").format(count=i18n.number(done)), nl=False, err=True)
                 state["counting"] = True
                 return
             if bar is None:
-                bar = click.progressbar(length=total or 0, label="Reading", file=sys.stderr, show_pos=True)
+                bar = click.progressbar(length=total or 0, label=_("Reading"), file=sys.stderr, show_pos=True)
                 bar.__enter__()
                 state["done"] = 0
             if total:
@@ -387,13 +414,13 @@ def _run_import(kind: str, book: str, file: str, maps: tuple[str, ...], sheet: s
         except importer.CurrencyNeeded as error:
             if not (sys.stdin.isatty() and sys.stderr.isatty()):
                 raise
-            _say(f"{file}: {error}", err=True)
-            extra["currency"] = click.prompt("Currency of the amounts (three letters)", err=True).strip().upper()
+            _say(f"{file}: {said(error)}", err=True)
+            extra["currency"] = click.prompt(_("Currency of the amounts (three letters)"), err=True).strip().upper()
             summary = run(opened, file, mapping, sheet=sheet, dry_run=dry_run, as_of=day, progress=progress, **extra)
     except importer.ReadError as error:
-        failure = f"{file}: {error} — nothing was imported"
+        failure = _("{file}: {problem} — nothing was imported").format(file=file, problem=said(error))
     except BookError as error:
-        failure = f"{error} — nothing was imported"
+        failure = _("{problem} — nothing was imported").format(problem=said(error))
     finally:
         opened.close()
         if bar is not None:
@@ -406,9 +433,10 @@ def _run_import(kind: str, book: str, file: str, maps: tuple[str, ...], sheet: s
                 Path(leftover).unlink(missing_ok=True)
         _fail(failure)
     if missing and not dry_run:
-        _say(f"Created the book {book}", err=output_format == "json")
+        _say(_("Created the book {path}").format(path=book), err=output_format == "json")
     if summary.safety_copy:
-        _say(f"segtui: the book as it was before this import is kept at {summary.safety_copy}", err=True)
+        _say("segtui: " + _("the book as it was before this import is kept at {path}").format(path=summary.safety_copy),
+             err=True)
     if output_format == "json":
         import json
 
@@ -506,17 +534,17 @@ def settings_command(book: str, pairs: tuple[str, ...]) -> None:
     keys = pairs[0::2]
     for key in keys:
         if key not in REGISTRY:
-            _fail(f"unknown setting {key!r}; valid keys: {', '.join(sorted(REGISTRY))}")
+            _fail(_("unknown setting {key}; valid keys: {keys}").format(key=repr(key), keys=", ".join(sorted(REGISTRY))))
     if len(pairs) > 1 and len(pairs) % 2:
-        _fail(f"{pairs[-1]} has no value: give KEY VALUE pairs")
+        _fail(_("{key} has no value: give KEY VALUE pairs").format(key=pairs[-1]))
     opened = _open(book)
     values = opened.settings()
     if not pairs:
         width = max(len(k) for k in REGISTRY)
         for title, section_keys in sections():
-            _say(title)
+            _say(_(title))
             for k in section_keys:
-                _say(f"  {k:<{width}}  {values[k]:<20}  {REGISTRY[k].help}")
+                _say(f"  {k:<{width}}  {values[k]:<20}  {_(REGISTRY[k].help)}")
         return
     if len(pairs) == 1:
         _say(values[pairs[0]])
@@ -525,7 +553,7 @@ def settings_command(book: str, pairs: tuple[str, ...]) -> None:
     try:
         stored = opened.set_settings(changes)
     except (SettingError, BookError) as error:
-        _fail(str(error) + (" (nothing was changed)" if len(changes) > 1 else ""))
+        _fail(said(error) + (" " + _("(nothing was changed)") if len(changes) > 1 else ""))
     for key, value in stored.items():
         _say(f"{key} = {value}")
 
@@ -541,8 +569,9 @@ def settings_command(book: str, pairs: tuple[str, ...]) -> None:
                    "or xlsx.")
 @click.option("--owner", help="Plan only this rep's customers (default: the book's plan.owner; '' for everyone's).")
 @_dialect_option
+@_force_option
 def plan_command(book: str, week: str | None, as_of: str | None, fmt: str, output: str | None, mailing: bool,
-                 owner: str | None, dialect: str | None) -> None:
+                 owner: str | None, dialect: str | None, force: bool) -> None:
     """The week's visits and calls (planned first when the week is empty).
 
     With --mailing: every small-fry customer with the contact and e-mail to
@@ -550,11 +579,11 @@ def plan_command(book: str, week: str | None, as_of: str | None, fmt: str, outpu
     from segtui.domain import planning
 
     if mailing and fmt == "ics":
-        raise click.BadParameter("the mailing list is a table, csv or xlsx, not a calendar", param_hint="--format")
+        raise click.BadParameter(_("the mailing list is a table, csv or xlsx, not a calendar"), param_hint="--format")
     if fmt == "xlsx" and not output:
-        raise click.UsageError("--format xlsx needs --output FILE.xlsx")
+        raise click.UsageError(_("--format xlsx needs --output FILE.xlsx"))
     if mailing and week:
-        raise click.UsageError("--week is for the week's plan; the mailing list takes --as-of")
+        raise click.UsageError(_("--week is for the week's plan; the mailing list takes --as-of"))
     _check_dialect(dialect, fmt)
     opened = _open(book)
     today = _as_of(as_of)
@@ -562,7 +591,7 @@ def plan_command(book: str, week: str | None, as_of: str | None, fmt: str, outpu
         _check_owner(opened, owner)
     csv_dialect = _dialect(dialect, opened.settings()) if fmt == "csv" else None
     if mailing:
-        out = _csv_output(output, csv_dialect) if csv_dialect else _output(output, binary=fmt == "xlsx")
+        out = _csv_output(output, csv_dialect, force) if csv_dialect else _output(output, fmt == "xlsx", force)
         try:
             _write_mailing(opened, today, fmt, out, csv_dialect, output)
         finally:
@@ -572,8 +601,11 @@ def plan_command(book: str, week: str | None, as_of: str | None, fmt: str, outpu
     try:
         monday = planning.parse_week(week) if week else planning.week_monday(today)
     except ValueError as error:
-        raise click.BadParameter(str(error), param_hint="--week") from None
-    out = _csv_output(output, csv_dialect) if csv_dialect else _output(output, binary=fmt in ("ics", "xlsx"))
+        raise click.BadParameter(said(error), param_hint="--week") from None
+    far = planning.week_in_reach(monday, today)
+    if far is not None:
+        raise click.BadParameter(far, param_hint="--week")
+    out = _csv_output(output, csv_dialect, force) if csv_dialect else _output(output, fmt in ("ics", "xlsx"), force)
     try:
         _write_plan(opened, monday, today, fmt, out, output, owner, csv_dialect)
     finally:
@@ -605,34 +637,37 @@ def duplicates_command(book: str, fmt: str, as_of: str | None, merge: tuple[str,
         if undo:
             last = dup.last_merge(opened)
             if last is None:
-                _fail("there is no merge to undo in this book")
-            source, _, statements = last
+                _fail(_("there is no merge to undo in this book"))
+            source, _when, statements = last
             dup.undo_merge(opened, statements)
-            _say(f"Split {source} off again: both customers are as they were before the merge")
+            _say(_("Split {customer} off again: both customers are as they were before the merge").format(customer=source))
             return
         if merge:
             keep, other = (dup.customer_by_source(opened, s) for s in merge)
-            if not yes and not click.confirm(f"Merge {merge[1]} into {merge[0]}? {merge[1]} will be removed", default=False):
-                _fail("nothing was merged")
+            asked = _("Merge {other} into {keep}? {other} will be removed").format(other=merge[1], keep=merge[0])
+            if not yes and not click.confirm(asked, default=False):
+                _fail(_("nothing was merged"))
             dup.merge_customers(opened, keep, other, clock.today())
-            _say(f"Merged {merge[1]} into {merge[0]} (undo: segtui duplicates {book} --undo)")
+            _say(_("Merged {other} into {keep} (undo: segtui duplicates {book} --undo)").format(
+                other=merge[1], keep=merge[0], book=book))
             return
     except BookError as error:
-        _fail(str(error))
+        _fail(said(error))
     groups = dup.find_duplicates(opened, _as_of(as_of))
     if fmt == "json":
         click.echo(json.dumps([g.as_json() for g in groups], ensure_ascii=False, indent=1))
         return
     if not groups:
-        _say("No duplicates: no two customers share an org number, or a name and town")
+        _say(_("No duplicates: no two customers share an org number, or a name and town"))
         return
     from segtui.domain.money import money
 
+    orders_word, months_word = _("orders"), _("(24 mo)")
     for n, group in enumerate(groups, start=1):
-        _say(f"{n}. same {' and '.join(group.why)}")
+        _say(_("{number}. same {why}").format(number=n, why=_(" and ").join(_(w) for w in group.why)))
         for m in group.members:
             _say(f"   {m.source_id:<10} {m.name[:32]:<32} {(m.city or '')[:16]:<16} {m.org_number or '':<13} "
-                       f"{m.orders:>5} orders  {money(m.revenue, m.currency):>16} (24 mo)")
+                 f"{m.orders:>5} {orders_word}  {money(m.revenue, m.currency):>16} {months_word}")
 
 
 @main.command("contacts")
@@ -642,7 +677,9 @@ def duplicates_command(book: str, fmt: str, as_of: str | None, merge: tuple[str,
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to this file.")
 @click.option("--owner", help="Only this rep's customers (default: the book's plan.owner; '' for everyone's).")
 @_dialect_option
-def contacts_command(book: str, fmt: str, output: str | None, owner: str | None, dialect: str | None) -> None:
+@_force_option
+def contacts_command(book: str, fmt: str, output: str | None, owner: str | None, dialect: str | None,
+                     force: bool) -> None:
     """The contacts of every customer that is not archived: company, customer id, role,
     phone (E.164, +46701234567), e-mail and whether it is the primary contact.
 
@@ -658,7 +695,7 @@ def contacts_command(book: str, fmt: str, output: str | None, owner: str | None,
     settings = opened.settings()
     _check_owner(opened, owner)
     csv_dialect = _dialect(dialect, settings) if fmt == "csv" else None
-    out = _csv_output(output, csv_dialect) if csv_dialect else _output(output, binary=True)
+    out = _csv_output(output, csv_dialect, force) if csv_dialect else _output(output, binary=True, force=force)
     try:
         who = settings.get("plan.owner", "") if owner is None else owner
         contacts = book_contacts(opened, " ".join(who.split()))
@@ -667,7 +704,7 @@ def contacts_command(book: str, fmt: str, output: str | None, owner: str | None,
         else:
             out.write(export.contacts_vcard(contacts))
         if output:
-            _say(f"Wrote {len(contacts)} contacts to {output}", err=True)
+            _say(_("Wrote {count} contacts to {path}").format(count=len(contacts), path=output), err=True)
     finally:
         if output:
             out.close()
@@ -695,29 +732,37 @@ def log_command(book: str, customer: str, kind: str, day: str | None, outcome: s
         try:
             return parse_day(text)
         except InputError:
-            raise click.BadParameter(f"{text!r} is not a date (use YYYY-MM-DD)", param_hint=option) from None
+            raise click.BadParameter(_("{text} is not a date (use YYYY-MM-DD)").format(text=repr(text)),
+                                     param_hint=option) from None
 
     when = clock.today() if day is None else date_of(day, "--date")
     again = date_of(follow_up, "--follow-up") if follow_up else None
     if again is not None and again <= when:
-        raise click.BadParameter(f"{follow_up} is not after the contact ({when.isoformat()})", param_hint="--follow-up")
+        raise click.BadParameter(_("{day} is not after the contact ({contact})").format(
+            day=follow_up, contact=when.isoformat()), param_hint="--follow-up")
     opened = _open(book)
     if opened.readonly:
-        _fail(f"{opened.path} is read-only: nothing was recorded")
+        _fail(_("{path} is read-only: nothing was recorded").format(path=opened.path))
     try:
         logged = plan_store.log_contact(opened, customer, when, kind, outcome, note)
     except InputError as error:
-        _fail(str(error))
-    done = " · the planned one is marked done" if logged.item_id is not None else ""
-    _say(f"Recorded a {kind} with {logged.name} on {when.isoformat()}{done}")
+        _fail(said(error))
+    done = " · " + _("the planned one is marked done") if logged.item_id is not None else ""
+    recorded = {"visit": _("Recorded a visit with {name} on {day}"), "call": _("Recorded a call with {name} on {day}"),
+                "mail": _("Recorded a mail with {name} on {day}")}[kind]
+    _say(recorded.format(name=logged.name, day=i18n.day(when)) + done)
     if again is not None:
         follow_kind = "visit" if kind == "visit" else "call"
         try:
-            _, planned = plan_store.add_follow_up(opened, logged.customer_id, again, follow_kind, outcome)
+            _item, planned = plan_store.add_follow_up(opened, logged.customer_id, again, follow_kind, outcome)
         except (InputError, ValueError) as error:
-            _fail(str(error))
-        moved = f" (the first working day from {again.isoformat()})" if planned != again else ""
-        _say(f"Follow-up {follow_kind} planned for {planned:%a} {planned.isoformat()}{moved}")
+            _fail(said(error))
+        moved = " " + _("(the first working day from {day})").format(day=i18n.day(again)) if planned != again else ""
+        follow = (_("Follow-up visit planned for {day}") if follow_kind == "visit"
+                  else _("Follow-up call planned for {day}"))
+        when_text = f"{planned:%a} {planned.isoformat()}" if i18n.language() == i18n.SOURCE else i18n.day_month(
+            planned, "%a {day} %b %Y")
+        _say(follow.format(day=when_text) + moved)
 
 
 def _check_owner(opened, owner: str | None) -> None:
@@ -732,10 +777,10 @@ def _check_owner(opened, owner: str | None) -> None:
     owners = plan_store.book_owners(opened)
     if any(plan_store.owned_by(who, name) for name in owners):
         return
-    where = "--owner" if owner is not None else "the setting plan.owner"
-    known = ", ".join(owners) if owners else "none (no customer has an owner)"
-    raise click.UsageError(f"no customer of this book has the owner {who!r} ({where}). "
-                           f"Owners in this book: {known}. --owner '' takes everyone's customers.")
+    where = "--owner" if owner is not None else _("the setting plan.owner")
+    known = ", ".join(owners) if owners else _("none (no customer has an owner)")
+    raise click.UsageError(_("no customer of this book has the owner {owner} ({where}). Owners in this book: {known}. "
+                             "--owner '' takes everyone's customers.").format(owner=repr(who), where=where, known=known))
 
 
 def _write_plan(opened, monday: dt.date, today: dt.date, fmt: str, out, output: str | None,
@@ -757,7 +802,7 @@ def _write_plan(opened, monday: dt.date, today: dt.date, fmt: str, out, output: 
     if not items:
         customers = plan_store.planning_customers(opened, today, owner=config.owner)
         if opened.readonly:
-            _say(f"{opened.path} is read-only: showing a plan without saving it", err=True)
+            _say(_("{path} is read-only: showing a plan without saving it").format(path=opened.path), err=True)
             items = plan_store.proposed_items(opened, plan_store.plan_week(opened, monday, today, customers, config, save=False))
         else:
             plan_store.plan_week(opened, monday, today, customers, config)
@@ -767,16 +812,15 @@ def _write_plan(opened, monday: dt.date, today: dt.date, fmt: str, out, output: 
     if fmt == "ics":
         out.write(export.plan_calendar(plan_store.calendar_entries(opened, items, stops, monday), opened.name))
         if output:
-            _say(f"Wrote {len(items)} events for {label} to {output}", err=True)
+            _say(_("Wrote {count} events for {week} to {path}").format(count=len(items), week=_week_text(monday),
+                                                                        path=output), err=True)
     elif fmt == "csv":
         export.write_plan_csv(items, out, stops, dialect or export.CSV)
     elif fmt == "xlsx":
         export.write_plan_xlsx(items, out, stops)
-        _say(f"Wrote {len(items)} visits and calls for {label} to {output}", err=True)
+        _say(_("Wrote {count} visits and calls for {week} to {path}").format(count=len(items), week=_week_text(monday),
+                                                                               path=output), err=True)
     else:
-        from segtui import i18n
-
-        _speak(opened.settings())  # the table is for people: in the book's language (CSV, JSON, ics stay English)
         if customers is None:
             customers = plan_store.planning_customers(opened, today, owner=config.owner)
         line = planning.feasibility(customers, config, today).text
@@ -789,6 +833,11 @@ def _write_plan(opened, monday: dt.date, today: dt.date, fmt: str, out, output: 
         export.write_plan_table(items, _Shown(out), span, line, off, stops, plan_store.day_routes(items, config.route))
 
 
+def _week_text(monday: dt.date) -> str:
+    """The ISO week for people: '2026-W49' in English, 'v. 49 2026' in Swedish."""
+    return i18n.week(*monday.isocalendar()[:2])
+
+
 def _write_mailing(opened, today: dt.date, fmt: str, out, dialect=None, output: str | None = None) -> None:
     """The small-fry mailing list as on ``today`` written to ``out`` (a CSV in ``dialect``)."""
     from segtui.io import export
@@ -799,9 +848,10 @@ def _write_mailing(opened, today: dt.date, fmt: str, out, dialect=None, output: 
         export.write_mailing_csv(recipients, out, dialect or export.CSV)
     elif fmt == "xlsx":
         export.write_mailing_xlsx(recipients, out)
-        _say(f"Wrote {mailing.summary(recipients)} to {output}", err=True)
+        _say(_("Wrote {what} to {path}").format(what=mailing.summary(recipients), path=output), err=True)
     else:
-        heading = f"Mailing list · {opened.name} · as of {today.isoformat()}: {mailing.summary(recipients)}"
+        heading = _("Mailing list · {book} · as of {day}: {summary}").format(
+            book=opened.name, day=i18n.day(today), summary=mailing.summary(recipients))
         export.write_mailing_table(recipients, _Shown(out), heading)
 
 
@@ -818,7 +868,7 @@ def _team_url(url: str | None, book=None) -> str:
     env = os.environ.get("SEGTUI_TEAM_URL", "")
     if env:
         return env
-    _fail("no team book address: give URL, set team.url (segtui settings BOOK team.url URL) or SEGTUI_TEAM_URL")
+    _fail(_("no team book address: give URL, set team.url (segtui settings BOOK team.url URL) or SEGTUI_TEAM_URL"))
     return ""
 
 
@@ -834,9 +884,9 @@ def team_init(url: str) -> None:
     from segtui.store.team import TeamError, init
 
     try:
-        _say(init(url))
+        _say(said(init(url)))
     except TeamError as error:
-        _fail(str(error))
+        _fail(said(error))
 
 
 @main.command("sync")
@@ -860,18 +910,21 @@ def sync_command(book: str, url: str | None, fmt: str) -> None:
         try:
             result = sync(opened, address, clock.now_utc())
         except TeamError as error:
-            _fail(str(error))
+            _fail(said(error))
     finally:
         opened.close()
     if fmt == "json":
         click.echo(json.dumps(result.as_json(), ensure_ascii=False))
         return
-    _say(f"Synced {book}: sent {result.pushed} changes, received {result.pulled}.")
+    _say(_("Synced {book}: sent {sent} changes, received {received}.").format(
+        book=book, sent=result.pushed, received=result.pulled))
     for c in result.conflicts:
-        values = "; ".join(f"{k}: {w!r} kept, {l!r} in history" for k, (w, l) in c["values"].items())
-        who = "your value was kept" if c["kept"] == "yours" else "another rep's later value was kept"
-        what = f"customer {c['customer']}" if c["table"] == "customer" else f"{c['table']} of customer {c['customer']}"
-        _say(f"  conflict on {what}: {who} ({values})")
+        values = "; ".join(_("{field}: {kept} kept, {lost} in history").format(field=k, kept=repr(w), lost=repr(l))
+                           for k, (w, l) in c["values"].items())
+        who = _("your value was kept") if c["kept"] == "yours" else _("another rep's later value was kept")
+        what = (_("customer {customer}") if c["table"] == "customer" else _("{table} of customer {customer}")).format(
+            table=c["table"], customer=c["customer"])
+        _say("  " + _("conflict on {what}: {who} ({values})").format(what=what, who=who, values=values))
 
 
 @team_group.command("board")
@@ -895,14 +948,20 @@ def team_board(url: str, owner: str | None, as_of: str | None, fmt: str) -> None
             try:
                 sync(book, url, clock.now_utc(), read_only=True)
             except TeamError as error:
-                _fail(str(error))
+                _fail(said(error))
             rows = coverage(book, day, owner)
         finally:
             book.close()
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False))
         return
-    _say(f"{'rep':<16} {'segment':<18} {'customers':>9} {'planned':>8} {'done':>6} {'coverage':>9}")
+    titles = (_("rep"), _("segment"), _("customers"), _("planned"), _("done"), _("coverage"))
+    _say(f"{titles[0]:<16} {titles[1]:<18} {titles[2]:>9} {titles[3]:>8} {titles[4]:>6} {titles[5]:>9}")
+    english = i18n.language() == i18n.SOURCE
+    from segtui.domain.segments import QUADRANT_LABELS, Quadrant
+
+    labels = {q.value: q.value if english else _(QUADRANT_LABELS[q]) for q in Quadrant}
     for r in rows:
-        share = f"{r['coverage']:.0%}" if r["coverage"] is not None else "-"
+        r = {**r, "segment": labels.get(r["segment"], r["segment"])}
+        share = "-" if r["coverage"] is None else f"{r['coverage']:.0%}" if english else i18n.share(r["coverage"])
         _say(f"{r['owner']:<16} {r['segment']:<18} {r['customers']:>9} {r['planned']:>8} {r['done']:>6} {share:>9}")

@@ -118,6 +118,55 @@ def N_(message: str) -> str:
     return message
 
 
+class Phrase(str):
+    """A text for people made where the language is not known (io/, store/, an error): the English
+    text itself (a ``str``: what scripts, logs, JSON and the English screens read, as ever) that
+    remembers its phrase, marked for the catalog, and the values of its placeholders, so that
+    :meth:`said` gives it in the language in use. A value may be a Phrase itself (said in the same
+    language), or anything ``format`` takes."""
+
+    phrase: str
+    plural: str | None
+    n: int
+    values: dict[str, object]
+
+    def __new__(cls, phrase: str, /, **values: object) -> Phrase:
+        return cls._made(phrase, None, 0, values)
+
+    @classmethod
+    def _made(cls, phrase: str, plural: str | None, n: int, values: dict[str, object]) -> Phrase:
+        english = phrase if plural is None or n == 1 else plural
+        self = super().__new__(cls, english.format(**values))
+        self.phrase, self.plural, self.n, self.values = phrase, plural, n, values
+        return self
+
+    def __repr__(self) -> str:
+        return f"Phrase({str.__repr__(self)})"
+
+    def said(self) -> str:
+        """The text in the language in use."""
+        text = _(self.phrase) if self.plural is None else ngettext(self.phrase, self.plural, self.n)
+        return text.format(**{k: v.said() if isinstance(v, Phrase) else v for k, v in self.values.items()})
+
+
+def plural_phrase(singular: str, plural: str, n: int, /, **values: object) -> Phrase:
+    """A :class:`Phrase` with a singular and a plural for ``n`` (``{count}`` is ``n`` unless given)."""
+    return Phrase._made(singular, plural, n, {"count": n, **values})
+
+
+def said(value: object) -> str:
+    """``value`` for people in the language in use: a :class:`Phrase` said, an error carrying one
+    (its ``phrase``, or a Phrase as its one argument) said, anything else as ``str()`` gives it."""
+    if isinstance(value, Phrase):
+        return value.said()
+    phrase = getattr(value, "phrase", None)
+    if isinstance(phrase, Phrase):
+        return phrase.said()
+    if isinstance(value, BaseException) and len(value.args) == 1 and isinstance(value.args[0], Phrase):
+        return value.args[0].said()
+    return str(value)
+
+
 # --- formats of the language's locale (Babel, loaded only for a language other than English) ---------
 
 LOCALES = {"sv": "sv_SE", "da": "da_DK", "nb": "nb_NO", "nn": "nn_NO", "fi": "fi_FI", "de": "de_DE"}
@@ -274,6 +323,13 @@ def short_money(minor: int, currency: str = "") -> str:
         return f"{figure}\xa0{unit}kr"
     tail = " ".join(part for part in (unit, code) if part)
     return f"{figure}\xa0{tail}" if tail else figure
+
+
+def number(n: int) -> str:
+    """A count for people: '1,234' in English (as ever), the locale's '1 234' otherwise."""
+    if _language == SOURCE:
+        return f"{n:,}"
+    return _babel_numbers().format_decimal(n, format="#,##0", locale=locale_name())
 
 
 def share(value: float) -> str:

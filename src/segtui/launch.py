@@ -29,14 +29,35 @@ def _interactive() -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty()
 
 
+NO_TERMINAL = ("the app needs a terminal (standard input or output is not one); "
+               "in a script use a command, e.g. segtui segments BOOK --format csv")
+
+
 def say_upgrade(book) -> None:
     """Say on stderr what opening did beyond opening (a safety copy before an upgrade)."""
     if getattr(book, "safety_copy", None) is not None:
-        print(
-            f"segtui: upgraded {book.path} to book version {book.version}; "
-            f"the previous book is kept at {book.safety_copy}",
-            file=sys.stderr,
-        )
+        from segtui.i18n import _
+
+        print("segtui: " + _("upgraded {path} to book version {version}; the previous book is kept at {copy}").format(
+            path=book.path, version=book.version, copy=book.safety_copy), file=sys.stderr)
+
+
+def setting_warnings(book) -> list[str]:
+    """One line for each stored setting that is not valid and counts as its default."""
+    from segtui.domain.display import shown
+    from segtui.domain.settings import DEFAULTS
+
+    return [
+        shown(f"the setting {key} in {book.path} is {value!r}, which is not valid; the default {DEFAULTS[key]} "
+              f"is used (set it: segtui settings {book.path} {key} VALUE)")
+        for key, value in book.invalid_settings()
+    ]
+
+
+def say_settings(book) -> None:
+    """Say on stderr which stored settings are not valid (each counts as its default)."""
+    for line in setting_warnings(book):
+        print(f"segtui: {line}", file=sys.stderr)
 
 
 def speak(book, environ) -> str:
@@ -50,6 +71,10 @@ def speak(book, environ) -> str:
 def open_app(book: str | None, day: dt.date | None = None) -> None:
     """Open the app on ``book`` (default: the user's own book, made when missing)
     as of ``day`` (default: today); a book that cannot be opened ends with one line."""
+    from segtui import i18n
+    from segtui.i18n import N_, _, said
+
+    i18n.use(i18n.pick(None, os.environ))  # until the book says its language (ui.language)
     notice = None
     if book is None:
         from segtui.paths import default_book
@@ -57,9 +82,9 @@ def open_app(book: str | None, day: dt.date | None = None) -> None:
         try:
             path = default_book()
         except OSError as error:
-            _fail(f"cannot make the folder for your book ({error})")
-        print(f"Your book: {path}")
-        notice = f"Your book: {path}"
+            _fail(_("cannot make the folder for your book ({error})").format(error=error))
+        print(_("Your book: {path}").format(path=path))
+        notice = (N_("Your book: {path}"), {"path": path})
         book = str(path)
     from segtui.ui import collector
 
@@ -69,18 +94,29 @@ def open_app(book: str | None, day: dt.date | None = None) -> None:
     path = Path(book)
     try:
         create = not path.exists() or (path.is_file() and path.stat().st_size == 0)
+        if create and path.parent.is_dir() and not _interactive():
+            _fail(NO_TERMINAL)  # before a book is made that nobody would see
         opened = open_book(path, create=create)
         if create and notice is None:
-            notice = f"A new, empty book was made at {path.resolve()}"
+            notice = (N_("A new, empty book was made at {path}"), {"path": path.resolve()})
     except (BookError, OSError) as error:
-        message = str(error) if isinstance(error, BookError) else f"{book} cannot be opened ({error})"
+        message = said(error) if isinstance(error, BookError) else _("{book} cannot be opened ({error})").format(
+            book=book, error=error)
         if _interactive():
             from segtui.ui.message import show_message
 
-            show_message("This book cannot be opened", message, sub_title=str(book))
+            show_message(_("This book cannot be opened"), message, sub_title=str(book))
         _fail(message)
-    say_upgrade(opened)
     speak(opened, os.environ)
+    say_upgrade(opened)
+    if notice is not None:  # in the book's language
+        notice = _(notice[0]).format(**notice[1])
+    warnings = setting_warnings(opened)
+    if warnings:
+        notice = " · ".join(filter(None, [notice, *warnings]))
+    if not _interactive():  # Textual would wait for keys that never come, at full speed
+        opened.close()
+        _fail(NO_TERMINAL)
     from segtui.ui.app import SegtuiApp
     from segtui.ui.keymap import terminal_theme
 
@@ -107,7 +143,10 @@ def as_of(value: str | None, option: str = "--as-of") -> dt.date:
     try:
         return parse_day(value)
     except InputError:
-        _fail(f"{option} {value!r} is not a date (use YYYY-MM-DD, e.g. 2026-11-23)")
+        from segtui.i18n import _
+
+        _fail(_("{option} {value} is not a date (use YYYY-MM-DD, e.g. 2026-11-23)").format(option=option,
+                                                                                          value=repr(value)))
 
 
 def _plain_open(args: list[str]) -> tuple[str | None, str | None] | None:

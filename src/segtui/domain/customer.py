@@ -28,7 +28,30 @@ FOCUSES = ("price", "performance", "delivery")
 
 
 class InputError(ValueError):
-    """Text a rep typed that cannot be stored, with a message for the field."""
+    """Text a rep typed that cannot be stored, with a message for the field (in the language in use)."""
+
+
+#: The fields a message names ("the note is 5,000 characters …"), with their article: a language
+#: says "the note" in its own way (anteckningen). A field not listed is named "the FIELD" in English.
+FIELD_NAMES = {
+    "note": N_("the note"), "outcome": N_("the outcome"), "follow-up": N_("the follow-up"),
+    "reason": N_("the reason"), "competitor": N_("the competitor"), "name": N_("the name"),
+    "customer id": N_("the customer id"), "org number": N_("the org number"), "role": N_("the role"),
+    "industry": N_("the industry"), "address": N_("the address"), "postcode": N_("the postcode"),
+    "city": N_("the city"), "owner": N_("the owner"), "e-mail": N_("the e-mail address"),
+    "phone": N_("the phone number"),
+}
+
+
+def field_name(field: str) -> str:
+    """'the note' in the language in use."""
+    return _(FIELD_NAMES[field]) if field in FIELD_NAMES else f"the {field}"
+
+
+def _count(n: int) -> str:
+    from segtui.i18n import number
+
+    return number(n)
 
 
 _SPACES = re.compile(r"[\s\u00a0\u202f_']")
@@ -76,13 +99,14 @@ def parse_day(text: str, field: str = "date") -> dt.date:
     '2026-W48-1', which Python's ISO parser also takes, are refused)."""
     raw = (text or "").strip()
     if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", raw):
-        raise InputError(f"{field}: type a date as YYYY-MM-DD")
+        raise InputError(_("date: type a date as YYYY-MM-DD") if field == "date"
+                         else _("{field}: type a date as YYYY-MM-DD").format(field=field))
     try:
         day = dt.date.fromisoformat(raw)
     except ValueError:
-        raise InputError(f"{raw} is not a date in the calendar") from None
+        raise InputError(_("{day} is not a date in the calendar").format(day=raw)) from None
     if not 1900 <= day.year <= 2200:
-        raise InputError(f"{raw} is too far from today to be right")
+        raise InputError(_("{day} is too far from today to be right").format(day=raw))
     return day
 
 
@@ -91,7 +115,8 @@ def parse_date(text: str, field: str = "date", latest: dt.date | None = None) ->
     day = parse_day(text, field)
     raw = day.isoformat()
     if latest is not None and day > latest:
-        raise InputError(f"{raw} is after today ({latest.isoformat()}): record what has happened")
+        raise InputError(_("{day} is after today ({today}): record what has happened").format(
+            day=raw, today=latest.isoformat()))
     return day.isoformat()
 
 
@@ -101,14 +126,18 @@ def clean_note(text: str | None, limit: int = NOTE_MAX, field: str = "note") -> 
     try:
         return clean(text, limit, field, lines=limit >= NOTE_MAX) or None
     except TextError as error:
-        raise InputError(str(error)) from None
+        if error.code is not None:
+            raise InputError(_("{field} holds a control character ({code}), which is not text").format(
+                field=field_name(field), code=error.code)) from None
+        raise InputError(_("{field} is {count} characters; at most {limit} fit").format(
+            field=field_name(field), count=_count(error.count), limit=_count(error.limit))) from None
 
 
 def clean_name(text: str | None, field: str = "name") -> str:
     """A required short name (a competitor)."""
     value = clean_note(text, NAME_MAX, field)
     if not value:
-        raise InputError(f"type the {field}")
+        raise InputError(_("type {field}").format(field=field_name(field)))
     return value
 
 
@@ -117,7 +146,7 @@ def parse_kind(text: str) -> str:
     value = (text or "").strip().lower()
     matches = [k for k in ACTIVITY_KINDS if value and k.startswith(value)]
     if len(matches) != 1:
-        raise InputError(f"{text.strip()!r} is not one of: {', '.join(ACTIVITY_KINDS)}")
+        raise InputError(_("{text} is not one of: {kinds}").format(text=repr(text.strip()), kinds=", ".join(ACTIVITY_KINDS)))
     return matches[0]
 
 

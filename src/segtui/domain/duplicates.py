@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from segtui.domain.records import city_key, name_key, org_key
+from segtui.i18n import N_
 
 
 @dataclass(frozen=True)
@@ -61,14 +62,15 @@ def duplicate_groups(customers: Iterable[Candidate]) -> list[list[int]]:
 
 
 def reasons(a: Candidate, b: Candidate) -> list[str]:
-    """Why two customers look alike, in words ('org number', 'name and town')."""
+    """Why two customers look alike, in words ('org number', 'name and town'; marked for the catalog,
+    translated where shown)."""
     out = []
     if org_key(a.org_number) and org_key(a.org_number) == org_key(b.org_number):
-        out.append("org number")
+        out.append(N_("org number"))
     if name_key(a.name) and city_key(a.city) and (name_key(a.name), city_key(a.city)) == (
         name_key(b.name), city_key(b.city)
     ):
-        out.append("name and town")
+        out.append(N_("name and town"))
     return out
 
 

@@ -27,12 +27,13 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from segtui.domain.records import company_key, org_key
+from segtui.i18n import N_, Phrase
 
 #: The rules, in the order they are tried when none is forced.
 RULES = ("customer", "crm_id", "org_number", "name_city")
 #: What each rule is called in a message.
-RULE_WORDS = {"customer": "customer id", "crm_id": "CRM id", "org_number": "org number", "name_city": "name and city",
-              "merged": "the id of a customer merged into it"}
+RULE_WORDS = {"customer": N_("customer id"), "crm_id": N_("CRM id"), "org_number": N_("org number"),
+              "name_city": N_("name and city"), "merged": N_("the id of a customer merged into it")}
 
 
 def rules_for(forced: str | None, has_customer_column: bool) -> tuple[str, ...]:
@@ -118,12 +119,13 @@ def new_source_id(row: Row) -> str:
     return f"name:{name}/{city}" if city else f"name:{name}"
 
 
-def _why_not(rules: tuple[str, ...]) -> str:
+def _why_not(rules: tuple[str, ...]) -> Phrase:
     if rules == ("customer",):
-        return "no customer id"
+        return Phrase("no customer id")
     if len(rules) == 1:
-        return {"crm_id": "no CRM id", "org_number": "no org number", "name_city": "no name"}[rules[0]]
-    return "no CRM id, org number or name to match on"
+        return {"crm_id": Phrase("no CRM id"), "org_number": Phrase("no org number"),
+                "name_city": Phrase("no name")}[rules[0]]
+    return Phrase("no CRM id, org number or name to match on")
 
 
 @dataclass
@@ -206,15 +208,17 @@ class Matcher:
             found = self._index[rule].get(key, [])
             if len(found) > 1:
                 listed = ", ".join(found[:5])
-                return Match(row.line, None, None, reason=f"{len(found)} customers have this {RULE_WORDS[rule]} "
-                                                          f"({listed}) — not guessed")
+                return Match(row.line, None, None, reason=Phrase(
+                    "{count} customers have this {rule} ({listed}) — not guessed", count=len(found),
+                    rule=Phrase(RULE_WORDS[rule]), listed=listed))
             if not found:
                 continue
             source_id = found[0]
             theirs, ours = self._crm.get(source_id), row.crm_id.strip()
             if rule != "customer" and ours and theirs and ours != theirs:
-                return Match(row.line, None, None, reason=f"same {RULE_WORDS[rule]} as {source_id}, which has "
-                                                          f"another CRM id ({theirs}) — not guessed")
+                return Match(row.line, None, None, reason=Phrase(
+                    "same {rule} as {customer}, which has another CRM id ({crm_id}) — not guessed",
+                    rule=Phrase(RULE_WORDS[rule]), customer=source_id, crm_id=theirs))
             self._add(source_id, row)
             existing = source_id in self._book
             return Match(row.line, source_id, rule if existing else "repeat", existing=existing)
@@ -222,8 +226,9 @@ class Matcher:
             return Match(row.line, None, None, reason=_why_not(self.rules))
         source_id = base = new_source_id(row)
         if row.customer and row.customer in self._taken:  # only when another rule is forced
-            return Match(row.line, None, None, reason=f"customer id {row.customer} is another customer's in the "
-                                                      f"book (its {RULE_WORDS[self.rules[0]]} differs) — not guessed")
+            return Match(row.line, None, None, reason=Phrase(
+                "customer id {customer} is another customer's in the book (its {rule} differs) — not guessed",
+                customer=row.customer, rule=Phrase(RULE_WORDS[self.rules[0]])))
         n = 1
         while source_id in self._taken:  # an id the book (or this file) has for another customer
             n += 1

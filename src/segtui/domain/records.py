@@ -22,6 +22,7 @@ from stdnum.se import orgnr as se_orgnr
 from stdnum.exceptions import ValidationError
 
 from segtui.domain.customer import ID_MAX, NAME_MAX, InputError, clean_note  # noqa: F401 (ID_MAX: the forms' limit)
+from segtui.i18n import _
 
 DEFAULT_REGION = "SE"
 
@@ -61,7 +62,8 @@ def parse_country(text: str) -> str | None:
         return None
     code = country_code(value)
     if code is None:
-        raise InputError(f"{value!r} is not a country — type a two-letter code such as SE, NO, DK or FI")
+        raise InputError(_("{value} is not a country — type a two-letter code such as SE, NO, DK or FI").format(
+            value=repr(value)))
     return code
 
 
@@ -79,10 +81,11 @@ def parse_phone(text: str, country: str | None = None) -> str | None:
     try:
         number = phonenumbers.parse(raw, region(country))
     except phonenumbers.NumberParseException:
-        raise InputError(f"{raw!r} is not a phone number") from None
+        raise InputError(_("{value} is not a phone number").format(value=repr(raw))) from None
     if not phonenumbers.is_valid_number(number):
         where = phonenumbers.region_code_for_number(number) or region(country)
-        raise InputError(f"{raw!r} is not a valid phone number in {where} — check the digits")
+        raise InputError(_("{value} is not a valid phone number in {where} — check the digits").format(
+            value=repr(raw), where=where))
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -139,7 +142,7 @@ def parse_email(text: str) -> str | None:
     if not value:
         return None
     if len(value) > NAME_MAX or not _EMAIL.fullmatch(value):
-        raise InputError(f"{value!r} is not an e-mail address (name@company.se)")
+        raise InputError(_("{value} is not an e-mail address (name@company.se)").format(value=repr(value)))
     return value
 
 
@@ -157,7 +160,8 @@ def parse_org_number(text: str, country: str | None = None) -> str | None:
     try:
         return checker.format(checker.validate(value))
     except ValidationError as error:
-        raise InputError(f"{value!r} is not a {code} organisation number ({error.message.lower()})") from None
+        raise InputError(_("{value} is not a {country} organisation number ({error})").format(
+            value=repr(value), country=code, error=error.message.lower())) from None
 
 
 def clean_text(text: str | None, field: str, limit: int = NAME_MAX) -> str | None:
@@ -171,10 +175,10 @@ def parse_size(text: str) -> int | None:
     if not raw:
         return None
     if not raw.isdigit():
-        raise InputError(f"{text.strip()!r} is not a number of employees")
+        raise InputError(_("{value} is not a number of employees").format(value=repr(text.strip())))
     value = int(raw)
     if value > 10_000_000:
-        raise InputError("that many employees is implausible — check the number")
+        raise InputError(_("that many employees is implausible — check the number"))
     return value
 
 

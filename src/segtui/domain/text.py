@@ -28,7 +28,13 @@ NOTE_MAX = 2000  # characters in a note, outcome or reason
 
 
 class TextError(ValueError):
-    """Text the book does not take, with the reason for the person who typed or exported it."""
+    """Text the book does not take, with the reason for the person who typed or exported it:
+    ``count`` characters over ``limit``, or the control character ``code`` ('U+001B')."""
+
+    def __init__(self, message: str, count: int | None = None, limit: int | None = None,
+                 code: str | None = None) -> None:
+        super().__init__(message)
+        self.count, self.limit, self.code = count, limit, code
 
 
 _ONE_LINE = re.compile(r"\r\n|[\t\n\r\x0b\x0c\x85\u2028\u2029]")
@@ -66,7 +72,8 @@ def clean(text: str | None, limit: int = NAME_MAX, field: str = "text", lines: b
         value = value.strip()
         control = _CONTROL.search(value.replace("\t", "").replace("\n", "") if lines else value)
         if control:
-            raise TextError(f"the {field} holds a control character (U+{ord(control.group()):04X}), which is not text")
+            code = f"U+{ord(control.group()):04X}"
+            raise TextError(f"the {field} holds a control character ({code}), which is not text", code=code)
     if len(value) > limit:
-        raise TextError(f"the {field} is {len(value):,} characters; at most {limit:,} fit")
+        raise TextError(f"the {field} is {len(value):,} characters; at most {limit:,} fit", len(value), limit)
     return value

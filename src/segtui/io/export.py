@@ -469,14 +469,17 @@ def write_movements_table(
     from segtui.domain.segments import QUADRANT_LABELS, Quadrant
 
     heading = f"{title} · " if title else ""
-    out.write(f"{heading}movements from {compare} to {as_of} · {len(rows)} customers · revenue now, {currency}\n")
+    out.write(heading + _("movements from {earlier} to {day} · {count} customers · revenue now, {currency}").format(
+        earlier=compare, day=as_of, count=len(rows), currency=currency) + "\n")
+    total = _("total")
 
     def matrix(name: str, keys: Sequence, label, pick) -> None:
         pairs = [(pick(before[r.id]), pick(r), r.segment.revenue) for r in rows]
         cells = movement_matrix(pairs)
-        width = max(len("total"), *(len(label(k)) for k in keys)) + 2
-        out.write(f"\n{name}: {moved(pairs)} of {len(rows)} customers moved (rows: on {compare}, columns: now)\n")
-        out.write(" " * (width + 2) + "".join(f"{label(k):>18}" for k in keys) + f"{'total':>18}\n")
+        width = max(len(total), *(len(label(k)) for k in keys)) + 2
+        out.write("\n" + _("{name}: {moved} of {count} customers moved (rows: on {earlier}, columns: now)").format(
+            name=_(name), moved=moved(pairs), count=len(rows), earlier=compare) + "\n")
+        out.write(" " * (width + 2) + "".join(f"{label(k):>18}" for k in keys) + f"{total:>18}\n")
         for a in keys:
             line = f"  {label(a):<{width}}"
             for b in keys:
@@ -490,27 +493,29 @@ def write_movements_table(
                 line += f"{money(cell.revenue) if cell else '–':>18}"
             line += f"{money(sum(c.revenue for (x, _), c in cells.items() if x == a)):>18}"
             out.write(line + "\n")
-        out.write(f"  {'total':<{width}}")
+        out.write(f"  {total:<{width}}")
         out.write("".join(f"{sum(c.customers for (_, y), c in cells.items() if y == b):>18}" for b in keys))
         out.write(f"{len(rows):>18}\n")
 
-    matrix("Quadrant", list(Quadrant), lambda q: QUADRANT_LABELS[q], lambda r: r.segment.quadrant)
-    matrix("Revenue class", list("ABCD"), str, lambda r: r.segment.revenue_class)
+    matrix(N_("Quadrant"), list(Quadrant), lambda q: _(QUADRANT_LABELS[q]), lambda r: r.segment.quadrant)
+    matrix(N_("Revenue class"), list("ABCD"), str, lambda r: r.segment.revenue_class)
     movers = sorted(
         (r for r in rows if before[r.id].segment.quadrant != r.segment.quadrant),
         key=lambda r: (-r.segment.revenue, r.source_id),
     )
     if movers:
-        out.write(f"\nMoved quadrant, by revenue now ({len(movers)})\n")
+        out.write("\n" + _("Moved quadrant, by revenue now ({count})").format(count=len(movers)) + "\n")
         for r in movers[:50]:
             was = before[r.id].segment
+            then, now = _(QUADRANT_LABELS[was.quadrant]), _(QUADRANT_LABELS[r.segment.quadrant])
             out.write(
-                f"  {r.source_id[:10]:<10} {r.name[:32]:<32} {QUADRANT_LABELS[was.quadrant]:>18} → "
-                f"{QUADRANT_LABELS[r.segment.quadrant]:<16} {was.revenue_class}→{r.segment.revenue_class}"
+                f"  {r.source_id[:10]:<10} {r.name[:32]:<32} {then:>18} → "
+                f"{now:<16} {was.revenue_class}→{r.segment.revenue_class}"
                 f" {money(r.segment.revenue):>13}\n"
             )
         if len(movers) > 50:
-            out.write(f"  … and {len(movers) - 50} more (--format csv lists every customer)\n")
+            out.write("  " + _("… and {count} more (--format csv lists every customer)").format(count=len(movers) - 50)
+                      + "\n")
 
 
 def _estimated(row) -> bool:
@@ -722,14 +727,16 @@ def write_mailing_table(recipients: Sequence, out: IO[str], heading: str) -> Non
     """The mailing list for people under ``heading``: who, whom to write to, where."""
     out.write(f"{heading}\n")
     if not recipients:
-        out.write("\n(nobody is in the Small fry quadrant)\n")
+        out.write("\n" + _("(nobody is in the Small fry quadrant)") + "\n")
         return
-    width = max(len(r.email or "— no e-mail") for r in recipients)  # an address is never cut
-    out.write(f"\n  {'customer':<10} {'name':<32} {'contact':<24} {'e-mail':<{width}}  city\n")
+    no_email = _("— no e-mail")
+    width = max(len(r.email or no_email) for r in recipients)  # an address is never cut
+    titles = (_("customer"), _("name"), _("contact"), _("e-mail"), _("city"))
+    out.write(f"\n  {titles[0]:<10} {titles[1]:<32} {titles[2]:<24} {titles[3]:<{width}}  {titles[4]}\n")
     for r in recipients:
         out.write(
             f"  {r.source_id[:10]:<10} {r.name[:32]:<32} {(r.contact or '—')[:24]:<24} "
-            f"{r.email or '— no e-mail':<{width}}  {r.city or ''}\n"
+            f"{r.email or no_email:<{width}}  {r.city or ''}\n"
         )
 
 

@@ -29,10 +29,10 @@ from decimal import Decimal
 from itertools import chain, islice
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 
-from segtui import clock
+from segtui import clock, i18n
 from segtui.domain.money import is_currency
 from segtui.domain.text import ID_MAX, NAME_MAX, TextError, clean
-from segtui.i18n import N_
+from segtui.i18n import N_, Phrase, _, plural_phrase, said
 from segtui.io.readers import (
     AMOUNT_LIMIT,
     ReadError,
@@ -43,6 +43,7 @@ from segtui.io.readers import (
     parse_amount,
     parse_date,
     parse_quantity,
+    reason_of,
     to_minor,
 )
 
@@ -190,9 +191,13 @@ def parse_map_options(items: Iterable[str], kind: str = "orders") -> dict[str, s
         name, sep, column = item.partition("=")
         name, column = name.strip().lower().replace("-", "_"), column.strip()
         if not sep or not name or not column:
-            raise ReadError(f'--map "{item}" is not FIELD=COLUMN (e.g. customer=CustomerID)')
+            raise ReadError(Phrase('--map "{item}" is not FIELD=COLUMN (e.g. customer=CustomerID)', item=item))
         if name not in fields:
-            raise ReadError(f'--map "{item}": there is no {kind[:-1]} field "{name}" (fields: {", ".join(fields)})')
+            listed = ", ".join(fields)
+            raise ReadError(Phrase('--map "{item}": there is no order field "{name}" (fields: {fields})', item=item,
+                                   name=name, fields=listed) if kind == "orders" else
+                            Phrase('--map "{item}": there is no customer field "{name}" (fields: {fields})', item=item,
+                                   name=name, fields=listed))
         result[name] = column
     return result
 
@@ -278,7 +283,8 @@ def choose_columns(kind: str, header: Sequence[str], overrides: dict[str, str] |
             continue
         found = _find_column(header, column, name)
         if found is None:
-            raise ReadError(f'--map {name}={column}: the file has no column "{column}" (its columns are {listed})')
+            raise ReadError(Phrase('--map {name}={column}: the file has no column "{column}" (its columns are {listed})',
+                                   name=name, column=column, listed=listed))
         chosen[name], how[name] = found, "map"
     taken = set(chosen.values())
     by_normal: dict[str, list[str]] = {}
@@ -318,29 +324,36 @@ def _map_table(kind: str, table: Table, overrides: dict[str, str] | None) -> Map
     try:
         return map_columns(kind, table.header, overrides)
     except ReadError as e:
-        where = f"{table.unit} {table.header_line} (the header)"
-        raise ReadError(e.reason, table.header_line, unit=table.unit, message=f"{where}: {e.reason}") from None
+        line = table.header_line
+        message = (Phrase("row {line} (the header): {reason}", line=line, reason=e.reason) if table.unit == "row"
+                   else Phrase("line {line} (the header): {reason}", line=line, reason=e.reason))
+        raise ReadError(e.reason, line, unit=table.unit, message=message) from None
+
+
+#: How the command line says to choose a column (the Import screen says it its own way).
+USE_MAP = Phrase("use --map FIELD=COLUMN")
 
 
 def _check_required(mapping: Mapping, listed: str) -> None:
     fields = mapping.fields
-    hint = f" (the file's columns are {listed}; use --map FIELD=COLUMN)"
+    hint = Phrase(" (the file's columns are {columns}; {how})", columns=listed, how=USE_MAP)
     if mapping.kind != "orders":
         if not any(f in fields for f in _MATCH_FIELDS):
-            raise ReadError(f"no column to know the customers by was found — a customer id, CRM id, org number "
-                            f"or name{hint}")
+            raise ReadError(Phrase("no column to know the customers by was found — a customer id, CRM id, org number "
+                                   "or name{hint}", hint=hint))
         return
     if "customer" not in fields:
-        raise ReadError(f"no column for the customer id was found{hint}")
+        raise ReadError(Phrase("no column for the customer id was found{hint}", hint=hint))
     if "date" not in fields:
-        raise ReadError(f"no column for the date was found{hint}")
+        raise ReadError(Phrase("no column for the date was found{hint}", hint=hint))
     if "amount" not in fields:
         missing = [f for f in ("quantity", "unit_price") if f not in fields]
         if len(missing) == 2:
-            raise ReadError(f"no column for the amount (or quantity and unit_price) was found{hint}")
+            raise ReadError(Phrase("no column for the amount (or quantity and unit_price) was found{hint}", hint=hint))
         if missing:
-            raise ReadError(f"there is a column for {'unit_price' if missing[0] == 'quantity' else 'quantity'} "
-                            f"but none for {missing[0]}{hint}")
+            raise ReadError(Phrase("there is a column for {present} but none for {absent}{hint}",
+                                   present="unit_price" if missing[0] == "quantity" else "quantity", absent=missing[0],
+                                   hint=hint))
 
 
 # --------------------------------------------------------------------------
@@ -411,7 +424,7 @@ class _Parser:
         try:
             iso = parse_date(value, self.date_order).isoformat()
         except ValueError as e:
-            raise self.error(line, "date", str(e)) from None
+            raise self.error(line, "date", reason_of(e)) from None
         try:
             self._dates[value] = iso
         except TypeError:
@@ -426,20 +439,20 @@ class _Parser:
             try:
                 return parse_amount(values[self.i_amount], self.decimal)
             except ValueError as e:
-                raise self.error(line, "amount", str(e)) from None
+                raise self.error(line, "amount", reason_of(e)) from None
         try:
             quantity = parse_quantity(values[self.i_quantity], self.decimal)
         except ValueError as e:
-            raise self.error(line, "quantity", str(e)) from None
+            raise self.error(line, "quantity", reason_of(e)) from None
         try:
             price = parse_amount(values[self.i_price], self.decimal)
         except ValueError as e:
-            raise self.error(line, "unit_price", str(e)) from None
+            raise self.error(line, "unit_price", reason_of(e)) from None
         total = quantity * price
         if abs(total) >= _LIMIT:
-            raise self.table.error(
-                line, None, f"the line amount {quantity} × {price} is too large (amounts must be below 10^13)"
-            )
+            raise self.table.error(line, None, Phrase(
+                "the line amount {quantity} × {price} is too large (amounts must be below 10^13)", quantity=quantity,
+                price=price))
         return total
 
     def currency_of(self, line: int, values: list[Any]) -> str:
@@ -463,7 +476,8 @@ class _Parser:
                 self.expected, self._first_currency_line = self.currency, line
             return self.expected if isinstance(self.expected, str) else self.currency
         if not _CURRENCY(code) or not is_currency(code):
-            raise self.error(line, "currency", f'"{shown[:40]}" is not a currency code (three letters, like SEK)')
+            raise self.error(line, "currency", Phrase("{value} is not a currency code (three letters, like SEK)",
+                                                      value=f'"{shown[:40]}"'))
         expected = self.expected
         if code in self.rates:
             return code  # converted where the line is read
@@ -471,12 +485,15 @@ class _Parser:
             self.expected, self._first_currency_line = code, line
         elif expected is not False and code != expected:
             if getattr(self, "_first_currency_line", None) is not None:
-                reason = (f"{code} is not the currency of the file's first orders ({expected}, line "
-                          f"{self._first_currency_line}): a book holds orders in one currency")
+                reason = Phrase("{code} is not the currency of the file's first orders ({expected}, line {line}): a "
+                                "book holds orders in one currency — import them into a book of their own, or convert "
+                                "them: --rate {code}=RATE ({expected} for one {code})", code=code,
+                                expected=expected, line=self._first_currency_line)
             else:
-                reason = f"{code} is not the book's currency ({expected}): a book holds orders in one currency"
-            raise self.error(line, "currency", reason + f" — import them into a book of their own, or convert them: "
-                                                        f"--rate {code}=RATE ({expected} for one {code})")
+                reason = Phrase("{code} is not the book's currency ({expected}): a book holds orders in one currency — "
+                                "import them into a book of their own, or convert them: --rate {code}=RATE ({expected} "
+                                "for one {code})", code=code, expected=expected)
+            raise self.error(line, "currency", reason)
         return code
 
     def __call__(self, line: int, values: list[Any]) -> tuple[str, str | None, str, Decimal, str, str] | None:
@@ -506,7 +523,12 @@ def _clean_cell(table: Table, line: int, column: str, field_name: str, value: st
     try:
         return clean(value, _TEXT_LIMITS.get(field_name, NAME_MAX), "value")
     except TextError as error:
-        raise table.error(line, column, str(error)) from None
+        if error.code is not None:
+            reason = Phrase("the value holds a control character ({code}), which is not text", code=error.code)
+        else:
+            reason = Phrase("the value is {count} characters; at most {limit} fit", count=f"{error.count:,}",
+                            limit=f"{error.limit:,}")
+        raise table.error(line, column, reason) from None
 
 
 def _sample(table: Table, n: int = _SAMPLE_ROWS) -> tuple[list[tuple[int, list[Any]]], Iterator[tuple[int, list[Any]]]]:
@@ -632,97 +654,114 @@ class Summary:
 
     def first_day_lines(self) -> list[str]:
         """What a new or old-data book needs said: its currency, the day it is shown
-        on, and the thresholds proposed from its own figures (docs/first-day.md)."""
+        on, and the thresholds proposed from its own figures (docs/first-day.md); in the
+        language in use."""
         out = []
-        would = "would be" if self.dry_run else "is"
+        n, day = i18n.number, i18n.day
         if self.currency_from:
-            then = "would be the book's currency" if self.dry_run else "the book's currency from now on"
-            out.append(f"Currency: {self.currency} (from {self.currency_from}) — {then}")
+            said_from = said(self.currency_from)
+            if self.dry_run:
+                line = _("Currency: {currency} (from {source}) — would be the book's currency")
+            else:
+                line = _("Currency: {currency} (from {source}) — the book's currency from now on")
+            out.append(line.format(currency=self.currency, source=said_from))
         newest, view, today = self.newest_order, self.view_as_of, self.today or clock.today()
         from segtui.domain.first_day import data_is_old
 
         if newest is not None and data_is_old(newest, today):
             if view == newest:
-                out.append(f"Newest order {newest.isoformat()} — more than a month before today: the book {would} shown as of "
-                           "that day (view.as_of); d on the board changes it")
+                line = (_("Newest order {day} — more than a month before today: the book would be shown as of that day "
+                          "(view.as_of); d on the board changes it") if self.dry_run else
+                        _("Newest order {day} — more than a month before today: the book is shown as of that day "
+                          "(view.as_of); d on the board changes it"))
+                out.append(line.format(day=day(newest)))
             else:
-                out.append(f"Newest order {newest.isoformat()} — more than a month before today: as of "
-                           f"{(view or today).isoformat()} customers look lapsed; "
-                           f"segtui settings {_quoted(self.book)} view.as_of {newest.isoformat()} shows the book as of that day")
+                out.append(_("Newest order {day} — more than a month before today: as of {view} customers look lapsed; "
+                             "segtui settings {book} view.as_of {newest} shows the book as of that day").format(
+                    day=day(newest), view=day(view or today), book=_quoted(self.book), newest=newest.isoformat()))
         if self.proposed is not None:
             a, b = self.proposed
             cur = self.currency or ""
             before = self.thresholds_before or (0, 0)
-            basis = ("the book's own potentials (a fifth of them reach B, a twentieth A)" if self.proposed_from_potentials
-                     else "this book's own revenue (the Pareto A and B cut-offs)")
-            out.append(f"Proposed class thresholds, from {basis}: "
-                       f"A above {a:,} {cur}, B from {b:,} {cur} (now {before[0]:,} and {before[1]:,})")
-            if self.thresholds_accepted:
-                out.append("  accepted (--accept-thresholds)" if not self.dry_run else "  would be accepted (--accept-thresholds)")
+            if self.proposed_from_potentials:
+                line = _("Proposed class thresholds, from the book's own potentials (a fifth of them reach B, a "
+                         "twentieth A): A above {a} {currency}, B from {b} {currency} (now {a_now} and {b_now})")
             else:
-                out.append(f"  to accept: segtui settings {_quoted(self.book)} " + " ".join(
-                    f"{key} {value}" for key, value in self.threshold_steps
-                ) + "  (or import with --accept-thresholds)")
+                line = _("Proposed class thresholds, from this book's own revenue (the Pareto A and B cut-offs): "
+                         "A above {a} {currency}, B from {b} {currency} (now {a_now} and {b_now})")
+            out.append(line.format(a=n(a), b=n(b), currency=cur, a_now=n(before[0]), b_now=n(before[1])))
+            if self.thresholds_accepted:
+                out.append("  " + (_("accepted (--accept-thresholds)") if not self.dry_run
+                                   else _("would be accepted (--accept-thresholds)")))
+            else:
+                out.append("  " + _("to accept: {commands}  (or import with --accept-thresholds)").format(
+                    commands=f"segtui settings {_quoted(self.book)} " + " ".join(
+                        f"{key} {value}" for key, value in self.threshold_steps)))
         return out
 
     def lines(self, moves_shown: int = 20) -> list[str]:
-        """The summary for people, one statement a line."""
+        """The summary for people, one statement a line, in the language in use."""
+        from segtui.domain.matching import RULE_WORDS
         from segtui.domain.segments import QUADRANT_LABELS, Quadrant
 
-        def n(x: int) -> str:
-            return f"{x:,}"
-
-        verb = "Would import" if self.dry_run else "Imported"
-        out = [f"{verb} {self.kind} from {os.path.basename(self.path)} — {self.format}"]
-        out.append("Columns used: " + ", ".join(f'{f} ← "{c}"' for f, c in self.columns.items()))
-        out.extend(self.notes)
+        n = i18n.number
+        name = os.path.basename(self.path)
+        head = (_("Would import {kind} from {file} — {format}") if self.dry_run
+                else _("Imported {kind} from {file} — {format}"))
+        kind = _("orders") if self.kind == "orders" else _("customers")
+        out = [head.format(kind=kind, file=name, format=said(self.format))]
+        out.append(_("Columns used: {columns}").format(columns=", ".join(f'{f} ← "{c}"' for f, c in self.columns.items())))
+        out.extend(said(note) for note in self.notes)
         skipped = ""
         if self.skipped:
-            skipped = "; skipped " + ", ".join(f"{n(c)} ({reason})" for reason, c in self.skipped.items())
-        out.append(f"Rows: {n(self.rows_read)} read, {n(self.rows_used)} used{skipped}")
+            skipped = _("; skipped {reasons}").format(
+                reasons=", ".join(f"{n(c)} ({said(reason)})" for reason, c in self.skipped.items()))
+        out.append(_("Rows: {read} read, {used} used").format(read=n(self.rows_read), used=n(self.rows_used)) + skipped)
         if self.kind == "orders":
-            notes = "credit note" if self.credit_notes_new == 1 else "credit notes"
-            credit = f" ({n(self.credit_notes_new)} {notes})" if self.credit_notes_new else ""
-            out.append(f"Orders: {n(self.orders_new)} new{credit}, {n(self.orders_existing)} already in the book")
-            out.append(f"Customers: {n(self.customers_new)} new")
+            credit = (" (" + i18n.ngettext("{count} credit note", "{count} credit notes", self.credit_notes_new).format(
+                count=n(self.credit_notes_new)) + ")") if self.credit_notes_new else ""
+            out.append(_("Orders: {new} new{credit}, {existing} already in the book").format(
+                new=n(self.orders_new), credit=credit, existing=n(self.orders_existing)))
+            out.append(_("Customers: {new} new").format(new=n(self.customers_new)))
         else:
             if self.match_rules and self.match_rules != ("customer",):
-                from segtui.domain.matching import RULE_WORDS
-
-                by = ", ".join(f"{n(c)} by {RULE_WORDS[r]}" for r, c in self.matched_by.items() if c)
-                out.append(f"Matched {n(self.matched)} rows to customers in the book{f' ({by})' if by else ''}; "
-                           f"tried {', then '.join(RULE_WORDS[r] for r in self.match_rules)}")
-            out.append(
-                f"Customers: {n(self.customers_new)} new, {n(self.customers_updated)} updated, "
-                f"{n(self.customers_existing)} unchanged; contacts: {n(self.contacts_new)} new"
-            )
+                by = ", ".join(_("{count} by {rule}").format(count=n(c), rule=_(RULE_WORDS[r]))
+                               for r, c in self.matched_by.items() if c)
+                out.append(_("Matched {count} rows to customers in the book{by}; tried {rules}").format(
+                    count=n(self.matched), by=f" ({by})" if by else "",
+                    rules=_(", then ").join(_(RULE_WORDS[r]) for r in self.match_rules)))
+            out.append(_("Customers: {new} new, {updated} updated, {unchanged} unchanged; contacts: {contacts} new").format(
+                new=n(self.customers_new), updated=n(self.customers_updated), unchanged=n(self.customers_existing),
+                contacts=n(self.contacts_new)))
             for line, reason in self.skipped_rows[:moves_shown]:
-                out.append(f"  skipped line {line}: {reason}")
+                out.append("  " + _("skipped line {line}: {reason}").format(line=line, reason=said(reason)))
             if len(self.skipped_rows) > moves_shown:
-                out.append(f"  … and {n(len(self.skipped_rows) - moves_shown)} more skipped")
+                out.append("  " + _("… and {count} more skipped").format(count=n(len(self.skipped_rows) - moves_shown)))
             if "budget" in self.columns or "loyalty" in self.columns:
-                out.append(f"Assessments: {n(self.assessments_new)} new (budgets and loyalty from the file, "
-                           f"dated {self.assessed_on.isoformat()}, by {os.path.basename(self.path)})")
+                out.append(_("Assessments: {count} new (budgets and loyalty from the file, dated {day}, by {file})").format(
+                    count=n(self.assessments_new), day=i18n.day(self.assessed_on), file=name))
 
         def label(q: str) -> str:
-            return QUADRANT_LABELS[Quadrant(q)]
+            return _(QUADRANT_LABELS[Quadrant(q)])
 
         if self.moves:
-            out.append(f"Revenue class or quadrant changed (as of {self.as_of.isoformat()}) for {n(len(self.moves))} customers:")
+            out.append(_("Revenue class or quadrant changed (as of {day}) for {count} customers:").format(
+                day=i18n.day(self.as_of), count=n(len(self.moves))))
             for m in self.moves[:moves_shown]:
                 parts = []
                 if m.revenue_class[0] != m.revenue_class[1]:
-                    parts.append(f"class {m.revenue_class[0]} → {m.revenue_class[1]}")
+                    parts.append(_("class {before} → {after}").format(before=m.revenue_class[0], after=m.revenue_class[1]))
                 if m.quadrant[0] != m.quadrant[1]:
                     parts.append(f"{label(m.quadrant[0])} → {label(m.quadrant[1])}")
                 out.append(f"  {m.source_id:<10} {m.name[:36]:<36} {', '.join(parts)}")
             if len(self.moves) > moves_shown:
-                out.append(f"  … and {n(len(self.moves) - moves_shown)} more")
+                out.append("  " + _("… and {count} more").format(count=n(len(self.moves) - moves_shown)))
         else:
-            out.append(f"No existing customer changed revenue class or quadrant (as of {self.as_of.isoformat()}).")
+            out.append(_("No existing customer changed revenue class or quadrant (as of {day}).").format(
+                day=i18n.day(self.as_of)))
         out.extend(self.first_day_lines())
         if self.dry_run:
-            out.append("Dry run: nothing was written.")
+            out.append(_("Dry run: nothing was written."))
         return out
 
     def text(self) -> str:
@@ -835,7 +874,8 @@ def import_orders(
     if currency is not None:
         code = currency.strip().upper()
         if not _CURRENCY(code) or not is_currency(code):
-            raise ReadError(f'"{currency}" is not a currency code (three letters, like GBP or SEK)')
+            raise ReadError(Phrase('"{currency}" is not a currency code (three letters, like GBP or SEK)',
+                                   currency=currency))
         currency = code
     had_orders = bool(book.scalar('SELECT EXISTS (SELECT 1 FROM "order")'))
     table = open_table(path, sheet=sheet)
@@ -846,18 +886,18 @@ def import_orders(
             has_column = "currency" in columns.fields
             rates = dict(rates or {})
             if had_orders and currency is not None and currency != book_currency and currency not in rates:
-                raise ReadError(f"the book's orders are in {book_currency}, not {currency}: "
-                                "a book holds orders in one currency — import these into a book of their own")
+                raise ReadError(Phrase("the book's orders are in {book_currency}, not {currency}: a book holds orders "
+                                       "in one currency — import these into a book of their own",
+                                       book_currency=book_currency, currency=currency))
             if not had_orders and not has_column and currency is None and ask_currency:
-                raise CurrencyNeeded(
-                    f"the file does not say which currency its amounts are in (no currency column): "
-                    f"say it once for this new book, e.g. --currency GBP (or {book_currency}, EUR …)"
-                )
+                raise CurrencyNeeded(Phrase(
+                    "the file does not say which currency its amounts are in (no currency column): say it once for "
+                    "this new book, e.g. --currency GBP (or {book_currency}, EUR …)", book_currency=book_currency))
             given = currency or book_currency
             # with rates, the currency converted to is fixed: the book's (or, for a new book, the one given)
             target = book_currency if had_orders or given in rates else given
             if target in rates:
-                raise ReadError(f"--rate {target}=…: {target} is the currency the orders are converted to")
+                raise ReadError(Phrase("--rate {code}=…: {code} is the currency the orders are converted to", code=target))
             head, rows = _sample(table)
             date_order, decimal = _detect(columns, head)
             expected = target if had_orders or rates else None
@@ -866,17 +906,18 @@ def import_orders(
             summary.book = book.path
             summary.today = today
             if any("/" in str(v[columns.index("date")]) for _, v in head[:200]):
-                summary.notes.append(
-                    "Dates read as " + ("month/day/year" if date_order == "mdy" else "day/month/year")
-                )
+                summary.notes.append(Phrase("Dates read as month/day/year") if date_order == "mdy"
+                                     else Phrase("Dates read as day/month/year"))
             total = count_lines(path) if progress else None
             _stage_orders(staged, parse, rows, summary, progress, total)
         for code, lines in sorted(staged.converted.items()):
-            summary.notes.append(f"{lines:,} {'line' if lines == 1 else 'lines'} in {code} converted at {rates[code]} {parse.expected} for one {code} "
-                                 "(--rate)")
+            summary.notes.append(plural_phrase("{count} line in {code} converted at {rate} {currency} for one {code} (--rate)",
+                                               "{count} lines in {code} converted at {rate} {currency} for one {code} "
+                                               "(--rate)", lines, code=code, rate=rates[code], currency=parse.expected))
         summary.currency = parse.expected if isinstance(parse.expected, str) else given
         if not had_orders and summary.currency != book_currency:
-            summary.currency_from = f'the file\'s "{columns.fields["currency"]}" column' if has_column else "the currency given"
+            summary.currency_from = (Phrase('the file\'s "{column}" column', column=columns.fields["currency"])
+                                     if has_column else Phrase("the currency given"))
         summary.accept_thresholds = accept_thresholds
         _write_orders(book, staged, summary, as_of)
     finally:
@@ -1074,7 +1115,7 @@ def _stage_orders(staged: _Staged, parse: _Parser, rows, summary: Summary, progr
     summary.rows_read = read
     summary.rows_used = read - state["skipped"]
     if state["skipped"]:
-        summary.skipped["no customer id"] = state["skipped"]
+        summary.skipped[Phrase("no customer id")] = state["skipped"]
     if absolute >= _UNITS_LIMIT:
         # some order may add up to too much: sum the orders of the customers with
         # that much (or near it; float sums) line by line, with their checks
@@ -1115,11 +1156,13 @@ def _replay(conn, parse: _Parser, staged: _Staged) -> dict[tuple[int, int, str],
             entry[1] = date
         entry[2] += amount
         if currency != entry[3]:
-            raise parse.error(
-                line, "currency", f"order {ref or 'of ' + date} has lines in {entry[3]} (line {entry[4]}) and {currency}"
-            )
+            raise parse.error(line, "currency", Phrase(
+                "order {order} has lines in {first} (line {line}) and {currency}", order=ref, first=entry[3],
+                line=entry[4], currency=currency) if ref else Phrase(
+                "order of {day} has lines in {first} (line {line}) and {currency}", day=date, first=entry[3],
+                line=entry[4], currency=currency))
         if abs(entry[2]) >= _LIMIT:
-            raise parse.table.error(line, None, "the order's total is too large (amounts must be below 10^13)")
+            raise parse.table.error(line, None, Phrase("the order's total is too large (amounts must be below 10^13)"))
     return orders
 
 
@@ -1168,7 +1211,7 @@ def _write_orders(book, staged: _Staged, summary: Summary, as_of: dt.date) -> No
                         ((country, c) for c, (_, country) in staged.places.items() if country),
                     )
                 elif any(country for _, country in staged.places.values()):
-                    summary.notes.append("Countries not kept (this book has no place for them yet)")
+                    summary.notes.append(Phrase("Countries not kept (this book has no place for them yet)"))
             # sql-safe: our own table names and integers, never values from the file
             conn.execute(f"CREATE TABLE {_IDS} (cust INTEGER PRIMARY KEY, customer_id INTEGER, currency TEXT)")
             currencies = staged.currencies
@@ -1332,20 +1375,23 @@ def _typed(table: Table, line: int, column: str, name: str, value: str) -> Any:
             number = float(value.strip().replace(",", "."))
             limit = 90 if name == "lat" else 180
             if not -limit <= number <= limit:
-                raise ValueError(f'"{value}" is not a {"latitude" if name == "lat" else "longitude"} '
-                                 f"(between -{limit} and {limit})")
+                raise ValueError(Phrase('"{value}" is not a latitude (between -{limit} and {limit})', value=value,
+                                        limit=limit) if name == "lat" else
+                                 Phrase('"{value}" is not a longitude (between -{limit} and {limit})', value=value,
+                                        limit=limit))
             return number
         if name == "employees":
             number = parse_quantity(value.replace(" ", ""))
             if number < 0 or number != number.to_integral_value():
-                raise ValueError(f'"{value}" is not a number of employees')
+                raise ValueError(Phrase("{value} is not a number of employees", value=f'"{value}"'))
             return int(number)
         amount = parse_amount(value)
         if amount < 0:
-            raise ValueError(f'"{value}" is negative: {"a budget" if name == "budget" else "a revenue"} cannot be')
+            raise ValueError(Phrase("{value} is negative: a budget cannot be", value=f'"{value}"') if name == "budget"
+                             else Phrase("{value} is negative: a revenue cannot be", value=f'"{value}"'))
         return to_minor(amount)
     except (ValueError, SettingError) as error:
-        raise table.error(line, column, str(error)) from None
+        raise table.error(line, column, reason_of(error)) from None
 
 
 class NothingMatched(ReadError):
@@ -1387,7 +1433,8 @@ def import_customers(
         except ValueError as error:
             raise ReadError(str(error)) from None
         if rules == ("customer",) and "customer" not in columns.fields:
-            raise ReadError("--match customer: the file has no column for the customer id (use --map customer=COLUMN)")
+            raise ReadError(Phrase("--match customer: the file has no column for the customer id (use --map "
+                                   "customer=COLUMN)"))
         summary = Summary("customers", os.fspath(path), table.format, dict(columns.fields), as_of, dry_run)
         summary.today = today
         summary.match_rules = rules
@@ -1416,7 +1463,7 @@ def import_customers(
         found = matcher.match(row_of(line, record))
         if found.source_id is None:
             summary.skipped_rows.append((line, found.reason))
-            kind = found.reason if found.reason.startswith("no ") else "not matched: not guessed"
+            kind = found.reason if found.reason.startswith("no ") else Phrase("not matched: not guessed")
             summary.skipped[kind] = summary.skipped.get(kind, 0) + 1
             continue
         if found.existing:
@@ -1445,12 +1492,13 @@ def import_customers(
     if known and not new and summary.rows_used and not summary.matched:
         from segtui.domain.matching import RULE_WORDS
 
-        tried = ", then ".join(RULE_WORDS[r] for r in rules)
-        raise NothingMatched(
-            f"none of the file's {summary.rows_used:,} rows is one of the book's {known:,} customers "
-            f"(matched by {tried}) — a wrong column, or all new companies? To add them all as new customers, "
-            f"import with --new"
-        )
+        tried = Phrase(RULE_WORDS[rules[-1]])
+        for rule in reversed(rules[:-1]):
+            tried = Phrase("{first}, then {rest}", first=Phrase(RULE_WORDS[rule]), rest=tried)
+        raise NothingMatched(Phrase(
+            "none of the file's {rows} rows is one of the book's {customers} customers (matched by {tried}) — a wrong "
+            "column, or all new companies? To add them all as new customers, import with --new",
+            rows=f"{summary.rows_used:,}", customers=f"{known:,}", tried=tried))
     _write_customers(book, records, summary, as_of, spelled, fill_only)
     return summary
 
@@ -1568,7 +1616,7 @@ def _keep_safety_copy(book, summary: Summary, written: int, had_customers: bool)
         return
     from segtui.store.backup import backup_before
 
-    copy = backup_before(book.path, f"importing {os.path.basename(summary.path)}")
+    copy = backup_before(book.path, Phrase("importing {file}", file=os.path.basename(summary.path)))
     summary.safety_copy = os.fspath(copy) if copy else None
 
 
@@ -1583,7 +1631,8 @@ def _write_customers(book, records: dict[str, dict[str, Any]], summary: Summary,
             columns = (*_CUSTOMER_COLUMNS, *(f for f in _FIRMOGRAPHICS if f in kept))
             left_out = [f for f in _FIRMOGRAPHICS if f in summary.columns and f not in kept]
             if left_out:
-                summary.notes.append(f"Not kept (this book has no place for them yet): {', '.join(left_out)}")
+                summary.notes.append(Phrase("Not kept (this book has no place for them yet): {fields}",
+                                            fields=", ".join(left_out)))
             fields = [f for f in columns if f in summary.columns]
             before = _standing(book, as_of)
             listed = ", ".join(columns)  # sql-safe: column names are ours, never user text
@@ -1646,7 +1695,7 @@ def _write_customers(book, records: dict[str, dict[str, Any]], summary: Summary,
             conn.executemany("UPDATE contact SET name = ?, phone = ?, email = ? WHERE id = ?", contact_updates)
             summary.contacts_new = len(contact_rows)
             if contact_updates and not summary.customers_updated:
-                summary.notes.append(f"{len(contact_updates)} primary contacts updated")
+                summary.notes.append(Phrase("{count} primary contacts updated", count=len(contact_updates)))
             # dated the day the book is shown on when that is before today (a book of old
             # orders): an assessment dated after that day would not count on the board
             _write_assessments(conn, records, ids, summary, summary.assessed_on.isoformat())
@@ -1691,20 +1740,20 @@ def preview(
     try:
         table = open_table(path, sheet=sheet)
     except ReadError as e:
-        result.error = str(e)
+        result.error = e.message
         return result
     with table:
         result.format, result.header = table.format, table.header
         try:
             head = list(islice(table.rows, max(rows, _SAMPLE_ROWS if kind == "orders" else rows)))
         except ReadError as e:
-            result.error = str(e)
+            result.error = e.message
             head = []
         try:
             result.mapping = choose_columns(kind, table.header, mapping)
             check_mapping(result.mapping)
         except ReadError as e:
-            result.error = result.error or str(e)
+            result.error = result.error or e.message
             result.rows = [(line, [_text(v) for v in values], None) for line, values in head[:rows]]
             return result
         parse = None
@@ -1716,13 +1765,13 @@ def preview(
             if parse is not None:
                 try:
                     if parse(line, values) is None:
-                        problem = "skipped: no customer id"
+                        problem = Phrase("skipped: {reason}", reason=Phrase("no customer id"))
                 except ReadError as e:
-                    problem = str(e)
+                    problem = e.message
             elif "customer" in result.mapping.fields:
                 if not _text(values[result.mapping.index("customer")]):
-                    problem = "skipped: no customer id"
+                    problem = Phrase("skipped: {reason}", reason=Phrase("no customer id"))
             elif not any(_text(values[result.mapping.index(f)]) for f in _MATCH_FIELDS if f in result.mapping.fields):
-                problem = "skipped: no CRM id, org number or name to match on"
+                problem = Phrase("skipped: {reason}", reason=Phrase("no CRM id, org number or name to match on"))
             result.rows.append((line, [_text(v) for v in values], problem))
     return result

@@ -70,6 +70,8 @@ from functools import lru_cache
 from itertools import islice
 from typing import IO, Any, Callable, Iterable, Iterator
 
+from segtui.i18n import N_, Phrase
+
 __all__ = [
     "ReadError",
     "Table",
@@ -125,7 +127,9 @@ class ReadError(Exception):
     ``line`` is the 1-based line of the file (the row for XLSX) or None,
     ``column`` the column name or None, ``reason`` what is wrong.  ``str(e)``
     is one sentence for a person, e.g.
-    ``line 14, column "InvoiceDate": "31/02/2011" is not a date``.
+    ``line 14, column "InvoiceDate": "31/02/2011" is not a date``. The reason and
+    the message are :class:`~segtui.i18n.Phrase` (English ``str`` that the screens
+    and the command line say in the language in use: ``i18n.said(e)``).
     """
 
     def __init__(
@@ -142,17 +146,33 @@ class ReadError(Exception):
         self.column = column
         self.unit = unit
         if message is None:
-            where = []
-            if line is not None:
-                where.append(f"{unit} {line}")
-            if column is not None:
-                where.append(f'column "{column}"')
-            message = f"{', '.join(where)}: {reason}" if where else reason
+            message = placed(reason, line, column, unit)
         self.message = message
+        self.phrase = message if isinstance(message, Phrase) else None
         super().__init__(message)
 
     def __str__(self) -> str:
         return self.message
+
+
+def placed(reason: str, line: int | None, column: str | None = None, unit: str = "line") -> str:
+    """``reason`` with where it is: 'line 14, column "Date": …' ('row 14' in a workbook)."""
+    row = unit == "row"
+    if line is not None and column is not None:
+        return (Phrase('row {line}, column "{column}": {reason}', line=line, column=column, reason=reason) if row
+                else Phrase('line {line}, column "{column}": {reason}', line=line, column=column, reason=reason))
+    if line is not None:
+        return (Phrase("row {line}: {reason}", line=line, reason=reason) if row
+                else Phrase("line {line}: {reason}", line=line, reason=reason))
+    if column is not None:
+        return Phrase('column "{column}": {reason}', column=column, reason=reason)
+    return reason
+
+
+def reason_of(error: BaseException) -> str:
+    """What a ValueError of the parsers says: its :class:`Phrase` when it carries one."""
+    first = error.args[0] if error.args else None
+    return first if isinstance(first, Phrase) else str(error)
 
 
 @dataclass
@@ -200,14 +220,14 @@ class Table:
 # --------------------------------------------------------------------------
 
 _MAGIC = (
-    (b"\x89PNG", "a PNG image"),
-    (b"%PDF", "a PDF document"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF8", "a GIF image"),
-    (b"7z\xbc\xaf", "a 7-Zip archive"),
-    (b"Rar!", "a RAR archive"),
-    (b"BZh", "a bzip2-compressed file"),
-    (b"\xfd7zXZ", "an xz-compressed file"),
+    (b"\x89PNG", N_("a PNG image")),
+    (b"%PDF", N_("a PDF document")),
+    (b"\xff\xd8\xff", N_("a JPEG image")),
+    (b"GIF8", N_("a GIF image")),
+    (b"7z\xbc\xaf", N_("a 7-Zip archive")),
+    (b"Rar!", N_("a RAR archive")),
+    (b"BZh", N_("a bzip2-compressed file")),
+    (b"\xfd7zXZ", N_("an xz-compressed file")),
 )
 _OLD_OFFICE = b"\xd0\xcf\x11\xe0"
 _ZIP = b"PK\x03\x04"
@@ -226,9 +246,9 @@ def open_table(path: str | os.PathLike[str], sheet: str | None = None) -> Table:
     """
     name = os.fspath(path)
     if not os.path.exists(name):
-        raise ReadError(f'the file "{name}" does not exist')
+        raise ReadError(Phrase('the file "{name}" does not exist', name=name))
     if os.path.isdir(name):
-        raise ReadError(f'"{name}" is a folder, not a file')
+        raise ReadError(Phrase('"{name}" is a folder, not a file', name=name))
     try:
         mode = os.stat(name).st_mode
     except OSError as e:
@@ -243,13 +263,13 @@ def open_table(path: str | os.PathLike[str], sheet: str | None = None) -> Table:
     try:
         raw = open(name, "rb")
     except OSError as e:
-        raise ReadError(f'the file "{name}" cannot be opened ({e.strerror or e})') from e
+        raise ReadError(Phrase('the file "{name}" cannot be opened ({error})', name=name, error=e.strerror or e)) from e
 
     stream: IO[bytes] = raw
     try:
         head = raw.read(_SAMPLE_BYTES)
         if not head:
-            raise ReadError("the file is empty")
+            raise ReadError(Phrase("the file is empty"))
         compressed = head.startswith(_GZIP)
         if compressed:
             raw.seek(0)
@@ -257,14 +277,12 @@ def open_table(path: str | os.PathLike[str], sheet: str | None = None) -> Table:
             try:
                 head = stream.read(_SAMPLE_BYTES)
             except EOFError as e:
-                raise ReadError("the compressed file is cut off (it ends before its data does)") from e
+                raise ReadError(Phrase("the compressed file is cut off (it ends before its data does)")) from e
             except _GZIP_ERRORS as e:
-                raise ReadError(
-                    "the file looks gzip-compressed but cannot be decompressed "
-                    f"(it is damaged or not really gzip: {e})"
-                ) from e
+                raise ReadError(Phrase("the file looks gzip-compressed but cannot be decompressed (it is damaged or "
+                                       "not really gzip: {error})", error=e)) from e
             if not head:
-                raise ReadError("the file is empty (the compressed file contains nothing)")
+                raise ReadError(Phrase("the file is empty (the compressed file contains nothing)"))
 
         lower = name.lower()
         if head.startswith(_OLD_OFFICE) and _ENCRYPTED in head:
@@ -274,7 +292,7 @@ def open_table(path: str | os.PathLike[str], sheet: str | None = None) -> Table:
             )
         if head.startswith(_ZIP) or lower.endswith((".xlsx", ".xlsm", ".xlsx.gz")):
             if not head.startswith(_ZIP):
-                raise ReadError("the file is named like an XLSX workbook but is not one")
+                raise ReadError(Phrase("the file is named like an XLSX workbook but is not one"))
             if compressed:
                 source: IO[bytes] = io.BytesIO(head + _read_rest(stream))
                 stream.close()
@@ -285,7 +303,7 @@ def open_table(path: str | os.PathLike[str], sheet: str | None = None) -> Table:
             return _open_xlsx(name, source, sheet, compressed)
 
         if sheet is not None:
-            raise ReadError(f'sheet "{sheet}" was asked for, but this is a CSV file, which has no sheets')
+            raise ReadError(Phrase('sheet "{sheet}" was asked for, but this is a CSV file, which has no sheets', sheet=sheet))
         _refuse_binary(head)
         complete = len(head) < _SAMPLE_BYTES
         codec, label, text = _detect_encoding(head, complete)
@@ -346,25 +364,23 @@ def _read_rest(stream: IO[bytes]) -> bytes:
     except _TooBig:
         raise ReadError(_too_big()) from None
     except _GZIP_ERRORS as e:
-        raise ReadError(f"the compressed file is damaged or cut off ({e})") from e
+        raise ReadError(Phrase("the compressed file is damaged or cut off ({error})", error=e)) from e
 
 
 def _refuse_binary(head: bytes) -> None:
     for magic, what in _MAGIC:
         if head.startswith(magic):
-            raise ReadError(f"the file does not look like a CSV or XLSX file (it is {what})")
+            raise ReadError(Phrase("the file does not look like a CSV or XLSX file (it is {what})", what=Phrase(what)))
     if head.startswith(_OLD_OFFICE):
-        raise ReadError(
-            "the file is an old-style Excel .xls (or other Office) file; "
-            "open it in Excel and save it as .xlsx or CSV"
-        )
+        raise ReadError(Phrase("the file is an old-style Excel .xls (or other Office) file; open it in Excel and save "
+                               "it as .xlsx or CSV"))
 
 
 def _refuse_binary_text(text: str) -> None:
     sample = text[:_SNIFF_CHARS]
     controls = len(_CONTROL.findall(sample))
     if "\x00" in sample or (controls > 8 and controls > len(sample) * 0.01):
-        raise ReadError("the file does not look like a CSV or XLSX file (it contains binary data)")
+        raise ReadError(Phrase("the file does not look like a CSV or XLSX file (it contains binary data)"))
     start = sample.lstrip()[:15].lower()
     if start.startswith(("<!doctype html", "<html", "<?xml", "<table")):
         raise ReadError(
@@ -522,11 +538,9 @@ def _open_csv(
         delimiter = _sniff_delimiter(sample[:_SNIFF_CHARS], complete and len(sample) <= _SNIFF_CHARS)
     if delimiter is None:
         if _is_blank([sample]):
-            raise ReadError("the file contains only blank lines")
-        raise ReadError(
-            "the first line has no column separator (expected , ; or tab between "
-            "column names): the file does not look like a table"
-        )
+            raise ReadError(Phrase("the file contains only blank lines"))
+        raise ReadError(Phrase("the first line has no column separator (expected , ; or tab between column names): "
+                               "the file does not look like a table"))
 
     # UTF-16 has no bytes of another encoding to take in its stead: a byte that is not
     # UTF-16 is a file that mixes encodings, refused at its line
@@ -544,10 +558,10 @@ def _open_csv(
     if offset:
         text.readline()
     reader = _csv_reader(text, delimiter)
-    fmt_parts = [f"{_DELIMITER_NAMES.get(delimiter, delimiter)}-separated", label]
-    if compressed:
-        fmt_parts.append("gzip")
-    fmt = f"CSV ({', '.join(fmt_parts)})"
+    rest = f"{label}, gzip" if compressed else label
+    fmt = (Phrase("CSV (tab-separated, {rest})", rest=rest) if delimiter == "\t"
+           else Phrase("CSV ({separator}-separated, {rest})", separator=_DELIMITER_NAMES.get(delimiter, delimiter),
+                       rest=rest))
 
     header_fields: list[str] | None = None
     prev = 0
@@ -564,7 +578,7 @@ def _open_csv(
     except UnicodeDecodeError as e:
         raise _mixed_encoding(reopen, label, prev + 1 + offset) from e
     if header_fields is None:
-        raise ReadError("the file contains only blank lines")
+        raise ReadError(Phrase("the file contains only blank lines"))
     header_line = prev + 1 + offset
 
     header = [h.strip().lstrip("\ufeff").strip() for h in _trim_trailing_blanks(header_fields)]
@@ -629,9 +643,10 @@ def _csv_rows(
                 used = len(_trim_trailing_blanks(fields))
                 if used > width:
                     raise ReadError(
-                        f"has {used} fields, the header has {width}",
+                        Phrase("has {used} fields, the header has {width}", used=used, width=width),
                         start,
-                        message=f"line {start} has {used} fields, the header has {width}",
+                        message=Phrase("line {line} has {used} fields, the header has {width}", line=start, used=used,
+                                       width=width),
                     )
                 del fields[width:]
             yield start, fields
@@ -680,8 +695,12 @@ def _mixed_encoding(
 
 def _stream_error(error: BaseException, line: int, compressed: bool) -> ReadError:
     """The file stopped being readable part-way (a cut-off or damaged gzip, a disk error)."""
-    what = "the compressed file is damaged or cut off" if compressed else "the file could not be read"
-    return ReadError(f"{what} ({error})", line, message=f"{what} near line {line} ({error})")
+    if compressed:
+        return ReadError(Phrase("the compressed file is damaged or cut off ({error})", error=error), line,
+                         message=Phrase("the compressed file is damaged or cut off near line {line} ({error})",
+                                        line=line, error=error))
+    return ReadError(Phrase("the file could not be read ({error})", error=error), line,
+                     message=Phrase("the file could not be read near line {line} ({error})", line=line, error=error))
 
 
 def _quote_error(
@@ -699,30 +718,21 @@ def _quote_error(
     except Exception:  # the first error is the one to report
         opened, stray = None, None
     if opened is not None and stray is None:
-        return ReadError(
-            "has a quote that is never closed",
-            opened,
-            message=f"line {opened} has a quote that is never closed",
-        )
+        return _line_has(Phrase("has a quote that is never closed"), opened)
     if opened is not None and stray is not None and stray != opened:
-        return ReadError(
-            f"has a quote that is never closed (the value runs on to line {stray})",
-            opened,
-            message=f"line {opened} has a quote that is never closed (the value runs on to line {stray})",
-        )
+        return _line_has(Phrase("has a quote that is never closed (the value runs on to line {stray})", stray=stray),
+                         opened)
     if stray is None and "field limit" in str(error):
         limit = csv.field_size_limit()
-        return ReadError(
-            f"has a value longer than {limit:,} characters",
-            start,
-            message=f"line {start} has a value longer than {limit:,} characters",
-        )
+        return _line_has(Phrase("has a value longer than {limit} characters", limit=f"{limit:,}"), start)
     line = stray if stray is not None else start
-    return ReadError(
-        'has a stray quote in a quoted value (a quote inside a quoted value must be written "")',
-        line,
-        message=f'line {line} has a stray quote in a quoted value (a quote inside a quoted value must be written "")',
-    )
+    return _line_has(Phrase('has a stray quote in a quoted value (a quote inside a quoted value must be written "")'),
+                     line)
+
+
+def _line_has(reason: Phrase, line: int) -> ReadError:
+    """'line 14 has a quote that is never closed'."""
+    return ReadError(reason, line, message=Phrase("line {line} {reason}", line=line, reason=reason))
 
 
 def _scan_quotes(lines: Iterable[str], first: int, last: int, delimiter: str) -> tuple[int | None, int | None]:
@@ -767,31 +777,26 @@ def _scan_quotes(lines: Iterable[str], first: int, last: int, delimiter: str) ->
 
 
 def _check_header(header: list[str], raw_cells: list[Any], unit: str, line: int) -> None:
-    where = f"{unit} {line}"
+    row = unit == "row"
+    where = Phrase("row {line}", line=line) if row else Phrase("line {line}", line=line)
     if len(header) < 2:
-        only = f' ("{header[0]}")' if header else ""
-        raise ReadError(
-            f"the first {unit} has only one column{only}; a table needs at least two",
-            line,
-            message=f"the header ({where}) has only one column{only}; a table needs at least two",
-        )
+        only = Phrase(' ("{name}")', name=header[0]) if header else ""
+        reason = (Phrase("the first row has only one column{only}; a table needs at least two", only=only) if row
+                  else Phrase("the first line has only one column{only}; a table needs at least two", only=only))
+        raise ReadError(reason, line, message=Phrase(
+            "the header ({where}) has only one column{only}; a table needs at least two", where=where, only=only))
     if _looks_like_data(raw_cells[: len(header)]):
         shown = ", ".join(f'"{h}"' for h in header[:4])
-        raise ReadError(
-            f"looks like data, not column names ({shown}...): the file has no header",
-            line,
-            message=f"{where} looks like data, not column names ({shown}...): the file has no header",
-        )
+        reason = Phrase("looks like data, not column names ({names}...): the file has no header", names=shown)
+        raise ReadError(reason, line, message=Phrase("{where} {reason}", where=where, reason=reason))
     seen: dict[str, int] = {}
     for i, h in enumerate(header, 1):
         if not h:
             continue
         if h in seen:
-            raise ReadError(
-                f'column "{h}" appears twice in the header (columns {seen[h]} and {i})',
-                line,
-                message=f'column "{h}" appears twice in the header (columns {seen[h]} and {i})',
-            )
+            reason = Phrase('column "{column}" appears twice in the header (columns {first} and {second})', column=h,
+                            first=seen[h], second=i)
+            raise ReadError(reason, line, message=reason)
         seen[h] = i
 
 
@@ -902,7 +907,7 @@ def _open_xlsx(name: str, source: IO[bytes], sheet: str | None, compressed: bool
         wb = load_workbook(source, read_only=True, data_only=True)
     except Exception as e:  # openpyxl raises many kinds on damaged files
         if isinstance(e, zipfile.BadZipFile):
-            raise ReadError(f"the file looks like an XLSX workbook but is damaged ({e})") from e
+            raise ReadError(Phrase("the file looks like an XLSX workbook but is damaged ({error})", error=e)) from e
         try:
             source.seek(0)
             with zipfile.ZipFile(source) as z:
@@ -910,8 +915,8 @@ def _open_xlsx(name: str, source: IO[bytes], sheet: str | None, compressed: bool
         except Exception:
             is_xlsx = True
         if not is_xlsx:
-            raise ReadError("the file is a ZIP archive, not an XLSX workbook") from e
-        raise ReadError(f"the XLSX workbook cannot be read ({type(e).__name__}: {e})") from e
+            raise ReadError(Phrase("the file is a ZIP archive, not an XLSX workbook")) from e
+        raise ReadError(Phrase("the XLSX workbook cannot be read ({kind}: {error})", kind=type(e).__name__, error=e)) from e
 
     try:
         ws = _choose_sheet(wb, sheet)
@@ -926,7 +931,7 @@ def _open_xlsx(name: str, source: IO[bytes], sheet: str | None, compressed: bool
                 header_cells = row
                 break
         if header_cells is None:
-            raise ReadError(f'the sheet "{ws.title}" is empty')
+            raise ReadError(Phrase('the sheet "{sheet}" is empty', sheet=ws.title))
         cells = _trim_trailing_blanks(list(header_cells))
         header = [_cell_text(v) for v in cells]
         _check_header(header, cells, "row", header_row)
@@ -935,7 +940,7 @@ def _open_xlsx(name: str, source: IO[bytes], sheet: str | None, compressed: bool
         raise
     except Exception as e:
         wb.close()
-        raise ReadError(f"the XLSX workbook is damaged ({type(e).__name__}: {e})") from e
+        raise ReadError(Phrase("the XLSX workbook is damaged ({kind}: {error})", kind=type(e).__name__, error=e)) from e
 
     def close() -> None:
         wb.close()
@@ -970,15 +975,10 @@ def _open_xlsx(name: str, source: IO[bytes], sheet: str | None, compressed: bool
                     used = len(_trim_trailing_blanks(values))
                     if used > width:
                         letter = get_column_letter(used)
-                        raise ReadError(
-                            f"has a value in column {letter}, but the header has only {width} columns",
-                            rownum,
-                            unit="row",
-                            message=(
-                                f"row {rownum} has a value in column {letter}, "
-                                f"but the header has only {width} columns"
-                            ),
-                        )
+                        reason = Phrase("has a value in column {letter}, but the header has only {width} columns",
+                                        letter=letter, width=width)
+                        raise ReadError(reason, rownum, unit="row",
+                                        message=Phrase("row {row} {reason}", row=rownum, reason=reason))
                     del values[width:]
                 elif n < width:
                     values.extend([""] * (width - n))
@@ -988,16 +988,16 @@ def _open_xlsx(name: str, source: IO[bytes], sheet: str | None, compressed: bool
         except ReadError:
             raise
         except Exception as e:
-            raise ReadError(
-                f"the workbook is damaged ({type(e).__name__}: {e})", rownum + 1, unit="row"
-            ) from e
+            raise ReadError(Phrase("the workbook is damaged ({kind}: {error})", kind=type(e).__name__, error=e),
+                            rownum + 1, unit="row") from e
         finally:
             close()
 
     title = ws.title
     return Table(
         path=name,
-        format=f'XLSX sheet "{title}"' + (" (gzip)" if compressed else ""),
+        format=(Phrase('XLSX sheet "{sheet}" (gzip)', sheet=title) if compressed
+                else Phrase('XLSX sheet "{sheet}"', sheet=title)),
         header=header,
         rows=rows(),
         unit="row",
@@ -1038,7 +1038,7 @@ def _choose_sheet(wb: Any, sheet: str | None) -> Any:
     listed = ", ".join(f'"{n}"' for n in names)
     if sheet is None:
         if not wb.worksheets:
-            raise ReadError("the workbook has no sheets with a table")
+            raise ReadError(Phrase("the workbook has no sheets with a table"))
         return wb.worksheets[0]
     chosen = sheet if sheet in names else None
     if chosen is None:
@@ -1046,10 +1046,10 @@ def _choose_sheet(wb: Any, sheet: str | None) -> Any:
         if len(close) == 1:
             chosen = close[0]
     if chosen is None:
-        raise ReadError(f'there is no sheet "{sheet}" in the workbook (the sheets are {listed})')
+        raise ReadError(Phrase('there is no sheet "{sheet}" in the workbook (the sheets are {listed})', sheet=sheet, listed=listed))
     ws = wb[chosen]
     if not hasattr(ws, "iter_rows"):
-        raise ReadError(f'the sheet "{chosen}" is a chart, not a table')
+        raise ReadError(Phrase('the sheet "{chosen}" is a chart, not a table', chosen=chosen))
     return ws
 
 
@@ -1092,39 +1092,39 @@ def _number(value: Any, decimal: str | None) -> Decimal:
     if isinstance(value, str):
         return _number_from_text(value, decimal)
     if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
-        raise ValueError(f"{_show(str(value))} is not a number")
+        raise ValueError(Phrase("{value} is not a number", value=_show(str(value))))
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise ValueError(f"{_show(str(value))} is not a number")
+            raise ValueError(Phrase("{value} is not a number", value=_show(str(value))))
         d = Decimal(repr(value))
     elif isinstance(value, int):
         d = Decimal(value)
     else:
         if not value.is_finite():
-            raise ValueError(f"{_show(str(value))} is not a number")
+            raise ValueError(Phrase("{value} is not a number", value=_show(str(value))))
         d = value
     if abs(d) >= _LIMIT:
-        raise ValueError(f"{_show(str(value))} is too large (amounts must be below 10^13)")
+        raise ValueError(Phrase("{value} is too large (amounts must be below 10^13)", value=_show(str(value))))
     return d.copy_abs() if not d else d
 
 
 @lru_cache(maxsize=1 << 16)
 def _number_from_text(text: str, decimal: str | None) -> Decimal:
     if decimal not in (None, ".", ","):
-        raise ValueError(f'the decimal separator must be "." or ",", not {_show(str(decimal))}')
+        raise ValueError(Phrase('the decimal separator must be "." or ",", not {decimal}', decimal=_show(str(decimal))))
     if decimal == ",":
         d = Decimal(text.replace(",", ".")) if _PLAIN_COMMA(text) else _number_slow(text, decimal)
     else:
         d = Decimal(text) if _PLAIN_DOT(text) else _number_slow(text, decimal)
     if abs(d) >= _LIMIT:
-        raise ValueError(f"{_show(text.strip())} is too large (amounts must be below 10^13)")
+        raise ValueError(Phrase("{value} is too large (amounts must be below 10^13)", value=_show(text.strip())))
     return d.copy_abs() if not d else d
 
 
 def _number_slow(text: str, decimal: str | None) -> Decimal:
     s = text.strip()
     if not s:
-        raise ValueError("the value is empty")
+        raise ValueError(Phrase("the value is empty"))
     body = s
     negative = False
     signs = 0
@@ -1136,7 +1136,7 @@ def _number_slow(text: str, decimal: str | None) -> Decimal:
     elif body.endswith("-") and len(body) > 1:
         negative, body, signs = True, body[:-1].rstrip(), signs + 1
     if signs > 1 or not body:
-        raise ValueError(f"{_show(s)} is not a number")
+        raise ValueError(Phrase("{value} is not a number", value=_show(s)))
     if _EXPONENT(body):
         d = Decimal(body)
     else:
@@ -1156,16 +1156,16 @@ def _valid_groups(groups: list[str]) -> bool:
 
 def _canonical(body: str, shown: str, decimal: str | None) -> str:
     """Rewrite a number with separators as plain digits with '.' for decimals."""
-    not_number = ValueError(f"{_show(shown)} is not a number")
+    not_number = ValueError(Phrase("{value} is not a number", value=_show(shown)))
     groups = _SPACE_GROUPS(body)
     if len(groups) > 1 and not all(_DIGITS(g) for g in groups[:-1]):
         raise not_number  # words, not digit groups: "about 300"
     if len(groups) > 1:  # 1 234 567,50 / 1'234.50
         last = _LAST_SPACE_GROUP(groups[-1])
         if not last or not _valid_groups(groups[:-1] + [last.group(1)]):
-            raise ValueError(f"{_show(shown)} is not a number (the digit groups are not groups of three)")
+            raise ValueError(Phrase("{value} is not a number (the digit groups are not groups of three)", value=_show(shown)))
         if last.group(2) and decimal and last.group(2) != decimal:
-            raise ValueError(f'{_show(shown)} is not a number (the decimal separator is "{decimal}")')
+            raise ValueError(Phrase('{value} is not a number (the decimal separator is "{decimal}")', value=_show(shown), decimal=decimal))
         digits = "".join(groups[:-1]) + last.group(1)
         frac = last.group(3) or ""
         return f"{digits}.{frac}" if frac else digits
@@ -1174,16 +1174,16 @@ def _canonical(body: str, shown: str, decimal: str | None) -> str:
     if decimal is not None:
         thousands = "," if decimal == "." else "."
         if body.count(decimal) > 1:
-            raise ValueError(f'{_show(shown)} is not a number (more than one "{decimal}")')
+            raise ValueError(Phrase('{value} is not a number (more than one "{decimal}")', value=_show(shown), decimal=decimal))
         int_part, _, frac = body.partition(decimal)
         if thousands in frac:
             raise not_number
         if thousands in int_part:
             if not _valid_groups(int_part.split(thousands)):
-                raise ValueError(
-                    f'{_show(shown)} is not a number (with "{decimal}" as the decimal separator, '
-                    f'"{thousands}" must separate groups of three digits)'
-                )
+                raise ValueError(Phrase(
+                    '{value} is not a number (with "{decimal}" as the decimal separator, '
+                    '"{thousands}" must separate groups of three digits)', value=_show(shown), decimal=decimal,
+                    thousands=thousands))
             int_part = int_part.replace(thousands, "")
         return _join(int_part, frac, not_number)
 
@@ -1191,10 +1191,10 @@ def _canonical(body: str, shown: str, decimal: str | None) -> str:
         dec = "." if body.rfind(".") > body.rfind(",") else ","
         thousands = "," if dec == "." else "."
         if body.count(dec) > 1:
-            raise ValueError(f'{_show(shown)} is not a number (more than one "{dec}")')
+            raise ValueError(Phrase('{value} is not a number (more than one "{dec}")', value=_show(shown), dec=dec))
         int_part, _, frac = body.partition(dec)
         if not _valid_groups(int_part.split(thousands)):
-            raise ValueError(f"{_show(shown)} is not a number (the digit groups are not groups of three)")
+            raise ValueError(Phrase("{value} is not a number (the digit groups are not groups of three)", value=_show(shown)))
         return _join(int_part.replace(thousands, ""), frac, not_number)
     if dots or commas:
         sep = "." if dots else ","
@@ -1203,7 +1203,7 @@ def _canonical(body: str, shown: str, decimal: str | None) -> str:
             return _join(int_part, frac, not_number)
         groups = body.split(sep)  # several: thousands separators
         if not _valid_groups(groups):
-            raise ValueError(f"{_show(shown)} is not a number (the digit groups are not groups of three)")
+            raise ValueError(Phrase("{value} is not a number (the digit groups are not groups of three)", value=_show(shown)))
         return "".join(groups)
     if not _DIGITS(body):
         raise not_number
@@ -1254,15 +1254,15 @@ _MINOR_CONTEXT = Context(prec=60)
 def to_minor(amount: Decimal | int) -> int:
     """An amount in minor units (öre, cents): rounded to 2 decimals, halves away from zero."""
     if isinstance(amount, bool):
-        raise ValueError(f"{amount!r} is not an amount")
+        raise ValueError(Phrase("{amount} is not an amount", amount=repr(amount)))
     if isinstance(amount, int):
         return amount * 100
     if not isinstance(amount, Decimal) or not amount.is_finite():
-        raise ValueError(f"{amount!r} is not an amount")
+        raise ValueError(Phrase("{amount} is not an amount", amount=repr(amount)))
     try:
         cents = amount.quantize(_CENT, rounding=ROUND_HALF_UP, context=_MINOR_CONTEXT)
     except InvalidOperation as e:
-        raise ValueError(f"{amount} is too large") from e
+        raise ValueError(Phrase("{amount} is too large", amount=amount)) from e
     return int(cents.scaleb(2, context=_MINOR_CONTEXT))
 
 
@@ -1281,9 +1281,8 @@ _DOTTED = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})" + _TIME).fullmatch
 _SLASHED = re.compile(r"(\d{1,2})([/-])(\d{1,2})\2(\d{4})" + _TIME).fullmatch
 _SHORT_YEAR = re.compile(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2}(?:\s.*)?").fullmatch
 _ORDER_SAMPLE = re.compile(r"\s*(\d{1,2})[/-](\d{1,2})[/-]\d{2,4}\b").match
-_MONTHS = (
-    "January February March April May June July August September October November December"
-).split()
+_MONTHS = (N_("January"), N_("February"), N_("March"), N_("April"), N_("May"), N_("June"), N_("July"),
+           N_("August"), N_("September"), N_("October"), N_("November"), N_("December"))
 _EXCEL_EPOCH = date(1899, 12, 30)
 _FIRST_YEAR, _LAST_YEAR = 1900, 2100
 _EXCEL_MAX_SERIAL = (date(_LAST_YEAR, 12, 31) - _EXCEL_EPOCH).days
@@ -1309,12 +1308,12 @@ def parse_date(value: Any, order: str = "dmy") -> date:
         return _checked_year(value, value.isoformat())
     if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
         return _date_from_number(value)
-    raise ValueError(f"{_show(str(value))} is not a date")
+    raise ValueError(Phrase("{value} is not a date", value=_show(str(value))))
 
 
 def _checked_year(d: date, shown: str) -> date:
     if not _FIRST_YEAR <= d.year <= _LAST_YEAR:
-        raise ValueError(f"{_show(shown)} is not a date (the year must be 1900–2100)")
+        raise ValueError(Phrase("{value} is not a date (the year must be 1900–2100)", value=_show(shown)))
     return d
 
 
@@ -1329,7 +1328,7 @@ def _date_from_number(value: float) -> date:
         return _EXCEL_EPOCH + timedelta(days=int(value) + 1)
     if 61 <= value <= _EXCEL_MAX_SERIAL:
         return _EXCEL_EPOCH + timedelta(days=int(value))
-    raise ValueError(f"{_show(shown)} is not a date")
+    raise ValueError(Phrase("{value} is not a date", value=_show(shown)))
 
 
 _PHANTOM_REASON = (f'"{_PHANTOM_SHOWN}" is not a date (there was no 29 February 1900; '
@@ -1339,10 +1338,10 @@ _PHANTOM_REASON = (f'"{_PHANTOM_SHOWN}" is not a date (there was no 29 February 
 @lru_cache(maxsize=1 << 16)
 def _date_from_text(text: str, order: str) -> date:
     if order not in ("dmy", "mdy"):
-        raise ValueError(f'the date order must be "dmy" or "mdy", not {_show(str(order))}')
+        raise ValueError(Phrase('the date order must be "dmy" or "mdy", not {order}', order=_show(str(order))))
     s = text.strip()
     if not s:
-        raise ValueError("the date is empty")
+        raise ValueError(Phrase("the date is empty"))
     m = _ISO(s) or _YMD_SLASH(s)
     if m:
         _check_time(m, 4, s)
@@ -1361,8 +1360,8 @@ def _date_from_text(text: str, order: str) -> date:
     if m:
         return _make_date(int(m[1]), int(m[2]), int(m[3]), s)
     if _SHORT_YEAR(s):
-        raise ValueError(f"{_show(s)} is not a date (the year must have four digits)")
-    raise ValueError(f"{_show(s)} is not a date")
+        raise ValueError(Phrase("{value} is not a date (the year must have four digits)", value=_show(s)))
+    raise ValueError(Phrase("{value} is not a date", value=_show(s)))
 
 
 def _check_time(m: re.Match[str], first: int, shown: str) -> None:
@@ -1373,21 +1372,24 @@ def _check_time(m: re.Match[str], first: int, shown: str) -> None:
     top = 12 if half else 23
     low = 1 if half else 0
     if not (low <= h <= top and mi <= 59 and se <= 59):
-        raise ValueError(f"{_show(shown)} is not a date and time (the time is not valid)")
+        raise ValueError(Phrase("{value} is not a date and time (the time is not valid)", value=_show(shown)))
 
 
 def _make_date(year: int, month: int, day: int, shown: str, order: str | None = None) -> date:
     if not _FIRST_YEAR <= year <= _LAST_YEAR:
-        raise ValueError(f"{_show(shown)} is not a date (the year must be 1900–2100)")
+        raise ValueError(Phrase("{value} is not a date (the year must be 1900–2100)", value=_show(shown)))
     if not 1 <= month <= 12:
-        hint = ""
         if order and day <= 12:
-            other = "month/day/year" if order == "dmy" else "day/month/year"
-            hint = f"; is the file in {other} order?"
-        raise ValueError(f"{_show(shown)} is not a date (there is no month {month}{hint})")
+            if order == "dmy":
+                raise ValueError(Phrase("{value} is not a date (there is no month {month}; is the file in month/day/year "
+                                        "order?)", value=_show(shown), month=month))
+            raise ValueError(Phrase("{value} is not a date (there is no month {month}; is the file in day/month/year "
+                                    "order?)", value=_show(shown), month=month))
+        raise ValueError(Phrase("{value} is not a date (there is no month {month})", value=_show(shown), month=month))
     last = monthrange(year, month)[1]
     if not 1 <= day <= last:
-        raise ValueError(f"{_show(shown)} is not a date ({_MONTHS[month - 1]} {year} has {last} days)")
+        raise ValueError(Phrase("{value} is not a date ({month_name} {year} has {days} days)", value=_show(shown),
+                                month_name=Phrase(_MONTHS[month - 1]), year=year, days=last))
     return date(year, month, day)
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from segtui import clock
+from segtui.i18n import Phrase
 
 if TYPE_CHECKING:  # pragma: no cover
     from segtui.store.book import Book
@@ -121,9 +122,8 @@ def backup_before(
                 leftover.unlink()
             except OSError:
                 pass
-        raise BookError(
-            f"could not keep a safety copy of {path} before {reason} ({error}); nothing was changed"
-        ) from None
+        raise BookError(Phrase("could not keep a safety copy of {path} before {reason} ({error}); nothing was changed",
+                               path=path, reason=reason, error=error)) from None
     prune(path, keep, now.timestamp() if now is not None else None)
     return target
 

@@ -8,6 +8,7 @@ the pending migrations, each in its own transaction.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import sqlite3
 import threading
@@ -15,7 +16,8 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from segtui.domain import settings as settings_rules
-from segtui.store.schema import MIGRATIONS, SCHEMA_VERSION
+from segtui.i18n import Phrase
+from segtui.store.schema import MIGRATIONS, SCHEMA_VERSION, TABLES
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 APPLICATION_ID = 0x5E67701  # "segtui" marker in the SQLite header
@@ -25,26 +27,56 @@ class BookError(Exception):
     """A book that cannot be opened or written, explained in one line.
 
     ``kind`` says what sort of trouble it is, for screens that show it: "busy",
-    "readonly", "full", "disk", "damaged", or "" for anything else."""
+    "readonly", "full", "disk", "damaged", or "" for anything else. ``message`` is a
+    :class:`~segtui.i18n.Phrase` (``phrase``; ``str()`` is its English, ``i18n.said``
+    the language in use) or, from older code, a plain English text."""
 
-    def __init__(self, message: str, kind: str = "") -> None:
-        super().__init__(message)
+    def __init__(self, message: str | Phrase, kind: str = "") -> None:
+        super().__init__(str(message))
         self.kind = kind
+        self.phrase = message if isinstance(message, Phrase) else None
 
 
 # SQLite result codes (the low byte of an extended code) that mean something a
 # person can act on; anything else is a programming error and stays an sqlite3 error.
 _BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = 5, 6, 8, 10, 11, 13, 14, 26
+_READONLY_RECOVERY, _READONLY_ROLLBACK = 8 | 1 << 8, 8 | 3 << 8  # a log to replay, but no right to write
+# Less free space than this where the book lies, and an I/O error is the disk being full.
+FULL_BELOW = 1 << 20
+
+
+def _disk_full(path: str | os.PathLike[str]) -> bool:
+    import shutil
+
+    if str(path) == ":memory:":
+        return False
+    try:
+        return shutil.disk_usage(Path(path).resolve().parent).free < FULL_BELOW
+    except OSError:
+        return False
+
+
+def problems_in_short(problems: list[str]) -> str:
+    """SQLite's report of what is wrong (thousands of lines for a badly damaged book) in one line:
+    the first problem and how many more there are."""
+    lines = [line.strip() for problem in problems for line in problem.splitlines()
+             if line.strip() and not line.startswith("*** in database")]
+    if not lines:
+        return "no details"
+    first = lines[0] if len(lines[0]) <= 120 else lines[0][:119] + "…"
+    return first + (f" and {len(lines) - 1:,} more problems" if len(lines) > 1 else "")
 
 
 def _damaged(path: str | os.PathLike[str], detail: str) -> BookError:
     from segtui.store.backup import latest_backup
 
-    message = f"{path} is damaged ({detail})"
-    if str(path) != ":memory:":
-        copy = latest_backup(path)
-        if copy is not None:
-            message += f"; the newest safety copy is {copy}"
+    copy = latest_backup(path) if str(path) != ":memory:" else None
+    detail = problems_in_short([detail])
+    if copy is not None:
+        message = Phrase("{path} is damaged ({detail}); the newest safety copy is {copy}", path=path, detail=detail,
+                         copy=copy)
+    else:
+        message = Phrase("{path} is damaged ({detail})", path=path, detail=detail)
     return BookError(message, "damaged")
 
 
@@ -59,17 +91,21 @@ def explain(error: BaseException, path: str | os.PathLike[str]) -> BookError | N
     if code is None:  # very old sqlite3 modules: fall back on the text
         code = (_BUSY if "locked" in text or "busy" in text else _CORRUPT if "malformed" in text
                 else _NOTADB if "not a database" in text else None)
+    extended = code
     code = None if code is None else code & 0xFF
     if code in (_BUSY, _LOCKED):
-        return BookError(f"{path} is busy: another program is writing to it; try again in a moment", "busy")
+        return BookError(Phrase("{path} is busy: another program is writing to it; try again in a moment", path=path), "busy")
+    if extended in (_READONLY_ROLLBACK, _READONLY_RECOVERY):
+        return BookError(Phrase("{path} has an unfinished change in its -journal or -wal file that cannot be "
+                                "finished here (the file or its folder is read-only)", path=path), "readonly")
     if code == _READONLY:
-        return BookError(f"{path} is read-only: changes cannot be saved", "readonly")
-    if code == _FULL:
-        return BookError(f"the disk holding {path} is full: the change was not saved", "full")
+        return BookError(Phrase("{path} is read-only: changes cannot be saved", path=path), "readonly")
+    if code == _FULL or code in (_IOERR, _CANTOPEN) and _disk_full(path):  # SQLite often says "disk I/O error"
+        return BookError(Phrase("the disk holding {path} is full: the change was not saved", path=path), "full")
     if code == _IOERR:
-        return BookError(f"{path} could not be read or written (disk error: {text})", "disk")
+        return BookError(Phrase("{path} could not be read or written (disk error: {error})", path=path, error=text), "disk")
     if code == _CANTOPEN:
-        return BookError(f"{path} cannot be opened ({text})", "disk")
+        return BookError(Phrase("{path} cannot be opened ({error})", path=path, error=text), "disk")
     if code in (_CORRUPT, _NOTADB):
         return _damaged(path, text)
     return None
@@ -112,31 +148,47 @@ def _check_header(path: Path, header: bytes) -> None:
 def _check_file(path: Path, create: bool) -> bool:
     """Raise BookError when ``path`` cannot be a book; True when it must be created."""
     if path.is_dir():
-        raise BookError(f"{path} is a folder, not a book")
+        raise BookError(Phrase("{path} is a folder, not a book", path=path))
     if not path.exists():
         if not create:
-            raise BookError(f"there is no book at {path}")
+            raise BookError(Phrase("there is no book at {path}", path=path))
         if not path.parent.exists():
-            raise BookError(f"the folder {path.parent} does not exist")
+            raise BookError(Phrase("the folder {folder} does not exist", folder=path.parent))
         return True
     if not path.is_file():
-        raise BookError(f"{path} is not a regular file, not a book")
+        raise BookError(Phrase("{path} is not a regular file, not a book", path=path))
     try:
         header = _header(path)
     except PermissionError:
-        raise BookError(f"{path} cannot be read (permission denied)") from None
+        raise BookError(Phrase("{path} cannot be read (permission denied)", path=path)) from None
     except OSError as error:
-        raise BookError(f"{path} cannot be read ({error.strerror or error})") from None
+        raise BookError(Phrase("{path} cannot be read ({error})", path=path, error=error.strerror or error)) from None
     if len(header) == 0:
         if not create:
-            raise BookError(f"{path} is empty, not a book")
+            raise BookError(Phrase("{path} is empty, not a book", path=path))
         return True
     if not header.startswith(SQLITE_MAGIC):
-        raise BookError(f"{path} is not a segtui book (it is not a SQLite file)")
+        raise BookError(Phrase("{path} is not a segtui book (it is not a SQLite file)", path=path))
     if len(header) < 100:
         raise _damaged(path, "the file is truncated")
     _check_header(path, header)
+    _check_journal(path, header)
     return False
+
+
+def _check_journal(path: Path, header: bytes) -> None:
+    """A rollback journal beside a book that keeps a write-ahead log (as every segtui book does) is a
+    leftover — from copying a folder, say — and no part of the book: SQLite would try to undo it into
+    the book (or, reading, call the book read-only). It is refused, and the book left as it is."""
+    journal = path.with_name(path.name + "-journal")
+    try:
+        with journal.open("rb") as handle:
+            first = handle.read(1)
+    except OSError:
+        return
+    if header[18:20] == b"\x02\x02" and first not in (b"", b"\x00"):
+        raise BookError(f"{journal.name} lies beside {path} but is no part of it (a segtui book keeps none; "
+                        "left over from a copy?): move it away, then open the book again — the book was not changed")
 
 
 def _read_only_uri(path: Path, immutable: bool = False) -> str:
@@ -162,26 +214,71 @@ def reader_uri(path: Path) -> str:
     return _read_only_uri(path, immutable=not (wal.exists() or _has_log(path)))
 
 
+def _tables(conn: sqlite3.Connection) -> dict[str, set[str]]:
+    """Every table of the database on ``conn`` with its columns."""
+    found: dict[str, set[str]] = {}
+    for table, column in conn.execute(
+        "SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.type = 'table'"
+    ):
+        found.setdefault(table, set()).add(column)
+    return found
+
+
+@functools.cache
+def _tables_at(version: int) -> dict[str, tuple[str, ...]]:
+    """The tables and columns of a book at ``version``: :data:`TABLES` for the current one, else what the
+    migrations up to ``version`` make of an empty database (only when an older book is opened)."""
+    if version == SCHEMA_VERSION:
+        return TABLES
+    conn = sqlite3.connect(":memory:")
+    try:
+        for script in MIGRATIONS[:version]:
+            conn.executescript(script)  # sql-safe: the migration scripts of the code
+        return {table: tuple(sorted(columns)) for table, columns in _tables(conn).items()}
+    finally:
+        conn.close()
+
+
+def _missing_part(found: dict[str, set[str]], version: int) -> str | None:
+    """The first table or column a book at ``version`` has and ``found`` lacks, in words; None when none."""
+    for table, columns in _tables_at(version).items():
+        if table not in found:
+            return f"the table {table} is missing"
+        for column in columns:
+            if column not in found[table]:
+                return f"the column {table}.{column} is missing"
+    return None
+
+
 def _existing_version(path: Path, create: bool) -> int:
-    """The schema version, read without writing anything to the file."""
+    """The schema version, read without writing anything to the file: a file is a book of that
+    version only when it has every table and column such a book has."""
     try:
         conn = _connect_read_only(path)
         try:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             application = conn.execute("PRAGMA application_id").fetchone()[0]
-            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            tables = _tables(conn)
         finally:
             conn.close()
     except sqlite3.DatabaseError as error:
         raise explain(error, path) or _damaged(path, str(error)) from None
     if application not in (0, APPLICATION_ID):
-        raise BookError(f"{path} is a SQLite file of another program, not a segtui book")
+        raise BookError(Phrase("{path} is a SQLite file of another program, not a segtui book", path=path))
     if version == 0 and tables:
-        raise BookError(f"{path} is a SQLite file but not a segtui book")
+        raise BookError(Phrase("{path} is a SQLite file but not a segtui book", path=path))
     if version == 0 and not create:
-        raise BookError(f"{path} is an empty SQLite file, not a book")
+        raise BookError(Phrase("{path} is an empty SQLite file, not a book", path=path))
     if version > 0 and "customer" not in tables:
-        raise BookError(f"{path} is a SQLite file but not a segtui book")
+        raise BookError(Phrase("{path} is a SQLite file but not a segtui book", path=path))
+    if 0 < version <= SCHEMA_VERSION:
+        missing = _missing_part(tables, version)
+        if missing is not None and application != APPLICATION_ID:
+            # every book since the first version carries segtui's mark: without it, it is not one
+            raise BookError(Phrase("{path} is a SQLite file of another program, not a segtui book ({missing})",
+                                   path=path, missing=missing))
+        if missing is not None:
+            raise _damaged(path, missing)
     return version
 
 
@@ -261,10 +358,8 @@ class Book:
         book is busy, read-only, full, damaged) are raised as BookError; others
         (an IntegrityError, say) as they are. Either way nothing is saved."""
         if self.readonly:
-            raise BookError(
-                f"{self.path} is read-only ({self.readonly_reason or 'no write permission'}): changes cannot be saved",
-                "readonly",
-            )
+            raise BookError(Phrase("{path} is read-only ({reason}): changes cannot be saved", path=self.path,
+                                   reason=self.readonly_reason or Phrase("no write permission")), "readonly")
         with self.lock:
             if self._depth:
                 yield from self._savepoint()
@@ -357,19 +452,30 @@ class Book:
                 finally:
                     conn.close()
         except sqlite3.Error as error:
-            return str(explain(error, self.path) or _damaged(self.path, str(error)))
+            found = explain(error, self.path) or _damaged(self.path, str(error))
+            return found.phrase or str(found)
         except BookError as error:
-            return str(error)
+            return error.phrase or str(error)
         problems = [r[0] for r in rows if r[0] != "ok"]
         if not problems:
             return None
-        return str(_damaged(self.path, problems[0] + (f" and {len(problems) - 1} more problems" if len(problems) > 1 else "")))
+        return _damaged(self.path, "\n".join(problems)).phrase
 
     # --- settings -------------------------------------------------------------
     def settings(self) -> dict[str, str]:
-        """Every setting: the book's values over the defaults."""
+        """Every setting: the book's values over the defaults. A stored value that is not valid
+        (written by hand, or by another program) counts as the default: :meth:`invalid_settings`."""
         stored = dict(self.query("SELECT key, value FROM setting"))
-        return {**settings_rules.DEFAULTS, **stored}
+        values = {**settings_rules.DEFAULTS, **stored}
+        for key, _value in self.invalid_settings(stored):
+            values[key] = settings_rules.DEFAULTS[key]
+        return values
+
+    def invalid_settings(self, stored: dict[str, str] | None = None) -> list[tuple[str, str]]:
+        """(key, stored value) of every stored setting whose value is not valid, by key."""
+        if stored is None:
+            stored = dict(self.query("SELECT key, value FROM setting"))
+        return [(key, value) for key, value in sorted(stored.items()) if not settings_rules.usable(key, value)]
 
     def set_setting(self, key: str, value: str) -> str:
         """Validate and store one setting; returns the stored value."""
@@ -383,6 +489,8 @@ class Book:
         with self.transaction() as conn:
             # checked inside the write transaction: what they are checked against cannot change meanwhile
             stored = dict(conn.execute("SELECT key, value FROM setting").fetchall())
+            for key, _value in self.invalid_settings(stored):
+                stored[key] = settings_rules.DEFAULTS[key]
             settings_rules.validate_all({**settings_rules.DEFAULTS, **stored, **normalised})
             new_currency = normalised.get("currency")
             if new_currency is not None:
@@ -459,28 +567,28 @@ def open_book(path: str | os.PathLike[str], create: bool = True) -> Book:
     new = _check_file(file, create)
     version = 0 if new else _existing_version(file, create)
     if version > SCHEMA_VERSION:
-        raise BookError(
-            f"{file} was written by a newer segtui (book version {version}, this segtui reads up to "
-            f"{SCHEMA_VERSION}); upgrade segtui to open it — the book was not changed"
-        )
+        raise BookError(Phrase(
+            "{path} was written by a newer segtui (book version {version}, this segtui reads up to "
+            "{known}); upgrade segtui to open it — the book was not changed", path=file, version=version,
+            known=SCHEMA_VERSION))
     reason = None
     if not new and not _writable(file):
-        reason = "the file is read-only"
+        reason = Phrase("the file is read-only")
     elif not _writable(file.parent):
-        reason = "the folder is read-only"
+        reason = Phrase("the folder is read-only")
     readonly = reason is not None
     if readonly and version < SCHEMA_VERSION:
         raise BookError(
-            f"{file} needs an upgrade to book version {SCHEMA_VERSION} but {reason}; "
-            "copy it somewhere writable first"
+            Phrase("{path} needs an upgrade to book version {version} but {reason}; copy it somewhere writable first",
+                   path=file, version=SCHEMA_VERSION, reason=reason)
             if not new
-            else f"cannot create a book in {file.parent}: the folder is read-only"
+            else Phrase("cannot create a book in {folder}: the folder is read-only", folder=file.parent)
         )
     safety_copy = None
     if 0 < version < SCHEMA_VERSION:
         from segtui.store.backup import backup_before
 
-        safety_copy = backup_before(file, f"the upgrade to book version {SCHEMA_VERSION}")
+        safety_copy = backup_before(file, Phrase("the upgrade to book version {version}", version=SCHEMA_VERSION))
     conn = None
     try:
         if readonly:
@@ -503,11 +611,12 @@ def open_book(path: str | os.PathLike[str], create: bool = True) -> Book:
                     if explained is not None and version == 0:
                         raise explained from None
                     reached = conn.execute("PRAGMA user_version").fetchone()[0]
-                    raise BookError(
-                        f"upgrading {file} to book version {SCHEMA_VERSION} failed ({explained or error}); "
-                        + ("the book was not changed" if reached == version else f"the book stays at version {reached}")
-                        + (f" — a safety copy is at {safety_copy}" if safety_copy else "")
-                    ) from None
+                    outcome = (Phrase("the book was not changed") if reached == version
+                               else Phrase("the book stays at version {version}", version=reached))
+                    copy = (Phrase(" — a safety copy is at {path}", path=safety_copy) if safety_copy else "")
+                    raise BookError(Phrase("upgrading {path} to book version {version} failed ({error}); {outcome}{copy}",
+                                           path=file, version=SCHEMA_VERSION, error=(explained.phrase or explained) if explained is not None else error,
+                                           outcome=outcome, copy=copy)) from None
                 conn.execute("BEGIN IMMEDIATE")
                 _seed_settings(conn)
                 conn.execute("COMMIT")
@@ -515,7 +624,7 @@ def open_book(path: str | os.PathLike[str], create: bool = True) -> Book:
     except sqlite3.Error as error:
         if conn is not None:
             conn.close()
-        raise explain(error, file) or BookError(f"{file} cannot be opened ({error})") from None
+        raise explain(error, file) or BookError(Phrase("{path} cannot be opened ({error})", path=file, error=error)) from None
     except BaseException:
         if conn is not None:
             conn.close()

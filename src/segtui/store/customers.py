@@ -19,6 +19,7 @@ from segtui.domain.checklist import ANSWERS, QUESTION_KEYS
 from segtui.domain.segments import Config, qualification as qualify
 from segtui.domain.settings import DEFAULTS
 from segtui.store import places
+from segtui.i18n import Phrase
 from segtui.store.book import Book, BookError
 from segtui.store.plan import IS_FOLLOW_UP
 from segtui.store.segments import CustomerSegment, customer_facts, latest_estimates, segment_customer
@@ -190,7 +191,7 @@ def load_customer(book: Book, customer_id: int, as_of: dt.date) -> CustomerRecor
         (customer_id,),
     )
     if not rows:
-        raise BookError(f"there is no customer with id {customer_id} in this book")
+        raise BookError(Phrase("there is no customer with id {id} in this book", id=customer_id))
     c = rows[0]
     day = as_of.isoformat()
     settings = book.settings()
@@ -355,7 +356,7 @@ def set_place(book: Book, customer_id: int, text: str) -> Undo:
 
 def _require_customer(conn, customer_id: int) -> None:
     if conn.execute("SELECT 1 FROM customer WHERE id = ?", (customer_id,)).fetchone() is None:
-        raise BookError(f"there is no customer with id {customer_id} in this book")
+        raise BookError(Phrase("there is no customer with id {id} in this book", id=customer_id))
 
 
 def _check_date(value: str | dt.date, field_name: str = "date") -> str:
@@ -596,7 +597,7 @@ def remove_competitor_contract(book: Book, contract_id: int) -> Undo:
             (contract_id,),
         ).fetchone()
         if row is None:
-            raise BookError("that competitor contract is no longer in the book")
+            raise BookError(Phrase("that competitor contract is no longer in the book"))
         conn.execute("DELETE FROM competitor_contract WHERE id = ?", (contract_id,))
     return Undo(
         "removed contract",

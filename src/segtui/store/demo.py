@@ -20,6 +20,7 @@ import pendulum
 
 from segtui import clock
 from segtui.domain.checklist import QUESTION_KEYS
+from segtui.i18n import Phrase
 from segtui.store.book import Book, open_book
 
 CITIES = [
@@ -208,7 +209,7 @@ def generate(
     """Write a demo book to ``out`` (which must not exist yet) and return it open."""
     path = Path(out)
     if path.exists():
-        raise FileExistsError(f"{path} exists already; choose a new file name")
+        raise FileExistsError(Phrase("{path} exists already; choose a new file name", path=path))
     book = open_book(path)
     build = DemoBuilder(today or clock.today(), seed)
     rng = build.rng

@@ -21,7 +21,7 @@ from typing import Any
 
 from segtui.domain.duplicates import Candidate, duplicate_groups, reasons
 from segtui.domain.segments import subtract_months
-from segtui.i18n import N_
+from segtui.i18n import N_, Phrase, plural_phrase
 from segtui.store.book import Book, BookError
 from segtui.store.customers import Statement, Undo, _apply
 
@@ -60,8 +60,8 @@ class MergeRefused(BookError):
         self.reason = reason
         self.values = values
         self.others = others
-        more = f" (and {others} more)" if others else ""
-        super().__init__(reason.format(more=more, **values))
+        more = plural_phrase(" (and {count} more)", " (and {count} more)", others) if others else ""
+        super().__init__(Phrase(reason, more=more, **values))
 
 
 @dataclass(frozen=True)
@@ -237,7 +237,7 @@ def merge_customers(book: Book, keep: int, other: int, today: dt.date) -> Undo:
             if row is None:
                 raise BookError(f"there is no customer with id {cid} in this book")
             names[cid] = row[0]
-    backup_before(book, f"merging {names[other]} into {names[keep]}")
+    backup_before(book, Phrase("merging {other} into {keep}", other=names[other], keep=names[keep]))
     undo: list[Statement] = []
     with book.transaction() as conn:
         clashes = _order_clashes(conn, keep, other)

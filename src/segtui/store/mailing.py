@@ -19,6 +19,7 @@ from segtui.domain.segments import Quadrant
 from segtui.store.book import Book, BookError
 from segtui.store.customers import Undo
 from segtui.store.segments import CustomerSegment, segment_book
+from segtui.i18n import Phrase, ngettext
 
 #: The note a recorded mailing carries in the activity log.
 MAILING_NOTE = "Small-fry mailing"
@@ -82,7 +83,10 @@ def customers(count: int, kind: str = "") -> str:
 def summary(recipients: Sequence[Recipient]) -> str:
     """'43 small-fry customers, 39 with an e-mail, 4 without'."""
     missing = sum(r.email is None for r in recipients)
-    return f"{customers(len(recipients), 'small-fry')}, {len(recipients) - missing} with an e-mail, {missing} without"
+    return ngettext("1 small-fry customer, {with_email} with an e-mail, {missing} without",
+                    "{count} small-fry customers, {with_email} with an e-mail, {missing} without",
+                    len(recipients)).format(count=len(recipients), with_email=len(recipients) - missing,
+                                            missing=missing)
 
 
 @dataclass(frozen=True)
@@ -107,7 +111,7 @@ def mark_mailed(book: Book, customer_ids: Iterable[int], on: dt.date) -> Mailing
             "SELECT value FROM json_each(?) WHERE value NOT IN (SELECT id FROM customer)", (json.dumps(wanted),)
         )]
         if gone:
-            raise BookError(f"{len(gone)} of these customers are no longer in the book: nothing was recorded")
+            raise BookError(Phrase("{count} of these customers are no longer in the book: nothing was recorded", count=len(gone)))
         already = {
             row[0] for row in conn.execute(
                 "SELECT DISTINCT customer_id FROM activity WHERE kind = 'mail' AND date = ? "

@@ -22,6 +22,7 @@ from segtui.domain import routes
 from segtui.domain.planning import slip
 from segtui.domain.routes import DayRoute, Place, RouteConfig
 from segtui.domain.segments import Group
+from segtui.i18n import Phrase
 from segtui.store.book import Book, BookError
 from segtui.store.places import all_places, resolve
 from segtui.store.segments import CustomerSegment, segment_book
@@ -237,7 +238,7 @@ def proposed_items(book: Book, proposals: Sequence[planning.Proposal]) -> list[P
 def get_item(book: Book, item_id: int) -> PlanItem:
     rows = book.query(_ITEM_SQL + " WHERE p.id = ?", (item_id,))
     if not rows:
-        raise BookError(f"plan item {item_id} no longer exists")
+        raise BookError(Phrase("plan item {item} no longer exists", item=item_id))
     return _item(rows[0])
 
 
@@ -313,7 +314,7 @@ def mark_done(book: Book, item_id: int, today: dt.date, outcome: str | None = No
             "SELECT customer_id, day, kind, status, activity_id FROM plan_item WHERE id = ?", (item_id,)
         ).fetchone()
         if row is None:
-            raise BookError(f"plan item {item_id} no longer exists")
+            raise BookError(Phrase("plan item {item} no longer exists", item=item_id))
         customer_id, day, kind, status, activity_id = row
         if status == "done" and activity_id is not None:
             return activity_id
@@ -348,7 +349,7 @@ def log_contact(book: Book, source_id: str, day: dt.date, kind: str, outcome: st
     with book.transaction() as conn:
         row = conn.execute("SELECT id, name FROM customer WHERE source_id = ?", (source_id.strip(),)).fetchone()
         if row is None:
-            raise BookError(f"no customer with the id {source_id.strip()!r} in this book")
+            raise BookError(Phrase("no customer with the id {customer} in this book", customer=repr(source_id.strip())))
         customer_id, name = row
         cur = conn.execute(
             "INSERT INTO activity (customer_id, date, kind, outcome, note) VALUES (?, ?, ?, ?, ?)",
@@ -385,12 +386,12 @@ def set_outcome(book: Book, item_id: int, outcome: str | None, note: str | None)
     with book.transaction() as conn:
         row = conn.execute("SELECT status, activity_id FROM plan_item WHERE id = ?", (item_id,)).fetchone()
         if row is None:
-            raise BookError(f"plan item {item_id} no longer exists")
+            raise BookError(Phrase("plan item {item} no longer exists", item=item_id))
         status, activity_id = row
         if status != "done":
-            raise BookError("only a visit or call marked done has an outcome: press d first")
+            raise BookError(Phrase("only a visit or call marked done has an outcome: press d first"))
         if activity_id is None:
-            raise BookError("the activity this item recorded has been removed: d twice records it again")
+            raise BookError(Phrase("the activity this item recorded has been removed: d twice records it again"))
         conn.execute("UPDATE activity SET outcome = ?, note = ? WHERE id = ?", (outcome, note, activity_id))
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from segtui.domain import records as rules
 from segtui.domain.customer import InputError, clean_name, clean_note, parse_date
+from segtui.i18n import Phrase, _
 from segtui.store.book import Book, BookError
 from segtui.store.customers import Undo
 from segtui.store.identity import RANDOM_UID
@@ -47,7 +48,7 @@ def check_master(values: dict[str, Any]) -> dict[str, Any]:
         elif name == "source_id":
             value = clean_note(text, rules.ID_MAX, "customer id")
             if not value:
-                raise InputError("type the customer id (the number in your ERP)")
+                raise InputError(_("type the customer id (the number in your ERP)"))
             out[name] = value
         elif name == "org_number":
             out[name] = rules.parse_org_number(text, country)
@@ -58,7 +59,7 @@ def check_master(values: dict[str, Any]) -> dict[str, Any]:
         elif name in MASTER_FIELDS:
             out[name] = rules.clean_text(text, name.replace("_", " "))
         else:
-            raise InputError(f"{name!r} is not a customer field")
+            raise InputError(_("{name} is not a customer field").format(name=repr(name)))
     return out
 
 
@@ -107,7 +108,7 @@ def update_customer(book: Book, customer_id: int, values: dict[str, Any]) -> Und
         before = conn.execute(f"SELECT {cols} FROM customer WHERE id = ?",  # sql-safe: checked column names
                               (customer_id,)).fetchone()
         if before is None:
-            raise BookError(f"there is no customer with id {customer_id} in this book")
+            raise BookError(Phrase("there is no customer with id {id} in this book", id=customer_id))
         if "source_id" in fields and _source_id_taken(conn, fields["source_id"], customer_id):
             raise InputError(f"customer id {fields['source_id']} is taken by another customer")
         assign = ", ".join(f"{n} = ?" for n in names)
@@ -121,7 +122,7 @@ def set_archived(book: Book, customer_id: int, archived: bool) -> Undo:
     with book.transaction() as conn:
         row = conn.execute("SELECT archived FROM customer WHERE id = ?", (customer_id,)).fetchone()
         if row is None:
-            raise BookError(f"there is no customer with id {customer_id} in this book")
+            raise BookError(Phrase("there is no customer with id {id} in this book", id=customer_id))
         conn.execute("UPDATE customer SET archived = ? WHERE id = ?", (int(archived), customer_id))
         # planned (not done) visits and calls of an archived customer leave the plan
         removed = []
@@ -172,7 +173,7 @@ def add_contact(book: Book, customer_id: int, values: dict[str, Any], primary: b
     """A new contact; the customer's first contact is its primary one."""
     with book.transaction() as conn:
         if conn.execute("SELECT 1 FROM customer WHERE id = ?", (customer_id,)).fetchone() is None:
-            raise BookError(f"there is no customer with id {customer_id} in this book")
+            raise BookError(Phrase("there is no customer with id {id} in this book", id=customer_id))
         fields = check_contact(values, _country_of(conn, customer_id))
         has_primary = conn.execute(
             "SELECT 1 FROM contact WHERE customer_id = ? AND is_primary = 1", (customer_id,)
@@ -199,7 +200,7 @@ def update_contact(book: Book, contact_id: int, values: dict[str, Any]) -> Undo:
         row = conn.execute("SELECT customer_id, name, role, phone, email FROM contact WHERE id = ?",
                            (contact_id,)).fetchone()
         if row is None:
-            raise BookError("that contact is no longer in the book")
+            raise BookError(Phrase("that contact is no longer in the book"))
         fields = check_contact(values, _country_of(conn, row[0]))
         conn.execute("UPDATE contact SET name = ?, role = ?, phone = ?, email = ? WHERE id = ?",
                      (fields["name"], fields["role"], fields["phone"], fields["email"], contact_id))
@@ -214,7 +215,7 @@ def remove_contact(book: Book, contact_id: int) -> Undo:
         row = conn.execute("SELECT id, customer_id, name, role, phone, email, is_primary FROM contact WHERE id = ?",
                            (contact_id,)).fetchone()
         if row is None:
-            raise BookError("that contact is no longer in the book")
+            raise BookError(Phrase("that contact is no longer in the book"))
         conn.execute("DELETE FROM contact WHERE id = ?", (contact_id,))
         promoted = None
         if row["is_primary"]:
@@ -235,7 +236,7 @@ def set_primary_contact(book: Book, contact_id: int) -> Undo:
     with book.transaction() as conn:
         row = conn.execute("SELECT customer_id, name FROM contact WHERE id = ?", (contact_id,)).fetchone()
         if row is None:
-            raise BookError("that contact is no longer in the book")
+            raise BookError(Phrase("that contact is no longer in the book"))
         before = [tuple(r) for r in conn.execute(
             "SELECT is_primary, id FROM contact WHERE customer_id = ?", (row[0],))]
         conn.execute("UPDATE contact SET is_primary = (id = ?) WHERE customer_id = ?", (contact_id, row[0]))
@@ -305,7 +306,7 @@ def add_note(book: Book, customer_id: int, on: str | dt.date, text: str) -> Undo
         raise InputError("type the note")
     with book.transaction() as conn:
         if conn.execute("SELECT 1 FROM customer WHERE id = ?", (customer_id,)).fetchone() is None:
-            raise BookError(f"there is no customer with id {customer_id} in this book")
+            raise BookError(Phrase("there is no customer with id {id} in this book", id=customer_id))
         cur = conn.execute("INSERT INTO note (customer_id, date, text) VALUES (?, ?, ?)", (customer_id, day, body))
         new_id = cur.lastrowid
     return Undo("note", (("DELETE FROM note WHERE id = ?", (new_id,)),))
@@ -315,6 +316,6 @@ def remove_note(book: Book, note_id: int) -> Undo:
     with book.transaction() as conn:
         row = conn.execute("SELECT id, customer_id, date, text FROM note WHERE id = ?", (note_id,)).fetchone()
         if row is None:
-            raise BookError("that note is no longer in the book")
+            raise BookError(Phrase("that note is no longer in the book"))
         conn.execute("DELETE FROM note WHERE id = ?", (note_id,))
     return Undo("removed note", (("INSERT INTO note (id, customer_id, date, text) VALUES (?, ?, ?, ?)", tuple(row)),))

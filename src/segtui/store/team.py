@@ -34,6 +34,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from segtui.i18n import Phrase
 from segtui.store import identity
 
 TEAM_SCHEMA = 1
@@ -71,7 +72,12 @@ _SCHEMA = [
 
 
 class TeamError(Exception):
-    """The team book cannot be reached or used, in one line."""
+    """The team book cannot be reached or used, in one line: a :class:`~segtui.i18n.Phrase`
+    (``phrase``; ``str()`` is its English, ``i18n.said`` the language in use)."""
+
+    def __init__(self, message: Phrase) -> None:
+        super().__init__(str(message))
+        self.phrase = message
 
 
 @dataclass
@@ -85,16 +91,18 @@ class SyncResult:
         return {"pushed": self.pushed, "pulled": self.pulled, "conflicts": self.conflicts, "version": self.version}
 
 
-def _where(url: str) -> str:
+def _where(url: str) -> Phrase:
     try:
         from psycopg.conninfo import conninfo_to_dict
 
         info = conninfo_to_dict(url)
     except Exception:
-        return "the team book"
+        return Phrase("the team book")
     host = info.get("host") or "localhost"
     name = info.get("dbname") or info.get("user") or ""
-    return f"the team book {name} on {host}" if not host.startswith("/") else f"the team book {name}"
+    if host.startswith("/"):
+        return Phrase("the team book {name}", name=name)
+    return Phrase("the team book {name} on {host}", name=name, host=host)
 
 
 def connect(url: str):
@@ -103,16 +111,17 @@ def connect(url: str):
     try:
         import psycopg
     except ImportError:  # pragma: no cover - a dependency of segtui
-        raise TeamError("psycopg is not installed: pip install 'psycopg[binary]'") from None
+        raise TeamError(Phrase("psycopg is not installed: pip install 'psycopg[binary]'")) from None
     try:
         return psycopg.connect(url, connect_timeout=5, application_name="segtui")
     except psycopg.Error as error:
         first = (str(error).strip().splitlines() or ["no answer"])[0]
         if "server at" in first and "failed:" in first:
             first = first.split("failed:", 1)[1].strip()
-        raise TeamError(f"cannot reach {_where(url)}: {first}; nothing was changed") from None
+        raise TeamError(Phrase("cannot reach {where}: {error}; nothing was changed", where=_where(url),
+                               error=first)) from None
     except Exception as error:  # a URL that is not one
-        raise TeamError(f"cannot reach the team book: {error}; nothing was changed") from None
+        raise TeamError(Phrase("cannot reach the team book: {error}; nothing was changed", error=error)) from None
 
 
 def _version(conn) -> int | None:
@@ -123,18 +132,19 @@ def _version(conn) -> int | None:
     return None if row is None else int(row[0])
 
 
-def init(url: str) -> str:
+def init(url: str) -> Phrase:
     """Create the team schema (again: nothing happens). Returns a line for the user."""
     with connect(url) as conn:
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (LOCK,))
         found = _version(conn)
         if found is not None and found > TEAM_SCHEMA:
-            raise TeamError(
-                f"{_where(url)} was set up by a newer segtui (team version {found}, this segtui knows up to "
-                f"{TEAM_SCHEMA}); upgrade segtui — the team book was not changed"
-            )
+            raise TeamError(Phrase(
+                "{where} was set up by a newer segtui (team version {found}, this segtui knows up to "
+                "{known}); upgrade segtui — the team book was not changed", where=_where(url), found=found,
+                known=TEAM_SCHEMA))
         if found == TEAM_SCHEMA:
-            return f"{_where(url)} is ready (team version {TEAM_SCHEMA}); nothing to do"
+            return Phrase("{where} is ready (team version {version}); nothing to do", where=_where(url),
+                          version=TEAM_SCHEMA)
         for sql in _SCHEMA:
             conn.execute(sql)
         conn.execute(
@@ -142,17 +152,18 @@ def init(url: str) -> str:
             "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             (str(TEAM_SCHEMA),),
         )
-    return f"{_where(url)} is set up (team version {TEAM_SCHEMA}); reps can now run segtui sync"
+    return Phrase("{where} is set up (team version {version}); reps can now run segtui sync", where=_where(url),
+                  version=TEAM_SCHEMA)
 
 
 def _checked(conn, url: str) -> None:
     found = _version(conn)
     if found is None:
-        raise TeamError(f"{_where(url)} is not set up: run segtui team init URL first; nothing was changed")
+        raise TeamError(Phrase("{where} is not set up: run segtui team init URL first; nothing was changed",
+                               where=_where(url)))
     if found > TEAM_SCHEMA:
-        raise TeamError(
-            f"{_where(url)} was set up by a newer segtui (team version {found}); upgrade segtui — nothing was changed"
-        )
+        raise TeamError(Phrase("{where} was set up by a newer segtui (team version {found}); upgrade segtui — "
+                               "nothing was changed", where=_where(url), found=found))
 
 
 def _stamp(now: dt.datetime) -> str:
@@ -338,7 +349,8 @@ def sync(book, url: str, now: dt.datetime, pause=None, read_only: bool = False) 
 
         if isinstance(error, psycopg.Error):
             first = (str(error).strip().splitlines() or ["no answer"])[0]
-            raise TeamError(f"the sync with {_where(url)} failed: {first}; try again (nothing half-done was kept)") from None
+            raise TeamError(Phrase("the sync with {where} failed: {error}; try again (nothing half-done was kept)",
+                                   where=_where(url), error=first)) from None
         raise
     finally:
         remote.close()

@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from segtui import clock
-from segtui.i18n import N_, _
+from segtui.i18n import N_, _, said
 from segtui.store.book import Book
 from segtui.ui import collector
 from segtui.ui import translated  # noqa: F401  (Textual's footer in the app's language)
@@ -161,10 +161,20 @@ class SegtuiApp(GuardedApp):
         try:
             keymap = load_keymap(self.keymap_path)
         except KeymapError as error:
-            self.notify(f"Key map not used: {error}", severity="warning", timeout=8)
+            self.notify(_("Key map not used: {error}").format(error=error), severity="warning", timeout=8)
             return
         if keymap:
+            from segtui.domain.display import shown
+            from segtui.ui.keymap import binding_ids, keymap_problems
+
             self.set_keymap(keymap)
+            problems = keymap_problems(keymap, binding_ids())
+            if problems:
+                self.notify(
+                    shown(_("Key map {path}: {problems} (not used; the README lists every binding id)").format(
+                        path=self.keymap_path, problems="; ".join(problems))),
+                    title=_("Key map"), severity="warning", timeout=15, markup=False,
+                )
 
     def _sub_title(self, newest: dt.date | None) -> str:
         from segtui.i18n import day
@@ -185,14 +195,14 @@ class SegtuiApp(GuardedApp):
         import os
 
         if self.book.readonly:
-            self.notify("This book is read-only: it cannot sync.", severity="warning", markup=False)
+            self.notify(_("This book is read-only: it cannot sync."), severity="warning", markup=False)
             return
         url = self.book.settings().get("team.url", "") or os.environ.get("SEGTUI_TEAM_URL", "")
         if not url:
-            self.notify("No team book: set team.url in the settings (,) or SEGTUI_TEAM_URL.",
+            self.notify(_("No team book: set team.url in the settings (,) or SEGTUI_TEAM_URL."),
                         severity="warning", markup=False, timeout=8)
             return
-        self.notify("Syncing with the team book…", markup=False, timeout=3)
+        self.notify(_("Syncing with the team book…"), markup=False, timeout=3)
         self.run_worker(lambda: self._sync(url), thread=True, exclusive=True, group="sync")
 
     def _sync(self, url: str) -> None:
@@ -201,17 +211,18 @@ class SegtuiApp(GuardedApp):
         try:
             result = sync(self.book, url, clock.now_utc())
         except (TeamError, Exception) as error:  # noqa: BLE001 - said on screen, the book is as it was
-            self.call_from_thread(self.notify, str(error), severity="error", markup=False, timeout=10)
+            self.call_from_thread(self.notify, said(error), severity="error", markup=False, timeout=10)
             return
         self.call_from_thread(self._synced, result, _last_sync(self.book))
 
     def _synced(self, result, when: str | None) -> None:
         self.synced = when
         self.show_title()
-        lines = [f"Synced: sent {result.pushed}, received {result.pulled}."]
+        lines = [_("Synced: sent {sent}, received {received}.").format(sent=result.pushed, received=result.pulled)]
         for c in result.conflicts[:3]:
-            values = "; ".join(f"{k}: {w!r} kept, {l!r} kept in history" for k, (w, l) in c["values"].items())
-            lines.append(f"Conflict on customer {c['customer']}: {values}")
+            values = "; ".join(_("{field}: {kept} kept, {lost} kept in history").format(
+                field=k, kept=repr(w), lost=repr(l)) for k, (w, l) in c["values"].items())
+            lines.append(_("Conflict on customer {customer}: {values}").format(customer=c["customer"], values=values))
         self.notify("\n".join(lines), markup=False, timeout=10)
         if result.pulled:
             self.board.reload()
@@ -328,7 +339,7 @@ class SegtuiApp(GuardedApp):
             cards = contacts_vcard(contacts)
             write_new(path, lambda temp: temp.write_bytes(cards))
         except BookError as error:
-            self.call_from_thread(self.notify, str(error), severity="error", markup=False)
+            self.call_from_thread(self.notify, said(error), severity="error", markup=False)
             return
         except FileExistsError:
             self.call_from_thread(self.notify, _("{name} appeared while exporting: nothing written over it, "

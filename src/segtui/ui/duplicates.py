@@ -25,7 +25,7 @@ from textual.widgets import Footer, Static
 
 from segtui.domain.duplicates import Candidate, pairs
 from segtui.domain.money import money
-from segtui.i18n import N_, _, day, ngettext
+from segtui.i18n import N_, _, day, ngettext, said
 from segtui.store import duplicates as store
 from segtui.store.book import Book, BookError
 from segtui.store.customers import EditLog
@@ -74,11 +74,7 @@ def read(book: Book, as_of: dt.date) -> Reading:
 
 def refusal_text(error: BaseException) -> str:
     """The store's reason in the app's language."""
-    if isinstance(error, store.MergeRefused):
-        more = (ngettext(" (and {count} more)", " (and {count} more)", error.others).format(count=error.others)
-                if error.others else "")
-        return _(error.reason).format(more=more, **error.values)
-    return str(error)
+    return said(error)
 
 
 def moves_words(moves: dict[str, int]) -> tuple[str, int]:
@@ -449,7 +445,7 @@ class DuplicatesScreen(Screen[bool]):
                 if error is not None:
                     if not isinstance(error, BookError):
                         raise error
-                    self.notify(str(error), severity="error", markup=False)
+                    self.notify(said(error), severity="error", markup=False)
                 elif merge is None:
                     self._say(_("Nothing to undo: this book has no merged customers"))
                 else:

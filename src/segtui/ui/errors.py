@@ -33,7 +33,7 @@ from textual.worker import WorkerFailed
 
 from segtui import clock
 from segtui import paths
-from segtui.i18n import N_, _
+from segtui.i18n import N_, _, said
 from segtui.store.book import Book, BookError, explain
 from segtui.ui.display import safe
 
@@ -118,7 +118,7 @@ def report(node: DOMNode | App, error: BaseException, context: str = "") -> None
     known = as_book_error(error, book if isinstance(book, Book) else None)
     if known is not None:
         title, severity, timeout = _BOOK_TROUBLE.get(getattr(known, "kind", ""), (N_("Not done"), "warning", 10))
-        app.notify(str(known), title=_(title), severity=severity, timeout=timeout, markup=False)
+        app.notify(said(known), title=_(title), severity=severity, timeout=timeout, markup=False)
         return
     where = log_error(error, context)
     errors = getattr(app, "unexpected_errors", None)
@@ -127,13 +127,17 @@ def report(node: DOMNode | App, error: BaseException, context: str = "") -> None
     app.notify(short_message(error, where), title=_("Unexpected error"), severity="error", timeout=20, markup=False)
 
 
+def _capitalized(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def writes_allowed(node: DOMNode | App, book: Book) -> bool:
     """False (after saying why) when the book is read-only: call before an edit."""
     if not book.readonly:
         return True
     app = node if isinstance(node, App) else node.app
     app.notify(
-        _("This book is read-only ({reason}); changes cannot be saved.").format(reason=book.readonly_reason),
+        _("This book is read-only ({reason}); changes cannot be saved.").format(reason=said(book.readonly_reason)),
         title=_("Read-only"),
         severity="warning",
         markup=False,
@@ -168,7 +172,7 @@ class GuardedApp(App):
             return
         # Textual stops the failed message loop; the app cannot go on safely.
         where = log_error(inner, "event handler")
-        message = str(known) if known is not None else short_message(inner, where)
+        message = said(known) if known is not None else short_message(inner, where)
         self._return_code = 1
         self._exception_event.set()  # nothing is left to wait for (Pilot waits on this)
         self.panic(f"segtui: {message}")
@@ -203,7 +207,8 @@ class GuardedApp(App):
         if book.readonly:
             self.notify(
                 _("{reason}: you can look, but changes cannot be saved.").format(
-                    reason=book.readonly_reason.capitalize() if book.readonly_reason else _("The book is read-only")),
+                    reason=_capitalized(said(book.readonly_reason)) if book.readonly_reason
+                    else _("The book is read-only")),
                 title=_("Read-only"),
                 severity="warning",
                 timeout=10,
@@ -225,5 +230,5 @@ class GuardedApp(App):
         problem = book.check() if isinstance(book, Book) else None
         if problem:
             self.call_from_thread(
-                self.notify, problem, title="Damaged book", severity="error", timeout=120, markup=False
+                self.notify, said(problem), title=_("Damaged book"), severity="error", timeout=120, markup=False
             )

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 from pathlib import Path
 
 from rich.text import Text
@@ -27,8 +26,8 @@ from textual.widgets import DataTable, Footer, Input, ProgressBar, Static
 
 from segtui.domain.display import shown
 from segtui.ui.display import Shown, ShownLabel, safe
-from segtui.io.importer import CUSTOMER_FIELDS, ORDER_FIELDS, Preview, ReadError, Summary, preview
-from segtui.i18n import N_, _, ngettext
+from segtui.io.importer import CUSTOMER_FIELDS, ORDER_FIELDS, USE_MAP, Preview, ReadError, Summary, preview
+from segtui.i18n import N_, Phrase, _, ngettext, said
 from segtui.i18n import day as day_text
 from segtui.store.book import Book, BookError
 
@@ -322,7 +321,7 @@ class ImportScreen(Screen):
                 self.book.set_setting(key, value)
         except (SettingError, BookError) as error:
             self.app.call_from_thread(self._status, _("The thresholds were not saved: {error}").format(
-                error=shown_problem(str(error))), True)
+                error=said(error)), True)
             return
         summary.thresholds_accepted = True
         a, b = summary.proposed
@@ -390,7 +389,7 @@ class ImportScreen(Screen):
         self._show_currency(result)
         mapped = result.mapping.fields if result.mapping else {}
         self.query_one(MappingList).show(self._fields(), result.header, mapped)
-        fmt = shown_format(result.format) if result.format else _("unreadable")
+        fmt = said(result.format) if result.format else _("unreadable")
         extra = ""
         if result.mapping is not None and result.kind == "orders":
             level = _("order lines (quantity × unit price)") if result.mapping.line_level else _("orders (amount)")
@@ -420,7 +419,7 @@ class ImportScreen(Screen):
                     check = safe(Text(checks[line], style="yellow" if problem.startswith("skipped") else "bold red"))
                 table.add_row(str(line), check, *[Text(shown(values[i][:24])) for i in order], key=str(line))
         if result.error:
-            message = shown_problem(result.error.replace("use --map FIELD=COLUMN", "choose with ctrl+o and ←/→"))
+            message = shown_problem(result.error)
             if result.kind == "orders" and result.mapping is not None and "date" not in result.mapping.fields:
                 message += _(" — a customer file? ctrl+t switches to customers")
             self._status(_("Cannot import: {error}").format(error=message), error=True)
@@ -453,7 +452,7 @@ class ImportScreen(Screen):
             else:
                 summary = importer.import_customers(self.book, path, overrides, as_of=self.as_of, progress=progress)
         except (ReadError, BookError) as error:
-            call(self._failed, str(error))
+            call(self._failed, error.message if isinstance(error, ReadError) else said(error))
             return
         call(self._done, summary)
 
@@ -498,15 +497,14 @@ class ImportScreen(Screen):
 
 
 # --- the importer's words on this screen --------------------------------------------------------------
-# io/ words its messages in English (the command line prints them as they are); the screen shows them in
-# the app's language: each English form below, matched whole, and its text in the catalog. A message not
-# listed here is shown as io/ wrote it.
+# io/ words its messages as Phrases (English text that keeps its phrase and values); the screen says them
+# in the app's language with i18n.said.
 
 def number(n: int) -> str:
     """A count with the language's thousands separator ('1,234' in English, '1 234' in Swedish)."""
     from segtui import i18n
 
-    return f"{n:,}" if i18n.language() == i18n.SOURCE else i18n.money(n * 100)
+    return i18n.number(n)
 
 
 def whole(units: int, currency: str | None) -> str:
@@ -518,140 +516,27 @@ def whole(units: int, currency: str | None) -> str:
     return i18n.money(units * 100, currency or "")
 
 
-WHERE = re.compile(r'(?P<unit>line|row) (?P<line>\d+)(?:, column "(?P<column>[^"]*)")?: (?P<reason>.*)', re.S)
-_COLUMNS = r" \(the file's columns are (?P<columns>.*); (?:use --map FIELD=COLUMN|choose with ctrl\+o and ←/→)\)"
-REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(pattern, re.S), text) for pattern, text in (
-    (r'skipped: (?P<reason>no customer id|no CRM id|no org number|no name)', N_("skipped: {reason}")),
-    (r"skipped: no CRM id, org number or name to match on", N_("skipped: no CRM id, org number or name to match on")),
-    (r"no customer id", N_("no customer id")),
-    (r"no CRM id", N_("no CRM id")),
-    (r"no org number", N_("no org number")),
-    (r"no name", N_("no name")),
-    (r"not matched: not guessed", N_("not matched: not guessed")),
-    (r'(?P<value>".*") is not a number', N_("{value} is not a number")),
-    (r'(?P<value>".*") is not a number \(the digit groups are not groups of three\)',
-     N_("{value} is not a number (the digit groups are not groups of three)")),
-    (r'(?P<value>".*") is not a number \(more than one "(?P<decimal>.)"\)', N_('{value} is not a number (more than one "{decimal}")')),
-    (r'(?P<value>".*") is not a number \(the decimal separator is "(?P<decimal>.)"\)',
-     N_('{value} is not a number (the decimal separator is "{decimal}")')),
-    (r'(?P<value>".*") is too large \(amounts must be below 10\^13\)', N_("{value} is too large (amounts must be below 10^13)")),
-    (r"the value is empty", N_("the value is empty")),
-    (r'(?P<value>".*") is not a date', N_("{value} is not a date")),
-    (r'(?P<value>".*") is not a date \(the year must be 1900–2100\)', N_("{value} is not a date (the year must be 1900–2100)")),
-    (r"the date is empty", N_("the date is empty")),
-    (r'(?P<value>".*") is not a date \((?P<month_name>[A-Z][a-z]+) (?P<year>\d+) has (?P<days>\d+) days\)',
-     N_("{value} is not a date ({month_name} {year} has {days} days)")),
-    (r'(?P<value>".*") is not a date \(there is no month (?P<month>\d+)\)', N_("{value} is not a date (there is no month {month})")),
-    (r'(?P<value>".*") is not a date \(there is no month (?P<month>\d+); is the file in month/day/year order\?\)',
-     N_("{value} is not a date (there is no month {month}; is the file in month/day/year order?)")),
-    (r'(?P<value>".*") is not a date \(there is no month (?P<month>\d+); is the file in day/month/year order\?\)',
-     N_("{value} is not a date (there is no month {month}; is the file in day/month/year order?)")),
-    (r'(?P<value>".*") is not a date and time \(the time is not valid\)',
-     N_("{value} is not a date and time (the time is not valid)")),
-    (r'(?P<value>".*") is not a currency code \(three letters, like SEK\)',
-     N_("{value} is not a currency code (three letters, like SEK)")),
-    (r"(?P<code>\S+) is not the book's currency \((?P<expected>\S+)\): a book holds orders in one currency — import "
-     r"them into a book of their own, or convert them: --rate (?P=code)=RATE \((?P=expected) for one (?P=code)\)",
-     N_("{code} is not the book's currency ({expected}): a book holds orders in one currency — import them into a "
-        "book of their own, or convert them: --rate {code}=RATE ({expected} for one {code})")),
-    (r"(?P<code>\S+) is not the currency of the file's first orders \((?P<expected>\S+), line (?P<line>\d+)\): a book "
-     r"holds orders in one currency — import them into a book of their own, or convert them: --rate (?P=code)=RATE "
-     r"\((?P=expected) for one (?P=code)\)",
-     N_("{code} is not the currency of the file's first orders ({expected}, line {line}): a book holds orders in one "
-        "currency — import them into a book of their own, or convert them: --rate {code}=RATE ({expected} for one "
-        "{code})")),
-    (r"the value is (?P<count>[\d,]+) characters; at most (?P<limit>[\d,]+) fit",
-     N_("the value is {count} characters; at most {limit} fit")),
-    (r"the value holds a control character \((?P<code>U\+[0-9A-F]+)\), which is not text",
-     N_("the value holds a control character ({code}), which is not text")),
-    (r'the field "(?P<field>\w+)" could be (?P<columns>.*) — rename one, or say which with --map (?P=field)=COLUMN',
-     N_('the field "{field}" could be {columns} — rename one, or choose one with ctrl+o and ←/→')),
-    (r'"1900-02-29 \(Excel\'s day serial 60\)" is not a date \(there was no 29 February 1900; type the day the cell '
-     r"should hold\)",
-     N_('"1900-02-29 (Excel\'s day serial 60)" is not a date (there was no 29 February 1900; type the day the cell '
-        "should hold)")),
-    (r'(?P<value>".*") is not a number of employees', N_("{value} is not a number of employees")),
-    (r'(?P<value>".*") is negative: a budget cannot be', N_("{value} is negative: a budget cannot be")),
-    (r'(?P<value>".*") is negative: a revenue cannot be', N_("{value} is negative: a revenue cannot be")),
-    (r"no column for the customer id was found" + _COLUMNS,
-     N_("no column for the customer id was found (the file's columns are {columns}; choose with ctrl+o and ←/→)")),
-    (r"no column for the date was found" + _COLUMNS,
-     N_("no column for the date was found (the file's columns are {columns}; choose with ctrl+o and ←/→)")),
-    (r"no column for the amount \(or quantity and unit_price\) was found" + _COLUMNS,
-     N_("no column for the amount (or quantity and unit_price) was found (the file's columns are {columns}; "
-        "choose with ctrl+o and ←/→)")),
-    (r"no column to know the customers by was found — a customer id, CRM id, org number or name" + _COLUMNS,
-     N_("no column to know the customers by was found — a customer id, CRM id, org number or name (the file's "
-        "columns are {columns}; choose with ctrl+o and ←/→)")),
-    (r'the file "(?P<name>.*)" does not exist', N_('the file "{name}" does not exist')),
-    (r'"(?P<name>.*)" is a folder, not a file', N_('"{name}" is a folder, not a file')),
-    (r"the file is empty", N_("the file is empty")),
-    (r"the file contains only blank lines", N_("the file contains only blank lines")),
-    (r"the file does not look like a CSV or XLSX file \(it contains binary data\)",
-     N_("the file does not look like a CSV or XLSX file (it contains binary data)")),
-    (r"the file is named like an XLSX workbook but is not one", N_("the file is named like an XLSX workbook but is not one")),
-    (r"the file is a ZIP archive, not an XLSX workbook", N_("the file is a ZIP archive, not an XLSX workbook")),
-    (r"the workbook has no sheets with a table", N_("the workbook has no sheets with a table")),
-))
-FORMATS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(pattern), text) for pattern, text in (
-    (r"CSV \(tab-separated, (?P<rest>.*)\)", N_("CSV (tab-separated, {rest})")),
-    (r"CSV \((?P<separator>.)-separated, (?P<rest>.*)\)", N_("CSV ({separator}-separated, {rest})")),
-    (r'XLSX sheet "(?P<sheet>.*)" \(gzip\)', N_('XLSX sheet "{sheet}" (gzip)')),
-    (r'XLSX sheet "(?P<sheet>.*)"', N_('XLSX sheet "{sheet}"')),
-))
-
-
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December")
-
-
-def _month_name(english: str) -> str:
-    """A month's name ('February') in the app's language ('februari')."""
-    from segtui import i18n
-
-    if i18n.language() == i18n.SOURCE or english not in MONTHS:
-        return english
-    from babel.dates import get_month_names
-
-    return get_month_names("wide", locale=i18n.locale_name())[MONTHS.index(english) + 1]
-
-
-def _matched(text: str, table: tuple[tuple[re.Pattern[str], str], ...]) -> str:
-    for pattern, message in table:
-        found = pattern.fullmatch(text)
-        if found:
-            values = {k: v for k, v in found.groupdict().items() if v is not None}
-            if "month_name" in values:
-                values["month_name"] = _month_name(values["month_name"])
-            return _(message).format(**values)
-    return text
-
-
-def shown_reason(reason: str) -> str:
-    """What is wrong with a value or a file, in the app's language."""
-    return _matched(reason, REASONS)
-
-
 def _check_text(problem: str) -> str:
     """A row's problem as its check column says it: the reason alone ('no customer id')."""
-    return shown_reason(problem.split(": ", 1)[-1])
+    reason = problem.values.get("reason") if isinstance(problem, Phrase) else None
+    return said(reason) if reason is not None else said(problem)
 
 
-def shown_format(text: str) -> str:
-    """The file's format ('CSV (;-separated, Latin-1)') in the app's language."""
-    return _matched(text, FORMATS)
+def on_screen(message: str) -> str:
+    """An importer's message as this screen says it: a column is chosen with ctrl+o and ←/→, not --map."""
+    if not isinstance(message, Phrase):
+        return message
+    values = {k: CHOOSE if v is USE_MAP else on_screen(v) if isinstance(v, Phrase) else v
+              for k, v in message.values.items()}
+    return Phrase._made(message.phrase, message.plural, message.n, values)
+
+
+CHOOSE = Phrase("choose with ctrl+o and ←/→")
 
 
 def shown_problem(text: str) -> str:
     """An importer's message ('line 14, column "Date": "31/02" is not a date') in the app's language."""
-    found = WHERE.fullmatch(text)
-    if found is None:
-        return shown_reason(text)
-    unit, line, column = found.group("unit"), int(found.group("line")), found.group("column")
-    where = (_("line {line}") if unit == "line" else _("row {line}")).format(line=line)
-    if column is not None:
-        where += ", " + _('column "{column}"').format(column=column)
-    return f"{where}: {shown_reason(found.group('reason'))}"
+    return said(on_screen(text))
 
 
 def imported_text(summary: Summary) -> str:
@@ -665,7 +550,7 @@ def imported_text(summary: Summary) -> str:
     moved = ngettext("; 1 customer moved", "; {count} customers moved", len(summary.moves)).format(
         count=number(len(summary.moves))) if summary.moves else ""
     skipped = "".join(" " + ngettext("Skipped {count} row ({reason}).", "Skipped {count} rows ({reason}).", count).format(
-        count=number(count), reason=shown_reason(reason)) for reason, count in summary.skipped.items())
+        count=number(count), reason=said(reason)) for reason, count in summary.skipped.items())
     kept = (" " + _("The book as it was is kept at {path}.").format(path=summary.safety_copy)
             if summary.safety_copy else "")
     return _("Imported {what}.").format(what=short + moved) + skipped + kept
@@ -678,9 +563,7 @@ def first_day_text(summary: Summary, today: dt.date) -> list[str]:
 
     out = []
     if summary.currency_from:
-        found = re.fullmatch(r'the file\'s "(.*)" column', summary.currency_from)
-        source = (_('the file\'s "{column}" column').format(column=found.group(1)) if found
-                  else _("the currency given") if summary.currency_from == "the currency given" else summary.currency_from)
+        source = said(summary.currency_from)
         out.append(_("Currency: {currency} (from {source}) — the book's currency from now on").format(
             currency=summary.currency, source=source))
     newest, view, today = summary.newest_order, summary.view_as_of, summary.today or today
@@ -697,12 +580,12 @@ def first_day_text(summary: Summary, today: dt.date) -> list[str]:
         before = summary.thresholds_before or (0, 0)
         currency = summary.currency or ""
         if summary.proposed_from_potentials:
-            said = _("Proposed class thresholds, from the book's own potentials (a fifth of them reach B, a twentieth "
+            line = _("Proposed class thresholds, from the book's own potentials (a fifth of them reach B, a twentieth "
                      "A): A above {a}, B from {b} (now {a_now} and {b_now})")
         else:
-            said = _("Proposed class thresholds, from this book's own revenue (the Pareto A and B cut-offs): A above "
+            line = _("Proposed class thresholds, from this book's own revenue (the Pareto A and B cut-offs): A above "
                      "{a}, B from {b} (now {a_now} and {b_now})")
-        out.append(said.format(a=whole(a, currency), b=whole(b, currency), a_now=number(before[0]),
+        out.append(line.format(a=whole(a, currency), b=whole(b, currency), a_now=number(before[0]),
                                b_now=number(before[1])))
         if summary.thresholds_accepted:
             out.append("  " + _("accepted"))

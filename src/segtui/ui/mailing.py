@@ -25,7 +25,7 @@ from segtui.ui.display import Shown
 from segtui.domain import planning
 from segtui.domain.customer import InputError
 from segtui.domain.segments import Quadrant
-from segtui.i18n import N_, _, ngettext, pgettext, weekday
+from segtui.i18n import N_, _, ngettext, pgettext, said, weekday
 from segtui.i18n import day as day_text
 from segtui.store import mailing as store
 from segtui.store.book import Book, BookError
@@ -167,7 +167,7 @@ class MailingScreen(Screen):
                 self.call_every = policy.every if policy.kind == "call" else 0
             recipients = store.mailing_list(self.book, self.as_of, self.segments)
         except BookError as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
+            self.app.call_from_thread(self.notify, said(error), severity="error", markup=False)
             return
         self.app.call_from_thread(self._show, recipients)
 
@@ -364,8 +364,4 @@ def customers_text(count: int) -> str:
 
 def summary_text(recipients: Sequence[store.Recipient]) -> str:
     """'43 small-fry customers, 39 with an e-mail, 4 without' in the app's language."""
-    missing = sum(r.email is None for r in recipients)
-    return ngettext("1 small-fry customer, {with_email} with an e-mail, {missing} without",
-                    "{count} small-fry customers, {with_email} with an e-mail, {missing} without",
-                    len(recipients)).format(count=len(recipients), with_email=len(recipients) - missing,
-                                            missing=missing)
+    return store.summary(recipients)

@@ -27,7 +27,7 @@ from textual.widgets import Footer, Header, Static
 from segtui.ui.display import Shown, safe
 from segtui.domain import customer as rules
 from segtui.domain import planning, routes
-from segtui.i18n import N_, _, day_month, ngettext, pgettext
+from segtui.i18n import N_, _, day_month, ngettext, pgettext, said
 from segtui.i18n import day as day_text
 from segtui.i18n import weekday as weekday_text
 from segtui.store import plan as plan_store
@@ -635,7 +635,7 @@ class PlannerScreen(Screen):
                 message = len(proposals)
             view = self._week_view(monday, customers)
         except BookError as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
+            self.app.call_from_thread(self.notify, said(error), severity="error", markup=False)
             return
         self.app.call_from_thread(self._show, view, customers, message)
 

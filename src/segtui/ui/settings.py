@@ -17,7 +17,7 @@ from textual.widgets import Footer, Header, Input, Label, Static
 
 from segtui.ui.display import Shown, ShownLabel
 from segtui.domain.settings import DEFAULTS, REGISTRY, SettingError, sections, validate, validate_all
-from segtui.i18n import _
+from segtui.i18n import _, said
 from segtui.store.book import Book, BookError
 
 
@@ -261,7 +261,7 @@ class SettingsScreen(Screen[bool]):
         try:
             stored = self.book.set_setting(key, value)
         except (SettingError, BookError) as error:
-            self.app.call_from_thread(self.save_failed, key, str(error))
+            self.app.call_from_thread(self.save_failed, key, said(error))
         else:
             self.app.call_from_thread(self.saved, key, stored)
 

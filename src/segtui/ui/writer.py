@@ -16,6 +16,7 @@ import queue
 import threading
 from typing import Any, Callable
 
+from segtui.i18n import said
 from segtui.store.book import BookError
 
 Done = Callable[[Any, BaseException | None], None]
@@ -95,7 +96,7 @@ def write_and_reload(screen: Any, writer: SerialWriter, change: Callable[[], Any
 
     def done(result: Any, error: BaseException | None) -> None:
         if error is not None:
-            screen.notify(str(error), severity="error", markup=False)
+            screen.notify(said(error), severity="error", markup=False)
             if not isinstance(error, (BookError, ValueError)):
                 raise error
         elif screen.is_attached:
