@@ -4,14 +4,17 @@
 
 Two copies of BOOK, one with `potential.estimate peers` (the default) and one with
 `off`; `segtui segments COPY --format csv` on each, alternating, whole process; then
-`segment_book` in process on each (what the board's first start runs). Reports the
-medians and the ratio with / without.
+`segment_book` in process on each (what the board's first start runs); then the app's
+first start with no board kept (a fresh cache folder each time), launch to the first
+paint of the board with customers (benchmarks/probe_app.py). Reports the medians and
+the ratio with / without.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import shutil
 import statistics
 import sys
@@ -84,8 +87,19 @@ def main(argv: list[str] | None = None) -> None:
         print(f"the estimate inside segment_book: median {statistics.median(own) * 1000:.0f} ms of "
               f"{statistics.median(whole) * 1000:.0f} ms; it adds {statistics.median([o / (w - o) for o, w in zip(own, whole)]):.0%} "
               f"to the rest (min {min(share):.0%} of the whole)")
+        paint: dict[str, list[float]] = {"peers": [], "off": []}
+        probe = Path(__file__).resolve().parent / "probe_app.py"
+        for run in range(args.runs + 1):
+            for mode, copy in copies.items():
+                cache = Path(tmp) / f"cache-{mode}-{run}"  # nothing kept: the first start after an import
+                launched = time.monotonic()
+                done = run_process([PY, probe, "app", "--book", str(copy), "--as-of", args.as_of,
+                                    "--cache-dir", str(cache)], capture=True, timeout=300)
+                first = json.loads(done.stdout).get("first_paint")
+                paint[mode].append(first - launched if first is not None else float("nan"))
         for name, series in (("segtui segments --format csv (process)", process),
-                             ("segment_book (in process, the board's first start)", inside)):
+                             ("segment_book (in process, the board's first start)", inside),
+                             ("the app's first start, no board kept: launch to the board painted", paint)):
             on, off = statistics.median(series["peers"][1:]), statistics.median(series["off"][1:])
             low_on, low_off = min(series["peers"][1:]), min(series["off"][1:])
             print(f"{name}: median with estimates {on:.3f} s, without {off:.3f} s → {on / off:.2f}×; "
