@@ -4,15 +4,12 @@ one clear message (README "Your data")."""
 
 from __future__ import annotations
 
-import hashlib
-import os
 import shutil
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_run import digest, one_line, run_cli
 from click.testing import CliRunner
 
 from segtui import cli
@@ -24,8 +21,6 @@ SAMPLE = ROOT / "sample.db"
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "books"
 
 
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def leftovers(path: Path) -> list[str]:
@@ -54,16 +49,8 @@ def spoiled(path: Path, sql: str, source: Path = SAMPLE) -> Path:
     return path
 
 
-def run_cli(*args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    return subprocess.run([sys.executable, "-m", "segtui", *args], capture_output=True, text=True, env=env,
-                          timeout=60, stdin=subprocess.DEVNULL)
 
 
-def one_line(stderr: str, needle: str) -> None:
-    lines = stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("segtui: ") and needle in lines[0], stderr
-    assert "Traceback" not in stderr
 
 
 BAD = {

@@ -3,7 +3,6 @@ full disk is "full", not "disk I/O error", and a damaged book's report is one li
 
 from __future__ import annotations
 
-import hashlib
 import os
 import random
 import shutil
@@ -13,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_run import digest, one_line, run_cli
 from click.testing import CliRunner
 
 from segtui import cli
@@ -22,20 +22,10 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample.db"
 
 
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def run_cli(*args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    return subprocess.run([sys.executable, "-m", "segtui", *args], capture_output=True, text=True, env=env,
-                          timeout=60, stdin=subprocess.DEVNULL)
 
 
-def one_line(stderr: str, needle: str) -> None:
-    lines = stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("segtui: ") and needle in lines[0], stderr
-    assert "Traceback" not in stderr
 
 
 # --- a journal left beside the book ---------------------------------------------------------------
