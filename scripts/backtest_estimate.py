@@ -22,10 +22,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from segtui.domain.estimate import year_scale  # noqa: E402
 from segtui.domain.segments import subtract_months  # noqa: E402
 from segtui.store.book import open_book  # noqa: E402
-from segtui.store.segments import segment_book  # noqa: E402
+from segtui.store.segments import book_year_scale, segment_book  # noqa: E402
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -40,10 +39,9 @@ def backtest(book_path: str, as_of: dt.date, months: int = 12) -> dict:
             'SELECT customer_id, sum(amount) FROM "order" WHERE date > ? AND date <= ? GROUP BY customer_id',
             (as_of.isoformat(), add_months(as_of, months).isoformat()),
         ))
-        first = book.scalar('SELECT min(date) FROM "order" WHERE date <= ?', (as_of.isoformat(),))
+        scale = float(book_year_scale(book, as_of))
     finally:
         book.close()
-    scale = float(year_scale(dt.date.fromisoformat(first) if first else None, as_of))
     tested = []
     for r in rows:
         e = r.estimate

@@ -484,6 +484,13 @@ def _profiles(customers: list[tuple], facts: dict[int, Facts], config: Config) -
     return profiles, names
 
 
+def book_year_scale(book: Book, as_of: dt.date) -> Fraction:
+    """The estimate's year scale of ``book`` on ``as_of`` (domain.estimate.year_scale): from the
+    book's first order on or before that day."""
+    first = book.scalar('SELECT min(date) FROM "order" WHERE date <= ?', (as_of.isoformat(),))
+    return year_scale(dt.date.fromisoformat(first) if first else None, as_of)
+
+
 def _with_estimates(
     customers: list[tuple], facts: dict[int, Facts], estimates: dict[int, Estimate], config: Config,
     settings: dict[str, str], book: Book | None = None, as_of: dt.date | None = None,
@@ -501,9 +508,7 @@ def _with_estimates(
     scale = Fraction(1)
     if book is not None and as_of is not None and not any(f is not None and f.ordered_before_12m
                                                           for f in facts.values()):
-        # nobody bought before the last 12 months: the book may hold less than a year
-        first = book.scalar('SELECT min(date) FROM "order" WHERE date <= ?', (as_of.isoformat(),))
-        scale = year_scale(dt.date.fromisoformat(first) if first else None, as_of)
+        scale = book_year_scale(book, as_of)  # nobody bought before the last 12 months: maybe a young book
     wallets = estimate_wallets(profiles, wanted, wanted_config, names, scale)
     if not wallets:
         return estimates
