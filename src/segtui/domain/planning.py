@@ -596,58 +596,83 @@ def by_priority(entry: Due) -> tuple:
 def due_list(
     customers: Iterable[Customer], config: PlanConfig, on: dt.date, until: dt.date | None = None
 ) -> list[Due]:
-    """Every due customer, highest priority first.
+    """Every due customer, highest priority first (:func:`by_priority`).
 
-    The same rule as :func:`due`, with a fast path for the common case (a
-    regular interval, no urgent contract) because a book has 20,000 customers."""
+    The same rule as :func:`due`, written out for a book of 20,000 customers: only a dated
+    follow-up or a big-game customer with a competitor contract goes through :func:`due`;
+    the policies, the assessment call and the win-back are inline, and each entry's order
+    is built with it (the tuple :func:`by_priority` gives), so the sort calls no function."""
     until = until or on
     on_ordinal, until_ordinal = on.toordinal(), until.toordinal()
-    regular = {}
+    rules = {}
     for q, policy in config.policies.items():
-        if policy.kind is not None and not policy.once:
-            regular[q] = (policy.kind, policy.every, max(1, policy.every // 2), config.weights[q])
+        if policy.kind is not None:
+            rules[q] = (policy.kind, policy.every, max(1, policy.every // 2) if policy.every else None,
+                        config.weights[q], policy.once)
     big_game = Quadrant.BIG_GAME
     back_kind, back_every, back_weight = config.win_back.kind, config.win_back.every, config.win_back_weight
     if back_kind is None:
         back_every = None
+    new, fromordinal = tuple.__new__, dt.date.fromordinal
     found = []
     append = found.append
     for c in customers:
-        rule = regular.get(c.quadrant)
-        if (rule is None or c.last_contact is None or c.follow_up is not None
-                or (c.quadrant is big_game and (c.contract or c.contracts))):
+        quadrant = c.quadrant
+        if c.follow_up is not None or (quadrant is big_game and (c.contract or c.contracts)):
             entry = due(c, config, on, until)
             if entry is not None:
-                append(entry)
+                append((*by_priority(entry), len(found), entry))
             continue
-        kind, every, half, weight = rule
-        if c.upgrade_candidate:
-            every = half
-        due_ordinal = c.last_contact.toordinal() + every
-        if due_ordinal > until_ordinal:
-            entry = None
-        else:
-            late = on_ordinal - due_ordinal
-            if late > 0:
-                urgency = 1 + late / every
-                urgency = MAX_URGENCY if urgency > MAX_URGENCY else urgency
+        rule = rules.get(quadrant)
+        last = c.last_contact
+        entry = None
+        if rule is not None:  # _segment_due(), inline
+            kind, every, half, weight, once = rule
+            if once:
+                if c.assessed is None:  # the rep's own estimate is not in yet
+                    if last is not None and (c.last_assessment is None or last >= c.last_assessment):
+                        due_ordinal, urgency = last.toordinal() + ASSESS_AGAIN_DAYS, ASSESS_AGAIN_URGENCY
+                    else:
+                        due_ordinal, urgency = on_ordinal, NEVER_URGENCY
+                    if due_ordinal <= until_ordinal:
+                        late = on_ordinal - due_ordinal
+                        entry = new(Due, (c, kind, None, fromordinal(due_ordinal), late if late > 0 else 0,
+                                          round(weight * urgency, 6), on, False, True, None, None, False, False))
             else:
-                late, urgency = 0, 1.0
-            entry = Due(c, kind, every, dt.date.fromordinal(due_ordinal), late, round(weight * urgency, 6), on)
+                if c.upgrade_candidate:
+                    every = half
+                if last is None:
+                    due_ordinal, late, urgency = on_ordinal, 0, NEVER_URGENCY
+                else:
+                    due_ordinal = last.toordinal() + every
+                    late = on_ordinal - due_ordinal
+                    if late > 0:
+                        urgency = 1 + late / every
+                        urgency = MAX_URGENCY if urgency > MAX_URGENCY else urgency
+                    else:
+                        late, urgency = 0, 1.0
+                if due_ordinal <= until_ordinal:
+                    # Due(c, kind, every, due_on, late, priority, on) with its defaults, without the NamedTuple's __new__
+                    entry = new(Due, (c, kind, every, fromordinal(due_ordinal), late, round(weight * urgency, 6), on,
+                                      False, False, None, None, False, False))
         slipping = c.slip
         if slipping is not None and back_every and slipping.at_risk > 0:  # win_back(), inline: 7,000 of them
-            back_ordinal = c.last_contact.toordinal() + back_every
+            back_ordinal = on_ordinal if last is None else last.toordinal() + back_every
             if back_ordinal <= until_ordinal:
                 late = on_ordinal - back_ordinal
                 urgency = 1.0 if late <= 0 else min(MAX_URGENCY, 1 + late / back_every)
                 priority = round(back_weight * urgency, 6)
                 if entry is None or entry.priority < priority:  # the more urgent, as in due()
-                    entry = Due(c, back_kind, back_every, dt.date.fromordinal(back_ordinal), late if late > 0 else 0,
-                                priority, on, win_back=True)
-        if entry is not None:
-            append(entry)
-    found.sort(key=by_priority)
-    return found
+                    entry = new(Due, (c, back_kind, back_every, fromordinal(back_ordinal), late if late > 0 else 0,
+                                      priority, on, False, False, None, None, False, True))
+                    append((-priority, -slipping.at_risk, -(c.potential if c.potential is not None else -1),
+                            entry.due_on, c.name.casefold(), c.id, len(found), entry))
+                    continue
+        if entry is not None:  # by_priority(entry), inline
+            append((-entry.priority, -c.revenue, -(c.potential if c.potential is not None else -1),
+                    entry.due_on, c.name.casefold(), c.id, len(found), entry))
+    found.sort()  # the keys end with the entry's place in the list (stable as a sort by key): entries are never compared
+    return [key[-1] for key in found]
 
 
 # --- filling a week ------------------------------------------------------------------

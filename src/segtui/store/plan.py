@@ -9,9 +9,11 @@ the same transaction and links it.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import functools
+import gc
 import uuid
 from dataclasses import dataclass
 from typing import Iterable, Sequence
@@ -21,7 +23,7 @@ from segtui.domain import planning
 from segtui.domain import routes
 from segtui.domain.planning import slip
 from segtui.domain.routes import DayRoute, Place, RouteConfig
-from segtui.domain.segments import Group
+from segtui.domain.segments import Estimate, Group, Segment
 from segtui.store.book import Book, BookError
 from segtui.store.places import all_places, resolve
 from segtui.store.segments import CustomerSegment, segment_book
@@ -31,6 +33,22 @@ from segtui.store.segments import CustomerSegment, segment_book
 FOLLOW_UP = "Follow-up"
 #: The SQL condition of a dated follow-up the rep set (a manual item whose reason starts "Follow-up").
 IS_FOLLOW_UP = "manual = 1 AND reason GLOB 'Follow-up*'"
+
+
+@contextlib.contextmanager
+def collector_paused():
+    """Planning builds some 50,000 small tuples (customers, due entries) that all live until the
+    week is planned, none of them part of a cycle: the cyclic collector would walk them (and
+    everything else alive, the segments among them) again and again — 60–200 ms on a
+    20,000-customer book — and free nothing. It is switched back on when they are built, unless
+    it was off already (another thread may have paused it too: then it comes back when that one is done)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def plan_config(book: Book, settings: dict[str, str] | None = None) -> planning.PlanConfig:
@@ -49,6 +67,11 @@ def owned_by(owner: str | None, customer_owner: str | None) -> bool:
     return " ".join((customer_owner or "").split()).casefold() == " ".join(owner.split()).casefold()
 
 
+#: Where planning_customers finds what it reads in a Segment and an Estimate (they are unpacked by position).
+_SEGMENT_FIELDS = tuple(Segment._fields.index(f) for f in ("group", "quadrant", "upgrade_candidate", "revenue"))
+_ESTIMATE_FIELDS = tuple(Estimate._fields.index(f) for f in ("budget_per_year", "source"))
+
+
 def planning_customers(
     book: Book, as_of: dt.date, segments: Sequence[CustomerSegment] | None = None, owner: str | None = None
 ) -> list[planning.Customer]:
@@ -57,6 +80,13 @@ def planning_customers(
     (``contract`` the next to end), revenue and potential (they break ties), and
     the latest budget the rep entered or confirmed (``assessed``).
     With ``owner``, only that rep's customers (a rep plans their own)."""
+    with collector_paused():
+        return _planning_customers(book, as_of, segments, owner)
+
+
+def _planning_customers(
+    book: Book, as_of: dt.date, segments: Sequence[CustomerSegment] | None, owner: str | None
+) -> list[planning.Customer]:
     if segments is None:
         segments = segment_book(book, as_of)
     if owner and owner.strip():
@@ -98,27 +128,38 @@ def planning_customers(
         )
     }
     located = all_places(book)
+    # 20,000 customers: the segments are unpacked, not read field by field, and only a
+    # customer with a trend or lapsed can be slipping (slip() is asked only then)
     Customer, new, LAPSED = planning.Customer, tuple.__new__, Group.LAPSED  # all 17 fields given: the NamedTuple's checks are not needed
+    contacts_get, assessed_get, contracts_get, follow_ups_get, located_get = (
+        contacts.get, assessed.get, contracts.get, follow_ups.get, located.get)
+    GROUP, QUADRANT, UPGRADE, REVENUE = _SEGMENT_FIELDS
+    BUDGET, SOURCE = _ESTIMATE_FIELDS
     result = []
     append = result.append
-    for s in segments:
-        cid = s.id
-        contact = contacts.get(cid)
-        assessment = assessed.get(cid)
-        running_contracts = contracts.get(cid, ())
+    for cid, _source, name, city, _owner, last_order, segment, _facts, estimate, trend in segments:
+        contact = contacts_get(cid)
+        assessment = assessed_get(cid)
+        running_contracts = contracts_get(cid, ())
+        lapsed = segment[GROUP] is LAPSED
+        if estimate is not None:
+            potential, estimated = estimate[BUDGET], estimate[SOURCE] == "estimated"
+        else:
+            potential, estimated = None, False
         append(new(Customer, (
-            cid, s.name, s.city, s.segment.quadrant, s.segment.upgrade_candidate,
+            cid, name, city, segment[QUADRANT], segment[UPGRADE],
             dates(contact) if contact else None,
             dates(assessment) if assessment else None,
             running_contracts[0] if running_contracts else None,
             running_contracts,
-            s.segment.revenue,
-            s.estimate.budget_per_year if s.estimate is not None else None,
+            segment[REVENUE],
+            potential,
             dates(own[cid]) if cid in own else None,
-            follow_ups.get(cid),
-            s.estimate is not None and s.estimate.source == "estimated",
-            located.get(cid),
-            slip(s.trend, s.segment.group is LAPSED, dates(s.last_order) if s.last_order else None),
+            follow_ups_get(cid),
+            estimated,
+            located_get(cid),
+            slip(trend, lapsed, dates(last_order) if last_order else None)
+            if trend is not None and (lapsed or trend.kind) else None,
         )))
     return result
 
@@ -450,7 +491,8 @@ def plan_week(
     elsewhere = planned_elsewhere(book, monday, today)
     if elsewhere:
         customers = [c for c in customers if c.id not in elsewhere]
-    proposals = planning.plan_week(customers, config, monday, today, kept)
+    with collector_paused():
+        proposals = planning.plan_week(customers, config, monday, today, kept)
     if save:
         replace_proposals(book, monday, today, proposals, config.owner)
     return proposals
