@@ -1009,13 +1009,26 @@ def area_days(
             d, order = next(((d, o) for d, o in fitting if allowed(e, d)), None) or next(
                 ((d, o) for d, o in fitting if d <= deadline(e)), fitting[0])
             put(e, d, order)
-    others = [e for e in rest if e.customer.id not in placed]
-    for d in days:  # 2. and 3.: the other due visits fill each day's area
-        for e in others:
+    # 2. and 3.: the other due visits fill each day's area. Thousands of them are looked at for
+    # each day, so allowed() and near() are written out here, the cheapest test first
+    radius = route.radius_km
+    others = [(e, e.customer.id, e.due_on, deadline(e), e.customer.place) for e in rest if e.customer.id not in placed]
+    for d in days:
+        area = None  # the day's anchor (place, town) once it has one: it never changes after
+        for e, cid, due_on, last, place in others:
             if left[d] <= 0:
                 break
-            if e.customer.id in placed or not allowed(e, d) or (d in anchor and not near(e, d)):
-                continue
+            if cid in placed or due_on > d or (last is not None and d > last):
+                continue  # placed already, or not allowed on d
+            if area is None:
+                area = anchor.get(d)
+            if area is not None:  # near(e, d)
+                here = area[0]
+                if here is None or place is None:
+                    if not (here is None and place is None and area[1] == _city_key(e.customer)):
+                        continue
+                elif abs(here[0] - place[0]) * KM_PER_DEGREE > radius or km(here, place) > radius:
+                    continue
             order = fits(e, d)
             if order is not None:
                 put(e, d, order)

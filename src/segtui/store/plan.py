@@ -16,6 +16,8 @@ import functools
 import gc
 import uuid
 from dataclasses import dataclass
+from itertools import repeat
+from operator import itemgetter
 from typing import Iterable, Sequence
 
 from segtui.domain import customer as rules
@@ -67,7 +69,7 @@ def owned_by(owner: str | None, customer_owner: str | None) -> bool:
     return " ".join((customer_owner or "").split()).casefold() == " ".join(owner.split()).casefold()
 
 
-#: Where planning_customers finds what it reads in a Segment and an Estimate (they are unpacked by position).
+#: Where planning_customers finds what it reads in a Segment and an Estimate (read by position).
 _SEGMENT_FIELDS = tuple(Segment._fields.index(f) for f in ("group", "quadrant", "upgrade_candidate", "revenue"))
 _ESTIMATE_FIELDS = tuple(Estimate._fields.index(f) for f in ("budget_per_year", "source"))
 
@@ -91,14 +93,16 @@ def _planning_customers(
         segments = segment_book(book, as_of)
     if owner and owner.strip():
         segments = [s for s in segments if owned_by(owner, s.owner)]
+    if not segments:
+        return []
     day = as_of.isoformat()
     dates = functools.lru_cache(maxsize=None)(dt.date.fromisoformat)
-    contacts = dict(book.rows(
+    contacts = {cid: dates(latest) for cid, latest in book.rows(
         # every row is read anyway: a plain scan beats walking the index and the table
         "SELECT customer_id, max(date) FROM activity NOT INDEXED WHERE kind IN ('visit', 'call') AND date <= ? "
         "GROUP BY customer_id",
         (day,),
-    ))
+    ) if latest}
     # the latest assessment, and the latest of the rep's own estimates: a budget typed ('entered')
     # or an estimate made their own ('confirmed') — one pass over the assessments
     assessed, own = {}, {}
@@ -107,9 +111,10 @@ def _planning_customers(
         "AND budget_per_year IS NOT NULL THEN date END) FROM assessment WHERE date <= ? GROUP BY customer_id",
         (day,),
     ):
-        assessed[cid] = latest
+        if latest:
+            assessed[cid] = dates(latest)
         if latest_own is not None:
-            own[cid] = latest_own
+            own[cid] = dates(latest_own)
     running: dict[int, list[tuple[str, dt.date]]] = {}
     for cid, competitor, ends_on in book.rows(
         "SELECT customer_id, competitor, ends_on FROM competitor_contract WHERE ends_on >= ? "
@@ -128,40 +133,34 @@ def _planning_customers(
         )
     }
     located = all_places(book)
-    # 20,000 customers: the segments are unpacked, not read field by field, and only a
-    # customer with a trend or lapsed can be slipping (slip() is asked only then)
-    Customer, new, LAPSED = planning.Customer, tuple.__new__, Group.LAPSED  # all 17 fields given: the NamedTuple's checks are not needed
-    contacts_get, assessed_get, contracts_get, follow_ups_get, located_get = (
-        contacts.get, assessed.get, contracts.get, follow_ups.get, located.get)
-    GROUP, QUADRANT, UPGRADE, REVENUE = _SEGMENT_FIELDS
-    BUDGET, SOURCE = _ESTIMATE_FIELDS
-    result = []
-    append = result.append
-    for cid, _source, name, city, _owner, last_order, segment, _facts, estimate, trend in segments:
-        contact = contacts_get(cid)
-        assessment = assessed_get(cid)
-        running_contracts = contracts_get(cid, ())
-        lapsed = segment[GROUP] is LAPSED
-        if estimate is not None:
-            potential, estimated = estimate[BUDGET], estimate[SOURCE] == "estimated"
-        else:
-            potential, estimated = None, False
-        append(new(Customer, (
-            cid, name, city, segment[QUADRANT], segment[UPGRADE],
-            dates(contact) if contact else None,
-            dates(assessment) if assessment else None,
-            running_contracts[0] if running_contracts else None,
-            running_contracts,
-            segment[REVENUE],
-            potential,
-            dates(own[cid]) if cid in own else None,
-            follow_ups_get(cid),
-            estimated,
-            located_get(cid),
-            slip(trend, lapsed, dates(last_order) if last_order else None)
-            if trend is not None and (lapsed or trend.kind) else None,
-        )))
-    return result
+    # 20,000 customers: built column by column (each column one pass, most of them in C: map over
+    # the ids), then zipped into the customers; only one with a trend or lapsed can be slipping
+    column = dict(zip(CustomerSegment._fields, zip(*segments)))
+    ids, estimates, trends = column["id"], column["estimate"], column["trend"]
+    group, quadrant, upgrade, revenue = (list(map(itemgetter(n), column["segment"])) for n in _SEGMENT_FIELDS)
+    budget_at, source_at = _ESTIMATE_FIELDS
+    LAPSED = Group.LAPSED
+    slips = [
+        slip(trend, lapsed, dates(last) if last else None) if trend is not None and (lapsed or trend.kind) else None
+        for trend, lapsed, last in zip(trends, (g is LAPSED for g in group), column["last_order"])
+    ]
+    n = len(ids)
+    columns = zip(
+        ids, column["name"], column["city"], quadrant, upgrade,
+        map(contacts.get, ids),
+        map(assessed.get, ids),
+        map({cid: found[0] for cid, found in contracts.items()}.get, ids),  # the next contract to end
+        map(contracts.get, ids, repeat((), n)),
+        revenue,
+        (e[budget_at] if e is not None else None for e in estimates),
+        map(own.get, ids),
+        map(follow_ups.get, ids),
+        (e is not None and e[source_at] == "estimated" for e in estimates),
+        map(located.get, ids),
+        slips,
+    )
+    # all 16 fields given: tuple.__new__ makes each Customer without the NamedTuple's own __new__
+    return list(map(tuple.__new__, repeat(planning.Customer, n), columns))
 
 
 @dataclass(frozen=True)
