@@ -152,10 +152,10 @@ def _planning_customers(
         map({cid: found[0] for cid, found in contracts.items()}.get, ids),  # the next contract to end
         map(contracts.get, ids, repeat((), n)),
         revenue,
-        (e[budget_at] if e is not None else None for e in estimates),
+        [e[budget_at] if e is not None else None for e in estimates],
         map(own.get, ids),
         map(follow_ups.get, ids),
-        (e is not None and e[source_at] == "estimated" for e in estimates),
+        [e is not None and e[source_at] == "estimated" for e in estimates],
         map(located.get, ids),
         slips,
     )
