@@ -69,6 +69,13 @@ def owned_by(owner: str | None, customer_owner: str | None) -> bool:
     return " ".join((customer_owner or "").split()).casefold() == " ".join(owner.split()).casefold()
 
 
+def book_owners(book: Book) -> list[str]:
+    """The owners named on the book's active customers, each once (spaces tidied), sorted."""
+    names = {" ".join(o.split()) for (o,) in book.rows(
+        "SELECT DISTINCT owner FROM customer WHERE owner IS NOT NULL AND trim(owner) <> ''")}
+    return sorted(names, key=str.casefold)
+
+
 #: Where planning_customers finds what it reads in a Segment and an Estimate (read by position).
 _SEGMENT_FIELDS = tuple(Segment._fields.index(f) for f in ("group", "quadrant", "upgrade_candidate", "revenue"))
 _ESTIMATE_FIELDS = tuple(Estimate._fields.index(f) for f in ("budget_per_year", "source"))
