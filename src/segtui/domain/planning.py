@@ -82,6 +82,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, NamedTuple, Sequence
@@ -274,14 +275,18 @@ def slip(trend, lapsed: bool, last_order: dt.date | None = None) -> Slip | None:
     before (a lapsed customer's last 12 months are empty; a silent one may have grown first)."""
     if trend is None or not (lapsed or trend.kind):
         return None
-    at_risk = max(trend.revenue_12m, trend.revenue_before_12m, 0)
+    now, before = trend.revenue_12m, trend.revenue_before_12m
+    at_risk = now if now > before else before
+    if at_risk < 0:
+        at_risk = 0
+    # Slip(kind, at_risk, gap, days, drop, since), all fields given (thousands on a big book)
     if lapsed:
-        return Slip("lapsed", at_risk, since=last_order)
+        return tuple.__new__(Slip, ("lapsed", at_risk, 0, 0, 0.0, last_order))
     if trend.kind == "silent":
         days = (trend.as_of - trend.last_order_day).days if trend.as_of and trend.last_order_day else 0
-        return Slip("silent", at_risk, gap=round(trend.usual_gap_days or 0), days=days)
-    drop = 1 - trend.revenue_12m / trend.revenue_before_12m if trend.revenue_before_12m > 0 else 0.0
-    return Slip("declining", at_risk, drop=drop)
+        return tuple.__new__(Slip, ("silent", at_risk, round(trend.usual_gap_days or 0), days, 0.0, None))
+    drop = 1 - now / before if before > 0 else 0.0
+    return tuple.__new__(Slip, ("declining", at_risk, 0, 0, drop, None))
 
 
 class Customer(NamedTuple):
@@ -619,58 +624,82 @@ def by_priority(entry: Due) -> tuple:
 def due_list(
     customers: Iterable[Customer], config: PlanConfig, on: dt.date, until: dt.date | None = None
 ) -> list[Due]:
-    """Every due customer, highest priority first.
+    """Every due customer, highest priority first (:func:`by_priority`).
 
-    The same rule as :func:`due`, with a fast path for the common case (a
-    regular interval, no urgent contract) because a book has 20,000 customers."""
+    The same rule as :func:`due`, written out for a book of 20,000 customers: only a dated
+    follow-up or a big-game customer with a competitor contract goes through :func:`due`;
+    the policies, the assessment call and the win-back are inline, and each entry's order
+    is built with it (the tuple :func:`by_priority` gives), so the sort calls no function."""
     until = until or on
     on_ordinal, until_ordinal = on.toordinal(), until.toordinal()
-    regular = {}
+    rules = {}
     for q, policy in config.policies.items():
-        if policy.kind is not None and not policy.once:
-            regular[q] = (policy.kind, policy.every, max(1, policy.every // 2), config.weights[q])
+        if policy.kind is not None:
+            rules[q] = (policy.kind, policy.every, max(1, policy.every // 2) if policy.every else None,
+                        config.weights[q], policy.once)
     big_game = Quadrant.BIG_GAME
     back_kind, back_every, back_weight = config.win_back.kind, config.win_back.every, config.win_back_weight
     if back_kind is None:
         back_every = None
+    new, fromordinal = tuple.__new__, dt.date.fromordinal
     found = []
     append = found.append
     for c in customers:
-        rule = regular.get(c.quadrant)
-        if (rule is None or c.last_contact is None or c.follow_up is not None
-                or (c.quadrant is big_game and (c.contract or c.contracts))):
+        (cid, name, _city, quadrant, upgrade, last, last_assessment, contract, contracts, revenue, potential,
+         assessed, follow_up, _estimated, _place, slipping) = c
+        if follow_up is not None or (quadrant is big_game and (contract or contracts)):
             entry = due(c, config, on, until)
             if entry is not None:
-                append(entry)
+                append((*by_priority(entry), len(found), entry))
             continue
-        kind, every, half, weight = rule
-        if c.upgrade_candidate:
-            every = half
-        due_ordinal = c.last_contact.toordinal() + every
-        if due_ordinal > until_ordinal:
-            entry = None
-        else:
-            late = on_ordinal - due_ordinal
-            if late > 0:
-                urgency = 1 + late / every
-                urgency = MAX_URGENCY if urgency > MAX_URGENCY else urgency
+        rule = rules.get(quadrant)
+        entry = None
+        if rule is not None:  # _segment_due(), inline
+            kind, every, half, weight, once = rule
+            if once:
+                if assessed is None:  # the rep's own estimate is not in yet
+                    if last is not None and (last_assessment is None or last >= last_assessment):
+                        due_ordinal, urgency = last.toordinal() + ASSESS_AGAIN_DAYS, ASSESS_AGAIN_URGENCY
+                    else:
+                        due_ordinal, urgency = on_ordinal, NEVER_URGENCY
+                    if due_ordinal <= until_ordinal:
+                        late = on_ordinal - due_ordinal
+                        entry = new(Due, (c, kind, None, fromordinal(due_ordinal), late if late > 0 else 0,
+                                          round(weight * urgency, 6), on, False, True, None, None, False, False))
             else:
-                late, urgency = 0, 1.0
-            entry = Due(c, kind, every, dt.date.fromordinal(due_ordinal), late, round(weight * urgency, 6), on)
-        slipping = c.slip
+                if upgrade:
+                    every = half
+                if last is None:
+                    due_ordinal, late, urgency = on_ordinal, 0, NEVER_URGENCY
+                else:
+                    due_ordinal = last.toordinal() + every
+                    late = on_ordinal - due_ordinal
+                    if late > 0:
+                        urgency = 1 + late / every
+                        urgency = MAX_URGENCY if urgency > MAX_URGENCY else urgency
+                    else:
+                        late, urgency = 0, 1.0
+                if due_ordinal <= until_ordinal:
+                    # Due(c, kind, every, due_on, late, priority, on) with its defaults, without the NamedTuple's __new__
+                    entry = new(Due, (c, kind, every, fromordinal(due_ordinal), late, round(weight * urgency, 6), on,
+                                      False, False, None, None, False, False))
         if slipping is not None and back_every and slipping.at_risk > 0:  # win_back(), inline: 7,000 of them
-            back_ordinal = c.last_contact.toordinal() + back_every
+            back_ordinal = on_ordinal if last is None else last.toordinal() + back_every
             if back_ordinal <= until_ordinal:
                 late = on_ordinal - back_ordinal
                 urgency = 1.0 if late <= 0 else min(MAX_URGENCY, 1 + late / back_every)
                 priority = round(back_weight * urgency, 6)
                 if entry is None or entry.priority < priority:  # the more urgent, as in due()
-                    entry = Due(c, back_kind, back_every, dt.date.fromordinal(back_ordinal), late if late > 0 else 0,
-                                priority, on, win_back=True)
-        if entry is not None:
-            append(entry)
-    found.sort(key=by_priority)
-    return found
+                    entry = new(Due, (c, back_kind, back_every, fromordinal(back_ordinal), late if late > 0 else 0,
+                                      priority, on, False, False, None, None, False, True))
+                    append((-priority, -slipping.at_risk, -(potential if potential is not None else -1),
+                            entry.due_on, name.casefold(), cid, len(found), entry))
+                    continue
+        if entry is not None:  # by_priority(entry), inline
+            append((-entry.priority, -revenue, -(potential if potential is not None else -1),
+                    entry.due_on, name.casefold(), cid, len(found), entry))
+    found.sort()  # the keys end with the entry's place in the list (stable as a sort by key): entries are never compared
+    return [key[-1] for key in found]
 
 
 # --- filling a week ------------------------------------------------------------------
@@ -1007,12 +1036,53 @@ def area_days(
             d, order = next(((d, o) for d, o in fitting if allowed(e, d)), None) or next(
                 ((d, o) for d, o in fitting if d <= deadline(e)), fitting[0])
             put(e, d, order)
-    others = [e for e in rest if e.customer.id not in placed]
-    for d in days:  # 2. and 3.: the other due visits fill each day's area
-        for e in others:
-            if left[d] <= 0:
+    # 2. and 3.: the other due visits fill each day's area. Thousands of them are looked at for
+    # each day, so allowed() and near() are written out here, the cheapest test first; once a day's
+    # anchor has a place, only the visits within the radius north or south of it can be near
+    # (found by latitude, then taken in priority order as before)
+    radius = route.radius_km
+    others = [(e, e.customer.id, e.due_on, deadline(e), e.customer.place) for e in rest if e.customer.id not in placed]
+    by_latitude = sorted((place[0], n) for n, (*_, place) in enumerate(others) if place is not None)
+    latitudes = [lat for lat, _ in by_latitude]
+    band = radius / KM_PER_DEGREE * (1 + 1e-9) + 1e-9  # a hair wider: the test below decides
+
+    def within_band(lat: float, first: int) -> list[int]:
+        """The located others from position ``first`` on whose latitude is within the radius of ``lat``."""
+        low, high = bisect_left(latitudes, lat - band), bisect_right(latitudes, lat + band)
+        return sorted(n for _, n in by_latitude[low:high] if n >= first)
+
+    def full(d: dt.date) -> bool:
+        """True when the day's hours cannot hold one more visit anywhere: a visit adds its minutes, and
+        putting a stop into a path never makes it shorter (the triangle inequality), so when the stops as
+        they are with one more visit's minutes are over the day, every fits() says no (a margin above
+        rounding)."""
+        return day_minutes(route, stops[d], counts[d] + 1) > route.day_minutes + 1e-3
+
+    for d in days:
+        area = anchor.get(d)
+        n = 0
+        while area is None and n < len(others) and left[d] > 0:  # no anchor yet: the first visit that fits is it
+            e, cid, due_on, last, place = others[n]
+            n += 1
+            if cid in placed or due_on > d or (last is not None and d > last):
+                continue  # placed already, or not allowed on d
+            order = fits(e, d)
+            if order is not None:
+                put(e, d, order)
+                area = anchor[d]
+        if area is None:
+            continue
+        here = area[0]
+        for m in within_band(here[0], n) if here is not None else range(n, len(others)):
+            if left[d] <= 0 or full(d):
                 break
-            if e.customer.id in placed or not allowed(e, d) or (d in anchor and not near(e, d)):
+            e, cid, due_on, last, place = others[m]
+            if cid in placed or due_on > d or (last is not None and d > last):
+                continue
+            if here is None or place is None:  # near(e, d)
+                if not (here is None and place is None and area[1] == _city_key(e.customer)):
+                    continue
+            elif abs(here[0] - place[0]) * KM_PER_DEGREE > radius or km(here, place) > radius:
                 continue
             order = fits(e, d)
             if order is not None:

@@ -63,7 +63,12 @@ def all_places(book: Book) -> dict[int, Place]:
     fresh = _lookups(book) if book.readonly else None
     if not book.readonly:
         fill(book)
-    found = {cid: (lat, lon) for cid, lat, lon in book.rows("SELECT customer_id, lat, lon FROM place WHERE lat IS NOT NULL")}
+    # customers of one town share its place: one tuple for all of them (a book of 20,000 customers
+    # has a few hundred towns; the planner compares places and keeps them with every customer)
+    shared: dict[Place, Place] = {}
+    share = shared.setdefault
+    found = {cid: share(place := (lat, lon), place) for cid, lat, lon in
+             book.rows("SELECT customer_id, lat, lon FROM place WHERE lat IS NOT NULL")}
     for cid, lat, lon, _source, _town in fresh or ():
         if lat is not None:
             found[cid] = (lat, lon)
