@@ -45,7 +45,7 @@ from segtui.io.readers import (
 )
 
 if TYPE_CHECKING:
-    from segtui.domain.matching import Matcher, Row
+    from segtui.domain.matching import Match, Matcher, Row
 
 __all__ = [
     "ORDER_FIELDS",
@@ -1252,7 +1252,12 @@ def _typed(table: Table, line: int, column: str, name: str, value: str) -> Any:
 
 class NothingMatched(ReadError):
     """A customer file none of whose rows is a customer the book has (a wrong key, or a list of
-    prospects): refused unless new customers are asked for (``new=True``, ``--new``)."""
+    prospects): refused unless new customers are asked for (``new=True``, ``--new``). ``rows``:
+    the rows used, ``customers``: the book's, ``rules``: what they were matched by."""
+
+    def __init__(self, message: str, rows: int = 0, customers: int = 0, rules: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.rows, self.customers, self.rules = rows, customers, rules
 
 
 def import_customers(
@@ -1353,7 +1358,8 @@ def import_customers(
         raise NothingMatched(
             f"none of the file's {summary.rows_used:,} rows is one of the book's {known:,} customers "
             f"(matched by {tried}) — a wrong column, or all new companies? To add them all as new customers, "
-            f"import with --new"
+            f"import with --new",
+            summary.rows_used, known, rules,
         )
     _keep_safety_copy(book, summary)
     _write_customers(book, records, summary, as_of, spelled, fill_only)
@@ -1575,6 +1581,11 @@ class Preview:
     rows: list[tuple[int, list[str], str | None]] = field(default_factory=list)  # line, values, error
     error: str | None = None  # the file (or mapping) cannot be imported at all
     date_order: str = "dmy"
+    # a customer file previewed against a book: where each row goes (line → the match), the rules
+    # tried and how many customers the book has (docs/matching.md)
+    matches: dict[int, Match] = field(default_factory=dict)
+    match_rules: tuple[str, ...] = ()
+    customers: int = 0
 
 
 def preview(
@@ -1584,8 +1595,13 @@ def preview(
     *,
     sheet: str | None = None,
     rows: int = 20,
+    book=None,
+    match: str | None = None,
 ) -> Preview:
-    """Open ``path``, map its columns and check its first ``rows`` rows; never raises ReadError."""
+    """Open ``path``, map its columns and check its first ``rows`` rows; never raises ReadError.
+
+    A customer file with a ``book`` is matched as :func:`import_customers` would (``match``
+    forces a rule): ``matches`` says for each row the customer it is, or that it is new."""
     result = Preview(os.fspath(path), kind)
     try:
         table = open_table(path, sheet=sheet)
@@ -1624,4 +1640,34 @@ def preview(
             elif not any(_text(values[result.mapping.index(f)]) for f in _MATCH_FIELDS if f in result.mapping.fields):
                 problem = "skipped: no CRM id, org number or name to match on"
             result.rows.append((line, [_text(v) for v in values], problem))
+    if kind == "customers" and book is not None:
+        _preview_matches(result, book, match)
     return result
+
+
+def _preview_matches(result: Preview, book, match: str | None) -> None:
+    """Where the previewed rows of a customer file go in ``book`` (the import's own matcher)."""
+    from segtui.domain.matching import rules_for
+
+    mapping = result.mapping
+    has_customer = "customer" in mapping.fields
+    try:
+        result.match_rules = rules_for(match, has_customer)
+    except ValueError as error:
+        result.error = result.error or str(error)
+        return
+    if result.match_rules == ("customer",) and not has_customer:
+        result.error = result.error or ("--match customer: the file has no column for the customer id "
+                                        "(use --map customer=COLUMN)")
+        return
+    matcher = customer_matcher(book, result.match_rules)
+    result.customers = matcher.customers
+    checked = []
+    for line, values, problem in result.rows:
+        if problem is None or problem.startswith("skipped"):  # a bad value stops the import: no match
+            record = {f: values[mapping.index(f)] for f in _ROW_FIELDS if f in mapping.fields}
+            found = result.matches[line] = matcher.match(row_of(line, record))
+            if found.source_id is None:  # skipped, as the import skips it
+                problem = "skipped: " + (found.reason if found.reason.startswith("no ") else "not matched: not guessed")
+        checked.append((line, values, problem))
+    result.rows = checked
