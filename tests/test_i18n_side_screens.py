@@ -43,6 +43,15 @@ async def until_screen(pilot, name: str) -> None:
     raise TimeoutError(f"{name} did not open; {type(pilot.app.screen).__name__} is on top")
 
 
+async def until_footer(pilot, words: str) -> None:
+    """Until the footer shows ``words`` (it is drawn again after the focus moves); raises after 4 seconds."""
+    for _ in range(200):
+        if words in screen_text(pilot.app):
+            return
+        await pilot.pause(0.02)
+    raise TimeoutError(f"the footer does not show {words!r}")
+
+
 # Keys as the help and the footer name them (Textual's names, the same in every language).
 KEY_NAMES = {"space"}
 
@@ -238,6 +247,7 @@ async def test_the_import_screen_in_swedish(swedish) -> None:
     app = Host(book, str(path))
     async with app.run_test(size=(120, 36)) as pilot:
         await idle(pilot)
+        await until_footer(pilot, "Order/kunder")
         text = screen_text(app)
         assert "Importera order" in text and "Förhandsvisning (första 20 raderna)" in text and "kontroll" in text
         assert "CSV (;-separerad" in text and "inget kundnummer" in text and "Klart: ctrl+r importerar" in text

@@ -621,7 +621,7 @@ class Summary:
             out.append(f"Orders: {n(self.orders_new)} new{credit}, {n(self.orders_existing)} already in the book")
             out.append(f"Customers: {n(self.customers_new)} new")
         else:
-            if self.match_rules and self.match_rules != ("customer",):
+            if self.match_rules and (self.match_rules != ("customer",) or self.matched_by.get("merged")):
                 from segtui.domain.matching import RULE_WORDS
 
                 by = ", ".join(f"{n(c)} by {RULE_WORDS[r]}" for r, c in self.matched_by.items() if c)

@@ -287,7 +287,8 @@ class ImportScreen(Screen):
         """The customer file's matching choices: every rule (the chosen one marked, those the file has no
         column for dimmed) and whether rows are added as new customers when none matches."""
         line = self.query_one("#import-options", Static)
-        line.display = self.kind == "customers"
+        if line.display != (self.kind == "customers"):
+            line.display = self.kind == "customers"
         if self.kind != "customers":
             return
         text = Text()
