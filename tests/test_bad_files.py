@@ -176,6 +176,7 @@ def test_the_app_creates_a_new_book_in_an_empty_file(tmp_path: Path, monkeypatch
     path.write_bytes(b"")
     ran = []
     monkeypatch.setattr("segtui.ui.app.SegtuiApp.run", lambda self: ran.append(self.book.version))
+    monkeypatch.setattr("segtui.launch._interactive", lambda: True)  # as in a terminal
     result = CliRunner().invoke(cli.main, [str(path)])
     assert result.exit_code == 0, result.output
     assert ran == [open_book(path).version]
@@ -311,6 +312,7 @@ def test_your_own_book_is_made_on_first_use(tmp_path: Path, monkeypatch) -> None
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     ran = []
     monkeypatch.setattr("segtui.ui.app.SegtuiApp.run", lambda self: ran.append(self.book.path))
+    monkeypatch.setattr("segtui.launch._interactive", lambda: True)  # as in a terminal
     result = CliRunner().invoke(cli.main, [])
     assert result.exit_code == 0, result.output
     assert ran == [str(tmp_path / "data" / "segtui" / "book.db")]
@@ -324,6 +326,8 @@ def test_segtui_book_opens_the_app_without_the_command_line_machinery(tmp_path: 
         "import sys\n"
         "import segtui.ui.app as ui\n"
         "ui.SegtuiApp.run = lambda self: print('opened', self.book.name, 'click' in sys.modules)\n"
+        "import segtui.launch as launch\n"
+        "launch._interactive = lambda: True\n"  # as in a terminal
         "from segtui.launch import main\n"
         "main(sys.argv[1:])\n"
     )

@@ -57,7 +57,7 @@ def test_a_failed_export_leaves_the_file_it_would_replace_as_it_was(tmp_path: Pa
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(export, "write_segments_csv", half_then_fail)
-    result = CliRunner().invoke(main, ["segments", str(book), "--format", "csv", "--as-of", "2026-11-23", "-o", str(target)])
+    result = CliRunner().invoke(main, ["segments", str(book), "--format", "csv", "--as-of", "2026-11-23", "-o", str(target), "--force"])
     assert result.exit_code != 0
     assert target.read_text() == "last week's export\n"
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")] == []
@@ -69,7 +69,7 @@ def test_a_new_export_replaces_the_old_one_and_keeps_its_permissions(tmp_path: P
     target = tmp_path / "segments.csv"
     target.write_text("old\n")
     os.chmod(target, 0o640)
-    result = CliRunner().invoke(main, ["segments", str(book), "--format", "csv", "--as-of", "2026-11-23", "-o", str(target)])
+    result = CliRunner().invoke(main, ["segments", str(book), "--format", "csv", "--as-of", "2026-11-23", "-o", str(target), "--force"])
     assert result.exit_code == 0, result.output
     assert target.read_text().startswith("customer,name,")
     assert target.stat().st_mode & 0o777 == 0o640
@@ -128,7 +128,7 @@ def test_a_failed_contacts_export_leaves_the_old_file(tmp_path: Path, monkeypatc
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(export, "contacts_vcard", fail)
-    result = CliRunner().invoke(main, ["contacts", str(book), "--format", "vcf", "-o", str(target)])
+    result = CliRunner().invoke(main, ["contacts", str(book), "--format", "vcf", "-o", str(target), "--force"])
     assert result.exit_code != 0
     assert target.read_bytes() == b"last week's cards\r\n"
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")] == []

@@ -65,6 +65,7 @@ def test_the_app_opens_on_the_remembered_day(tmp_path, monkeypatch):
         seen["as_of"] = self.as_of
 
     monkeypatch.setattr(SegtuiApp, "run", run)
+    monkeypatch.setattr(launch, "_interactive", lambda: True)  # as in a terminal
     launch.open_app(str(path))
     assert seen["as_of"] == dt.date(2026, 6, 30)
     launch.open_app(str(path), dt.date(2026, 1, 31))  # --as-of wins for that run

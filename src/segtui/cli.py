@@ -4,6 +4,7 @@ so `segtui segments` never loads Textual."""
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import shutil
 import sys
@@ -13,6 +14,9 @@ import click
 
 from segtui import clock
 from segtui.domain.display import shown
+
+
+_FULL_DISK = (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC))
 
 
 class BookOrCommand(click.Group):
@@ -49,6 +53,10 @@ class BookOrCommand(click.Group):
         except KeyboardInterrupt:
             click.echo("segtui: interrupted; nothing half-done was saved", err=True)
             sys.exit(130)
+        except OSError as error:  # after BrokenPipeError, which is one
+            if error.errno not in _FULL_DISK:
+                raise
+            _fail("the disk is full: nothing was written — free some space and try again")
 
 
 def _say(message: str = "", **kwargs) -> None:
@@ -75,12 +83,13 @@ def _fail(message: str) -> None:
     sys.exit(1)
 
 
-def _output(path: str | None, binary: bool = False):
+def _output(path: str | None, binary: bool = False, force: bool = False):
     """Where a command writes: the file at ``path`` (standard output without one). Call it
     before doing the work, so a path that cannot be written ends the command with a message
     and nothing done; close it when ``path``. The file is written beside the target and put in
     its place only when the command succeeds, so a failed export leaves the old file as it was;
-    a path holding a book (any SQLite database) is refused, never overwritten."""
+    a path holding a book (any SQLite database) is refused, never overwritten, and any other
+    existing file is replaced only with ``force`` (--force)."""
     if not path:
         return sys.stdout.buffer if binary else sys.stdout
     target = Path(path)
@@ -91,6 +100,8 @@ def _output(path: str | None, binary: bool = False):
         header = b""
     if header == b"SQLite format 3\x00":
         _fail(f"{path} is a book (an SQLite database): an export never writes over it — choose another file")
+    if not force and os.path.lexists(target):
+        _fail(f"{path} already exists: add --force to replace it")
     try:
         return _Replacing(target, binary)
     except OSError as error:
@@ -112,7 +123,15 @@ class _Replacing:
 
     def close(self) -> None:
         failed = sys.exc_info()[0] is not None
-        self.file.close()
+        try:
+            self.file.close()  # the last bytes are written here: a full disk may say so only now
+        except OSError as error:
+            self.temp.unlink(missing_ok=True)
+            if failed:
+                return
+            if error.errno in _FULL_DISK:
+                _fail(f"the disk is full: {self.target} was not written — free some space and try again")
+            _fail(f"cannot write {self.target} ({error.strerror or error})")
         try:
             if failed:
                 self.temp.unlink()
@@ -130,9 +149,10 @@ class _Replacing:
 
 
 def _said(book) -> None:
-    from segtui.launch import say_upgrade
+    from segtui.launch import say_settings, say_upgrade
 
     say_upgrade(book)
+    say_settings(book)
 
 
 def _open(book_path: str | Path, create: bool = False):
@@ -159,6 +179,10 @@ _DIALECT_HELP = ("How a CSV is written: csv (comma, UTF-8, decimal point) or exc
                  "BOM, ';', decimal comma). Default: excel-sv when segtui speaks Swedish, else csv.")
 
 
+def _force_option(function):
+    return click.option("--force", is_flag=True, help="Replace the --output file when it exists.")(function)
+
+
 def _dialect_option(function):
     return click.option("--dialect", type=click.Choice(["csv", "excel-sv"]), help=_DIALECT_HELP)(function)
 
@@ -180,10 +204,10 @@ def _dialect(name: str | None, settings: dict):
     return export.default_dialect(i18n.pick(settings.get("ui.language"), os.environ))
 
 
-def _csv_output(path: str | None, dialect):
+def _csv_output(path: str | None, dialect, force: bool = False):
     """:func:`_output` for a CSV in ``dialect``: a dialect other than plain csv is written as its exact
     bytes (UTF-8, CRLF untouched) on standard output too, whatever the terminal's encoding."""
-    out = _output(path)
+    out = _output(path, force=force)
     if not path and dialect.name != "csv" and hasattr(out, "reconfigure"):
         out.reconfigure(encoding="utf-8", newline="")
     return out
@@ -248,8 +272,9 @@ def demo(out: str, customers: int, orders: int | None, seed: int, today: str | N
               help="Also classify as on this earlier day: table shows who moved, csv/json/xlsx add "
                    "quadrant_before and abc_before.")
 @_dialect_option
+@_force_option
 def segments(book: str, as_of: str | None, fmt: str, output: str | None, compare: str | None,
-             dialect: str | None) -> None:
+             dialect: str | None, force: bool) -> None:
     """Every customer's revenue class, potential, loyalty, quadrant, XYZ and group.
 
     `table` is a summary for people; `csv` and `json` (one record per customer,
@@ -273,23 +298,23 @@ def segments(book: str, as_of: str | None, fmt: str, output: str | None, compare
     collecting = gc.isenabled()
     gc.disable()
     try:
-        _write_segments(book, day, fmt, output, earlier, dialect)
+        _write_segments(book, day, fmt, output, earlier, dialect, force)
     finally:
         if collecting:
             gc.enable()
 
 
 def _write_segments(book: str, day: dt.date, fmt: str, output: str | None, earlier: dt.date | None = None,
-                    dialect: str | None = None) -> None:
+                    dialect: str | None = None, force: bool = False) -> None:
     from segtui.io import export
     from segtui.store.segments import segment_book
 
     opened = _open(book)
     if fmt == "csv":
         csv_dialect = _dialect(dialect, opened.settings())
-        out = _csv_output(output, csv_dialect)
+        out = _csv_output(output, csv_dialect, force)
     else:
-        out = _output(output, binary=fmt == "xlsx")
+        out = _output(output, binary=fmt == "xlsx", force=force)
     try:
         rows = segment_book(opened, day)
         # the same customers classified on the earlier day (trends are not compared)
@@ -534,8 +559,9 @@ def settings_command(book: str, pairs: tuple[str, ...]) -> None:
                    "or xlsx.")
 @click.option("--owner", help="Plan only this rep's customers (default: the book's plan.owner; '' for everyone's).")
 @_dialect_option
+@_force_option
 def plan_command(book: str, week: str | None, as_of: str | None, fmt: str, output: str | None, mailing: bool,
-                 owner: str | None, dialect: str | None) -> None:
+                 owner: str | None, dialect: str | None, force: bool) -> None:
     """The week's visits and calls (planned first when the week is empty).
 
     With --mailing: every small-fry customer with the contact and e-mail to
@@ -551,9 +577,11 @@ def plan_command(book: str, week: str | None, as_of: str | None, fmt: str, outpu
     _check_dialect(dialect, fmt)
     opened = _open(book)
     today = _as_of(as_of)
+    if not mailing:
+        _check_owner(opened, owner)
     csv_dialect = _dialect(dialect, opened.settings()) if fmt == "csv" else None
     if mailing:
-        out = _csv_output(output, csv_dialect) if csv_dialect else _output(output, binary=fmt == "xlsx")
+        out = _csv_output(output, csv_dialect, force) if csv_dialect else _output(output, fmt == "xlsx", force)
         try:
             _write_mailing(opened, today, fmt, out, csv_dialect, output)
         finally:
@@ -564,7 +592,10 @@ def plan_command(book: str, week: str | None, as_of: str | None, fmt: str, outpu
         monday = planning.parse_week(week) if week else planning.week_monday(today)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--week") from None
-    out = _csv_output(output, csv_dialect) if csv_dialect else _output(output, binary=fmt in ("ics", "xlsx"))
+    far = planning.week_in_reach(monday, today)
+    if far is not None:
+        raise click.BadParameter(far, param_hint="--week")
+    out = _csv_output(output, csv_dialect, force) if csv_dialect else _output(output, fmt in ("ics", "xlsx"), force)
     try:
         _write_plan(opened, monday, today, fmt, out, output, owner, csv_dialect)
     finally:
@@ -633,7 +664,9 @@ def duplicates_command(book: str, fmt: str, as_of: str | None, merge: tuple[str,
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to this file.")
 @click.option("--owner", help="Only this rep's customers (default: the book's plan.owner; '' for everyone's).")
 @_dialect_option
-def contacts_command(book: str, fmt: str, output: str | None, owner: str | None, dialect: str | None) -> None:
+@_force_option
+def contacts_command(book: str, fmt: str, output: str | None, owner: str | None, dialect: str | None,
+                     force: bool) -> None:
     """The contacts of every customer that is not archived: company, customer id, role,
     phone (E.164, +46701234567), e-mail and whether it is the primary contact.
 
@@ -647,8 +680,9 @@ def contacts_command(book: str, fmt: str, output: str | None, owner: str | None,
     _check_dialect(dialect, fmt)
     opened = _open(book)
     settings = opened.settings()
+    _check_owner(opened, owner)
     csv_dialect = _dialect(dialect, settings) if fmt == "csv" else None
-    out = _csv_output(output, csv_dialect) if csv_dialect else _output(output, binary=True)
+    out = _csv_output(output, csv_dialect, force) if csv_dialect else _output(output, binary=True, force=force)
     try:
         who = settings.get("plan.owner", "") if owner is None else owner
         contacts = book_contacts(opened, " ".join(who.split()))
@@ -708,6 +742,24 @@ def log_command(book: str, customer: str, kind: str, day: str | None, outcome: s
             _fail(str(error))
         moved = f" (the first working day from {again.isoformat()})" if planned != again else ""
         _say(f"Follow-up {follow_kind} planned for {planned:%a} {planned.isoformat()}{moved}")
+
+
+def _check_owner(opened, owner: str | None) -> None:
+    """Refuse (exit 2, before anything is written) an owner — from ``--owner``, else the book's
+    plan.owner — that no customer of the book has: the plan would be empty for a typo. The
+    message names the book's owners."""
+    from segtui.store import plan as plan_store
+
+    who = " ".join((opened.settings().get("plan.owner", "") if owner is None else owner).split())
+    if not who:
+        return
+    owners = plan_store.book_owners(opened)
+    if any(plan_store.owned_by(who, name) for name in owners):
+        return
+    where = "--owner" if owner is not None else "the setting plan.owner"
+    known = ", ".join(owners) if owners else "none (no customer has an owner)"
+    raise click.UsageError(f"no customer of this book has the owner {who!r} ({where}). "
+                           f"Owners in this book: {known}. --owner '' takes everyone's customers.")
 
 
 def _write_plan(opened, monday: dt.date, today: dt.date, fmt: str, out, output: str | None,

@@ -29,6 +29,10 @@ def _interactive() -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty()
 
 
+NO_TERMINAL = ("the app needs a terminal (standard input or output is not one); "
+               "in a script use a command, e.g. segtui segments BOOK --format csv")
+
+
 def say_upgrade(book) -> None:
     """Say on stderr what opening did beyond opening (a safety copy before an upgrade)."""
     if getattr(book, "safety_copy", None) is not None:
@@ -37,6 +41,24 @@ def say_upgrade(book) -> None:
             f"the previous book is kept at {book.safety_copy}",
             file=sys.stderr,
         )
+
+
+def setting_warnings(book) -> list[str]:
+    """One line for each stored setting that is not valid and counts as its default."""
+    from segtui.domain.display import shown
+    from segtui.domain.settings import DEFAULTS
+
+    return [
+        shown(f"the setting {key} in {book.path} is {value!r}, which is not valid; the default {DEFAULTS[key]} "
+              f"is used (set it: segtui settings {book.path} {key} VALUE)")
+        for key, value in book.invalid_settings()
+    ]
+
+
+def say_settings(book) -> None:
+    """Say on stderr which stored settings are not valid (each counts as its default)."""
+    for line in setting_warnings(book):
+        print(f"segtui: {line}", file=sys.stderr)
 
 
 def speak(book, environ) -> str:
@@ -69,6 +91,8 @@ def open_app(book: str | None, day: dt.date | None = None) -> None:
     path = Path(book)
     try:
         create = not path.exists() or (path.is_file() and path.stat().st_size == 0)
+        if create and path.parent.is_dir() and not _interactive():
+            _fail(NO_TERMINAL)  # before a book is made that nobody would see
         opened = open_book(path, create=create)
         if create and notice is None:
             notice = f"A new, empty book was made at {path.resolve()}"
@@ -80,6 +104,12 @@ def open_app(book: str | None, day: dt.date | None = None) -> None:
             show_message("This book cannot be opened", message, sub_title=str(book))
         _fail(message)
     say_upgrade(opened)
+    warnings = setting_warnings(opened)
+    if warnings:
+        notice = " · ".join(filter(None, [notice, *warnings]))
+    if not _interactive():  # Textual would wait for keys that never come, at full speed
+        opened.close()
+        _fail(NO_TERMINAL)
     speak(opened, os.environ)
     from segtui.ui.app import SegtuiApp
     from segtui.ui.keymap import terminal_theme

@@ -193,6 +193,29 @@ def parse_week(text: str) -> dt.date:
         raise ValueError(f"{text!r} is not an ISO week (write it like 2026-W48)") from None
 
 
+# A week to plan lies within this many years of the day planned on (before or after): a
+# typo like 9999-W01 is refused instead of planning, and saving, a week in year 9999.
+PLAN_YEARS = 5
+
+
+def _years_from(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February in a year without one
+        return day.replace(year=day.year + years, day=28)
+
+
+def week_in_reach(monday: dt.date, today: dt.date) -> str | None:
+    """None when the week starting ``monday`` is within :data:`PLAN_YEARS` years of ``today``
+    (the weeks of the same day ``PLAN_YEARS`` years before and after, included), else why not."""
+    first = week_monday(_years_from(today, -PLAN_YEARS))
+    last = week_monday(_years_from(today, PLAN_YEARS))
+    if first <= monday <= last:
+        return None
+    return (f"{week_label(monday)} is more than {PLAN_YEARS} years from {today.isoformat()}: "
+            f"plan a week from {week_label(first)} to {week_label(last)}")
+
+
 def weeks_in_year(year: int) -> int:
     """52 or 53: the ISO week of 28 December is the year's last."""
     return dt.date(year, 12, 28).isocalendar()[1]

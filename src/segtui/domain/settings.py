@@ -6,6 +6,7 @@ only knows their names, defaults and valid values. Values are stored as text.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Callable
 
@@ -356,6 +357,23 @@ def validate(key: str, value: str) -> str:
         return setting.check(str(value))
     except SettingError as error:
         raise SettingError(f"{key}: {error} ({_(setting.help)})") from None
+
+
+@functools.lru_cache(maxsize=512)
+def usable(key: str, value: str) -> bool:
+    """Whether a value found stored in a book for ``key`` can be used (else its default is): what
+    :func:`validate` accepts. The country is only checked for its shape here (two letters, or empty),
+    so reading a book's settings never loads the holiday calendars; a setting that is not ours is usable."""
+    setting = REGISTRY.get(key)
+    if setting is None or value == setting.default:
+        return True
+    if key == "country":
+        return value.strip().upper() in ("", "NONE") or (len(value.strip()) == 2 and value.strip().isalpha())
+    try:
+        setting.check(str(value))
+    except (SettingError, ValueError):
+        return False
+    return True
 
 
 def validate_all(values: dict[str, str]) -> None:

@@ -8,6 +8,7 @@ the pending migrations, each in its own transaction.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import sqlite3
 import threading
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from segtui.domain import settings as settings_rules
-from segtui.store.schema import MIGRATIONS, SCHEMA_VERSION
+from segtui.store.schema import MIGRATIONS, SCHEMA_VERSION, TABLES
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 APPLICATION_ID = 0x5E67701  # "segtui" marker in the SQLite header
@@ -35,12 +36,37 @@ class BookError(Exception):
 # SQLite result codes (the low byte of an extended code) that mean something a
 # person can act on; anything else is a programming error and stays an sqlite3 error.
 _BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = 5, 6, 8, 10, 11, 13, 14, 26
+_READONLY_RECOVERY, _READONLY_ROLLBACK = 8 | 1 << 8, 8 | 3 << 8  # a log to replay, but no right to write
+# Less free space than this where the book lies, and an I/O error is the disk being full.
+FULL_BELOW = 1 << 20
+
+
+def _disk_full(path: str | os.PathLike[str]) -> bool:
+    import shutil
+
+    if str(path) == ":memory:":
+        return False
+    try:
+        return shutil.disk_usage(Path(path).resolve().parent).free < FULL_BELOW
+    except OSError:
+        return False
+
+
+def problems_in_short(problems: list[str]) -> str:
+    """SQLite's report of what is wrong (thousands of lines for a badly damaged book) in one line:
+    the first problem and how many more there are."""
+    lines = [line.strip() for problem in problems for line in problem.splitlines()
+             if line.strip() and not line.startswith("*** in database")]
+    if not lines:
+        return "no details"
+    first = lines[0] if len(lines[0]) <= 120 else lines[0][:119] + "…"
+    return first + (f" and {len(lines) - 1:,} more problems" if len(lines) > 1 else "")
 
 
 def _damaged(path: str | os.PathLike[str], detail: str) -> BookError:
     from segtui.store.backup import latest_backup
 
-    message = f"{path} is damaged ({detail})"
+    message = f"{path} is damaged ({problems_in_short([detail])})"
     if str(path) != ":memory:":
         copy = latest_backup(path)
         if copy is not None:
@@ -59,12 +85,16 @@ def explain(error: BaseException, path: str | os.PathLike[str]) -> BookError | N
     if code is None:  # very old sqlite3 modules: fall back on the text
         code = (_BUSY if "locked" in text or "busy" in text else _CORRUPT if "malformed" in text
                 else _NOTADB if "not a database" in text else None)
+    extended = code
     code = None if code is None else code & 0xFF
     if code in (_BUSY, _LOCKED):
         return BookError(f"{path} is busy: another program is writing to it; try again in a moment", "busy")
+    if extended in (_READONLY_ROLLBACK, _READONLY_RECOVERY):
+        return BookError(f"{path} has an unfinished change in its -journal or -wal file that cannot be "
+                         "finished here (the file or its folder is read-only)", "readonly")
     if code == _READONLY:
         return BookError(f"{path} is read-only: changes cannot be saved", "readonly")
-    if code == _FULL:
+    if code == _FULL or code in (_IOERR, _CANTOPEN) and _disk_full(path):  # SQLite often says "disk I/O error"
         return BookError(f"the disk holding {path} is full: the change was not saved", "full")
     if code == _IOERR:
         return BookError(f"{path} could not be read or written (disk error: {text})", "disk")
@@ -136,7 +166,23 @@ def _check_file(path: Path, create: bool) -> bool:
     if len(header) < 100:
         raise _damaged(path, "the file is truncated")
     _check_header(path, header)
+    _check_journal(path, header)
     return False
+
+
+def _check_journal(path: Path, header: bytes) -> None:
+    """A rollback journal beside a book that keeps a write-ahead log (as every segtui book does) is a
+    leftover — from copying a folder, say — and no part of the book: SQLite would try to undo it into
+    the book (or, reading, call the book read-only). It is refused, and the book left as it is."""
+    journal = path.with_name(path.name + "-journal")
+    try:
+        with journal.open("rb") as handle:
+            first = handle.read(1)
+    except OSError:
+        return
+    if header[18:20] == b"\x02\x02" and first not in (b"", b"\x00"):
+        raise BookError(f"{journal.name} lies beside {path} but is no part of it (a segtui book keeps none; "
+                        "left over from a copy?): move it away, then open the book again — the book was not changed")
 
 
 def _read_only_uri(path: Path, immutable: bool = False) -> str:
@@ -155,19 +201,58 @@ def _connect_read_only(path: Path, **kwargs: Any) -> sqlite3.Connection:
 
 def reader_uri(path: Path) -> str:
     """The URI for a read-only connection to the book at ``path`` (see
-    :func:`_connect_read_only`)."""
+    :func:`_connect_read_only`). A book reached through a symbolic link has its log
+    beside the file the link points to, so that is where it is looked for."""
+    path = path.resolve()
     wal = path.with_name(path.name + "-wal")
     return _read_only_uri(path, immutable=not (wal.exists() or _has_log(path)))
 
 
+def _tables(conn: sqlite3.Connection) -> dict[str, set[str]]:
+    """Every table of the database on ``conn`` with its columns."""
+    found: dict[str, set[str]] = {}
+    for table, column in conn.execute(
+        "SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.type = 'table'"
+    ):
+        found.setdefault(table, set()).add(column)
+    return found
+
+
+@functools.cache
+def _tables_at(version: int) -> dict[str, tuple[str, ...]]:
+    """The tables and columns of a book at ``version``: :data:`TABLES` for the current one, else what the
+    migrations up to ``version`` make of an empty database (only when an older book is opened)."""
+    if version == SCHEMA_VERSION:
+        return TABLES
+    conn = sqlite3.connect(":memory:")
+    try:
+        for script in MIGRATIONS[:version]:
+            conn.executescript(script)  # sql-safe: the migration scripts of the code
+        return {table: tuple(sorted(columns)) for table, columns in _tables(conn).items()}
+    finally:
+        conn.close()
+
+
+def _missing_part(found: dict[str, set[str]], version: int) -> str | None:
+    """The first table or column a book at ``version`` has and ``found`` lacks, in words; None when none."""
+    for table, columns in _tables_at(version).items():
+        if table not in found:
+            return f"the table {table} is missing"
+        for column in columns:
+            if column not in found[table]:
+                return f"the column {table}.{column} is missing"
+    return None
+
+
 def _existing_version(path: Path, create: bool) -> int:
-    """The schema version, read without writing anything to the file."""
+    """The schema version, read without writing anything to the file: a file is a book of that
+    version only when it has every table and column such a book has."""
     try:
         conn = _connect_read_only(path)
         try:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             application = conn.execute("PRAGMA application_id").fetchone()[0]
-            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            tables = _tables(conn)
         finally:
             conn.close()
     except sqlite3.DatabaseError as error:
@@ -180,6 +265,13 @@ def _existing_version(path: Path, create: bool) -> int:
         raise BookError(f"{path} is an empty SQLite file, not a book")
     if version > 0 and "customer" not in tables:
         raise BookError(f"{path} is a SQLite file but not a segtui book")
+    if 0 < version <= SCHEMA_VERSION:
+        missing = _missing_part(tables, version)
+        if missing is not None and application != APPLICATION_ID:
+            # every book since the first version carries segtui's mark: without it, it is not one
+            raise BookError(f"{path} is a SQLite file of another program, not a segtui book ({missing})")
+        if missing is not None:
+            raise _damaged(path, missing)
     return version
 
 
@@ -361,13 +453,23 @@ class Book:
         problems = [r[0] for r in rows if r[0] != "ok"]
         if not problems:
             return None
-        return str(_damaged(self.path, problems[0] + (f" and {len(problems) - 1} more problems" if len(problems) > 1 else "")))
+        return str(_damaged(self.path, "\n".join(problems)))
 
     # --- settings -------------------------------------------------------------
     def settings(self) -> dict[str, str]:
-        """Every setting: the book's values over the defaults."""
+        """Every setting: the book's values over the defaults. A stored value that is not valid
+        (written by hand, or by another program) counts as the default: :meth:`invalid_settings`."""
         stored = dict(self.query("SELECT key, value FROM setting"))
-        return {**settings_rules.DEFAULTS, **stored}
+        values = {**settings_rules.DEFAULTS, **stored}
+        for key, _value in self.invalid_settings(stored):
+            values[key] = settings_rules.DEFAULTS[key]
+        return values
+
+    def invalid_settings(self, stored: dict[str, str] | None = None) -> list[tuple[str, str]]:
+        """(key, stored value) of every stored setting whose value is not valid, by key."""
+        if stored is None:
+            stored = dict(self.query("SELECT key, value FROM setting"))
+        return [(key, value) for key, value in sorted(stored.items()) if not settings_rules.usable(key, value)]
 
     def set_setting(self, key: str, value: str) -> str:
         """Validate and store one setting; returns the stored value."""
@@ -381,6 +483,8 @@ class Book:
         with self.transaction() as conn:
             # checked inside the write transaction: what they are checked against cannot change meanwhile
             stored = dict(conn.execute("SELECT key, value FROM setting").fetchall())
+            for key, _value in self.invalid_settings(stored):
+                stored[key] = settings_rules.DEFAULTS[key]
             settings_rules.validate_all({**settings_rules.DEFAULTS, **stored, **normalised})
             conn.executemany(
                 "INSERT INTO setting (key, value) VALUES (?, ?) "

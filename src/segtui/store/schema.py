@@ -271,3 +271,36 @@ MIGRATIONS: list[str] = [
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
+
+# Every table of a book at SCHEMA_VERSION and its columns: a file that lacks one is not a whole
+# book, and is refused before anything is written (store/book.py). A migration that adds a table
+# or a column may add it here; tests/test_foreign_books.py checks that a new book has all of these.
+TABLES: dict[str, tuple[str, ...]] = {
+    "setting": ("key", "value"),
+    "customer": (
+        "id", "source_id", "name", "org_number", "industry", "city", "postcode", "address", "owner",
+        "created", "archived", "crm_id", "uid", "country", "employees", "annual_revenue",
+    ),
+    "contact": ("id", "customer_id", "name", "role", "phone", "email", "is_primary", "uid"),
+    "order": ("id", "customer_id", "order_ref", "order_key", "date", "amount", "currency", "uid"),
+    "assessment": (
+        "id", "customer_id", "date", "who", "budget_per_year", "loyalty_override", "confidence", "note",
+        "uid", "source",
+    ),
+    "checklist_answer": ("customer_id", "question_key", "answer", "note", "date", "uid"),
+    "qualification": ("customer_id", "pain", "money", "timing", "parked_reason", "date", "uid"),
+    "buying_behaviour": ("customer_id", "focus", "custom", "collaborate", "date", "uid"),
+    "competitor_contract": ("id", "customer_id", "competitor", "ends_on", "note", "uid"),
+    "activity": ("id", "customer_id", "date", "kind", "outcome", "note", "uid"),
+    "plan_item": ("id", "customer_id", "day", "kind", "status", "reason", "manual", "activity_id", "uid"),
+    "note": ("id", "customer_id", "date", "text", "uid"),
+    "team_state": ("key", "value"),
+    "team_change": ("seq", "tbl", "uid", "at"),
+    "team_conflict": (
+        "id", "tbl", "uid", "customer", "winner", "loser", "winner_book", "loser_book", "winner_at",
+        "loser_at",
+    ),
+    "place": ("customer_id", "lat", "lon", "source", "looked_up", "uid"),
+    "calendar_event": ("uid", "item_id", "day", "sequence", "signature", "summary", "cancelled"),
+    "customer_alias": ("source_id", "customer_id", "merged", "undo"),
+}

@@ -164,7 +164,17 @@ class SegtuiApp(GuardedApp):
             self.notify(f"Key map not used: {error}", severity="warning", timeout=8)
             return
         if keymap:
+            from segtui.domain.display import shown
+            from segtui.ui.keymap import binding_ids, keymap_problems
+
             self.set_keymap(keymap)
+            problems = keymap_problems(keymap, binding_ids())
+            if problems:
+                self.notify(
+                    shown(_("Key map {path}: {problems} (not used; the README lists every binding id)").format(
+                        path=self.keymap_path, problems="; ".join(problems))),
+                    title=_("Key map"), severity="warning", timeout=15, markup=False,
+                )
 
     def _sub_title(self, newest: dt.date | None) -> str:
         from segtui.i18n import day

@@ -45,6 +45,55 @@ def load_keymap(path: Path) -> dict[str, str]:
     return _flatten(data)
 
 
+MODIFIERS = frozenset({"ctrl", "shift", "alt", "meta", "super", "hyper"})
+
+
+def is_key(key: str) -> bool:
+    """True when ``key`` names a key the way Textual does: ``ctrl+f``, ``f1``, ``question_mark``, ``?``."""
+    from textual.keys import KEY_ALIASES, REPLACED_KEYS, Keys, key_to_character
+
+    *modifiers, base = key.strip().lower().split("+")
+    if not base or not set(modifiers) <= MODIFIERS:
+        return False
+    if len(base) == 1 or base in KEY_ALIASES or base in {k.value for k in Keys if "+" not in k.value}:
+        return True
+    return key_to_character(REPLACED_KEYS.get(base, base)) is not None
+
+
+def binding_ids() -> set[str]:
+    """The id of every binding of the app's screens and widgets (what a key map may remap)."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    from textual.binding import Binding
+
+    import segtui.ui
+
+    ids = set()
+    for info in pkgutil.iter_modules(segtui.ui.__path__):
+        module = importlib.import_module(f"segtui.ui.{info.name}")
+        for _name, klass in inspect.getmembers(module, inspect.isclass):
+            for cls in klass.__mro__:
+                ids.update(b.id for b in cls.__dict__.get("BINDINGS", ()) if isinstance(b, Binding) and b.id)
+    return ids
+
+
+def keymap_problems(keymap: dict[str, str], known: set[str]) -> list[str]:
+    """What in ``keymap`` is not used, in words: a binding id that does not exist, a key that is not one."""
+    from segtui.i18n import _
+
+    problems = []
+    for binding_id, keys in keymap.items():
+        if binding_id not in known:
+            problems.append(_("there is no binding {id}").format(id=binding_id))
+            continue
+        for key in keys.split(","):
+            if not is_key(key):
+                problems.append(_("{id} = '{key}': '{key}' is not a key").format(id=binding_id, key=key))
+    return problems
+
+
 def load_theme(path: Path) -> str | None:
     """The theme the user picked last time, if any (a broken file is ignored)."""
     if not path.exists():
