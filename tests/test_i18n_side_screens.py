@@ -43,6 +43,15 @@ async def until_screen(pilot, name: str) -> None:
     raise TimeoutError(f"{name} did not open; {type(pilot.app.screen).__name__} is on top")
 
 
+async def until_footer(pilot, words: str) -> None:
+    """Until the footer shows ``words`` (it is drawn again after the focus moves); raises after 4 seconds."""
+    for _ in range(200):
+        if words in screen_text(pilot.app):
+            return
+        await pilot.pause(0.02)
+    raise TimeoutError(f"the footer does not show {words!r}")
+
+
 # Keys as the help and the footer name them (Textual's names, the same in every language).
 KEY_NAMES = {"space"}
 
@@ -238,6 +247,7 @@ async def test_the_import_screen_in_swedish(swedish) -> None:
     app = Host(book, str(path))
     async with app.run_test(size=(120, 36)) as pilot:
         await idle(pilot)
+        await until_footer(pilot, "Order/kunder")
         text = screen_text(app)
         assert "Importera order" in text and "Förhandsvisning (första 20 raderna)" in text and "kontroll" in text
         assert "CSV (;-separerad" in text and "inget kundnummer" in text and "Klart: ctrl+r importerar" in text
@@ -290,6 +300,49 @@ async def test_the_customer_import_in_swedish(swedish) -> None:
                       "budget", "loyalty", "employees", "annual_revenue", "crm_id", "name", "lat", "lon"):
             text = text.replace(field, "")
         no_english(text, words)
+    book.close()
+    assert i18n.missing() == set()
+
+
+def _without_fields(text: str) -> str:
+    """The screen's text without a customer file's field names (as --map names them, in English)."""
+    for field in ("org_number", "industry", "postcode", "address", "owner", "contact", "phone", "email",
+                  "budget", "loyalty", "employees", "annual_revenue", "crm_id", "name", "lat", "lon"):
+        text = text.replace(field, "")
+    return text
+
+
+def flat(text: str) -> str:
+    """The screen's text with every run of spaces and line ends as one space (a status wraps)."""
+    return re.sub(r"\s+", " ", text)
+
+
+async def test_matching_a_customer_file_in_swedish(swedish, tmp_path) -> None:
+    from test_ui_import_matching import HUBSPOT, Host, a_book, write
+
+    words = english_words()
+    book = a_book(tmp_path)
+    path = Path(write(tmp_path, HUBSPOT))
+    app = Host(book, str(path))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await idle(pilot)
+        text = flat(screen_text(app))
+        assert "Matcha på (ctrl+f): [automatiskt]" in text and "Nya kunder (ctrl+n): [ ] bara när" in text
+        assert "K1 · på namn och ort" in text and "K4 · tidigare K5" in text and "ny kund" in text
+        assert "ingen träff: inte gissad 2 kunder har samma namn och" in text
+        assert "inget CRM-id, organisationsnummer" in text
+        no_english(_without_fields(_file_words(app, path)), words)
+        strangers = Path(write(tmp_path, [["Record ID", "Company name", "City"], ["1", "Nobody AB", "Kiruna"]],
+                               "strangers.csv"))
+        app.screen.query_one("#import-path").value = str(strangers)
+        await idle(pilot)
+        assert "Den första raden är inte någon av bokens 6 kunder (matchat på CRM-id, sedan" in flat(screen_text(app))
+        await pilot.press("ctrl+r")
+        await idle(pilot)
+        refused = flat(screen_text(app))
+        assert "Inget importerades: filens rad är inte någon av bokens 6 kunder" in refused
+        assert "ctrl+n lägger till raderna som nya kunder" in refused
+        no_english(_without_fields(_file_words(app, strangers)), words)
     book.close()
     assert i18n.missing() == set()
 

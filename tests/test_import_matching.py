@@ -265,6 +265,7 @@ def test_a_merged_customer_id_in_a_customer_file_is_the_kept_customer(book, tmp_
     summary = import_customers(book, write(tmp_path, [["Customer ID", "Name", "City", "Industry", "Phone"],
                                                       ["K2", "Acme Lund", "Lund", "Steel", "+46 40 99 88 77"]]))
     assert (summary.matched, summary.matched_by, summary.customers_new) == (1, {"merged": 1}, 0)
+    assert "Matched 1 rows to customers in the book (1 by the id of a customer merged into it)" in summary.text()
     # the kept customer keeps its name and contact; the merged one's row fills what it lacked
     assert book.rows("SELECT source_id, name, industry FROM customer") == [("K1", "Acme AB", "Steel")]
     assert book.rows("SELECT name, phone FROM contact") == [("Eva", "046-11 22 33")]

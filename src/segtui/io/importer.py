@@ -48,7 +48,7 @@ from segtui.io.readers import (
 )
 
 if TYPE_CHECKING:
-    from segtui.domain.matching import Matcher, Row
+    from segtui.domain.matching import Match, Matcher, Row
 
 __all__ = [
     "ORDER_FIELDS",
@@ -724,7 +724,7 @@ class Summary:
                 new=n(self.orders_new), credit=credit, existing=n(self.orders_existing)))
             out.append(_("Customers: {new} new").format(new=n(self.customers_new)))
         else:
-            if self.match_rules and self.match_rules != ("customer",):
+            if self.match_rules and (self.match_rules != ("customer",) or self.matched_by.get("merged")):
                 by = ", ".join(_("{count} by {rule}").format(count=n(c), rule=_(RULE_WORDS[r]))
                                for r, c in self.matched_by.items() if c)
                 out.append(_("Matched {count} rows to customers in the book{by}; tried {rules}").format(
@@ -1396,7 +1396,12 @@ def _typed(table: Table, line: int, column: str, name: str, value: str) -> Any:
 
 class NothingMatched(ReadError):
     """A customer file none of whose rows is a customer the book has (a wrong key, or a list of
-    prospects): refused unless new customers are asked for (``new=True``, ``--new``)."""
+    prospects): refused unless new customers are asked for (``new=True``, ``--new``). ``rows``:
+    the rows used, ``customers``: the book's, ``rules``: what they were matched by."""
+
+    def __init__(self, message: str, rows: int = 0, customers: int = 0, rules: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.rows, self.customers, self.rules = rows, customers, rules
 
 
 def import_customers(
@@ -1498,7 +1503,8 @@ def import_customers(
         raise NothingMatched(Phrase(
             "none of the file's {rows} rows is one of the book's {customers} customers (matched by {tried}) — a wrong "
             "column, or all new companies? To add them all as new customers, import with --new",
-            rows=f"{summary.rows_used:,}", customers=f"{known:,}", tried=tried))
+            rows=f"{summary.rows_used:,}", customers=f"{known:,}", tried=tried),
+            summary.rows_used, known, rules)
     _write_customers(book, records, summary, as_of, spelled, fill_only)
     return summary
 
@@ -1725,6 +1731,11 @@ class Preview:
     rows: list[tuple[int, list[str], str | None]] = field(default_factory=list)  # line, values, error
     error: str | None = None  # the file (or mapping) cannot be imported at all
     date_order: str = "dmy"
+    # a customer file previewed against a book: where each row goes (line → the match), the rules
+    # tried and how many customers the book has (docs/matching.md)
+    matches: dict[int, Match] = field(default_factory=dict)
+    match_rules: tuple[str, ...] = ()
+    customers: int = 0
 
 
 def preview(
@@ -1734,8 +1745,13 @@ def preview(
     *,
     sheet: str | None = None,
     rows: int = 20,
+    book=None,
+    match: str | None = None,
 ) -> Preview:
-    """Open ``path``, map its columns and check its first ``rows`` rows; never raises ReadError."""
+    """Open ``path``, map its columns and check its first ``rows`` rows; never raises ReadError.
+
+    A customer file with a ``book`` is matched as :func:`import_customers` would (``match``
+    forces a rule): ``matches`` says for each row the customer it is, or that it is new."""
     result = Preview(os.fspath(path), kind)
     try:
         table = open_table(path, sheet=sheet)
@@ -1774,4 +1790,34 @@ def preview(
             elif not any(_text(values[result.mapping.index(f)]) for f in _MATCH_FIELDS if f in result.mapping.fields):
                 problem = Phrase("skipped: {reason}", reason=Phrase("no CRM id, org number or name to match on"))
             result.rows.append((line, [_text(v) for v in values], problem))
+    if kind == "customers" and book is not None:
+        _preview_matches(result, book, match)
     return result
+
+
+def _preview_matches(result: Preview, book, match: str | None) -> None:
+    """Where the previewed rows of a customer file go in ``book`` (the import's own matcher)."""
+    from segtui.domain.matching import rules_for
+
+    mapping = result.mapping
+    has_customer = "customer" in mapping.fields
+    try:
+        result.match_rules = rules_for(match, has_customer)
+    except ValueError as error:
+        result.error = result.error or str(error)
+        return
+    if result.match_rules == ("customer",) and not has_customer:
+        result.error = result.error or ("--match customer: the file has no column for the customer id "
+                                        "(use --map customer=COLUMN)")
+        return
+    matcher = customer_matcher(book, result.match_rules)
+    result.customers = matcher.customers
+    checked = []
+    for line, values, problem in result.rows:
+        if problem is None or problem.startswith("skipped"):  # a bad value stops the import: no match
+            record = {f: values[mapping.index(f)] for f in _ROW_FIELDS if f in mapping.fields}
+            found = result.matches[line] = matcher.match(row_of(line, record))
+            if found.source_id is None:  # skipped, as the import skips it
+                problem = "skipped: " + (found.reason if found.reason.startswith("no ") else "not matched: not guessed")
+        checked.append((line, values, problem))
+    result.rows = checked

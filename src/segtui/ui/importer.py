@@ -26,13 +26,27 @@ from textual.widgets import DataTable, Footer, Input, ProgressBar, Static
 
 from segtui.domain.display import shown
 from segtui.ui.display import Shown, ShownLabel, safe
-from segtui.io.importer import CUSTOMER_FIELDS, ORDER_FIELDS, USE_MAP, Preview, ReadError, Summary, preview
+from segtui.io.importer import CUSTOMER_FIELDS, ORDER_FIELDS, USE_MAP, NothingMatched, Preview, ReadError, Summary, preview
 from segtui.i18n import N_, Phrase, _, ngettext, said
 from segtui.i18n import day as day_text
 from segtui.store.book import Book, BookError
 
 IMPORTABLE = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".gz")
 PREVIEW_ROWS = 20
+
+#: How a customer file's rows are matched to the book (``segtui import customers --match``):
+#: None tries the file's customer id, else CRM id, org number, name and city (docs/matching.md).
+MATCH_CHOICES: tuple[str | None, ...] = (None, "customer", "crm_id", "org_number", "name_city")
+#: What each matching rule is called on the screen.
+RULE_NAMES = {
+    "customer": N_("customer id"),
+    "crm_id": N_("CRM id"),
+    "org_number": N_("org number"),
+    "name_city": N_("name and city"),
+    "merged": N_("merged"),
+}
+#: The file's fields a rule needs.
+RULE_FIELDS = {"customer": "customer", "crm_id": "crm_id", "org_number": "org_number", "name_city": "name"}
 
 
 class PathSuggester(Suggester):
@@ -162,6 +176,7 @@ class ImportScreen(Screen):
     ImportScreen #import-path { width: 1fr; }
     ImportScreen #import-currency { width: 16; }
     ImportScreen #import-format { padding: 0 1; height: auto; color: $text-muted; }
+    ImportScreen #import-options { padding: 0 1; height: auto; }
     ImportScreen #import-body { height: 1fr; }
     ImportScreen #import-columns { width: 44; border: round $primary; border-title-align: left; height: 100%; }
     ImportScreen #import-preview { width: 1fr; border: round $primary; border-title-align: left; height: 100%; }
@@ -178,6 +193,8 @@ class ImportScreen(Screen):
         Binding("ctrl+o", "focus_columns", "Columns", id="importer.columns"),
         Binding("ctrl+g", "focus_currency", "Currency", id="importer.currency"),
         Binding("ctrl+a", "accept_thresholds", "Accept thresholds", id="importer.accept_thresholds"),
+        Binding("ctrl+f", "cycle_match", "Match by", id="importer.match"),
+        Binding("ctrl+n", "toggle_new", "New customers", id="importer.new"),
     ]
 
     kind: reactive[str] = reactive("orders")
@@ -196,6 +213,8 @@ class ImportScreen(Screen):
         self.running = False
         self.book_currency: str | None = None  # set when the book has orders: its currency is settled
         self.imported: Summary | None = None  # an import whose proposed thresholds wait for ctrl+a
+        self.match: str | None = None  # a customer file: the one rule rows are matched by (--match), or all
+        self.new = False  # a customer file: add its rows as new customers even when none matches (--new)
 
     # --- layout -----------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -211,6 +230,7 @@ class ImportScreen(Screen):
             yield ShownLabel(_("Currency"), id="import-currency-label")
             yield Input(placeholder=_("e.g. GBP"), max_length=3, id="import-currency")
         yield Shown(_("Type or paste the path of an export from your ERP or CRM."), id="import-format")
+        yield Static("", id="import-options")
         with Horizontal(id="import-body"):
             with Vertical(id="import-columns") as columns:
                 columns.border_title = _("Columns (ctrl+o, ←/→ change)")
@@ -233,14 +253,83 @@ class ImportScreen(Screen):
     def on_mount(self) -> None:
         self.query_one(ProgressBar).display = False
         self.query_one(MappingList).show(self._fields(), [], {})
+        self._show_options()
         if self.start_path:
             self.query_one(MappingList).focus()
-            self.load_preview(self.start_path, self.kind, dict(self.overrides))
+            self._load(self.start_path, dict(self.overrides))
         else:
             self.query_one("#import-path", Input).focus()
 
     def _fields(self) -> dict[str, str]:
         return ORDER_FIELDS if self.kind == "orders" else CUSTOMER_FIELDS
+
+    def _load(self, path: str, overrides: dict[str, str], kind: str | None = None) -> None:
+        self.load_preview(path, kind or self.kind, overrides, self.match)
+
+    # --- matching a customer file ------------------------------------------------------
+    def _mapped(self) -> dict[str, str]:
+        result = self.current
+        return result.mapping.fields if result is not None and result.mapping is not None else {}
+
+    def _can_match_by(self, choice: str | None) -> bool:
+        """A rule can be chosen when the file has the column it needs (all rules: always)."""
+        return choice is None or RULE_FIELDS[choice] in self._mapped()
+
+    def _rules_text(self) -> str:
+        """The rules rows are matched by, as the screen says them ('CRM id, then org number, …')."""
+        if self.match is not None:
+            return _(RULE_NAMES[self.match])
+        rules = ("customer",) if "customer" in self._mapped() else ("crm_id", "org_number", "name_city")
+        return _(", then ").join(_(RULE_NAMES[r]) for r in rules)
+
+    def _show_options(self) -> None:
+        """The customer file's matching choices: every rule (the chosen one marked, those the file has no
+        column for dimmed) and whether rows are added as new customers when none matches."""
+        line = self.query_one("#import-options", Static)
+        if line.display != (self.kind == "customers"):
+            line.display = self.kind == "customers"
+        if self.kind != "customers":
+            return
+        text = Text()
+        text.append(_("Match by") + " ", style="bold")
+        text.append("(ctrl+f): ", style="dim")
+        for choice in MATCH_CHOICES:
+            name = _("automatic") if choice is None else _(RULE_NAMES[choice])
+            if choice == self.match:
+                text.append(f"[{name}]", style="reverse bold")
+            else:
+                text.append(f" {name} ", style="" if self._can_match_by(choice) else "dim strike")
+            text.append(" ")
+        text.append("\n" + _("New customers") + " ", style="bold")
+        text.append("(ctrl+n): ", style="dim")
+        if self.new:
+            text.append("[x] " + _("added even when no row is a customer of the book (as --new)"), style="bold")
+        else:
+            text.append("[ ] " + _("only when some row is a customer of the book"))
+        line.update(text)
+
+    def action_cycle_match(self) -> None:
+        """The next matching rule the file has a column for (as --match; automatic again after the last)."""
+        if self.running or self.kind != "customers":
+            return
+        index = MATCH_CHOICES.index(self.match)
+        for step in range(1, len(MATCH_CHOICES) + 1):
+            choice = MATCH_CHOICES[(index + step) % len(MATCH_CHOICES)]
+            if self._can_match_by(choice):
+                break
+        self.match = choice
+        self._show_options()
+        if self.current is not None:
+            self._load(self.current.path, dict(self.overrides))
+
+    def action_toggle_new(self) -> None:
+        """Add the rows as new customers even when none matches (as --new), or not."""
+        if self.running or self.kind != "customers":
+            return
+        self.new = not self.new
+        self._show_options()
+        if self.current is not None:
+            self._show_preview(self.current, self.book_currency)
 
     # --- events -------------------------------------------------------------------
     @on(Input.Changed, "#import-path")
@@ -248,7 +337,7 @@ class ImportScreen(Screen):
         path = os.path.expanduser(event.value.strip())
         if path and Path(path).is_file():
             self.overrides = {}
-            self.load_preview(path, self.kind, {})
+            self._load(path, {})
 
     @on(Input.Submitted, "#import-path")
     def path_submitted(self, event: Input.Submitted) -> None:
@@ -258,7 +347,7 @@ class ImportScreen(Screen):
         if not Path(path).is_file():
             self._status(_("There is no file at {path}.").format(path=path), error=True)
             return
-        self.load_preview(path, self.kind, dict(self.overrides))
+        self._load(path, dict(self.overrides))
         self.query_one(MappingList).focus()
 
     @on(MappingList.Changed)
@@ -266,16 +355,19 @@ class ImportScreen(Screen):
         if self.current is None:
             return
         self.overrides[event.field] = event.column
-        self.load_preview(self.current.path, self.kind, dict(self.overrides))
+        self._load(self.current.path, dict(self.overrides))
 
     def watch_kind(self, kind: str) -> None:
         if not self.is_mounted:
             return
         self.query_one("#import-title", Static).update(self._title())
         self.overrides = {}
+        self.match, self.new = None, False
         self.query_one(MappingList).show(self._fields(), [], {})
+        self._show_options()
+        self.refresh_bindings()
         if self.current is not None:
-            self.load_preview(self.current.path, kind, {})
+            self._load(self.current.path, {}, kind)
 
     # --- actions ------------------------------------------------------------------
     def action_back(self) -> None:
@@ -301,6 +393,10 @@ class ImportScreen(Screen):
         if action == "accept_thresholds":  # shown in the footer only while thresholds wait for it
             summary = self.imported
             return summary is not None and summary.proposed is not None and not summary.thresholds_accepted
+        if action in ("cycle_match", "toggle_new"):  # a customer file's choices
+            return self.kind == "customers"
+        if action == "focus_currency":  # the currency of orders
+            return self.kind == "orders"
         return True
 
     def action_accept_thresholds(self) -> None:
@@ -356,12 +452,12 @@ class ImportScreen(Screen):
         bar.update(total=None, progress=0)
         bar.display = True
         self._status(_("Importing… the whole file is checked before anything is written."))
-        self.run_import(self.current.path, self.kind, dict(self.overrides), currency)
+        self.run_import(self.current.path, self.kind, dict(self.overrides), currency, self.match, self.new)
 
     # --- workers ------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="import-preview")
-    def load_preview(self, path: str, kind: str, overrides: dict[str, str]) -> None:
-        result = preview(path, kind, overrides, rows=PREVIEW_ROWS)
+    def load_preview(self, path: str, kind: str, overrides: dict[str, str], match: str | None = None) -> None:
+        result = preview(path, kind, overrides, rows=PREVIEW_ROWS, book=self.book, match=match)
         settled = None
         if self.book.scalar('SELECT EXISTS (SELECT 1 FROM "order")'):
             settled = self.book.settings().get("currency", "SEK")
@@ -387,6 +483,7 @@ class ImportScreen(Screen):
         self.current = result
         self.book_currency = settled
         self._show_currency(result)
+        self._show_options()
         mapped = result.mapping.fields if result.mapping else {}
         self.query_one(MappingList).show(self._fields(), result.header, mapped)
         fmt = said(result.format) if result.format else _("unreadable")
@@ -409,6 +506,11 @@ class ImportScreen(Screen):
             checks = {line: _check_text(problem) for line, _values, problem in result.rows if problem}
             longest = max((len(c) for c in checks.values()), default=2)
             table.add_column(_("check"), key="check", width=min(34, max(5, longest)))
+            matched = {}
+            if result.kind == "customers" and result.match_rules:
+                matched = {line: match_cell(result.matches.get(line)) for line, _values, _problem in result.rows}
+                widest = max((len(c.plain) for c in matched.values()), default=2)
+                table.add_column(_("in the book"), key="match", width=min(32, max(len(_("in the book")), widest)))
             for i in order:
                 name = result.header[i][:18] or f"({i + 1})"
                 table.add_column(safe(Text(name, style="bold" if i in used else "dim")), key=f"c{i}")
@@ -417,7 +519,8 @@ class ImportScreen(Screen):
                     check = Text(_("ok"), style="green")
                 else:
                     check = safe(Text(checks[line], style="yellow" if problem.startswith("skipped") else "bold red"))
-                table.add_row(str(line), check, *[Text(shown(values[i][:24])) for i in order], key=str(line))
+                cells = [str(line), check, *([matched[line]] if matched else [])]
+                table.add_row(*cells, *[Text(shown(values[i][:24])) for i in order], key=str(line))
         if result.error:
             message = shown_problem(result.error)
             if result.kind == "orders" and result.mapping is not None and "date" not in result.mapping.fields:
@@ -432,12 +535,17 @@ class ImportScreen(Screen):
             elif self._currency_missing():
                 self._status(_("The file does not say its currency: type it in the Currency field (ctrl+g), "
                                "e.g. GBP — this book keeps it."))
+            elif self._none_matched(result) and not self.new:
+                rows = sum(1 for m in result.matches.values() if m.source_id is not None)
+                self._status(nothing_matched_text(rows, result.customers, self._rules_text(), first=True),
+                             error=True)
             else:
                 self._status(_("Ready: ctrl+r imports the whole file (checked first; nothing is written if a row "
                                "is bad)."))
 
     @work(thread=True, exclusive=True, group="import-run")
-    def run_import(self, path: str, kind: str, overrides: dict[str, str], currency: str | None = None) -> None:
+    def run_import(self, path: str, kind: str, overrides: dict[str, str], currency: str | None = None,
+                   match: str | None = None, new: bool = False) -> None:
         from segtui.io import importer
 
         call = self.app.call_from_thread
@@ -450,7 +558,11 @@ class ImportScreen(Screen):
                 summary = importer.import_orders(self.book, path, overrides, as_of=self.as_of, progress=progress,
                                                  currency=currency, ask_currency=True, today=self.today)
             else:
-                summary = importer.import_customers(self.book, path, overrides, as_of=self.as_of, progress=progress)
+                summary = importer.import_customers(self.book, path, overrides, as_of=self.as_of, progress=progress,
+                                                    today=self.today, match=match, new=new)
+        except NothingMatched as error:
+            call(self._nothing_matched, error)
+            return
         except (ReadError, BookError) as error:
             call(self._failed, error.message if isinstance(error, ReadError) else said(error))
             return
@@ -458,6 +570,12 @@ class ImportScreen(Screen):
 
     def _progress(self, done: int, total: int | None) -> None:
         self.query_one(ProgressBar).update(total=total, progress=min(done, total) if total else done)
+
+    def _nothing_matched(self, error: NothingMatched) -> None:
+        """A book with customers and a file none of whose rows is one of them: nothing imported, and the way out."""
+        self.running = False
+        self.query_one(ProgressBar).display = False
+        self._status(nothing_matched_text(error.rows, error.customers, self._rules_text()), error=True)
 
     def _failed(self, message: str) -> None:
         self.running = False
@@ -480,6 +598,11 @@ class ImportScreen(Screen):
         if first_day:
             self.app.notify("\n".join(first_day), title=_("The new book"), markup=False, timeout=12)
         self.dismiss(summary)
+
+    def _none_matched(self, result: Preview) -> bool:
+        """A customer file previewed against a book with customers, and not one of its first rows is one."""
+        used = [m for m in result.matches.values() if m.source_id is not None]
+        return result.kind == "customers" and result.customers > 0 and bool(used) and not any(m.existing for m in used)
 
     def _currency_missing(self) -> bool:
         """A new book, a file with no currency column and nothing typed in the Currency field."""
@@ -590,3 +713,54 @@ def first_day_text(summary: Summary, today: dt.date) -> list[str]:
         if summary.thresholds_accepted:
             out.append("  " + _("accepted"))
     return out
+
+
+def nothing_matched_text(rows: int, customers: int, rules: str, first: bool = False) -> str:
+    """A customer file none of whose rows is a customer of a book that has customers, and the way out."""
+    if first:
+        said = ngettext("The first row is not one of the book's {customers} customers (matched by {rules})",
+                        "None of the first {rows} rows is one of the book's {customers} customers (matched by {rules})",
+                        rows)
+    else:
+        said = ngettext("Nothing was imported: the file's row is not one of the book's {customers} customers "
+                        "(matched by {rules})",
+                        "Nothing was imported: none of the file's {rows} rows is one of the book's {customers} "
+                        "customers (matched by {rules})", rows)
+    return said.format(rows=number(rows), customers=number(customers), rules=rules) + " — " + _(
+        "a wrong column, or all new companies? ctrl+f matches another way, ctrl+o changes the columns; "
+        "ctrl+n adds the rows as new customers, then ctrl+r imports.")
+
+
+_NOT_GUESSED = tuple((re.compile(pattern), text) for pattern, text in (
+    (r"(?P<count>\d+) customers have this (?P<rule>.+) \((?P<customers>.*)\) — not guessed",
+     N_("{count} customers have this {rule} ({customers})")),
+    (r"same (?P<rule>.+) as (?P<customer>.+), which has another CRM id \((?P<crm_id>.*)\) — not guessed",
+     N_("{customer} has this {rule} and another CRM id ({crm_id})")),
+    (r"customer id (?P<customer>.+) is another customer's in the book \(its (?P<rule>.+) differs\) — not guessed",
+     N_("customer id {customer} is another customer's (its {rule} differs)")),
+))
+
+
+def match_cell(found) -> Text:
+    """Where a previewed row of a customer file goes: the customer it is and by what, new, or not matched."""
+    from segtui.domain.matching import RULE_WORDS
+
+    if found is None:
+        return Text("–", style="dim")
+    if found.source_id is None:
+        words = {english: _(RULE_NAMES[rule]) for rule, english in RULE_WORDS.items()}
+        for pattern, message in _NOT_GUESSED:
+            hit = pattern.fullmatch(found.reason or "")
+            if hit:
+                values = hit.groupdict()
+                values["rule"] = words.get(values["rule"], values["rule"])
+                return safe(Text(_(message).format(**values), style="yellow"))
+        return Text("–", style="dim")
+    if found.by == "new":
+        return Text(_("new customer"), style="bold green")
+    if found.by == "repeat":
+        return safe(Text(_("new customer (as an earlier row)"), style="green"))
+    if found.by == "merged":
+        return safe(Text(_("{customer} · merged from {merged}").format(customer=found.source_id,
+                                                                      merged=found.merged)))
+    return safe(Text(_("{customer} · by {rule}").format(customer=found.source_id, rule=_(RULE_NAMES[found.by]))))
