@@ -106,3 +106,71 @@ async def test_the_customer_screen_shows_where_they_stood_at_eight_quarter_ends(
         titles = [str(label.render()) for label in app.screen.query("#revenue .list-title")]
         assert titles[0] == "Quadrant and class at quarter ends (newest first)"
     book.close()
+
+
+async def _settled(app, pilot) -> None:
+    """Wait until no worker runs (the board's reading and who moved)."""
+    for _ in range(300):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if not app.workers:
+            return
+    raise AssertionError("the board never settled")
+
+
+async def test_the_board_lists_who_moved_since_the_last_quarter_end(tmp_path) -> None:
+    from tests.board_books import loaded
+    from segtui.ui.app import SegtuiApp
+    from segtui.ui.board import PANELS
+
+    path = tmp_path / "s.db"
+    shutil.copy(SAMPLE, path)
+    since = dt.date(2026, 9, 30)  # the quarter end before 2026-11-23, offered by the dialog
+    result = CliRunner().invoke(main, ["segments", str(path), "--as-of", AS_OF.isoformat(), "--format", "csv",
+                                       "--compare", since.isoformat()])
+    compared = list(csv.DictReader(io.StringIO(result.output)))
+    expected = {r["customer"]: (r["quadrant_before"], r["abc_before"], r["quadrant"], r["abc"]) for r in compared
+                if (r["quadrant_before"], r["abc_before"]) != (r["quadrant"], r["abc"])}
+    assert expected and len(expected) < len(compared)
+    book = open_book(path)
+    app = SegtuiApp(book, as_of=AS_OF, config_dir=tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(app, pilot)
+        board = app.board
+        await pilot.press("m")
+        await pilot.pause()
+        assert app.screen.query_one("#moved-input").value == since.isoformat()
+        await pilot.press("enter")
+        await _settled(app, pilot)
+        shown = {r.customer.source_id: (cl.quadrant, r, cl) for cl in board.lists for r in cl.rows}
+        assert set(shown) == set(expected)
+        for source_id, (quadrant, row, customer_list) in shown.items():
+            was_q, was_c, now_q, now_c = expected[source_id]
+            assert quadrant.value == now_q
+            text = customer_list._render_row(row, 80, False).text
+            if was_c != now_c:
+                assert f"{was_c}→{now_c}" in text
+            if was_q != now_q:
+                assert f"←{PANELS.index(Quadrant(was_q)) + 1}" in text
+        bar = str(board.query_one("#bar").render())
+        assert f"moved since {since.isoformat()}: {len(expected)} customers" in bar
+        for source_id, (was_q, was_c, now_q, now_c) in expected.items():  # the line at the bottom says it
+            board.select_customer(shown[source_id][1].id)
+            await pilot.pause()
+            was = " ".join(p for p in (Quadrant(was_q).label if was_q != now_q else "",
+                                       f"class {was_c}" if was_c != now_c else "") if p)
+            now = " ".join(p for p in (Quadrant(now_q).label if was_q != now_q else "",
+                                       f"class {now_c}" if was_c != now_c else "") if p)
+            assert f"since {since.isoformat()}: {was} → {now} · " in str(board.query_one("#detail").render())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert sum(len(cl.rows) for cl in board.lists) == len(compared)
+        # another day: a day not before the board's is refused in the dialog
+        await pilot.press("m")
+        await pilot.pause()
+        app.screen.query_one("#moved-input").value = AS_OF.isoformat()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Pick a day before" in str(app.screen.query_one("#moved-error").render())
+        await pilot.press("escape")
+    book.close()
