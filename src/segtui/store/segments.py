@@ -616,7 +616,7 @@ def book_standings(book: Book, day: dt.date) -> dict[int, Standing]:
     found = {c.id: (c.segment.quadrant, c.segment.revenue_class) for c in segment_book(book, day, trends=False)}
     days = [k for k in book.memo if isinstance(k, tuple) and k[0] == "standings"]
     for old in days[: max(0, len(days) - 11)]:  # a dozen days at most (20,000 customers: ~2 MB each)
-        del book.memo[old]
+        book.memo.pop(old, None)
     book.memo[key] = (stamp, found)
     return found
 
