@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
 import json
 import random
@@ -244,6 +245,72 @@ def test_later_rows_of_a_new_company_join_it(book, tmp_path) -> None:
                                                       ["5", "Acme AB", "Lund", ""],
                                                       ["", "ACME", "Lund", "+46 46 12 34 56"]]))
     assert (summary.customers_new, summary.repeated, summary.as_json()["new"]) == (1, 1, 1)
+
+
+# --- customers merged into others (docs/duplicates.md) ---------------------------------------
+
+
+def _id(book, source_id: str) -> int:
+    return book.scalar("SELECT id FROM customer WHERE source_id = ?", (source_id,))
+
+
+def test_a_merged_customer_id_in_a_customer_file_is_the_kept_customer(book, tmp_path) -> None:
+    from segtui.store.duplicates import merge_customers
+
+    add(book, "K1", "Acme AB", "Lund")
+    add(book, "K2", "Acme Lund", "Lund")
+    book.conn.execute("INSERT INTO contact (customer_id, name, phone, is_primary) VALUES (?, 'Eva', '046-11 22 33', 1)",
+                      (_id(book, "K1"),))
+    merge_customers(book, _id(book, "K1"), _id(book, "K2"), dt.date(2026, 11, 23))
+    summary = import_customers(book, write(tmp_path, [["Customer ID", "Name", "City", "Industry", "Phone"],
+                                                      ["K2", "Acme Lund", "Lund", "Steel", "+46 40 99 88 77"]]))
+    assert (summary.matched, summary.matched_by, summary.customers_new) == (1, {"merged": 1}, 0)
+    # the kept customer keeps its name and contact; the merged one's row fills what it lacked
+    assert book.rows("SELECT source_id, name, industry FROM customer") == [("K1", "Acme AB", "Steel")]
+    assert book.rows("SELECT name, phone FROM contact") == [("Eva", "046-11 22 33")]
+
+
+def test_a_crm_file_does_not_bring_a_merged_customer_back(book, tmp_path) -> None:
+    from segtui.store.duplicates import merge_customers
+
+    hubspot = write(tmp_path, [["Record ID", "Company name", "City"], ["9004", "Acme AB", "Lund"],
+                               ["9005", "Acme Sverige", "Malmö"], ["9006", "Beta AB", "Umeå"]])
+    assert import_customers(book, hubspot).customers_new == 3
+    # one company with two CRM records: made new from its CRM id, the id is the alias
+    merge_customers(book, _id(book, "crm:9004"), _id(book, "crm:9005"), dt.date(2026, 11, 23))
+    # one kept from the ERP, whose CRM id the kept customer did not take (it has one)
+    add(book, "C7", "Gamma AB", "Kiruna", crm="7001")
+    add(book, "C8", "Delta Norr", "Luleå", crm="7002")
+    merge_customers(book, _id(book, "C7"), _id(book, "C8"), dt.date(2026, 11, 23))
+    again = import_customers(book, write(tmp_path, [["Record ID", "Company name", "City"],
+                                                    ["9004", "Acme AB", "Lund"], ["9005", "Acme Sverige", "Malmö"],
+                                                    ["9006", "Beta AB", "Umeå"], ["7002", "Delta Norr", "Luleå"]],
+                                         "again.csv"))
+    assert (again.matched, again.customers_new, again.skipped) == (4, 0, {})
+    assert again.matched_by == {"crm_id": 2, "merged": 2}
+    assert book.rows("SELECT source_id, crm_id, name FROM customer ORDER BY id") == [
+        ("crm:9004", "9004", "Acme AB"), ("crm:9006", "9006", "Beta AB"), ("C7", "7001", "Gamma AB")]
+    assert "2 by the id of a customer merged into it" in again.text()
+
+
+def test_a_split_merge_lets_the_file_match_both_again(book, tmp_path) -> None:
+    from segtui.store.duplicates import last_merge, merge_customers, undo_merge
+
+    add(book, "K1", "Acme AB", "Lund")
+    add(book, "K2", "Acme Lund", "Lund")
+    merge_customers(book, _id(book, "K1"), _id(book, "K2"), dt.date(2026, 11, 23))
+    undo_merge(book, last_merge(book)[2])
+    summary = import_customers(book, write(tmp_path, [["Customer ID", "Name"], ["K1", "Acme AB"], ["K2", "Acme Lund"]]))
+    assert (summary.matched_by, summary.customers_new) == ({"customer": 2}, 0)
+
+
+def test_a_customer_id_back_in_the_book_is_no_longer_an_alias(book, tmp_path) -> None:
+    from segtui.domain.matching import Merged
+
+    matcher = Matcher([Known("K1", name="Acme"), Known("K2", name="Acme Lund")], ("customer",),
+                      [Merged("K2", None, "K1"), Merged("K3", "9", "K9")])  # K2 is back; K9 is not in the book
+    assert matcher.match(Row(2, customer="K2")).source_id == "K2"
+    assert matcher.match(Row(3, customer="K3")).by == "new"
 
 
 # --- properties ---------------------------------------------------------------------------

@@ -507,3 +507,76 @@ def test_any_edits_synced_in_any_order_end_identical_with_every_dated_row(server
             again = team.sync(b, url, at(200))
             assert (again.pushed, again.pulled) == (0, 0)
             b.close()
+
+
+# --- places on the map --------------------------------------------------------------
+
+
+def test_a_typed_place_reaches_the_other_reps_and_a_town_place_stays_in_each_book(url, tmp_path):
+    import psycopg
+
+    from segtui.store import places
+
+    lead = _published(tmp_path, url)
+    places.fill(lead)  # every customer found from its town, before the book ever synced
+    team.sync(lead, url, at(0))
+    rep = open_book(tmp_path / "rep.db")
+    team.sync(rep, url, at(1))
+    cid_lead, cid_rep = customer_id(lead, "K10001"), customer_id(rep, "K10001")
+    town_place = places.place_of(rep, cid_rep)
+    assert town_place[1] == "town"
+    places.fill(rep)
+    team.sync(rep, url, at(2))  # the rep's town places got their ids; they do not travel
+    with psycopg.connect(url) as conn:
+        assert conn.execute("SELECT count(*) FROM segtui.row WHERE tbl = 'place'").fetchone()[0] == 0
+
+    places.set_place(lead, cid_lead, "59.3293,18.0686")
+    sent = team.sync(lead, url, at(3))
+    assert sent.pushed == 1
+    got = team.sync(rep, url, at(4))
+    assert got.pulled == 1 and got.conflicts == []
+    assert places.place_of(rep, cid_rep) == ((59.3293, 18.0686), "typed")
+    assert dump(rep)["place"] == dump(lead)["place"] and len(dump(rep)["place"]) == 1
+
+    # the lead goes back to the customer's town: the typed place leaves every book
+    places.set_place(lead, cid_lead, "")
+    assert places.place_of(lead, cid_lead) == town_place
+    assert team.sync(lead, url, at(5)).pushed == 1
+    team.sync(rep, url, at(6))
+    assert places.place_of(rep, cid_rep) == town_place
+    assert dump(rep)["place"] == dump(lead)["place"] == []
+
+    # both type a place offline: the later one is kept everywhere, both are told, the other is in history
+    places.set_place(lead, cid_lead, "57.7089,11.9746")
+    places.set_place(rep, cid_rep, "55.6050,13.0038")
+    edited_at(lead, "2026-12-01T10:00:00.000")
+    edited_at(rep, "2026-12-01T11:00:00.000")
+    told = team.sync(lead, url, at(7)).conflicts + team.sync(rep, url, at(8)).conflicts + \
+        team.sync(lead, url, at(9)).conflicts
+    assert [(c["table"], c["customer"], c["values"]["lat"]) for c in told] == \
+        [("place", "K10001", [55.605, 57.7089])] * 2
+    for book, cid in ((lead, cid_lead), (rep, cid_rep)):
+        assert places.place_of(book, cid) == ((55.605, 13.0038), "typed")
+        assert (lambda r: (r.pushed, r.pulled))(team.sync(book, url, at(10))) == (0, 0)
+
+
+def test_a_place_from_the_customer_import_travels(url, tmp_path):
+    from segtui.io.importer import import_customers
+    from segtui.store import places
+
+    lead = _published(tmp_path, url)
+    team.sync(lead, url, at(0))
+    rep = open_book(tmp_path / "rep.db")
+    team.sync(rep, url, at(1))
+    places.fill(lead)
+    places.fill(rep)
+    team.sync(lead, url, at(2))
+    team.sync(rep, url, at(3))
+    file = tmp_path / "customers.csv"
+    file.write_text("CustomerID,Name,lat,lon\nK10002,Kund Två,63.8258,20.2630\n", encoding="utf-8")
+    import_customers(lead, file)
+    assert places.place_of(lead, customer_id(lead, "K10002")) == ((63.8258, 20.263), "imported")
+    assert team.sync(lead, url, at(4)).pushed >= 1
+    team.sync(rep, url, at(5))
+    assert places.place_of(rep, customer_id(rep, "K10002")) == ((63.8258, 20.263), "imported")
+    assert dump(rep) == dump(lead)

@@ -13,6 +13,11 @@ One rule can be forced (``--match``). A rule that finds two customers does not g
 row is skipped with the reason. A row that matches nothing is a new customer; its source
 id is the file's customer id, else made from what identifies it (:func:`new_source_id`),
 so importing the same file again finds it.
+
+A customer merged into another (docs/duplicates.md) is never brought back: a row whose
+customer id — the file's, or the one a new customer would get from it — or whose CRM id
+was the merged-away customer's is the kept customer (``by == 'merged'``), as order
+imports put its orders there.
 """
 
 from __future__ import annotations
@@ -26,7 +31,8 @@ from segtui.domain.records import company_key, org_key
 #: The rules, in the order they are tried when none is forced.
 RULES = ("customer", "crm_id", "org_number", "name_city")
 #: What each rule is called in a message.
-RULE_WORDS = {"customer": "customer id", "crm_id": "CRM id", "org_number": "org number", "name_city": "name and city"}
+RULE_WORDS = {"customer": "customer id", "crm_id": "CRM id", "org_number": "org number", "name_city": "name and city",
+              "merged": "the id of a customer merged into it"}
 
 
 def rules_for(forced: str | None, has_customer_column: bool) -> tuple[str, ...]:
@@ -48,6 +54,15 @@ class Known:
     org_number: str | None = None
     name: str | None = None
     city: str | None = None
+
+
+@dataclass(frozen=True)
+class Merged:
+    """A customer merged into another: its customer id and CRM id, and the kept customer's id."""
+
+    source_id: str
+    crm_id: str | None
+    kept: str
 
 
 @dataclass(frozen=True)
@@ -73,6 +88,7 @@ class Match:
     by: str | None
     existing: bool = False
     reason: str | None = None
+    merged: str | None = None  # by == 'merged': the customer id of the customer merged into this one
 
 
 def _key(row: Row | Known, rule: str) -> object:
@@ -117,10 +133,13 @@ class Matcher:
 
     known: Iterable[Known]
     rules: tuple[str, ...]
+    merged: Iterable[Merged] = ()
     _index: dict[str, dict[object, list[str]]] = field(init=False)
     _crm: dict[str, str] = field(init=False)  # source id → its CRM id
     _book: set[str] = field(init=False)
     _taken: set[str] = field(init=False)
+    _alias: dict[str, str] = field(init=False)  # a merged-away customer id → the kept customer's
+    _alias_crm: dict[str, tuple[str, str]] = field(init=False)  # its CRM id → (its customer id, the kept one's)
 
     def __post_init__(self) -> None:
         self._index = {rule: {} for rule in RULES}
@@ -130,6 +149,36 @@ class Matcher:
         for customer in self.known:
             self._book.add(customer.source_id)
             self._add(customer.source_id, customer)
+        self._alias, self._alias_crm = {}, {}
+        for gone in self.merged:
+            if gone.kept not in self._book or gone.source_id in self._book:
+                continue
+            self._alias[gone.source_id] = gone.kept
+            crm = (gone.crm_id or "").strip()
+            if crm:
+                self._alias_crm.setdefault(crm, (gone.source_id, gone.kept))
+
+    @property
+    def customers(self) -> int:
+        """How many customers the book has."""
+        return len(self._book)
+
+    def crm_id_of(self, source_id: str) -> str | None:
+        """The CRM id the book (or an earlier row of the file) gave this customer."""
+        return self._crm.get(source_id)
+
+    def _merged_into(self, row: Row) -> tuple[str, str] | None:
+        """(the merged-away customer id, the kept one's) when the row is a customer merged into another."""
+        if not self._alias:
+            return None
+        said = row.crm_id.strip() or org_key(row.org_number) or row.name.strip()
+        own = row.customer or ("" if self.rules == ("customer",) or not said else new_source_id(row))
+        if own and own in self._alias:
+            return own, self._alias[own]
+        crm = row.crm_id.strip()
+        if crm and "crm_id" in self.rules and crm not in self._index["crm_id"] and crm in self._alias_crm:
+            return self._alias_crm[crm]
+        return None
 
     def _add(self, source_id: str, who: Row | Known) -> None:
         self._taken.add(source_id)
@@ -143,6 +192,11 @@ class Matcher:
             self._crm[source_id] = who.crm_id.strip()
 
     def match(self, row: Row) -> Match:
+        merged = self._merged_into(row)
+        if merged is not None:
+            gone, kept = merged
+            self._add(kept, row)
+            return Match(row.line, kept, "merged", existing=True, merged=gone)
         keyed = False
         for rule in self.rules:
             key = _key(row, rule)

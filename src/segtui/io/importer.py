@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import chain, islice
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 
 from segtui import clock
 from segtui.i18n import N_
@@ -43,6 +43,9 @@ from segtui.io.readers import (
     parse_quantity,
     to_minor,
 )
+
+if TYPE_CHECKING:
+    from segtui.domain.matching import Matcher, Row
 
 __all__ = [
     "ORDER_FIELDS",
@@ -1274,7 +1277,7 @@ def import_customers(
     one is refused (:class:`NothingMatched`) unless ``new``. A phone, e-mail or contact
     name becomes the primary contact; a budget or loyalty a dated assessment (``today``;
     who: the file)."""
-    from segtui.domain.matching import Known, Matcher, Row, rules_for
+    from segtui.domain.matching import rules_for
 
     today = today or clock.today()
     as_of = as_of or today
@@ -1309,12 +1312,12 @@ def import_customers(
                     record[f] = value
             rows.append((line, record))
         summary.rows_read = read
-    known = [Known(*r) for r in book.rows("SELECT source_id, crm_id, org_number, name, city FROM customer ORDER BY id")]
-    matcher = Matcher(known, rules)
+    matcher = customer_matcher(book, rules)
     records: dict[str, dict[str, Any]] = {}
     spelled: set[str] = set()  # matched by what they are called: the book's spelling of it is kept
+    fill_only: dict[str, set[str]] = {}  # fields a merged-away customer's row only fills when empty
     for line, record in rows:
-        found = matcher.match(Row(line, *(record.get(f, "") for f in ("customer", "crm_id", "org_number", "name", "city"))))
+        found = matcher.match(row_of(line, record))
         if found.source_id is None:
             summary.skipped_rows.append((line, found.reason))
             kind = found.reason if found.reason.startswith("no ") else "not matched: not guessed"
@@ -1328,20 +1331,55 @@ def import_customers(
         elif found.by == "repeat":
             summary.repeated += 1
         record.pop("customer", None)
-        records.setdefault(found.source_id, {}).update(record)
+        target = records.setdefault(found.source_id, {})
+        if found.by == "merged":
+            # the row of a customer merged into another: the kept customer keeps what it has (its
+            # contact, assessment and place too); the row fills only the master fields it lacks
+            for f in _KEPT_ON_MERGED:
+                record.pop(f, None)
+            for f, value in record.items():
+                if f not in target:
+                    target[f] = value
+                    fill_only.setdefault(found.source_id, set()).add(f)
+        else:
+            target.update(record)
+            fill_only.get(found.source_id, set()).difference_update(record)
     summary.rows_used = read - len(summary.skipped_rows)
+    known = matcher.customers
     if known and not new and summary.rows_used and not summary.matched:
         from segtui.domain.matching import RULE_WORDS
 
         tried = ", then ".join(RULE_WORDS[r] for r in rules)
         raise NothingMatched(
-            f"none of the file's {summary.rows_used:,} rows is one of the book's {len(known):,} customers "
+            f"none of the file's {summary.rows_used:,} rows is one of the book's {known:,} customers "
             f"(matched by {tried}) — a wrong column, or all new companies? To add them all as new customers, "
             f"import with --new"
         )
     _keep_safety_copy(book, summary)
-    _write_customers(book, records, summary, as_of, spelled)
+    _write_customers(book, records, summary, as_of, spelled, fill_only)
     return summary
+
+
+#: What a merged-away customer's row never gives the customer it was merged into.
+_KEPT_ON_MERGED = ("contact", "phone", "email", "budget", "loyalty", "lat", "lon")
+_ROW_FIELDS = ("customer", "crm_id", "org_number", "name", "city")
+
+
+def row_of(line: int, record: dict[str, Any]) -> Row:
+    """What a row of a customer file says about who it is."""
+    from segtui.domain.matching import Row
+
+    return Row(line, *(str(record.get(f) or "") for f in _ROW_FIELDS))
+
+
+def customer_matcher(book, rules: tuple[str, ...]) -> Matcher:
+    """The matcher of a customer file's rows against the book: its customers, and the customers merged
+    into them (docs/duplicates.md), whose rows go to the kept customer as their orders do."""
+    from segtui.domain.matching import Known, Matcher, Merged
+    from segtui.store.duplicates import merged_away
+
+    known = [Known(*r) for r in book.rows("SELECT source_id, crm_id, org_number, name, city FROM customer ORDER BY id")]
+    return Matcher(known, rules, [Merged(*r) for r in merged_away(book)])
 
 
 def _same(name: str, new: Any, old: Any, spelled: bool) -> bool:
@@ -1437,7 +1475,7 @@ def _keep_safety_copy(book, summary: Summary) -> None:
 
 
 def _write_customers(book, records: dict[str, dict[str, Any]], summary: Summary, as_of: dt.date,
-                     spelled: set[str] = frozenset()) -> None:
+                     spelled: set[str] = frozenset(), fill_only: dict[str, set[str]] | None = None) -> None:
     today = (summary.today or clock.today()).isoformat()
     try:
         with book.transaction() as conn:
@@ -1464,7 +1502,9 @@ def _write_customers(book, records: dict[str, dict[str, Any]], summary: Summary,
                     continue
                 current = dict(zip(columns, old[2:]))
                 loose = source_id in spelled
-                changed = {f: record[f] for f in fields if f in record and not _same(f, record[f], current[f], loose)}
+                filling = (fill_only or {}).get(source_id, ())
+                changed = {f: record[f] for f in fields if f in record and not _same(f, record[f], current[f], loose)
+                           and not (f in filling and current[f] not in (None, ""))}
                 if changed:
                     updates.append((changed, old[1]))
                 else:

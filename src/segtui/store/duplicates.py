@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -150,6 +151,26 @@ def merge_refusal(book: Book) -> MergeRefused | None:
     if book.scalar("SELECT 1 FROM team_state WHERE key = 'book'"):
         return MergeRefused(IN_A_TEAM)
     return None
+
+
+def merged_away(book: Book) -> list[tuple[str, str | None, str]]:
+    """Every customer merged into another and not in the book again: its customer id, the CRM id it
+    had (read from the merge's undo, which holds the whole customer row) and the kept customer's id."""
+    out = []
+    for source_id, undo, kept in book.rows(
+        "SELECT a.source_id, a.undo, c.source_id FROM customer_alias a JOIN customer c ON c.id = a.customer_id "
+        "WHERE a.source_id NOT IN (SELECT source_id FROM customer) ORDER BY a.merged, a.rowid"
+    ):
+        crm_id = None
+        for sql, params in json.loads(undo):
+            columns = re.match(r'INSERT INTO customer \((.*?)\) VALUES', sql)
+            if columns:
+                names = [c.strip().strip('"') for c in columns.group(1).split(",")]
+                if "crm_id" in names and len(params) == len(names):
+                    crm_id = params[names.index("crm_id")]
+                break
+        out.append((source_id, crm_id, kept))
+    return out
 
 
 def customer_by_source(book: Book, source_id: str) -> int:

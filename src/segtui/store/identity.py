@@ -45,7 +45,10 @@ class Synced:
     ``new_key`` the SQL giving a new row its id (random, or from its natural key
     so two books creating the same thing agree); ``refs`` maps columns holding a
     local id to the table they point at (they travel as that row's key);
-    ``only`` limits the rows that travel."""
+    ``only`` limits the rows that travel: an SQL condition on ``{row}`` (the
+    row's name in each statement). A row outside it gets its id but no log
+    entry; a row that leaves it travels as a tombstone, one that enters it
+    travels as itself."""
 
     table: str
     new_key: str = RANDOM_UID
@@ -62,7 +65,7 @@ def _of_customer(table: str, rest: str = "") -> str:
 TABLES: list[Synced] = [
     Synced(
         "setting", new_key="key", key="key", refs={},
-        only="key IN (" + ", ".join("'" + k + "'" for k in TEAM_SETTINGS) + ")",
+        only="{row}.key IN (" + ", ".join("'" + k + "'" for k in TEAM_SETTINGS) + ")",
     ),
     Synced("customer", new_key="source_id", refs={}),
     Synced("contact"),
@@ -78,12 +81,20 @@ TABLES: list[Synced] = [
     Synced("checklist_answer", new_key=_of_customer("checklist_answer", " || char(31) || checklist_answer.question_key")),
     Synced("qualification", new_key=_of_customer("qualification")),
     Synced("buying_behaviour", new_key=_of_customer("buying_behaviour")),
+    # a place the rep typed or an import brought travels; one found from the customer's town
+    # does not: every book finds it again from the town, which travels with the customer
+    Synced("place", new_key=_of_customer("place"), only="{row}.source IN ('imported', 'typed')"),
     Synced("competitor_contract"),
     Synced("activity"),
     Synced("plan_item", refs={"customer_id": "customer", "activity_id": "activity"}),
     Synced("note"),
 ]
 BY_NAME = {t.table: t for t in TABLES}
+
+
+def _only(t: Synced, row: str) -> str:
+    """`` AND`` the table's condition on the rows that travel, for ``row`` ('' when all travel)."""
+    return f" AND ({t.only.format(row=row)})" if t.only else ""
 
 
 def present(conn: sqlite3.Connection) -> list[Synced]:
@@ -112,12 +123,14 @@ def ensure_capture(conn: sqlite3.Connection) -> None:
     have = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
     wanted = []
     for t in present(conn):
-        only = f" AND {t.only.replace('key', 'OLD.key', 1)}" if t.only else ""  # sql-safe: our own filter
         synced = "EXISTS (SELECT 1 FROM team_state WHERE key = 'book')"
         for event in ("UPDATE", "DELETE"):
             name = f"team_{event.lower()}_{t.table}"
             if name in have:
                 continue
+            only = _only(t, "OLD")
+            if t.only and event == "UPDATE":  # a row that enters or leaves the rows that travel
+                only = f" AND ({t.only.format(row='OLD')} OR {t.only.format(row='NEW')})"
             # sql-safe: trigger, table and column names of the code
             wanted.append(
                 f'CREATE TRIGGER IF NOT EXISTS "{name}" AFTER {event} ON "{t.table}" '  # sql-safe: names of the code
@@ -138,7 +151,8 @@ def ensure_capture(conn: sqlite3.Connection) -> None:
 
 def fill_keys(conn: sqlite3.Connection, at: str) -> int:
     """Give every new row (no uid yet) its global id and log it as changed at
-    ``at``, in the caller's transaction; returns how many rows."""
+    ``at`` (when it travels), in the caller's transaction; returns how many rows
+    were logged."""
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS fresh (r INTEGER PRIMARY KEY)")
     filled = 0
     for t in present(conn):
@@ -151,7 +165,7 @@ def fill_keys(conn: sqlite3.Connection, at: str) -> int:
         cursor = conn.execute(
             # sql-safe: as above
             f'INSERT INTO team_change (tbl, uid, at) SELECT ?, {t.key}, ? FROM "{t.table}" '
-            "WHERE rowid IN (SELECT r FROM temp.fresh)",
+            f"WHERE rowid IN (SELECT r FROM temp.fresh){_only(t, t.table)}",
             (t.table, at),
         )
         filled += cursor.rowcount
@@ -178,7 +192,7 @@ def outgoing(conn: sqlite3.Connection, everything: bool, upto: int) -> list[tupl
     out = []
     for t in present(conn):
         payload = _payload(conn, t)
-        only = f" AND x.{t.only}" if t.only else ""  # sql-safe: our own filter
+        only = _only(t, "x")
         if everything:
             # sql-safe: names and expressions of the code
             sql = f'SELECT x.{t.key}, {payload}, NULL FROM "{t.table}" x WHERE x.{t.key} IS NOT NULL{only} ORDER BY x.rowid'
@@ -186,7 +200,8 @@ def outgoing(conn: sqlite3.Connection, everything: bool, upto: int) -> list[tupl
             continue
         # sql-safe: names and expressions of the code
         sql = (
-            f"SELECT k.uid, CASE WHEN x.{t.key} IS NULL THEN NULL ELSE {payload} END, k.at "  # sql-safe: names of the code
+            f"SELECT k.uid, CASE WHEN x.{t.key} IS NULL{' OR NOT (' + t.only.format(row='x') + ')' if t.only else ''} "
+            f"THEN NULL ELSE {payload} END, k.at "  # sql-safe: names of the code
             "FROM (SELECT uid, max(at) AS at, min(seq) AS first FROM team_change WHERE tbl = ? AND seq <= ? "
             "GROUP BY uid) k "
             f'LEFT JOIN "{t.table}" x ON x.{t.key} = k.uid ORDER BY k.first'
@@ -200,7 +215,7 @@ def dump(conn: sqlite3.Connection) -> dict[str, list[tuple[str, str]]]:
     agree on the team's rows have equal dumps."""
     out = {}
     for t in present(conn):
-        only = f" AND x.{t.only}" if t.only else ""  # sql-safe: our own filter
+        only = _only(t, "x")
         # sql-safe: names and expressions of the code
         sql = f'SELECT x.{t.key}, {_payload(conn, t)} FROM "{t.table}" x WHERE 1{only} ORDER BY x.{t.key}'
         out[t.table] = [tuple(r) for r in conn.execute(sql)]
@@ -222,7 +237,8 @@ def apply(conn: sqlite3.Connection) -> int:
     for t in tables:
         cols = columns_of(conn, t.table)
         values, guards = [], []
-        notnull = {r[0] for r in conn.execute("SELECT name FROM pragma_table_info(?) WHERE \"notnull\"", (t.table,))}
+        notnull = {r[0] for r in conn.execute("SELECT name FROM pragma_table_info(?) WHERE \"notnull\" OR pk",
+                                              (t.table,))}
         for column in cols:
             target = t.refs.get(column)
             if target:

@@ -226,7 +226,7 @@ MIGRATIONS: list[str] = [
     """,
     # 5 — where each customer is (docs/routes.md): a place imported with the customer, typed by the
     # rep, or found from its town (``looked_up`` is the town it was found from, so a changed town is
-    # looked up again; 'none': the town is not in the gazetteer). A book's own: not synced.
+    # looked up again; 'none': the town is not in the gazetteer).
     """
     CREATE TABLE place (
         customer_id INTEGER PRIMARY KEY REFERENCES customer (id) ON DELETE CASCADE,
@@ -261,6 +261,12 @@ MIGRATIONS: list[str] = [
         undo        TEXT NOT NULL   -- JSON: the statements that split the two customers again
     );
     CREATE INDEX customer_alias_customer ON customer_alias (customer_id);
+    """,
+    # 8 — a place the rep typed or an import brought travels to the team book (docs/team.md): its
+    # global id is its customer's, given at the next sync (a place found from the town stays the book's)
+    """
+    ALTER TABLE place ADD COLUMN uid TEXT;
+    CREATE UNIQUE INDEX place_uid ON place (uid);
     """,
 ]
 

@@ -306,6 +306,9 @@ def sync(book, url: str, now: dt.datetime, pause=None, read_only: bool = False) 
             )
             conn.execute("DELETE FROM temp.pulled")
             conn.executemany("INSERT INTO temp.pulled (tbl, uid, data, version) VALUES (?, ?, ?, ?)", pulled)
+            # rows written while the team book was busy get their id first (one per customer, such as
+            # a place found from the town, then meets the team's row by its id); they travel next time
+            identity.fill_keys(conn, stamp)
             before = conn.execute("SELECT coalesce(max(seq), 0) FROM team_change").fetchone()[0]
             identity.apply(conn)
             # what was just written is the team's, not a change of this book; what was sent is sent
