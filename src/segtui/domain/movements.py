@@ -4,8 +4,9 @@ on each day by the same rules, so there is no second copy of the past that could
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
-from typing import Hashable, Iterable
+from typing import Hashable, Iterable, Mapping
 
 
 @dataclass(frozen=True)
@@ -27,3 +28,28 @@ def movement_matrix(pairs: Iterable[tuple[Hashable, Hashable, int]]) -> dict[tup
 def moved(pairs: Iterable[tuple[Hashable, Hashable, int]]) -> int:
     """How many customers stand somewhere else now."""
     return sum(1 for before, now, _ in pairs if before != now)
+
+
+def quarter_ends_before(day: dt.date, count: int = 8) -> list[dt.date]:
+    """The last ``count`` calendar quarter ends strictly before ``day``, newest first
+    (a customer's standing on them is history: nothing done on ``day`` changes it)."""
+    index = day.year * 4 + (day.month - 1) // 3  # the quarter holding ``day``
+    ends = []
+    for i in range(index - 1, index - 1 - count, -1):
+        year, q = divmod(i, 4)
+        ends.append(dt.date(year, q * 3 + 3, 31 if q in (0, 3) else 30))
+    return ends
+
+
+def last_quarter_end(day: dt.date) -> dt.date:
+    """The latest quarter end before ``day``: the board's first offer for "moved since"."""
+    return quarter_ends_before(day, 1)[0]
+
+
+Standing = tuple[Hashable, Hashable]  # (quadrant, revenue class)
+
+
+def movers(before: Mapping[int, Standing], now: Mapping[int, Standing]) -> dict[int, tuple[Standing, Standing]]:
+    """customer → (standing then, standing now) for each customer listed now whose quadrant
+    or revenue class is not what it was; one missing from ``before`` is not compared."""
+    return {cid: (before[cid], s) for cid, s in now.items() if cid in before and before[cid] != s}

@@ -315,6 +315,9 @@ class Book:
         self.reader_uri: str | None = None  # for extra read-only connections; None in memory
         self.lock = threading.RLock()
         self._depth = 0
+        self.writes = 0  # transactions committed through this book (see :meth:`stamp`)
+        #: results worked out from the book, each kept with the stamp it was made at
+        self.memo: dict[object, tuple[tuple[int, int], object]] = {}
         self._db = None
 
     @property
@@ -382,6 +385,7 @@ class Book:
                 except sqlite3.Error as error:
                     self._rollback()
                     raise self._explained(error) from error
+                self.writes += 1
             finally:
                 self._depth = 0
 
@@ -429,6 +433,12 @@ class Book:
                 raise self._explained(error) from error
             finally:
                 cursor.close()
+
+    def stamp(self) -> tuple[int, int]:
+        """Changes when anything is saved to the book, here or by another program: a result
+        worked out from the book at one stamp still holds while the stamp is the same."""
+        with self.lock:
+            return self.writes, self.scalar("PRAGMA data_version")
 
     def scalar(self, sql: str, params: Any = ()) -> Any:
         with self.lock:

@@ -43,6 +43,7 @@ from segtui.domain.segments import (
     Config,
     Estimate,
     Facts,
+    Quadrant,
     Segment,
     classify_all,
     month_periods,
@@ -567,17 +568,32 @@ def _trends(book: Book, as_of: dt.date, segments: dict, customer_ids: list[int] 
     return _trend_job(book, as_of, customer_ids).trends(_lapsed(segments), customer_ids)
 
 
-def segment_customer(book: Book, customer_id: int, as_of: dt.date | None = None) -> CustomerSegment | None:
+_WHOLE_BOOK = object()  # the customer's classes need the whole book classified
+
+
+def segment_customer(
+    book: Book, customer_id: int, as_of: dt.date | None = None, trends: bool = True
+) -> CustomerSegment | None:
     """One customer's segment, by the same aggregate and rules as :func:`segment_book`
-    over that customer's rows only (None for an archived or unknown customer).
+    over that customer's rows only (None for an archived or unknown customer), with its
+    trend unless ``trends`` is False.
 
     Pareto classes depend on the whole book, so in that mode the whole book is
     classified; so is an estimated budget (its peers are the whole book)."""
     as_of = as_of or clock.today()
+    found = _one_customer(book, customer_id, as_of, trends)
+    if found is _WHOLE_BOOK:
+        return next((c for c in segment_book(book, as_of, trends) if c.id == customer_id), None)
+    return found
+
+
+def _one_customer(book: Book, customer_id: int, as_of: dt.date, trends: bool):
+    """:func:`segment_customer` from the customer's rows, or ``_WHOLE_BOOK`` when its
+    rules need every customer."""
     settings = book.settings()
     config = Config.from_settings(settings)
     if config.mode == "pareto":
-        return next((c for c in segment_book(book, as_of) if c.id == customer_id), None)
+        return _WHOLE_BOOK
     rows = book.rows(_CUSTOMERS_SQL + " AND id = ?", (customer_id,))
     if not rows:
         return None
@@ -589,12 +605,52 @@ def segment_customer(book: Book, customer_id: int, as_of: dt.date | None = None)
         and facts.orders_in_window > 0
         and estimates.get(customer_id, Estimate()).budget_per_year is None
     ):
-        return next((s for s in segment_book(book, as_of) if s.id == customer_id), None)
+        return _WHOLE_BOOK
     segments = classify_all([facts], estimates, config)
-    trend = _trends(book, as_of, segments, [customer_id]).get(customer_id)
+    trend = _trends(book, as_of, segments, [customer_id]).get(customer_id) if trends else None
     return CustomerSegment(
         c[0], c[1], c[2], c[3], c[4], facts.last_order, segments[customer_id], facts, estimates.get(customer_id), trend
     )
+
+
+Standing = tuple[Quadrant, str]  # (quadrant, revenue class)
+
+
+def book_standings(book: Book, day: dt.date) -> dict[int, Standing]:
+    """Every active customer's quadrant and revenue class on ``day``, by the rules
+    ``segments --compare`` classifies an earlier day with (:func:`segment_book` without
+    trends). Kept beside the book while nothing is saved to it (:meth:`Book.stamp`), so
+    the board and each customer opened ask the engine once per day."""
+    key = ("standings", day)
+    stamp = book.stamp()
+    kept = book.memo.get(key)
+    if kept is not None and kept[0] == stamp:
+        return kept[1]  # type: ignore[return-value]
+    found = {c.id: (c.segment.quadrant, c.segment.revenue_class) for c in segment_book(book, day, trends=False)}
+    days = [k for k in book.memo if isinstance(k, tuple) and k[0] == "standings"]
+    for old in days[: max(0, len(days) - 11)]:  # a dozen days at most (20,000 customers: ~2 MB each)
+        book.memo.pop(old, None)
+    book.memo[key] = (stamp, found)
+    return found
+
+
+def standings(book: Book, customer_id: int, days: list[dt.date]):
+    """Where the customer stood on each of ``days``: yields (day, (quadrant, revenue class)
+    or None for a customer not on the board), classified from the book as it stood then —
+    the orders up to the day, the assessments dated on or before it, today's settings —
+    by the rules of ``segments --compare`` (no trend). Nothing of the past is stored: each
+    day is worked out from the book, from the customer's rows when its rules allow, else
+    with the whole book (:func:`book_standings`)."""
+    for day in days:
+        kept = book.memo.get(("standings", day))
+        if kept is not None and kept[0] == book.stamp():
+            yield day, kept[1].get(customer_id)  # type: ignore[union-attr]
+            continue
+        found = _one_customer(book, customer_id, day, trends=False)
+        if found is _WHOLE_BOOK:
+            yield day, book_standings(book, day).get(customer_id)
+        else:
+            yield day, None if found is None else (found.segment.quadrant, found.segment.revenue_class)
 
 
 def customer_facts(book: Book, customer_id: int, as_of: dt.date, months: int | None = None) -> Facts:

@@ -64,6 +64,8 @@ Y {y_from}–{x_below}, Z 1–{y_below}, · none
   ↑A       upgrade candidate: potential class (here A) better than revenue class — meet more often
   ↓ ‖      slipping: ↓ declining (bought a lot less than the 12 months before), ‖ silent (no order for
            twice their usual gap); f lists them (Slipping), s sorts by revenue at risk
+  B→C ←4   after m (moved since a day): the revenue class then → now, and the quadrant it came from
+           (4 = Big game: the quadrants' numbers); the line at the bottom says it in words
   Quadrant titles count the customers shown, how many are due now (or late), their revenue and potential.
   The figures follow the book's settings: press , (comma) or run segtui settings BOOK.""")
 
@@ -168,12 +170,18 @@ class BoardView:
     search: str = ""
     filters: dict[str, frozenset[str]] = field(default_factory=dict)
     sort: str = "priority"
+    #: who moved since a day: that day, and customer → (quadrant, class) then and now
+    moved_since: dt.date | None = None
+    moves: dict[int, tuple[tuple[Quadrant, str], tuple[Quadrant, str]]] | None = None
 
     def apply(self, rows: list[BoardRow]) -> dict[Quadrant, list[BoardRow]]:
         needle = self.search.strip().casefold()
         active = {k: v for k, v in self.filters.items() if v}
         out: dict[Quadrant, list[BoardRow]] = {q: [] for q in PANELS}
+        moves = self.moves
         for row in rows:
+            if moves is not None and row.id not in moves:
+                continue
             if needle and not matches_search(row, needle):
                 continue
             if active:
@@ -188,7 +196,7 @@ class BoardView:
 
     @property
     def narrowed(self) -> bool:
-        return bool(self.search.strip()) or any(self.filters.values())
+        return bool(self.search.strip()) or any(self.filters.values()) or self.moved_since is not None
 
 
 def filter_options(rows: list[BoardRow]) -> dict[str, list[str]]:
@@ -315,6 +323,7 @@ class BoardScreen(Screen):
         Binding("escape", "clear", "Clear filters", show=False, id="board.clear"),
         Binding("r", "reload", "Reload", show=False, id="board.reload"),
         Binding("d", "as_of", "As of…", id="board.as_of"),
+        Binding("m", "moved_since", "Moved since…", show=False, id="board.moved_since"),
         Binding("e", "app.review", "Review estimates", show=False, id="board.review"),
         Binding("n", "app.new_customer", "New customer", show=False, id="board.new_customer"),
         Binding("A", "app.archived", "Archived", show=False, id="board.archived"),
@@ -502,6 +511,11 @@ class BoardScreen(Screen):
         self._axis_labels(config)
         follow, self._follow = self._follow, None
         before, self._before = self._before, {}
+        if self.view.moved_since is not None:  # who moved, against the rows just read
+            if self.view.moved_since >= self.as_of:
+                self.view.moved_since, self.view.moves = None, None
+            else:
+                self._read_moves(self.view.moved_since, reading)
         self.refresh_lists()
         moved = [r for r in rows if before.get(r.id) not in (None, r.quadrant)]
         if follow is not None and follow in self._by_id:
@@ -540,8 +554,13 @@ class BoardScreen(Screen):
         totals = {q: 0 for q in PANELS}
         for row in self.rows:
             totals[row.quadrant] += 1
+        marks = {  # where each mover came from, as its row shows it
+            cid: (was[1] if was[1] != now[1] else None, PANELS.index(was[0]) + 1 if was[0] is not now[0] else None)
+            for cid, (was, now) in (self.view.moves or {}).items()
+        }
         for quadrant in PANELS:
             customer_list = self.list_for(quadrant)
+            customer_list.moves = marks
             keep = customer_list.current.id if customer_list.current and keep_selection else None
             if not self.loaded:
                 empty = _("Reading the book…")
@@ -584,6 +603,12 @@ class BoardScreen(Screen):
 
                 parts.append(f"[reverse] {_(FILTER_LABELS[key])}: $filter{n} [/reverse]")
                 typed[f"filter{n}"] = ", ".join(sorted(value_text(key, v) for v in values))
+        if self.view.moved_since is not None:
+            moved = self.view.moves
+            parts.append("[reverse] " + (
+                _("moved since {day}: working it out…") if moved is None else
+                ngettext("moved since {day}: 1 customer", "moved since {day}: {count:,} customers", len(moved))
+            ).format(day=day_text(self.view.moved_since), count=len(moved or ())) + " [/reverse]")
         count = (_("{shown:,} of {total:,} customers").format(shown=shown, total=total) if self.view.narrowed
                  else _("{total:,} customers").format(total=total))
         if self.estimated:
@@ -652,7 +677,10 @@ class BoardScreen(Screen):
         row = self.current_row
         detail = self.query_one("#detail", Static)
         # The detail strip has a fixed height: updating it never needs a new layout.
-        detail.update("" if row is None else describe(row, self.currency), layout=False)
+        move = None
+        if row is not None and self.view.moves is not None and self.view.moved_since is not None:
+            move = (self.view.moved_since, *self.view.moves[row.id]) if row.id in self.view.moves else None
+        detail.update("" if row is None else describe(row, self.currency, move), layout=False)
 
     def select_customer(self, customer_id: int) -> bool:
         """Focus the customer's quadrant and put the cursor on it."""
@@ -785,6 +813,42 @@ class BoardScreen(Screen):
 
         self.app.push_screen(AsOfScreen(self.as_of, self.today), done)
 
+    def action_moved_since(self) -> None:
+        """Ask for a day, then list only the customers whose quadrant or class changed since."""
+        from segtui.domain.movements import last_quarter_end
+        from segtui.ui.dialogs import MovedSinceScreen
+
+        if not self.loaded:
+            self.notify(_("Still reading the book: who moved needs every customer"), timeout=3)
+            return
+
+        def done(day: dt.date | None) -> None:
+            if day is not None:
+                self.view.moved_since, self.view.moves = day, None
+                self._update_bar(sum(len(cl.rows) for cl in self.lists))
+                self._read_moves(day, self._reading)
+
+        offer = self.view.moved_since or last_quarter_end(self.as_of)
+        self.app.push_screen(MovedSinceScreen(offer, self.as_of), done)
+
+    @work(thread=True, exclusive=True, group="board-moves")
+    def _read_moves(self, day: dt.date, reading: int) -> None:
+        from segtui.store.segments import book_standings
+
+        then = book_standings(self.book, day)
+        self.app.call_from_thread(self._moves_read, day, then, reading)
+
+    def _moves_read(self, day: dt.date, then: dict, reading: int) -> None:
+        from segtui.domain.movements import movers
+
+        if reading != self._reading or self.view.moved_since != day:
+            return  # the board was read again or another day asked for meanwhile
+        now = {r.id: (r.customer.segment.quadrant, r.customer.segment.revenue_class) for r in self.rows}
+        self.view.moves = movers(then, now)
+        self.refresh_lists(keep_selection=False)
+        if self.view.moves:
+            self._focus_first_match()
+
     def set_as_of(self, day: dt.date) -> None:
         self.as_of = day
         row = self.current_row
@@ -801,9 +865,10 @@ def _newest_order(book, rows: list[BoardRow], as_of: dt.date, today: dt.date) ->
     return dt.date.fromisoformat(newest) if newest else None
 
 
-def describe(row: BoardRow, currency: str) -> Content:
+def describe(row: BoardRow, currency: str, move: tuple | None = None) -> Content:
     """One line about the highlighted customer, in words. Names and reasons are
-    the book's text: they go in as text, never read as markup."""
+    the book's text: they go in as text, never read as markup. ``move``: (day, (quadrant,
+    class) then, now) when the board lists who moved since that day."""
     from textual.content import Content
 
     def bold(text: str) -> Content:
@@ -813,6 +878,16 @@ def describe(row: BoardRow, currency: str) -> Content:
     seg = c.segment
     name = bold(c.name) + (Content(f" ({c.city})") if c.city else Content(""))
     parts: list[Content | str] = [name, seg.quadrant.label]
+    if move is not None:
+        day, (quadrant, revenue_class), _now = move
+
+        def standing(q: Quadrant, klass: str) -> str:  # what changed only
+            return " ".join(part for part in (
+                q.label if quadrant is not seg.quadrant else "",
+                _("class {klass}").format(klass=klass) if revenue_class != seg.revenue_class else "") if part)
+
+        was, now = standing(quadrant, revenue_class), standing(seg.quadrant, seg.revenue_class)
+        parts.append(bold(_("since {day}: {then} → {now}").format(day=day_text(day), then=was, now=now)))
     guess = c.estimate is not None and c.estimate.source == "estimated"
     potential = (_(", potential {klass}").format(klass=seg.potential_class) + (_(" (estimated)") if guess else "")
                  if seg.potential_class else _(", potential unknown"))

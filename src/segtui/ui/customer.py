@@ -16,12 +16,13 @@ from typing import Any, Callable
 
 from rich.style import Style
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Label, Static, Tab, TabbedContent, TabPane
+from textual.worker import get_current_worker
 
 from segtui.ui.display import Shown, ShownLabel
 from segtui.domain import customer as rules
@@ -30,6 +31,7 @@ from segtui.i18n import day as day_text
 from segtui.i18n import SOURCE, language, weekday
 from segtui.domain import records
 from segtui.domain.money import short_money
+from segtui.domain.movements import quarter_ends_before
 from segtui.domain.checklist import QUESTIONS, QUESTION_KEYS, summarise
 from segtui.domain.segments import (
     GROUP_STRATEGY,
@@ -288,6 +290,50 @@ class RevenueChart(Static):
         return out
 
 
+class Standings(Static):
+    """Where the customer stood at the last eight quarter ends: quadrant and revenue class,
+    worked out from the book as it was on each day (``store.segments.standings``)."""
+
+    DEFAULT_CSS = "Standings { height: auto; margin-bottom: 1; }"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.days: list[dt.date] = []
+        self.found: dict[dt.date, tuple[Quadrant, str] | None] = {}
+
+    def expect(self, days: list[dt.date]) -> None:
+        self.days, self.found = list(days), {}
+        self.refresh(layout=True)
+
+    def add(self, day: dt.date, standing: tuple[Quadrant, str] | None) -> None:
+        self.found[day] = standing
+        self.refresh(layout=True)
+
+    def render(self) -> Text:
+        if not self.days:
+            return Text(_("Working out where they stood…"), style="dim")
+        out = Text(no_wrap=True, overflow="ellipsis")
+        for i, day in enumerate(self.days):
+            if i:
+                out.append("\n")
+            out.append(f"{date_text(day.isoformat(), 12)}  ")
+            if day not in self.found:
+                out.append("…", style="dim")
+                continue
+            standing = self.found[day]
+            if standing is None:
+                out.append(_("not classified"), style="dim")
+                continue
+            quadrant, revenue_class = standing
+            out.append(f"{quadrant.label:<17}", style=Style(color=QUADRANT_COLOURS[quadrant], bold=True))
+            out.append(" " + revenue_class, style=Style(color=CLASS_COLOURS[revenue_class], bold=True))
+            older = self.days[i + 1] if i + 1 < len(self.days) else None
+            then = self.found.get(older) if older is not None else None
+            if then is not None and then != standing:
+                out.append("  " + _("moved"), style="dim")
+        return out
+
+
 class KeysFooter(Footer):
     """A footer that shows the keys as soon as it is mounted and rebuilds only when
     they change (focus moving within a tab does not change them, and every rebuild
@@ -331,6 +377,9 @@ class CustomerBody(Vertical):
                 with Horizontal():
                     yield RevenueChart(id="chart")
                     with Vertical():
+                        yield ShownLabel(_("Quadrant and class at quarter ends (newest first)"),
+                                         classes="list-title")
+                        yield Standings(id="standings")
                         yield ShownLabel(_("Orders"), id="orders-title", classes="list-title")
                         yield RowList(_("No orders."), id="orders")
             with TabPane(_("2 Checklist"), id="checklist-tab"):
@@ -420,6 +469,11 @@ class CustomerScreen(Screen[bool]):
         self._body_ready = False
         self._wanted_tab: str | None = None  # a tab asked for before the tabs were there
         self._checklist_detail: Text | None = None
+        #: where the customer stood at quarter ends: asked for once the record is shown
+        self._standings: dict[dt.date, tuple[Quadrant, str] | None] = {}
+        self._standings_days = quarter_ends_before(as_of, 8)
+        self._standings_due = True
+        self._standings_asked = False
 
     # --- layout -------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -477,7 +531,8 @@ class CustomerScreen(Screen[bool]):
     @property
     def busy(self) -> bool:
         """True while the tabs, a read or an edit are still on their way (tests wait on this)."""
-        return self.writer.busy or not self._body_ready or (self.record is None and not self._unreadable)
+        return (self.writer.busy or not self._body_ready or (self.record is None and not self._unreadable)
+                or self._standings_due)
 
     @property
     def _pending(self) -> int:
@@ -543,6 +598,11 @@ class CustomerScreen(Screen[bool]):
             self.record = record
             if self._body_ready:
                 self.show(record)
+            if not self._standings_asked:  # after the record: it paints first
+                self._standings_asked = True
+                self._read_standings(record.id)
+        elif self.record is None and failed:
+            self._standings_due = False
         if record is None and (self._added is not None and self.edits.last is None or
                                failed and self.new is not None and self._added is None):
             self.app.notify(failed or message, severity="error" if failed else "information", markup=False)
@@ -564,6 +624,38 @@ class CustomerScreen(Screen[bool]):
         if self._leaving and self._pending == 0:
             self.dismiss(self.edits.edited)
 
+    @work(thread=True, exclusive=True, group="customer-standings")
+    def _read_standings(self, customer_id: int) -> None:
+        """Where the customer stood at each quarter end, newest first, each shown as it is
+        worked out (one customer's rows; the whole book only when its rules need it)."""
+        from segtui.store.segments import standings
+
+        worker = get_current_worker()
+        try:
+            for day, standing in standings(self.book, customer_id, self._standings_days):
+                if worker.is_cancelled:
+                    return
+                self.app.call_from_thread(self._standing_read, day, standing)
+        except (BookError, sqlite3.Error):
+            pass  # the record's own read says what is wrong with the book
+        finally:
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self._standings_read)
+
+    def _standing_read(self, day: dt.date, standing: tuple[Quadrant, str] | None) -> None:
+        self._standings[day] = standing
+        if self._body_ready and self.is_attached:
+            self.query_one(Standings).add(day, standing)
+
+    def _standings_read(self) -> None:
+        self._standings_due = False
+
+    def _show_standings(self) -> None:
+        shown = self.query_one(Standings)
+        shown.expect(self._standings_days)
+        for day, standing in self._standings.items():
+            shown.add(day, standing)
+
     def _edit(self, message: str, fn: Callable[..., store.Undo], *args: Any, **kwargs: Any) -> None:
         if self.record is None:
             return
@@ -577,6 +669,7 @@ class CustomerScreen(Screen[bool]):
         self.record = record
         self._show_badges(record)
         self.query_one(RevenueChart).show(record)
+        self._show_standings()
         self._show_orders(record)
         self._show_checklist(record)
         self._show_estimates(record)

@@ -136,6 +136,9 @@ class CustomerList(CursorView, can_focus=True, inherit_bindings=False):
         """``strategy``: a line (two when there is room) above the column titles."""
         super().__init__(**kwargs)
         self.rows: Sequence[BoardRow] = ()
+        #: who moved since a day (the board's "moved since"): customer → (class then when it
+        #: changed, the number of the quadrant it was in when that changed)
+        self.moves: dict[int, tuple[str | None, int | None]] = {}
         self.wide = wide
         self.strategy = strategy
         self.empty_text = _(empty_text)
@@ -327,6 +330,13 @@ class CustomerList(CursorView, can_focus=True, inherit_bindings=False):
         if not upgrade and trend:
             upgrade = TREND_MARKS[trend]
         class_style = BOLD if seg.revenue_class == "A" else Style()
+        abc = f"{seg.revenue_class:^3}"
+        move = self.moves.get(row.id)
+        if move is not None:  # where it came from: "B→C" in the class column, "←4" (quadrant 4) for the mark
+            was_class, was_quadrant = move
+            if was_class is not None:
+                abc = f"{was_class}→{seg.revenue_class}"
+            upgrade = f"←{was_quadrant}" if was_quadrant is not None else upgrade
         name_w, columns = column_layout(width, self.wide)
         name = shown(row.customer.name)
         if len(name) > name_w:
@@ -334,7 +344,7 @@ class CustomerList(CursorView, can_focus=True, inherit_bindings=False):
         values = {
             "city": (shown(row.customer.city or "")[:16].ljust(16), muted),
             "owner": (shown(row.customer.owner or "")[:14].ljust(14), muted),
-            "abc": (f"{seg.revenue_class:^3}", class_style),
+            "abc": (abc, class_style),
             "xyz": (f"{seg.xyz or '·':^3}", Style()),
             "revenue": (f"{short_money(seg.revenue):>7}", Style()),
             "loyal": (f"{loyalty_text(seg.loyalty, estimated(row.customer)):>5}",

@@ -146,3 +146,48 @@ class AsOfScreen(ModalScreen[dt.date | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class MovedSinceScreen(ModalScreen[dt.date | None]):
+    """Who moved quadrant or revenue class since a day: the day, before the one the board shows."""
+
+    DEFAULT_CSS = """
+    MovedSinceScreen { align: center middle; }
+    #moved-box { width: 64; height: auto; border: round $accent; background: $surface; padding: 0 1; }
+    #moved-box > .hint { color: $text-muted; }
+    #moved-error { color: $text-error; height: 1; }
+    """
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="moved_since.cancel")]
+
+    def __init__(self, day: dt.date, as_of: dt.date) -> None:
+        """``day``: the day offered (the last quarter end); ``as_of``: the board's day."""
+        super().__init__()
+        self.day = day
+        self.as_of = as_of
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="moved-box"):
+            yield Label(Content.from_markup("[b]$title[/b]", title=_("Who moved since")))
+            yield Static(_("A day before {day} as YYYY-MM-DD (the last quarter end is filled in). Enter shows the "
+                           "customers whose quadrant or revenue class is not what it was then, esc cancels."
+                           ).format(day=self.as_of.isoformat()), classes="hint")
+            yield Input(value=self.day.isoformat(), id="moved-input")
+            yield Static("", id="moved-error")
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        try:
+            day = parse_day(event.value)
+        except ValueError:
+            self.query_one("#moved-error", Static).update(Content(_("{text} is not a day (YYYY-MM-DD)").format(
+                text=repr(event.value))))
+            return
+        if day >= self.as_of:
+            self.query_one("#moved-error", Static).update(Content(_("Pick a day before {day}").format(
+                day=self.as_of.isoformat())))
+            return
+        self.dismiss(day)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
