@@ -580,3 +580,43 @@ def test_a_place_from_the_customer_import_travels(url, tmp_path):
     team.sync(rep, url, at(5))
     assert places.place_of(rep, customer_id(rep, "K10002")) == ((63.8258, 20.263), "imported")
     assert dump(rep) == dump(lead)
+
+
+# --- merged duplicates ---------------------------------------------------------------
+
+
+def test_a_merge_made_before_joining_stays_merged_in_every_book_and_is_not_undone_in_a_team(url, tmp_path):
+    from segtui.io.importer import import_orders
+    from segtui.store import duplicates
+
+    lead = _published(tmp_path, url)
+    keep, other = customer_id(lead, "K10163"), customer_id(lead, "K10188")
+    undo = duplicates.merge_customers(lead, keep, other, dt.date(2026, 11, 30))
+    assert team.sync(lead, url, at(0)).pushed > 0
+    rep = open_book(tmp_path / "rep.db")
+    team.sync(rep, url, at(1))
+    assert rep.rows("SELECT a.source_id, c.source_id FROM customer_alias a JOIN customer c ON c.id = a.customer_id") \
+        == [("K10188", "K10163")]
+    assert rep.scalar("SELECT count(*) FROM customer WHERE source_id = 'K10188'") == 0
+
+    # the rep's next ERP import names the merged-away customer: its orders go to the kept one
+    file = tmp_path / "orders.csv"
+    file.write_text("CustomerID,InvoiceNo,InvoiceDate,Amount\nK10188,M900001,2026-11-28,1234.00\n", encoding="utf-8")
+    import_orders(rep, file, as_of=dt.date(2026, 12, 1))
+    kept_rep = customer_id(rep, "K10163")
+    assert rep.scalar("SELECT customer_id FROM \"order\" WHERE order_ref = 'M900001'") == kept_rep
+    assert rep.scalar("SELECT count(*) FROM customer WHERE source_id = 'K10188'") == 0
+    team.sync(rep, url, at(2))
+    team.sync(lead, url, at(3))
+    assert lead.scalar("SELECT customer_id FROM \"order\" WHERE order_ref = 'M900001'") == keep
+    assert dump(rep) == dump(lead)
+
+    # a book in a team neither merges nor splits a merge again: the other books would not follow
+    for book in (lead, rep):
+        with pytest.raises(duplicates.MergeRefused, match="synced with a team book"):
+            duplicates.undo_merge(book, undo)
+    with pytest.raises(duplicates.MergeRefused, match="synced with a team book"):
+        duplicates.merge_customers(rep, kept_rep, customer_id(rep, "K10001"), dt.date(2026, 12, 1))
+    assert rep.scalar("SELECT count(*) FROM customer_alias") == 1
+    for book in (lead, rep):
+        assert (lambda r: (r.pushed, r.pulled))(team.sync(book, url, at(4))) == (0, 0)

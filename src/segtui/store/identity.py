@@ -68,6 +68,9 @@ TABLES: list[Synced] = [
         only="{row}.key IN (" + ", ".join("'" + k + "'" for k in TEAM_SETTINGS) + ")",
     ),
     Synced("customer", new_key="source_id", refs={}),
+    # a customer merged into another (before the book joined the team: a book in a team does not
+    # merge): every book then puts that customer id's orders on the kept customer
+    Synced("customer_alias", new_key="source_id"),
     Synced("contact"),
     Synced(
         "order",
