@@ -182,14 +182,14 @@ class SegtuiApp(GuardedApp):
         import os
 
         if self.book.readonly:
-            self.notify("This book is read-only: it cannot sync.", severity="warning", markup=False)
+            self.notify(_("This book is read-only: it cannot sync."), severity="warning", markup=False)
             return
         url = self.book.settings().get("team.url", "") or os.environ.get("SEGTUI_TEAM_URL", "")
         if not url:
-            self.notify("No team book: set team.url in the settings (,) or SEGTUI_TEAM_URL.",
+            self.notify(_("No team book: set team.url in the settings (,) or SEGTUI_TEAM_URL."),
                         severity="warning", markup=False, timeout=8)
             return
-        self.notify("Syncing with the team book…", markup=False, timeout=3)
+        self.notify(_("Syncing with the team book…"), markup=False, timeout=3)
         self.run_worker(lambda: self._sync(url), thread=True, exclusive=True, group="sync")
 
     def _sync(self, url: str) -> None:
@@ -205,10 +205,11 @@ class SegtuiApp(GuardedApp):
     def _synced(self, result, when: str | None) -> None:
         self.synced = when
         self.show_title()
-        lines = [f"Synced: sent {result.pushed}, received {result.pulled}."]
+        lines = [_("Synced: sent {sent}, received {received}.").format(sent=result.pushed, received=result.pulled)]
         for c in result.conflicts[:3]:
-            values = "; ".join(f"{k}: {w!r} kept, {l!r} kept in history" for k, (w, l) in c["values"].items())
-            lines.append(f"Conflict on customer {c['customer']}: {values}")
+            values = "; ".join(_("{field}: {kept!r} kept, {lost!r} kept in history").format(field=k, kept=w, lost=l)
+                               for k, (w, l) in c["values"].items())
+            lines.append(_("Conflict on customer {customer}: {values}").format(customer=c["customer"], values=values))
         self.notify("\n".join(lines), markup=False, timeout=10)
         if result.pulled:
             self.board.reload()
