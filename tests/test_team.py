@@ -739,3 +739,49 @@ def test_two_reps_importing_the_same_erp_file_have_each_order_once(url, tmp_path
     assert results[1].pushed == 0  # the rep's 500 orders are the lead's, by customer and order number
     assert lead.scalar('SELECT count(*) FROM "order"') == rep.scalar('SELECT count(*) FROM "order"') == total
     assert dump(lead) == dump(rep)
+
+
+def test_a_sync_cut_off_on_the_server_side_changes_nothing_and_the_next_one_completes(url, tmp_path):
+    import psycopg
+
+    from segtui.store.customers import add_activity
+
+    lead = _published(tmp_path, url)
+    team.sync(lead, url, at(0))
+    rep = open_book(tmp_path / "rep.db")
+    team.sync(rep, url, at(1))
+    add_activity(lead, customer_id(lead, "K10001"), "2026-11-30", "visit", note="cut off")
+    state_before = team.state(lead)
+
+    for step in ("sent", "pushed"):
+        def cut(at_step: str, step=step) -> None:
+            if at_step == step:  # the server ends the sync's session, as a restart or an admin would
+                with psycopg.connect(url, autocommit=True) as admin:
+                    admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                  "WHERE application_name = 'segtui' AND pid <> pg_backend_pid()")
+        with pytest.raises(team.TeamError, match="failed") as failed:
+            team.sync(lead, url, at(2), pause=cut)
+        assert "\n" not in str(failed.value)
+        assert team.state(lead)["version"] == state_before["version"]
+        with psycopg.connect(url) as conn:
+            assert conn.execute("SELECT count(*) FROM segtui.row WHERE data ->> 'note' = 'cut off'").fetchone()[0] == 0
+    assert team.sync(lead, url, at(3)).pushed == 1
+    assert team.sync(rep, url, at(4)).pulled == 1
+    assert dump(rep) == dump(lead)
+
+
+def test_a_book_whose_triggers_are_worded_by_an_older_segtui_gets_them_rewritten(url, tmp_path):
+    lead = _published(tmp_path, url)
+    team.sync(lead, url, at(0))
+    with lead.transaction() as conn:  # the setting trigger as written before trend.* were the team's
+        conn.execute('DROP TRIGGER "team_update_setting"')
+        conn.execute(
+            'CREATE TRIGGER "team_update_setting" AFTER UPDATE ON "setting" WHEN OLD.key IS NOT NULL '
+            "AND OLD.key IN ('abc.a_above') AND EXISTS (SELECT 1 FROM team_state WHERE key = 'book') BEGIN "
+            "INSERT INTO team_change (tbl, uid, at) VALUES ('setting', OLD.key, '2026-12-01T09:00:00.000'); END;"
+        )
+    lead.close()
+    lead = open_book(tmp_path / "lead.db")
+    lead.set_setting("trend.decline_from", "0.45")
+    assert lead.rows("SELECT tbl, uid FROM team_change") == [("setting", "trend.decline_from")]
+    assert team.sync(lead, url, at(1)).pushed == 1
