@@ -22,3 +22,6 @@ if [ "${1:-}" = init ]; then
 fi
 "$PYBABEL" update -D segtui -i "$POT" -d "$LOCALE" --no-fuzzy-matching --ignore-obsolete
 "$PYBABEL" compile -D segtui -d "$LOCALE" --statistics
+# The few symbols of each language's locale that the board's figures are made from at start
+# (locale/<lang>/formats.json, from Babel's locale data: segtui.i18n.write_formats).
+PYTHONPATH=src "$(dirname "$PYBABEL")/python" -c 'from segtui.i18n import write_formats; write_formats()'

@@ -16,6 +16,7 @@ Scripts read English: the CSV/JSON contracts never pass through here.
 
 from __future__ import annotations
 
+import datetime as dt
 import gettext as _gettext
 from pathlib import Path
 from typing import Mapping
@@ -133,6 +134,94 @@ def _babel_numbers():
     return numbers
 
 
+# --- the locale's symbols, kept beside its catalog ----------------------------------------------------
+# Babel's first figure costs a start some 25 ms (its locale data, and babel.dates that reading it
+# imports). What the board paints at start — whole and one-decimal figures, shares, the as-of day —
+# needs only a few symbols of that data, so scripts/i18n.sh keeps them in locale/<lang>/formats.json
+# (``formats_from_babel``) and these figures are made from them exactly as Babel makes them (a test
+# compares both). Everything else (currencies, weekdays, …) still asks Babel; so does a language
+# without the file.
+
+FORMATS = "formats.json"
+_formats_of: dict[str, dict | None] = {}
+# The date fields the kept symbols can make (day, month, year); a medium date with others is Babel's.
+_DATE_FIELDS = {"d", "M", "L", "y"}
+
+
+def formats_from_babel(language: str) -> dict:
+    """What ``formats.json`` keeps for ``language``: its locale's number symbols (the Latin digits
+    Babel formats with), and its medium date as Babel's tokens with the month names it uses (None
+    when that date has fields other than day, month and year)."""
+    from babel import Locale
+    from babel.dates import tokenize_pattern
+
+    locale_code = LOCALES.get(language, language)
+    locale = Locale.parse(locale_code)
+    symbols = locale.number_symbols["latn"]
+    tokens = [[kind, *value] if kind == "field" else [kind, value]
+              for kind, value in tokenize_pattern(locale.date_formats["medium"].pattern)]
+    day = None
+    if all(t[0] == "chars" or t[1] in _DATE_FIELDS for t in tokens):
+        months = {context: {width: [locale.months[context][width][m] for m in range(1, 13)]
+                            for width in ("abbreviated", "wide", "narrow")}
+                  for context in ("format", "stand-alone")}
+        day = {"medium": tokens, "months": months}
+    return {"locale": locale_code, "decimal": symbols["decimal"], "group": symbols["group"], "day": day}
+
+
+def write_formats(locale_dir: Path = LOCALE_DIR) -> list[Path]:
+    """Write ``formats.json`` beside every catalog (scripts/i18n.sh); gives the files written."""
+    import json
+
+    written = []
+    for language in available():
+        if language == SOURCE:
+            continue
+        path = locale_dir / language / FORMATS
+        path.write_text(json.dumps(formats_from_babel(language), indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def _formats() -> dict | None:
+    """The kept symbols of the language in use (None: ask Babel)."""
+    if _language not in _formats_of:
+        import json
+
+        try:
+            kept = json.loads((LOCALE_DIR / _language / FORMATS).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            kept = None
+        if kept is not None and kept.get("locale") != locale_name():
+            kept = None  # kept for another locale of the language
+        _formats_of[_language] = kept
+    return _formats_of[_language]
+
+
+def _figure(value, pattern: str, scale: int = 0) -> str:
+    """``format_decimal(value, pattern, locale)`` of Babel for the patterns '#,##0', '#,##0.0',
+    '#,##0.00' (``scale`` 2: a percentage's figure), from the kept symbols when there are; the same
+    steps as Babel's: the value as a Decimal, its sign apart, rounded half to even, grouped by three."""
+    from decimal import Decimal
+
+    kept = _formats()
+    number = value if isinstance(value, Decimal) else Decimal(str(value))
+    if kept is None or not number.is_finite():
+        return _babel_numbers().format_decimal(number.scaleb(scale), format=pattern, locale=locale_name())
+    fraction = len(pattern.partition(".")[2])
+    number = number.scaleb(scale)
+    negative = number.is_signed()
+    whole, _, part = f"{abs(number).normalize().quantize(Decimal(10) ** -fraction):f}".partition(".")
+    groups = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    text = kept["group"].join([whole, *groups])
+    if fraction:
+        text += kept["decimal"] + (part or "0").ljust(fraction, "0")
+    return ("-" if negative else "") + text
+
+
 def _babel_dates():
     from babel import dates
 
@@ -148,18 +237,17 @@ def money(minor: int, currency: str = "", decimals: bool = False) -> str:
     '1 234 567 kr', or with ``decimals`` '1 234,50 kr'; without a currency only the figure."""
     from decimal import Decimal
 
-    numbers = _babel_numbers()
     loc = locale_name()
     if decimals:
         value = Decimal(minor) / 100
         if not currency:
-            return numbers.format_decimal(value, format="#,##0.00", locale=loc)
-        return numbers.format_currency(value, currency, locale=loc)
+            return _figure(value, "#,##0.00")
+        return _babel_numbers().format_currency(value, currency, locale=loc)
     units = (abs(minor) + 50) // 100
     whole = -units if minor < 0 else units
     if not currency:
-        return numbers.format_decimal(whole, format="#,##0", locale=loc)
-    return numbers.format_currency(whole, currency, format="#,##0\xa0¤", currency_digits=False, locale=loc)
+        return _figure(whole, "#,##0")
+    return _babel_numbers().format_currency(whole, currency, format="#,##0\xa0¤", currency_digits=False, locale=loc)
 
 
 # Short forms: thousand, million, billion in the language in use (msgids are the Swedish
@@ -170,19 +258,17 @@ SHORT_UNITS = (N_("thousand (short)"), N_("million (short)"), N_("billion (short
 def short_money(minor: int, currency: str = "") -> str:
     """A narrow figure in the locale: '950 kr', '945 tkr', '1,2 mnkr', '2,3 mdkr' (kronor);
     '945 t EUR' for other currencies; without a currency '945 t', '1,2 mn'."""
-    numbers = _babel_numbers()
-    loc = locale_name()
     major = minor / 100
     size = abs(major)
     thousand, million, billion = (_(u) for u in SHORT_UNITS)
     if size >= 1_000_000_000:
-        figure, unit = numbers.format_decimal(round(major / 1_000_000_000, 1), format="#,##0.0", locale=loc), billion
+        figure, unit = _figure(round(major / 1_000_000_000, 1), "#,##0.0"), billion
     elif size >= 1_000_000:
-        figure, unit = numbers.format_decimal(round(major / 1_000_000, 1), format="#,##0.0", locale=loc), million
+        figure, unit = _figure(round(major / 1_000_000, 1), "#,##0.0"), million
     elif size >= 1_000:
-        figure, unit = numbers.format_decimal(round(major / 1_000), format="#,##0", locale=loc), thousand
+        figure, unit = _figure(round(major / 1_000), "#,##0"), thousand
     else:
-        figure, unit = numbers.format_decimal(round(major), format="#,##0", locale=loc), ""
+        figure, unit = _figure(round(major), "#,##0"), ""
     code = currency.upper()
     if code in KRONOR:
         return f"{figure}\xa0{unit}kr"
@@ -192,14 +278,38 @@ def short_money(minor: int, currency: str = "") -> str:
 
 def share(value: float) -> str:
     """A share 0–1 as a whole percentage in the locale: '62 %'."""
-    return _babel_numbers().format_percent(value, format="#,##0\xa0%", locale=locale_name())
+    if _formats() is None:
+        return _babel_numbers().format_percent(value, format="#,##0\xa0%", locale=locale_name())
+    return _figure(value, "#,##0", scale=2) + "\xa0%"  # Babel's '%' of the pattern, not the locale's sign
 
 
 def day(value) -> str:
     """A day for people: ISO in English ('2026-12-02'), the locale's medium date otherwise ('2 dec. 2026')."""
     if _language == SOURCE:
         return value.isoformat()
-    return _babel_dates().format_date(value, "medium", locale=locale_name())
+    kept = _formats()
+    if kept is None or kept["day"] is None:
+        return _babel_dates().format_date(value, "medium", locale=locale_name())
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    months = kept["day"]["months"]
+    parts = []
+    for kind, *token in kept["day"]["medium"]:  # Babel's DateTimeFormat for d, M, L and y
+        if kind == "chars":
+            parts.append(token[0])
+            continue
+        field, count = token
+        if field == "d":
+            parts.append("%0*d" % (count, value.day))
+        elif field == "y":
+            year = "%0*d" % (count, value.year)
+            parts.append(year[-2:] if count == 2 else year)
+        elif count <= 2:
+            parts.append("%0*d" % (count, value.month))
+        else:
+            width = {3: "abbreviated", 4: "wide", 5: "narrow"}[count]
+            parts.append(months["format" if field == "M" else "stand-alone"][width][value.month - 1])
+    return "".join(parts)
 
 
 def week(year: int, number: int, with_year: bool = True) -> str:

@@ -61,6 +61,9 @@ def open_app(book: str | None, day: dt.date | None = None) -> None:
         print(f"Your book: {path}")
         notice = f"Your book: {path}"
         book = str(path)
+    from segtui.ui import collector
+
+    collector.hold_full_passes()  # until the board is painted (see segtui.ui.collector)
     from segtui.store.book import BookError, open_book
 
     path = Path(book)

@@ -16,6 +16,7 @@ from textual.screen import Screen
 from segtui import clock
 from segtui.i18n import N_, _
 from segtui.store.book import Book
+from segtui.ui import collector
 from segtui.ui import translated  # noqa: F401  (Textual's footer in the app's language)
 from segtui.ui.board import PANELS, BoardScreen
 from segtui.ui.errors import GuardedApp
@@ -73,6 +74,7 @@ class SegtuiApp(GuardedApp):
         ``today`` is the day the data's age is judged on and that ``d`` stores as
         "today" (default: ``as_of``, else the clock — so a test that pins ``as_of``
         never depends on the day it runs)."""
+        collector.hold_full_passes()  # until the board is painted (see segtui.ui.collector)
         super().__init__()
         self.book = book
         self.today = today or as_of or clock.today()
@@ -99,6 +101,7 @@ class SegtuiApp(GuardedApp):
 
     def exit(self, *args, **kwargs) -> None:
         self.leaving = True
+        collector.release()  # closed before the board read the book
         super().exit(*args, **kwargs)
 
     def push_screen(self, screen, callback=None, wait_for_dismiss=False, **kwargs):

@@ -23,6 +23,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
 
 from segtui import clock
+from segtui.ui import collector
 from segtui.ui.display import Shown
 from segtui.domain import planning
 from segtui.domain.first_day import Thresholds, old_data_notice, thresholds_to_offer
@@ -434,9 +435,13 @@ class BoardScreen(Screen):
     def _read(self, reading: int) -> None:
         from segtui.store.board import board_rows
 
-        settings = self.book.settings()
-        as_of = self.as_of
-        rows = board_rows(self.book, as_of)
+        try:
+            settings = self.book.settings()
+            as_of = self.as_of
+            rows = board_rows(self.book, as_of)
+        except BaseException:
+            collector.release()  # no first reading to end the hold on full passes
+            raise
         # The board's first order (no search, no filter, by priority), sorted here
         # once: the board shows it and the next start's snapshot keeps its top rows.
         ordered = BoardView().apply(rows)
@@ -483,6 +488,7 @@ class BoardScreen(Screen):
             # app, and tens of thousands of rows on a big book) stays, so keep the
             # collector's full passes (80–150 ms there) from walking it again and
             # again while the user works. Rows are still freed when replaced.
+            collector.release()  # full passes were held until now (segtui.ui.collector)
             gc.collect()  # what is garbage already is not kept for good
             gc.freeze()
         self._by_id = {r.id: r for r in rows}
