@@ -22,6 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
+from segtui.domain.estimate import year_scale  # noqa: E402
 from segtui.domain.segments import subtract_months  # noqa: E402
 from segtui.store.book import open_book  # noqa: E402
 from segtui.store.segments import segment_book  # noqa: E402
@@ -39,15 +40,19 @@ def backtest(book_path: str, as_of: dt.date, months: int = 12) -> dict:
             'SELECT customer_id, sum(amount) FROM "order" WHERE date > ? AND date <= ? GROUP BY customer_id',
             (as_of.isoformat(), add_months(as_of, months).isoformat()),
         ))
+        first = book.scalar('SELECT min(date) FROM "order" WHERE date <= ?', (as_of.isoformat(),))
     finally:
         book.close()
+    scale = float(year_scale(dt.date.fromisoformat(first) if first else None, as_of))
     tested = []
     for r in rows:
         e = r.estimate
         if e is None or e.source != "estimated" or e.budget_per_year is None or r.facts is None:
             continue
         # (id, estimate, last 12 months, what came after), the first two scaled to ``months``
-        tested.append((r.id, e.budget_per_year * months / 12, r.facts.revenue_12m * months / 12, after.get(r.id, 0)))
+        # (a book younger than a year: its last 12 months are scaled to a year, as the estimate's are)
+        tested.append((r.id, e.budget_per_year * months / 12, r.facts.revenue_12m * scale * months / 12,
+                       after.get(r.id, 0)))
     exceeded = [t for t in tested if t[3] > t[1]]
     # headroom as a share of the estimate; growth = next 12 months - last 12 months
     by_headroom = sorted(tested, key=lambda t: (t[1] - t[2]) / t[1] if t[1] else 0)
@@ -63,6 +68,7 @@ def backtest(book_path: str, as_of: dt.date, months: int = 12) -> dict:
     return {
         "as_of": as_of.isoformat(),
         "months_after": months,
+        "year_scale": round(scale, 3),
         "estimated_customers": len(tested),
         "exceeded_estimate": len(exceeded),
         "share_exceeded": round(len(exceeded) / len(tested), 3) if tested else None,

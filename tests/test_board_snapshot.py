@@ -4,6 +4,7 @@ while the book is read again, then replaced by the book's own figures."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import threading
 from pathlib import Path
 
@@ -107,12 +108,46 @@ def test_a_damaged_or_foreign_snapshot_is_ignored(tmp_path):
     assert snapshot.load(path) is None  # none yet
     path.write_bytes(b"not a snapshot")
     assert snapshot.load(path) is None
+    path.write_text(json.dumps({"version": snapshot.VERSION + 1, "lists": []}))
+    assert snapshot.load(path) is None
+    path.write_text(json.dumps({"version": snapshot.VERSION, "not": "a snapshot"}))
+    assert snapshot.load(path) is None
+
+
+class Planted:
+    def __reduce__(self):
+        return (Path("/proc/self").resolve().joinpath, ("ran",))  # anything a pickle would call
+
+
+def test_a_tampered_snapshot_never_runs_code_and_wrong_shapes_are_refused(tmp_path, file_book, monkeypatch):
     import pickle
 
-    path.write_bytes(pickle.dumps((snapshot.VERSION + 1, "from another version")))
-    assert snapshot.load(path) is None
-    path.write_bytes(pickle.dumps((snapshot.VERSION, {"not": "a snapshot"})))
-    assert snapshot.load(path) is None
+    from segtui.store.board import board_rows
+    from segtui.ui.board import BoardView
+
+    path = tmp_path / "x.board"
+    called = []
+    monkeypatch.setattr(pickle, "loads", lambda *a, **k: called.append(a))
+    monkeypatch.setattr(pickle, "load", lambda *a, **k: called.append(a))
+    path.write_bytes(pickle.dumps((snapshot.VERSION, Planted())))
+    assert snapshot.load(path) is None and called == []  # the cache is never unpickled
+    book, _ = file_book
+    taken = snapshot.take(AS_OF, "SEK", book.settings(), BoardView().apply(board_rows(book, AS_OF)))
+    snapshot.save(path, taken)
+    data = json.loads(path.read_text())
+    assert snapshot.load(path) == taken
+    quadrant, rows = data["lists"][0]
+    assert rows, "a quadrant with rows to tamper with"
+    row = rows[0]
+    for tampered in (
+        [*row, "one field too many"],
+        row[:-1],
+        ["__import__('os').system('true')", *row[1:]],  # text where the customer is
+        [row[0], "2026-13-45", *row[2:]],  # a day that is no day
+    ):
+        bad = {**data, "lists": [[quadrant, [tampered]]]}
+        path.write_text(json.dumps(bad))
+        assert snapshot.load(path) is None
 
 
 def test_a_snapshot_is_written_whole_and_each_book_has_its_own(tmp_path, file_book):

@@ -27,6 +27,7 @@ from click.testing import CliRunner
 from segtui.cli import main
 
 AS_OF = dt.date(2011, 12, 9)
+ROOT = Path(__file__).resolve().parent.parent
 A_ABOVE, B_FROM = 5000, 1000  # major units: meaningful thresholds for a year of a small wholesaler
 MAPS = ["--map", "customer=CustomerID", "--map", "date=InvoiceDate", "--map", "quantity=Quantity",
         "--map", "unit_price=UnitPrice", "--map", "order=InvoiceNo"]
@@ -373,3 +374,21 @@ def test_trends_match_the_independent_derivation(imported, data, as_of) -> None:
     assert counts["silent"] > 50, counts
     if as_of == AS_OF:  # the file starts in December 2010: before mid-2011 there is no earlier year to fall from
         assert counts["declining"] > 0, counts
+
+
+def test_the_back_test_of_the_estimate_on_the_real_file(imported) -> None:
+    """docs/estimated-potential.md "How good is it": estimates as of 2011-06-09 from the orders
+    before it, against what each customer bought from 2011-06-10 to 2011-12-09. The book then
+    holds 191 days of orders, so the peers' spends are scaled to a year (× 365/191)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("backtest_estimate", ROOT / "scripts" / "backtest_estimate.py")
+    backtest = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(backtest)
+    result = backtest.backtest(str(imported["book"]), dt.date(2011, 6, 9), 6)
+    assert result["year_scale"] == pytest.approx(365 / 191, abs=0.01)
+    assert result["estimated_customers"] > 2000
+    # a fair 80th percentile is exceeded by about a fifth: within 5 points of it
+    assert abs(result["share_exceeded"] - 0.2) <= 0.05, result
+    # the most headroom fifth fared better, on median, than the fifth with the least (none)
+    assert result["most_headroom_fifth"]["median_growth"] > result["least_headroom_fifth"]["median_growth"], result

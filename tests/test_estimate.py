@@ -3,6 +3,7 @@ book (entered beats imported beats estimated), confirming with B."""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from fractions import Fraction
 
@@ -21,6 +22,7 @@ from segtui.domain.estimate import (
     region_of,
     shown_spend,
     size_band,
+    year_scale,
 )
 from segtui.domain.segments import Quadrant
 from segtui.store.segments import segment_book, segment_customer
@@ -114,15 +116,40 @@ def test_estimates_hold_their_promises(rows, quantile, least):
 # --- in the book: tiers, the board, B ------------------------------------------------------
 
 
-def peer_book(book, count=24):
-    """``count`` customers buying 10,000–240,000 a year; none assessed."""
+def peer_book(book, count=24, held_a_year=True):
+    """``count`` customers buying 10,000–240,000 a year; none assessed. ``held_a_year``: the
+    book's orders go back over a year (an old credit note of another customer), so the
+    peers' spends are a year's as they are."""
     ids = []
     for i in range(count):
         cid = add_customer(book, f"P{i:02d}", f"Peer {i:02d} AB", city="Malmö")
         add_order(book, cid, "2026-03-01", 10_000 * (i + 1), ref=f"P{i}-1")
         add_order(book, cid, "2026-09-01", 1, ref=f"P{i}-2")
         ids.append(cid)
+    if held_a_year:
+        add_order(book, add_customer(book, "OLD", "Old Credit AB"), "2025-06-01", -1, ref="C-OLD")
     return ids
+
+
+def test_a_book_younger_than_a_year_scales_the_peers_spends_to_a_year(book):
+    ids = peer_book(book, held_a_year=False)  # its orders begin 2026-03-01: 268 days to AS_OF
+    assert year_scale(dt.date(2026, 3, 1), AS_OF) == Fraction(365, 268)
+    first = {r.id: r for r in segment_book(book, AS_OF)}[ids[0]]
+    # the 20th smallest of 10,001 … 240,001, times 365/268, rounded
+    assert first.estimate.budget_per_year == round(200_001_00 * Fraction(365, 268))
+    assert first.estimate.basis.endswith("; scaled to a year from 9 months of orders")
+    # its own figure, the floor, is scaled the same way when it is above its peers'
+    last = {r.id: r for r in segment_book(book, AS_OF)}[ids[-1]]
+    assert last.estimate.budget_per_year == round(240_001_00 * Fraction(365, 268))
+    assert last.estimate.basis.endswith("; raised to its own, scaled to a year")
+
+
+def test_the_year_scale_is_one_for_a_year_and_capped_for_a_few_weeks():
+    assert year_scale(None, AS_OF) == 1
+    assert year_scale(AS_OF - dt.timedelta(days=364), AS_OF) == 1  # 365 days held
+    assert year_scale(AS_OF - dt.timedelta(days=181), AS_OF) == Fraction(365, 182)
+    assert year_scale(AS_OF - dt.timedelta(days=6), AS_OF) == Fraction(365, 91)  # a week says little
+    assert year_scale(AS_OF + dt.timedelta(days=1), AS_OF) == 1
 
 
 def assess(book, cid, date, budget_major, source):

@@ -70,6 +70,62 @@ def test_no_copy_when_nothing_is_written(tmp_path: Path) -> None:
     assert result.exit_code == 0 and list_backups(new) == [] and "kept at" not in result.stderr
 
 
+def customers_file(path: Path, rows: list[tuple]) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["customer", "name", "city"])
+        writer.writerows(rows)
+    return path
+
+
+def test_an_import_that_adds_nothing_keeps_no_copy_and_rotates_none_out(tmp_path: Path) -> None:
+    path = book_with_a_customer(tmp_path / "book.db")
+    book = open_book(path)
+    for n in range(5):  # five good copies, as after five real imports
+        summary = import_orders(book, orders_file(tmp_path / f"o{n}.csv", [("K1", "", f"G{n}", "2026-03-04", "1")]),
+                                as_of=AS_OF)
+        assert summary.safety_copy
+    copies = list_backups(path)
+    assert len(copies) == 5
+    before = content(path)
+    header_only = orders_file(tmp_path / "header.csv", [])
+    again = tmp_path / "o4.csv"
+    same_customers = customers_file(tmp_path / "c.csv", [("K1", "Ekbyggen AB", "")])
+    for _attempt in range(6):
+        for summary in (import_orders(book, again, as_of=AS_OF), import_customers(book, same_customers, as_of=AS_OF)):
+            assert summary.safety_copy is None
+        try:
+            import_orders(book, header_only, as_of=AS_OF)
+        except ReadError:
+            pass  # a file without rows may be refused; either way nothing is written
+    assert list_backups(path) == copies
+    assert content(path) == before
+    # a change is written: one more copy, holding the book as it was before that import
+    summary = import_customers(book, customers_file(tmp_path / "c2.csv", [("K1", "Ekbyggen AB", "Lund")]), as_of=AS_OF)
+    assert summary.customers_updated == 1 and summary.safety_copy
+    assert list_backups(path)[-1] == Path(summary.safety_copy) and list_backups(path)[:-1] == copies[1:]
+    assert content(Path(summary.safety_copy)) == before
+    book.close()
+
+
+def test_an_import_that_fails_after_writing_keeps_no_copy_and_changes_nothing(tmp_path: Path, monkeypatch) -> None:
+    import segtui.io.importer as importer
+
+    path = book_with_a_customer(tmp_path / "book.db")
+    before = content(path)
+
+    def broken(*args, **kwargs):
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(importer, "_first_day", broken)  # fails after the orders are written
+    book = open_book(path)
+    with pytest.raises((BookError, sqlite3.Error)):
+        import_orders(book, orders_file(tmp_path / "o.csv", [("K1", "", "F9", "2026-03-04", "5")]), as_of=AS_OF)
+    book.close()
+    assert list_backups(path) == []
+    assert content(path) == before
+
+
 def test_an_import_without_a_copy_writes_nothing(tmp_path: Path, monkeypatch) -> None:
     path = book_with_a_customer(tmp_path / "book.db")
     before = content(path)
@@ -176,3 +232,26 @@ def test_a_nul_in_an_imported_file_is_kept_or_refused_cleanly(tmp_path: Path, te
         return
     assert book.scalar("SELECT name FROM customer WHERE source_id = ?", (f"K{text}9",)) in (text, f"K{text}9")
     book.close()
+
+
+def test_a_read_only_book_reached_through_a_link_shows_the_edits_in_its_log(tmp_path: Path) -> None:
+    (tmp_path / "books").mkdir()
+    path = book_with_a_customer(tmp_path / "books" / "book.db")
+    writer = open_book(path)  # still open: its last edit is only in the write-ahead log
+    with writer.transaction() as conn:
+        conn.execute("INSERT INTO customer (source_id, name, created) VALUES ('K2', 'Nya AB', '2026-11-23')")
+    assert (tmp_path / "books" / "book.db-wal").stat().st_size > 0
+    path.chmod(0o444)
+    link = tmp_path / "link.db"
+    link.symlink_to(path)
+    try:
+        for opened in (link, path):
+            book = open_book(opened)
+            try:
+                assert book.readonly
+                assert [r[0] for r in book.rows("SELECT source_id FROM customer ORDER BY source_id")] == ["K1", "K2"]
+            finally:
+                book.close()
+    finally:
+        path.chmod(0o644)
+        writer.close()

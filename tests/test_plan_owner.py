@@ -76,3 +76,25 @@ def test_owner_names_match_case_and_spaces_aside() -> None:
     assert plan_store.owned_by("", None) and plan_store.owned_by(None, "x")
     assert not plan_store.owned_by("Anna", "Anna Lind")
     assert validate("plan.owner", "  Anna   Lind ") == "Anna Lind"
+
+
+def test_an_owner_nobody_has_is_refused_with_the_books_owners_and_nothing_planned(tmp_path) -> None:
+    path = tmp_path / "sample.db"
+    shutil.copy(SAMPLE, path)
+    out = tmp_path / "week.csv"
+    runner = CliRunner()
+    result = runner.invoke(main, ["plan", str(path), "--week", "2026-W50", "--as-of", "2026-12-07",
+                                  "--owner", "Anna Karlsson", "--format", "csv", "-o", str(out)])
+    assert result.exit_code == 2
+    assert "no customer of this book has the owner 'Anna Karlsson' (--owner)" in result.output
+    assert "Owners in this book: Anna Lind, Erik Berg, Sara Holm." in result.output
+    assert not out.exists()
+    book = open_book(path)
+    assert plan_store.week_items(book, MONDAY) == []
+    # a typo in the setting is named as the setting's; --owner '' still plans everyone's
+    book.set_setting("plan.owner", "Sarah Holm")
+    book.close()
+    result = runner.invoke(main, ["contacts", str(path), "--format", "csv"])
+    assert result.exit_code == 2 and "'Sarah Holm' (the setting plan.owner)" in result.output
+    result = runner.invoke(main, ["plan", str(path), "--week", "2026-W50", "--as-of", "2026-12-07", "--owner", ""])
+    assert result.exit_code == 0, result.output

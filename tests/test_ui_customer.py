@@ -396,3 +396,43 @@ async def test_a_tab_asked_for_while_the_tabs_are_mounted_is_shown(book, monkeyp
         screen = app.customer_screen
         assert screen.query_one(TabbedContent).active == "people"
         assert screen.query_one("#contacts").has_focus
+
+
+async def test_a_save_refused_by_a_busy_book_opens_the_form_again_with_what_was_typed(tmp_path):
+    import sqlite3
+
+    from segtui.store.book import open_book
+
+    path = tmp_path / "busy.db"
+    book = open_book(path)
+    cid = tray_customer(book)
+    book.conn.execute("PRAGMA busy_timeout = 50")  # give up at once, not after five seconds
+    other = sqlite3.connect(path, isolation_level=None)
+    app = CustomerHost(book, cid)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        other.execute("BEGIN IMMEDIATE")  # another program is writing
+        await pilot.press("b")
+        await fill(pilot, {"budget": "1 500 000", "note": "Their buyer's figure"})
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        for _attempt in range(100):  # the form opens again once the refusal is back
+            form = app.screen
+            if isinstance(form, FormScreen) and form.query("#form-failed"):
+                break
+            await pilot.pause()
+        else:
+            raise AssertionError("the form did not open again")
+        assert form.query_one("#field-budget", Input).value == "1 500 000"
+        assert form.query_one("#field-note", Input).value == "Their buyer's figure"
+        assert "busy" in str(form.query_one("#form-failed").render())
+        assert rows(book, "SELECT * FROM assessment") == []
+        other.execute("ROLLBACK")  # the other program is done: saving again works
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is app.customer_screen
+        assert rows(book, "SELECT budget_per_year, note FROM assessment") == [(1_500_000_00, "Their buyer's figure")]
+        await pilot.press("escape")
+        await settle(pilot)
+    other.close()
+    book.close()

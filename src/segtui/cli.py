@@ -551,6 +551,8 @@ def plan_command(book: str, week: str | None, as_of: str | None, fmt: str, outpu
     _check_dialect(dialect, fmt)
     opened = _open(book)
     today = _as_of(as_of)
+    if not mailing:
+        _check_owner(opened, owner)
     csv_dialect = _dialect(dialect, opened.settings()) if fmt == "csv" else None
     if mailing:
         out = _csv_output(output, csv_dialect) if csv_dialect else _output(output, binary=fmt == "xlsx")
@@ -647,6 +649,7 @@ def contacts_command(book: str, fmt: str, output: str | None, owner: str | None,
     _check_dialect(dialect, fmt)
     opened = _open(book)
     settings = opened.settings()
+    _check_owner(opened, owner)
     csv_dialect = _dialect(dialect, settings) if fmt == "csv" else None
     out = _csv_output(output, csv_dialect) if csv_dialect else _output(output, binary=True)
     try:
@@ -708,6 +711,24 @@ def log_command(book: str, customer: str, kind: str, day: str | None, outcome: s
             _fail(str(error))
         moved = f" (the first working day from {again.isoformat()})" if planned != again else ""
         _say(f"Follow-up {follow_kind} planned for {planned:%a} {planned.isoformat()}{moved}")
+
+
+def _check_owner(opened, owner: str | None) -> None:
+    """Refuse (exit 2, before anything is written) an owner — from ``--owner``, else the book's
+    plan.owner — that no customer of the book has: the plan would be empty for a typo. The
+    message names the book's owners."""
+    from segtui.store import plan as plan_store
+
+    who = " ".join((opened.settings().get("plan.owner", "") if owner is None else owner).split())
+    if not who:
+        return
+    owners = plan_store.book_owners(opened)
+    if any(plan_store.owned_by(who, name) for name in owners):
+        return
+    where = "--owner" if owner is not None else "the setting plan.owner"
+    known = ", ".join(owners) if owners else "none (no customer has an owner)"
+    raise click.UsageError(f"no customer of this book has the owner {who!r} ({where}). "
+                           f"Owners in this book: {known}. --owner '' takes everyone's customers.")
 
 
 def _write_plan(opened, monday: dt.date, today: dt.date, fmt: str, out, output: str | None,

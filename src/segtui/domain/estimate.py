@@ -29,6 +29,8 @@ Pure: no SQL, no Textual. Amounts are minor units (integers).
 
 from __future__ import annotations
 
+import datetime as dt
+
 import math
 from dataclasses import dataclass
 from fractions import Fraction
@@ -166,16 +168,42 @@ def _words(level: tuple[str, ...], profile: Profile, names: Mapping[str, str]) -
     return ", ".join(parts) if parts else "every customer with revenue"
 
 
+#: A book holding fewer days of orders than this is not scaled further up to a year: a few
+#: weeks of orders say too little about a year to be multiplied by twelve.
+MIN_HELD_DAYS = 91
+
+
+def year_scale(first_order: dt.date | None, as_of: dt.date) -> Fraction:
+    """What the peers' spends are multiplied by to be a year's (docs/estimated-potential.md):
+    1 when the book holds a year of orders or more before ``as_of``; for a younger book (an
+    ERP export of eight months, say), 365 ÷ the days it holds — at least MIN_HELD_DAYS — so
+    that a book imported with half a year of history does not estimate every wallet at half
+    its size. The customer's own figures, the estimate's floor, are never scaled."""
+    if first_order is None or first_order > as_of:
+        return Fraction(1)
+    days = (as_of - first_order).days + 1
+    if days >= 365:
+        return Fraction(1)
+    return Fraction(365, max(days, MIN_HELD_DAYS))
+
+
+def held_months(scale: Fraction) -> int:
+    """The whole months of orders a book holds, as the basis says it, from its ``year_scale``."""
+    return max(1, round(12 / scale))
+
+
 def estimate_wallets(
     profiles: Iterable[Profile],
     wanted: Iterable[int],
     config: EstimateConfig,
     names: Mapping[str, str] | None = None,
+    scale: Fraction = Fraction(1),
 ) -> dict[int, Wallet]:
     """The estimated yearly budget of every customer in ``wanted`` that has a
     profile with spend; peers are every profile with spend (``shown`` > 0).
     ``names``: how an attribute's key is written ('region:malmö|se' → 'Malmö, SE',
-    'industry:wholesale' → 'Wholesale'); a key without a name is written as it is."""
+    'industry:wholesale' → 'Wholesale'); a key without a name is written as it is. ``scale``
+    (:func:`year_scale`) makes the peers' spends a year's in a book younger than a year."""
     names = names or {}
     profiles = [p for p in profiles if p.shown > 0]
     by_id = {p.customer_id: p for p in profiles}
@@ -222,14 +250,19 @@ def estimate_wallets(
             if found is None:
                 values.sort()
                 found = quantiles[(level, key)] = (
-                    nearest_rank(values, config.quantile), len(values),
+                    int(nearest_rank(values, config.quantile) * scale + Fraction(1, 2)), len(values),
                     f"estimated: {ordinal(config.quantile)} percentile of {len(values)} peers — "
-                    f"{_words(level, p, names)}",
+                    f"{_words(level, p, names)}"
+                    + (f"; scaled to a year from {held_months(scale)} months of orders" if scale != 1 else ""),
                 )
             value, count, basis = found
-            budget = max(value, p.shown, p.revenue_12m)
+            # its own best 12 months, in a book younger than a year its own pace over it
+            own = max(p.shown, p.revenue_12m)
+            if scale != 1:
+                own = int(own * scale + Fraction(1, 2))
+            budget = max(value, own)
             if budget > value:
-                basis += "; raised to its own best 12 months"
+                basis += "; raised to its own best 12 months" if scale == 1 else "; raised to its own, scaled to a year"
             result[p.customer_id] = Wallet(budget, basis, count, level)
             break
     return result

@@ -595,8 +595,8 @@ class Summary:
             if self.thresholds_accepted:
                 out.append("  accepted (--accept-thresholds)" if not self.dry_run else "  would be accepted (--accept-thresholds)")
             else:
-                out.append("  to accept: " + " && ".join(
-                    f"segtui settings {_quoted(self.book)} {key} {value}" for key, value in self.threshold_steps
+                out.append(f"  to accept: segtui settings {_quoted(self.book)} " + " ".join(
+                    f"{key} {value}" for key, value in self.threshold_steps
                 ) + "  (or import with --accept-thresholds)")
         return out
 
@@ -801,7 +801,6 @@ def import_orders(
         if not had_orders and summary.currency != book_currency:
             summary.currency_from = f'the file\'s "{columns.fields["currency"]}" column' if has_column else "the currency given"
         summary.accept_thresholds = accept_thresholds
-        _keep_safety_copy(book, summary)
         _write_orders(book, staged, summary, as_of)
     finally:
         staged.drop()
@@ -1043,6 +1042,7 @@ def _write_orders(book, staged: _Staged, summary: Summary, as_of: dt.date) -> No
     names = staged.names
     try:
         with _checked_by_construction(book), book.transaction() as conn, _big_cache(conn):
+            start = conn.total_changes
             had_customers = bool(conn.execute("SELECT EXISTS (SELECT 1 FROM customer)").fetchone()[0])
             before = _standing(book, as_of) if had_customers else {}  # in a new book nobody can move
             had_orders = bool(conn.execute('SELECT EXISTS (SELECT 1 FROM "order")').fetchone()[0])
@@ -1078,11 +1078,13 @@ def _write_orders(book, staged: _Staged, summary: Summary, as_of: dt.date) -> No
             # sql-safe: our own table names and integers, never values from the file
             conn.execute(f"CREATE TABLE {_IDS} (cust INTEGER PRIMARY KEY, customer_id INTEGER, currency TEXT)")
             currencies = staged.currencies
+            scratch = conn.total_changes
             conn.executemany(
                 # sql-safe: our own table names and integers, never values from the file
                 f"INSERT INTO {_IDS} VALUES (?, ?, ?)",
                 ((i, known[c], currencies[i]) for c, i in staged.customers.items()),
             )
+            scratch = conn.total_changes - scratch  # rows of the import's own temporary table
             last = conn.execute('SELECT coalesce(max(id), 0) FROM "order"').fetchone()[0]
             before_changes = conn.total_changes
             skip = ",".join(map(str, staged.closer))  # sql-safe: integers of ours
@@ -1132,6 +1134,7 @@ def _write_orders(book, staged: _Staged, summary: Summary, as_of: dt.date) -> No
             _first_day(conn, summary, had_orders, old_newest, book)
             if summary.dry_run:
                 raise _DryRun
+            _keep_safety_copy(book, summary, conn.total_changes - start - scratch, had_customers)
     except _DryRun:
         pass
 
@@ -1146,7 +1149,8 @@ def _first_day(conn, summary: Summary, had_orders: bool, old_newest: str | None,
 
     def store(key: str, value: str) -> None:
         conn.execute(
-            "INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            "INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value "
+            "WHERE value IS NOT excluded.value",  # the same value again changes nothing
             (key, value),
         )
 
@@ -1355,7 +1359,6 @@ def import_customers(
             f"(matched by {tried}) — a wrong column, or all new companies? To add them all as new customers, "
             f"import with --new"
         )
-    _keep_safety_copy(book, summary)
     _write_customers(book, records, summary, as_of, spelled, fill_only)
     return summary
 
@@ -1459,14 +1462,17 @@ def _write_assessments(conn, records: dict[str, dict[str, Any]], ids: dict[str, 
     summary.assessments_new = len(rows)
 
 
-def _keep_safety_copy(book, summary: Summary) -> None:
-    """Before the book is written, keep it as it is next to it (the file was read
-    and checked already, so a bad file leaves no copy behind). A book with no
-    customers yet has nothing worth keeping. A copy that cannot be made stops
-    the import (BookError): nothing is written without one."""
-    if summary.dry_run or book.readonly or book.path == ":memory:":
-        return
-    if not book.scalar("SELECT EXISTS (SELECT 1 FROM customer)"):
+def _keep_safety_copy(book, summary: Summary, written: int, had_customers: bool) -> None:
+    """Keep the book as it was before this import next to it — called at the end of the
+    import's transaction, before its commit, and only when the import wrote something
+    (``written``: the rows it changed in the book), so a file that adds nothing (a header
+    only, a re-import) leaves no copy and never rotates an older one out. The copy is read
+    through a connection of its own, which sees the book as last committed: the import's
+    own changes are not in it (the book is in WAL mode; a book that is not gets the copy
+    the same way, as SQLite lets a reader in until the commit). A book with no customers
+    yet has nothing worth keeping. A copy that cannot be made stops the import
+    (BookError): the transaction is rolled back and nothing is written without one."""
+    if summary.dry_run or not written or not had_customers or book.readonly or book.path == ":memory:":
         return
     from segtui.store.backup import backup_before
 
@@ -1479,6 +1485,8 @@ def _write_customers(book, records: dict[str, dict[str, Any]], summary: Summary,
     today = (summary.today or clock.today()).isoformat()
     try:
         with book.transaction() as conn:
+            start = conn.total_changes
+            had_customers = bool(conn.execute("SELECT EXISTS (SELECT 1 FROM customer)").fetchone()[0])
             kept = _customer_columns(conn)
             columns = (*_CUSTOMER_COLUMNS, *(f for f in _FIRMOGRAPHICS if f in kept))
             left_out = [f for f in _FIRMOGRAPHICS if f in summary.columns and f not in kept]
@@ -1554,6 +1562,7 @@ def _write_customers(book, records: dict[str, dict[str, Any]], summary: Summary,
             summary.moves = _moves(before, _standing(book, as_of))
             if summary.dry_run:
                 raise _DryRun
+            _keep_safety_copy(book, summary, conn.total_changes - start, had_customers)
     except _DryRun:
         pass
 

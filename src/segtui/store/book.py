@@ -155,7 +155,9 @@ def _connect_read_only(path: Path, **kwargs: Any) -> sqlite3.Connection:
 
 def reader_uri(path: Path) -> str:
     """The URI for a read-only connection to the book at ``path`` (see
-    :func:`_connect_read_only`)."""
+    :func:`_connect_read_only`). A book reached through a symbolic link has its log
+    beside the file the link points to, so that is where it is looked for."""
+    path = path.resolve()
     wal = path.with_name(path.name + "-wal")
     return _read_only_uri(path, immutable=not (wal.exists() or _has_log(path)))
 

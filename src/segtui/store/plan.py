@@ -49,6 +49,13 @@ def owned_by(owner: str | None, customer_owner: str | None) -> bool:
     return " ".join((customer_owner or "").split()).casefold() == " ".join(owner.split()).casefold()
 
 
+def book_owners(book: Book) -> list[str]:
+    """The owners named on the book's active customers, each once (spaces tidied), sorted."""
+    names = {" ".join(o.split()) for (o,) in book.rows(
+        "SELECT DISTINCT owner FROM customer WHERE owner IS NOT NULL AND trim(owner) <> ''")}
+    return sorted(names, key=str.casefold)
+
+
 def planning_customers(
     book: Book, as_of: dt.date, segments: Sequence[CustomerSegment] | None = None, owner: str | None = None
 ) -> list[planning.Customer]:

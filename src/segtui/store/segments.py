@@ -25,6 +25,7 @@ import json
 import sqlite3
 import threading
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 from typing import NamedTuple
 
@@ -36,6 +37,7 @@ from segtui.domain.estimate import (
     pattern_of,
     region_of,
     size_band,
+    year_scale,
 )
 from segtui.domain.segments import (
     Config,
@@ -484,7 +486,7 @@ def _profiles(customers: list[tuple], facts: dict[int, Facts], config: Config) -
 
 def _with_estimates(
     customers: list[tuple], facts: dict[int, Facts], estimates: dict[int, Estimate], config: Config,
-    settings: dict[str, str],
+    settings: dict[str, str], book: Book | None = None, as_of: dt.date | None = None,
 ) -> dict[int, Estimate]:
     """``estimates`` with an estimated budget for each customer that has no budget
     from any assessment (DESIGN §2 "Estimated potential")."""
@@ -496,7 +498,13 @@ def _with_estimates(
     if not wanted:
         return estimates
     profiles, names = _profiles(customers, facts, config)
-    wallets = estimate_wallets(profiles, wanted, wanted_config, names)
+    scale = Fraction(1)
+    if book is not None and as_of is not None and not any(f is not None and f.ordered_before_12m
+                                                          for f in facts.values()):
+        # nobody bought before the last 12 months: the book may hold less than a year
+        first = book.scalar('SELECT min(date) FROM "order" WHERE date <= ?', (as_of.isoformat(),))
+        scale = year_scale(dt.date.fromisoformat(first) if first else None, as_of)
+    wallets = estimate_wallets(profiles, wanted, wanted_config, names, scale)
     if not wallets:
         return estimates
     result = dict(estimates)
@@ -524,7 +532,7 @@ def segment_book(book: Book, as_of: dt.date | None = None, trends: bool = True) 
     ids = [c[0] for c in customers]
     estimates = latest_estimates(book, as_of)
     facts = job.facts(ids)
-    estimates = _with_estimates(customers, facts, estimates, config, settings)
+    estimates = _with_estimates(customers, facts, estimates, config, settings, book, as_of)
     ties = {c[0]: source_id_order(c[1]) for c in customers} if config.mode == "pareto" else None
     segments = classify_all((facts[i] for i in ids), estimates, config, ties)
     estimate = estimates.get

@@ -414,6 +414,7 @@ class CustomerScreen(Screen[bool]):
         self.edits = store.EditLog(book)
         self.writer = SerialWriter(f"customer-{customer_id}")
         self._leaving = False
+        self._asking: tuple | None = None  # (form, saved) while a form's values are being queued
         self._unreadable = False
         self._body_requested = False
         self._body_ready = False
@@ -482,8 +483,25 @@ class CustomerScreen(Screen[bool]):
     def _pending(self) -> int:
         return self.writer.pending
 
+    def _ask(self, form: FormScreen, saved: Callable[[dict[str, Any] | None], None]) -> None:
+        """Open ``form``; ``saved`` gets its values. When the edit it queues is refused by the
+        book (busy, full, read-only), the form opens again with what was typed."""
+
+        def answered(values: dict[str, Any] | None) -> None:
+            if values is None:
+                saved(values)
+                return
+            self._asking = (form, saved)
+            try:
+                saved(values)
+            finally:
+                self._asking = None
+
+        self.app.push_screen(form, answered)
+
     def _enqueue(self, job: tuple[str, Any]) -> None:
-        self.writer.submit(lambda: self._run_job(job), self._job_finished)
+        form = self._asking  # the form this edit came from, to open again if refused
+        self.writer.submit(lambda: self._run_job(job), lambda result, error: self._job_finished(result, error, form))
 
     def _run_job(self, job: tuple[str, Any]) -> tuple[store.CustomerRecord | None, str, str | None]:
         """One job on the writer's thread: the edit (or undo), then a fresh read of the record."""
@@ -513,12 +531,12 @@ class CustomerScreen(Screen[bool]):
             return None, message, _("Not saved: {error}").format(error=error)
         return record, message, None
 
-    def _job_finished(self, result, error: BaseException | None) -> None:
+    def _job_finished(self, result, error: BaseException | None, form=None) -> None:
         if error is not None:
             result = (None, "", _("Not saved: {error}").format(error=error))
-        self._job_done(*result)
+        self._job_done(*result, form=form)
 
-    def _job_done(self, record: store.CustomerRecord | None, message: str, failed: str | None) -> None:
+    def _job_done(self, record: store.CustomerRecord | None, message: str, failed: str | None, form=None) -> None:
         if not self.is_attached:  # closed meanwhile (the app is quitting): the edit is saved already
             return
         if record is not None:
@@ -538,6 +556,8 @@ class CustomerScreen(Screen[bool]):
         elif failed:
             self.notify(failed, severity="error", timeout=6, markup=False)
             self.query_one("#status", Static).update(Text(failed, style="red"))
+            if form is not None and not self._leaving:
+                self._ask(form[0].again(failed), form[1])  # what was typed is not lost
         elif message:
             self.notify(message.split(" · ")[0], timeout=3, markup=False)
             self.query_one("#status", Static).update(Text(message))
@@ -951,7 +971,7 @@ class CustomerScreen(Screen[bool]):
                 self._edit(_("Note saved"), store.set_checklist_answer, self.customer_id, key, self.as_of,
                            note=values["note"])
 
-        self.app.push_screen(
+        self._ask(
             FormScreen(_(question.text), [Field("note", _("Note"), (current.note if current else None) or "",
                                                 rules.clean_note, hint=note_limit())]),
             saved,
@@ -987,7 +1007,7 @@ class CustomerScreen(Screen[bool]):
                 self._edit(_("Estimate saved"), store.add_assessment, self.customer_id, values["date"],
                            values["budget"], values["loyalty"], note=values["note"])
 
-        self.app.push_screen(
+        self._ask(
             FormScreen(
                 _("New estimate for {name} (saved as a new dated row; history is kept)").format(name=self.record.name),
                 [
@@ -1017,7 +1037,7 @@ class CustomerScreen(Screen[bool]):
                 self._edit(_("Logged a {kind}").format(kind=said(KIND_WORDS, values["kind"])), store.add_activity, self.customer_id, values["date"],
                            values["kind"], values["outcome"], values["note"])
 
-        self.app.push_screen(
+        self._ask(
             FormScreen(
                 _("Log an activity with {name}").format(name=self.record.name),
                 [
@@ -1063,7 +1083,7 @@ class CustomerScreen(Screen[bool]):
                 raise rules.InputError(_("type the day of the follow-up, YYYY-MM-DD"))
             return day
 
-        self.app.push_screen(
+        self._ask(
             FormScreen(
                 _("Follow-up with {name}").format(name=self.record.name),
                 [
@@ -1099,7 +1119,7 @@ class CustomerScreen(Screen[bool]):
                     raise rules.InputError(_("parking as C needs a reason"))
                 return reason
 
-            self.app.push_screen(
+            self._ask(
                 FormScreen(_("Need but no money: park it as C — why?"),
                            [Field("reason", _("Reason"), current or "", required, _("e.g. budget frozen until Q3"))]),
                 saved,
@@ -1148,7 +1168,7 @@ class CustomerScreen(Screen[bool]):
                            store.add_competitor_contract,
                            self.customer_id, values["competitor"], values["ends_on"], values["note"])
 
-        self.app.push_screen(
+        self._ask(
             FormScreen(
                 _("A competitor contract"),
                 [
@@ -1209,7 +1229,7 @@ class CustomerScreen(Screen[bool]):
     def _contact_form(self, title: str, current: store.Contact | None, saved: Callable) -> None:
         country = self.record.country if self.record else None
         where = records.region(country)
-        self.app.push_screen(
+        self._ask(
             FormScreen(
                 title,
                 [
@@ -1275,7 +1295,7 @@ class CustomerScreen(Screen[bool]):
             if values is not None:
                 self._edit(_("Customer details saved"), record_store.update_customer, self.customer_id, values)
 
-        self.app.push_screen(FormScreen(_("Details of {name}").format(name=r.name), fields, check), saved)
+        self._ask(FormScreen(_("Details of {name}").format(name=r.name), fields, check), saved)
 
     def action_set_place(self) -> None:
         """Type where the customer is: a town, postcode and town, or lat,lon (empty: its town)."""
@@ -1304,7 +1324,7 @@ class CustomerScreen(Screen[bool]):
                 self._edit(message, store.set_place, self.customer_id, values["place"])
 
         current = f"{r.place[0]:.5f},{r.place[1]:.5f}" if r.place is not None and r.place_source == "typed" else ""
-        self.app.push_screen(
+        self._ask(
             FormScreen(_("Where is {name}?").format(name=r.name), [
                 Field("place", _("Place"), current, parse, _("a town, 114 55 Stockholm, or 59.33,18.07"),
                       _("for day routes; empty: from the customer's town")),
@@ -1326,7 +1346,7 @@ class CustomerScreen(Screen[bool]):
             if values is not None:
                 self._edit(_("Note saved"), record_store.add_note, self.customer_id, values["date"], values["text"])
 
-        self.app.push_screen(
+        self._ask(
             FormScreen(
                 _("A note on {name}").format(name=self.record.name),
                 [
@@ -1397,14 +1417,20 @@ def estimate_basis(basis: str) -> str:
     text = basis.removeprefix("estimated: ")
     if language() == SOURCE:
         return text
-    found = re.fullmatch(r"(\d+(?:\.\d+)?)\D* percentile of (\d+) peers — (.*?)(; raised to its own best 12 months)?",
-                         text)
+    found = re.fullmatch(r"(\d+(?:\.\d+)?)\D* percentile of (\d+) peers — (.*?)"
+                         r"(; scaled to a year from (\d+) months of orders)?"
+                         r"(; raised to its own best 12 months|; raised to its own, scaled to a year)?", text)
     if found is None:
         return text
-    percent, peers, words, raised = found.groups()
+    percent, peers, words, scaled, months, raised = found.groups()
     who = ", ".join(_(BASIS_WORDS[w]) if w in BASIS_WORDS else w for w in words.split(", "))
     out = _("{percent} percentile of {count} peers — {who}").format(percent=percent, count=peers, who=who)
-    return out + (_("; raised to its own best 12 months") if raised else "")
+    if scaled:
+        out += _("; scaled to a year from {months} months of orders").format(months=months)
+    if raised:
+        out += (_("; raised to its own best 12 months") if raised == "; raised to its own best 12 months"
+                else _("; raised to its own, scaled to a year"))
+    return out
 
 
 def customer_fields(present: tuple[str, ...], master: dict[str, Any], new: bool = False) -> list[Field]:

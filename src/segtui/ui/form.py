@@ -41,6 +41,7 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
     FormScreen .row { height: 3; }
     FormScreen .label { width: 18; padding-top: 1; }
     FormScreen Input { width: 52; }
+    FormScreen #form-failed { width: 1fr; padding: 0; margin-bottom: 1; }
     FormScreen .error { width: 1fr; padding: 1 0 0 1; color: $error; }
     FormScreen .hint { width: 1fr; padding: 1 0 0 1; color: $text-muted; }
     FormScreen #form-help { color: $text-muted; margin-top: 1; }
@@ -50,16 +51,30 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
         Binding("ctrl+s", "submit", "Save", id="form.save"),
     ]
 
-    def __init__(self, title: str, fields: list[Field], check: Callable[[dict[str, Any]], dict[str, str]] | None = None):
+    def __init__(self, title: str, fields: list[Field], check: Callable[[dict[str, Any]], dict[str, str]] | None = None,
+                 failed: str | None = None):
         super().__init__()
         self.title_text = title
         self.fields = fields
         self.check = check
+        self.failed = failed  # why the last try with these values was not saved (the form opens again)
         self.errors: dict[str, str] = {}
+        self.typed: dict[str, str] = {}  # the texts as typed, kept when the form is saved
+
+    def again(self, failed: str) -> "FormScreen":
+        """The same form, holding what was typed, saying why it was not saved: a save that
+        the book refused (busy, full, read-only) never loses what the rep typed."""
+        import dataclasses
+
+        fields = [dataclasses.replace(f, value=self.typed.get(f.name, f.value)) for f in self.fields]
+        return type(self)(self.title_text, fields, self.check, failed=failed)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="form"):
             yield ShownLabel(self.title_text, id="form-title", markup=False)  # holds the customer's name
+            if self.failed:
+                yield Shown(_("{reason} — what you typed is still here: ctrl+s saves again").format(reason=self.failed),
+                            id="form-failed", classes="error", markup=False)
             for f in self.fields:
                 with Horizontal(classes="row"):
                     yield ShownLabel(f.label, classes="label")
@@ -110,6 +125,7 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
             self.notify(_("Not saved: {error}").format(error=next(iter(errors.values()))), severity="error", timeout=4,
                         markup=False)
             return
+        self.typed = {f.name: self.query_one(f"#field-{f.name}", Input).value for f in self.fields}
         self.dismiss(values)
 
     def action_cancel(self) -> None:

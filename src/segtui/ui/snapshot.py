@@ -7,17 +7,18 @@ and each quadrant's totals in a small file, one per book. The next start
 paints those at once, says it is updating, and replaces them with the book's
 own figures as soon as they are read. Nothing here is ever written to the book.
 
-The file is the user's own cache, written only by segtui (pickle, like Python's
-own caches); a file that cannot be read — damaged, from another version — is
-ignored and written again.
+The file is plain data (JSON, ui/plain.py): it is read back by the types the board
+declares, so a changed or hostile file can never run code — at worst it is
+refused. A file that cannot be read — damaged, from another version, not of the
+board's shape — is ignored and written again.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import os
-import pickle
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -27,9 +28,9 @@ from segtui.domain.segments import Quadrant
 if TYPE_CHECKING:
     from segtui.store.board import BoardRow
 
-VERSION = 2  # 2: rows carry the customer's trend
-# Rows kept per quadrant: more than a tall terminal shows.
-PER_QUADRANT = 120
+VERSION = 3  # 2: rows carry the customer's trend; 3: JSON
+# Rows kept per quadrant: more than a tall terminal shows (a quadrant is half the screen).
+PER_QUADRANT = 60
 
 
 class Totals(NamedTuple):
@@ -84,15 +85,34 @@ def take(
     )
 
 
+def _reader():
+    from segtui.store.board import BoardRow
+    from segtui.ui import plain
+
+    return plain.reader(list[BoardRow]), plain.reader(dict[str, str])
+
+
 def load(path: Path) -> Snapshot | None:
     """The snapshot kept at ``path``; None when there is none or it cannot be used."""
+    from segtui.ui.plain import Refused
+
     try:
         with open(path, "rb") as handle:
-            version, snapshot = pickle.load(handle)
-        if version != VERSION or not isinstance(snapshot, Snapshot):
+            data = json.loads(handle.read())
+        if type(data) is not dict or data.get("version") != VERSION:
             return None
-        return snapshot
-    except Exception:  # missing, damaged, written by another version: read the book instead
+        rows, texts = _reader()
+        return Snapshot(
+            as_of=dt.date.fromisoformat(data["as_of"]),
+            saved=dt.datetime.fromisoformat(data["saved"]),
+            currency=str(data["currency"]),
+            settings=texts(data["settings"]),
+            lists={Quadrant(q): rows(listed) for q, listed in data["lists"]},
+            totals={Quadrant(q): Totals(*(None if v is None else int(v) for v in totals))
+                    for q, totals in data["totals"]},
+            customers=int(data["customers"]),
+        )
+    except (OSError, ValueError, TypeError, KeyError, Refused):  # missing, damaged, of another version
         return None
 
 
@@ -101,12 +121,24 @@ def save(path: Path, snapshot: Snapshot) -> None:
     written is only a slower next start, so errors are ignored."""
     import tempfile
 
+    from segtui.ui.plain import encode
+
     try:
+        text = json.dumps({
+            "version": VERSION,
+            "as_of": snapshot.as_of.isoformat(),
+            "saved": snapshot.saved.isoformat(),
+            "currency": snapshot.currency,
+            "settings": encode(snapshot.settings),
+            "lists": [[q.value, encode(rows)] for q, rows in snapshot.lists.items()],
+            "totals": [[q.value, list(t)] for q, t in snapshot.totals.items()],
+            "customers": snapshot.customers,
+        }, separators=(",", ":"), ensure_ascii=False)
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".board-", suffix=".tmp")
         try:
-            with os.fdopen(fd, "wb") as handle:
-                pickle.dump((VERSION, snapshot), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text)
             os.replace(temporary, path)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)

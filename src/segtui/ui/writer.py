@@ -11,6 +11,7 @@ the last queued edit to be saved.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import queue
 import threading
 from typing import Any, Callable
@@ -44,7 +45,9 @@ class SerialWriter:
             self._thread = threading.Thread(target=self._run, name=self.name, daemon=False)
             self._thread.start()
         self.pending += 1
-        self._jobs.put((job, done))
+        # ``done`` runs in the context it was submitted from (Textual's active app is a
+        # context variable: a screen pushed from ``done`` needs it)
+        self._jobs.put((job, done, contextvars.copy_context()))
 
     def close(self) -> None:
         """No more jobs: the ones queued are still run, then the thread ends."""
@@ -71,14 +74,14 @@ class SerialWriter:
                 continue
             if item is None:
                 return
-            job, done = item
+            job, done, context = item
             result, error = None, None
             try:
                 result = job()
             except Exception as exc:  # handed to ``done``; the next job still runs
                 error = exc
             try:
-                loop.call_soon_threadsafe(self._finish, done, result, error)
+                loop.call_soon_threadsafe(self._finish, done, result, error, context=context)
             except RuntimeError:
                 pass  # the app has closed: the edit is saved, there is nothing left to show
 
