@@ -379,7 +379,49 @@ async def test_ctrl_y_syncs_the_open_book_and_the_title_says_when(url, tmp_path)
         else:
             raise AssertionError("the sync did not finish: " + app.sub_title)
     assert book.scalar("SELECT count(*) FROM customer") == 300
-    assert book.scalar("SELECT value FROM team_state WHERE key = 'last_sync'")
+    stamp = book.scalar("SELECT value FROM team_state WHERE key = 'last_sync'")
+    shown = dt.datetime.fromisoformat(stamp).replace(tzinfo=dt.timezone.utc).astimezone().strftime("%Y-%m-%d %H:%M")
+    # opened again later, the title still says when the book last synced
+    again = SegtuiApp(book, as_of=dt.date(2026, 12, 1), config_dir=tmp_path / "config", cache_dir=tmp_path / "cache")
+    async with again.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert "synced " + shown in again.sub_title
+
+
+async def test_a_sync_in_the_app_with_the_server_down_says_so_in_one_line_and_changes_nothing(tmp_path):
+    import socket
+
+    from segtui.ui.app import SegtuiApp
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    path = tmp_path / "rep.db"
+    shutil.copy(SAMPLE, path)
+    book = open_book(path)
+    book.set_setting("team.url", f"postgresql://rep@127.0.0.1:{port}/team")
+    before = dump(book)
+    app = SegtuiApp(book, as_of=dt.date(2026, 12, 1), config_dir=tmp_path / "config", cache_dir=tmp_path / "cache")
+    async with app.run_test(size=(120, 36)) as pilot:
+        for _ in range(200):
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+            if app.board.loaded and not app.workers:
+                break
+        await pilot.press("ctrl+y")
+        for _ in range(400):
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+            errors = [n for n in app._notifications if n.severity == "error"]
+            if errors:
+                break
+        else:
+            raise AssertionError("no word from the sync")
+        assert len(errors) == 1 and "\n" not in errors[0].message
+        assert "cannot reach the team book team on 127.0.0.1" in errors[0].message
+        assert "nothing was changed" in errors[0].message
+        assert "synced" not in app.sub_title
+    assert book.rows("SELECT * FROM team_state") == [] and dump(book) == before
 
 
 def _published(tmp_path: Path, url: str):
@@ -580,3 +622,166 @@ def test_a_place_from_the_customer_import_travels(url, tmp_path):
     team.sync(rep, url, at(5))
     assert places.place_of(rep, customer_id(rep, "K10002")) == ((63.8258, 20.263), "imported")
     assert dump(rep) == dump(lead)
+
+
+# --- merged duplicates ---------------------------------------------------------------
+
+
+def test_a_merge_made_before_joining_stays_merged_in_every_book_and_is_not_undone_in_a_team(url, tmp_path):
+    from segtui.io.importer import import_orders
+    from segtui.store import duplicates
+
+    lead = _published(tmp_path, url)
+    keep, other = customer_id(lead, "K10163"), customer_id(lead, "K10188")
+    undo = duplicates.merge_customers(lead, keep, other, dt.date(2026, 11, 30))
+    assert team.sync(lead, url, at(0)).pushed > 0
+    rep = open_book(tmp_path / "rep.db")
+    team.sync(rep, url, at(1))
+    assert rep.rows("SELECT a.source_id, c.source_id FROM customer_alias a JOIN customer c ON c.id = a.customer_id") \
+        == [("K10188", "K10163")]
+    assert rep.scalar("SELECT count(*) FROM customer WHERE source_id = 'K10188'") == 0
+
+    # the rep's next ERP import names the merged-away customer: its orders go to the kept one
+    file = tmp_path / "orders.csv"
+    file.write_text("CustomerID,InvoiceNo,InvoiceDate,Amount\nK10188,M900001,2026-11-28,1234.00\n", encoding="utf-8")
+    import_orders(rep, file, as_of=dt.date(2026, 12, 1))
+    kept_rep = customer_id(rep, "K10163")
+    assert rep.scalar("SELECT customer_id FROM \"order\" WHERE order_ref = 'M900001'") == kept_rep
+    assert rep.scalar("SELECT count(*) FROM customer WHERE source_id = 'K10188'") == 0
+    team.sync(rep, url, at(2))
+    team.sync(lead, url, at(3))
+    assert lead.scalar("SELECT customer_id FROM \"order\" WHERE order_ref = 'M900001'") == keep
+    assert dump(rep) == dump(lead)
+
+    # a book in a team neither merges nor splits a merge again: the other books would not follow
+    for book in (lead, rep):
+        with pytest.raises(duplicates.MergeRefused, match="synced with a team book"):
+            duplicates.undo_merge(book, undo)
+    with pytest.raises(duplicates.MergeRefused, match="synced with a team book"):
+        duplicates.merge_customers(rep, kept_rep, customer_id(rep, "K10001"), dt.date(2026, 12, 1))
+    assert rep.scalar("SELECT count(*) FROM customer_alias") == 1
+    for book in (lead, rep):
+        assert (lambda r: (r.pushed, r.pulled))(team.sync(book, url, at(4))) == (0, 0)
+
+
+# --- the team's settings, the address, a server that refuses, the same ERP file twice ---
+
+
+def test_the_settings_that_define_the_classes_are_the_teams_and_the_rest_stay_each_reps(url, tmp_path):
+    from segtui.store.identity import TEAM_SETTINGS
+
+    lead = _published(tmp_path, url)
+    team.sync(lead, url, at(0))
+    rep = open_book(tmp_path / "rep.db")
+    team.sync(rep, url, at(1))
+    lead.set_settings({"abc.a_above": "3000000", "trend.decline_from": "0.4", "capacity.visits_per_day": "6",
+                       "policy.small_fry": "call:60"})
+    team.sync(lead, url, at(2))
+    team.sync(rep, url, at(3))
+    got = rep.settings()
+    assert (got["abc.a_above"], got["trend.decline_from"]) == ("3000000", "0.4")
+    assert (got["capacity.visits_per_day"], got["policy.small_fry"]) != ("6", "call:60")
+    assert {k: got[k] for k in TEAM_SETTINGS} == {k: lead.settings()[k] for k in TEAM_SETTINGS}
+    as_of = ["--as-of", "2026-12-01", "--format", "csv"]
+    lead.close()
+    rep.close()
+    assert cli("segments", str(tmp_path / "lead.db"), *as_of).stdout == cli("segments", str(tmp_path / "rep.db"), *as_of).stdout
+
+
+def test_the_address_comes_from_the_argument_the_book_or_the_environment(url, tmp_path):
+    _published(tmp_path, url).close()
+    lead = tmp_path / "lead.db"
+    missing = cli("sync", str(tmp_path / "nobody.db"), check=False, env={"SEGTUI_TEAM_URL": ""})
+    assert missing.returncode == 1 and missing.stderr.count("\n") == 1 and "no team book address" in missing.stderr
+    assert not (tmp_path / "nobody.db").exists()
+    from_env = json.loads(cli("sync", str(lead), "--format", "json", env={"SEGTUI_TEAM_URL": url}).stdout)
+    assert from_env["pushed"] > 7000
+    cli("settings", str(lead), "team.url", url)
+    from_book = json.loads(cli("sync", str(lead), "--format", "json", env={"SEGTUI_TEAM_URL": ""}).stdout)
+    assert (from_book["pushed"], from_book["pulled"]) == (0, 0)
+    rep = cli("sync", str(tmp_path / "rep.db"), "--format", "json", env={"SEGTUI_TEAM_URL": url})
+    assert json.loads(rep.stdout)["pulled"] >= from_env["pushed"] - len(team_settings_left_alone())
+
+
+@pytest.mark.parametrize("who, database, said", [
+    ("nobody", None, 'role "nobody" does not exist'),
+    ("postgres", "no_such_team", 'database "no_such_team" does not exist'),
+])
+def test_a_server_that_refuses_says_so_in_one_line_and_changes_nothing(server, tmp_path, who, database, said):
+    import hashlib
+
+    address = server.url(database or "postgres").replace("postgres@", who + "@", 1)
+    path = tmp_path / "a.db"
+    shutil.copy(SAMPLE, path)
+    open_book(path).close()
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    run = cli("sync", str(path), address, check=False)
+    assert run.returncode == 1 and run.stderr.count("\n") == 1, run.stderr
+    assert said in run.stderr and "nothing was changed" in run.stderr
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+
+
+def test_two_reps_importing_the_same_erp_file_have_each_order_once(url, tmp_path):
+    from segtui.io.importer import import_orders
+
+    lead = _published(tmp_path, url)
+    team.sync(lead, url, at(0))
+    rep = open_book(tmp_path / "rep.db")
+    team.sync(rep, url, at(1))
+    sources = [r[0] for r in lead.rows("SELECT source_id FROM customer ORDER BY source_id LIMIT 40")]
+    file = orders_file(tmp_path / "erp.csv", sources, 500)
+    for book in (lead, rep):
+        import_orders(book, file, as_of=dt.date(2026, 12, 1))
+    total = lead.scalar('SELECT count(*) FROM "order"')
+    assert total == rep.scalar('SELECT count(*) FROM "order"') > 7827
+    results = [team.sync(b, url, at(2 + i)) for i, b in enumerate((lead, rep, lead))]
+    assert [r.conflicts for r in results] == [[], [], []]
+    assert results[1].pushed == 0  # the rep's 500 orders are the lead's, by customer and order number
+    assert lead.scalar('SELECT count(*) FROM "order"') == rep.scalar('SELECT count(*) FROM "order"') == total
+    assert dump(lead) == dump(rep)
+
+
+def test_a_sync_cut_off_on_the_server_side_changes_nothing_and_the_next_one_completes(url, tmp_path):
+    import psycopg
+
+    from segtui.store.customers import add_activity
+
+    lead = _published(tmp_path, url)
+    team.sync(lead, url, at(0))
+    rep = open_book(tmp_path / "rep.db")
+    team.sync(rep, url, at(1))
+    add_activity(lead, customer_id(lead, "K10001"), "2026-11-30", "visit", note="cut off")
+    state_before = team.state(lead)
+
+    for step in ("sent", "pushed"):
+        def cut(at_step: str, step=step) -> None:
+            if at_step == step:  # the server ends the sync's session, as a restart or an admin would
+                with psycopg.connect(url, autocommit=True) as admin:
+                    admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                  "WHERE application_name = 'segtui' AND pid <> pg_backend_pid()")
+        with pytest.raises(team.TeamError, match="failed") as failed:
+            team.sync(lead, url, at(2), pause=cut)
+        assert "\n" not in str(failed.value)
+        assert team.state(lead)["version"] == state_before["version"]
+        with psycopg.connect(url) as conn:
+            assert conn.execute("SELECT count(*) FROM segtui.row WHERE data ->> 'note' = 'cut off'").fetchone()[0] == 0
+    assert team.sync(lead, url, at(3)).pushed == 1
+    assert team.sync(rep, url, at(4)).pulled == 1
+    assert dump(rep) == dump(lead)
+
+
+def test_a_book_whose_triggers_are_worded_by_an_older_segtui_gets_them_rewritten(url, tmp_path):
+    lead = _published(tmp_path, url)
+    team.sync(lead, url, at(0))
+    with lead.transaction() as conn:  # the setting trigger as written before trend.* were the team's
+        conn.execute('DROP TRIGGER "team_update_setting"')
+        conn.execute(
+            'CREATE TRIGGER "team_update_setting" AFTER UPDATE ON "setting" WHEN OLD.key IS NOT NULL '
+            "AND OLD.key IN ('abc.a_above') AND EXISTS (SELECT 1 FROM team_state WHERE key = 'book') BEGIN "
+            "INSERT INTO team_change (tbl, uid, at) VALUES ('setting', OLD.key, '2026-12-01T09:00:00.000'); END;"
+        )
+    lead.close()
+    lead = open_book(tmp_path / "lead.db")
+    lead.set_setting("trend.decline_from", "0.45")
+    assert lead.rows("SELECT tbl, uid FROM team_change") == [("setting", "trend.decline_from")]
+    assert team.sync(lead, url, at(1)).pushed == 1

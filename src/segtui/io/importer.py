@@ -1804,11 +1804,11 @@ def _preview_matches(result: Preview, book, match: str | None) -> None:
     try:
         result.match_rules = rules_for(match, has_customer)
     except ValueError as error:
-        result.error = result.error or str(error)
+        result.error = result.error or said(error)
         return
     if result.match_rules == ("customer",) and not has_customer:
-        result.error = result.error or ("--match customer: the file has no column for the customer id "
-                                        "(use --map customer=COLUMN)")
+        result.error = result.error or Phrase("--match customer: the file has no column for the customer id "
+                                              "(use --map customer=COLUMN)")
         return
     matcher = customer_matcher(book, result.match_rules)
     result.customers = matcher.customers
@@ -1818,6 +1818,7 @@ def _preview_matches(result: Preview, book, match: str | None) -> None:
             record = {f: values[mapping.index(f)] for f in _ROW_FIELDS if f in mapping.fields}
             found = result.matches[line] = matcher.match(row_of(line, record))
             if found.source_id is None:  # skipped, as the import skips it
-                problem = "skipped: " + (found.reason if found.reason.startswith("no ") else "not matched: not guessed")
+                problem = Phrase("skipped: {reason}", reason=found.reason if found.reason.startswith("no ")
+                                 else Phrase("not matched: not guessed"))
         checked.append((line, values, problem))
     result.rows = checked

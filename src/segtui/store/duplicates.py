@@ -46,6 +46,10 @@ IN_A_TEAM = N_(
     "this book is synced with a team book: merging customers is not possible here yet — "
     "fix the customer ids in the ERP and re-import, so every rep's book gets the same change"
 )
+UNDO_IN_A_TEAM = N_(
+    "this book is synced with a team book: a merge cannot be undone here — the other reps' books "
+    "have the merged customer as one; split it in the ERP and re-import"
+)
 SAME_ORDER = N_("{keep} and {other} both have order {order}{more}: the book keeps an order once per customer, "
                 "so they cannot be merged; nothing was changed")
 SAME_DAY_ORDER = N_("{keep} and {other} both have an order without number on {day}{more}: the book keeps an order "
@@ -346,5 +350,9 @@ def last_merge(book: Book) -> tuple[str, int, Undo] | None:
 
 
 def undo_merge(book: Book, undo: Undo) -> None:
-    """Split two merged customers again, in one transaction."""
+    """Split two merged customers again, in one transaction. Refused in a book synced
+    with a team book: the statements put back this book's rows by their local ids,
+    and the customer put back would never reach the other books."""
+    if merge_refusal(book) is not None:
+        raise MergeRefused(UNDO_IN_A_TEAM)
     _apply(book, undo.statements)

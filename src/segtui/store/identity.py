@@ -35,7 +35,7 @@ RANDOM_UID = "lower(hex(randomblob(16)))"
 
 # Settings that define the classes (and so every figure) are the team's: they
 # travel; the rest (contact policies, capacity, currency, team.url) stay the rep's.
-TEAM_SETTING_PREFIXES = ("abc.", "window.", "loyalty.", "potential.", "xyz.", "group.", "estimate.")
+TEAM_SETTING_PREFIXES = ("abc.", "window.", "loyalty.", "potential.", "xyz.", "group.", "trend.", "estimate.")
 TEAM_SETTINGS = tuple(k for k in SETTINGS if k.startswith(TEAM_SETTING_PREFIXES))
 
 
@@ -68,6 +68,9 @@ TABLES: list[Synced] = [
         only="{row}.key IN (" + ", ".join("'" + k + "'" for k in TEAM_SETTINGS) + ")",
     ),
     Synced("customer", new_key="source_id", refs={}),
+    # a customer merged into another (before the book joined the team: a book in a team does not
+    # merge): every book then puts that customer id's orders on the kept customer
+    Synced("customer_alias", new_key="source_id"),
     Synced("contact"),
     Synced(
         "order",
@@ -117,27 +120,31 @@ def columns_of(conn: sqlite3.Connection, table: str, everything: bool = False) -
 
 
 def ensure_capture(conn: sqlite3.Connection) -> None:
-    """Create the change-log triggers of every declared table that lacks them."""
+    """Create the change-log triggers of every declared table that lacks them, and
+    write again those this segtui words differently (the team's settings grew)."""
     if "team_change" not in {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}:
         return
-    have = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    have = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall())
     wanted = []
     for t in present(conn):
         synced = "EXISTS (SELECT 1 FROM team_state WHERE key = 'book')"
         for event in ("UPDATE", "DELETE"):
             name = f"team_{event.lower()}_{t.table}"
-            if name in have:
-                continue
             only = _only(t, "OLD")
             if t.only and event == "UPDATE":  # a row that enters or leaves the rows that travel
                 only = f" AND ({t.only.format(row='OLD')} OR {t.only.format(row='NEW')})"
             # sql-safe: trigger, table and column names of the code
-            wanted.append(
-                f'CREATE TRIGGER IF NOT EXISTS "{name}" AFTER {event} ON "{t.table}" '  # sql-safe: names of the code
+            sql = (
+                f'CREATE TRIGGER "{name}" AFTER {event} ON "{t.table}" '  # sql-safe: names of the code
                 f"WHEN OLD.{t.key} IS NOT NULL{only} AND {synced} BEGIN "
                 f"INSERT INTO team_change (tbl, uid, at) VALUES ('{t.table}', OLD.{t.key}, "
-                f"strftime('%Y-%m-%dT%H:%M:%f', 'now')); END;"
+                f"strftime('%Y-%m-%dT%H:%M:%f', 'now')); END"
             )
+            if have.get(name) == sql:
+                continue
+            if name in have:
+                wanted.append(f'DROP TRIGGER "{name}"')  # sql-safe: names of the code
+            wanted.append(sql)
     if wanted:
         conn.execute("BEGIN IMMEDIATE")
         try:

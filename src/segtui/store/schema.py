@@ -268,6 +268,13 @@ MIGRATIONS: list[str] = [
     ALTER TABLE place ADD COLUMN uid TEXT;
     CREATE UNIQUE INDEX place_uid ON place (uid);
     """,
+    # 9 — a customer merged into another before the book joined its team stays merged in every
+    # rep's book (docs/team.md): the alias travels, its global id the merged-away customer id,
+    # given at the next sync
+    """
+    ALTER TABLE customer_alias ADD COLUMN uid TEXT;
+    CREATE UNIQUE INDEX customer_alias_uid ON customer_alias (uid);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

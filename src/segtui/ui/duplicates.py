@@ -465,7 +465,7 @@ class DuplicatesScreen(Screen[bool]):
             if error is not None:
                 if not isinstance(error, BookError):
                     raise error
-                self.notify(_("Not undone: {reason}").format(reason=error), severity="error", markup=False)
+                self.notify(_("Not undone: {reason}").format(reason=refusal_text(error)), severity="error", markup=False)
                 return
             undone, reading = result
             if not undone:
@@ -488,7 +488,7 @@ class DuplicatesScreen(Screen[bool]):
             if error is not None:
                 if not isinstance(error, BookError):
                     raise error
-                self.notify(_("Not undone: {reason}").format(reason=error), severity="error", markup=False)
+                self.notify(_("Not undone: {reason}").format(reason=refusal_text(error)), severity="error", markup=False)
                 return
             self.split = True
             back = next((p.key for p in reading.pairs if merge.source_id in (p.left.source_id, p.right.source_id)), None)

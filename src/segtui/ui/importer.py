@@ -731,30 +731,26 @@ def nothing_matched_text(rows: int, customers: int, rules: str, first: bool = Fa
         "ctrl+n adds the rows as new customers, then ctrl+r imports.")
 
 
-_NOT_GUESSED = tuple((re.compile(pattern), text) for pattern, text in (
-    (r"(?P<count>\d+) customers have this (?P<rule>.+) \((?P<customers>.*)\) — not guessed",
-     N_("{count} customers have this {rule} ({customers})")),
-    (r"same (?P<rule>.+) as (?P<customer>.+), which has another CRM id \((?P<crm_id>.*)\) — not guessed",
-     N_("{customer} has this {rule} and another CRM id ({crm_id})")),
-    (r"customer id (?P<customer>.+) is another customer's in the book \(its (?P<rule>.+) differs\) — not guessed",
-     N_("customer id {customer} is another customer's (its {rule} differs)")),
-))
+# a row the import skips as ambiguous, as its cell says it: the reason without "— not guessed"
+_NOT_GUESSED = {
+    "{count} customers have this {rule} ({listed}) — not guessed": N_("{count} customers have this {rule} ({listed})"),
+    "same {rule} as {customer}, which has another CRM id ({crm_id}) — not guessed":
+        N_("{customer} has this {rule} and another CRM id ({crm_id})"),
+    "customer id {customer} is another customer's in the book (its {rule} differs) — not guessed":
+        N_("customer id {customer} is another customer's (its {rule} differs)"),
+}
 
 
 def match_cell(found) -> Text:
     """Where a previewed row of a customer file goes: the customer it is and by what, new, or not matched."""
-    from segtui.domain.matching import RULE_WORDS
 
     if found is None:
         return Text("–", style="dim")
     if found.source_id is None:
-        words = {english: _(RULE_NAMES[rule]) for rule, english in RULE_WORDS.items()}
-        for pattern, message in _NOT_GUESSED:
-            hit = pattern.fullmatch(found.reason or "")
-            if hit:
-                values = hit.groupdict()
-                values["rule"] = words.get(values["rule"], values["rule"])
-                return safe(Text(_(message).format(**values), style="yellow"))
+        reason = found.reason
+        if isinstance(reason, Phrase) and reason.phrase in _NOT_GUESSED:
+            short = Phrase._made(_NOT_GUESSED[reason.phrase], None, 1, reason.values)
+            return safe(Text(said(short), style="yellow"))
         return Text("–", style="dim")
     if found.by == "new":
         return Text(_("new customer"), style="bold green")
