@@ -34,7 +34,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from segtui.i18n import Phrase
+from segtui.i18n import N_, Phrase
 from segtui.store import identity
 
 TEAM_SCHEMA = 1
@@ -69,6 +69,26 @@ _SCHEMA = [
         name      text NOT NULL,
         last_sync text NOT NULL)""",
 ]
+
+
+#: A rep without a name in the team board (the JSON's owner; the table says it in the language in use).
+NO_OWNER = N_("(no owner)")
+
+#: What a conflict line calls a table whose rows travel, and the fields of those rows (English: the
+#: words as written; in the JSON the table's and the column's own names). A field not here is its column.
+TABLE_WORDS = {
+    "setting": N_("setting"), "customer": N_("customer"), "customer_alias": N_("merged customer id"),
+    "contact": N_("contact"), "order": N_("order"), "assessment": N_("assessment"),
+    "checklist_answer": N_("checklist answer"), "qualification": N_("qualification"),
+    "buying_behaviour": N_("buying behaviour"), "place": N_("place"), "competitor_contract": N_("competitor contract"),
+    "activity": N_("activity"), "plan_item": N_("plan item"), "note": N_("note"),
+}
+FIELD_WORDS = {
+    "deleted": N_("deleted"), "name": N_("name"), "owner": N_("owner"), "city": N_("city"), "phone": N_("phone"),
+    "email": N_("email"), "role": N_("role"), "industry": N_("industry"), "address": N_("address"),
+    "postcode": N_("postcode"), "country": N_("country"), "archived": N_("archived"), "note": N_("note"),
+    "outcome": N_("outcome"), "status": N_("status"), "day": N_("day"), "date": N_("date"), "kind": N_("kind"), "value": N_("value"),
+}
 
 
 class TeamError(Exception):
@@ -316,7 +336,9 @@ def sync(book, url: str, now: dt.datetime, pause=None, read_only: bool = False) 
                 "version INTEGER NOT NULL)"
             )
             conn.execute("DELETE FROM temp.pulled")
-            conn.executemany("INSERT INTO temp.pulled (tbl, uid, data, version) VALUES (?, ?, ?, ?)", pulled)
+            # what the team book holds enters by the one text rule (a control character, an over-long name)
+            conn.executemany("INSERT INTO temp.pulled (tbl, uid, data, version) VALUES (?, ?, ?, ?)",
+                             ((tbl, uid, identity.mended(tbl, data), version) for tbl, uid, data, version in pulled))
             # rows written while the team book was busy get their id first (one per customer, such as
             # a place found from the town, then meets the team's row by its id); they travel next time
             identity.fill_keys(conn, stamp)
@@ -380,7 +402,7 @@ def coverage(book, as_of: dt.date, owner: str | None = None) -> list[dict[str, A
             counts[1] += n
     table: dict[tuple[str, str], list[int]] = {}
     for c in segments:
-        rep = c.owner or "(no owner)"
+        rep = c.owner or NO_OWNER
         if owner is not None and rep != owner:
             continue
         cell = table.setdefault((rep, c.segment.quadrant.value), [0, 0, 0])
