@@ -33,10 +33,10 @@ NOTE_MAX = 2000  # characters in a note, outcome or reason
 
 class TextError(ValueError):
     """Text the book does not take, with the reason for the person who typed or exported it:
-    ``count`` characters over ``limit``, or the control character ``code`` ('U+001B')."""
+    ``count`` characters over ``limit``, or the control character ``code`` ('U+001B'; then
+    ``count`` and ``limit`` are 0)."""
 
-    def __init__(self, message: str, count: int | None = None, limit: int | None = None,
-                 code: str | None = None) -> None:
+    def __init__(self, message: str, count: int = 0, limit: int = 0, code: str | None = None) -> None:
         super().__init__(message)
         self.count, self.limit, self.code = count, limit, code
 
