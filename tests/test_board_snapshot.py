@@ -212,6 +212,14 @@ def test_a_tampered_snapshot_never_runs_code_and_wrong_shapes_are_refused(tmp_pa
         bad = {**data, "lists": [[quadrant, [tampered]]]}
         path.write_text(json.dumps(bad))
         assert snapshot.load(path) is None
+    # the book's fingerprint is read by its declared type too: it comes back as it was taken
+    fingerprint = snapshot.fingerprint(book.path)
+    snapshot.save(path, taken._replace(book=fingerprint))
+    assert fingerprint is not None and snapshot.load(path).book == fingerprint
+    data = json.loads(path.read_text())
+    for tampered in (["x"], [1, 2, 3, 4, 5, None], [*fingerprint[:5], [1]], "a text"):
+        path.write_text(json.dumps({**data, "book": tampered}))
+        assert snapshot.load(path) is None
 
 
 def test_a_snapshot_is_written_whole_and_each_book_has_its_own(tmp_path, file_book):

@@ -60,6 +60,11 @@ class Totals(NamedTuple):
         )
 
 
+#: a book file as it is at one moment (see :func:`fingerprint`): device, inode, size, time of last
+#: change, a digest of its header, and its write-ahead log's size and time (None when empty)
+Fingerprint = tuple[int, int, int, int, str, tuple[int, int] | None]
+
+
 class Snapshot(NamedTuple):
     """The first rows and totals of each quadrant, as the board last showed them."""
 
@@ -70,10 +75,10 @@ class Snapshot(NamedTuple):
     lists: dict[Quadrant, list[BoardRow]]
     totals: dict[Quadrant, Totals]
     customers: int
-    book: list | None = None  # the book file's fingerprint when it was read (see :func:`fingerprint`)
+    book: Fingerprint | None = None  # the book file's fingerprint when it was read (see :func:`fingerprint`)
 
 
-def fingerprint(book_path: Path) -> list | None:
+def fingerprint(book_path: Path) -> Fingerprint | None:
     """What tells this book file, as it is now, from any other book or any other state of it:
     the file's device, inode, size and time of last change, a digest of its header (the
     first 100 bytes), and its write-ahead log's size and time when the log holds anything.
@@ -84,12 +89,12 @@ def fingerprint(book_path: Path) -> list | None:
             header = hashlib.sha256(handle.read(100)).hexdigest()[:16]
         try:
             log = os.stat(f"{book_path}-wal")
-            wal = [log.st_size, log.st_mtime_ns] if log.st_size else None
+            wal = (log.st_size, log.st_mtime_ns) if log.st_size else None
         except FileNotFoundError:
             wal = None
     except OSError:
         return None
-    return [stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, header, wal]
+    return (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, header, wal)
 
 
 def path_for(cache_dir: Path, book_path: Path) -> Path:
@@ -100,7 +105,7 @@ def path_for(cache_dir: Path, book_path: Path) -> Path:
 
 def take(
     as_of: dt.date, currency: str, settings: dict[str, str], ordered: dict[Quadrant, list[BoardRow]],
-    book: list | None = None,
+    book: Fingerprint | None = None,
 ) -> Snapshot:
     """A snapshot of a board whose quadrants hold ``ordered`` (all rows, first order), read
     from the book whose fingerprint was ``book`` just before."""
@@ -123,19 +128,6 @@ def _reader():
     return plain.reader(list[BoardRow]), plain.reader(dict[str, str])
 
 
-def _fingerprint_of(value) -> list | None:
-    if value is None:
-        return None
-    if type(value) is not list or len(value) != 6:
-        raise ValueError("not a fingerprint")
-    *numbers, header, wal = value
-    if any(type(n) is not int for n in numbers) or type(header) is not str:
-        raise ValueError("not a fingerprint")
-    if wal is not None and (type(wal) is not list or len(wal) != 2 or any(type(n) is not int for n in wal)):
-        raise ValueError("not a fingerprint")
-    return value
-
-
 def for_book(path: Path, book_path: Path) -> Snapshot | None:
     """The snapshot kept at ``path`` when it was taken of the book at ``book_path`` as that
     file is now; None otherwise (another book there, or the book changed since)."""
@@ -145,7 +137,7 @@ def for_book(path: Path, book_path: Path) -> Snapshot | None:
     return kept
 
 
-def restamp(path: Path, book_path: Path, taken_of: list | None) -> None:
+def restamp(path: Path, book_path: Path, taken_of: Fingerprint | None) -> None:
     """Give the snapshot at ``path``, taken of the book when its fingerprint was
     ``taken_of``, the book's fingerprint now. Only for a book closed with nothing saved to
     it since that reading: closing changes the file, not what it holds."""
@@ -159,7 +151,7 @@ def restamp(path: Path, book_path: Path, taken_of: list | None) -> None:
 
 def load(path: Path) -> Snapshot | None:
     """The snapshot kept at ``path``; None when there is none or it cannot be used."""
-    from segtui.ui.plain import Refused
+    from segtui.ui import plain
 
     try:
         with open(path, "rb") as handle:
@@ -176,9 +168,9 @@ def load(path: Path) -> Snapshot | None:
             totals={Quadrant(q): Totals(*(None if v is None else int(v) for v in totals))
                     for q, totals in data["totals"]},
             customers=int(data["customers"]),
-            book=_fingerprint_of(data["book"]),
+            book=plain.reader(Fingerprint | None)(data["book"]),
         )
-    except (OSError, ValueError, TypeError, KeyError, Refused):  # missing, damaged, of another version
+    except (OSError, ValueError, TypeError, KeyError, plain.Refused):  # missing, damaged, of another version
         return None
 
 
