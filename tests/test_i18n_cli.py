@@ -150,3 +150,80 @@ def test_sync_and_team_in_swedish(book: Path, tmp_path: Path) -> None:
 def test_a_bad_week_and_a_demo_over_a_file_in_swedish(book: Path) -> None:
     assert "är ingen ISO-vecka (skriv den som 2026-W48)" in swedish("plan", book, "--week", "week 9", code=2)
     assert "finns redan; välj ett nytt filnamn" in swedish("demo", book, "--customers", "5", code=1)
+
+
+def test_merge_refusals_and_a_leftover_journal_in_swedish(book: Path) -> None:
+    said = swedish("duplicates", book, "--merge", "K10001", "K10001", "--yes", code=1)
+    assert "en kund kan inte slås ihop med sig själv" in said
+    said = swedish("duplicates", book, "--merge", "K10001", "NOPE", "--yes", code=1)
+    assert "det finns ingen kund 'NOPE' i boken" in said
+    english_words_absent(said, "there is no customer", "in this book")
+    (book.parent / "sample.db-journal").write_bytes(b"\xd9" + bytes(range(256)) * 16)
+    said = swedish("segments", book, code=1)
+    assert "sample.db-journal ligger bredvid" in said and "flytta bort den och öppna sedan boken igen" in said
+    english_words_absent(said, "lies beside", "move it away")
+
+
+def test_a_bad_stored_setting_and_no_terminal_in_swedish(book: Path) -> None:
+    import sqlite3
+
+    conn = sqlite3.connect(book)
+    with conn:
+        conn.execute("UPDATE setting SET value = 'many' WHERE key = 'window.months'")
+    conn.close()
+    said = swedish("settings", book, "window.months")
+    assert f"segtui: inställningen window.months i {book} är 'many', vilket inte är giltigt; standardvärdet 24 används" \
+           in said and f"(ändra den: segtui settings {book} window.months VÄRDE)" in said
+    english_words_absent(said, "which is not valid", "is used")
+    said = swedish("open", book, code=1)
+    assert "segtui: appen behöver en terminal (standard in eller ut är ingen)" in said
+    english_words_absent(said, "needs a terminal", "in a script")
+
+
+@pytest.fixture(scope="module")
+def team_server():
+    from team_server import Server, bindir
+
+    found = bindir()
+    if found is None:
+        pytest.skip("PostgreSQL is not installed here (no initdb/pg_ctl; apt-get install postgresql-15)")
+    server = Server(found)
+    server.start()
+    yield server
+    server.stop()
+
+
+def test_team_init_sync_conflicts_and_board_in_swedish(team_server, book: Path, tmp_path: Path) -> None:
+    import datetime as dt
+
+    from segtui.store import team
+    from segtui.store.book import open_book
+
+    url = team_server.create_db("sv_team")
+    said = swedish("team", "init", url)
+    assert said.strip() == "teamboken sv_team på 127.0.0.1 är uppsatt (teamversion 1); säljarna kan nu köra segtui sync"
+    assert "är klar (teamversion 1); inget att göra" in swedish("team", "init", url)
+    said = swedish("sync", book, url)
+    assert said.startswith(f"Synkade {book}: skickade ") and " ändringar, tog emot 0." in said
+    sent = said.split("skickade ")[1].split(" ändringar")[0]
+    assert "\xa0" in sent and "," not in sent  # thousands grouped the Swedish way
+    rep = tmp_path / "rep.db"
+    said = swedish("sync", rep, url)
+    assert f"skickade 0 ändringar, tog emot {sent}." in said
+    now = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.timezone.utc)
+    for path, owner, stamp in ((book, "Lead's pick", "2026-12-01T10:00:00.000"), (rep, "Rep's pick", "2026-12-01T11:00:00.000")):
+        opened = open_book(path)
+        with opened.transaction() as conn:
+            conn.execute("UPDATE customer SET owner = ? WHERE source_id = 'K10001'", (owner,))
+            conn.execute("UPDATE team_change SET at = ?", (stamp,))
+        if path == rep:
+            team.sync(opened, url, now)
+        opened.close()
+    said = swedish("sync", book, url)
+    assert "konflikt för kund K10001: en annan säljares senare värde behölls" in said
+    assert "ansvarig: \"Rep's pick\" behölls" in said
+    english_words_absent(said, "conflict on", "owner:", " kept", "in history")
+    board = swedish("team", "board", url, "--as-of", "2026-12-01")
+    assert board.splitlines()[0].split() == ["säljare", "segment", "kunder", "planerad", "klar", "täckning"]
+    assert "(ingen ansvarig)" in board and "Högvilt" in board
+    english_words_absent(board, "(no owner)", "Big game")

@@ -57,7 +57,7 @@ class BookOrCommand(click.Group):
         except OSError as error:  # after BrokenPipeError, which is one
             if error.errno not in _FULL_DISK:
                 raise
-            _fail("the disk is full: nothing was written — free some space and try again")
+            _fail(_("the disk is full: nothing was written — free some space and try again"))
 
 
 def _say(message: str = "", **kwargs) -> None:
@@ -132,8 +132,9 @@ class _Replacing:
             if failed:
                 return
             if error.errno in _FULL_DISK:
-                _fail(f"the disk is full: {self.target} was not written — free some space and try again")
-            _fail(f"cannot write {self.target} ({error.strerror or error})")
+                _fail(_("the disk is full: {path} was not written — free some space and try again").format(
+                    path=self.target))
+            _fail(_("cannot write {path} ({error})").format(path=self.target, error=error.strerror or error))
         try:
             if failed:
                 self.temp.unlink()
@@ -916,15 +917,34 @@ def sync_command(book: str, url: str | None, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps(result.as_json(), ensure_ascii=False))
         return
+    english = i18n.language() == i18n.SOURCE
+    count = str if english else i18n.number
     _say(_("Synced {book}: sent {sent} changes, received {received}.").format(
-        book=book, sent=result.pushed, received=result.pulled))
+        book=book, sent=count(result.pushed), received=count(result.pulled)))
     for c in result.conflicts:
-        values = "; ".join(_("{field}: {kept} kept, {lost} in history").format(field=k, kept=repr(w), lost=repr(l))
-                           for k, (w, l) in c["values"].items())
-        who = _("your value was kept") if c["kept"] == "yours" else _("another rep's later value was kept")
-        what = (_("customer {customer}") if c["table"] == "customer" else _("{table} of customer {customer}")).format(
-            table=c["table"], customer=c["customer"])
-        _say("  " + _("conflict on {what}: {who} ({values})").format(what=what, who=who, values=values))
+        _say("  " + _conflict_line(c, english))
+
+
+def _conflict_line(conflict: dict, english: bool) -> str:
+    """One conflict of a sync for people: what it was on, whose value was kept, and each field's two values
+    (in English as the JSON names them; otherwise the fields and tables in the language in use)."""
+    from segtui.store.team import FIELD_WORDS, TABLE_WORDS
+
+    def value(v) -> str:
+        if isinstance(v, bool) and not english:
+            return _("yes") if v else _("no")
+        return repr(v)
+
+    def field(name: str) -> str:
+        return name if english or name not in FIELD_WORDS else _(FIELD_WORDS[name])
+
+    table = conflict["table"]
+    values = "; ".join(_("{field}: {kept} kept, {lost} in history").format(field=field(k), kept=value(w), lost=value(l))
+                       for k, (w, l) in conflict["values"].items())
+    who = _("your value was kept") if conflict["kept"] == "yours" else _("another rep's later value was kept")
+    what = (_("customer {customer}") if table == "customer" else _("{table} of customer {customer}")).format(
+        table=table if english or table not in TABLE_WORDS else _(TABLE_WORDS[table]), customer=conflict["customer"])
+    return _("conflict on {what}: {who} ({values})").format(what=what, who=who, values=values)
 
 
 @team_group.command("board")
@@ -959,9 +979,13 @@ def team_board(url: str, owner: str | None, as_of: str | None, fmt: str) -> None
     _say(f"{titles[0]:<16} {titles[1]:<18} {titles[2]:>9} {titles[3]:>8} {titles[4]:>6} {titles[5]:>9}")
     english = i18n.language() == i18n.SOURCE
     from segtui.domain.segments import QUADRANT_LABELS, Quadrant
+    from segtui.store.team import NO_OWNER
 
+    count = str if english else i18n.number
     labels = {q.value: q.value if english else _(QUADRANT_LABELS[q]) for q in Quadrant}
     for r in rows:
-        r = {**r, "segment": labels.get(r["segment"], r["segment"])}
+        r = {**r, "segment": labels.get(r["segment"], r["segment"]),
+             "owner": _(NO_OWNER) if r["owner"] == NO_OWNER else r["owner"]}
         share = "-" if r["coverage"] is None else f"{r['coverage']:.0%}" if english else i18n.share(r["coverage"])
-        _say(f"{r['owner']:<16} {r['segment']:<18} {r['customers']:>9} {r['planned']:>8} {r['done']:>6} {share:>9}")
+        customers, planned, done = (count(r[k]) for k in ("customers", "planned", "done"))
+        _say(f"{r['owner']:<16} {r['segment']:<18} {customers:>9} {planned:>8} {done:>6} {share:>9}")

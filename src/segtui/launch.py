@@ -29,8 +29,12 @@ def _interactive() -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty()
 
 
-NO_TERMINAL = ("the app needs a terminal (standard input or output is not one); "
-               "in a script use a command, e.g. segtui segments BOOK --format csv")
+def _no_terminal() -> str:
+    """Why the app does not start (in the language in use)."""
+    from segtui.i18n import _
+
+    return _("the app needs a terminal (standard input or output is not one); "
+             "in a script use a command, e.g. segtui segments BOOK --format csv")
 
 
 def say_upgrade(book) -> None:
@@ -46,10 +50,12 @@ def setting_warnings(book) -> list[str]:
     """One line for each stored setting that is not valid and counts as its default."""
     from segtui.domain.display import shown
     from segtui.domain.settings import DEFAULTS
+    from segtui.i18n import _
 
     return [
-        shown(f"the setting {key} in {book.path} is {value!r}, which is not valid; the default {DEFAULTS[key]} "
-              f"is used (set it: segtui settings {book.path} {key} VALUE)")
+        shown(_("the setting {key} in {path} is {value}, which is not valid; the default {default} is used "
+                "(set it: segtui settings {path} {key} VALUE)").format(key=key, path=book.path, value=repr(value),
+                                                                       default=DEFAULTS[key]))
         for key, value in book.invalid_settings()
     ]
 
@@ -95,7 +101,7 @@ def open_app(book: str | None, day: dt.date | None = None) -> None:
     try:
         create = not path.exists() or (path.is_file() and path.stat().st_size == 0)
         if create and path.parent.is_dir() and not _interactive():
-            _fail(NO_TERMINAL)  # before a book is made that nobody would see
+            _fail(_no_terminal())  # before a book is made that nobody would see
         opened = open_book(path, create=create)
         if create and notice is None:
             notice = (N_("A new, empty book was made at {path}"), {"path": path.resolve()})
@@ -116,7 +122,7 @@ def open_app(book: str | None, day: dt.date | None = None) -> None:
         notice = " · ".join(filter(None, [notice, *warnings]))
     if not _interactive():  # Textual would wait for keys that never come, at full speed
         opened.close()
-        _fail(NO_TERMINAL)
+        _fail(_no_terminal())
     from segtui.ui.app import SegtuiApp
     from segtui.ui.keymap import terminal_theme
 
@@ -175,7 +181,9 @@ def main(argv: list[str] | None = None) -> None:
         try:
             open_app(book, as_of(day) if day is not None else None)
         except KeyboardInterrupt:
-            print("segtui: interrupted; nothing half-done was saved", file=sys.stderr)
+            from segtui.i18n import _
+
+            print("segtui: " + _("interrupted; nothing half-done was saved"), file=sys.stderr)
             sys.exit(130)
         return
     from segtui.cli import main as command_line

@@ -187,8 +187,9 @@ def _check_journal(path: Path, header: bytes) -> None:
     except OSError:
         return
     if header[18:20] == b"\x02\x02" and first not in (b"", b"\x00"):
-        raise BookError(f"{journal.name} lies beside {path} but is no part of it (a segtui book keeps none; "
-                        "left over from a copy?): move it away, then open the book again — the book was not changed")
+        raise BookError(Phrase("{journal} lies beside {path} but is no part of it (a segtui book keeps none; "
+                               "left over from a copy?): move it away, then open the book again — the book was not "
+                               "changed", journal=journal.name, path=path))
 
 
 def _read_only_uri(path: Path, immutable: bool = False) -> str:

@@ -183,7 +183,7 @@ def customer_by_source(book: Book, source_id: str) -> int:
     if found is None:
         found = book.scalar("SELECT customer_id FROM customer_alias WHERE source_id = ?", (source_id,))
     if found is None:
-        raise BookError(f"there is no customer {source_id!r} in this book")
+        raise BookError(Phrase("there is no customer {customer} in this book", customer=repr(source_id)))
     return found
 
 
@@ -228,7 +228,7 @@ def merge_customers(book: Book, keep: int, other: int, today: dt.date) -> Undo:
     travel as a tombstone the other reps' books apply to their own rows of the
     customer) and when both have the same order (the book keeps an order once per customer)."""
     if keep == other:
-        raise BookError("a customer cannot be merged into itself")
+        raise BookError(Phrase("a customer cannot be merged into itself"))
     refused = merge_refusal(book)
     if refused is not None:
         raise refused
@@ -239,7 +239,7 @@ def merge_customers(book: Book, keep: int, other: int, today: dt.date) -> Undo:
         for cid in (keep, other):
             row = conn.execute("SELECT source_id FROM customer WHERE id = ?", (cid,)).fetchone()
             if row is None:
-                raise BookError(f"there is no customer with id {cid} in this book")
+                raise BookError(Phrase("there is no customer with id {id} in this book", id=cid))
             names[cid] = row[0]
     backup_before(book, Phrase("merging {other} into {keep}", other=names[other], keep=names[keep]))
     undo: list[Statement] = []

@@ -34,7 +34,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from segtui.i18n import Phrase
+from segtui.i18n import N_, Phrase
 from segtui.store import identity
 
 TEAM_SCHEMA = 1
@@ -69,6 +69,26 @@ _SCHEMA = [
         name      text NOT NULL,
         last_sync text NOT NULL)""",
 ]
+
+
+#: A rep without a name in the team board (the JSON's owner; the table says it in the language in use).
+NO_OWNER = N_("(no owner)")
+
+#: What a conflict line calls a table whose rows travel, and the fields of those rows (English: the
+#: words as written; in the JSON the table's and the column's own names). A field not here is its column.
+TABLE_WORDS = {
+    "setting": N_("setting"), "customer": N_("customer"), "customer_alias": N_("merged customer id"),
+    "contact": N_("contact"), "order": N_("order"), "assessment": N_("assessment"),
+    "checklist_answer": N_("checklist answer"), "qualification": N_("qualification"),
+    "buying_behaviour": N_("buying behaviour"), "place": N_("place"), "competitor_contract": N_("competitor contract"),
+    "activity": N_("activity"), "plan_item": N_("plan item"), "note": N_("note"),
+}
+FIELD_WORDS = {
+    "deleted": N_("deleted"), "name": N_("name"), "owner": N_("owner"), "city": N_("city"), "phone": N_("phone"),
+    "email": N_("email"), "role": N_("role"), "industry": N_("industry"), "address": N_("address"),
+    "postcode": N_("postcode"), "country": N_("country"), "archived": N_("archived"), "note": N_("note"),
+    "outcome": N_("outcome"), "status": N_("status"), "day": N_("day"), "date": N_("date"), "kind": N_("kind"), "value": N_("value"),
+}
 
 
 class TeamError(Exception):
@@ -380,7 +400,7 @@ def coverage(book, as_of: dt.date, owner: str | None = None) -> list[dict[str, A
             counts[1] += n
     table: dict[tuple[str, str], list[int]] = {}
     for c in segments:
-        rep = c.owner or "(no owner)"
+        rep = c.owner or NO_OWNER
         if owner is not None and rep != owner:
             continue
         cell = table.setdefault((rep, c.segment.quadrant.value), [0, 0, 0])
