@@ -32,7 +32,7 @@ from segtui.i18n import N_, _, ngettext
 from segtui.i18n import day as day_text
 from segtui.domain.segments import CLASS_ORDER, QUADRANT_STRATEGY, Config, Group, Quadrant
 from segtui.ui.customer_list import CustomerList, estimated, loyalty_text, short_money
-from segtui.ui.snapshot import Snapshot, Totals
+from segtui.ui.snapshot import Fingerprint, Snapshot, Totals
 
 # Reading order of the matrix, and the numbers that jump there.
 PANELS: tuple[Quadrant, ...] = (
@@ -362,6 +362,9 @@ class BoardScreen(Screen):
         self._by_id: dict[int, BoardRow] = {}
         self._follow: int | None = None
         self._before: dict[int, Quadrant] = {}
+        #: the book's stamp after the reading the snapshot last kept was taken of, and the book
+        #: file's fingerprint before it (see App.close_book)
+        self.kept: tuple[tuple[int, int], list] | None = None
 
     # --- layout -------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -445,6 +448,12 @@ class BoardScreen(Screen):
     def _read(self, reading: int) -> None:
         from segtui.store.board import board_rows
 
+        taken_of = None
+        if self.keep_at is not None:  # before reading: a change made meanwhile makes it stale, never wrong
+            from segtui.ui import snapshot
+
+            stamp = self.book.stamp()
+            taken_of = snapshot.fingerprint(Path(self.book.path))
         try:
             settings = self.book.settings()
             as_of = self.as_of
@@ -461,14 +470,22 @@ class BoardScreen(Screen):
                                     (k for r in rows for k in (r.customer.segment.revenue_class,
                                                                r.customer.segment.potential_class)), config,
                                     (r.potential for r in rows))
-        self.app.call_from_thread(self._loaded, rows, settings, config, reading, ordered, newest, offer, as_of)
+        kept_from = (stamp, taken_of) if taken_of is not None and as_of == self._start_as_of else None
+        self.app.call_from_thread(self._loaded, rows, settings, config, reading, ordered, newest, offer, as_of,
+                                  kept_from)
 
     @work(thread=True, exclusive=True, group="board-keep")
-    def _keep(self, as_of: dt.date, settings: dict[str, str], ordered: dict[Quadrant, list[BoardRow]]) -> None:
+    def _keep(self, as_of: dt.date, settings: dict[str, str], ordered: dict[Quadrant, list[BoardRow]],
+              stamp: tuple[int, int], taken_of: Fingerprint) -> None:
         """Keep the board just painted for the next start (after the paint: it would compete with it)."""
         from segtui.ui import snapshot
 
-        snapshot.save(self.keep_at, snapshot.take(as_of, settings.get("currency", "SEK"), settings, ordered))
+        snapshot.save(self.keep_at, snapshot.take(as_of, settings.get("currency", "SEK"), settings, ordered,
+                                                  book=taken_of))
+        # the reading may itself save (places found from towns), and an edit may follow the
+        # paint: what is saved meanwhile leaves the snapshot to this start only
+        after = self.book.stamp()
+        self.kept = (after, taken_of) if after[1] == stamp[1] else None
 
     def reload(self, follow: int | None = None) -> None:
         """Read the book again; ``follow`` a customer and say when it moved quadrant."""
@@ -486,6 +503,7 @@ class BoardScreen(Screen):
         newest: dt.date | None = None,
         offer: Thresholds | None = None,
         as_of: dt.date | None = None,
+        kept_from: tuple[tuple[int, int], Fingerprint] | None = None,
     ) -> None:
         if reading != self._reading:
             return  # a later reading (another day, say) is on its way: this one is out of date
@@ -513,9 +531,9 @@ class BoardScreen(Screen):
             else:
                 self._read_moves(self.view.moved_since, reading)
         self.refresh_lists()
-        keep = self.keep_at is not None and as_of == self._start_as_of and ordered is not None
+        keep = kept_from is not None and ordered is not None
         if first or keep:  # once the rows are painted, not before
-            self.call_after_refresh(self._after_paint, first, (as_of, settings, ordered) if keep else None)
+            self.call_after_refresh(self._after_paint, first, (as_of, settings, ordered, *kept_from) if keep else None)
         moved = [r for r in rows if before.get(r.id) not in (None, r.quadrant)]
         if follow is not None and follow in self._by_id:
             row = self._by_id[follow]
