@@ -11,38 +11,43 @@ import pytest
 
 from segtui.store import trends as store_trends
 from segtui.store.segments import segment_book
-from tests.books import add_customer
+from tests.books import add_customer, add_order
 
 DAYS = [dt.date(2026, 11, 23), dt.date(2026, 6, 30), dt.date(2025, 12, 31), dt.date(2024, 3, 1)]
 
 
-def plain_rhythms(book) -> dict[int, tuple[str, int, float | None]]:
-    """(last order day, order days, median gap) of every customer with an order of positive net,
-    from the raw rows: an order is its id, rows without one are the customer's rows of a day."""
+def plain_rhythms(book) -> dict[int, tuple]:
+    """(first order row, last order day, order days, median gap) of every customer with orders, from
+    the raw rows: an order is its id, rows without one are the customer's rows of a day; an order day
+    is a day with an order of positive net."""
     net: dict[tuple[int, str], list] = {}
+    first: dict[int, str] = {}
     for cid, key, date, amount in book.rows('SELECT customer_id, order_key, date, amount FROM "order"'):
         seen = net.setdefault((cid, key), [date, 0])
         seen[0] = min(seen[0], date)
         seen[1] += amount
-    days: dict[int, set[dt.date]] = {}
+        first[cid] = min(first.get(cid, date), date)
+    days: dict[int, set[dt.date]] = {cid: set() for cid in first}
     for (cid, _key), (date, amount) in net.items():
         if amount > 0:
-            days.setdefault(cid, set()).add(dt.date.fromisoformat(date))
+            days[cid].add(dt.date.fromisoformat(date))
     out = {}
     for cid, found in days.items():
         ordered = sorted(found)
         gaps = [(b - a).days for a, b in zip(ordered, ordered[1:])]
-        out[cid] = (ordered[-1].isoformat(), len(ordered), statistics.median(gaps) if len(ordered) >= 3 else None)
+        out[cid] = (first[cid], ordered[-1].isoformat() if ordered else None, len(ordered),
+                    statistics.median(gaps) if len(ordered) >= 3 else None)
     return out
 
 
-def kept_rhythms(book) -> dict[int, tuple[str, int, float | None]]:
+def kept_rhythms(book) -> dict[int, tuple]:
     from segtui.domain.trends import Rhythm
 
     out = {}
-    for cid, last_day, days, gap2 in book.rows("SELECT customer_id, last_day, days, gap2 FROM order_rhythm"):
-        r = Rhythm.stored(last_day, days, gap2)
-        out[cid] = (last_day, r.days, r.gap)
+    for cid, first, last_day, days, gap2 in book.rows(
+            "SELECT customer_id, first_day, last_day, days, gap2 FROM order_rhythm"):
+        r = Rhythm.stored(last_day, days, gap2) if last_day is not None else Rhythm()
+        out[cid] = (first, last_day, r.days, r.gap)
     return out
 
 
@@ -58,7 +63,9 @@ def read_from_the_orders(book, day: dt.date, monkeypatch) -> dict[str, object]:
 
 def assert_exact(book, monkeypatch) -> None:
     for day in DAYS:
-        assert trends_on(book, day) == read_from_the_orders(book, day, monkeypatch), day
+        found = trends_on(book, day)
+        assert found == read_from_the_orders(book, day, monkeypatch), day
+        assert found.get("NONE", "no customer") is None  # no orders: no trend (JSON has no revenues for it)
 
 
 def _random_orders(book, rng: random.Random, customers: list[int], n: int, ref: str) -> None:
@@ -79,6 +86,10 @@ def busy(book):
     rng = random.Random(7)
     customers = [add_customer(book, f"K{i}", f"Customer {i}") for i in range(12)]
     _random_orders(book, rng, customers, 300, "a")
+    credits_only = add_customer(book, "CR", "Credit notes only")
+    add_order(book, credits_only, "2022-05-05", -100, ref="cr1")
+    add_order(book, credits_only, "2025-05-05", 0)
+    add_customer(book, "NONE", "No orders")
     return book, rng, customers
 
 
@@ -138,11 +149,9 @@ def test_an_order_put_back_with_its_old_id_is_noticed(busy, monkeypatch) -> None
 
 
 def test_a_day_before_a_customers_last_order_reads_its_days_up_to_that_day(book) -> None:
-    from tests.books import add_order
-
     c = add_customer(book, "S1", "Silent then back AB")
     for i, day in enumerate(("2026-01-05", "2026-01-26", "2026-02-16", "2026-03-09", "2026-11-20")):
         add_order(book, c, day, 100, ref=f"o{i}")
-    assert kept_rhythms(book)[c][0] == "2026-11-20"
+    assert kept_rhythms(book)[c][1] == "2026-11-20"
     assert segment_book(book, dt.date(2026, 6, 1))[0].trend.kind == "silent"  # nothing after 2026-03-09 yet
     assert segment_book(book, dt.date(2026, 11, 23))[0].trend.kind is None

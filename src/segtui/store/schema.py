@@ -277,14 +277,16 @@ MIGRATIONS: list[str] = [
     """,
     # 11 — each customer's order rhythm as the trend's silent rule reads it (docs/trends.md), so classifying
     # the book does not read every order ever: the last day with an order of positive net, how many such days,
-    # twice the median gap between them. It holds for every as_of on or after last_day. Worked out again
+    # twice the median gap between them (and the first order, for the days before it the customer had none).
+    # It holds for every as_of on or after last_day. Worked out again
     # (store/trends.py) before a transaction that changed orders commits; what changed is found from the
     # orders added above ``last_order_id`` and, by triggers, the customers whose orders were changed or deleted.
     """
     -- (no foreign key: a customer's rhythm goes with its orders, which the triggers below follow)
     CREATE TABLE order_rhythm (
         customer_id INTEGER PRIMARY KEY,
-        last_day    TEXT NOT NULL,
+        first_day   TEXT NOT NULL,   -- the customer's first order row, whatever its amount
+        last_day    TEXT,            -- NULL: no order of positive net
         days        INTEGER NOT NULL,
         gap2        INTEGER   -- 2 × the median gap in days (NULL under 3 days)
     );
@@ -349,7 +351,7 @@ TABLES: dict[str, tuple[str, ...]] = {
     "place": ("customer_id", "lat", "lon", "source", "looked_up", "uid"),
     "calendar_event": ("uid", "item_id", "day", "sequence", "signature", "summary", "cancelled"),
     "customer_alias": ("source_id", "customer_id", "merged", "undo"),
-    "order_rhythm": ("customer_id", "last_day", "days", "gap2"),
+    "order_rhythm": ("customer_id", "first_day", "last_day", "days", "gap2"),
     "order_rhythm_seen": ("last_order_id", "orders", "deleted"),
     "order_rhythm_stale": ("customer_id",),
 }

@@ -42,6 +42,12 @@ _DAYS = """
     FROM ({source})
     GROUP BY customer_id
 """
+# what the book keeps: the days, and the customer's first order row
+_KEPT = """
+    SELECT customer_id, group_concat(CAST(julianday(date) AS INTEGER) - 1721424) FILTER (WHERE net > 0), min(date)
+    FROM ({source})
+    GROUP BY customer_id
+"""
 _HISTORY = "date <= :as_of"
 _EVER = "1"
 _LISTED_EVER = "customer_id IN (SELECT value FROM json_each(:ids))"
@@ -97,14 +103,12 @@ def _any_change(conn: sqlite3.Connection) -> bool:
 
 
 def _day_numbers(parts) -> dict[int, list[int]]:
-    """customer id → its day numbers (unsorted, repeats kept) from rows of (customer id, days)
-    of one or more sources."""
+    """customer id → its day numbers (unsorted, repeats kept; empty for a customer with orders
+    but none of positive net) from rows of (customer id, days, …) of one or more sources."""
     out: dict[int, list[int]] = {}
     for rows in parts:
-        for cid, days in rows:
-            if not days:
-                continue
-            numbers = list(map(int, days.split(",")))
+        for cid, days, *_ in rows:
+            numbers = list(map(int, days.split(","))) if days else []
             seen = out.get(cid)
             out[cid] = numbers + seen if seen is not None else numbers
     return out
@@ -126,13 +130,18 @@ def refresh_rhythms(conn: sqlite3.Connection) -> None:
         ids = json.dumps(sorted(changed))
         where, params = _LISTED_EVER, {"ids": ids}
         conn.execute("DELETE FROM order_rhythm WHERE customer_id IN (SELECT value FROM json_each(?))", (ids,))
-    parts = [_rows(conn, _DAYS.format(source=source), params) for source in _sources(bool(without_id), where)]
+    parts = [_rows(conn, _KEPT.format(source=source), params) for source in _sources(bool(without_id), where)]
+    first: dict[int, str] = {}
+    for rows in parts:
+        for cid, _days, day in rows:
+            first[cid] = min(day, first.get(cid, day))
     kept = []
     for cid, numbers in _day_numbers(parts).items():
         found = rhythm(sorted(numbers))
-        assert found.last_day is not None
-        kept.append((cid, found.last_day.isoformat(), found.days, found.doubled_gap))
-    conn.executemany("INSERT INTO order_rhythm (customer_id, last_day, days, gap2) VALUES (?, ?, ?, ?)", kept)
+        last = found.last_day.isoformat() if found.last_day is not None else None
+        kept.append((cid, first[cid], last, found.days, found.doubled_gap))
+    conn.executemany(
+        "INSERT INTO order_rhythm (customer_id, first_day, last_day, days, gap2) VALUES (?, ?, ?, ?, ?)", kept)
     conn.execute("DELETE FROM order_rhythm_stale")
     conn.execute('UPDATE order_rhythm_seen SET last_order_id = (SELECT ifnull(max(id), 0) FROM "order"), '
                  'orders = (SELECT count(*) FROM "order"), deleted = 0')
@@ -153,7 +162,9 @@ class TrendJob:
         self.book, self.as_of = book, as_of
         params = _params(as_of)
         without_id = has_rows_without_id(book)
-        self.kept: dict[int, tuple[str, int, int | None]] = {}  # the kept rhythms that hold on as_of, as stored
+        # the kept rhythms that hold on as_of, as stored (a customer whose first order is later has none)
+        self.kept: dict[int, tuple[str | None, int, int | None]] = {}
+        self.every = customer_ids is not None  # a trend for each customer listed, also without orders
         self.revenues: dict[int, tuple[int, int]] | None = None
         self.jobs: list[_WindowJob] | None = None
         self.rows: list[list[tuple]] = []
@@ -166,10 +177,15 @@ class TrendJob:
             if changed is not None:
                 later = []
                 day = params["as_of"]
-                for cid, *kept in book.rows("SELECT customer_id, last_day, days, gap2 FROM order_rhythm"):
+                for cid, first, *kept in book.rows(
+                        "SELECT customer_id, first_day, last_day, days, gap2 FROM order_rhythm"):
                     if cid in changed:
                         continue
-                    if kept[0] > day:
+                    if first > day:
+                        continue  # no order yet: no trend
+                    if kept[0] is None:
+                        self.kept[cid] = (None, 0, None)  # orders, none of positive net
+                    elif kept[0] > day:
                         later.append(cid)
                     else:
                         self.kept[cid] = kept  # type: ignore[assignment]
@@ -201,26 +217,31 @@ class TrendJob:
         self.jobs = [_WindowJob(book, sql(part), params) for part in range(2 if without_id else 1)]
 
     def rhythms(self, skip: set[int] = frozenset()) -> dict[int, Rhythm]:
-        """customer id → the rhythm of its order days up to ``as_of``; the customers in ``skip``
-        (lapsed: no trend) and those without an order day are left out."""
+        """customer id → the rhythm of its order days up to ``as_of``, for every customer with
+        an order up to that day; the customers in ``skip`` (lapsed: no trend) get none."""
         parts = self.rows if self.jobs is None else [job.result() for job in self.jobs]
         kept = self.kept
         # the days read from the orders, of the customers no kept rhythm answers for
-        read = _day_numbers([(row for row in rows if row[0] not in kept and row[0] not in skip) for rows in parts])
+        read = _day_numbers([(row for row in rows if row[0] not in kept) for rows in parts])
         stored = Rhythm.stored
-        out = {cid: stored(*found) for cid, found in kept.items() if cid not in skip}
+        out = {cid: NO_RHYTHM if cid in skip or found[0] is None else stored(*found)  # type: ignore[arg-type]
+               for cid, found in kept.items()}
         for cid, numbers in read.items():
-            out[cid] = rhythm(sorted(numbers))
+            out[cid] = NO_RHYTHM if cid in skip else rhythm(sorted(numbers))
         return out
 
     def trends(self, lapsed: set[int], facts: dict[int, Facts],
                config: TrendConfig | None = None) -> dict[int, Trend]:
         """The trend of every customer in ``facts`` (the segments' window facts on ``as_of``)."""
         config = config or TrendConfig.from_settings(self.book.settings())
-        found = self.rhythms(lapsed).get
+        rhythms = self.rhythms(lapsed)
+        found = rhythms.get
         as_of, revenues = self.as_of, self.revenues
+        every = self.every
         out = {}
         for cid, f in facts.items():
+            if cid not in rhythms and not every:
+                continue  # no order up to as_of: no trend
             if revenues is None:
                 r12, before = f.revenue_12m, f.window_revenue - f.revenue_12m
             else:
