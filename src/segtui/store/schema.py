@@ -275,12 +275,18 @@ MIGRATIONS: list[str] = [
     ALTER TABLE customer_alias ADD COLUMN uid TEXT;
     CREATE UNIQUE INDEX customer_alias_uid ON customer_alias (uid);
     """,
+    # 10 — the planner reads every customer's last visit or call and latest assessment (store/plan.py):
+    # indexes that hold all it reads, in customer order, so the week is planned from the index alone
+    """
+    CREATE INDEX activity_last_contact ON activity (customer_id, date, kind) WHERE kind IN ('visit', 'call');
+    CREATE INDEX assessment_latest ON assessment (customer_id, date, source, budget_per_year);
+    """,
     # 11 — each customer's order rhythm as the trend's silent rule reads it (docs/trends.md), so classifying
     # the book does not read every order ever: the last day with an order of positive net, how many such days,
     # twice the median gap between them (and the first order, for the days before it the customer had none).
-    # It holds for every as_of on or after last_day. Worked out again
-    # (store/trends.py) before a transaction that changed orders commits; what changed is found from the
-    # orders added above ``last_order_id`` and, by triggers, the customers whose orders were changed or deleted.
+    # It holds for every as_of on or after last_day. Worked out again (store/trends.py) before a transaction
+    # that changed orders commits; what changed is found from the orders added above ``last_order_id`` and,
+    # by triggers, the customers whose orders were changed or deleted.
     """
     -- (no foreign key: a customer's rhythm goes with its orders, which the triggers below follow)
     CREATE TABLE order_rhythm (
