@@ -215,6 +215,8 @@ def main() -> None:
 
         app, ready = HelloApp(), hello_ready
     result = asyncio.run(drive(app, ready, args))
+    if hasattr(app, "close_book"):  # as the command line closes it: the board kept stays the book's
+        app.close_book()
     json.dump(result, sys.stdout)
 
 

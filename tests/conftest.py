@@ -69,6 +69,27 @@ def _private_dirs(tmp_path_factory, monkeypatch):
     i18n.use("en")
 
 
+SAMPLE_SIDE_FILES = [ROOT / "sample.db-wal", ROOT / "sample.db-shm", ROOT / "sample.db-journal"]
+
+
+@pytest.fixture(autouse=True)
+def _sample_db_untouched():
+    """The repo's sample.db is only ever read through a copy (``sample_copy``): even a read-only
+    connection to a WAL book leaves an empty ``-wal`` and ``-shm`` next to it."""
+    before = {p for p in SAMPLE_SIDE_FILES if p.exists()}
+    yield
+    appeared = sorted(p.name for p in SAMPLE_SIDE_FILES if p.exists() and p not in before)
+    assert not appeared, f"this test left {', '.join(appeared)} next to the repo's sample.db: open a copy"
+
+
+@pytest.fixture
+def sample_copy(tmp_path) -> Path:
+    """A copy of the repo's sample.db for one test to open (read or write)."""
+    path = tmp_path / "sample.db"
+    path.write_bytes((ROOT / "sample.db").read_bytes())
+    return path
+
+
 @pytest.fixture
 def book():
     from segtui.store.book import open_book

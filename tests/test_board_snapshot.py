@@ -36,6 +36,40 @@ def bar(app) -> str:
     return str(app.board.query_one("#bar").render())
 
 
+def held_reading(monkeypatch) -> threading.Event:
+    """Hold the board's reading of the book until the event is set (to look at the first frames)."""
+    import segtui.store.board as store_board
+
+    release = threading.Event()
+    real = store_board.board_rows
+
+    def slow_board_rows(*args, **kwargs):
+        assert release.wait(10), "the reading was never let go"
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(store_board, "board_rows", slow_board_rows)
+    return release
+
+
+async def shown_once(path: Path, cache: Path, tmp_path: Path, monkeypatch) -> dict[Quadrant, list[str]] | None:
+    """Open the book at ``path`` and say what the board paints before the book is read (None:
+    "Reading the book…", nothing from the cache); the app then reads it, keeps its board and
+    closes the book as the command line does."""
+    book = open_book(path)
+    release = held_reading(monkeypatch)
+    app = SegtuiApp(book, as_of=AS_OF, config_dir=tmp_path, cache_dir=cache)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert not app.board.loaded
+        painted = {q: names(app, q) for q in Quadrant} if "as last read" in bar(app) else None
+        if painted is None:
+            assert bar(app) == "Reading the book…" and not any(names(app, q) for q in Quadrant)
+        release.set()
+        await loaded(app, pilot)
+    app.close_book()
+    return painted
+
+
 async def test_the_next_start_paints_the_last_board_at_once_then_the_books_figures(file_book, tmp_path, monkeypatch):
     book, ids = file_book
     cache = tmp_path / "cache"
@@ -43,24 +77,12 @@ async def test_the_next_start_paints_the_last_board_at_once_then_the_books_figur
     async with app.run_test(size=(120, 36)) as pilot:
         await loaded(app, pilot)
         first = {q: names(app, q) for q in Quadrant}
+    app.close_book()  # as the command line closes it
     kept = snapshot.path_for(cache, tmp_path / "book.db")
     assert kept.exists()
 
-    # Meanwhile the book changes (another program imported orders): a new customer to assess.
-    new = add_customer(book, "N1", "Nya AB", city="Kiruna")
-    add_order(book, new, "2026-10-01", 90_000, ref="N-1")
-
-    # Hold the reading until the first frames have been looked at.
-    import segtui.store.board as store_board
-
-    release = threading.Event()
-    real = store_board.board_rows
-
-    def slow_board_rows(*args, **kwargs):
-        release.wait(10)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(store_board, "board_rows", slow_board_rows)
+    book = open_book(tmp_path / "book.db")
+    release = held_reading(monkeypatch)
     app = SegtuiApp(book, as_of=AS_OF, config_dir=tmp_path, cache_dir=cache)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
@@ -75,9 +97,51 @@ async def test_the_next_start_paints_the_last_board_at_once_then_the_books_figur
         await pilot.press("escape")
         release.set()
         await loaded(app, pilot)
-        assert "Nya AB" in names(app, Quadrant.NEEDS_ASSESSMENT)  # the book's own figures replace it
-        assert "8 customers  ·  sorted" in bar(app)
-    assert "Nya AB" in [r.customer.name for r in snapshot.load(kept).lists[Quadrant.NEEDS_ASSESSMENT]]
+        assert {q: names(app, q) for q in Quadrant} == first  # the book's own figures replace it
+        assert "7 customers  ·  sorted" in bar(app)
+    app.close_book()
+    assert snapshot.for_book(kept, tmp_path / "book.db") is not None  # and the next start paints it again
+
+
+async def test_a_book_changed_by_another_program_since_is_read_before_its_board_is_shown(tmp_path, monkeypatch):
+    path, cache = tmp_path / "book.db", tmp_path / "cache"
+    book = open_book(path)
+    fill_small_book(book)
+    book.close()
+    assert await shown_once(path, cache, tmp_path, monkeypatch) is None  # nothing kept yet
+    assert await shown_once(path, cache, tmp_path, monkeypatch) is not None  # the board as last shown
+    other = open_book(path)  # meanwhile another program imports orders
+    new = add_customer(other, "N1", "Nya AB", city="Kiruna")
+    add_order(other, new, "2026-10-01", 90_000, ref="N-1")
+    other.close()
+    assert await shown_once(path, cache, tmp_path, monkeypatch) is None
+    painted = await shown_once(path, cache, tmp_path, monkeypatch)
+    assert "Nya AB" in painted[Quadrant.NEEDS_ASSESSMENT]
+
+
+async def test_two_books_copied_in_turn_to_one_path_never_show_each_others_board(tmp_path, monkeypatch):
+    """A safety copy put back, another rep's book copied over: the board kept for the path is
+    never painted for a book it was not read from."""
+    import shutil
+
+    cache, here = tmp_path / "cache", tmp_path / "book.db"
+    books = {}
+    for name, extra in (("a", "Alfa AB"), ("b", "Beta AB")):
+        books[name] = tmp_path / f"{name}.db"
+        book = open_book(books[name])
+        fill_small_book(book)  # the same customers and size: only one name tells them apart
+        add_customer(book, "X1", extra, city="Luleå")
+        book.close()
+    assert books["a"].stat().st_size == books["b"].stat().st_size
+    seen = []
+    for name in ("a", None, "b", None, "a", "b", "a", None):
+        if name is not None:  # None: the same book opened again
+            shutil.copy2(books[name], here)  # copied over the book, times kept (as a restore does)
+        painted = await shown_once(here, cache, tmp_path, monkeypatch)
+        seen.append(None if painted is None else ("Alfa AB" in painted[Quadrant.NEEDS_ASSESSMENT],
+                                                  "Beta AB" in painted[Quadrant.NEEDS_ASSESSMENT]))
+    # painted only when the same book is opened again, and then its own board
+    assert seen == [None, (True, False), None, (False, True), None, None, None, (True, False)]
 
 
 async def test_a_board_seen_as_of_another_day_is_not_kept(file_book, tmp_path):
@@ -147,6 +211,14 @@ def test_a_tampered_snapshot_never_runs_code_and_wrong_shapes_are_refused(tmp_pa
     ):
         bad = {**data, "lists": [[quadrant, [tampered]]]}
         path.write_text(json.dumps(bad))
+        assert snapshot.load(path) is None
+    # the book's fingerprint is read by its declared type too: it comes back as it was taken
+    fingerprint = snapshot.fingerprint(book.path)
+    snapshot.save(path, taken._replace(book=fingerprint))
+    assert fingerprint is not None and snapshot.load(path).book == fingerprint
+    data = json.loads(path.read_text())
+    for tampered in (["x"], [1, 2, 3, 4, 5, None], [*fingerprint[:5], [1]], "a text"):
+        path.write_text(json.dumps({**data, "book": tampered}))
         assert snapshot.load(path) is None
 
 

@@ -120,8 +120,8 @@ def test_settings_are_validated(book) -> None:
     assert book.settings()["abc.b_from"] == "1000000"
 
 
-def test_sample_book_opens_at_the_current_version() -> None:
-    sample = ROOT / "sample.db"
+def test_sample_book_opens_at_the_current_version(sample_copy) -> None:
+    sample = sample_copy
     uri = f"{sample.as_uri()}?mode=ro"
     conn = sqlite3.connect(uri, uri=True)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION

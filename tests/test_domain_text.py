@@ -8,7 +8,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from segtui.domain.text import ID_MAX, NAME_MAX, NOTE_MAX, TextError, clean
+from segtui.domain.text import ID_MAX, NAME_MAX, NOTE_MAX, TextError, clean, mend
 
 INVISIBLE = ["\ufeff", "\u200b", "\u200c", "\u2060", "\u00ad", "\u200e", "\u200f", "\u202e", "\u2066"]
 CONTROLS = [chr(c) for c in (*range(0, 9), *range(14, 32), *range(0x7f, 0x85), *range(0x86, 0xa0))]
@@ -72,3 +72,18 @@ def test_nothing_longer_than_the_limit_is_kept(text: str, limit: int) -> None:
         assert len(clean(text, limit)) <= limit
     except TextError as error:
         assert "at most" in str(error) and len(clean(text, 10**9)) > limit
+
+
+@given(st.text(max_size=400), st.booleans(), st.integers(1, 300))
+@example("Acme\x1b]0;pwned\x07", False, 200)
+def test_mended_text_is_what_clean_takes_and_clean_leaves_it_as_it_is(text: str, lines: bool, limit: int) -> None:
+    """A synced value is never refused: mended, it passes the rule unchanged."""
+    mended = mend(text, limit, lines)
+    assert len(mended) <= limit
+    assert clean(mended, limit, lines=lines) == mended
+
+
+def test_a_control_character_is_mended_into_a_visible_mark_and_the_rest_kept() -> None:
+    assert mend("Acme\x1b[2J AB\u200b") == "Acme\ufffd[2J AB"
+    assert mend("Ring\r\nsedan\x07", NOTE_MAX, lines=True) == "Ring\nsedan\ufffd"
+    assert mend("K1 " * 100, ID_MAX) == ("K1 " * 20).strip()

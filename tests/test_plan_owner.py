@@ -98,3 +98,26 @@ def test_an_owner_nobody_has_is_refused_with_the_books_owners_and_nothing_planne
     assert result.exit_code == 2 and "'Sarah Holm' (the setting plan.owner)" in result.output
     result = runner.invoke(main, ["plan", str(path), "--week", "2026-W50", "--as-of", "2026-12-07", "--owner", ""])
     assert result.exit_code == 0, result.output
+
+
+def test_an_archived_customer_is_not_planned_nor_on_the_call_list(tmp_path) -> None:
+    from segtui.store import records
+
+    path = tmp_path / "sample.db"
+    shutil.copy(SAMPLE, path)
+    book = open_book(path)
+    first = plan_store.plan_week(book, MONDAY, MONDAY)
+    assert first
+    has_contacts = {row[0] for row in book.rows("SELECT DISTINCT customer_id FROM contact")}
+    gone = next(p.customer_id for p in first if p.customer_id in has_contacts)
+    records.set_archived(book, gone, True)
+    again = plan_store.plan_week(book, MONDAY, MONDAY)  # re-planning replaces the automatic items
+    assert again and gone not in {p.customer_id for p in again}
+    assert gone not in {i.customer_id for i in plan_store.week_items(book, MONDAY)}
+    source_id = book.scalar("SELECT source_id FROM customer WHERE id = ?", (gone,))
+    book.close()
+    result = CliRunner().invoke(main, ["contacts", str(path), "--format", "csv", "--owner", ""],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    listed = {row["customer"] for row in csv.DictReader(io.StringIO(result.output))}
+    assert listed and source_id not in listed

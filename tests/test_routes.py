@@ -39,8 +39,8 @@ STOCKHOLM, UPPSALA, NORRKOPING, LINKOPING, MALMO = (
 # --- the gazetteer -----------------------------------------------------------------------
 
 
-def test_every_town_of_sample_db_is_on_the_map() -> None:
-    conn = sqlite3.connect(f"{(ROOT / 'sample.db').as_uri()}?mode=ro", uri=True)  # the repo's book is never written
+def test_every_town_of_sample_db_is_on_the_map(sample_copy) -> None:
+    conn = sqlite3.connect(f"{sample_copy.as_uri()}?mode=ro", uri=True)
     towns = conn.execute("SELECT DISTINCT city, country FROM customer").fetchall()
     conn.close()
     missing = [(t, c) for t, c in towns if gazetteer.locate(t, c) is None]

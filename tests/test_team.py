@@ -785,3 +785,31 @@ def test_a_book_whose_triggers_are_worded_by_an_older_segtui_gets_them_rewritten
     lead.set_setting("trend.decline_from", "0.45")
     assert lead.rows("SELECT tbl, uid FROM team_change") == [("setting", "trend.decline_from")]
     assert team.sync(lead, url, at(1)).pushed == 1
+
+
+def test_text_from_the_team_book_enters_by_the_text_rule(url, tmp_path):
+    """Another program wrote terminal commands, hidden characters and an endless city into one
+    rep's book; a rep who syncs gets them as a form would have taken them (domain/text.py)."""
+    lead = _published(tmp_path, url)
+    cid = lead.scalar("SELECT id FROM customer ORDER BY id LIMIT 1")
+    source_id = lead.scalar("SELECT source_id FROM customer WHERE id = ?", (cid,))
+    with lead.transaction() as conn:  # not through a form: straight into the file
+        conn.execute("UPDATE customer SET name = ?, city = ? WHERE id = ?",
+                     ("Acme\x1b]52;c;cm0gLXJmIH4=\x07 AB\u200b", "Kiruna" * 20_000, cid))
+        conn.execute("INSERT INTO note (customer_id, date, text) VALUES (?, '2026-11-30', ?)",
+                     (cid, "Ring\r\nefter\x9b2J jul"))
+    team.sync(lead, url, at(0))
+    rep = open_book(tmp_path / "rep.db")
+    team.sync(rep, url, at(1))
+    name, city = rep.query("SELECT name, city FROM customer WHERE source_id = ?", (source_id,))[0]
+    assert name == "Acme\ufffd]52;c;cm0gLXJmIH4=\ufffd AB"
+    assert city == ("Kiruna" * 20_000)[:200]
+    note = rep.scalar("SELECT text FROM note WHERE customer_id = (SELECT id FROM customer WHERE source_id = ?)",
+                      (source_id,))
+    assert note == "Ring\nefter\ufffd2J jul"
+    assert rep.scalar("SELECT count(*) FROM customer WHERE name GLOB '*[\x01-\x1f\x7f]*'") == 0
+    # the mended values are this book's reading of the team's rows, not edits to send back
+    again = team.sync(rep, url, at(2))
+    assert (again.pushed, again.pulled) == (0, 0)
+    lead.close()
+    rep.close()

@@ -261,7 +261,7 @@ def _figure(value, pattern: str, scale: int = 0) -> str:
     number = number.scaleb(scale)
     negative = number.is_signed()
     whole, _, part = f"{abs(number).normalize().quantize(Decimal(10) ** -fraction):f}".partition(".")
-    groups = []
+    groups: list[str] = []
     while len(whole) > 3:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]

@@ -135,7 +135,7 @@ def open_app(book: str | None, day: dt.date | None = None) -> None:
     try:
         app.run()
     finally:
-        opened.close()
+        app.close_book()
     if app.return_code:
         sys.exit(app.return_code)
 

@@ -51,12 +51,12 @@ def holidays_of(country: str, year: int) -> dict[dt.date, str]:
         return {}
     import holidays
 
-    kwargs = {"years": year, "categories": CATEGORIES.get(country, ("public",))}
+    categories = CATEGORIES.get(country, ("public",))
     try:
-        found = holidays.country_holidays(country, language="en_US", **kwargs)
+        found = holidays.country_holidays(country, years=year, categories=categories, language="en_US")
         dict(found)  # the language is checked lazily
     except (NotImplementedError, ValueError, KeyError):
-        found = holidays.country_holidays(country, **kwargs)
+        found = holidays.country_holidays(country, years=year, categories=categories)
     days = {day: name for day, name in sorted(found.items()) if name != "Sunday"}
     for month, day, name in EXTRA_DAYS_OFF.get(country, ()):
         days.setdefault(dt.date(year, month, day), name)

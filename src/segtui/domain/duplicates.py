@@ -41,7 +41,7 @@ def duplicate_groups(customers: Iterable[Candidate]) -> list[list[int]]:
 
     first: dict[tuple[str, ...], int] = {}
     for c in people:
-        keys = []
+        keys: list[tuple[str, ...]] = []
         org = org_key(c.org_number)
         if org:
             keys.append(("org", org))

@@ -35,7 +35,7 @@ import math
 from dataclasses import dataclass
 from fractions import Fraction
 from operator import itemgetter
-from typing import Iterable, Mapping, NamedTuple
+from typing import Any, Callable, Iterable, Mapping, NamedTuple
 
 # The attributes of a peer group, most specific first. "pattern" (frequency class
 # and tenure) is in every level but the last: how often a customer orders says
@@ -207,23 +207,23 @@ def estimate_wallets(
     names = names or {}
     profiles = [p for p in profiles if p.shown > 0]
     by_id = {p.customer_id: p for p in profiles}
-    wanted = [by_id[cid] for cid in wanted if cid in by_id]
-    if len(profiles) < config.min_peers or not wanted:
+    chosen = [by_id[cid] for cid in wanted if cid in by_id]
+    if len(profiles) < config.min_peers or not chosen:
         return {}
     # the levels the book can fill at all (an attribute no customer has drops its levels),
     # each with a getter of its key from the profile tuple
     present = {a for a in Profile._fields[3:] if any(getattr(p, a) is not None for p in profiles)}
-    levels = []
+    levels: list[tuple[tuple[str, ...], Callable[[Profile], tuple[Any, ...]]]] = []
     for level in LEVELS:
         if set(level) <= present:
             index = [Profile._fields.index(a) for a in level]
-            if len(index) > 1:
-                levels.append((level, itemgetter(*index)))  # a tuple of the attributes, in C
-            else:
-                levels.append((level, (lambda p, j=index[0]: (p[j],)) if index else (lambda p: ())))
+            # a tuple of the attributes, in C (one attribute or none: a slice, still a tuple)
+            one = slice(index[0], index[0] + 1) if index else slice(0, 0)
+            key_of: Callable[[Profile], tuple[Any, ...]] = itemgetter(*index) if len(index) > 1 else itemgetter(one)
+            levels.append((level, key_of))
     # the groups the wanted customers may use, then one pass adding every peer to them
     needed: dict[tuple, list[int]] = {}
-    for p in wanted:
+    for p in chosen:
         for level, key_of in levels:
             key = key_of(p)
             if None not in key:
@@ -238,7 +238,7 @@ def estimate_wallets(
                 group.append(p.shown)
     quantiles: dict[tuple, tuple[int, int, str]] = {}
     result: dict[int, Wallet] = {}
-    for p in wanted:
+    for p in chosen:
         for level, key_of in levels:
             key = key_of(p)
             if None in key:

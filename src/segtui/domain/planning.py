@@ -859,7 +859,8 @@ def visit_days(
        split, filling the emptiest day first.
     3. A visit with a deadline never goes after it while a day on or before it
        has room: when its city does not fit whole before the deadline, that
-       visit goes alone onto the earliest day with room before it.
+       visit goes alone onto the earliest day with room before it, and the rest of its city
+       waits its turn among the cities bound by no deadline.
     4. Likewise a visit is not put before its ``earliest`` day while a day from it
        on can take its city; only when none can does it go earlier.
     """
@@ -893,18 +894,21 @@ def visit_days(
         return min(found) if found else None
 
     def most_bound(members: list[int]) -> tuple:
-        """Deadlines first (soonest first), then visits due later in the week (the latest
+        """Deadlines first (soonest first; of one deadline, the latest due day first), then visits due later in the week (the latest
         due day first: they have the fewest days to go on), then by priority."""
         last = latest(members)
         first = max((earliest[n] for n in members if earliest[n] is not None), default=None)
-        if last is not None:
-            return (0, last.toordinal(), members[0])
+        if last is not None:  # the same deadline: the one with the fewest days to go on first
+            return (0, last.toordinal(), -first.toordinal() if first is not None else 0, members[0])
         if first is not None:
             return (1, -first.toordinal(), members[0])
         return (2, 0, members[0])
 
     order = sorted((m for m in groups.values() if m), key=most_bound)
-    for place, members in enumerate(order):  # 2. the cities: the most bound first, then by priority
+    place = -1
+    while place + 1 < len(order):  # 2. the cities: the most bound first, then by priority
+        place += 1
+        members = order[place]
         last = latest(members)
         if last is not None:
             fits_before = [d for d in days if d <= last and left[d] >= len(members)]
@@ -914,6 +918,11 @@ def visit_days(
                     before = [d for d in open_days if d <= deadlines[n]]
                     put(([d for d in before if allowed(n, d)] or before or open_days)[0], [n])
                 members = [n for n in members if deadlines[n] is None]
+                if members:  # the rest of the city is bound by no deadline now: it waits its turn
+                    key = most_bound(members)
+                    later_on = range(place + 1, len(order))
+                    order.insert(next((i for i in later_on if most_bound(order[i]) > key), len(order)), members)
+                    continue
         while members:
             n = len(members)
             open_days = [d for d in days if left[d] > 0]

@@ -161,7 +161,7 @@ def parse_org_number(text: str, country: str | None = None) -> str | None:
         return checker.format(checker.validate(value))
     except ValidationError as error:
         raise InputError(_("{value} is not a {country} organisation number ({error})").format(
-            value=repr(value), country=code, error=error.message.lower())) from None
+            value=repr(value), country=code, error=str(error).lower())) from None
 
 
 def clean_text(text: str | None, field: str, limit: int = NAME_MAX) -> str | None:

@@ -124,14 +124,13 @@ def order(start: Place | None, stops: Sequence[Place]) -> list[int]:
         return [0, 1] if km(start, stops[0]) <= km(start, stops[1]) else [1, 0]
     import numpy as np
 
-    points = [start] + list(stops) if start is not None else [None] + list(stops)
-    size = n + 1
+    size = n + 1  # row and column 0 are the start (all zeros without one); stop i is at i + 1
     matrix = np.zeros((size, size))
     for i in range(1, size):
         for j in range(i + 1, size):
-            matrix[i, j] = matrix[j, i] = km(points[i], points[j])
+            matrix[i, j] = matrix[j, i] = km(stops[i - 1], stops[j - 1])
         if start is not None:
-            matrix[0, i] = km(start, points[i])  # from the start; back to it costs nothing (an open path)
+            matrix[0, i] = km(start, stops[i - 1])  # from the start; back to it costs nothing (an open path)
     if n <= EXACT_UP_TO:
         from python_tsp.exact import solve_tsp_dynamic_programming
 

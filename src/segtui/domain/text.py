@@ -15,6 +15,10 @@ or synced from the team book (README "Your data", docs/safety.md).
   refused, not dropped: the text is not what it seems.
 * Each field has a length limit, counted after the above: a customer id 60
   characters, a name and the other short fields 200, a note 2,000.
+
+A value synced from the team book cannot be refused (no one is there to type it again, and
+refusing it would keep the row from this book for good): :func:`mend` applies the same rule
+but puts U+FFFD where a control character was and cuts the text at the field's limit.
 """
 
 from __future__ import annotations
@@ -29,10 +33,10 @@ NOTE_MAX = 2000  # characters in a note, outcome or reason
 
 class TextError(ValueError):
     """Text the book does not take, with the reason for the person who typed or exported it:
-    ``count`` characters over ``limit``, or the control character ``code`` ('U+001B')."""
+    ``count`` characters over ``limit``, or the control character ``code`` ('U+001B'; then
+    ``count`` and ``limit`` are 0)."""
 
-    def __init__(self, message: str, count: int | None = None, limit: int | None = None,
-                 code: str | None = None) -> None:
+    def __init__(self, message: str, count: int = 0, limit: int = 0, code: str | None = None) -> None:
         super().__init__(message)
         self.count, self.limit, self.code = count, limit, code
 
@@ -77,3 +81,21 @@ def clean(text: str | None, limit: int = NAME_MAX, field: str = "text", lines: b
     if len(value) > limit:
         raise TextError(f"the {field} is {len(value):,} characters; at most {limit:,} fit", len(value), limit)
     return value
+
+
+def mend(text: str, limit: int = NAME_MAX, lines: bool = False) -> str:
+    """``text`` by the rule above, never refused: each control character left becomes
+    U+FFFD (the reader sees something was there) and the text is cut at ``limit``."""
+    if text.isprintable() and text.isascii() and len(text) <= limit:
+        return text.strip()
+    try:
+        return clean(text, limit, lines=lines)
+    except TextError:
+        pass
+    value = text
+    if not unicodedata.is_normalized("NFC", value):
+        value = unicodedata.normalize("NFC", value)
+    value = _invisible(value)
+    value = _LINE_ENDS.sub("\n", value) if lines else _ONE_LINE.sub(" ", value)
+    value = _CONTROL.sub("\ufffd", value).strip()
+    return _invisible(value[:limit]).rstrip()  # a joiner cut from the emoji after it goes too

@@ -111,7 +111,7 @@ def trend_of_day_numbers(
     expected = last + dt.timedelta(days=round(gap)) if gap is not None and last is not None else None
     kind = None
     if not lapsed:
-        if gap is not None and (as_of - last).days > config.silent_factor * gap:
+        if gap is not None and last is not None and (as_of - last).days > config.silent_factor * gap:
             kind = SILENT
         elif revenue_before_12m > 0 and revenue_12m < (1 - config.decline_from) * revenue_before_12m:
             kind = DECLINING

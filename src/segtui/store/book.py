@@ -441,6 +441,15 @@ class Book:
         with self.lock:
             return self.writes, self.scalar("PRAGMA data_version")
 
+    def recalled(self, key: object) -> object | None:
+        """What :meth:`remember` kept under ``key``, while nothing was saved to the book since; else None."""
+        kept = self.memo.get(key)
+        return kept[1] if kept is not None and kept[0] == self.stamp() else None
+
+    def remember(self, key: object, value: object) -> None:
+        """Keep ``value``, worked out from the book as it is now, under ``key`` (see :meth:`recalled`)."""
+        self.memo[key] = (self.stamp(), value)
+
     def scalar(self, sql: str, params: Any = ()) -> Any:
         with self.lock:
             try:

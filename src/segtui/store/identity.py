@@ -26,10 +26,12 @@ How changes are captured, and why: **a change log kept by triggers**
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass, field
 
 from segtui.domain.settings import REGISTRY as SETTINGS
+from segtui.domain.text import ID_MAX, NAME_MAX, NOTE_MAX, mend
 
 RANDOM_UID = "lower(hex(randomblob(16)))"
 
@@ -227,6 +229,43 @@ def dump(conn: sqlite3.Connection) -> dict[str, list[tuple[str, str]]]:
         sql = f'SELECT x.{t.key}, {_payload(conn, t)} FROM "{t.table}" x WHERE 1{only} ORDER BY x.{t.key}'
         out[t.table] = [tuple(r) for r in conn.execute(sql)]
     return out
+
+
+#: The text rule's limit per column of a synced row (domain/text.py; the forms' and imports' limits);
+#: a column not named here is a short one-line field (NAME_MAX).
+TEXT_LIMITS = {"source_id": ID_MAX, "order_ref": ID_MAX, "order_key": ID_MAX, "crm_id": ID_MAX, "org_number": 40}
+#: Columns that keep their line breaks, as a note typed in a form does.
+MULTI_LINE = {"note", "text", "outcome", "reason", "parked_reason"}
+#: Columns the code writes, not people (a merge's undo statements, as JSON).
+VERBATIM = {"undo"}
+
+
+def mended(table: str, data: str | None) -> str | None:
+    """A row pulled from the team book (JSON, None for a tombstone) with every text value by
+    the one text rule (domain/text.py ``mend``): what another book or program put in the team
+    book enters this book as a form's text would. Keys and references to other rows are ids
+    of the code and stay as they are."""
+    if data is None:
+        return None
+    row = json.loads(data)
+    if not isinstance(row, dict):
+        return data
+    t = BY_NAME.get(table)
+    refs = t.refs if t is not None else {}
+    changed = False
+    for column, value in row.items():
+        if not isinstance(value, str) or column in refs or column in VERBATIM:
+            continue
+        if table == "setting":
+            fixed = mend(value, NOTE_MAX)
+        elif column in MULTI_LINE:
+            fixed = mend(value, NOTE_MAX, lines=True)
+        else:
+            fixed = mend(value, TEXT_LIMITS.get(column, NAME_MAX))
+        if fixed != value:
+            row[column] = fixed
+            changed = True
+    return json.dumps(row, ensure_ascii=False) if changed else data
 
 
 def apply(conn: sqlite3.Connection) -> int:

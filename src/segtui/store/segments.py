@@ -622,15 +622,14 @@ def book_standings(book: Book, day: dt.date) -> dict[int, Standing]:
     trends). Kept beside the book while nothing is saved to it (:meth:`Book.stamp`), so
     the board and each customer opened ask the engine once per day."""
     key = ("standings", day)
-    stamp = book.stamp()
-    kept = book.memo.get(key)
-    if kept is not None and kept[0] == stamp:
-        return kept[1]  # type: ignore[return-value]
+    kept = book.recalled(key)
+    if kept is not None:
+        return kept  # type: ignore[return-value]
     found = {c.id: (c.segment.quadrant, c.segment.revenue_class) for c in segment_book(book, day, trends=False)}
     days = [k for k in book.memo if isinstance(k, tuple) and k[0] == "standings"]
     for old in days[: max(0, len(days) - 11)]:  # a dozen days at most (20,000 customers: ~2 MB each)
         book.memo.pop(old, None)
-    book.memo[key] = (stamp, found)
+    book.remember(key, found)
     return found
 
 
@@ -642,9 +641,9 @@ def standings(book: Book, customer_id: int, days: list[dt.date]):
     day is worked out from the book, from the customer's rows when its rules allow, else
     with the whole book (:func:`book_standings`)."""
     for day in days:
-        kept = book.memo.get(("standings", day))
-        if kept is not None and kept[0] == book.stamp():
-            yield day, kept[1].get(customer_id)  # type: ignore[union-attr]
+        kept = book.recalled(("standings", day))
+        if kept is not None:
+            yield day, kept.get(customer_id)  # type: ignore[attr-defined]
             continue
         found = _one_customer(book, customer_id, day, trends=False)
         if found is _WHOLE_BOOK:

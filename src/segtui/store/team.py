@@ -336,7 +336,9 @@ def sync(book, url: str, now: dt.datetime, pause=None, read_only: bool = False) 
                 "version INTEGER NOT NULL)"
             )
             conn.execute("DELETE FROM temp.pulled")
-            conn.executemany("INSERT INTO temp.pulled (tbl, uid, data, version) VALUES (?, ?, ?, ?)", pulled)
+            # what the team book holds enters by the one text rule (a control character, an over-long name)
+            conn.executemany("INSERT INTO temp.pulled (tbl, uid, data, version) VALUES (?, ?, ?, ?)",
+                             ((tbl, uid, identity.mended(tbl, data), version) for tbl, uid, data, version in pulled))
             # rows written while the team book was busy get their id first (one per customer, such as
             # a place found from the town, then meets the team's row by its id); they travel next time
             identity.fill_keys(conn, stamp)

@@ -88,7 +88,7 @@ class SegtuiApp(GuardedApp):
 
                 cache_dir = platform_cache_dir()
             keep_at = snapshots.path_for(cache_dir, Path(book.path))
-            snapshot = snapshots.load(keep_at)
+            snapshot = snapshots.for_book(keep_at, Path(book.path))
         self.synced = _last_sync(book)
         self.sub_title = self._sub_title(None)
         self.board = BoardScreen(book, self.as_of, snapshot=snapshot, keep_at=keep_at, today=self.today)
@@ -98,6 +98,21 @@ class SegtuiApp(GuardedApp):
 
     # --- leaving ----------------------------------------------------------------------
     leaving = False
+
+    def close_book(self) -> None:
+        """Close the book once the app has ended. When nothing was saved to it since the board's
+        snapshot was read, the snapshot then holds the closed file's fingerprint, so the next
+        start paints it (closing folds the write-ahead log into the file)."""
+        kept, keep_at = self.board.kept, self.board.keep_at
+        try:
+            unchanged = kept is not None and self.book.stamp() == kept[0]
+        except Exception:  # a book that cannot say: the next start reads it before it shows it
+            unchanged = False
+        self.book.close()
+        if unchanged and keep_at is not None:
+            from segtui.ui import snapshot as snapshots
+
+            snapshots.restamp(keep_at, Path(self.book.path), kept[1])
 
     def exit(self, *args, **kwargs) -> None:
         self.leaving = True

@@ -361,6 +361,9 @@ class BoardScreen(Screen):
         self._by_id: dict[int, BoardRow] = {}
         self._follow: int | None = None
         self._before: dict[int, Quadrant] = {}
+        #: the book's stamp after the reading the snapshot last kept was taken of, and the book
+        #: file's fingerprint before it (see App.close_book)
+        self.kept: tuple[tuple[int, int], list] | None = None
 
     # --- layout -------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -444,6 +447,12 @@ class BoardScreen(Screen):
     def _read(self, reading: int) -> None:
         from segtui.store.board import board_rows
 
+        taken_of = None
+        if self.keep_at is not None:  # before reading: a change made meanwhile makes it stale, never wrong
+            from segtui.ui import snapshot
+
+            stamp = self.book.stamp()
+            taken_of = snapshot.fingerprint(Path(self.book.path))
         try:
             settings = self.book.settings()
             as_of = self.as_of
@@ -461,10 +470,13 @@ class BoardScreen(Screen):
                                                                r.customer.segment.potential_class)), config,
                                     (r.potential for r in rows))
         self.app.call_from_thread(self._loaded, rows, settings, config, reading, ordered, newest, offer)
-        if self.keep_at is not None and as_of == self._start_as_of:
-            from segtui.ui import snapshot
-
-            snapshot.save(self.keep_at, snapshot.take(as_of, settings.get("currency", "SEK"), settings, ordered))
+        if self.keep_at is not None and as_of == self._start_as_of and taken_of is not None:
+            snapshot.save(self.keep_at, snapshot.take(as_of, settings.get("currency", "SEK"), settings, ordered,
+                                                      book=taken_of))
+            # the reading may itself save (places found from towns); what another program saves
+            # meanwhile leaves the snapshot to this start only
+            after = self.book.stamp()
+            self.kept = (after, taken_of) if after[1] == stamp[1] else None
 
     def reload(self, follow: int | None = None) -> None:
         """Read the book again; ``follow`` a customer and say when it moved quadrant."""

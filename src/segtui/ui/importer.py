@@ -25,6 +25,7 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Input, ProgressBar, Static
 
 from segtui.domain.display import shown
+from segtui.domain.matching import RULE_WORDS, RULES, rules_for
 from segtui.ui.display import Shown, ShownLabel, safe
 from segtui.io.importer import CUSTOMER_FIELDS, ORDER_FIELDS, USE_MAP, NothingMatched, Preview, ReadError, Summary, preview
 from segtui.i18n import N_, Phrase, _, ngettext, said
@@ -36,15 +37,9 @@ PREVIEW_ROWS = 20
 
 #: How a customer file's rows are matched to the book (``segtui import customers --match``):
 #: None tries the file's customer id, else CRM id, org number, name and city (docs/matching.md).
-MATCH_CHOICES: tuple[str | None, ...] = (None, "customer", "crm_id", "org_number", "name_city")
-#: What each matching rule is called on the screen.
-RULE_NAMES = {
-    "customer": N_("customer id"),
-    "crm_id": N_("CRM id"),
-    "org_number": N_("org number"),
-    "name_city": N_("name and city"),
-    "merged": N_("merged"),
-}
+MATCH_CHOICES: tuple[str | None, ...] = (None, *RULES)
+#: What each matching rule is called on the screen (a row found through a merge: "by merged").
+RULE_NAMES = {**RULE_WORDS, "merged": N_("merged")}
 #: The file's fields a rule needs.
 RULE_FIELDS = {"customer": "customer", "crm_id": "crm_id", "org_number": "org_number", "name_city": "name"}
 
@@ -277,9 +272,7 @@ class ImportScreen(Screen):
 
     def _rules_text(self) -> str:
         """The rules rows are matched by, as the screen says them ('CRM id, then org number, …')."""
-        if self.match is not None:
-            return _(RULE_NAMES[self.match])
-        rules = ("customer",) if "customer" in self._mapped() else ("crm_id", "org_number", "name_city")
+        rules = rules_for(self.match, "customer" in self._mapped())
         return _(", then ").join(_(RULE_NAMES[r]) for r in rules)
 
     def _show_options(self) -> None:
