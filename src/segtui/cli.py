@@ -917,7 +917,7 @@ def team_init(url: str) -> None:
 def sync_command(book: str, url: str | None, fmt: str) -> None:
     import json
 
-    from segtui.store.team import TeamError, sync
+    from segtui.store.team import TeamError, conflict_line, sync
 
     if not url:
         import os
@@ -941,29 +941,7 @@ def sync_command(book: str, url: str | None, fmt: str) -> None:
     _say(_("Synced {book}: sent {sent} changes, received {received}.").format(
         book=book, sent=count(result.pushed), received=count(result.pulled)))
     for c in result.conflicts:
-        _say("  " + _conflict_line(c, english))
-
-
-def _conflict_line(conflict: dict, english: bool) -> str:
-    """One conflict of a sync for people: what it was on, whose value was kept, and each field's two values
-    (in English as the JSON names them; otherwise the fields and tables in the language in use)."""
-    from segtui.store.team import FIELD_WORDS, TABLE_WORDS
-
-    def value(v) -> str:
-        if isinstance(v, bool) and not english:
-            return _("yes") if v else _("no")
-        return repr(v)
-
-    def field(name: str) -> str:
-        return name if english or name not in FIELD_WORDS else _(FIELD_WORDS[name])
-
-    table = conflict["table"]
-    values = "; ".join(_("{field}: {kept} kept, {lost} in history").format(field=field(k), kept=value(w), lost=value(l))
-                       for k, (w, l) in conflict["values"].items())
-    who = _("your value was kept") if conflict["kept"] == "yours" else _("another rep's later value was kept")
-    what = (_("customer {customer}") if table == "customer" else _("{table} of customer {customer}")).format(
-        table=table if english or table not in TABLE_WORDS else _(TABLE_WORDS[table]), customer=conflict["customer"])
-    return _("conflict on {what}: {who} ({values})").format(what=what, who=who, values=values)
+        _say("  " + conflict_line(c, english))
 
 
 @team_group.command("board", help=N_("""The team's board, read-only: customers per segment and coverage per rep
