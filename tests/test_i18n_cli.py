@@ -227,3 +227,36 @@ def test_team_init_sync_conflicts_and_board_in_swedish(team_server, book: Path, 
     assert board.splitlines()[0].split() == ["säljare", "segment", "kunder", "planerad", "klar", "täckning"]
     assert "(ingen ansvarig)" in board and "Högvilt" in board
     english_words_absent(board, "(no owner)", "Big game")
+
+
+def test_help_in_swedish_for_every_command_and_in_english_after_it() -> None:
+    import click
+
+    said = swedish("--help")
+    assert "Kundplanering i terminalen: se vilka kunder som är värda din tid." in said
+    assert "Kör `segtui BOOK` för att öppna en bok" in said
+    english_words_absent(said, "Account planning", "Open the app on", "Write a believable")
+
+    def commands(group: click.Group, path: tuple[str, ...] = ()):
+        for name, command in group.commands.items():
+            yield (*path, name)
+            if isinstance(command, click.Group):
+                yield from commands(command, (*path, name))
+
+    english_env = {"LANG": "en_GB.UTF-8", "LC_ALL": None, "LC_MESSAGES": None}
+    for path in commands(main):  # each command's help and its options' from the catalog, none left in English
+        english = CliRunner().invoke(main, [*path, "--help"], env=english_env).output
+        first = english.split("\n\n")[1].strip().splitlines()[0]
+        assert first, english
+        said = swedish(*path, "--help")
+        assert first not in said, (path, said)
+    said = swedish("segments", "--help")
+    assert "Varje kunds omsättningsklass" in said and "Klassa som den här dagen (ÅÅÅÅ-MM-DD," in said
+    assert "Ersätt --output-filen om den finns." in said
+    english_words_absent(said, "Every customer's", "Classify as on this day", "Replace the --output file")
+    said = swedish("import", "orders", "--help")
+    assert "\n  Fält: customer (krävs), date (krävs), amount — eller quantity och\n" in said  # kept as written
+    english = CliRunner().invoke(main, ["import", "orders", "--help"],
+                                 env=english_env).output
+    assert "Import orders or invoice lines from FILE into BOOK" in english and "Fält" not in english
+    assert "The currency of the amounts" in english
