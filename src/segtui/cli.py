@@ -26,6 +26,7 @@ class BookOrCommand(click.Group):
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if ctx.parent is None:  # before --help is read: the environment's language (no book is open yet)
             i18n.use(i18n.pick(None, os.environ))
+            i18n.words_of_click()
             _say_help_in_language(self, ctx)
         if not args or (args[0] not in self.commands and not args[0].startswith("-")):
             args = ["open", *args]
@@ -65,6 +66,8 @@ class BookOrCommand(click.Group):
 
 # click's words for its --help and --version, said in the language in use (its "Usage:" and "Options:" stay English)
 HELP_OPTION = N_("Show this message and exit.")
+OPTIONS_METAVAR = N_("[OPTIONS]")
+SUBCOMMAND_METAVAR = N_("COMMAND [ARGS]...")
 VERSION_OPTION = N_("Show the version and exit.")
 
 
@@ -79,6 +82,9 @@ def _say_help_in_language(command: click.Command, context: click.Context) -> Non
         english = command._help_english = (command.help, {id(p): getattr(p, "help", None) for p in command.params})
     command._help_said = language
     command.help = _(english[0]) if english[0] else english[0]
+    command.options_metavar = _(OPTIONS_METAVAR)  # click's own usage line says them as written
+    if isinstance(command, click.Group):
+        command.subcommand_metavar = _(SUBCOMMAND_METAVAR)
     for param in command.params:
         text = english[1].get(id(param))
         if text:
