@@ -122,9 +122,9 @@ class SegtuiApp(GuardedApp):
     def push_screen(self, screen, callback=None, wait_for_dismiss=False, **kwargs):
         """As Textual's; but once the app is closing (a key typed right after q), nothing more opens."""
         if self.leaving and not wait_for_dismiss:
-            from textual.widget import AwaitMount
+            from segtui.ui.textual_private import nothing_mounted
 
-            return AwaitMount(self.screen, [])
+            return nothing_mounted(self.screen)
         return super().push_screen(screen, callback, wait_for_dismiss, **kwargs)
 
     @property
