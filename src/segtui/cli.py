@@ -366,14 +366,15 @@ def _write_segments(book: str, day: dt.date, fmt: str, output: str | None, earli
         elif fmt == "json":
             export.write_json([export.segment_json_record(r, then(r.id)) for r in rows], out)
         elif before is not None:
-            values = opened.settings()
+            values = opened.settings_snapshot()
             export.write_movements_table(
-                rows, before, _Shown(out), i18n.day(day), i18n.day(earlier), values["currency"], opened.name
+                rows, before, _Shown(out), i18n.day(day), i18n.day(earlier), values.currency, opened.name
             )
         else:
-            values = opened.settings()
+            values = opened.settings_snapshot()
             export.write_segments_table(
-                rows, _Shown(out), day.isoformat(), values["currency"], int(values["window.months"]), opened.name, values
+                rows, _Shown(out), day.isoformat(), values.currency, values.segments.window_months, opened.name,
+                values.as_dict()
             )
     finally:
         if output:

@@ -37,6 +37,8 @@ from fractions import Fraction
 from operator import itemgetter
 from typing import Any, Callable, Iterable, Mapping, NamedTuple
 
+from segtui.domain.settings import DEFAULTS
+
 # The attributes of a peer group, most specific first. "pattern" (frequency class
 # and tenure) is in every level but the last: how often a customer orders says
 # more about what it buys than anything else the book knows.
@@ -62,21 +64,26 @@ REVENUE_BANDS = ((1_000_000, "revenue under 1M"), (10_000_000, "revenue 1–10M"
 FREQUENCY_WORDS = {"X": "X (about monthly)", "Y": "Y (regular)", "Z": "Z (now and then)"}
 
 
+def _estimate_fields(v: Mapping[str, str]) -> dict:
+    """The fields of :class:`EstimateConfig` from every setting's value."""
+    return dict(enabled=v["potential.estimate"] != "off", quantile=Fraction(v["potential.quantile"]),
+                min_peers=int(v["potential.min_peers"]))
+
+
+_DEFAULT = _estimate_fields(DEFAULTS)  # the registry's defaults (domain/settings.py)
+
+
 @dataclass(frozen=True)
 class EstimateConfig:
-    """The settings of the estimate (``potential.*``)."""
+    """The settings of the estimate (``potential.*``); each default is the registry's."""
 
-    enabled: bool = True
-    quantile: Fraction = Fraction(4, 5)
-    min_peers: int = 20
+    enabled: bool = _DEFAULT["enabled"]
+    quantile: Fraction = _DEFAULT["quantile"]
+    min_peers: int = _DEFAULT["min_peers"]
 
     @classmethod
     def from_settings(cls, values: Mapping[str, str]) -> "EstimateConfig":
-        return cls(
-            enabled=values.get("potential.estimate", "peers") != "off",
-            quantile=Fraction(values.get("potential.quantile", "0.8")),
-            min_peers=int(values.get("potential.min_peers", "20")),
-        )
+        return cls(**_estimate_fields({**DEFAULTS, **values}))
 
 
 class Profile(NamedTuple):

@@ -89,7 +89,7 @@ from typing import Iterable, Mapping, NamedTuple, Sequence
 
 from segtui.domain.customer import contract_days_left, contract_ends_soon
 from segtui.domain.days_off import day_off, parse_days_off
-from segtui.domain.routes import Place, RouteConfig, day_minutes, insert, km, parse_day
+from segtui.domain.routes import Place, RouteConfig, day_minutes, insert, km, route_fields
 from segtui.domain.routes import order as routes_order
 from segtui.domain.segments import QUADRANT_LABELS, Quadrant
 from segtui.domain.settings import DEFAULTS, KINDS, WEEKDAYS, Policy, SettingError, parse_policy, validate  # noqa: F401
@@ -115,20 +115,21 @@ CONTRACT_URGENCY_MAX = MAX_URGENCY + 1.0
 
 @dataclass(frozen=True)
 class PlanConfig:
-    """Policies, weights, capacity and the contract warning, from the book's settings."""
+    """Policies, weights, capacity and the contract warning, from the book's settings
+    (:meth:`from_settings`: what a setting does not say is the registry's default)."""
 
     policies: Mapping[Quadrant, Policy]
     weights: Mapping[Quadrant, int]
-    visits_per_day: int = 4
-    calls_per_day: int = 10
-    working_days: tuple[int, ...] = (0, 1, 2, 3, 4)  # Monday = 0
-    warn_days: int = 90
-    country: str = ""  # public holidays of this country are days off (DESIGN §3; domain/days_off.py)
-    days_off: tuple[tuple[dt.date, dt.date], ...] = ()  # the rep's own days off, as (first, last)
-    owner: str = ""  # plan only this rep's customers (empty: everyone's)
-    route: RouteConfig = RouteConfig()  # where days start, how near a day's visits lie, the working hours
-    win_back: Policy = Policy("call", 30)  # slipping customers (module docs: Win-back)
-    win_back_weight: int = 3
+    visits_per_day: int
+    calls_per_day: int
+    working_days: tuple[int, ...]  # Monday = 0
+    warn_days: int
+    country: str  # public holidays of this country are days off (DESIGN §3; domain/days_off.py)
+    days_off: tuple[tuple[dt.date, dt.date], ...]  # the rep's own days off, as (first, last)
+    owner: str  # plan only this rep's customers (empty: everyone's)
+    route: RouteConfig  # where days start, how near a day's visits lie, the working hours
+    win_back: Policy  # slipping customers (module docs: Win-back)
+    win_back_weight: int
 
     @classmethod
     def from_settings(cls, values: Mapping[str, str] | None = None) -> "PlanConfig":
@@ -161,10 +162,7 @@ class PlanConfig:
 
 def route_config(values: Mapping[str, str], start: Place | None = None) -> RouteConfig:
     """The route settings (``route.start`` is a town or ``lat,lon`` the book resolves: ``start``)."""
-    v = {**DEFAULTS, **values}
-    day_start, day_end = parse_day(v["route.day"])
-    return RouteConfig(start, float(v["route.radius_km"]), day_start, day_end, int(v["route.visit_minutes"]),
-                       float(v["route.speed_kmh"]))
+    return RouteConfig(start, **route_fields({**DEFAULTS, **values}))
 
 
 # --- ISO weeks -----------------------------------------------------------------------

@@ -20,8 +20,9 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Mapping, Sequence
 
+from segtui.domain.settings import DEFAULTS
 from segtui.i18n import _
 
 Place = tuple[float, float]
@@ -84,16 +85,27 @@ _KM: dict[tuple[Place, Place], float] = {}
 _KM_KEPT = 200_000
 
 
+def route_fields(v: Mapping[str, str]) -> dict:
+    """The fields of :class:`RouteConfig` but its start from every setting's value (``route.*``)."""
+    day_start, day_end = parse_day(v["route.day"])
+    return dict(radius_km=float(v["route.radius_km"]), day_start=day_start, day_end=day_end,
+                visit_minutes=int(v["route.visit_minutes"]), speed_kmh=float(v["route.speed_kmh"]))
+
+
+_DEFAULT = route_fields(DEFAULTS)  # the registry's defaults (domain/settings.py)
+
+
 @dataclass(frozen=True)
 class RouteConfig:
-    """Where the rep starts, how near a day's visits lie, and how long a day is."""
+    """Where the rep starts, how near a day's visits lie, and how long a day is; each default
+    is the registry's."""
 
     start: Place | None = None
-    radius_km: float = 50.0
-    day_start: int = 8 * 60  # minutes after midnight
-    day_end: int = 17 * 60
-    visit_minutes: int = 60
-    speed_kmh: float = 70.0
+    radius_km: float = _DEFAULT["radius_km"]
+    day_start: int = _DEFAULT["day_start"]  # minutes after midnight
+    day_end: int = _DEFAULT["day_end"]
+    visit_minutes: int = _DEFAULT["visit_minutes"]
+    speed_kmh: float = _DEFAULT["speed_kmh"]
 
     @property
     def day_minutes(self) -> int:

@@ -106,22 +106,43 @@ GROUP_STRATEGY = {
 CLASS_ORDER = {"A": 0, "B": 1, "C": 2, "D": 3}
 
 
+def _config_fields(v: Mapping[str, str]) -> dict:
+    """The fields of :class:`Config` from every setting's value (the one reading of them)."""
+    return dict(
+        a_above=int(v["abc.a_above"]) * 100,
+        b_from=int(v["abc.b_from"]) * 100,
+        mode=v["abc.mode"],
+        pareto_a=Fraction(v["abc.pareto_a"]),
+        pareto_b=Fraction(v["abc.pareto_b"]),
+        window_months=int(v["window.months"]),
+        loyalty_high_from=float(v["loyalty.high_from"]),
+        loyalty_exclusive_from=float(v["loyalty.exclusive_from"]),
+        high_potential=frozenset(v["potential.high_classes"].split(",")),
+        x_from=int(v["xyz.x_from"]),
+        y_from=int(v["xyz.y_from"]),
+        exclusive_months=int(v["group.exclusive_months"]),
+    )
+
+
+_DEFAULT = _config_fields(DEFAULTS)  # the registry's defaults (domain/settings.py), read as above
+
+
 @dataclass(frozen=True)
 class Config:
-    """The thresholds of DESIGN §2, read from the book's settings."""
+    """The thresholds of DESIGN §2, read from the book's settings; each default is the registry's."""
 
-    a_above: int = 2_000_000_00  # minor units
-    b_from: int = 1_000_000_00
-    mode: str = "fixed"
-    pareto_a: Fraction = Fraction(4, 5)
-    pareto_b: Fraction = Fraction(19, 20)
-    window_months: int = 24
-    loyalty_high_from: float = 0.5
-    loyalty_exclusive_from: float = 0.75
-    high_potential: frozenset[str] = frozenset({"A", "B"})
-    x_from: int = 24
-    y_from: int = 8
-    exclusive_months: int = 9
+    a_above: int = _DEFAULT["a_above"]  # minor units
+    b_from: int = _DEFAULT["b_from"]
+    mode: str = _DEFAULT["mode"]
+    pareto_a: Fraction = _DEFAULT["pareto_a"]
+    pareto_b: Fraction = _DEFAULT["pareto_b"]
+    window_months: int = _DEFAULT["window_months"]
+    loyalty_high_from: float = _DEFAULT["loyalty_high_from"]
+    loyalty_exclusive_from: float = _DEFAULT["loyalty_exclusive_from"]
+    high_potential: frozenset[str] = _DEFAULT["high_potential"]
+    x_from: int = _DEFAULT["x_from"]
+    y_from: int = _DEFAULT["y_from"]
+    exclusive_months: int = _DEFAULT["exclusive_months"]
 
     def __post_init__(self) -> None:
         # shares compare exactly: 0.8 means 4/5, not the nearest binary float
@@ -132,21 +153,7 @@ class Config:
 
     @classmethod
     def from_settings(cls, values: Mapping[str, str]) -> "Config":
-        v = {**DEFAULTS, **values}
-        return cls(
-            a_above=int(v["abc.a_above"]) * 100,
-            b_from=int(v["abc.b_from"]) * 100,
-            mode=v["abc.mode"],
-            pareto_a=Fraction(v["abc.pareto_a"]),
-            pareto_b=Fraction(v["abc.pareto_b"]),
-            window_months=int(v["window.months"]),
-            loyalty_high_from=float(v["loyalty.high_from"]),
-            loyalty_exclusive_from=float(v["loyalty.exclusive_from"]),
-            high_potential=frozenset(v["potential.high_classes"].split(",")),
-            x_from=int(v["xyz.x_from"]),
-            y_from=int(v["xyz.y_from"]),
-            exclusive_months=int(v["group.exclusive_months"]),
-        )
+        return cls(**_config_fields({**DEFAULTS, **values}))
 
 
 class Facts(NamedTuple):

@@ -7,10 +7,21 @@ only knows their names, defaults and valid values. Values are stored as text.
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Callable
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Callable
 
 from segtui.i18n import N_, _
+
+if TYPE_CHECKING:
+    from segtui.domain.estimate import EstimateConfig
+    from segtui.domain.planning import PlanConfig
+    from segtui.domain.segments import Config
+    from segtui.domain.trends import TrendConfig
+
+#: The currency of a book nobody has named another for (the ``currency`` setting's default).
+DEFAULT_CURRENCY = "SEK"
 
 QUADRANTS = ("cash_cows", "big_game", "small_fry", "uninteresting")
 SEGMENTS = QUADRANTS + ("needs_assessment",)
@@ -339,7 +350,7 @@ _ALL = [
     Setting("route.speed_kmh", "70", _count(10, 200),
             N_("average driving speed (km/h) on the road distance (the straight distance × 1.3)")),
     Setting("team.url", "", _team_url, N_("the team book's address (postgresql://USER@HOST/DB; password in ~/.pgpass)")),
-    Setting("currency", "SEK", _currency, N_("the book's currency (three letters, e.g. SEK, EUR)")),
+    Setting("currency", DEFAULT_CURRENCY, _currency, N_("the book's currency (three letters, e.g. SEK, EUR)")),
     Setting("ui.language", "", _language,
             N_("the language of the app and the command line's tables: sv, en (empty: LANG's); read at start")),
     Setting("view.as_of", "", _day_or_today,
@@ -414,3 +425,73 @@ def sections() -> list[tuple[str, list[str]]]:
     if rest:
         result.append((N_("Book"), rest))
     return result
+
+
+class Settings(Mapping[str, str]):
+    """Every setting of a book as read at one moment, immutable: the values (a mapping of every
+    key, the defaults under what the book stores) and each rule's typed configuration, parsed
+    once on first use. Two snapshots are equal when their values are."""
+
+    __slots__ = ("_values", "_parsed")
+
+    def __init__(self, values: Mapping[str, str]) -> None:
+        self._values: Mapping[str, str] = MappingProxyType(dict(values))
+        self._parsed: dict[str, object] = {}
+
+    @classmethod
+    def from_values(cls, values: Mapping[str, str] | None = None) -> "Settings":
+        """The snapshot of ``values`` over the registry's defaults (None: the defaults)."""
+        return cls({**DEFAULTS, **(values or {})})
+
+    def __getitem__(self, key: str) -> str:
+        return self._values[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __repr__(self) -> str:
+        changed = {k: v for k, v in self._values.items() if DEFAULTS.get(k) != v}
+        return f"Settings({changed!r})"
+
+    def as_dict(self) -> dict[str, str]:
+        """The values as a new plain dict (to store or to change)."""
+        return dict(self._values)
+
+    def _once(self, name: str, make: Callable[[Mapping[str, str]], object]) -> object:
+        found = self._parsed.get(name)
+        if found is None:
+            found = self._parsed[name] = make(self._values)
+        return found
+
+    @property
+    def currency(self) -> str:
+        return self._values["currency"]
+
+    @property
+    def segments(self) -> "Config":
+        """The thresholds of the segmentation (domain/segments.py)."""
+        from segtui.domain.segments import Config
+
+        return self._once("segments", Config.from_settings)  # type: ignore[return-value]
+
+    @property
+    def planning(self) -> "PlanConfig":
+        """Policies, weights, capacity and routes (``route.start`` not yet found on the map)."""
+        from segtui.domain.planning import PlanConfig
+
+        return self._once("planning", PlanConfig.from_settings)  # type: ignore[return-value]
+
+    @property
+    def estimate(self) -> "EstimateConfig":
+        from segtui.domain.estimate import EstimateConfig
+
+        return self._once("estimate", EstimateConfig.from_settings)  # type: ignore[return-value]
+
+    @property
+    def trends(self) -> "TrendConfig":
+        from segtui.domain.trends import TrendConfig
+
+        return self._once("trends", TrendConfig.from_settings)  # type: ignore[return-value]

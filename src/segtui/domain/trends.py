@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Mapping, NamedTuple, Sequence
 
 from segtui.domain.money import money, share
+from segtui.domain.settings import DEFAULTS
 from segtui.i18n import N_, _
 
 DECLINING = "declining"
@@ -24,17 +25,24 @@ KIND_WORDS = (N_("declining"), N_("silent"))  # the kinds as people read them (t
 SILENT = "silent"
 
 
+def _trend_fields(v: Mapping[str, str]) -> dict:
+    """The fields of :class:`TrendConfig` from every setting's value."""
+    return dict(decline_from=float(v["trend.decline_from"]), silent_factor=float(v["trend.silent_factor"]))
+
+
+_DEFAULT = _trend_fields(DEFAULTS)  # the registry's defaults (domain/settings.py)
+
+
 @dataclass(frozen=True)
 class TrendConfig:
-    decline_from: float = 0.3
-    silent_factor: float = 2.0
+    """The settings of the trend (``trend.*``); each default is the registry's."""
+
+    decline_from: float = _DEFAULT["decline_from"]
+    silent_factor: float = _DEFAULT["silent_factor"]
 
     @classmethod
     def from_settings(cls, values: Mapping[str, str]) -> "TrendConfig":
-        return cls(
-            decline_from=float(values.get("trend.decline_from", "0.3")),
-            silent_factor=float(values.get("trend.silent_factor", "2")),
-        )
+        return cls(**_trend_fields({**DEFAULTS, **values}))
 
 
 class Trend(NamedTuple):

@@ -17,6 +17,7 @@ from typing import IO, Callable, Iterable, Mapping, Sequence
 
 from segtui import clock
 from segtui.domain.money import money, share
+from segtui.domain.settings import DEFAULT_CURRENCY, DEFAULTS
 from segtui.i18n import N_, _
 
 SEGMENT_COLUMNS = [
@@ -372,8 +373,8 @@ def write_segments_table(
     rows: Sequence,
     out: IO[str],
     as_of: str,
-    currency: str = "SEK",
-    window_months: int = 24,
+    currency: str = DEFAULT_CURRENCY,
+    window_months: int = int(DEFAULTS["window.months"]),
     title: str | None = None,
     settings: dict | None = None,
 ) -> None:
@@ -460,7 +461,7 @@ def write_segments_table(
 
 
 def write_movements_table(
-    rows: Sequence, before: dict, out: IO[str], as_of: str, compare: str, currency: str = "SEK",
+    rows: Sequence, before: dict, out: IO[str], as_of: str, compare: str, currency: str = DEFAULT_CURRENCY,
     title: str | None = None,
 ) -> None:
     """``segments --compare DATE --format table``: who moved between quadrants and between

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 
 from segtui import clock, i18n
 from segtui.domain.money import is_currency
+from segtui.domain.settings import DEFAULT_CURRENCY
 from segtui.domain.text import ID_MAX, NAME_MAX, TextError, clean
 from segtui.i18n import N_, Phrase, _, plural_phrase, said
 from segtui.io.readers import (
@@ -869,8 +870,7 @@ def import_orders(
     Raises ReadError (bad file or row; nothing written) or BookError."""
     today = today or clock.today()
     as_of = as_of or today
-    settings = book.settings()
-    book_currency = settings.get("currency", "SEK")
+    book_currency = book.settings_snapshot().currency
     if currency is not None:
         code = currency.strip().upper()
         if not _CURRENCY(code) or not is_currency(code):
@@ -1775,7 +1775,7 @@ def preview(
         parse = None
         if kind == "orders":
             result.date_order, decimal = _detect(result.mapping, head)
-            parse = _Parser(table, result.mapping, result.date_order, decimal, "SEK")
+            parse = _Parser(table, result.mapping, result.date_order, decimal, DEFAULT_CURRENCY)
         for line, values in head[:rows]:
             problem = None
             if parse is not None:

@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from segtui.domain import planning
-from segtui.domain.segments import Config, Quadrant, potential_in_window
+from segtui.domain.segments import Quadrant, potential_in_window
 from segtui.store.book import Book
 from segtui.store.segments import CustomerSegment, segment_book
 
@@ -59,13 +59,13 @@ def board_rows(book: Book, as_of: dt.date) -> list[BoardRow]:
 
 
 def _board_rows(book: Book, as_of: dt.date) -> list[BoardRow]:
-    settings = book.settings()
+    settings = book.settings_snapshot()
     segments = segment_book(book, as_of)
     from segtui.store.plan import planning_customers
 
     customers = planning_customers(book, as_of, segments)
-    config = planning.PlanConfig.from_settings(settings)
-    rules = Config.from_settings(settings)
+    config = settings.planning
+    rules = settings.segments
     until = as_of + _HORIZON
     notes = dict(book.rows("SELECT customer_id, group_concat(text, ' ') FROM note GROUP BY customer_id"))
     rows = []

@@ -320,6 +320,9 @@ class Book:
         #: results worked out from the book, each kept with the stamp it was made at
         self.memo: dict[object, tuple[tuple[int, int], object]] = {}
         self._db = None
+        #: settings writes seen (see :attr:`settings_changes`) and the snapshot last read
+        self._settings_changes = 0
+        self._settings: settings_rules.Settings | None = None
 
     @property
     def db(self):
@@ -494,6 +497,26 @@ class Book:
             values[key] = settings_rules.DEFAULTS[key]
         return values
 
+    def settings_snapshot(self) -> settings_rules.Settings:
+        """Every setting as one immutable, typed snapshot (:class:`~segtui.domain.settings.Settings`):
+        the same object while the book's settings stay as they are, a new one (and
+        :attr:`settings_changes` one up) when they changed, here or by another program."""
+        with self.lock:
+            values = self.settings()
+            kept = self._settings
+            if kept is None or kept != values:
+                if kept is not None:  # saved by another program (this one's writes drop the snapshot)
+                    self._settings_changes += 1
+                kept = self._settings = settings_rules.Settings(values)
+            return kept
+
+    @property
+    def settings_changes(self) -> int:
+        """How many times the settings were saved through this book, and changes by another
+        program found on reading them (:meth:`settings_snapshot`): a screen that parsed the
+        settings at one count reads them again when the count moved. Reads no SQL."""
+        return self._settings_changes
+
     def invalid_settings(self, stored: dict[str, str] | None = None) -> list[tuple[str, str]]:
         """(key, stored value) of every stored setting whose value is not valid, by key."""
         if stored is None:
@@ -532,6 +555,9 @@ class Book:
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 list(normalised.items()),
             )
+        with self.lock:
+            self._settings_changes += 1
+            self._settings = None
         return normalised
 
     # --- figures --------------------------------------------------------------

@@ -17,7 +17,7 @@ from typing import Any, Sequence
 from segtui.domain import customer as rules
 from segtui.domain.checklist import ANSWERS, QUESTION_KEYS
 from segtui.domain.segments import Config, qualification as qualify
-from segtui.domain.settings import DEFAULTS
+from segtui.domain.settings import Settings
 from segtui.store import places
 from segtui.i18n import Phrase
 from segtui.store.book import Book, BookError
@@ -145,7 +145,7 @@ class CustomerRecord:
     contracts: list[Contract]  # soonest end first
     activities: list[Activity]  # newest first
     config: Config
-    settings: dict[str, str] = field(default_factory=dict)
+    settings: Settings = field(default_factory=Settings.from_values)
     notes: list[Note] = field(default_factory=list)  # newest first
     master: dict[str, Any] = field(default_factory=dict)  # every column of the customer row
     #: Pareto mode: the revenue (minor units) at the A and B cut-offs the ranking produced
@@ -165,15 +165,15 @@ class CustomerRecord:
 
     @property
     def stale_months(self) -> int:
-        return int(self.settings.get("estimate.stale_months", DEFAULTS["estimate.stale_months"]))
+        return int(self.settings["estimate.stale_months"])
 
     @property
     def warn_days(self) -> int:
-        return int(self.settings.get("contract.warn_days", DEFAULTS["contract.warn_days"]))
+        return int(self.settings["contract.warn_days"])
 
     @property
     def currency(self) -> str:
-        return self.settings.get("currency", DEFAULTS["currency"])
+        return self.settings.currency
 
 
 def _bool(value: Any) -> bool | None:
@@ -194,8 +194,8 @@ def load_customer(book: Book, customer_id: int, as_of: dt.date) -> CustomerRecor
         raise BookError(Phrase("there is no customer with id {id} in this book", id=customer_id))
     c = rows[0]
     day = as_of.isoformat()
-    settings = book.settings()
-    config = Config.from_settings(settings)
+    settings = book.settings_snapshot()
+    config = settings.segments
     first_quarter = rules.quarters_ending(as_of)[0]
     quarter_rows = book.query(
         """

@@ -21,6 +21,7 @@ from typing import Any
 
 from segtui.domain.duplicates import Candidate, duplicate_groups, reasons
 from segtui.domain.segments import subtract_months
+from segtui.domain.settings import DEFAULT_CURRENCY
 from segtui.i18n import N_, Phrase, plural_phrase
 from segtui.store.book import Book, BookError
 from segtui.store.customers import Statement, Undo, _apply
@@ -123,7 +124,7 @@ def find_duplicates(book: Book, as_of: dt.date) -> list[Group]:
             r = by_id[cid]
             orders, revenue, currency, last = figures.get(cid, (0, 0, None, None))
             members.append(Member(cid, r["source_id"], r["name"], r["city"], r["org_number"], orders, revenue,
-                                  currency or "SEK", last))
+                                  currency or DEFAULT_CURRENCY, last))
         why: list[str] = []
         first = candidates[ids[0]]
         for cid in ids[1:]:

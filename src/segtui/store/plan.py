@@ -26,6 +26,7 @@ from segtui.domain import routes
 from segtui.domain.planning import slip
 from segtui.domain.routes import DayRoute, Place, RouteConfig
 from segtui.domain.segments import Estimate, Group, Segment
+from segtui.domain.settings import Settings
 from segtui.i18n import Phrase
 from segtui.store.book import Book, BookError
 from segtui.store.places import all_places, resolve
@@ -54,11 +55,12 @@ def collector_paused():
             gc.enable()
 
 
-def plan_config(book: Book, settings: dict[str, str] | None = None) -> planning.PlanConfig:
-    """The book's planning settings, with ``route.start`` found on the map (store/places.py)."""
-    settings = book.settings() if settings is None else settings
-    config = planning.PlanConfig.from_settings(settings)
-    start = resolve(book, settings.get("route.start", ""))
+def plan_config(book: Book, settings: Settings | None = None) -> planning.PlanConfig:
+    """The book's planning settings (``settings``: as read already), with ``route.start`` found
+    on the map (store/places.py)."""
+    settings = book.settings_snapshot() if settings is None else settings
+    config = settings.planning
+    start = resolve(book, settings["route.start"])
     return dataclasses.replace(config, route=dataclasses.replace(config.route, start=start)) if start else config
 
 

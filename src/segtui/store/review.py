@@ -13,7 +13,6 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Iterable
 
-from segtui.domain.estimate import EstimateConfig
 from segtui.domain.review import ReviewItem, review_order
 from segtui.store.book import Book
 from segtui.store.segments import CustomerSegment, segment_book, segment_customer
@@ -71,15 +70,15 @@ def review_queue(book: Book, as_of: dt.date, segments: Iterable[CustomerSegment]
     """Every active customer whose potential is only estimated on ``as_of``, largest
     headroom first. ``segments``: the book's segments on that day when the caller has
     them already (the board's rows), else they are read."""
-    settings = book.settings()
+    settings = book.settings_snapshot()
     if segments is None:
         segments = segment_book(book, as_of, trends=False)
     answers = _checklist_counts(book)
     items = [item for item in (_item(c, answers) for c in segments) if item is not None]
     return ReviewQueue(
         items=review_order(items),
-        currency=settings.get("currency", "SEK"),
-        estimates_on=EstimateConfig.from_settings(settings).enabled,
+        currency=settings.currency,
+        estimates_on=settings.estimate.enabled,
     )
 
 

@@ -31,7 +31,6 @@ from typing import NamedTuple
 
 from segtui import clock
 from segtui.domain.estimate import (
-    EstimateConfig,
     Profile,
     estimate_wallets,
     pattern_of,
@@ -50,6 +49,7 @@ from segtui.domain.segments import (
     source_id_order,
     subtract_months,
 )
+from segtui.domain.settings import Settings
 from segtui.domain.trends import Trend
 from segtui.store.book import Book
 
@@ -494,11 +494,11 @@ def book_year_scale(book: Book, as_of: dt.date) -> Fraction:
 
 def _with_estimates(
     customers: list[tuple], facts: dict[int, Facts], estimates: dict[int, Estimate], config: Config,
-    settings: dict[str, str], book: Book | None = None, as_of: dt.date | None = None,
+    settings: Settings, book: Book | None = None, as_of: dt.date | None = None,
 ) -> dict[int, Estimate]:
     """``estimates`` with an estimated budget for each customer that has no budget
     from any assessment (DESIGN §2 "Estimated potential")."""
-    wanted_config = EstimateConfig.from_settings(settings)
+    wanted_config = settings.estimate
     if not wanted_config.enabled:
         return estimates
     none = Estimate()
@@ -530,8 +530,8 @@ def segment_book(book: Book, as_of: dt.date | None = None, trends: bool = True) 
     """Every active (not archived) customer with every class of DESIGN §2, in name order
     (with its trend unless ``trends`` is False)."""
     as_of = as_of or clock.today()
-    settings = book.settings()
-    config = Config.from_settings(settings)
+    settings = book.settings_snapshot()
+    config = settings.segments
     job = _FactsJob(book, as_of, config.window_months)  # aggregates while we read the customers
     trend_job = _trend_job(book, as_of, months=config.window_months) if trends else None  # and the trends'
     customers = book.rows(_CUSTOMERS_SQL + " ORDER BY name COLLATE NOCASE, id")
@@ -590,8 +590,8 @@ def segment_customer(
 def _one_customer(book: Book, customer_id: int, as_of: dt.date, trends: bool):
     """:func:`segment_customer` from the customer's rows, or ``_WHOLE_BOOK`` when its
     rules need every customer."""
-    settings = book.settings()
-    config = Config.from_settings(settings)
+    settings = book.settings_snapshot()
+    config = settings.segments
     if config.mode == "pareto":
         return _WHOLE_BOOK
     rows = book.rows(_CUSTOMERS_SQL + " AND id = ?", (customer_id,))
@@ -601,7 +601,7 @@ def _one_customer(book: Book, customer_id: int, as_of: dt.date, trends: bool):
     facts = customer_facts(book, customer_id, as_of, config.window_months)
     estimates = latest_estimates(book, as_of, customer_id)
     if (
-        EstimateConfig.from_settings(settings).enabled
+        settings.estimate.enabled
         and facts.orders_in_window > 0
         and estimates.get(customer_id, Estimate()).budget_per_year is None
     ):
@@ -657,5 +657,5 @@ def customer_facts(book: Book, customer_id: int, as_of: dt.date, months: int | N
     """One customer's order facts on ``as_of`` (archived customers too), over that
     customer's rows only; ``months`` defaults to the book's window."""
     if months is None:
-        months = Config.from_settings(book.settings()).window_months
+        months = book.settings_snapshot().segments.window_months
     return _FactsJob(book, as_of, months, only=customer_id).facts([customer_id])[customer_id]

@@ -233,7 +233,7 @@ class TrendJob:
     def trends(self, lapsed: set[int], facts: dict[int, Facts],
                config: TrendConfig | None = None) -> dict[int, Trend]:
         """The trend of every customer in ``facts`` (the segments' window facts on ``as_of``)."""
-        config = config or TrendConfig.from_settings(self.book.settings())
+        config = config or self.book.settings_snapshot().trends
         rhythms = self.rhythms(lapsed)
         found = rhythms.get
         as_of, revenues = self.as_of, self.revenues

@@ -31,6 +31,7 @@ from segtui.domain.money import short_amount
 from segtui.i18n import N_, _, ngettext
 from segtui.i18n import day as day_text
 from segtui.domain.segments import CLASS_ORDER, QUADRANT_STRATEGY, Config, Group, Quadrant
+from segtui.domain.settings import DEFAULT_CURRENCY, Settings
 from segtui.ui.customer_list import CustomerList, estimated, loyalty_text, short_money
 from segtui.ui.snapshot import Fingerprint, Snapshot, Totals
 from segtui.ui.textual_private import show_keys_now
@@ -355,7 +356,7 @@ class BoardScreen(Screen):
         #: thresholds from the book's own figures, offered while the defaults leave A and B empty
         self.threshold_offer: Thresholds | None = None
         self.view = BoardView()
-        self.currency = snapshot.currency if snapshot else "SEK"
+        self.currency = snapshot.currency if snapshot else DEFAULT_CURRENCY
         self.loaded = False
         self.settled = False  # the first reading painted and the collector's full passes back on
         # the defaults until the book's settings are read
@@ -456,7 +457,7 @@ class BoardScreen(Screen):
             stamp = self.book.stamp()
             taken_of = snapshot.fingerprint(Path(self.book.path))
         try:
-            settings = self.book.settings()
+            settings = self.book.settings_snapshot()
             as_of = self.as_of
             rows = board_rows(self.book, as_of)
             read = self.book.stamp()  # with what the reading itself saved (places found from towns)
@@ -467,7 +468,7 @@ class BoardScreen(Screen):
         # once: the board shows it and the next start's snapshot keeps its top rows.
         ordered = BoardView().apply(rows)
         newest = _newest_order(self.book, rows, as_of, self.today)
-        config = Config.from_settings(settings)
+        config = settings.segments
         offer = thresholds_to_offer(settings, {r.id: r.customer.segment.revenue for r in rows},
                                     (k for r in rows for k in (r.customer.segment.revenue_class,
                                                                r.customer.segment.potential_class)), config,
@@ -479,12 +480,12 @@ class BoardScreen(Screen):
                                   kept_from)
 
     @work(thread=True, exclusive=True, group="board-keep")
-    def _keep(self, as_of: dt.date, settings: dict[str, str], ordered: dict[Quadrant, list[BoardRow]],
+    def _keep(self, as_of: dt.date, settings: Settings, ordered: dict[Quadrant, list[BoardRow]],
               stamp: tuple[int, int], taken_of: Fingerprint) -> None:
         """Keep the board just painted for the next start (after the paint: it would compete with it)."""
         from segtui.ui import snapshot
 
-        snapshot.save(self.keep_at, snapshot.take(as_of, settings.get("currency", "SEK"), settings, ordered,
+        snapshot.save(self.keep_at, snapshot.take(as_of, settings.currency, settings, ordered,
                                                   book=taken_of))
         # an edit between the reading and now, here or by another program, leaves the
         # snapshot to this start only (App.close_book does not vouch for it)
@@ -500,7 +501,7 @@ class BoardScreen(Screen):
     def _loaded(
         self,
         rows: list[BoardRow],
-        settings: dict[str, str],
+        settings: Settings,
         config: Config,
         reading: int = 0,
         ordered: dict[Quadrant, list[BoardRow]] | None = None,
@@ -522,7 +523,7 @@ class BoardScreen(Screen):
         # the bar points to the review while potentials are only estimated (once per reading, not per key)
         self.estimated = sum(1 for r in rows if r.customer.estimate is not None
                              and r.customer.estimate.source == "estimated")
-        self.currency = settings.get("currency", "SEK")
+        self.currency = settings.currency
         self.threshold_offer = offer
         self.loaded = True
         self.config = config

@@ -453,7 +453,7 @@ class ImportScreen(Screen):
         result = preview(path, kind, overrides, rows=PREVIEW_ROWS, book=self.book, match=match)
         settled = None
         if self.book.scalar('SELECT EXISTS (SELECT 1 FROM "order")'):
-            settled = self.book.settings().get("currency", "SEK")
+            settled = self.book.settings_snapshot().currency
         self.app.call_from_thread(self._show_preview, result, settled)
 
     def _show_currency(self, result: Preview) -> None:

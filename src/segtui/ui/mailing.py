@@ -22,7 +22,6 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from segtui.ui.display import Shown
-from segtui.domain import planning
 from segtui.domain.customer import InputError
 from segtui.domain.segments import Quadrant
 from segtui.i18n import N_, _, ngettext, pgettext, said, weekday
@@ -163,7 +162,7 @@ class MailingScreen(Screen):
     def load(self) -> None:
         try:
             if self.call_every is None:
-                policy = planning.PlanConfig.from_settings(self.book.settings()).policies[Quadrant.SMALL_FRY]
+                policy = self.book.settings_snapshot().planning.policies[Quadrant.SMALL_FRY]
                 self.call_every = policy.every if policy.kind == "call" else 0
             recipients = store.mailing_list(self.book, self.as_of, self.segments)
         except BookError as error:

@@ -27,6 +27,7 @@ from textual.widgets import Footer, Header, Static
 from segtui.ui.display import Shown, safe
 from segtui.domain import customer as rules
 from segtui.domain import planning, routes
+from segtui.domain.settings import Settings
 from segtui.i18n import N_, _, day_month, ngettext, pgettext, said
 from segtui.i18n import day as day_text
 from segtui.i18n import weekday as weekday_text
@@ -531,7 +532,7 @@ class PlannerScreen(Screen):
         self.as_of = as_of
         # read from the book's settings in the loading worker, never on the event loop
         self.config: planning.PlanConfig | None = None
-        self.settings: dict[str, str] | None = None  # as last read: a change reads the book again
+        self.settings: Settings | None = None  # as last read: a change reads the book again
         self.customer_opened = False  # enter opened a customer: its segment is read again on return
         self.monday = planning.week_monday(as_of)
         self.segments = None
@@ -617,7 +618,7 @@ class PlannerScreen(Screen):
     def load(self, plan: bool = False) -> None:
         """Read (and with ``plan`` fill) the week in a worker, then show it."""
         try:
-            settings = self.book.settings()
+            settings = self.book.settings_snapshot()
             if self.config is None or settings != self.settings:  # changed on the settings screen, say
                 self.config = plan_store.plan_config(self.book, settings)
                 if self.settings is not None:
