@@ -54,32 +54,28 @@ def _count(n: int) -> str:
     return number(n)
 
 
-_SPACES = re.compile(r"[\s\u00a0\u202f_']")
-
-
 def parse_budget(text: str) -> int | None:
-    """A yearly budget in major units ('1 200 000', '1200000', '1 200 000,50 kr')
-    as integer minor units; empty text is None (no budget)."""
-    raw = _SPACES.sub("", text or "")
-    for suffix in ("kr", "sek", "eur", "usd", ":-"):
-        if raw.lower().endswith(suffix):
-            raw = raw[: -len(suffix)]
+    """A yearly budget in major units ('1 200 000', '1200000', '1 200 000,50 kr', '1,200,000')
+    as integer minor units, read by the one money parser as typed money (docs/amounts.md);
+    empty text is None (no budget)."""
+    from segtui.domain.money import MoneyError, parse_money
+
+    raw = (text or "").strip()
     if not raw:
         return None
-    if raw.startswith("-"):
+    try:
+        value = parse_money(raw, typed=True)
+    except MoneyError as error:
+        if error.why is None:
+            raise InputError(_("{text} is not an amount — type whole units, e.g. 1 200 000").format(
+                text=repr(raw))) from None
+        raise InputError(_("{text} is not an amount ({why}) — type whole units, e.g. 1 200 000").format(
+            text=repr(raw), why=error.why.said())) from None
+    if value < 0:
         raise InputError(_("a budget cannot be negative"))
-    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?", raw):  # 1,200,000 or 1,200,000.50
-        raw = raw.replace(",", "")
-    elif re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?", raw):  # 1.200.000 or 1.200.000,50
-        raw = raw.replace(".", "")
-    match = re.fullmatch(r"(\d+)(?:[.,](\d{1,2}))?", raw)
-    if not match:
-        raise InputError(_("{text} is not an amount — type whole units, e.g. 1 200 000").format(text=repr(text.strip())))
-    whole, cents = match.groups()
-    value = int(whole) * 100 + int((cents or "0").ljust(2, "0"))
-    if value > BUDGET_MAX:
+    if value * 100 > BUDGET_MAX:
         raise InputError(_("that budget is implausibly large — check the number of zeros"))
-    return value
+    return int(value * 100)
 
 
 def parse_loyalty(text: str) -> float | None:
