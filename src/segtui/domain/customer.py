@@ -17,6 +17,7 @@ from segtui.domain.segments import subtract_months
 from segtui.domain.settings import SettingError, parse_share
 from segtui.domain.text import ID_MAX, NAME_MAX, NOTE_MAX, TextError, clean  # noqa: F401 (the forms' limits)
 from segtui.i18n import N_, _
+from segtui.i18n import day as day_text
 BUDGET_MAX = 10**12 * 100  # a yearly budget above a trillion is a typo, not a customer
 
 ACTIVITY_KINDS = ("visit", "call", "mail")
@@ -103,6 +104,16 @@ def parse_day(text: str, field: str = "date") -> dt.date:
         raise InputError(_("{day} is not a date in the calendar").format(day=raw)) from None
     if not 1900 <= day.year <= 2200:
         raise InputError(_("{day} is too far from today to be right").format(day=raw))
+    return day
+
+
+def follow_up_day(text: str, after: dt.date) -> dt.date | None:
+    """A follow-up day typed in a form: empty is none; otherwise a date after ``after``."""
+    if not (text or "").strip():
+        return None
+    day = parse_day(text.strip())
+    if day <= after:
+        raise InputError(_("a follow-up comes after {day}").format(day=day_text(after)))
     return day
 
 
