@@ -54,6 +54,12 @@ class Scale:
 # the big book asks for a little more to hold at least 1,000,000 orders.
 BIG = Scale(customers=20_000, orders=1_050_000, csv_rows=1_000_000)
 QUICK = Scale(customers=500, orders=20_000, csv_rows=20_000)
+# A distributor's team book (DESIGN §7's last budget line). Its run has no import
+# benchmark, so the CSV is only a token few rows.
+DISTRIBUTOR = Scale(customers=200_000, orders=5_000_000, csv_rows=5)
+
+# `python -m benchmarks --scale NAME`
+SCALES = {"20k": BIG, "200k": DISTRIBUTOR}
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,29 @@ class Row:
         return self.value <= self.budget
 
 
+@dataclass(frozen=True)
+class Budgets:
+    """DESIGN §7's budgets for one size of book (None: measured for information)."""
+
+    segments: float = 2.0  # segtui segments ÷ the bare aggregate
+    memory_mb: float = 250  # peak resident memory of segments, the import and the app
+    keystroke_ms: float = 50  # a cursor key on the board to its repaint
+    paint_kept: float | None = 2.5  # first paint, board kept from the last start ÷ hello
+    paint_cold: float | None = 2.5  # first paint, no board kept (as after an import) ÷ hello
+    sample: bool = True  # also measure the first paint on sample.db (≤ 1.5× hello)
+    probe_timeout: float = 60  # seconds the app may take to paint the board or read the book
+    keys_after_reading: bool = False  # time the keys on the board read from the book, not the kept one
+    benchmarks: tuple[str, ...] = ("import", "segments", "paint", "language", "tmux", "plan")
+
+
+BUDGETS = {
+    "20k": Budgets(),
+    # a distributor's team book: segments, keystroke, memory and the first start with no board kept
+    "200k": Budgets(memory_mb=500, paint_kept=None, paint_cold=5.0, sample=False, probe_timeout=300,
+                    keys_after_reading=True, benchmarks=("segments", "paint")),
+}
+
+
 @dataclass
 class Context:
     inputs: Inputs
@@ -60,6 +83,7 @@ class Context:
     tmux: bool
     quick: bool
     say: Callable[[str], None] = print
+    budgets: Budgets = Budgets()
     board: str | None = None  # "" when the app paints a board, else why not
     book: Path = field(init=False)
     sample: Path = field(init=False)
@@ -145,7 +169,7 @@ def bench_import(ctx: Context) -> list[Row]:
     row.note = f"book after import: {got:,} orders, {customers:,} customers; {_cpu_note(cpu, ctx.warmup)}"
     _remove_book(target_book), _remove_book(bare_book)
     mem = Row("peak memory of segtui import orders", "ru_maxrss of the process", unit="MB", kind="max",
-              budget=250, t=Series(rss[1:] if ctx.warmup else rss),
+              budget=ctx.budgets.memory_mb, t=Series(rss[1:] if ctx.warmup else rss),
               note="DESIGN §7's 250 MB, applied to the import as well")
     return [row, mem]
 
@@ -184,7 +208,9 @@ def _window_start(as_of: str) -> str:
 def bench_segments(ctx: Context) -> list[Row]:
     row = Row(f"segments, {ctx.scale_label}", "segtui segments BOOK --format csv",
               "bare SQL aggregate on the bare table", budget=2.0)
-    mem = Row("peak memory of segtui segments", "ru_maxrss of the process", unit="MB", kind="max", budget=250)
+    row.budget = ctx.budgets.segments
+    mem = Row("peak memory of segtui segments", "ru_maxrss of the process", unit="MB", kind="max",
+              budget=ctx.budgets.memory_mb)
     target_cmd = [PY, "-m", "segtui", "segments", ctx.book, "--format", "csv", "--as-of", AS_OF]
     bare_cmd = [PY, "-c", BARE_AGGREGATE, ctx.inputs.bare, _window_start(AS_OF), AS_OF]
     rss: list[float] = []
@@ -213,10 +239,12 @@ def bench_segments(ctx: Context) -> list[Row]:
 # --- start to first paint, keystrokes, memory of the app --------------------------------
 
 
-def _probe(args: list) -> tuple[float | None, dict, float]:
-    """Launch the headless probe; seconds from launch to the first ready paint."""
+def _probe(args: list, timeout: float = 60) -> tuple[float | None, dict, float]:
+    """Launch the headless probe; seconds from launch to the first ready paint.
+    ``timeout``: how long the app may take to paint (or to read the book)."""
     launched = time.monotonic()
-    run = run_process([PY, HERE / "probe_app.py", *args], capture=True, timeout=180)
+    run = run_process([PY, HERE / "probe_app.py", *args, "--timeout", str(timeout)], capture=True,
+                      timeout=timeout + 120)
     result = json.loads(run.stdout)
     paint = result.get("first_paint")
     return (paint - launched if paint is not None else None), result, run.maxrss_mb
@@ -232,22 +260,24 @@ def bench_paint_headless(ctx: Context) -> list[Row]:
     """First paint with the board kept from the last start (how segtui is opened every
     day); for information also the first start of all, with no board kept."""
     out = []
-    books = [("sample.db", ctx.sample, 1.5)]
-    books.append((ctx.scale_label, ctx.book, 2.5))
+    budgets = ctx.budgets
+    books = [("sample.db", ctx.sample, 1.5, 1.5)] if budgets.sample else []
+    books.append((ctx.scale_label, ctx.book, budgets.paint_kept, budgets.paint_cold))
     keys = Row(f"cursor keystroke on the board, {ctx.scale_label}", "key to repaint (headless Pilot)",
-               unit="ms", kind="max", budget=50)
+               unit="ms", kind="max", budget=budgets.keystroke_ms)
     opens = Row(f"open a customer from the board, {ctx.scale_label}", "enter to the customer screen's first paint",
                 unit="ms", kind="max", budget=50)
     settled = Row(f"open a customer, data shown, {ctx.scale_label}", "enter to its last paint (screen quiet 150 ms)",
                   unit="ms", kind="max")
     mem = Row("peak memory of the app", "ru_maxrss, board open + keystrokes (headless)", unit="MB",
-              kind="max", budget=250)
+              kind="max", budget=budgets.memory_mb)
     cold_rows = []
-    for number, (label, book, budget) in enumerate(books):
+    wait = budgets.probe_timeout
+    for number, (label, book, budget, cold_budget) in enumerate(books):
         row = Row(f"first paint (headless run_test), {label}", "board with customers painted (board kept from the last start)",
                   "hello-world Textual app", budget=budget)
         cold = Row(f"first paint, first start (no board kept), {label}", "board with customers painted",
-                   "hello-world Textual app")
+                   "hello-world Textual app", budget=cold_budget)
         out.append(row)
         cold_rows.append(cold)
         big = book == ctx.book
@@ -259,6 +289,8 @@ def bench_paint_headless(ctx: Context) -> list[Row]:
             continue
         cache = ctx.work / f"cache-{number}"  # the app's cache folder for this book: not the user's
         extra = (["--keys", "4", "--opens", "1"] if ctx.quick else ["--keys", "10", "--opens", "3"]) if big else []
+        if big and budgets.keys_after_reading:
+            extra.append("--settle")
         cursor: list[float] = []
         opened: list[float] = []
         opened_settled: list[float] = []
@@ -266,7 +298,7 @@ def bench_paint_headless(ctx: Context) -> list[Row]:
         notes: list[str] = []
 
         def target() -> float:
-            seconds, result, maxrss = _probe(["app", "--book", book, "--cache-dir", cache, *extra])
+            seconds, result, maxrss = _probe(["app", "--book", book, "--cache-dir", cache, *extra], wait)
             if seconds is None:
                 raise BenchError("the board did not paint")
             if big:
@@ -282,7 +314,9 @@ def bench_paint_headless(ctx: Context) -> list[Row]:
 
         def first_start() -> float:
             empty = ctx.work / f"cache-empty-{time.monotonic_ns()}"
-            seconds, _, _ = _probe(["app", "--book", book, "--cache-dir", empty])
+            seconds, _, maxrss = _probe(["app", "--book", book, "--cache-dir", empty], wait)
+            if big:
+                rss.append(maxrss)
             if seconds is None:
                 raise BenchError("the board did not paint")
             return seconds
@@ -292,19 +326,25 @@ def bench_paint_headless(ctx: Context) -> list[Row]:
             return seconds
 
         # Untimed: the first start reads the whole book and keeps the board for the next.
-        _probe(["app", "--book", book, "--cache-dir", cache, "--settle"])
+        _probe(["app", "--book", book, "--cache-dir", cache, "--settle"], wait)
         if ctx.warmup:
             target(), baseline()
             cursor.clear(), opened.clear(), opened_settled.clear(), rss.clear(), notes.clear()
         row.t, row.b = alternate(ctx.runs, target, baseline)
         cold.t, cold.b = alternate(max(1, ctx.runs // 2), first_start, baseline)
-        cold.note = ("for information: the first start after an install or with the cache folder cleared paints "
+        cold.note = ("the first start after an import, an install or with the cache folder cleared paints "
                      "the frame at once and the customers once the book is read")
+        if cold_budget is None:
+            cold.note = "for information: " + cold.note
+        if budget is None:
+            row.note = "for information: DESIGN §7 sets no budget for this size of book"
         if big:
             mem.t = Series(rss)
+            mem.note = "starts with the board kept and with none, the book read, keys pressed, customers opened"
             if cursor and "the cursor keys did not change the screen" not in notes:
                 keys.t = Series(cursor)
-                keys.note = f"{len(cursor)} keystrokes (down/up) over {ctx.runs} runs"
+                keys.note = f"{len(cursor)} keystrokes (down/up) over {ctx.runs} runs" + (
+                    ", on the board read from the book" if budgets.keys_after_reading else "")
             else:
                 keys.skipped = "not available yet: the board's cursor keys do not move anything"
             if opened:
@@ -400,7 +440,7 @@ class Tmux:
 def board_available(ctx: Context) -> str:
     """Empty when the app paints a board; otherwise why not (asked once per run)."""
     if ctx.board is None:
-        first, result, _ = _probe(["app", "--book", ctx.sample, "--timeout", "60", "--give-up", "5"])
+        first, result, _ = _probe(["app", "--book", ctx.sample, "--give-up", "5"])
         ctx.board = "" if first is not None else _not_a_board(result)
     return ctx.board
 

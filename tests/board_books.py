@@ -57,6 +57,6 @@ async def loaded(app, pilot):
     for _ in range(200):
         await app.workers.wait_for_complete()
         await pilot.pause()
-        if app.board.loaded and not app.workers:
+        if app.board.loaded and app.board.settled and not app.workers:
             return
     raise AssertionError("the board never finished reading the book")

@@ -55,3 +55,52 @@ def test_the_cache_is_reused(tmp_path: Path) -> None:
     again = books.prepare(scale, tmp_path, calls.append)
     assert again.dir == first.dir and len(calls) == built  # nothing rebuilt
     shutil.rmtree(first.dir)
+
+
+def test_the_200k_run_measures_the_distributor_budgets_on_the_distributor_book() -> None:
+    sys.path.insert(0, str(ROOT))
+    from benchmarks import books
+    from benchmarks.__main__ import parse
+
+    args, plan = parse(["--scale", "200k", "--cache", "/tmp/books"])
+    assert (plan.scale.customers, plan.scale.orders) == (200_000, 5_000_000)
+    assert (plan.scale.seed, plan.scale.today) == (1, "2026-11-23")
+    assert args.cache == Path("/tmp/books")
+    # DESIGN §7 at 200,000 / 5,000,000: segments ≤ 2×, keystroke ≤ 50 ms, memory ≤ 500 MB, no board kept ≤ 5×
+    budgets = plan.budgets
+    assert (budgets.segments, budgets.keystroke_ms, budgets.memory_mb, budgets.paint_cold) == (2.0, 50, 500, 5.0)
+    assert plan.chosen == ["segments", "paint"]
+    assert books.cache_key(plan.scale) != books.cache_key(books.BIG)  # a book of its own in the cache
+
+    _, default = parse([])
+    assert default.scale == books.BIG and default.budgets.memory_mb == 250 and default.budgets.paint_cold == 2.5
+    assert "import" in default.chosen and "plan" in default.chosen
+    _, subset = parse(["--scale", "200k", "--only", "segments"])
+    assert subset.chosen == ["segments"] and subset.scale == books.DISTRIBUTOR
+
+
+def test_the_scale_is_checked(capsys) -> None:
+    sys.path.insert(0, str(ROOT))
+    import pytest
+
+    from benchmarks.__main__ import parse
+
+    for argv in (["--scale", "2m"], ["--scale", "200k", "--quick"], ["--scale", "200k", "--only", "sort"]):
+        with pytest.raises(SystemExit):
+            parse(argv)
+    assert "--scale" in capsys.readouterr().err
+
+
+def test_each_size_of_book_rewrites_only_its_own_figures(tmp_path: Path) -> None:
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.__main__ import write_section
+
+    page = tmp_path / "BENCHMARKS.md"
+    page.write_text("# Benchmarks\n\n<!-- figures:start -->\nold 20k\n<!-- figures:end -->\n\nprose\n")
+    write_section(page, "new 200k", "figures-200k")
+    write_section(page, "new 20k")
+    text = page.read_text()
+    assert "new 20k" in text and "old 20k" not in text and "prose" in text
+    assert "<!-- figures-200k:start -->\nnew 200k\n<!-- figures-200k:end -->" in text
+    write_section(page, "newer 200k", "figures-200k")
+    assert "newer 200k" in page.read_text() and "new 200k\n" not in page.read_text()

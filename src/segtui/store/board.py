@@ -50,9 +50,18 @@ class BoardRow:
 
 def board_rows(book: Book, as_of: dt.date) -> list[BoardRow]:
     """Every active customer with its segment, last contact, due date and priority."""
+    from segtui.store.plan import collector_paused  # not needed to paint a kept board
+
+    # Some 200,000 objects on a 20,000-customer book, none part of a cycle: the
+    # collector's young passes would walk them while they are built (≈ 5 % of the time).
+    with collector_paused():
+        return _board_rows(book, as_of)
+
+
+def _board_rows(book: Book, as_of: dt.date) -> list[BoardRow]:
     settings = book.settings()
     segments = segment_book(book, as_of)
-    from segtui.store.plan import planning_customers  # not needed to paint a kept board
+    from segtui.store.plan import planning_customers
 
     customers = planning_customers(book, as_of, segments)
     config = planning.PlanConfig.from_settings(settings)

@@ -32,7 +32,7 @@ from segtui.i18n import N_, _, ngettext
 from segtui.i18n import day as day_text
 from segtui.domain.segments import CLASS_ORDER, QUADRANT_STRATEGY, Config, Group, Quadrant
 from segtui.ui.customer_list import CustomerList, estimated, loyalty_text, short_money
-from segtui.ui.snapshot import Snapshot, Totals
+from segtui.ui.snapshot import Fingerprint, Snapshot, Totals
 
 # Reading order of the matrix, and the numbers that jump there.
 PANELS: tuple[Quadrant, ...] = (
@@ -356,6 +356,7 @@ class BoardScreen(Screen):
         self.view = BoardView()
         self.currency = snapshot.currency if snapshot else "SEK"
         self.loaded = False
+        self.settled = False  # the first reading painted and the collector's full passes back on
         # the defaults until the book's settings are read
         self.config = Config.from_settings(snapshot.settings) if snapshot else Config()
         self._by_id: dict[int, BoardRow] = {}
@@ -469,14 +470,22 @@ class BoardScreen(Screen):
                                     (k for r in rows for k in (r.customer.segment.revenue_class,
                                                                r.customer.segment.potential_class)), config,
                                     (r.potential for r in rows))
-        self.app.call_from_thread(self._loaded, rows, settings, config, reading, ordered, newest, offer)
-        if self.keep_at is not None and as_of == self._start_as_of and taken_of is not None:
-            snapshot.save(self.keep_at, snapshot.take(as_of, settings.get("currency", "SEK"), settings, ordered,
-                                                      book=taken_of))
-            # the reading may itself save (places found from towns); what another program saves
-            # meanwhile leaves the snapshot to this start only
-            after = self.book.stamp()
-            self.kept = (after, taken_of) if after[1] == stamp[1] else None
+        kept_from = (stamp, taken_of) if taken_of is not None and as_of == self._start_as_of else None
+        self.app.call_from_thread(self._loaded, rows, settings, config, reading, ordered, newest, offer, as_of,
+                                  kept_from)
+
+    @work(thread=True, exclusive=True, group="board-keep")
+    def _keep(self, as_of: dt.date, settings: dict[str, str], ordered: dict[Quadrant, list[BoardRow]],
+              stamp: tuple[int, int], taken_of: Fingerprint) -> None:
+        """Keep the board just painted for the next start (after the paint: it would compete with it)."""
+        from segtui.ui import snapshot
+
+        snapshot.save(self.keep_at, snapshot.take(as_of, settings.get("currency", "SEK"), settings, ordered,
+                                                  book=taken_of))
+        # the reading may itself save (places found from towns), and an edit may follow the
+        # paint: what is saved meanwhile leaves the snapshot to this start only
+        after = self.book.stamp()
+        self.kept = (after, taken_of) if after[1] == stamp[1] else None
 
     def reload(self, follow: int | None = None) -> None:
         """Read the book again; ``follow`` a customer and say when it moved quadrant."""
@@ -493,9 +502,9 @@ class BoardScreen(Screen):
         ordered: dict[Quadrant, list[BoardRow]] | None = None,
         newest: dt.date | None = None,
         offer: Thresholds | None = None,
+        as_of: dt.date | None = None,
+        kept_from: tuple[tuple[int, int], Fingerprint] | None = None,
     ) -> None:
-        import gc
-
         if reading != self._reading:
             return  # a later reading (another day, say) is on its way: this one is out of date
         self.snapshot = None
@@ -504,14 +513,7 @@ class BoardScreen(Screen):
             self.app.show_title()
         self.rows = rows
         self._first_order = ordered  # ``rows`` as BoardView() shows them
-        if not self.loaded:
-            # The first reading, with nothing else open yet: what exists now (the
-            # app, and tens of thousands of rows on a big book) stays, so keep the
-            # collector's full passes (80–150 ms there) from walking it again and
-            # again while the user works. Rows are still freed when replaced.
-            collector.release()  # full passes were held until now (segtui.ui.collector)
-            gc.collect()  # what is garbage already is not kept for good
-            gc.freeze()
+        first = not self.loaded
         self._by_id = {r.id: r for r in rows}
         # the bar points to the review while potentials are only estimated (once per reading, not per key)
         self.estimated = sum(1 for r in rows if r.customer.estimate is not None
@@ -529,6 +531,9 @@ class BoardScreen(Screen):
             else:
                 self._read_moves(self.view.moved_since, reading)
         self.refresh_lists()
+        keep = kept_from is not None and ordered is not None
+        if first or keep:  # once the rows are painted, not before
+            self.call_after_refresh(self._after_paint, first, (as_of, settings, ordered, *kept_from) if keep else None)
         moved = [r for r in rows if before.get(r.id) not in (None, r.quadrant)]
         if follow is not None and follow in self._by_id:
             row = self._by_id[follow]
@@ -546,6 +551,23 @@ class BoardScreen(Screen):
             title = ngettext("1 customer moved", "{count} customers moved", len(moved)).format(count=len(moved))
             self.notify("\n".join(lines), title=title, markup=False, timeout=10)
             self.select_customer(moved[0].id)
+
+    def _after_paint(self, first: bool, keep: tuple | None) -> None:
+        """What the first paint of the book's rows need not wait for: the collector's
+        full pass (on a big book ≈ 0.1–0.2 s) and keeping the board for the next start."""
+        if first:
+            import gc
+
+            # The first reading, with nothing else open yet: what exists now (the
+            # app, and tens of thousands of rows on a big book) stays, so keep the
+            # collector's full passes (80–150 ms there) from walking it again and
+            # again while the user works. Rows are still freed when replaced.
+            collector.release()  # full passes were held until now (segtui.ui.collector)
+            gc.collect()  # what is garbage already is not kept for good
+            gc.freeze()
+            self.settled = True
+        if keep is not None:
+            self._keep(*keep)
 
     def _axis_labels(self, config: Config) -> None:
         loyalty, potential = axis_labels(config)
