@@ -275,6 +275,12 @@ MIGRATIONS: list[str] = [
     ALTER TABLE customer_alias ADD COLUMN uid TEXT;
     CREATE UNIQUE INDEX customer_alias_uid ON customer_alias (uid);
     """,
+    # 10 — the planner reads every customer's last visit or call and latest assessment (store/plan.py):
+    # indexes that hold all it reads, in customer order, so the week is planned from the index alone
+    """
+    CREATE INDEX activity_last_contact ON activity (customer_id, date, kind) WHERE kind IN ('visit', 'call');
+    CREATE INDEX assessment_latest ON assessment (customer_id, date, source, budget_per_year);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
