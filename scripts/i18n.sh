@@ -22,6 +22,19 @@ if [ "${1:-}" = init ]; then
 fi
 "$PYBABEL" update -D segtui -i "$POT" -d "$LOCALE" --no-fuzzy-matching --ignore-obsolete
 "$PYBABEL" compile -D segtui -d "$LOCALE" --statistics
+# Click's own words (Usage:, Options:, its errors), from the click installed beside segtui: a catalog of
+# their own (domain "click"), which the command line gives gettext (segtui.i18n.words_of_click).
+PY="$(dirname "$PYBABEL")/python"
+CLICK="$("$PY" -c 'import click, os; print(os.path.dirname(click.__file__))')"
+"$PYBABEL" extract -o "$LOCALE/click.pot" --no-location --sort-output --omit-header -k _ -k ngettext:1,2 \
+    --project click "$CLICK"
+for catalog in "$LOCALE"/*/LC_MESSAGES/segtui.po; do
+    language="$(basename "$(dirname "$(dirname "$catalog")")")"
+    [ -f "$LOCALE/$language/LC_MESSAGES/click.po" ] || \
+        "$PYBABEL" init -D click -i "$LOCALE/click.pot" -d "$LOCALE" -l "$language"
+done
+"$PYBABEL" update -D click -i "$LOCALE/click.pot" -d "$LOCALE" --no-fuzzy-matching --ignore-obsolete
+"$PYBABEL" compile -D click -d "$LOCALE" --statistics
 # The few symbols of each language's locale that the board's figures are made from at start
 # (locale/<lang>/formats.json, from Babel's locale data: segtui.i18n.write_formats).
 PYTHONPATH=src "$(dirname "$PYBABEL")/python" -c 'from segtui.i18n import write_formats; write_formats()'

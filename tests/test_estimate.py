@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from segtui.domain.estimate import (
+    LEVELS,
     EstimateConfig,
     Profile,
     estimate_wallets,
@@ -89,13 +90,15 @@ def test_too_few_customers_means_no_peers_and_no_estimate():
 @settings(max_examples=200, deadline=None)
 @given(
     st.lists(st.tuples(st.integers(-10_000, 10**9), st.integers(-10_000, 10**9),
-                       st.sampled_from(["X|new", "Y|established", "Z|new"]), st.sampled_from([None, "w", "r"])),
+                       st.sampled_from(["X|new", "Y|established", "Z|new"]), st.sampled_from([None, "w", "r"]),
+                       st.sampled_from([None, "se", "no"])),
              min_size=1, max_size=60),
     st.sampled_from(["0.5", "0.8", "0.95", "1"]),
     st.integers(1, 10),
 )
 def test_estimates_hold_their_promises(rows, quantile, least):
-    profiles = [Profile(i, max(a, 0), b, industry=ind, pattern=pat) for i, (a, b, pat, ind) in enumerate(rows)]
+    profiles = [Profile(i, max(a, 0), b, industry=ind, country=land, pattern=pat)
+                for i, (a, b, pat, ind, land) in enumerate(rows)]
     config = EstimateConfig(quantile=Fraction(quantile), min_peers=least)
     wallets = estimate_wallets(profiles, range(len(rows)), config)
     spenders = [p for p in profiles if p.shown > 0]
@@ -109,6 +112,10 @@ def test_estimates_hold_their_promises(rows, quantile, least):
         assert len(group) == wallet.peers
         quantile_value = group[math.ceil(Fraction(quantile) * len(group)) - 1]
         assert wallet.budget_per_year == max(quantile_value, p.shown, p.revenue_12m)
+        # and its level is the first, most specific, that holds enough of them
+        for level in LEVELS[:LEVELS.index(wallet.level)]:
+            if all(getattr(p, a) is not None for a in level):
+                assert sum(all(getattr(q, a) == getattr(p, a) for a in level) for q in spenders) < least
     for p in profiles:
         assert (p.customer_id in wallets) == (p.shown > 0 and len(spenders) >= least)
 

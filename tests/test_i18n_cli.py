@@ -227,3 +227,73 @@ def test_team_init_sync_conflicts_and_board_in_swedish(team_server, book: Path, 
     assert board.splitlines()[0].split() == ["säljare", "segment", "kunder", "planerad", "klar", "täckning"]
     assert "(ingen ansvarig)" in board and "Högvilt" in board
     english_words_absent(board, "(no owner)", "Big game")
+
+
+def test_help_in_swedish_for_every_command_and_in_english_after_it() -> None:
+    import click
+
+    said = swedish("--help")
+    assert "Kundplanering i terminalen: se vilka kunder som är värda din tid." in said
+    assert "Kör `segtui BOOK` för att öppna en bok" in said
+    english_words_absent(said, "Account planning", "Open the app on", "Write a believable")
+
+    def commands(group: click.Group, path: tuple[str, ...] = ()):
+        for name, command in group.commands.items():
+            yield (*path, name)
+            if isinstance(command, click.Group):
+                yield from commands(command, (*path, name))
+
+    english_env = {"LANG": "en_GB.UTF-8", "LC_ALL": None, "LC_MESSAGES": None}
+    for path in commands(main):  # each command's help and its options' from the catalog, none left in English
+        english = CliRunner().invoke(main, [*path, "--help"], env=english_env).output
+        first = english.split("\n\n")[1].strip().splitlines()[0]
+        assert first, english
+        said = swedish(*path, "--help")
+        assert first not in said, (path, said)
+    said = swedish("segments", "--help")
+    assert "Varje kunds omsättningsklass" in said and "Klassa som den här dagen (ÅÅÅÅ-MM-DD," in said
+    assert "Ersätt --output-filen om den finns." in said
+    english_words_absent(said, "Every customer's", "Classify as on this day", "Replace the --output file")
+    said = swedish("import", "orders", "--help")
+    assert "\n  Fält: customer (krävs), date (krävs), amount — eller quantity och\n" in said  # kept as written
+    english = CliRunner().invoke(main, ["import", "orders", "--help"],
+                                 env=english_env).output
+    assert "Import orders or invoice lines from FILE into BOOK" in english and "Fält" not in english
+    assert "The currency of the amounts" in english
+
+
+def test_clicks_own_words_are_swedish_too_and_english_after_them(book: Path) -> None:
+    said = swedish("--help")
+    assert said.startswith("Användning: ") and " [FLAGGOR] KOMMANDO [ARGUMENT]...\n" in said.splitlines(True)[0]
+    assert "\nFlaggor:\n" in said and "\nKommandon:\n" in said
+    english_words_absent(said, "Usage:", "Options:", "Commands:", "[OPTIONS]", "Show the version")
+    said = swedish("segments", book, "--format", "xml", code=2)
+    assert " segments --help' för hjälp." in said and "\nProva '" in said
+    assert "Fel: Ogiltigt värde för '--format': 'xml' är inte något av 'table', 'csv', 'json', 'xlsx'." in said
+    assert "Fel: Flaggan '--bogus' finns inte." in swedish("segments", book, "--bogus", code=2)
+    assert "Fel: Argument saknas 'BOOK'." in swedish("plan", code=2)
+    english = CliRunner().invoke(main, ["plan"], env={"LANG": "en_GB.UTF-8", "LC_ALL": None, "LC_MESSAGES": None,
+                                                      "LANGUAGE": None}).output
+    assert " plan [OPTIONS] BOOK" in english and "Usage: " in english and "Error: Missing argument 'BOOK'." in english
+
+
+def test_the_catalog_of_clicks_words_is_whole_and_compiled() -> None:
+    """Every text of the installed click (locale/click.pot, scripts/i18n.sh) has its Swedish, and the .mo says it."""
+    import gettext
+
+    from babel.messages.pofile import read_po
+
+    locale = Path(i18n.LOCALE_DIR)
+    template = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po((locale / "click.pot").open("rb")) if m.id}
+    po = read_po((locale / "sv" / "LC_MESSAGES" / "click.po").open("rb"))
+    with (locale / "sv" / "LC_MESSAGES" / "click.mo").open("rb") as file:
+        mo = gettext.GNUTranslations(file)
+    have = {}
+    for m in po:
+        if m.id:
+            strings = m.string if isinstance(m.string, tuple) else (m.string,)
+            assert all(s.strip() for s in strings) and not m.fuzzy, m.id
+            got = (mo.ngettext(*m.id, 1), mo.ngettext(*m.id, 2)) if isinstance(m.id, tuple) else mo.gettext(m.id)
+            assert got == (tuple(m.string) if isinstance(m.id, tuple) else m.string), m.id
+            have[m.id if isinstance(m.id, str) else m.id[0]] = m
+    assert template - set(have) == set()

@@ -964,3 +964,20 @@ def test_text_from_the_team_book_enters_by_the_text_rule(url, tmp_path):
     assert (again.pushed, again.pulled) == (0, 0)
     lead.close()
     rep.close()
+
+
+def test_a_conflict_is_said_in_words_in_the_app_and_in_swedish():
+    from segtui import i18n
+
+    conflict = {"table": "contact", "customer": "K10001", "kept": "theirs",
+                "values": {"phone": ["+46 70 111", "+46 70 222"], "archived": [True, False]}}
+    assert team.conflict_line(conflict) == (
+        "conflict on contact of customer K10001: another rep's later value was kept "
+        "(phone: '+46 70 111' kept, '+46 70 222' in history; archived: yes kept, no in history)")
+    assert "archived: True kept" in team.conflict_line(conflict, english=True)  # as the JSON names them
+    i18n.use("sv")
+    try:
+        line = team.conflict_line(conflict)
+    finally:
+        i18n.use("en")
+    assert "telefon" in line and "kund K10001" in line and "phone" not in line

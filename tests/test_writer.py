@@ -29,10 +29,7 @@ async def test_jobs_run_in_order_and_call_back_on_the_loop() -> None:
     for n in range(5):
         writer.submit(job(n), lambda result, error: done.append((result, str(error) if error else None)))
     assert writer.busy
-    for _ in range(100):
-        await asyncio.sleep(0.01)
-        if not writer.busy:
-            break
+    await writer.settled(5)
     assert ran == [0, 1, 2, 3, 4]
     assert done == [(0, None), (1, None), (None, "two is refused"), (3, None), (4, None)]
     writer.close()
@@ -71,3 +68,35 @@ async def test_an_edit_queued_when_the_customer_screen_closes_is_saved(book, mon
     writer.join(5)
     answers = [tuple(r) for r in book.query("SELECT question_key, answer FROM checklist_answer ORDER BY rowid")]
     assert [a for _, a in answers] == ["yes", "no"]
+
+
+async def test_a_job_gives_its_future_and_a_failure_without_a_call_back_is_logged(tmp_path, monkeypatch) -> None:
+    from segtui.ui import errors
+
+    logged: list[tuple[str, str]] = []
+    monkeypatch.setattr(errors, "log_error", lambda error, context="": logged.append((str(error), context)))
+    writer = SerialWriter("test-writer")
+    assert await asyncio.wrap_future(writer.submit(lambda: 41 + 1)) == 42
+    failed = writer.submit(lambda: 1 / 0)  # nobody is told: the log is
+    await writer.settled(5)
+    assert isinstance(failed.exception(), ZeroDivisionError)
+    assert logged == [("division by zero", "saving (test-writer)")]
+    writer.close()
+    writer.join(5)
+
+
+async def test_waiting_for_the_writer_raises_when_it_takes_too_long() -> None:
+    import threading
+
+    import pytest
+
+    release = threading.Event()
+    writer = SerialWriter("test-writer")
+    writer.submit(lambda: release.wait(5))
+    with pytest.raises(TimeoutError):
+        await writer.settled(0.05)
+    with pytest.raises(TimeoutError):
+        writer.join(0.05)
+    release.set()
+    await writer.settled(5)
+    writer.close()

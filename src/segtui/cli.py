@@ -14,7 +14,7 @@ import click
 
 from segtui import clock, i18n
 from segtui.domain.display import shown
-from segtui.i18n import _, said
+from segtui.i18n import N_, _, said
 
 
 _FULL_DISK = (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC))
@@ -24,6 +24,10 @@ class BookOrCommand(click.Group):
     """`segtui [BOOK]` opens the app; `segtui COMMAND …` runs a command."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if ctx.parent is None:  # before --help is read: the environment's language (no book is open yet)
+            i18n.use(i18n.pick(None, os.environ))
+            i18n.words_of_click()
+            _say_help_in_language(self, ctx)
         if not args or (args[0] not in self.commands and not args[0].startswith("-")):
             args = ["open", *args]
         return super().parse_args(ctx, args)
@@ -35,8 +39,8 @@ class BookOrCommand(click.Group):
 
         from segtui.store.book import BookError, explain
 
-        # messages in the environment's language until a book is opened (then the book's ui.language)
-        i18n.use(i18n.pick(None, os.environ))
+        # messages in the environment's language (chosen in parse_args) until a book is opened (then the
+        # book's ui.language)
         try:
             return super().invoke(ctx)
         except BookError as error:
@@ -58,6 +62,38 @@ class BookOrCommand(click.Group):
             if error.errno not in _FULL_DISK:
                 raise
             _fail(_("the disk is full: nothing was written — free some space and try again"))
+
+
+# click's words for its --help and --version, said in the language in use (its "Usage:" and "Options:" stay English)
+HELP_OPTION = N_("Show this message and exit.")
+OPTIONS_METAVAR = N_("[OPTIONS]")
+SUBCOMMAND_METAVAR = N_("COMMAND [ARGS]...")
+VERSION_OPTION = N_("Show the version and exit.")
+
+
+def _say_help_in_language(command: click.Command, context: click.Context) -> None:
+    """Every help text of ``command`` and its commands and options (marked N_ where written, in English)
+    in the language in use; once, before the command line is read."""
+    language = i18n.language()
+    if getattr(command, "_help_said", i18n.SOURCE) == language:  # English: as written
+        return
+    english = getattr(command, "_help_english", None)
+    if english is None:
+        english = command._help_english = (command.help, {id(p): getattr(p, "help", None) for p in command.params})
+    command._help_said = language
+    command.help = _(english[0]) if english[0] else english[0]
+    command.options_metavar = _(OPTIONS_METAVAR)  # click's own usage line says them as written
+    if isinstance(command, click.Group):
+        command.subcommand_metavar = _(SUBCOMMAND_METAVAR)
+    for param in command.params:
+        text = english[1].get(id(param))
+        if text:
+            param.help = _(text)
+    shown_help = command.get_help_option(context)  # click's own option, made once per command
+    if shown_help is not None:
+        shown_help.help = _(HELP_OPTION)
+    for sub in getattr(command, "commands", {}).values():
+        _say_help_in_language(sub, context)
 
 
 def _say(message: str = "", **kwargs) -> None:
@@ -177,12 +213,12 @@ def _speak(settings: dict) -> None:
     i18n.use(i18n.pick(settings.get("ui.language"), os.environ))
 
 
-_DIALECT_HELP = ("How a CSV is written: csv (comma, UTF-8, decimal point) or excel-sv (what Swedish Excel opens: "
-                 "BOM, ';', decimal comma). Default: excel-sv when segtui speaks Swedish, else csv.")
+_DIALECT_HELP = (N_("How a CSV is written: csv (comma, UTF-8, decimal point) or excel-sv (what Swedish Excel opens: "
+                 "BOM, ';', decimal comma). Default: excel-sv when segtui speaks Swedish, else csv."))
 
 
 def _force_option(function):
-    return click.option("--force", is_flag=True, help="Replace the --output file when it exists.")(function)
+    return click.option("--force", is_flag=True, help=N_("Replace the --output file when it exists."))(function)
 
 
 def _dialect_option(function):
@@ -223,33 +259,32 @@ def _as_of(value: str | None, option: str = "--as-of") -> dt.date:
     return as_of(value, option)
 
 
-@click.group(cls=BookOrCommand, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="segtui")
-def main() -> None:
+@click.group(cls=BookOrCommand, context_settings={"help_option_names": ["-h", "--help"]}, help=N_(
     """Account planning in the terminal: see which customers deserve your time.
 
     Run `segtui BOOK` to open a book, or `segtui` for your own book.
-    """
+    """))
+@click.version_option(package_name="segtui", help=VERSION_OPTION)
+def main() -> None:
+    pass
 
 
-@main.command("open")
+@main.command("open", help=N_("Open the app on BOOK (default: your own book)."))
 @click.argument("book", required=False, type=click.Path(dir_okay=True))
-@click.option("--as-of", "as_of", help="See the book as it was on this day (YYYY-MM-DD).")
+@click.option("--as-of", "as_of", help=N_("See the book as it was on this day (YYYY-MM-DD)."))
 def open_app(book: str | None, as_of: str | None) -> None:
-    """Open the app on BOOK (default: your own book)."""
     from segtui.launch import open_app as launch
 
     launch(book, _as_of(as_of) if as_of else None)
 
 
-@main.command()
+@main.command(help=N_("Write a believable demo book to OUT."))
 @click.argument("out", type=click.Path(dir_okay=False))
 @click.option("--customers", default=300, show_default=True, type=click.IntRange(1, 1_000_000))
-@click.option("--orders", type=click.IntRange(0, 50_000_000), help="About this many orders in all.")
+@click.option("--orders", type=click.IntRange(0, 50_000_000), help=N_("About this many orders in all."))
 @click.option("--seed", default=1, show_default=True, type=int)
-@click.option("--today", help="Generate relative to this day instead of today (YYYY-MM-DD).")
+@click.option("--today", help=N_("Generate relative to this day instead of today (YYYY-MM-DD)."))
 def demo(out: str, customers: int, orders: int | None, seed: int, today: str | None) -> None:
-    """Write a believable demo book to OUT."""
     from segtui.store.book import BookError
     from segtui.store.demo import generate
 
@@ -264,25 +299,24 @@ def demo(out: str, customers: int, orders: int | None, seed: int, today: str | N
                                  assessments=counts["assessment"], activities=counts["activity"]))
 
 
-@main.command()
-@click.argument("book", type=click.Path(dir_okay=True))
-@click.option("--as-of", "as_of", help="Classify as on this day (YYYY-MM-DD, default today).")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "xlsx"]), default="table", show_default=True)
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to this file (required for xlsx).")
-@click.option("--compare", "compare", metavar="DATE",
-              help="Also classify as on this earlier day: table shows who moved, csv/json/xlsx add "
-                   "quadrant_before and abc_before.")
-@_dialect_option
-@_force_option
-def segments(book: str, as_of: str | None, fmt: str, output: str | None, compare: str | None,
-             dialect: str | None, force: bool) -> None:
-    """Every customer's revenue class, potential, loyalty, quadrant, XYZ and group.
+@main.command(help=N_("""Every customer's revenue class, potential, loyalty, quadrant, XYZ and group.
 
     `table` is a summary for people; `csv` and `json` (one record per customer,
     columns customer, name, city, owner, revenue, orders, abc, potential_class,
     upgrade_candidate, loyalty, loyalty_source, quadrant, xyz, group,
     last_order, flags, trend, budget, budget_source) are for scripts and stay the
-    same for the same book and --as-of (and --compare)."""
+    same for the same book and --as-of (and --compare)."""))
+@click.argument("book", type=click.Path(dir_okay=True))
+@click.option("--as-of", "as_of", help=N_("Classify as on this day (YYYY-MM-DD, default today)."))
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "xlsx"]), default="table", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help=N_("Write to this file (required for xlsx)."))
+@click.option("--compare", "compare", metavar="DATE",
+              help=N_("Also classify as on this earlier day: table shows who moved, csv/json/xlsx add "
+                   "quadrant_before and abc_before."))
+@_dialect_option
+@_force_option
+def segments(book: str, as_of: str | None, fmt: str, output: str | None, compare: str | None,
+             dialect: str | None, force: bool) -> None:
     day = _as_of(as_of)
     earlier = _as_of(compare, "--compare") if compare else None
     if earlier is not None and earlier >= day:
@@ -346,16 +380,16 @@ def _write_segments(book: str, day: dt.date, fmt: str, output: str | None, earli
             out.close()
 
 
-@main.group("import")
-def import_group() -> None:
-    """Import orders (ERP invoices) or customers (CRM exports) from CSV or XLSX.
+@main.group("import", help=N_("""Import orders (ERP invoices) or customers (CRM exports) from CSV or XLSX.
 
     The whole file is checked first and written in one go: a bad row stops the
     import with its line, column and reason, and the book is left as it was.
-    """
+    """))
+def import_group() -> None:
+    pass
 
 
-_MAP_HELP = "FIELD=COLUMN: take FIELD from COLUMN (repeatable). Without it, columns are found by their usual names."
+_MAP_HELP = N_("FIELD=COLUMN: take FIELD from COLUMN (repeatable). Without it, columns are found by their usual names.")
 
 
 def _run_import(kind: str, book: str, file: str, maps: tuple[str, ...], sheet: str | None, dry_run: bool,
@@ -447,29 +481,16 @@ def _run_import(kind: str, book: str, file: str, maps: tuple[str, ...], sheet: s
 
 
 def _import_options(function):
-    function = click.option("--as-of", "as_of", help="Compare classes as on this day (YYYY-MM-DD, default today).")(function)
-    function = click.option("--dry-run", is_flag=True, help="Check the file and report what would happen; write nothing.")(function)
-    function = click.option("--sheet", help="The XLSX sheet to read (default: the first).")(function)
+    function = click.option("--as-of", "as_of", help=N_("Compare classes as on this day (YYYY-MM-DD, default today)."))(function)
+    function = click.option("--dry-run", is_flag=True, help=N_("Check the file and report what would happen; write nothing."))(function)
+    function = click.option("--sheet", help=N_("The XLSX sheet to read (default: the first)."))(function)
     function = click.option("--map", "maps", multiple=True, metavar="FIELD=COLUMN", help=_MAP_HELP)(function)
     function = click.argument("file", type=click.Path(dir_okay=False))(function)
     function = click.argument("book", type=click.Path(dir_okay=True))(function)
     return function
 
 
-@import_group.command("orders")
-@_import_options
-@click.option("--currency", help="The currency of the amounts when the file has no currency column (asked once "
-              "for a new book, e.g. GBP); a book holds orders in one currency.")
-@click.option("--rate", "rates", multiple=True, metavar="CODE=RATE",
-              help="Convert orders in another currency to the book's: one CODE is RATE of the book's currency "
-                   "(e.g. --rate USD=10.45; repeat for more).")
-@click.option("--accept-thresholds", is_flag=True,
-              help="Store the class thresholds proposed from the book's own potentials or revenue (new book, default thresholds).")
-@click.option("--today", "today_text", help="Judge the age of the data on this day instead of today (YYYY-MM-DD).")
-def import_orders_command(book: str, file: str, maps: tuple[str, ...], sheet: str | None, dry_run: bool,
-                          as_of: str | None, currency: str | None, rates: tuple[str, ...], accept_thresholds: bool,
-                          today_text: str | None) -> None:
-    """Import orders or invoice lines from FILE into BOOK (created if needed).
+@import_group.command("orders", help=N_("""Import orders or invoice lines from FILE into BOOK (created if needed).
 
     \b
     Fields: customer (required), date (required), amount — or quantity and
@@ -481,23 +502,24 @@ def import_orders_command(book: str, file: str, maps: tuple[str, ...], sheet: st
     When the newest order is more
     than a month old the book is shown as of that day; for a new book class
     thresholds are proposed from its own figures.
-    """
+    """))
+@_import_options
+@click.option("--currency", help=N_("The currency of the amounts when the file has no currency column (asked once "
+              "for a new book, e.g. GBP); a book holds orders in one currency."))
+@click.option("--rate", "rates", multiple=True, metavar="CODE=RATE",
+              help=N_("Convert orders in another currency to the book's: one CODE is RATE of the book's currency "
+                   "(e.g. --rate USD=10.45; repeat for more)."))
+@click.option("--accept-thresholds", is_flag=True,
+              help=N_("Store the class thresholds proposed from the book's own potentials or revenue (new book, default thresholds)."))
+@click.option("--today", "today_text", help=N_("Judge the age of the data on this day instead of today (YYYY-MM-DD)."))
+def import_orders_command(book: str, file: str, maps: tuple[str, ...], sheet: str | None, dry_run: bool,
+                          as_of: str | None, currency: str | None, rates: tuple[str, ...], accept_thresholds: bool,
+                          today_text: str | None) -> None:
     _run_import("orders", book, file, maps, sheet, dry_run, as_of, currency, accept_thresholds, today_text,
                 rates=rates)
 
 
-@import_group.command("customers")
-@_import_options
-@click.option("--match", "match", type=click.Choice(["customer", "crm_id", "org_number", "name_city"]),
-              help="Match rows to the book's customers by this alone (default: the customer id when the file has "
-                   "one, else CRM id, then org number, then name and city).")
-@click.option("--new", "new", is_flag=True,
-              help="Add the rows as new customers even when none of them matches a customer in the book.")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="json: the summary for scripts (rows, matched, new, skipped, and why).")
-def import_customers_command(book: str, file: str, maps: tuple[str, ...], sheet: str | None, dry_run: bool,
-                             as_of: str | None, match: str | None, new: bool, output_format: str) -> None:
-    """Import customers from FILE (a CRM export) into BOOK (created if needed).
+@import_group.command("customers", help=N_("""Import customers from FILE (a CRM export) into BOOK (created if needed).
 
     \b
     Fields: customer (the ERP's customer id), crm_id (the CRM's own record id:
@@ -518,17 +540,26 @@ def import_customers_command(book: str, file: str, maps: tuple[str, ...], sheet:
     row equally are not guessed: the row is skipped and named. When the book
     has customers and no row matches any of them, nothing is imported unless
     --new is given.
-    """
+    """))
+@_import_options
+@click.option("--match", "match", type=click.Choice(["customer", "crm_id", "org_number", "name_city"]),
+              help=N_("Match rows to the book's customers by this alone (default: the customer id when the file has "
+                   "one, else CRM id, then org number, then name and city)."))
+@click.option("--new", "new", is_flag=True,
+              help=N_("Add the rows as new customers even when none of them matches a customer in the book."))
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help=N_("json: the summary for scripts (rows, matched, new, skipped, and why)."))
+def import_customers_command(book: str, file: str, maps: tuple[str, ...], sheet: str | None, dry_run: bool,
+                             as_of: str | None, match: str | None, new: bool, output_format: str) -> None:
     _run_import("customers", book, file, maps, sheet, dry_run, as_of, match=match, new=new,
                 output_format=output_format)
 
 
-@main.command("settings", context_settings={"ignore_unknown_options": True})
+@main.command("settings", context_settings={"ignore_unknown_options": True}, help=N_("""Show all settings, read one KEY, or set KEY to VALUE — several KEY VALUE pairs at once
+    are checked together and saved all or none (abc.a_above 500 abc.b_from 100)."""))
 @click.argument("book", type=click.Path(dir_okay=True))
 @click.argument("pairs", nargs=-1, metavar="[KEY [VALUE] ...]")
 def settings_command(book: str, pairs: tuple[str, ...]) -> None:
-    """Show all settings, read one KEY, or set KEY to VALUE — several KEY VALUE pairs at once
-    are checked together and saved all or none (abc.a_above 500 abc.b_from 100)."""
     from segtui.domain.settings import REGISTRY, SettingError, sections
     from segtui.store.book import BookError
 
@@ -559,24 +590,23 @@ def settings_command(book: str, pairs: tuple[str, ...]) -> None:
         _say(f"{key} = {value}")
 
 
-@main.command("plan")
+@main.command("plan", help=N_("""The week's visits and calls (planned first when the week is empty).
+
+    With --mailing: every small-fry customer with the contact and e-mail to
+    write to (csv columns customer, name, contact, email, city); nothing is planned."""))
 @click.argument("book", type=click.Path(dir_okay=True))
-@click.option("--week", help="ISO week like 2026-W48 (default: this week).")
-@click.option("--as-of", "as_of", help="Plan as on this day (YYYY-MM-DD, default today).")
+@click.option("--week", help=N_("ISO week like 2026-W48 (default: this week)."))
+@click.option("--as-of", "as_of", help=N_("Plan as on this day (YYYY-MM-DD, default today)."))
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "ics", "xlsx"]), default="table", show_default=True)
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to this file (required for xlsx).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help=N_("Write to this file (required for xlsx)."))
 @click.option("--mailing", is_flag=True,
-              help="Instead of the week: the small-fry mailing list (contact and e-mail of each), as table, csv "
-                   "or xlsx.")
-@click.option("--owner", help="Plan only this rep's customers (default: the book's plan.owner; '' for everyone's).")
+              help=N_("Instead of the week: the small-fry mailing list (contact and e-mail of each), as table, csv "
+                   "or xlsx."))
+@click.option("--owner", help=N_("Plan only this rep's customers (default: the book's plan.owner; '' for everyone's)."))
 @_dialect_option
 @_force_option
 def plan_command(book: str, week: str | None, as_of: str | None, fmt: str, output: str | None, mailing: bool,
                  owner: str | None, dialect: str | None, force: bool) -> None:
-    """The week's visits and calls (planned first when the week is empty).
-
-    With --mailing: every small-fry customer with the contact and e-mail to
-    write to (csv columns customer, name, contact, email, city); nothing is planned."""
     from segtui.domain import planning
 
     if mailing and fmt == "ics":
@@ -614,20 +644,19 @@ def plan_command(book: str, week: str | None, as_of: str | None, fmt: str, outpu
             out.close()
 
 
-@main.command("duplicates")
-@click.argument("book", type=click.Path(dir_okay=True))
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-@click.option("--as-of", "as_of", help="Revenue of the 24 months up to this day (YYYY-MM-DD, default today).")
-@click.option("--merge", nargs=2, metavar="KEEP OTHER", help="Merge customer OTHER into KEEP (their customer ids).")
-@click.option("--yes", is_flag=True, help="Merge without asking.")
-@click.option("--undo", "undo", is_flag=True, help="Split the last merged customers again.")
-def duplicates_command(book: str, fmt: str, as_of: str | None, merge: tuple[str, str] | None, yes: bool,
-                       undo: bool) -> None:
-    """Customers that look like one company: the same org number, or the same name and town.
+@main.command("duplicates", help=N_("""Customers that look like one company: the same org number, or the same name and town.
 
     With --merge KEEP OTHER everything of OTHER (orders, contacts, estimates, visits, notes,
     plan items …) moves to KEEP and OTHER is removed; its customer id keeps pointing at KEEP,
-    so the next import puts its orders there. --undo splits the last merge again."""
+    so the next import puts its orders there. --undo splits the last merge again."""))
+@click.argument("book", type=click.Path(dir_okay=True))
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--as-of", "as_of", help=N_("Revenue of the 24 months up to this day (YYYY-MM-DD, default today)."))
+@click.option("--merge", nargs=2, metavar="KEEP OTHER", help=N_("Merge customer OTHER into KEEP (their customer ids)."))
+@click.option("--yes", is_flag=True, help=N_("Merge without asking."))
+@click.option("--undo", "undo", is_flag=True, help=N_("Split the last merged customers again."))
+def duplicates_command(book: str, fmt: str, as_of: str | None, merge: tuple[str, str] | None, yes: bool,
+                       undo: bool) -> None:
     import json
 
     from segtui.store import duplicates as dup
@@ -671,23 +700,22 @@ def duplicates_command(book: str, fmt: str, as_of: str | None, merge: tuple[str,
                  f"{m.orders:>5} {orders_word}  {money(m.revenue, m.currency):>16} {months_word}")
 
 
-@main.command("contacts")
-@click.argument("book", type=click.Path(dir_okay=True))
-@click.option("--format", "fmt", type=click.Choice(["csv", "vcf"]), default="csv", show_default=True,
-              help="csv for a spreadsheet or another system, vcf (vCard 3.0) for a phone or an address book.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to this file.")
-@click.option("--owner", help="Only this rep's customers (default: the book's plan.owner; '' for everyone's).")
-@_dialect_option
-@_force_option
-def contacts_command(book: str, fmt: str, output: str | None, owner: str | None, dialect: str | None,
-                     force: bool) -> None:
-    """The contacts of every customer that is not archived: company, customer id, role,
+@main.command("contacts", help=N_("""The contacts of every customer that is not archived: company, customer id, role,
     phone (E.164, +46701234567), e-mail and whether it is the primary contact.
 
     \b
     csv columns: customer, name (the company), contact, role, phone, email, primary.
     vcf: one vCard per contact, to import on a phone; importing a newer file again
-    updates the cards (each contact keeps its UID)."""
+    updates the cards (each contact keeps its UID)."""))
+@click.argument("book", type=click.Path(dir_okay=True))
+@click.option("--format", "fmt", type=click.Choice(["csv", "vcf"]), default="csv", show_default=True,
+              help=N_("csv for a spreadsheet or another system, vcf (vCard 3.0) for a phone or an address book."))
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help=N_("Write to this file."))
+@click.option("--owner", help=N_("Only this rep's customers (default: the book's plan.owner; '' for everyone's)."))
+@_dialect_option
+@_force_option
+def contacts_command(book: str, fmt: str, output: str | None, owner: str | None, dialect: str | None,
+                     force: bool) -> None:
     from segtui.io import export
     from segtui.store.records import book_contacts
 
@@ -711,21 +739,20 @@ def contacts_command(book: str, fmt: str, output: str | None, owner: str | None,
             out.close()
 
 
-@main.command("log")
+@main.command("log", help=N_("""Record a visit, call or mail with CUSTOMER (its customer id in the ERP).
+
+    When that visit or call is in the plan for the customer on that day, it is marked done.
+    With --follow-up DATE a follow-up goes into the plan on that day, ahead of the policy."""))
 @click.argument("book", type=click.Path(dir_okay=True))
 @click.argument("customer")
 @click.argument("kind", type=click.Choice(["visit", "call", "mail"]))
-@click.option("--date", "day", help="The day of the contact (YYYY-MM-DD, default today).")
-@click.option("--outcome", help="What came of it, e.g. 'Asked for an offer'.")
-@click.option("--note", help="What was said, what comes next.")
+@click.option("--date", "day", help=N_("The day of the contact (YYYY-MM-DD, default today)."))
+@click.option("--outcome", help=N_("What came of it, e.g. 'Asked for an offer'."))
+@click.option("--note", help=N_("What was said, what comes next."))
 @click.option("--follow-up", "follow_up", metavar="DATE",
-              help="Plan a follow-up on this day (YYYY-MM-DD): a visit after a visit, else a call.")
+              help=N_("Plan a follow-up on this day (YYYY-MM-DD): a visit after a visit, else a call."))
 def log_command(book: str, customer: str, kind: str, day: str | None, outcome: str | None, note: str | None,
                 follow_up: str | None) -> None:
-    """Record a visit, call or mail with CUSTOMER (its customer id in the ERP).
-
-    When that visit or call is in the plan for the customer on that day, it is marked done.
-    With --follow-up DATE a follow-up goes into the plan on that day, ahead of the policy."""
     from segtui.domain.customer import InputError, parse_day
     from segtui.store import plan as plan_store
 
@@ -873,15 +900,14 @@ def _team_url(url: str | None, book=None) -> str:
     return ""
 
 
-@main.group("team")
+@main.group("team", help=N_("Set up and look at the team book (PostgreSQL) that reps' books sync with."))
 def team_group() -> None:
-    """Set up and look at the team book (PostgreSQL) that reps' books sync with."""
+    pass
 
 
-@team_group.command("init")
+@team_group.command("init", help=N_("Create the team schema in the PostgreSQL database at URL (again: nothing happens)."))
 @click.argument("url")
 def team_init(url: str) -> None:
-    """Create the team schema in the PostgreSQL database at URL (again: nothing happens)."""
     from segtui.store.team import TeamError, init
 
     try:
@@ -890,15 +916,14 @@ def team_init(url: str) -> None:
         _fail(said(error))
 
 
-@main.command("sync")
+@main.command("sync", help=N_("Send BOOK's changes to the team book and take everyone else's (creates BOOK when missing)."))
 @click.argument("book", type=click.Path(dir_okay=True))
 @click.argument("url", required=False)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def sync_command(book: str, url: str | None, fmt: str) -> None:
-    """Send BOOK's changes to the team book and take everyone else's (creates BOOK when missing)."""
     import json
 
-    from segtui.store.team import TeamError, sync
+    from segtui.store.team import TeamError, conflict_line, sync
 
     if not url:
         import os
@@ -922,39 +947,16 @@ def sync_command(book: str, url: str | None, fmt: str) -> None:
     _say(_("Synced {book}: sent {sent} changes, received {received}.").format(
         book=book, sent=count(result.pushed), received=count(result.pulled)))
     for c in result.conflicts:
-        _say("  " + _conflict_line(c, english))
+        _say("  " + conflict_line(c, english))
 
 
-def _conflict_line(conflict: dict, english: bool) -> str:
-    """One conflict of a sync for people: what it was on, whose value was kept, and each field's two values
-    (in English as the JSON names them; otherwise the fields and tables in the language in use)."""
-    from segtui.store.team import FIELD_WORDS, TABLE_WORDS
-
-    def value(v) -> str:
-        if isinstance(v, bool) and not english:
-            return _("yes") if v else _("no")
-        return repr(v)
-
-    def field(name: str) -> str:
-        return name if english or name not in FIELD_WORDS else _(FIELD_WORDS[name])
-
-    table = conflict["table"]
-    values = "; ".join(_("{field}: {kept} kept, {lost} in history").format(field=field(k), kept=value(w), lost=value(l))
-                       for k, (w, l) in conflict["values"].items())
-    who = _("your value was kept") if conflict["kept"] == "yours" else _("another rep's later value was kept")
-    what = (_("customer {customer}") if table == "customer" else _("{table} of customer {customer}")).format(
-        table=table if english or table not in TABLE_WORDS else _(TABLE_WORDS[table]), customer=conflict["customer"])
-    return _("conflict on {what}: {who} ({values})").format(what=what, who=who, values=values)
-
-
-@team_group.command("board")
+@team_group.command("board", help=N_("""The team's board, read-only: customers per segment and coverage per rep
+    (plan items planned against done, per segment)."""))
 @click.argument("url")
-@click.option("--owner", help="Only this rep's customers.")
-@click.option("--as-of", "as_of", help="Classify as on this day (YYYY-MM-DD, default today).")
+@click.option("--owner", help=N_("Only this rep's customers."))
+@click.option("--as-of", "as_of", help=N_("Classify as on this day (YYYY-MM-DD, default today)."))
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def team_board(url: str, owner: str | None, as_of: str | None, fmt: str) -> None:
-    """The team's board, read-only: customers per segment and coverage per rep
-    (plan items planned against done, per segment)."""
     import json
     import tempfile
 

@@ -76,6 +76,16 @@ def use(language: str) -> str:
     return _language
 
 
+def words_of_click() -> None:
+    """Click's own words (Usage:, Options:, "Show this message and exit.", its errors) in the
+    environment's language, the one the command line speaks until a book is open. Click asks
+    gettext's process-wide domain for them, in the language the environment names; segtui's
+    catalog of them is the domain ``click`` (locale/<lang>/LC_MESSAGES/click.mo, made by
+    scripts/i18n.sh from the installed click)."""
+    _gettext.bindtextdomain("click", str(LOCALE_DIR))
+    _gettext.textdomain("click")
+
+
 def language() -> str:
     """The language in use ('en', 'sv', …)."""
     return _language

@@ -221,35 +221,42 @@ def estimate_wallets(
             one = slice(index[0], index[0] + 1) if index else slice(0, 0)
             key_of: Callable[[Profile], tuple[Any, ...]] = itemgetter(*index) if len(index) > 1 else itemgetter(one)
             levels.append((level, key_of))
-    # the groups the wanted customers may use, then one pass adding every peer to them
-    needed: dict[tuple, list[int]] = {}
-    for p in chosen:
-        for level, key_of in levels:
-            key = key_of(p)
-            if None not in key:
-                needed.setdefault((level, key), [])
-    for level, key_of in levels:
-        if not level:
-            needed[(level, ())] = [p.shown for p in profiles]
-            continue
-        for p in profiles:
-            group = needed.get((level, key_of(p)))
-            if group is not None:
-                group.append(p.shown)
+    # level by level, only for the customers no earlier level could judge: the groups their
+    # keys name, filled in one pass over the peers (most customers are judged at the first
+    # level the book can fill, so the wider levels' passes are rarely needed)
+    shown = [p.shown for p in profiles]
     quantiles: dict[tuple, tuple[int, int, str]] = {}
     result: dict[int, Wallet] = {}
-    for p in chosen:
-        for level, key_of in levels:
-            key = key_of(p)
-            if None in key:
+    remaining = chosen
+    for level, key_of in levels:
+        if not remaining:
+            break
+        if level:
+            groups: dict[tuple, list[int]] = {}
+            for p in remaining:
+                key = key_of(p)
+                if None not in key:
+                    groups[key] = []
+            if not groups:
                 continue
-            values = needed[(level, key)]
-            if len(values) < config.min_peers:
-                continue  # too few to judge by; the last level too (a book this small has no peers)
-            found = quantiles.get((level, key))
+            get = groups.get
+            for key, spend in zip(map(key_of, profiles), shown):
+                group = get(key)
+                if group is not None:
+                    group.append(spend)
+        else:
+            groups = {(): list(shown)}
+        left: list[Profile] = []
+        for p in remaining:
+            key = key_of(p)
+            values = groups.get(key) if None not in key else None
+            if values is None or len(values) < config.min_peers:
+                left.append(p)  # too few to judge by; the last level too (a book this small has no peers)
+                continue
+            found = quantiles.get(key)
             if found is None:
                 values.sort()
-                found = quantiles[(level, key)] = (
+                found = quantiles[key] = (
                     int(nearest_rank(values, config.quantile) * scale + Fraction(1, 2)), len(values),
                     f"estimated: {ordinal(config.quantile)} percentile of {len(values)} peers — "
                     f"{_words(level, p, names)}"
@@ -264,5 +271,7 @@ def estimate_wallets(
             if budget > value:
                 basis += "; raised to its own best 12 months" if scale == 1 else "; raised to its own, scaled to a year"
             result[p.customer_id] = Wallet(budget, basis, count, level)
-            break
-    return result
+        remaining = left
+        quantiles.clear()  # a key is a level's own: the next level's keys are other groups
+    # in the order the customers were asked for
+    return {p.customer_id: result[p.customer_id] for p in chosen if p.customer_id in result}

@@ -34,7 +34,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from segtui.i18n import N_, Phrase
+from segtui.i18n import N_, Phrase, _
 from segtui.store import identity
 
 TEAM_SCHEMA = 1
@@ -89,6 +89,26 @@ FIELD_WORDS = {
     "postcode": N_("postcode"), "country": N_("country"), "archived": N_("archived"), "note": N_("note"),
     "outcome": N_("outcome"), "status": N_("status"), "day": N_("day"), "date": N_("date"), "kind": N_("kind"), "value": N_("value"),
 }
+
+
+def conflict_line(conflict: dict[str, Any], english: bool = False) -> str:
+    """One conflict of a sync for people: what it was on, whose value was kept, and each field's two values
+    (``english``: as the JSON names them, for scripts reading English; otherwise the fields and tables in the language in use)."""
+    def value(v) -> str:
+        if isinstance(v, bool) and not english:
+            return _("yes") if v else _("no")
+        return repr(v)
+
+    def field(name: str) -> str:
+        return name if english or name not in FIELD_WORDS else _(FIELD_WORDS[name])
+
+    table = conflict["table"]
+    values = "; ".join(_("{field}: {kept} kept, {lost} in history").format(field=field(k), kept=value(w), lost=value(l))
+                       for k, (w, l) in conflict["values"].items())
+    who = _("your value was kept") if conflict["kept"] == "yours" else _("another rep's later value was kept")
+    what = (_("customer {customer}") if table == "customer" else _("{table} of customer {customer}")).format(
+        table=table if english or table not in TABLE_WORDS else _(TABLE_WORDS[table]), customer=conflict["customer"])
+    return _("conflict on {what}: {who} ({values})").format(what=what, who=who, values=values)
 
 
 class TeamError(Exception):

@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from segtui import clock
-from segtui.i18n import N_, _, said
+from segtui.i18n import N_, _, number, said
 from segtui.store.book import Book
 from segtui.ui import collector
 from segtui.ui import translated  # noqa: F401  (Textual's footer in the app's language)
@@ -122,9 +122,9 @@ class SegtuiApp(GuardedApp):
     def push_screen(self, screen, callback=None, wait_for_dismiss=False, **kwargs):
         """As Textual's; but once the app is closing (a key typed right after q), nothing more opens."""
         if self.leaving and not wait_for_dismiss:
-            from textual.widget import AwaitMount
+            from segtui.ui.textual_private import nothing_mounted
 
-            return AwaitMount(self.screen, [])
+            return nothing_mounted(self.screen)
         return super().push_screen(screen, callback, wait_for_dismiss, **kwargs)
 
     @property
@@ -233,11 +233,13 @@ class SegtuiApp(GuardedApp):
     def _synced(self, result, when: str | None) -> None:
         self.synced = when
         self.show_title()
-        lines = [_("Synced: sent {sent}, received {received}.").format(sent=result.pushed, received=result.pulled)]
-        for c in result.conflicts[:3]:
-            values = "; ".join(_("{field}: {kept} kept, {lost} kept in history").format(
-                field=k, kept=repr(w), lost=repr(l)) for k, (w, l) in c["values"].items())
-            lines.append(_("Conflict on customer {customer}: {values}").format(customer=c["customer"], values=values))
+        from segtui.store.team import conflict_line
+
+        lines = [_("Synced: sent {sent}, received {received}.").format(
+            sent=number(result.pushed), received=number(result.pulled))]
+        lines += [conflict_line(c) for c in result.conflicts[:3]]
+        if len(result.conflicts) > 3:
+            lines.append(_("… and {count} more").format(count=len(result.conflicts) - 3))
         self.notify("\n".join(lines), markup=False, timeout=10)
         if result.pulled:
             self.board.reload()
@@ -259,7 +261,8 @@ class SegtuiApp(GuardedApp):
         try:
             self.book.set_setting("view.as_of", value)
         except BookError as error:  # busy or full: the day is shown, only not remembered
-            self.call_from_thread(self.notify, f"The day is not remembered: {error}", severity="warning", markup=False)
+            self.call_from_thread(self.notify, _("The day is not remembered: {reason}").format(reason=said(error)),
+                                  severity="warning", markup=False)
 
     # --- doors to the other screens -------------------------------------------------
     def open_customer(self, customer_id: int) -> None:

@@ -33,6 +33,7 @@ from segtui.i18n import day as day_text
 from segtui.domain.segments import CLASS_ORDER, QUADRANT_STRATEGY, Config, Group, Quadrant
 from segtui.ui.customer_list import CustomerList, estimated, loyalty_text, short_money
 from segtui.ui.snapshot import Fingerprint, Snapshot, Totals
+from segtui.ui.textual_private import show_keys_now
 
 # Reading order of the matrix, and the numbers that jump there.
 PANELS: tuple[Quadrant, ...] = (
@@ -226,7 +227,7 @@ class BoardFooter(Footer):
             if binding.show
         )
         if shown == self._shown and self.children:
-            self._bindings_ready = True
+            show_keys_now(self)
             return
         self._shown = shown
         super().bindings_changed(screen)

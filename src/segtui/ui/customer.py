@@ -50,6 +50,7 @@ from segtui.store.segments import CustomerSegment
 from segtui.ui.errors import writes_allowed
 from segtui.ui.form import Field, FormScreen
 from segtui.ui.rows import RowList
+from segtui.ui.textual_private import show_keys_now, underline_tab
 from segtui.ui.writer import SerialWriter
 
 TABS = ("revenue", "checklist", "estimates", "deal", "people")
@@ -341,7 +342,7 @@ class KeysFooter(Footer):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self._bindings_ready = True
+        show_keys_now(self)
         self._shown: tuple | None = None
 
     @staticmethod
@@ -519,8 +520,7 @@ class CustomerScreen(Screen[bool]):
         for tab in self.query(Tab):
             width = tab.label.cell_length
             if tab.has_class("-active"):
-                for underline in self.query("Underline"):  # the bar of the tabs
-                    underline.highlight_start, underline.highlight_end = x + 1, x + 1 + width
+                underline_tab(self, x + 1, x + 1 + width)
                 return
             x += width + 2  # a tab is padded by one cell each side
 

@@ -36,6 +36,7 @@ from segtui import paths
 from segtui.i18n import N_, _, said
 from segtui.store.book import Book, BookError, explain
 from segtui.ui.display import safe
+from segtui.ui.textual_private import ErrorHooks, close_with
 
 LOG_NAME = "segtui.log"
 LOG_LIMIT = 1_000_000  # bytes before the log is rotated to segtui.log.1
@@ -145,7 +146,7 @@ def writes_allowed(node: DOMNode | App, book: Book) -> bool:
     return False
 
 
-class GuardedApp(App):
+class GuardedApp(ErrorHooks):
     """An App that explains errors instead of dying with a traceback.
 
     Subclasses that hold a ``book`` attribute also get: a read-only note in the
@@ -159,32 +160,27 @@ class GuardedApp(App):
         super().__init__(*args, **kwargs)
         self.unexpected_errors: list[BaseException] = []
 
-    # --- unexpected errors ----------------------------------------------------
-    def _handle_exception(self, error: Exception) -> None:
+    # --- unexpected errors (Textual's private paths to them: ui/textual_private) ---------
+    def unhandled(self, error: Exception) -> bool:
         inner = error.error if isinstance(error, WorkerFailed) else error
         known = as_book_error(inner, getattr(self, "book", None))
         if isinstance(error, WorkerFailed) and (known is not None or not strict()):
             # a worker's failure ends only that worker: the app keeps running
             report(self, inner, "worker")
-            return
+            return True
         if strict():
-            super()._handle_exception(error)
-            return
+            return False
         # Textual stops the failed message loop; the app cannot go on safely.
         where = log_error(inner, "event handler")
         message = said(known) if known is not None else short_message(inner, where)
-        self._return_code = 1
-        self._exception_event.set()  # nothing is left to wait for (Pilot waits on this)
-        self.panic(f"segtui: {message}")
+        close_with(self, f"segtui: {message}")
+        return True
 
-    async def _dispatch_action(self, namespace: DOMNode, action_name: str, params: Any) -> bool:
-        try:
-            return await super()._dispatch_action(namespace, action_name, params)
-        except Exception as error:
-            if strict() and as_book_error(error, getattr(self, "book", None)) is None:
-                raise
-            report(self, error, f"action {action_name}")
-            return True
+    def action_failed(self, error: Exception, action_name: str) -> bool:
+        if strict() and as_book_error(error, getattr(self, "book", None)) is None:
+            raise error
+        report(self, error, f"action {action_name}")
+        return True
 
     # --- the book's state -----------------------------------------------------
     def format_title(self, title: str, sub_title: str) -> Content:

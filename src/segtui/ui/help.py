@@ -12,6 +12,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, Static
 
 from segtui.i18n import N_, _
+from segtui.ui.textual_private import bindings_of, keymap_of
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ def _widget_section(klass) -> str:
 def _nodes(screen: Screen):
     """(node, section or None for 'per declaring class') for every node whose keys apply on ``screen``."""
     for widget in screen.query("*"):
-        if type(widget).__module__.startswith("segtui.") and widget._bindings.key_to_bindings:
+        if type(widget).__module__.startswith("segtui.") and bindings_of(widget).key_to_bindings:
             yield widget, None
     yield screen, THIS_SCREEN
     yield screen.app, EVERYWHERE
@@ -56,11 +57,11 @@ def keys_of(screen: Screen) -> list[KeyHelp]:
     user's key map. One line per action in each place, every key on it: a binding shared by
     many widgets (the same list keys) shows once."""
     app = screen.app
-    keymap = app._keymap
+    keymap = keymap_of(app)
     entries: dict[tuple[str, str, str], KeyHelp] = {}
     order: list[tuple[str, str, str]] = []
     for node, section in _nodes(screen):
-        bindings_map = node._bindings.copy()
+        bindings_map = bindings_of(node).copy()
         if keymap:
             bindings_map.apply_keymap(keymap)
         for key, bindings in bindings_map.key_to_bindings.items():

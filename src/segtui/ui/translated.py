@@ -8,20 +8,10 @@ nothing changes: ``_()`` gives back the English text.
 
 from __future__ import annotations
 
-from textual.widgets import _footer
-
 from segtui.i18n import N_, _
+from segtui.ui.textual_private import translate_footer_keys
 
-_footer_key_init = _footer.FooterKey.__init__
-
-
-def _translated_footer_key(self, key, key_display, description, action, disabled=False, tooltip="", classes=""):
-    _footer_key_init(self, key, key_display, _(description), action, disabled=disabled, tooltip=_(tooltip),
-                     classes=classes)
-
-
-if getattr(_footer.FooterKey.__init__, "__name__", "") != _translated_footer_key.__name__:
-    _footer.FooterKey.__init__ = _translated_footer_key
+translate_footer_keys(_)
 
 
 # Textual's own texts that the app shows (its keys in the help, its commands in the palette),

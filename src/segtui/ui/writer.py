@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
-import queue
-import threading
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from typing import Any, Callable
 
 from segtui.i18n import said
@@ -23,68 +22,84 @@ Done = Callable[[Any, BaseException | None], None]
 
 
 class SerialWriter:
-    """Run ``submit``-ted jobs in order on one thread; call ``done(result, error)`` back on the event loop."""
+    """Run ``submit``-ted jobs in order on one thread (an executor of one worker); call
+    ``done(result, error)`` back on the event loop. ``submit`` gives the job's future, which a
+    test (or a caller that must know) waits for with ``asyncio.wrap_future`` or :meth:`settled`.
+
+    A job that fails hands its error to ``done``, and the next job still runs; a failed job
+    with no ``done`` is written to the log (ui/errors), never dropped. The executor's thread
+    is joined when Python exits, after the jobs already queued: quitting the app waits for
+    the last queued edit to be saved."""
 
     def __init__(self, name: str) -> None:
         self.name = name
         self.pending = 0  # jobs submitted and not yet called back (event loop only)
-        self._jobs: queue.Queue = queue.Queue()
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._thread: threading.Thread | None = None
+        self._executor: ThreadPoolExecutor | None = None
+        self._last: Future | None = None
         self._closed = False
 
     @property
     def busy(self) -> bool:
         return self.pending > 0
 
-    def submit(self, job: Callable[[], Any], done: Done | None = None) -> None:
+    def submit(self, job: Callable[[], Any], done: Done | None = None) -> Future:
         """Queue ``job`` (run on the writer's thread); ``done`` runs on the event loop after it."""
         if self._closed:
             raise RuntimeError(f"{self.name}: the writer is closed")
-        if self._thread is None:
-            self._loop = asyncio.get_running_loop()
-            self._thread = threading.Thread(target=self._run, name=self.name, daemon=False)
-            self._thread.start()
+        loop = asyncio.get_running_loop()
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=self.name)
         self.pending += 1
         # ``done`` runs in the context it was submitted from (Textual's active app is a
         # context variable: a screen pushed from ``done`` needs it)
-        self._jobs.put((job, done, contextvars.copy_context()))
+        context = contextvars.copy_context()
+
+        def finished(future: Future) -> None:  # on the writer's thread
+            error = future.exception()
+            result = None if error is not None else future.result()
+            try:
+                loop.call_soon_threadsafe(self._finish, done, result, error, context=context)
+            except RuntimeError:  # the app has closed: the edit is saved, there is nothing left to show
+                if error is not None:
+                    self._log(error)
+
+        future = self._executor.submit(job)
+        future.add_done_callback(finished)
+        self._last = future
+        return future
+
+    async def settled(self, timeout: float = 10.0) -> None:
+        """Wait until every job submitted so far has run and been called back; TimeoutError
+        after ``timeout`` seconds."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while self.pending:
+            if loop.time() > deadline:
+                raise TimeoutError(f"{self.name}: {self.pending} jobs still queued after {timeout} s")
+            await asyncio.sleep(0.005)
 
     def close(self) -> None:
         """No more jobs: the ones queued are still run, then the thread ends."""
         self._closed = True
-        self._jobs.put(None)
+        if self._executor is not None:
+            self._executor.shutdown(wait=False)
 
     def join(self, timeout: float | None = None) -> None:
-        if self._thread is not None:
-            self._thread.join(timeout)
+        """Wait (at most ``timeout`` seconds) for the jobs queued so far; TimeoutError when they are not done."""
+        if self._last is not None and wait([self._last], timeout).not_done:
+            raise TimeoutError(f"{self.name}: the queued jobs did not finish in {timeout} s")
 
     def _finish(self, done: Done | None, result: Any, error: BaseException | None) -> None:
         self.pending -= 1
         if done is not None:
             done(result, error)
+        elif error is not None:
+            self._log(error)
 
-    def _run(self) -> None:
-        loop = self._loop
-        while True:
-            try:
-                item = self._jobs.get(timeout=0.5)
-            except queue.Empty:
-                if self._closed or loop.is_closed() or not loop.is_running():
-                    return  # nothing left to write, and nobody left to tell
-                continue
-            if item is None:
-                return
-            job, done, context = item
-            result, error = None, None
-            try:
-                result = job()
-            except Exception as exc:  # handed to ``done``; the next job still runs
-                error = exc
-            try:
-                loop.call_soon_threadsafe(self._finish, done, result, error, context=context)
-            except RuntimeError:
-                pass  # the app has closed: the edit is saved, there is nothing left to show
+    def _log(self, error: BaseException) -> None:
+        from segtui.ui.errors import log_error
+
+        log_error(error, f"saving ({self.name})")
 
 
 def write_and_reload(screen: Any, writer: SerialWriter, change: Callable[[], Any],
