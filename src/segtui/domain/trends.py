@@ -14,7 +14,7 @@ import datetime as dt
 from bisect import bisect_right
 from operator import sub
 from dataclasses import dataclass
-from typing import Mapping, Sequence
+from typing import Mapping, NamedTuple, Sequence
 
 from segtui.domain.money import money, share
 from segtui.i18n import N_, _
@@ -37,8 +37,9 @@ class TrendConfig:
         )
 
 
-@dataclass(frozen=True)
-class Trend:
+class Trend(NamedTuple):
+    """A customer's trend and what it was judged on (a NamedTuple: a book makes one per customer)."""
+
     kind: str | None  # 'declining', 'silent' or None
     revenue_12m: int = 0
     revenue_before_12m: int = 0
@@ -98,21 +99,72 @@ def trend_of_day_numbers(
     """:func:`trend` with the order days as sorted day numbers (``date.toordinal()``; a day
     may repeat, it counts once), which a book of a million orders hands over much faster
     than dates."""
-    last = dt.date.fromordinal(day_numbers[-1]) if day_numbers else None
+    return trend_of_rhythm(lapsed, rhythm(day_numbers), revenue_12m, revenue_before_12m, as_of, config)
+
+
+class Rhythm(NamedTuple):
+    """What the silent rule reads of a customer's order days: the last one, how many there
+    are (distinct) and the median gap between consecutive ones (3+ days, else None). A book
+    keeps it for each customer (store/trends.py): it holds for every ``as_of`` on or after
+    ``last_day``, since the days up to such a day are all the days."""
+
+    last_day: dt.date | None = None
+    days: int = 0
+    gap: int | float | None = None  # an int when the gaps are odd in number, else the mean of the middle two
+
+    @property
+    def doubled_gap(self) -> int | None:
+        """2 × the gap: a whole number of days (how the book stores it)."""
+        return None if self.gap is None else int(self.gap * 2)
+
+    @classmethod
+    def stored(cls, last_day: str, days: int, doubled_gap: int | None) -> "Rhythm":
+        """The rhythm from the book's columns (see :attr:`doubled_gap`)."""
+        gap = None if doubled_gap is None else doubled_gap // 2 if days % 2 == 0 else doubled_gap / 2
+        return _new(cls, (dt.date.fromisoformat(last_day), days, gap))
+
+
+NO_RHYTHM = Rhythm()
+
+
+def rhythm(day_numbers: Sequence[int]) -> Rhythm:
+    """The rhythm of sorted day numbers (``date.toordinal()``; a day may repeat, it counts once)."""
+    if not day_numbers:
+        return NO_RHYTHM
+    last = dt.date.fromordinal(day_numbers[-1])
+    if len(day_numbers) < 3:
+        return Rhythm(last, len(set(day_numbers)), None)
+    # gaps between consecutive days, sorted; a repeated day gives a gap of 0, dropped
+    gaps = sorted(map(sub, day_numbers[1:], day_numbers[:-1]))
+    first = bisect_right(gaps, 0)
+    k = len(gaps) - first  # distinct days - 1
     gap = None
-    if len(day_numbers) >= 3:
-        # gaps between consecutive days, sorted; a repeated day gives a gap of 0, dropped
-        gaps = sorted(map(sub, day_numbers[1:], day_numbers[:-1]))
-        first = bisect_right(gaps, 0)
-        k = len(gaps) - first  # distinct days - 1
-        if k >= 2:
-            middle = first + k // 2
-            gap = gaps[middle] if k % 2 else (gaps[middle - 1] + gaps[middle]) / 2
-    expected = last + dt.timedelta(days=round(gap)) if gap is not None and last is not None else None
-    kind = None
-    if not lapsed:
-        if gap is not None and last is not None and (as_of - last).days > config.silent_factor * gap:
+    if k >= 2:
+        middle = first + k // 2
+        gap = gaps[middle] if k % 2 else (gaps[middle - 1] + gaps[middle]) / 2
+    return Rhythm(last, k + 1, gap)
+
+
+def trend_of_rhythm(
+    lapsed: bool,
+    days: Rhythm,
+    revenue_12m: int,
+    revenue_before_12m: int,
+    as_of: dt.date,
+    config: TrendConfig = TrendConfig(),
+) -> Trend:
+    """The trend of one customer whose order days up to ``as_of`` have the rhythm ``days``."""
+    last, gap = days.last_day, days.gap
+    kind: str | None = None
+    expected: dt.date | None = None
+    if gap is not None and last is not None:
+        expected = last + dt.timedelta(days=round(gap))
+        if not lapsed and (as_of - last).days > config.silent_factor * gap:
             kind = SILENT
-        elif revenue_before_12m > 0 and revenue_12m < (1 - config.decline_from) * revenue_before_12m:
-            kind = DECLINING
-    return Trend(kind, revenue_12m, revenue_before_12m, gap, last, expected, as_of)
+    if (kind is None and not lapsed and revenue_before_12m > 0
+            and revenue_12m < (1 - config.decline_from) * revenue_before_12m):
+        kind = DECLINING
+    return _new(Trend, (kind, revenue_12m, revenue_before_12m, gap, last, expected, as_of))
+
+
+_new = tuple.__new__  # a NamedTuple made without its checks, as NamedTuple._make does

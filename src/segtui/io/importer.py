@@ -816,7 +816,7 @@ def _standing(book, as_of: dt.date) -> dict[int, tuple[str, str, str, str]]:
 
     return {
         r.id: (r.source_id, r.name, r.segment.revenue_class, r.segment.quadrant.value)
-        for r in segment_book(book, as_of)
+        for r in segment_book(book, as_of, trends=False)  # moves are classes and quadrants: no trend
     }
 
 

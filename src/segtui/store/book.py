@@ -382,10 +382,13 @@ class Book:
                 raise
             else:
                 try:
+                    _before_commit(self.conn)
                     self.conn.execute("COMMIT")
-                except sqlite3.Error as error:
+                except BaseException as error:
                     self._rollback()
-                    raise self._explained(error) from error
+                    if isinstance(error, sqlite3.Error):
+                        raise self._explained(error) from error
+                    raise
                 self.writes += 1
             finally:
                 self._depth = 0
@@ -559,6 +562,14 @@ def _seed_settings(conn: sqlite3.Connection) -> None:
     )
 
 
+def _before_commit(conn: sqlite3.Connection) -> None:
+    """What a transaction that changed orders keeps up to date before it commits: each
+    customer's order rhythm (store/trends.py; nothing to do costs two index seeks)."""
+    from segtui.store.trends import refresh_rhythms
+
+    refresh_rhythms(conn)
+
+
 def _capture(conn: sqlite3.Connection) -> None:
     """The team book's change log triggers (store/identity.py), for tables that lack them."""
     from segtui.store.identity import ensure_capture
@@ -639,6 +650,7 @@ def open_book(path: str | os.PathLike[str], create: bool = True) -> Book:
                                            outcome=outcome, copy=copy)) from None
                 conn.execute("BEGIN IMMEDIATE")
                 _seed_settings(conn)
+                _before_commit(conn)  # an upgrade works out what the book now keeps (order rhythms)
                 conn.execute("COMMIT")
             _capture(conn)
     except sqlite3.Error as error:

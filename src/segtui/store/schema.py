@@ -281,6 +281,47 @@ MIGRATIONS: list[str] = [
     CREATE INDEX activity_last_contact ON activity (customer_id, date, kind) WHERE kind IN ('visit', 'call');
     CREATE INDEX assessment_latest ON assessment (customer_id, date, source, budget_per_year);
     """,
+    # 11 — each customer's order rhythm as the trend's silent rule reads it (docs/trends.md), so classifying
+    # the book does not read every order ever: the last day with an order of positive net, how many such days,
+    # twice the median gap between them (and the first order, for the days before it the customer had none).
+    # It holds for every as_of on or after last_day. Worked out again (store/trends.py) before a transaction
+    # that changed orders commits; what changed is found from the orders added above ``last_order_id`` and,
+    # by triggers, the customers whose orders were changed or deleted.
+    """
+    -- (no foreign key: a customer's rhythm goes with its orders, which the triggers below follow)
+    CREATE TABLE order_rhythm (
+        customer_id INTEGER PRIMARY KEY,
+        first_day   TEXT NOT NULL,   -- the customer's first order row, whatever its amount
+        last_day    TEXT,            -- NULL: no order of positive net
+        days        INTEGER NOT NULL,
+        gap2        INTEGER   -- 2 × the median gap in days (NULL under 3 days)
+    );
+    -- What the rhythms were worked out from: the orders up to last_order_id, ``orders`` of them,
+    -- and how many of those were deleted since (an order added with an id in a gap below
+    -- last_order_id shows as a count that does not add up, and no kept rhythm is trusted).
+    CREATE TABLE order_rhythm_seen (
+        last_order_id INTEGER NOT NULL,
+        orders        INTEGER NOT NULL,
+        deleted       INTEGER NOT NULL
+    );
+    INSERT INTO order_rhythm_seen VALUES (0, 0, 0);
+    CREATE TABLE order_rhythm_stale (customer_id INTEGER PRIMARY KEY);
+    -- (no OR IGNORE in them: an upsert's ON CONFLICT would override it)
+    CREATE TRIGGER order_rhythm_delete AFTER DELETE ON "order" BEGIN
+        INSERT INTO order_rhythm_stale SELECT OLD.customer_id
+         WHERE NOT EXISTS (SELECT 1 FROM order_rhythm_stale WHERE customer_id = OLD.customer_id);
+        -- the mark comes down to the newest order left, so an order added next (with the id
+        -- just freed) is above it
+        UPDATE order_rhythm_seen SET deleted = deleted + (OLD.id <= last_order_id),
+               last_order_id = min(last_order_id, (SELECT ifnull(max(id), 0) FROM "order"));
+    END;
+    CREATE TRIGGER order_rhythm_update AFTER UPDATE OF id, customer_id, order_key, date, amount ON "order" BEGIN
+        INSERT INTO order_rhythm_stale SELECT OLD.customer_id
+         WHERE NOT EXISTS (SELECT 1 FROM order_rhythm_stale WHERE customer_id = OLD.customer_id);
+        INSERT INTO order_rhythm_stale SELECT NEW.customer_id
+         WHERE NOT EXISTS (SELECT 1 FROM order_rhythm_stale WHERE customer_id = NEW.customer_id);
+    END;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -316,4 +357,7 @@ TABLES: dict[str, tuple[str, ...]] = {
     "place": ("customer_id", "lat", "lon", "source", "looked_up", "uid"),
     "calendar_event": ("uid", "item_id", "day", "sequence", "signature", "summary", "cancelled"),
     "customer_alias": ("source_id", "customer_id", "merged", "undo"),
+    "order_rhythm": ("customer_id", "first_day", "last_day", "days", "gap2"),
+    "order_rhythm_seen": ("last_order_id", "orders", "deleted"),
+    "order_rhythm_stale": ("customer_id",),
 }

@@ -533,7 +533,7 @@ def segment_book(book: Book, as_of: dt.date | None = None, trends: bool = True) 
     settings = book.settings()
     config = Config.from_settings(settings)
     job = _FactsJob(book, as_of, config.window_months)  # aggregates while we read the customers
-    trend_job = _trend_job(book, as_of) if trends else None  # and the trends' pass too
+    trend_job = _trend_job(book, as_of, months=config.window_months) if trends else None  # and the trends'
     customers = book.rows(_CUSTOMERS_SQL + " ORDER BY name COLLATE NOCASE, id")
     ids = [c[0] for c in customers]
     estimates = latest_estimates(book, as_of)
@@ -542,7 +542,7 @@ def segment_book(book: Book, as_of: dt.date | None = None, trends: bool = True) 
     ties = {c[0]: source_id_order(c[1]) for c in customers} if config.mode == "pareto" else None
     segments = classify_all((facts[i] for i in ids), estimates, config, ties)
     estimate = estimates.get
-    trend = trend_job.trends(_lapsed(segments)).get if trend_job is not None else {}.get
+    trend = trend_job.trends(_lapsed(segments), facts).get if trend_job is not None else {}.get
     # (id, source_id, name, city, owner, last_order, segment, facts, estimate, trend)
     return [
         _new(CustomerSegment, (*c[:5], f.last_order, segments[cid], f, estimate(cid), trend(cid)))
@@ -552,10 +552,10 @@ def segment_book(book: Book, as_of: dt.date | None = None, trends: bool = True) 
     ]
 
 
-def _trend_job(book: Book, as_of: dt.date, customer_ids: list[int] | None = None):
+def _trend_job(book: Book, as_of: dt.date, customer_ids: list[int] | None = None, months: int = 24):
     from segtui.store.trends import TrendJob
 
-    return TrendJob(book, as_of, customer_ids)
+    return TrendJob(book, as_of, customer_ids, months)
 
 
 def _lapsed(segments: dict) -> set[int]:
@@ -564,8 +564,8 @@ def _lapsed(segments: dict) -> set[int]:
     return {cid for cid, s in segments.items() if s.group is Group.LAPSED}
 
 
-def _trends(book: Book, as_of: dt.date, segments: dict, customer_ids: list[int] | None) -> dict[int, Trend]:
-    return _trend_job(book, as_of, customer_ids).trends(_lapsed(segments), customer_ids)
+def _trends(book: Book, as_of: dt.date, segments: dict, facts: dict[int, Facts], months: int) -> dict[int, Trend]:
+    return _trend_job(book, as_of, list(facts), months).trends(_lapsed(segments), facts)
 
 
 _WHOLE_BOOK = object()  # the customer's classes need the whole book classified
@@ -607,7 +607,8 @@ def _one_customer(book: Book, customer_id: int, as_of: dt.date, trends: bool):
     ):
         return _WHOLE_BOOK
     segments = classify_all([facts], estimates, config)
-    trend = _trends(book, as_of, segments, [customer_id]).get(customer_id) if trends else None
+    trend = (_trends(book, as_of, segments, {customer_id: facts}, config.window_months).get(customer_id)
+             if trends else None)
     return CustomerSegment(
         c[0], c[1], c[2], c[3], c[4], facts.last_order, segments[customer_id], facts, estimates.get(customer_id), trend
     )

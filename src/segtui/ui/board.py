@@ -365,7 +365,7 @@ class BoardScreen(Screen):
         self._before: dict[int, Quadrant] = {}
         #: the book's stamp after the reading the snapshot last kept was taken of, and the book
         #: file's fingerprint before it (see App.close_book)
-        self.kept: tuple[tuple[int, int], list] | None = None
+        self.kept: tuple[tuple[int, int], Fingerprint] | None = None
 
     # --- layout -------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -459,6 +459,7 @@ class BoardScreen(Screen):
             settings = self.book.settings()
             as_of = self.as_of
             rows = board_rows(self.book, as_of)
+            read = self.book.stamp()  # with what the reading itself saved (places found from towns)
         except BaseException:
             collector.release()  # no first reading to end the hold on full passes
             raise
@@ -471,7 +472,9 @@ class BoardScreen(Screen):
                                     (k for r in rows for k in (r.customer.segment.revenue_class,
                                                                r.customer.segment.potential_class)), config,
                                     (r.potential for r in rows))
-        kept_from = (stamp, taken_of) if taken_of is not None and as_of == self._start_as_of else None
+        # kept only when no other program saved to the book while it was read
+        kept_from = ((read, taken_of) if taken_of is not None and as_of == self._start_as_of and read[1] == stamp[1]
+                     else None)
         self.app.call_from_thread(self._loaded, rows, settings, config, reading, ordered, newest, offer, as_of,
                                   kept_from)
 
@@ -483,10 +486,10 @@ class BoardScreen(Screen):
 
         snapshot.save(self.keep_at, snapshot.take(as_of, settings.get("currency", "SEK"), settings, ordered,
                                                   book=taken_of))
-        # the reading may itself save (places found from towns), and an edit may follow the
-        # paint: what is saved meanwhile leaves the snapshot to this start only
+        # an edit between the reading and now, here or by another program, leaves the
+        # snapshot to this start only (App.close_book does not vouch for it)
         after = self.book.stamp()
-        self.kept = (after, taken_of) if after[1] == stamp[1] else None
+        self.kept = (after, taken_of) if after == stamp else None
 
     def reload(self, follow: int | None = None) -> None:
         """Read the book again; ``follow`` a customer and say when it moved quadrant."""
