@@ -350,6 +350,7 @@ class BoardScreen(Screen):
         self.today = today or clock.today()
         self.newest_order: dt.date | None = None  # the book's newest order (read with the rows)
         self._reading = 0  # readings asked for so far; only the latest is shown
+        self._settings_asked = -1  # the book's settings changes when the latest reading was asked for
         self._first_order: dict[Quadrant, list[BoardRow]] | None = None
         self.rows: list[BoardRow] = []
         self.estimated = 0  # customers whose potential is only estimated (the review's queue)
@@ -444,7 +445,23 @@ class BoardScreen(Screen):
         """Read the book in a worker. A reading asked for later (another day, after
         an edit) wins: an earlier one still running is not shown when it ends."""
         self._reading += 1
+        self._settings_asked = self.book.settings_changes
         self._read(self._reading)
+
+    def on_screen_resume(self) -> None:
+        """Back at the front: settings changed meanwhile (here, or by another program) read the book again."""
+        if self.loaded:
+            self._check_settings(self._settings_asked)
+
+    @work(thread=True, exclusive=True, group="board-settings")
+    def _check_settings(self, asked: int) -> None:
+        self.book.settings_snapshot()  # finds a change another program saved
+        if self.book.settings_changes != asked:
+            self.app.call_from_thread(self._settings_moved, asked)
+
+    def _settings_moved(self, asked: int) -> None:
+        if asked == self._settings_asked:  # no reading asked for since
+            self.reload()
 
     @work(thread=True, exclusive=True, group="board-load")
     def _read(self, reading: int) -> None:
