@@ -99,12 +99,21 @@ def test_same_order_twice_is_refused_and_nothing_changes(book) -> None:
     assert dump(book) == before
 
 
-def test_a_synced_book_refuses_to_merge(book) -> None:
+def test_a_synced_book_merges_and_undoes_until_a_sync_takes_the_merge(book) -> None:
     keep, other = _two(book)
     with book.transaction() as conn:
         conn.execute("INSERT INTO team_state (key, value) VALUES ('book', 'b1')")
-    with pytest.raises(BookError, match="team book"):
-        merge_customers(book, keep, other, TODAY)
+    before = dump(book)
+    undo = merge_customers(book, keep, other, TODAY)
+    assert book.scalar("SELECT count(*) FROM customer") == 1
+    undo_merge(book, undo)  # no sync has taken it: it is this book's alone
+    assert dump(book) == before
+    undo = merge_customers(book, keep, other, TODAY)
+    with book.transaction() as conn:  # what a sync does first: the merge gets its team id
+        conn.execute("UPDATE customer_alias SET uid = source_id")
+    with pytest.raises(BookError, match="K2 was merged into K1 and the merge has reached the team book"):
+        undo_merge(book, undo)
+    assert book.scalar("SELECT count(*) FROM customer") == 1
 
 
 def test_every_table_that_points_at_a_customer_is_merged(book) -> None:

@@ -627,7 +627,7 @@ def test_a_place_from_the_customer_import_travels(url, tmp_path):
 # --- merged duplicates ---------------------------------------------------------------
 
 
-def test_a_merge_made_before_joining_stays_merged_in_every_book_and_is_not_undone_in_a_team(url, tmp_path):
+def test_a_merge_made_before_joining_stays_merged_in_every_book_and_is_not_undone_once_synced(url, tmp_path):
     from segtui.io.importer import import_orders
     from segtui.store import duplicates
 
@@ -653,15 +653,166 @@ def test_a_merge_made_before_joining_stays_merged_in_every_book_and_is_not_undon
     assert lead.scalar("SELECT customer_id FROM \"order\" WHERE order_ref = 'M900001'") == keep
     assert dump(rep) == dump(lead)
 
-    # a book in a team neither merges nor splits a merge again: the other books would not follow
-    for book in (lead, rep):
-        with pytest.raises(duplicates.MergeRefused, match="synced with a team book"):
-            duplicates.undo_merge(book, undo)
-    with pytest.raises(duplicates.MergeRefused, match="synced with a team book"):
-        duplicates.merge_customers(rep, kept_rep, customer_id(rep, "K10001"), dt.date(2026, 12, 1))
+    # the merge reached the team book: it is not split again in one book, the others would not follow
+    with pytest.raises(duplicates.MergeRefused, match="K10188 was merged into K10163 and the merge has reached"):
+        duplicates.undo_merge(lead, undo)
     assert rep.scalar("SELECT count(*) FROM customer_alias") == 1
     for book in (lead, rep):
         assert (lambda r: (r.pushed, r.pulled))(team.sync(book, url, at(4))) == (0, 0)
+
+
+def _two_reps_and_a_pair(tmp_path: Path, url: str):
+    """Rep A publishes a book with a duplicate pair (kept K, merged-away S, which answered the
+    same checklist question earlier and one K did not); rep B joins."""
+    from segtui.store.customers import set_checklist_answer, set_qualification
+    from segtui.store.demo import generate
+
+    a = generate(tmp_path / "a.db", customers=12, orders=150, seed=11, today=dt.date(2026, 12, 1))
+    kept, merged = (r[0] for r in a.rows("SELECT source_id FROM customer ORDER BY source_id LIMIT 2"))
+    with a.transaction() as conn:  # no order of one is the other's: they can be merged
+        conn.execute('DELETE FROM "order" WHERE customer_id = ? AND (order_ref IN (SELECT order_ref FROM "order" '
+                     'WHERE customer_id = ?) OR order_ref IS NULL)', (customer_id(a, merged), customer_id(a, kept)))
+    set_checklist_answer(a, customer_id(a, kept), "growing", "2026-11-01", "no")
+    set_checklist_answer(a, customer_id(a, merged), "growing", "2026-10-01", "yes")
+    set_checklist_answer(a, customer_id(a, merged), "services", "2026-10-05", "yes")
+    set_qualification(a, customer_id(a, merged), "2026-10-07", True, True, None)
+    team.sync(a, url, at(0))
+    b = open_book(tmp_path / "b.db")
+    team.sync(b, url, at(1))
+    return a, b, kept, merged
+
+
+def _rows_on(book, source_id: str) -> dict[str, set[str]]:
+    """The dated rows of a customer, by table: their team ids."""
+    cid = customer_id(book, source_id)
+    return {
+        table: {r[0] for r in book.rows(f'SELECT uid FROM "{table}" WHERE customer_id = ?', (cid,))}  # noqa: S608
+        for table in ("activity", "note", "plan_item", "assessment", "contact", "order", "checklist_answer")
+    }
+
+
+@pytest.mark.parametrize("first", ["a", "b"])
+def test_a_merge_in_a_synced_book_travels_and_every_book_moves_its_own_rows(first, server, tmp_path):
+    from segtui.store import duplicates
+    from segtui.store.customers import add_activity, add_assessment, set_checklist_answer
+
+    url = server.create_db("merge" + uuid.uuid4().hex[:10])
+    team.init(url)
+    a, b, kept, merged = _two_reps_and_a_pair(tmp_path, url)
+    before = {name: _rows_on(book, kept) for name, book in (("a", a), ("b", b))}
+    merged_rows = _rows_on(a, merged)
+    # A merges S into K offline
+    duplicates.merge_customers(a, customer_id(a, kept), customer_id(a, merged), dt.date(2026, 12, 1))
+    # B, offline too, works on S: a visit, a note, a plan item, an estimate, a contact, and a newer answer
+    s_in_b = customer_id(b, merged)
+    add_activity(b, s_in_b, "2026-11-25", "visit", outcome="met", note="visit by b on the merged customer")
+    add_assessment(b, s_in_b, "2026-11-25", 250_000, None, who="b", note="estimate by b")
+    set_checklist_answer(b, s_in_b, "growing", "2026-11-20", "unknown")  # later than K's: it wins, as in one book
+    with b.transaction() as conn:
+        conn.execute("INSERT INTO note (customer_id, date, text) VALUES (?, '2026-11-26', 'note by b')", (s_in_b,))
+        conn.execute("INSERT INTO plan_item (customer_id, day, kind, status) VALUES (?, '2026-12-03', 'visit', "
+                     "'planned')", (s_in_b,))
+        conn.execute("INSERT INTO contact (customer_id, name) VALUES (?, 'Contact by b')", (s_in_b,))
+    edited_at(a, "2026-12-01T10:00:00.000")
+    edited_at(b, "2026-12-01T10:30:00.000")
+    books = {"a": a, "b": b}
+    order = [first, "b" if first == "a" else "a", first]
+    told = [c for i, name in enumerate(order) for c in team.sync(books[name], url, at(10 + i)).conflicts]
+    assert told == []
+    b_rows = {t: ids - before["b"][t] - merged_rows[t] for t, ids in _rows_on(b, kept).items()}
+    assert {t: len(ids) for t, ids in b_rows.items() if ids} == {
+        "activity": 1, "note": 1, "plan_item": 1, "assessment": 1, "contact": 1}
+    for book in (a, b):
+        assert book.scalar("SELECT count(*) FROM customer WHERE source_id = ?", (merged,)) == 0
+        assert book.rows("SELECT a.source_id, c.source_id FROM customer_alias a JOIN customer c "
+                         "ON c.id = a.customer_id") == [(merged, kept)]
+        on_kept = _rows_on(book, kept)
+        for table in on_kept:  # every dated row of both customers and B's new ones, none lost
+            if table != "checklist_answer":
+                assert on_kept[table] >= before["a"][table] | merged_rows[table] | b_rows[table], table
+        answers = dict(book.rows("SELECT question_key, answer FROM checklist_answer WHERE customer_id = ?",
+                                 (customer_id(book, kept),)))
+        assert (answers["growing"], answers["services"]) == ("unknown", "yes")
+        assert book.scalar("SELECT count(*) FROM qualification WHERE customer_id = ?", (customer_id(book, kept),)) == 1
+    assert dump(a) == dump(b)
+    a.close()
+    b.close()
+    as_of = ["--as-of", "2026-12-01", "--format", "csv"]
+    assert cli("segments", str(tmp_path / "a.db"), *as_of).stdout == cli("segments", str(tmp_path / "b.db"), *as_of).stdout
+    for name in "ab":
+        again = sync_json(tmp_path / f"{name}.db", url)
+        assert (again["pushed"], again["pulled"]) == (0, 0)
+    # a rep who joins afterwards gets the merged book too
+    c = open_book(tmp_path / "c.db")
+    team.sync(c, url, at(30))
+    a = open_book(tmp_path / "a.db")
+    assert dump(c) == dump(a)
+    assert (lambda r: (r.pushed, r.pulled))(team.sync(c, url, at(31))) == (0, 0)
+
+
+def test_two_reps_merging_the_same_pair_opposite_ways_the_second_is_told_and_undoes(url, tmp_path):
+    from segtui.store import duplicates
+    from segtui.store.customers import add_activity
+
+    a, b, kept, merged = _two_reps_and_a_pair(tmp_path, url)
+    on_both = {t: _rows_on(a, kept)[t] | _rows_on(a, merged)[t] for t in _rows_on(a, kept)}
+    duplicates.merge_customers(a, customer_id(a, kept), customer_id(a, merged), dt.date(2026, 12, 1))
+    duplicates.merge_customers(b, customer_id(b, merged), customer_id(b, kept), dt.date(2026, 12, 1))
+    add_activity(b, customer_id(b, merged), "2026-11-28", "call", note="call by b after merging")
+    edited_at(a, "2026-12-01T10:00:00.000")
+    edited_at(b, "2026-12-01T10:30:00.000")
+    assert team.sync(a, url, at(10)).conflicts == []
+    def rows(book):  # every row as it travels, without the team ids a sync gives new rows first
+        return {table: sorted(row[1] for row in found) for table, found in dump(book).items()}
+
+    mine = rows(b)
+    with pytest.raises(team.TeamError) as refused:
+        team.sync(b, url, at(11))
+    said = str(refused.value)
+    assert "\n" not in said and said == (
+        f"{kept} was merged into {merged} in this book, but another rep had merged {merged} into {kept} first: "
+        "undo this merge (segtui duplicates BOOK --undo, or ctrl+z on the duplicates screen) and sync again; "
+        "nothing was sent")
+    assert rows(b) == mine  # nothing was sent, nothing taken
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        assert conn.execute("SELECT count(*) FROM segtui.row WHERE tbl = 'customer_alias'").fetchone()[0] == 1
+    _source, _kept, undo = duplicates.last_merge(b)
+    duplicates.undo_merge(b, undo)  # the merge never reached the team book: it can be split again
+    for i, name in enumerate("bab"):
+        assert team.sync({"a": a, "b": b}[name], url, at(12 + i)).conflicts == []
+    assert dump(a) == dump(b)
+    for book in (a, b):
+        assert book.scalar("SELECT count(*) FROM customer WHERE source_id = ?", (merged,)) == 0
+        on_kept = _rows_on(book, kept)
+        for table in ("activity", "note", "plan_item", "assessment", "contact", "order"):
+            assert on_kept[table] >= on_both[table], table
+        assert book.scalar("SELECT count(*) FROM activity WHERE note = 'call by b after merging' AND customer_id = ?",
+                           (customer_id(book, kept),)) == 1
+        assert (lambda r: (r.pushed, r.pulled))(team.sync(book, url, at(20))) == (0, 0)
+
+
+def test_two_reps_making_the_same_merge_make_one_merge(url, tmp_path):
+    from segtui.store import duplicates
+
+    a, b, kept, merged = _two_reps_and_a_pair(tmp_path, url)
+    on_both = {t: _rows_on(a, kept)[t] | _rows_on(a, merged)[t] for t in _rows_on(a, kept)}
+    for book in (a, b):
+        duplicates.merge_customers(book, customer_id(book, kept), customer_id(book, merged), dt.date(2026, 12, 1))
+    edited_at(a, "2026-12-01T10:00:00.000")
+    edited_at(b, "2026-12-01T10:30:00.000")
+    for i, book in enumerate((a, b, a)):
+        assert team.sync(book, url, at(10 + i)).conflicts == []
+    for book in (a, b):
+        assert book.scalar("SELECT count(*) FROM customer WHERE source_id = ?", (merged,)) == 0
+        on_kept = _rows_on(book, kept)
+        for table in ("activity", "note", "plan_item", "assessment", "contact", "order"):
+            assert on_kept[table] == on_both[table], table
+        assert (lambda r: (r.pushed, r.pulled))(team.sync(book, url, at(20))) == (0, 0)
+    ours, theirs = dump(a), dump(b)
+    assert {t: rows for t, rows in ours.items() if t != "customer_alias"} == \
+        {t: rows for t, rows in theirs.items() if t != "customer_alias"}
 
 
 # --- the team's settings, the address, a server that refuses, the same ERP file twice ---

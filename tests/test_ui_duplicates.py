@@ -238,19 +238,25 @@ async def test_no_duplicates(book, tmp_path) -> None:
         assert app.screen is screen and customers(book) == ["K1", "K2"]
 
 
-async def test_a_team_book_says_why_it_cannot_merge(book, tmp_path) -> None:
+async def test_a_team_book_merges_and_says_why_a_synced_merge_is_not_undone(book, tmp_path) -> None:
     fill(book)
     with book.transaction() as conn:
         conn.execute("INSERT INTO team_state (key, value) VALUES ('book', 'b1')")
     app = SegtuiApp(book, as_of=AS_OF, config_dir=tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_duplicates(app, pilot)
-        assert "synced with a team book" in text(screen, "#dups-status")
         await pilot.press("m")
+        await pilot.pause()
+        await pilot.press("y")
         await settle(pilot)
-        assert app.screen is screen  # no confirmation: the book refuses
-        assert any("synced with a team book" in n.message for n in app._notifications)
-        assert customers(book) == ["K1", "K2", "P7"]
+        assert customers(book) == ["K1", "K2"] and screen.pairs == []
+        with book.transaction() as conn:  # a sync takes the merge to the team book
+            conn.execute("UPDATE customer_alias SET uid = source_id")
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert any("P7 was merged into K1 and the merge has reached the team book" in n.message
+                   for n in app._notifications)
+        assert customers(book) == ["K1", "K2"]
 
 
 async def test_the_palette_finds_duplicates(book, tmp_path) -> None:

@@ -4,11 +4,13 @@ A merge moves every row of the other customer to the kept one in one transaction
 after a safety copy of the book. Where the book keeps one row per customer (a
 checklist answer per question, the qualification, the buying behaviour, the
 place) and both have one, the newer one is kept (the kept customer's on equal
-dates; its place always, when it has one). The other customer is removed; its
+dates; its place, unless only the other's was typed or imported). The other customer is removed; its
 customer id stays in ``customer_alias`` pointing at the kept one, so imports of
 the ERP file put its orders on the kept customer instead of bringing it back.
 The alias row carries the statements that undo the merge, so ``segtui duplicates
---undo`` can split the two again long after the app is closed.
+--undo`` can split the two again long after the app is closed — in a book synced
+with a team book, until a sync has taken the merge to the other reps' books
+(the merge travels as a merge there: docs/team.md, "Merged duplicates").
 """
 
 from __future__ import annotations
@@ -24,16 +26,8 @@ from segtui.domain.segments import subtract_months
 from segtui.i18n import N_, Phrase, plural_phrase
 from segtui.store.book import Book, BookError
 from segtui.store.customers import Statement, Undo, _apply
+from segtui.store.merging import MOVED, ONE_PER, move_rows, same_orders
 
-#: Tables whose rows belong to one customer and simply move.
-MOVED = ("contact", "order", "assessment", "competitor_contract", "activity", "plan_item", "note")
-#: Tables with one row per customer (and question): (table, key columns besides the customer, date column).
-ONE_PER = (
-    ("checklist_answer", ("question_key",), "date"),
-    ("qualification", (), "date"),
-    ("buying_behaviour", (), "date"),
-    ("place", (), None),
-)
 #: Master fields the kept customer takes from the other when it has none.
 FILLED = (
     "org_number", "industry", "city", "postcode", "address", "owner", "crm_id", "country", "employees",
@@ -42,13 +36,9 @@ FILLED = (
 REVENUE_MONTHS = 24
 
 #: Why a merge is refused, in English with {placeholders}; the app shows them translated.
-IN_A_TEAM = N_(
-    "this book is synced with a team book: merging customers is not possible here yet — "
-    "fix the customer ids in the ERP and re-import, so every rep's book gets the same change"
-)
 UNDO_IN_A_TEAM = N_(
-    "this book is synced with a team book: a merge cannot be undone here — the other reps' books "
-    "have the merged customer as one; split it in the ERP and re-import"
+    "{other} was merged into {keep} and the merge has reached the team book: it cannot be undone here — "
+    "the other reps' books have the two as one customer"
 )
 SAME_ORDER = N_("{keep} and {other} both have order {order}{more}: the book keeps an order once per customer, "
                 "so they cannot be merged; nothing was changed")
@@ -150,11 +140,25 @@ def what_moves(book: Book, ids: list[int]) -> dict[int, dict[str, int]]:
     return out
 
 
-def merge_refusal(book: Book) -> MergeRefused | None:
-    """Why no merge can be made in this book at all (a team book), or None."""
-    if book.scalar("SELECT 1 FROM team_state WHERE key = 'book'"):
-        return MergeRefused(IN_A_TEAM)
-    return None
+def in_a_team(book: Book) -> bool:
+    return bool(book.scalar("SELECT 1 FROM team_state WHERE key = 'book'"))
+
+
+def reached_team(book: Book, source_id: str) -> bool:
+    """Whether the merge of ``source_id`` may have reached the team book: the book is in a team
+    and a sync has taken the merge (given it its team id). Until then it is this book's alone."""
+    if not in_a_team(book):
+        return False
+    return book.scalar("SELECT uid FROM customer_alias WHERE source_id = ?", (source_id,)) is not None
+
+
+def undo_refusal(book: Book, source_id: str) -> MergeRefused | None:
+    """Why the merge of ``source_id`` cannot be undone in this book, or None."""
+    if not reached_team(book, source_id):
+        return None
+    kept = book.scalar("SELECT c.source_id FROM customer_alias a JOIN customer c ON c.id = a.customer_id "
+                       "WHERE a.source_id = ?", (source_id,))
+    return MergeRefused(UNDO_IN_A_TEAM, other=source_id, keep=kept or "?")
 
 
 def merged_away(book: Book) -> list[tuple[str, str | None, str]]:
@@ -191,47 +195,16 @@ def _columns(conn, table: str) -> list[str]:
     return [r[1] for r in conn.execute(f'PRAGMA table_info("{table}")')]  # sql-safe: table names are ours
 
 
-def _rowids(conn, table: str, customer_id: int) -> list[int]:
-    # sql-safe: table names are ours
-    return [r[0] for r in conn.execute(f'SELECT rowid FROM "{table}" WHERE customer_id = ?', (customer_id,))]
-
-
-def _ids_param(ids: list[int]) -> str:
-    return json.dumps(ids)
-
-
-def _order_clashes(conn, keep: int, other: int) -> list[tuple[str, str]]:
-    """The orders both customers have: ('order', its number) or ('day', the day of one without number)."""
-    clashes = [
-        ("order", r[0])
-        for r in conn.execute(
-            'SELECT o.order_ref FROM "order" o JOIN "order" k ON k.customer_id = ? AND k.order_ref = o.order_ref '
-            "WHERE o.customer_id = ? AND o.order_ref IS NOT NULL",
-            (keep, other),
-        )
-    ]
-    clashes += [
-        ("day", r[0])
-        for r in conn.execute(
-            'SELECT o.date FROM "order" o JOIN "order" k ON k.customer_id = ? AND k.order_ref IS NULL '
-            "AND k.date = o.date AND k.amount = o.amount WHERE o.customer_id = ? AND o.order_ref IS NULL",
-            (keep, other),
-        )
-    ]
-    return clashes
-
-
 def merge_customers(book: Book, keep: int, other: int, today: dt.date) -> Undo:
     """Merge customer ``other`` into ``keep`` (both book ids) in one transaction; returns the undo.
 
-    Refused (BookError, nothing changed) for a book in a team (a merge would have to
-    travel as a tombstone the other reps' books apply to their own rows of the
-    customer) and when both have the same order (the book keeps an order once per customer)."""
+    Refused (BookError, nothing changed) when both have the same order (the book keeps an
+    order once per customer). In a book synced with a team book the merge travels as a merge
+    (docs/team.md): the alias and the removed customer go to the team book, and every book
+    moves its own rows of the customer when it applies them — so the rows this book moves are
+    not sent as changes of their own (each book moves them itself, with the rows only it has)."""
     if keep == other:
         raise BookError(Phrase("a customer cannot be merged into itself"))
-    refused = merge_refusal(book)
-    if refused is not None:
-        raise refused
     from segtui.store.backup import backup_before
 
     with book.transaction() as conn:
@@ -244,12 +217,13 @@ def merge_customers(book: Book, keep: int, other: int, today: dt.date) -> Undo:
     backup_before(book, Phrase("merging {other} into {keep}", other=names[other], keep=names[keep]))
     undo: list[Statement] = []
     with book.transaction() as conn:
-        clashes = _order_clashes(conn, keep, other)
+        clashes = same_orders(conn, keep, other)
         if clashes:
-            kind, value = clashes[0]
+            kind, value, _row = clashes[0]
             if kind == "order":
                 raise MergeRefused(SAME_ORDER, len(clashes) - 1, keep=names[keep], other=names[other], order=value)
             raise MergeRefused(SAME_DAY_ORDER, len(clashes) - 1, keep=names[keep], other=names[other], day=value)
+        logged = conn.execute("SELECT coalesce(max(seq), 0) FROM team_change").fetchone()[0]
         columns = _columns(conn, "customer")
         marks = ", ".join("?" for _ in columns)
         listed = ", ".join(f'"{c}"' for c in columns)
@@ -260,41 +234,19 @@ def merge_customers(book: Book, keep: int, other: int, today: dt.date) -> Undo:
             f"UPDATE customer SET {', '.join(f'{c} = ?' for c in columns)} WHERE id = ?",  # sql-safe: ours
             (*tuple(keep_row), keep),
         ))
-        restored: list[Statement] = []
-        for table, keys, date in ONE_PER:
-            cols = _columns(conn, table)
-            every = ", ".join(["rowid", *(f'"{c}"' for c in cols)])
-
-            def rows_of(cid: int) -> dict[tuple, tuple]:
-                found = conn.execute(f'SELECT {every} FROM "{table}" WHERE customer_id = ?', (cid,))  # sql-safe: ours
-                return {tuple(r[1 + cols.index(k)] for k in keys): tuple(r) for r in found}
-
-            mine = rows_of(keep)
-            for key, their_row in rows_of(other).items():
-                my_row = mine.get(key)
-                if my_row is None:
-                    continue
-                newer = date is not None and their_row[1 + cols.index(date)] > my_row[1 + cols.index(date)]
-                loser = my_row if newer else their_row
-                conn.execute(f'DELETE FROM "{table}" WHERE rowid = ?', (loser[0],))  # sql-safe: ours
-                marks = ", ".join("?" for _ in loser)
-                restored.append((f'INSERT INTO "{table}" ({every}) VALUES ({marks})', loser))  # sql-safe: ours
-        for table in (*MOVED, *(t for t, _, _ in ONE_PER)):
-            moved = _rowids(conn, table, other)
-            if not moved:
-                continue
-            conn.execute(f'UPDATE "{table}" SET customer_id = ? WHERE customer_id = ?', (keep, other))  # sql-safe: ours
-            undo.append((
-                # sql-safe: table names are ours
-                f'UPDATE "{table}" SET customer_id = ? WHERE rowid IN (SELECT value FROM json_each(?))',
-                (other, _ids_param(moved)),
-            ))
-        undo.extend(restored)
-        repointed = [r[0] for r in conn.execute("SELECT source_id FROM customer_alias WHERE customer_id = ?", (other,))]
-        conn.execute("UPDATE customer_alias SET customer_id = ? WHERE customer_id = ?", (keep, other))
-        undo.append(("UPDATE customer_alias SET customer_id = ? WHERE source_id IN (SELECT value FROM json_each(?))",
-                     (other, json.dumps(repointed))))
+        undo.extend(move_rows(conn, keep, other))
+        # the moves are the merge's, which every book of the team makes itself: they are not changes to send
+        conn.execute(
+            "DELETE FROM team_change WHERE seq > ? AND tbl IN (SELECT value FROM json_each(?))",
+            (logged, json.dumps([*MOVED, *(t for t, _, _ in ONE_PER)])),
+        )
         undo.append(("DELETE FROM customer_alias WHERE source_id = ?", (names[other],)))
+        # in a team book not yet synced since: both customers and the alias are as the team has them again
+        undo.append((
+            "DELETE FROM team_change WHERE seq > ? AND ((tbl = 'customer' AND uid IN (?, ?)) "
+            "OR (tbl = 'customer_alias' AND uid = ?))",
+            (logged, names[keep], names[other], names[other]),
+        ))
         filled = {
             c: other_row[columns.index(c)]
             for c in FILLED
@@ -349,10 +301,20 @@ def last_merge(book: Book) -> tuple[str, int, Undo] | None:
     return row[0]["source_id"], row[0]["customer_id"], Undo(f"merged {row[0]['source_id']}", statements)
 
 
+def merged_away_by(undo: Undo) -> str | None:
+    """The customer id a merge's undo brings back (its last statement removes the alias)."""
+    for sql, params in undo.statements:
+        if sql == "DELETE FROM customer_alias WHERE source_id = ?":
+            return str(params[0])
+    return None
+
+
 def undo_merge(book: Book, undo: Undo) -> None:
-    """Split two merged customers again, in one transaction. Refused in a book synced
-    with a team book: the statements put back this book's rows by their local ids,
-    and the customer put back would never reach the other books."""
-    if merge_refusal(book) is not None:
-        raise MergeRefused(UNDO_IN_A_TEAM)
+    """Split two merged customers again, in one transaction. Refused in a book synced with
+    a team book once a sync has taken the merge: the other reps' books have the two as one
+    customer, and the statements put back this book's rows by their local ids."""
+    source_id = merged_away_by(undo)
+    refused = None if source_id is None else undo_refusal(book, source_id)
+    if refused is not None:
+        raise refused
     _apply(book, undo.statements)

@@ -32,6 +32,8 @@ from dataclasses import dataclass, field
 
 from segtui.domain.settings import REGISTRY as SETTINGS
 from segtui.domain.text import ID_MAX, NAME_MAX, NOTE_MAX, mend
+from segtui.store import merging
+from segtui.store.merging import ONE_PER_KEYS
 
 RANDOM_UID = "lower(hex(randomblob(16)))"
 
@@ -70,8 +72,8 @@ TABLES: list[Synced] = [
         only="{row}.key IN (" + ", ".join("'" + k + "'" for k in TEAM_SETTINGS) + ")",
     ),
     Synced("customer", new_key="source_id", refs={}),
-    # a customer merged into another (before the book joined the team: a book in a team does not
-    # merge): every book then puts that customer id's orders on the kept customer
+    # a customer merged into another: every book makes the merge (moves its own rows of the customer
+    # onto the kept one, store/merging.py) and puts that customer id's rows and orders on the kept one
     Synced("customer_alias", new_key="source_id"),
     Synced("contact"),
     Synced(
@@ -268,43 +270,160 @@ def mended(table: str, data: str | None) -> str | None:
     return json.dumps(row, ensure_ascii=False) if changed else data
 
 
-def apply(conn: sqlite3.Connection) -> int:
-    """Write the rows of ``temp.pulled`` (tbl, uid, data, version) into the book:
-    tombstones delete, the rest insert or update by key. Returns how many rows."""
-    tables = present(conn)
-    done = 0
-    for t in reversed(tables):
-        # sql-safe: names of the code
-        cursor = conn.execute(
-            f'DELETE FROM "{t.table}" WHERE {t.key} IN (SELECT uid FROM temp.pulled WHERE tbl = ? AND data IS NULL)',  # sql-safe: names of the code
-            (t.table,),
+def _ref(column: str, target: str, data: str = "p.data") -> str:
+    """The book's id of the row a pulled row points at; a customer merged into another (its id in
+    ``customer_alias``) is the kept customer."""
+    ref = BY_NAME[target]
+    pointed = f"json_extract({data}, '$.{column}')"
+    # sql-safe: names of the code
+    found = f'(SELECT r.id FROM "{target}" r WHERE r.{ref.key} = {pointed})'
+    if target != "customer":
+        return found
+    # sql-safe: names of the code
+    return f"coalesce({found}, (SELECT a.customer_id FROM customer_alias a WHERE a.source_id = {pointed}))"
+
+
+def _held(conn: sqlite3.Connection, t: Synced) -> None:
+    """Mark in ``temp.held`` the pulled rows of ``t`` that need a merge's rules: rows of a customer
+    merged into another (they go onto the kept one), and rows kept one per customer that would meet
+    another row of the same customer and question (two customers merged: one of them is kept)."""
+    if "customer_id" not in t.refs:
+        return
+    pointed = "json_extract(p.data, '$.customer_id')"
+    # sql-safe: names of the code
+    merged = (f"({pointed} NOT IN (SELECT uid FROM customer WHERE uid IS NOT NULL) "
+              f"AND {pointed} IN (SELECT source_id FROM customer_alias))")
+    conditions = [merged]
+    if t.table in ONE_PER_KEYS:
+        keys, _date = ONE_PER_KEYS[t.table]
+        own = pointed + "".join(f" || char(31) || json_extract(p.data, '$.{k}')" for k in keys)
+        same = "".join(f" AND x.{k} = json_extract(p.data, '$.{k}')" for k in keys)
+        conditions.append(f"p.uid IS NOT ({own})")  # a row moved onto another customer by a merge
+        conditions.append(  # sql-safe: names of the code
+            f'EXISTS (SELECT 1 FROM "{t.table}" x WHERE x.customer_id = {_ref("customer_id", "customer")}{same} '
+            "AND x.uid IS NOT p.uid)"
         )
-        done += max(cursor.rowcount, 0)
-    for t in tables:
-        cols = columns_of(conn, t.table)
-        values, guards = [], []
-        notnull = {r[0] for r in conn.execute("SELECT name FROM pragma_table_info(?) WHERE \"notnull\" OR pk",
-                                              (t.table,))}
+    conn.execute(
+        # sql-safe: names and expressions of the code
+        "INSERT OR IGNORE INTO temp.held (r) SELECT p.rowid FROM temp.pulled p "
+        f"WHERE p.tbl = ? AND p.data IS NOT NULL AND ({' OR '.join(conditions)})",
+        (t.table,),
+    )
+
+
+def _apply_held(conn: sqlite3.Connection, t: Synced) -> int:
+    """Write the held rows of ``t`` one by one, in the order the team wrote them: onto the kept
+    customer; where that customer already has the one row for the question, the merge's rule
+    (:func:`merging.theirs_kept`) keeps one; an order the kept customer already has stays once."""
+    cols = columns_of(conn, t.table)
+    quoted = ", ".join(f'"{c}"' for c in cols)
+    updates = ", ".join(f'"{c}" = excluded."{c}"' for c in cols)
+    marks = ", ".join("?" for _ in range(len(cols) + 1))
+    notnull = {r[0] for r in conn.execute("SELECT name FROM pragma_table_info(?) WHERE \"notnull\" OR pk",
+                                          (t.table,))}
+    one_per = ONE_PER_KEYS.get(t.table)
+    done = 0
+    held = conn.execute(
+        "SELECT p.uid, p.data FROM temp.pulled p JOIN temp.held h ON h.r = p.rowid WHERE p.tbl = ? ORDER BY p.version",
+        (t.table,),
+    ).fetchall()
+    for uid, data in held:
+        row = json.loads(data)
+        values = []
         for column in cols:
             target = t.refs.get(column)
             if target:
-                ref = BY_NAME[target]
-                # sql-safe: names of the code
-                expr = f"(SELECT r.id FROM \"{target}\" r WHERE r.{ref.key} = json_extract(p.data, '$.{column}'))"
-                if column in notnull:
-                    guards.append(f" AND {expr} IS NOT NULL")
-                values.append(expr)
+                # sql-safe: names of the code; the row is a parameter
+                values.append(conn.execute(f"SELECT {_ref(column, target, '?1')}", (data,)).fetchone()[0])
             else:
-                values.append(f"json_extract(p.data, '$.\"{column}\"')")  # sql-safe: names of the code
-        quoted = ", ".join(f'"{c}"' for c in cols)
-        updates = ", ".join(f'"{c}" = excluded."{c}"' for c in cols)
-        # sql-safe: names and expressions of the code
-        sql = (
-            f'INSERT INTO "{t.table}" ({t.key}, {quoted}) '  # sql-safe: names of the code
-            f"SELECT p.uid, {', '.join(values)} FROM temp.pulled p "
-            f"WHERE p.tbl = ? AND p.data IS NOT NULL{''.join(guards)} ORDER BY p.version "
-            f"ON CONFLICT ({t.key}) DO UPDATE SET {updates}"
-        )
-        cursor = conn.execute(sql, (t.table,))
-        done += max(cursor.rowcount, 0)
+                values.append(row.get(column))
+        if any(v is None and c in notnull for c, v in zip(cols, values)):
+            continue
+        mine = dict(zip(cols, values))
+        if one_per is not None:
+            keys, _date = one_per
+            where = " AND ".join(f'"{c}" = ?' for c in ("customer_id", *keys))
+            # sql-safe: names of the code
+            there = conn.execute(f'SELECT rowid, * FROM "{t.table}" WHERE {where} AND uid IS NOT ?',
+                                 (*(mine[c] for c in ("customer_id", *keys)), uid))
+            names = [d[0] for d in there.description]
+            existing = there.fetchone()
+            if existing is not None:
+                if not merging.theirs_kept(t.table, dict(zip(names, existing)), mine):
+                    conn.execute(f'DELETE FROM "{t.table}" WHERE uid = ?', (uid,))  # sql-safe: names of the code
+                    continue
+                conn.execute(f'DELETE FROM "{t.table}" WHERE rowid = ?', (existing[0],))  # sql-safe: as above
+        conn.execute("SAVEPOINT held")
+        try:
+            conn.execute(
+                # sql-safe: names of the code
+                f'INSERT INTO "{t.table}" ({t.key}, {quoted}) VALUES ({marks}) ON CONFLICT ({t.key}) DO UPDATE SET {updates}',
+                (uid, *values),
+            )
+        except sqlite3.IntegrityError:  # the kept customer has this order already: the book keeps it once
+            conn.execute("ROLLBACK TO held")
+        else:
+            done += 1
+        conn.execute("RELEASE held")
     return done
+
+
+def apply(conn: sqlite3.Connection) -> int:
+    """Write the rows of ``temp.pulled`` (tbl, uid, data, version) into the book:
+    tombstones delete, the rest insert or update by key. A merge another rep made
+    (a pulled ``customer_alias``) is made here too, before any tombstone: this
+    book's rows of the merged customer move onto the kept one (:mod:`merging`),
+    and rows pulled for the merged customer go there. Returns how many rows."""
+    tables = present(conn)
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS held (r INTEGER PRIMARY KEY)")
+    conn.execute("DELETE FROM temp.held")
+    first = [t for t in tables if t.table in ("customer", "customer_alias")]
+    done = sum(_upsert(conn, t) for t in first)
+    for t in reversed(tables):
+        # a merged customer's tombstone waits: its rows move onto the kept customer first
+        merged = " AND uid NOT IN (SELECT source_id FROM customer_alias)" if t.table == "customer" else ""
+        # sql-safe: names of the code
+        cursor = conn.execute(
+            f'DELETE FROM "{t.table}" WHERE {t.key} IN (SELECT uid FROM temp.pulled WHERE tbl = ? AND data IS NULL)'  # sql-safe: names of the code
+            + merged,
+            (t.table,),
+        )
+        done += max(cursor.rowcount, 0)
+    merging.follow_merges(conn)
+    merges = conn.execute("SELECT 1 FROM customer_alias LIMIT 1").fetchone() is not None
+    for t in tables:
+        if t in first:
+            continue
+        if merges:  # without a merge in the team every row meets its own customer and its own row
+            _held(conn, t)
+        done += _upsert(conn, t) + _apply_held(conn, t)
+    conn.execute("DELETE FROM temp.held")
+    return done
+
+
+def _upsert(conn: sqlite3.Connection, t: Synced) -> int:
+    cols = columns_of(conn, t.table)
+    values, guards = [], []
+    notnull = {r[0] for r in conn.execute("SELECT name FROM pragma_table_info(?) WHERE \"notnull\" OR pk",
+                                          (t.table,))}
+    for column in cols:
+        target = t.refs.get(column)
+        if target:
+            expr = _ref(column, target)
+            if column in notnull:
+                guards.append(f" AND {expr} IS NOT NULL")
+            values.append(expr)
+        else:
+            values.append(f"json_extract(p.data, '$.\"{column}\"')")  # sql-safe: names of the code
+    quoted = ", ".join(f'"{c}"' for c in cols)
+    updates = ", ".join(f'"{c}" = excluded."{c}"' for c in cols)
+    # sql-safe: names and expressions of the code
+    sql = (
+        f'INSERT INTO "{t.table}" ({t.key}, {quoted}) '  # sql-safe: names of the code
+        f"SELECT p.uid, {', '.join(values)} FROM temp.pulled p "
+        f"WHERE p.tbl = ? AND p.data IS NOT NULL{''.join(guards)} "
+        "AND p.rowid NOT IN (SELECT r FROM temp.held) ORDER BY p.version "
+        f"ON CONFLICT ({t.key}) DO UPDATE SET {updates}"
+    )
+    cursor = conn.execute(sql, (t.table,))
+    return max(cursor.rowcount, 0)

@@ -120,6 +120,15 @@ class TeamError(Exception):
         self.phrase = message
 
 
+class _Crossed(Exception):
+    """Two reps merged the same customers opposite ways (docs/team.md): (merged-away id, kept id,
+    where the other rep's merge took the kept one, whether the team book never had this merge)."""
+
+    def __init__(self, merges: list[tuple[str, str, str, bool]]) -> None:
+        super().__init__(merges)
+        self.merges = merges
+
+
 @dataclass
 class SyncResult:
     pushed: int = 0
@@ -277,10 +286,23 @@ def sync(book, url: str, now: dt.datetime, pause=None, read_only: bool = False) 
                 for tbl, uid, data, at in rows:
                     copy.write_row((tbl, uid, data, at or stamp))
             pause("sent")
-            # the same value as the team's: nothing to send
+            crossed = remote.execute(
+                # this book merged S into K, and another rep's merge took K into another customer first
+                """SELECT i.uid, i.data ->> 'customer_id', r.data ->> 'customer_id', t.uid IS NULL
+                   FROM incoming i
+                   JOIN segtui.row r ON r.tbl = 'customer_alias' AND r.uid = i.data ->> 'customer_id'
+                        AND r.data IS NOT NULL
+                   LEFT JOIN segtui.row t ON t.tbl = 'customer_alias' AND t.uid = i.uid
+                   WHERE i.tbl = 'customer_alias' AND i.data IS NOT NULL ORDER BY i.n"""
+            ).fetchall()
+            if crossed:
+                raise _Crossed(crossed)
+            # the same value as the team's: nothing to send (the same merge made in two books is one merge:
+            # the day and the undo, which puts back that book's own rows, stay each book's)
             remote.execute(
                 "DELETE FROM incoming i USING segtui.row r "
-                "WHERE r.tbl = i.tbl AND r.uid = i.uid AND r.data IS NOT DISTINCT FROM i.data"
+                "WHERE r.tbl = i.tbl AND r.uid = i.uid AND (r.data IS NOT DISTINCT FROM i.data "
+                "OR (i.tbl = 'customer_alias' AND r.data ->> 'customer_id' = i.data ->> 'customer_id'))"
             )
             # tombstones of rows the team never had
             remote.execute(
@@ -384,6 +406,16 @@ def sync(book, url: str, now: dt.datetime, pause=None, read_only: bool = False) 
         result.pulled = len(pulled)
         result.conflicts = [_report(row[1:], me) for row in told]
         return result
+    except _Crossed as error:
+        # nothing reached the team book; the merges it never had are this book's alone again (they can be undone)
+        with book.transaction() as conn:
+            conn.execute("UPDATE customer_alias SET uid = NULL WHERE source_id IN (SELECT value FROM json_each(?))",
+                         (json.dumps([row[0] for row in error.merges if row[3]]),))
+        other, keep, theirs, _new = error.merges[0]
+        raise TeamError(Phrase(
+            "{other} was merged into {keep} in this book, but another rep had merged {keep} into {theirs} first: "
+            "undo this merge (segtui duplicates BOOK --undo, or ctrl+z on the duplicates screen) and sync again; "
+            "nothing was sent", other=other, keep=keep, theirs=theirs)) from None
     except TeamError:
         raise
     except Exception as error:

@@ -53,12 +53,10 @@ class Pair(NamedTuple):
 
 
 class Reading(NamedTuple):
-    """What the screen shows, read on a thread: the pairs, what each customer's merge
-    would move, and why the book refuses every merge (a team book), if it does."""
+    """What the screen shows, read on a thread: the pairs and what each customer's merge would move."""
 
     pairs: list[Pair]
     moves: dict[int, dict[str, int]]
-    refusal: store.MergeRefused | None
 
 
 def read(book: Book, as_of: dt.date) -> Reading:
@@ -69,7 +67,7 @@ def read(book: Book, as_of: dt.date) -> Reading:
         for a, b, why in pairs(candidates):
             found.append(Pair(members[a.id], members[b.id], tuple(why)))
     ids = sorted({m.id for p in found for m in (p.left, p.right)})
-    return Reading(found, store.what_moves(book, ids), store.merge_refusal(book))
+    return Reading(found, store.what_moves(book, ids))
 
 
 def refusal_text(error: BaseException) -> str:
@@ -190,7 +188,6 @@ class DuplicatesScreen(Screen[bool]):
         self.today = today
         self.pairs: list[Pair] = []
         self.moves: dict[int, dict[str, int]] = {}
-        self.refusal: store.MergeRefused | None = None
         self.keep_right: dict[tuple[int, int], bool] = {}  # the rep's choice per pair; else the suggestion
         self.skipped: set[tuple[int, int]] = set()
         self.edits = EditLog(book)
@@ -235,7 +232,6 @@ class DuplicatesScreen(Screen[bool]):
         listing = self.query_one("#dups-list", RowList)
         self.pairs = reading.pairs
         self.moves = reading.moves
-        self.refusal = reading.refusal
         self.loaded = True
         if select is not None:
             for index, pair in enumerate(self.pairs):
@@ -243,8 +239,6 @@ class DuplicatesScreen(Screen[bool]):
                     listing.cursor = index
                     break
         listing.set_items(self.pairs, self._row)
-        if self.refusal is not None:
-            self._say(refusal_text(self.refusal), "yellow")
         self.show()
 
     # --- showing ------------------------------------------------------------------
@@ -395,10 +389,6 @@ class DuplicatesScreen(Screen[bool]):
         if self.writer.busy:
             self._say(_("Still saving the last change…"))
             return
-        if self.refusal is not None:
-            self.notify(refusal_text(self.refusal), title=_("Not merged"), severity="warning", markup=False,
-                        timeout=10)
-            return
         if not writes_allowed(self, self.book):
             return
         keep, other = self.sides(pair)
@@ -457,7 +447,12 @@ class DuplicatesScreen(Screen[bool]):
             return
         edits = self.edits
 
+        merged_away = self._merged[-1][1].source_id
+
         def job() -> tuple[bool, Reading]:
+            refused = store.undo_refusal(self.book, merged_away)  # a sync took the merge meanwhile
+            if refused is not None:
+                raise refused
             undone = edits.undo() is not None
             return undone, read(self.book, self.as_of)
 
