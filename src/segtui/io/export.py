@@ -234,7 +234,7 @@ def write_segments_csv(rows: Iterable, out: IO[str], before: dict | None = None,
     writer = dialect.writer(out)
     writer.writerow(SEGMENT_COLUMNS + (COMPARE_COLUMNS if before is not None else []))
     codes = _CODES or _CODES.update(_codes()) or _CODES
-    sep, end, plain, decimal = dialect.delimiter, dialect.lineterminator, dialect.plain, dialect.decimal
+    sep, plain, decimal = dialect.delimiter, dialect.plain, dialect.decimal
     cents = "%d" + decimal + "%02d"
     separators = len(SEGMENT_COLUMNS) - 1 + (len(COMPARE_COLUMNS) if before is not None else 0)
     texts: dict = {}  # the classes of a segment → their texts in the line
