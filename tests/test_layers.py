@@ -63,3 +63,105 @@ def test_commands_do_not_load_textual(tmp_path: Path, args: list[str]) -> None:
     result = subprocess.run([sys.executable, "-c", code, str(tmp_path / "b.db")], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[0].startswith(("customer,", "day,")), result.stdout  # the command ran
+
+
+def _module_name(path: Path, root: Path) -> str:
+    parts = list(path.relative_to(root.parent).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _is_type_checking(node: ast.stmt) -> bool:
+    test = getattr(node, "test", None)
+    return isinstance(node, ast.If) and (
+        (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING")
+        or (isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"))
+
+
+def module_level_imports(path: Path, name: str, known: set[str]) -> set[str]:
+    """The modules of ``known`` that importing ``name`` imports at once: its imports at module
+    level (also inside a module-level ``if``/``try``, not under ``if TYPE_CHECKING``), relative
+    ones resolved, ``from package import module`` and the packages a dotted name passes through."""
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found: set[str] = set()
+    todo = list(ast.parse(path.read_text(encoding="utf-8")).body)
+    while todo:
+        node = todo.pop()
+        if _is_type_checking(node):
+            continue
+        if isinstance(node, (ast.If, ast.Try, ast.With)):
+            todo.extend(ast.iter_child_nodes(node))
+            continue
+        if isinstance(node, ast.ExceptHandler):
+            todo.extend(node.body)
+            continue
+        targets: list[str] = []
+        if isinstance(node, ast.Import):
+            targets = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                up = package.split(".")[: len(package.split(".")) - (node.level - 1)]
+                base = ".".join(up + ([node.module] if node.module else []))
+            targets = [base] + [f"{base}.{alias.name}" for alias in node.names]
+        for target in targets:
+            parts = target.split(".")
+            found.update(".".join(parts[:n]) for n in range(1, len(parts) + 1))
+    return {m for m in found if m in known and m != name}
+
+
+def import_cycles(root: Path) -> list[list[str]]:
+    """Groups of modules under ``root`` that import one another at module level (Tarjan's strongly
+    connected components of more than one module, or a module importing itself)."""
+    paths = {_module_name(p, root): p for p in sorted(root.rglob("*.py"))}
+    graph = {name: module_level_imports(path, name, set(paths)) for name, path in paths.items()}
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    cycles: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        for w in sorted(graph[v]):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            group = []
+            while True:
+                w = stack.pop()
+                group.append(w)
+                if w == v:
+                    break
+            if len(group) > 1:
+                cycles.append(sorted(group))
+
+    for name in sorted(graph):
+        if name not in index:
+            visit(name)
+    return sorted(cycles)
+
+
+def test_no_module_imports_itself_through_others() -> None:
+    """No cycle at module level. store.backup no longer needs the book (BookError is in
+    store.errors), ui.mailing and ui.customer no longer need the planner (ui.names, and the
+    follow-up day in domain.customer). A deferred import inside a function may still lead back
+    (launch hands a command line to cli, which opens the app through launch, so `segtui BOOK`
+    never loads click)."""
+    assert import_cycles(SRC) == []
+
+
+def test_the_cycle_check_catches_a_cycle(tmp_path: Path) -> None:
+    pkg = tmp_path / "pkg"
+    (pkg / "sub").mkdir(parents=True)
+    (pkg / "__init__.py").write_text("")
+    (pkg / "sub" / "__init__.py").write_text("")
+    (pkg / "a.py").write_text("from pkg.sub import b\n")
+    (pkg / "sub" / "b.py").write_text("from .. import c\n")
+    (pkg / "c.py").write_text("import pkg.a\n")
+    (pkg / "d.py").write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from pkg import e\n")
+    (pkg / "e.py").write_text("def later():\n    from pkg import d\ntry:\n    from pkg import f\nexcept ImportError:\n    pass\n")
+    (pkg / "f.py").write_text("import pkg.e\n")
+    assert import_cycles(pkg) == [["pkg.a", "pkg.c", "pkg.sub.b"], ["pkg.e", "pkg.f"]]

@@ -267,7 +267,7 @@ async def test_at_120x36_the_week_shows_as_columns_and_planning_needs_no_toast(b
 
 
 def test_short_names_drop_the_legal_form_then_shorten_the_first_word() -> None:
-    from segtui.ui.planner import short_name
+    from segtui.ui.names import short_name
 
     assert short_name("Dalplast AS", 20) == "Dalplast AS"
     assert short_name("Fjällbyggen Handel AB", 13) == "Fjällbyggen"

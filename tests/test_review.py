@@ -3,7 +3,8 @@ rule, the queue read from the book, and the screen's keys on a tiny book."""
 
 from __future__ import annotations
 
-from hypothesis import given
+import pytest
+from hypothesis import example, given
 from hypothesis import strategies as st
 from board_books import loaded
 from books import settle
@@ -293,13 +294,28 @@ def test_a_share_typed_with_a_per_cent_sign_or_as_a_decimal_is_a_loyalty(percent
         assert abs(typed.value - percent / 100) < 1e-9, text
 
 
-@given(st.integers(1, 10**9), st.sampled_from(["{:d}", "{:,d}", "{:_d}"]))
+@given(st.integers(1, 10**9), st.sampled_from(["{:d}", "{:,d}", "{:_d}", "{:_d}|.", "{:_d}|\u00a0"]))
+@example(1000, "{:,d}")  # 1,000 is a thousand, not a loyalty of 1.0 (docs/amounts.md)
+@example(1000, "{:_d}|.")  # 1.000 too
+@example(1, "{:d}")
 def test_any_other_figure_is_the_yearly_budget(units, pattern) -> None:
     from segtui.domain.review import BUDGET, read_typed
 
-    text = pattern.format(units).replace("_", " ")
+    form, _, thousands = pattern.partition("|")
+    text = form.format(units).replace("_", thousands or " ")
     typed = read_typed(text)
     assert typed is not None and typed.kind == BUDGET and typed.value == units * 100
+
+
+@pytest.mark.parametrize("text, kind, value", [
+    ("1,000", "budget", 100_000), ("1.000", "budget", 100_000), ("1 000", "budget", 100_000),
+    ("1,5", "budget", 150), ("60", "budget", 6_000), ("1,0", "loyalty", 1.0), ("1.00", "loyalty", 1.0),
+    ("0,5", "loyalty", 0.5), ("0,125", "loyalty", 0.125), (",6", "loyalty", 0.6), ("60 %", "loyalty", 0.6),
+])
+def test_a_thousand_and_a_share_are_told_apart(text, kind, value) -> None:
+    from segtui.domain.review import read_typed
+
+    assert read_typed(text) == (kind, value)
 
 
 @given(st.text(max_size=12))

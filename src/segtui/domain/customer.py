@@ -17,6 +17,7 @@ from segtui.domain.segments import subtract_months
 from segtui.domain.settings import SettingError, parse_share
 from segtui.domain.text import ID_MAX, NAME_MAX, NOTE_MAX, TextError, clean  # noqa: F401 (the forms' limits)
 from segtui.i18n import N_, _
+from segtui.i18n import day as day_text
 BUDGET_MAX = 10**12 * 100  # a yearly budget above a trillion is a typo, not a customer
 
 ACTIVITY_KINDS = ("visit", "call", "mail")
@@ -54,32 +55,28 @@ def _count(n: int) -> str:
     return number(n)
 
 
-_SPACES = re.compile(r"[\s\u00a0\u202f_']")
-
-
 def parse_budget(text: str) -> int | None:
-    """A yearly budget in major units ('1 200 000', '1200000', '1 200 000,50 kr')
-    as integer minor units; empty text is None (no budget)."""
-    raw = _SPACES.sub("", text or "")
-    for suffix in ("kr", "sek", "eur", "usd", ":-"):
-        if raw.lower().endswith(suffix):
-            raw = raw[: -len(suffix)]
+    """A yearly budget in major units ('1 200 000', '1200000', '1 200 000,50 kr', '1,200,000')
+    as integer minor units, read by the one money parser as typed money (docs/amounts.md);
+    empty text is None (no budget)."""
+    from segtui.domain.money import MoneyError, parse_money
+
+    raw = (text or "").strip()
     if not raw:
         return None
-    if raw.startswith("-"):
+    try:
+        value = parse_money(raw, typed=True)
+    except MoneyError as error:
+        if error.why is None:
+            raise InputError(_("{text} is not an amount — type whole units, e.g. 1 200 000").format(
+                text=repr(raw))) from None
+        raise InputError(_("{text} is not an amount ({why}) — type whole units, e.g. 1 200 000").format(
+            text=repr(raw), why=error.why.said())) from None
+    if value < 0:
         raise InputError(_("a budget cannot be negative"))
-    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?", raw):  # 1,200,000 or 1,200,000.50
-        raw = raw.replace(",", "")
-    elif re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?", raw):  # 1.200.000 or 1.200.000,50
-        raw = raw.replace(".", "")
-    match = re.fullmatch(r"(\d+)(?:[.,](\d{1,2}))?", raw)
-    if not match:
-        raise InputError(_("{text} is not an amount — type whole units, e.g. 1 200 000").format(text=repr(text.strip())))
-    whole, cents = match.groups()
-    value = int(whole) * 100 + int((cents or "0").ljust(2, "0"))
-    if value > BUDGET_MAX:
+    if value * 100 > BUDGET_MAX:
         raise InputError(_("that budget is implausibly large — check the number of zeros"))
-    return value
+    return int(value * 100)
 
 
 def parse_loyalty(text: str) -> float | None:
@@ -107,6 +104,16 @@ def parse_day(text: str, field: str = "date") -> dt.date:
         raise InputError(_("{day} is not a date in the calendar").format(day=raw)) from None
     if not 1900 <= day.year <= 2200:
         raise InputError(_("{day} is too far from today to be right").format(day=raw))
+    return day
+
+
+def follow_up_day(text: str, after: dt.date) -> dt.date | None:
+    """A follow-up day typed in a form: empty is none; otherwise a date after ``after``."""
+    if not (text or "").strip():
+        return None
+    day = parse_day(text.strip())
+    if day <= after:
+        raise InputError(_("a follow-up comes after {day}").format(day=day_text(after)))
     return day
 
 

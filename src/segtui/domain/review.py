@@ -60,8 +60,10 @@ def review_order(items: Iterable[ReviewItem]) -> list[ReviewItem]:
 
 
 BUDGET, LOYALTY = "budget", "loyalty"
-# a share written as a decimal from 0 to 1: 0.6, 0,6, .6, 1.0 (60 alone is a budget of 60)
-_DECIMAL_SHARE = re.compile(r"(?:0?[.,][0-9]+|1[.,]0*)")
+# a share written as a decimal from 0 to 1 (docs/amounts.md): 0.6, 0,6, .6, 0,125 — after a 0 any
+# decimals; 1,0 and 1,00 (one or two zeros). 60 alone is a budget of 60, and 1,000 a budget of a
+# thousand: three digits after a lone separator group thousands in typed money.
+_DECIMAL_SHARE = re.compile(r"(?:0?[.,][0-9]+|1[.,]0{1,2})")
 
 
 class Typed(NamedTuple):
@@ -72,12 +74,13 @@ class Typed(NamedTuple):
 
 
 def read_typed(text: str) -> Typed | None:
-    """A figure typed on the review's card. A share as ``segtui import customers`` takes a
-    loyalty — with a per cent sign (``60%``, ``60 %``) or a decimal from 0 to 1 (``0.6``,
-    ``0,6``) — sets the loyalty (:func:`segtui.domain.customer.parse_loyalty`, the import's
-    reading); any other figure is the yearly budget in whole units
-    (:func:`segtui.domain.customer.parse_budget`). None when nothing is typed; InputError
-    when the text is neither."""
+    """A figure typed on the review's card (docs/amounts.md). A share as ``segtui import
+    customers`` takes a loyalty — with a per cent sign (``60%``, ``60 %``) or a decimal from 0
+    to 1 (``0.6``, ``0,6``, ``0,125``, ``1,0``, ``1,00``) — sets the loyalty
+    (:func:`segtui.domain.customer.parse_loyalty`, the import's reading); any other figure is
+    the yearly budget in whole units (:func:`segtui.domain.customer.parse_budget`, the one money
+    parser): ``1,000`` and ``1.000`` are a budget of a thousand, not a loyalty of 100 %. None
+    when nothing is typed; InputError when the text is neither."""
     raw = (text or "").strip()
     if not raw:
         return None

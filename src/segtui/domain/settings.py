@@ -22,13 +22,23 @@ class SettingError(ValueError):
 
 
 def _money(text: str) -> str:
+    """A threshold in whole major units, read by the one money parser (docs/amounts.md):
+    '2000000', '2 000 000', '2,000,000', '2 000 000 kr'."""
+    from segtui.domain.money import MoneyError, parse_money
+
     try:
-        value = int(text.replace(" ", "").replace("_", ""))
-    except ValueError:
-        raise SettingError(_("{text} is not a whole amount (major units, e.g. 2000000)").format(text=repr(text))) from None
+        value = parse_money(text, typed=True)
+    except MoneyError as error:
+        if error.why is None:
+            raise SettingError(_("{text} is not a whole amount (major units, e.g. 2000000)").format(
+                text=repr(text))) from None
+        raise SettingError(_("{text} is not a whole amount ({why})").format(
+            text=repr(text), why=error.why.said())) from None
     if value < 0:
         raise SettingError(_("an amount cannot be negative"))
-    return str(value)
+    if value != value.to_integral_value():
+        raise SettingError(_("{text} is not a whole amount (major units, e.g. 2000000)").format(text=repr(text)))
+    return str(int(value))
 
 
 def _count(low: int, high: int) -> Callable[[str], str]:

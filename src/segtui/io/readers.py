@@ -34,6 +34,10 @@ Rules a person may need to know (all are tested):
   separates thousands.  Spaces (also no-break and narrow no-break spaces) and
   ``'`` separate thousands.  Thousands groups must have three digits.  Pass
   ``decimal=`` (see :func:`detect_decimal_separator`) to settle ``1,234``.
+  These are the rules of the one money parser, :func:`segtui.domain.money.parse_money`
+  (docs/amounts.md); the plain figures most files hold are read by a shortcut in front of
+  it that gives the same Decimal (tests/test_money_parse.py).  A currency written beside
+  an amount is refused: it comes from the currency column or the book.
 * Amounts of 10^13 or more (in any sign) are refused as too large.
 * Dates: ``DD/MM/YYYY`` unless ``order='mdy'`` (see :func:`detect_date_order`);
   ``DD.MM.YYYY`` is always day first; years must be 1900..2100 and have four
@@ -70,6 +74,7 @@ from functools import lru_cache
 from itertools import islice
 from typing import IO, Any, Callable, Iterable, Iterator
 
+from segtui.domain.money import parse_money
 from segtui.i18n import N_, Phrase
 
 __all__ = [
@@ -1061,10 +1066,7 @@ _LIMIT = Decimal(AMOUNT_LIMIT)
 _PLAIN_DOT = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?").fullmatch
 _PLAIN_COMMA = re.compile(r"[+-]?[0-9]+(?:,[0-9]+)?").fullmatch
 _DIGITS = re.compile(r"[0-9]+").fullmatch
-_EXPONENT = re.compile(r"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)[eE][+-]?[0-9]+").fullmatch
 _SPACE_GROUPS = re.compile(r"[ \u00a0\u202f\u2009']+").split
-_LAST_SPACE_GROUP = re.compile(r"([0-9]{3})(?:([.,])([0-9]*))?").fullmatch
-_MINUS = ("-", "\u2212", "\u2013")
 
 
 def _show(text: str) -> str:
@@ -1122,98 +1124,8 @@ def _number_from_text(text: str, decimal: str | None) -> Decimal:
 
 
 def _number_slow(text: str, decimal: str | None) -> Decimal:
-    s = text.strip()
-    if not s:
-        raise ValueError(Phrase("the value is empty"))
-    body = s
-    negative = False
-    signs = 0
-    if body.startswith("(") and body.endswith(")"):
-        negative, body, signs = True, body[1:-1].strip(), 1
-    if body[:1] in _MINUS or body[:1] == "+":
-        negative = body[0] != "+"
-        body, signs = body[1:].lstrip(), signs + 1
-    elif body.endswith("-") and len(body) > 1:
-        negative, body, signs = True, body[:-1].rstrip(), signs + 1
-    if signs > 1 or not body:
-        raise ValueError(Phrase("{value} is not a number", value=_show(s)))
-    if _EXPONENT(body):
-        d = Decimal(body)
-    else:
-        d = Decimal(_canonical(body, s, decimal))
-    return -d if negative else d
-
-
-def _valid_groups(groups: list[str]) -> bool:
-    """Thousands groups: 1-3 digits, then groups of exactly 3."""
-    return (
-        bool(groups)
-        and 1 <= len(groups[0]) <= 3
-        and bool(_DIGITS(groups[0]))
-        and all(len(g) == 3 and _DIGITS(g) for g in groups[1:])
-    )
-
-
-def _canonical(body: str, shown: str, decimal: str | None) -> str:
-    """Rewrite a number with separators as plain digits with '.' for decimals."""
-    not_number = ValueError(Phrase("{value} is not a number", value=_show(shown)))
-    groups = _SPACE_GROUPS(body)
-    if len(groups) > 1 and not all(_DIGITS(g) for g in groups[:-1]):
-        raise not_number  # words, not digit groups: "about 300"
-    if len(groups) > 1:  # 1 234 567,50 / 1'234.50
-        last = _LAST_SPACE_GROUP(groups[-1])
-        if not last or not _valid_groups(groups[:-1] + [last.group(1)]):
-            raise ValueError(Phrase("{value} is not a number (the digit groups are not groups of three)", value=_show(shown)))
-        if last.group(2) and decimal and last.group(2) != decimal:
-            raise ValueError(Phrase('{value} is not a number (the decimal separator is "{decimal}")', value=_show(shown), decimal=decimal))
-        digits = "".join(groups[:-1]) + last.group(1)
-        frac = last.group(3) or ""
-        return f"{digits}.{frac}" if frac else digits
-
-    dots, commas = body.count("."), body.count(",")
-    if decimal is not None:
-        thousands = "," if decimal == "." else "."
-        if body.count(decimal) > 1:
-            raise ValueError(Phrase('{value} is not a number (more than one "{decimal}")', value=_show(shown), decimal=decimal))
-        int_part, _, frac = body.partition(decimal)
-        if thousands in frac:
-            raise not_number
-        if thousands in int_part:
-            if not _valid_groups(int_part.split(thousands)):
-                raise ValueError(Phrase(
-                    '{value} is not a number (with "{decimal}" as the decimal separator, '
-                    '"{thousands}" must separate groups of three digits)', value=_show(shown), decimal=decimal,
-                    thousands=thousands))
-            int_part = int_part.replace(thousands, "")
-        return _join(int_part, frac, not_number)
-
-    if dots and commas:
-        dec = "." if body.rfind(".") > body.rfind(",") else ","
-        thousands = "," if dec == "." else "."
-        if body.count(dec) > 1:
-            raise ValueError(Phrase('{value} is not a number (more than one "{dec}")', value=_show(shown), dec=dec))
-        int_part, _, frac = body.partition(dec)
-        if not _valid_groups(int_part.split(thousands)):
-            raise ValueError(Phrase("{value} is not a number (the digit groups are not groups of three)", value=_show(shown)))
-        return _join(int_part.replace(thousands, ""), frac, not_number)
-    if dots or commas:
-        sep = "." if dots else ","
-        if body.count(sep) == 1:  # a single separator is the decimal separator
-            int_part, _, frac = body.partition(sep)
-            return _join(int_part, frac, not_number)
-        groups = body.split(sep)  # several: thousands separators
-        if not _valid_groups(groups):
-            raise ValueError(Phrase("{value} is not a number (the digit groups are not groups of three)", value=_show(shown)))
-        return "".join(groups)
-    if not _DIGITS(body):
-        raise not_number
-    return body
-
-
-def _join(int_part: str, frac: str, error: ValueError) -> str:
-    if (int_part and not _DIGITS(int_part)) or (frac and not _DIGITS(frac)) or not (int_part or frac):
-        raise error
-    return f"{int_part or '0'}.{frac or '0'}"
+    """The general rules: the one money parser, as a file's cell is read (no currency beside it)."""
+    return parse_money(text, decimal)
 
 
 def detect_decimal_separator(samples: Iterable[Any]) -> str | None:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from segtui import clock
 from segtui.i18n import Phrase
+from segtui.store.errors import BookError
 
 if TYPE_CHECKING:  # pragma: no cover
     from segtui.store.book import Book
@@ -84,15 +85,12 @@ def backup_before(
 
     Raises BookError when the copy cannot be made (disk full, read-only folder):
     the caller must then not go on to change the book."""
-    from segtui.store.book import Book, BookError
-
-    open_book = book if isinstance(book, Book) else None
-    if open_book is not None:
-        if open_book.path == ":memory:":
-            return None
-        path = Path(open_book.path)
-    else:
+    if isinstance(book, (str, os.PathLike)):
         path = Path(book)
+    else:  # an open Book
+        if book.path == ":memory:":
+            return None
+        path = Path(book.path)
     if not path.is_file() or path.stat().st_size == 0:
         return None
     target = _target(path, now or clock.now_utc())

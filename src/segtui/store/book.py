@@ -17,24 +17,11 @@ from typing import Any, Iterator
 
 from segtui.domain import settings as settings_rules
 from segtui.i18n import Phrase
+from segtui.store.errors import BookError
 from segtui.store.schema import MIGRATIONS, SCHEMA_VERSION, TABLES
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 APPLICATION_ID = 0x5E67701  # "segtui" marker in the SQLite header
-
-
-class BookError(Exception):
-    """A book that cannot be opened or written, explained in one line.
-
-    ``kind`` says what sort of trouble it is, for screens that show it: "busy",
-    "readonly", "full", "disk", "damaged", or "" for anything else. ``message`` is a
-    :class:`~segtui.i18n.Phrase` (``phrase``; ``str()`` is its English, ``i18n.said``
-    the language in use) or, from older code, a plain English text."""
-
-    def __init__(self, message: str | Phrase, kind: str = "") -> None:
-        super().__init__(str(message))
-        self.kind = kind
-        self.phrase = message if isinstance(message, Phrase) else None
 
 
 # SQLite result codes (the low byte of an extended code) that mean something a

@@ -1150,7 +1150,6 @@ class CustomerScreen(Screen[bool]):
         if self.record is None or not writes_allowed(self, self.book):
             return
         from segtui.store import plan as plan_store
-        from segtui.ui.planner import follow_up_day
 
         def add(book: Book, customer_id: int, day, kind: str, note: str | None) -> store.Undo:
             item_id, _ = plan_store.add_follow_up(book, customer_id, day, kind, note)
@@ -1171,7 +1170,7 @@ class CustomerScreen(Screen[bool]):
             return value
 
         def required_day(text: str):
-            day = follow_up_day(text, self.as_of)
+            day = rules.follow_up_day(text, self.as_of)
             if day is None:
                 raise rules.InputError(_("type the day of the follow-up, YYYY-MM-DD"))
             return day

@@ -32,7 +32,7 @@ from segtui.store.book import Book, BookError
 from segtui.store.customers import EditLog
 from segtui.ui.errors import writes_allowed
 from segtui.ui.form import Field, FormScreen
-from segtui.ui.planner import short_name
+from segtui.ui.names import short_name
 from segtui.ui.rows import RowList
 from segtui.ui.writer import SerialWriter, write_and_reload
 

@@ -34,56 +34,8 @@ from segtui.store import plan as plan_store
 from segtui.store.book import Book, BookError
 from segtui.ui.errors import writes_allowed
 from segtui.ui.form import Field, FormScreen
+from segtui.ui.names import short_name
 from segtui.ui.writer import SerialWriter, write_and_reload
-
-#: Legal forms and trade words dropped from the end of a name that does not fit.
-LEGAL_FORMS = ("oy ab", "ab oy", "ab (publ)", "ab", "oy", "oyj", "as", "asa", "a/s", "aps", "hb", "kb",
-               "ltd", "gmbh", "inc", "llc")
-TRADE_WORDS = ("handel", "& söner", "och söner", "& co", "trading")
-
-
-def _drop_tail(words: list[str], tails: tuple[str, ...]) -> list[str]:
-    folded = [w.casefold() for w in words]
-    for tail in tails:
-        parts = tail.split()
-        if len(words) > len(parts) and folded[-len(parts):] == parts:
-            return _drop_tail(words[: -len(parts)], tails)
-    return words
-
-
-def short_name(name: str, width: int) -> str:
-    """``name`` in ``width`` characters, keeping the part that tells customers
-    apart: first the legal form goes (AB, Oy, AS, A/S, ApS …), then trade words
-    (Handel, & Söner), then a leading word shrinks to its initial
-    as far as needed ('Andersson Transport AB' → 'Ander. Transport'); only then is it cut with '…'."""
-    if len(name) <= width:
-        return name
-    words = name.split()
-    for tails in (LEGAL_FORMS, TRADE_WORDS):
-        words = _drop_tail(_drop_tail(words, LEGAL_FORMS), tails)
-        if len(" ".join(words)) <= width:
-            return " ".join(words)
-    words = words[:1] + [w for w in words[1:] if w.casefold() not in TRADE_WORDS]  # 'Holm Trading Aarhus'
-    if len(" ".join(words)) <= width:
-        return " ".join(words)
-    if len(words) > 1:
-        rest = " " + " ".join(words[1:])
-        keep = max(1, width - len(rest) - 1)
-        if keep < len(words[0]) - 1:
-            words = [words[0][:keep] + "."] + words[1:]
-    text = " ".join(words)
-    return text if len(text) <= width else text[: max(0, width - 1)] + "…"
-
-
-def follow_up_day(text: str, after: dt.date) -> dt.date | None:
-    """A follow-up day typed in a form: empty is none; otherwise a date after ``after``."""
-    if not (text or "").strip():
-        return None
-    day = rules.parse_day(text.strip())
-    if day <= after:
-        raise rules.InputError(_("a follow-up comes after {day}").format(day=day_text(after)))
-    return day
-
 
 def segment_codes() -> dict[str, str]:
     """Each segment's two letters in the due list ('BG'), in the language in use."""
@@ -1049,7 +1001,7 @@ class PlannerScreen(Screen):
                           lambda t: rules.clean_note(t, rules.NAME_MAX, "outcome"), _("e.g. Asked for an offer"),
                           _("→ takes a suggestion"), tuple(_(o) for o in rules.OUTCOMES)),
                     Field("note", _("Note"), item.note or "", rules.clean_note, _("what was said, what comes next")),
-                    Field("follow_up", _("Follow-up on"), "", lambda t: follow_up_day(t, item.day),
+                    Field("follow_up", _("Follow-up on"), "", lambda t: rules.follow_up_day(t, item.day),
                           _("YYYY-MM-DD (empty: none)"), _("a visit or call on that day, ahead of the policy")),
                 ],
             ),

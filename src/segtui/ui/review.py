@@ -563,8 +563,9 @@ class ReviewScreen(Screen[bool]):
         except rules.InputError:
             typed = None
         if typed is None:
-            error.update(Text(_("a figure sets the yearly budget, a share (0.6 or 60%) the loyalty · "
-                                "enter saves · esc cancels"), style="dim"))
+            error.update(Text(_("a figure sets the yearly budget (1 000 and 1,000 are a thousand), a share the "
+                                "loyalty (60%, or 0.6: a decimal from 0 to 1) · enter saves · esc cancels"),
+                              style="dim"))
         elif typed.kind == LOYALTY:
             error.update(Text.assemble(
                 (_("enter sets the loyalty: {share} of what they buy is with us").format(
