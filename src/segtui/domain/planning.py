@@ -273,18 +273,21 @@ def slip(trend, lapsed: bool, last_order: dt.date | None = None) -> Slip | None:
     """The customer's slip from its trend (domain/trends.py) and whether it is lapsed, or None
     when it is not slipping. The revenue at risk is the larger of the last 12 months and the 12
     before (a lapsed customer's last 12 months are empty; a silent one may have grown first)."""
-    if trend is None or not (lapsed or trend.kind):
+    if trend is None:
         return None
-    now, before = trend.revenue_12m, trend.revenue_before_12m
+    # the Trend's fields by position (thousands of them on a big book)
+    kind, now, before, usual_gap, last_day, _expected, as_of = trend
+    if not (lapsed or kind):
+        return None
     at_risk = now if now > before else before
     if at_risk < 0:
         at_risk = 0
-    # Slip(kind, at_risk, gap, days, drop, since), all fields given (thousands on a big book)
+    # Slip(kind, at_risk, gap, days, drop, since), all fields given
     if lapsed:
         return tuple.__new__(Slip, ("lapsed", at_risk, 0, 0, 0.0, last_order))
-    if trend.kind == "silent":
-        days = (trend.as_of - trend.last_order_day).days if trend.as_of and trend.last_order_day else 0
-        return tuple.__new__(Slip, ("silent", at_risk, round(trend.usual_gap_days or 0), days, 0.0, None))
+    if kind == "silent":
+        days = (as_of - last_day).days if as_of and last_day else 0
+        return tuple.__new__(Slip, ("silent", at_risk, round(usual_gap or 0), days, 0.0, None))
     drop = 1 - now / before if before > 0 else 0.0
     return tuple.__new__(Slip, ("declining", at_risk, 0, 0, drop, None))
 
@@ -629,19 +632,26 @@ def due_list(
     The same rule as :func:`due`, written out for a book of 20,000 customers: only a dated
     follow-up or a big-game customer with a competitor contract goes through :func:`due`;
     the policies, the assessment call and the win-back are inline, and each entry's order
-    is built with it (the tuple :func:`by_priority` gives), so the sort calls no function."""
+    is built with it (the tuple :func:`by_priority` gives), so the sort calls no function.
+    Customers of one policy contacted last on the same day are due on the same day at the same
+    priority: that is worked out once per day of last contact (``_when_due``), not per customer."""
     until = until or on
     on_ordinal, until_ordinal = on.toordinal(), until.toordinal()
     rules = {}
     for q, policy in config.policies.items():
         if policy.kind is not None:
-            rules[q] = (policy.kind, policy.every, max(1, policy.every // 2) if policy.every else None,
-                        config.weights[q], policy.once)
+            weight = config.weights[q]
+            if policy.once:
+                rules[q] = (policy.kind, None, None, weight, True, {})
+            else:
+                # (kind, the interval, that of an upgrade candidate, weight, once, and a memo of each)
+                rules[q] = (policy.kind, policy.every, max(1, policy.every // 2), weight, False, ({}, {}))
     big_game = Quadrant.BIG_GAME
     back_kind, back_every, back_weight = config.win_back.kind, config.win_back.every, config.win_back_weight
     if back_kind is None:
         back_every = None
-    new, fromordinal = tuple.__new__, dt.date.fromordinal
+    back_memo: dict = {}
+    new = tuple.__new__
     found = []
     append = found.append
     for c in customers:
@@ -655,51 +665,76 @@ def due_list(
         rule = rules.get(quadrant)
         entry = None
         if rule is not None:  # _segment_due(), inline
-            kind, every, half, weight, once = rule
+            kind, every, half, weight, once, memo = rule
             if once:
                 if assessed is None:  # the rep's own estimate is not in yet
-                    if last is not None and (last_assessment is None or last >= last_assessment):
-                        due_ordinal, urgency = last.toordinal() + ASSESS_AGAIN_DAYS, ASSESS_AGAIN_URGENCY
-                    else:
-                        due_ordinal, urgency = on_ordinal, NEVER_URGENCY
-                    if due_ordinal <= until_ordinal:
-                        late = on_ordinal - due_ordinal
-                        entry = new(Due, (c, kind, None, fromordinal(due_ordinal), late if late > 0 else 0,
-                                          round(weight * urgency, 6), on, False, True, None, None, False, False))
+                    # due again ASSESS_AGAIN_DAYS after a contact since the latest assessment, else now
+                    since = last if last is not None and (last_assessment is None or last >= last_assessment) \
+                        else None
+                    when = memo.get(since)
+                    if when is None:
+                        when = memo[since] = _when_due(
+                            since, ASSESS_AGAIN_DAYS, weight, ASSESS_AGAIN_URGENCY, None, on_ordinal, until_ordinal)
+                    if when:
+                        due_on, late, priority = when
+                        entry = new(Due, (c, kind, None, due_on, late, priority, on,
+                                          False, True, None, None, False, False))
             else:
                 if upgrade:
-                    every = half
-                if last is None:
-                    due_ordinal, late, urgency = on_ordinal, 0, NEVER_URGENCY
+                    every, memo = half, memo[1]
                 else:
-                    due_ordinal = last.toordinal() + every
-                    late = on_ordinal - due_ordinal
-                    if late > 0:
-                        urgency = 1 + late / every
-                        urgency = MAX_URGENCY if urgency > MAX_URGENCY else urgency
-                    else:
-                        late, urgency = 0, 1.0
-                if due_ordinal <= until_ordinal:
+                    memo = memo[0]
+                when = memo.get(last)
+                if when is None:
+                    when = memo[last] = _when_due(last, every, weight, NEVER_URGENCY, every, on_ordinal, until_ordinal)
+                if when:
+                    due_on, late, priority = when
                     # Due(c, kind, every, due_on, late, priority, on) with its defaults, without the NamedTuple's __new__
-                    entry = new(Due, (c, kind, every, fromordinal(due_ordinal), late, round(weight * urgency, 6), on,
+                    entry = new(Due, (c, kind, every, due_on, late, priority, on,
                                       False, False, None, None, False, False))
         if slipping is not None and back_every and slipping.at_risk > 0:  # win_back(), inline: 7,000 of them
-            back_ordinal = on_ordinal if last is None else last.toordinal() + back_every
-            if back_ordinal <= until_ordinal:
-                late = on_ordinal - back_ordinal
-                urgency = 1.0 if late <= 0 else min(MAX_URGENCY, 1 + late / back_every)
-                priority = round(back_weight * urgency, 6)
+            when = back_memo.get(last)
+            if when is None:
+                when = back_memo[last] = _when_due(last, back_every, back_weight, 1.0, back_every,
+                                                   on_ordinal, until_ordinal)
+            if when:
+                due_on, late, priority = when
                 if entry is None or entry.priority < priority:  # the more urgent, as in due()
-                    entry = new(Due, (c, back_kind, back_every, fromordinal(back_ordinal), late if late > 0 else 0,
-                                      priority, on, False, False, None, None, False, True))
+                    entry = new(Due, (c, back_kind, back_every, due_on, late, priority, on,
+                                      False, False, None, None, False, True))
                     append((-priority, -slipping.at_risk, -(potential if potential is not None else -1),
-                            entry.due_on, name.casefold(), cid, len(found), entry))
+                            due_on, name.casefold(), cid, len(found), entry))
                     continue
         if entry is not None:  # by_priority(entry), inline
             append((-entry.priority, -revenue, -(potential if potential is not None else -1),
                     entry.due_on, name.casefold(), cid, len(found), entry))
     found.sort()  # the keys end with the entry's place in the list (stable as a sort by key): entries are never compared
     return [key[-1] for key in found]
+
+
+def _when_due(last: dt.date | None, after: int, weight: float, first: float, every: int | None,
+              on_ordinal: int, until_ordinal: int) -> tuple[dt.date, int, float] | bool:
+    """When a customer contacted last on ``last`` is due, ``after`` days later (without a contact:
+    now, at urgency ``first``): (due on, days overdue, priority), or False when not due by
+    ``until_ordinal``. With ``every`` the urgency grows as :func:`_segment_due` has it (from 1, by
+    one per interval late, up to MAX_URGENCY); without, it stays ``first`` (the assessment call
+    after a contact: ASSESS_AGAIN_URGENCY)."""
+    if last is None:
+        due_ordinal, urgency = on_ordinal, first if every is not None else NEVER_URGENCY
+    else:
+        due_ordinal = last.toordinal() + after
+        late = on_ordinal - due_ordinal
+        if every is None:
+            urgency = first
+        elif late > 0:
+            urgency = 1 + late / every
+            urgency = MAX_URGENCY if urgency > MAX_URGENCY else urgency
+        else:
+            urgency = 1.0
+    if due_ordinal > until_ordinal:
+        return False
+    late = on_ordinal - due_ordinal
+    return dt.date.fromordinal(due_ordinal), late if late > 0 else 0, round(weight * urgency, 6)
 
 
 # --- filling a week ------------------------------------------------------------------

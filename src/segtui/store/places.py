@@ -65,10 +65,14 @@ def all_places(book: Book) -> dict[int, Place]:
         fill(book)
     # customers of one town share its place: one tuple for all of them (a book of 20,000 customers
     # has a few hundred towns; the planner compares places and keeps them with every customer)
+    # (built column by column: each pass in C)
     shared: dict[Place, Place] = {}
-    share = shared.setdefault
-    found = {cid: share(place := (lat, lon), place) for cid, lat, lon in
-             book.rows("SELECT customer_id, lat, lon FROM place WHERE lat IS NOT NULL")}
+    rows = book.rows("SELECT customer_id, lat, lon FROM place WHERE lat IS NOT NULL")
+    found: dict[int, Place] = {}
+    if rows:
+        ids, lats, lons = zip(*rows)
+        spots = list(zip(lats, lons))
+        found = dict(zip(ids, map(shared.setdefault, spots, spots)))
     for cid, lat, lon, _source, _town in fresh or ():
         if lat is not None:
             found[cid] = (lat, lon)
