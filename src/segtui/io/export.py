@@ -211,6 +211,10 @@ def segment_csv_values(row, dialect: Dialect = CSV) -> tuple:
     return tuple(values)
 
 
+# Lines are checked for the csv module's work a block at a time (see write_segments_csv).
+_BLOCK = 256
+
+
 def write_segments_csv(rows: Iterable, out: IO[str], before: dict | None = None, dialect: Dialect = CSV) -> None:
     """``segtui segments --format csv``: a header and one line per customer.
 
@@ -221,53 +225,125 @@ def write_segments_csv(rows: Iterable, out: IO[str], before: dict | None = None,
     they are (store CustomerSegment holding a domain Segment), and the texts of
     the classes, of which a book has few combinations, are formatted once each.
 
+    The lines are checked a block at a time, on the block's text (C string
+    searches, no Python per line; :func:`_plain_block`); a block that may hold a
+    line to quote or defuse has each of its lines checked on its own
+    (:func:`_write_lines`).
+
     ``before`` (customer id → its CustomerSegment on an earlier day) adds COMPARE_COLUMNS;
     ``dialect`` is how the file is written (:data:`CSV`, the default, or :data:`EXCEL_SV`)."""
     writer = dialect.writer(out)
     writer.writerow(SEGMENT_COLUMNS + (COMPARE_COLUMNS if before is not None else []))
     codes = _CODES or _CODES.update(_codes()) or _CODES
-    sep, end, plain = dialect.delimiter, dialect.lineterminator, dialect.plain
-    cents = "%d" + dialect.decimal + "%02d"
+    sep, plain, decimal = dialect.delimiter, dialect.plain, dialect.decimal
+    cents = "%d" + decimal + "%02d"
     separators = len(SEGMENT_COLUMNS) - 1 + (len(COMPARE_COLUMNS) if before is not None else 0)
-    texts: dict = {}  # the classes of a segment → their three texts in the line
-    lines: list[str] = []
+    texts: dict = {}  # the classes of a segment → their texts in the line
+    block: list[str] = []  # lines, the rows they were made from, and their negative amounts
+    made: list = []
+    minus = 0
+    line_of = block.append
+    row_of = made.append
     for row in rows:
-        _, source_id, name, city, owner, last_order, s, _, estimate = row[:9]
-        trend = row[9] if len(row) > 9 else None
-        kind = (trend.kind or "") if trend is not None else ""
+        _, source_id, name, city, owner, last_order, s, _, estimate, trend = row
         _, revenue, orders, abc, _, potential, upgrade, share, source, _, quadrant, xyz, group, flags = s
-        key = (abc, potential, upgrade, source, quadrant, xyz, group, flags)
+        budget = None if estimate is None else estimate.budget_per_year
+        key = (abc, potential, upgrade, source, quadrant, xyz, group, flags,
+               None if trend is None else trend.kind, None if budget is None else estimate.source)
         text = texts.get(key)
         if text is None:
             text = texts[key] = (
-                f"{abc}{sep}{potential or ''}{sep}{'true' if upgrade else 'false'}",
-                f"{source or ''}{sep}{codes[quadrant]}{sep}{xyz or ''}{sep}{codes[group]}",
-                "; ".join(flags),
+                f"{sep}{abc}{sep}{potential or ''}{sep}{'true' if upgrade else 'false'}{sep}",
+                f"{sep}{source or ''}{sep}{codes[quadrant]}{sep}{xyz or ''}{sep}{codes[group]}{sep}",
+                f"{sep}{'; '.join(flags)}{sep}{key[8] or ''}{sep}",
+                f"{sep}{'' if budget is None else estimate.source or ''}",
             )
-        budget = "" if estimate is None or estimate.budget_per_year is None else major(estimate.budget_per_year)
-        loyalty = "" if share is None else round(share, 4)
+        if share is None:
+            loyalty = ""
+        elif 0.0 <= share <= 1.0:
+            # round(share, 4) as text, which is the share to four places without the trailing
+            # zeros (but one): formatting to four places is correctly rounded as round() is,
+            # and a number of five digits at most is the shortest text of its float
+            loyalty = f"{share:.4f}".rstrip("0")
+            if loyalty[-1] == ".":
+                loyalty += "0"
+        else:
+            loyalty = str(round(share, 4))
+        if revenue >= 0:
+            revenue_text = cents % divmod(revenue, 100)
+        else:
+            revenue_text = dialect.number(major(revenue))
+            minus += 1
+        if budget is None:
+            budget_text = ""
+        elif budget >= 0:
+            budget_text = cents % divmod(budget, 100)
+        else:
+            budget_text = dialect.number(major(budget))
+            minus += 1
         line = (
-            f"{source_id}{sep}{name}{sep}{city or ''}{sep}{owner or ''}{sep}"
-            f"{cents % divmod(revenue, 100) if revenue >= 0 else dialect.number(major(revenue))}{sep}{orders}{sep}"
-            f"{text[0]}{sep}{loyalty if plain or loyalty == '' else dialect.number(loyalty)}{sep}{text[1]}{sep}"
-            f"{last_order or ''}{sep}{text[2]}{sep}{kind}{sep}{budget if plain else dialect.number(budget)}{sep}"
-            f"{'' if estimate is None or estimate.budget_per_year is None else estimate.source or ''}"
+            f"{source_id}{sep}{name}{sep}{city or ''}{sep}{owner or ''}{sep}{revenue_text}{sep}{orders}"
+            f"{text[0]}{loyalty if plain else loyalty.replace('.', decimal)}"
+            f"{text[1]}{last_order or ''}{text[2]}{budget_text}{text[3]}"
         )
         if before is not None:
             line += sep + sep.join(_before_values(before[row[0]]))
+        line_of(line)
+        row_of(row)
+        if len(block) == _BLOCK:
+            _write_block(block, made, minus, out, writer, before, dialect, separators)
+            block.clear()
+            made.clear()
+            minus = 0
+    if block:
+        _write_block(block, made, minus, out, writer, before, dialect, separators)
+
+
+def _write_block(lines: list[str], rows: list, minus: int, out: IO[str], writer, before: dict | None,
+                 dialect: Dialect, separators: int) -> None:
+    """Lines of :func:`write_segments_csv` (``minus``: how many negative amounts they hold).
+
+    Written as they are when the block's text shows that none needs the csv module: its
+    separators and line breaks add up to its lines' own (a line has at least its
+    ``separators``, so no line holds one more), it holds no quote, tab or carriage return,
+    and no field starts like a formula (a field starts a line or follows a separator; a
+    separator and a minus sign are only the negative amounts the lines were made with).
+    Otherwise each line is checked on its own."""
+    sep, end = dialect.delimiter, dialect.lineterminator
+    text = "\n".join(lines)
+    if (
+        text.count(sep) == separators * len(lines) and text.count("\n") == len(lines) - 1
+        and '"' not in text and "\r" not in text and "\t" not in text
+        and not text.startswith(_FORMULA_START)
+        and "\n=" not in text and "\n+" not in text and "\n-" not in text and "\n@" not in text
+        and sep + "=" not in text and sep + "+" not in text and sep + "@" not in text
+        and text.count(sep + "-") == minus
+    ):
+        out.write((text if end == "\n" else end.join(lines)) + end)
+    else:
+        _write_lines(lines, rows, out, writer, before, dialect, separators)
+
+
+def _write_lines(lines: list[str], rows: list, out: IO[str], writer, before: dict | None, dialect: Dialect,
+                 separators: int) -> None:
+    """Lines of :func:`write_segments_csv` checked one by one: a line that needs quoting or
+    holds a text that starts like a formula is written by the csv module from its row."""
+    sep, end = dialect.delimiter, dialect.lineterminator
+    plain: list[str] = []
+    for line, row in zip(lines, rows):
         if (
             line.count(sep) == separators and '"' not in line and "\n" not in line and "\r" not in line
-            and not any(t and t[0] in _FORMULA_FIRST for t in (source_id, name, city, owner))
+            and not any(t and t[0] in _FORMULA_FIRST for t in row[1:5])
         ):
-            lines.append(line)
-        else:
-            if lines:
-                out.write(end.join(lines) + end)
-                lines = []
-            values = segment_csv_values(row, dialect)
-            writer.writerow(values if before is None else (*values, *_before_values(before[row[0]])))
-    if lines:
-        out.write(end.join(lines) + end)
+            plain.append(line)
+            continue
+        if plain:
+            out.write(end.join(plain) + end)
+            plain = []
+        values = segment_csv_values(row, dialect)
+        writer.writerow(values if before is None else (*values, *_before_values(before[row[0]])))
+    if plain:
+        out.write(end.join(plain) + end)
 
 
 def _cell(value, dialect: Dialect, number: bool):
